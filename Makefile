@@ -1,0 +1,50 @@
+# OpsLadder. The two commands a fresh machine needs (Python 3.11+ present):
+#   make run    create .venv, install, migrate, load the demo, serve on http://127.0.0.1:5000
+#   make test   install what the tests need (Python packages, Debian's chromium, qpdf, poppler) and run them all
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install install-test system-deps serve bench check-python clean
+
+run: install
+	$(BIN)/opsladder db upgrade
+	$(BIN)/opsladder demo
+	$(BIN)/opsladder run --host $(HOST) --port $(PORT)
+
+test: install-test system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production-style server (see README: Deploy).
+serve: install
+	$(BIN)/opsladder db upgrade
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+
+bench: install-test system-deps
+	$(BIN)/python bench/reports.py
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+check-python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "OpsLadder needs Python 3.11 or newer, found " + sys.version.split()[0]'
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+system-deps:
+	@bash scripts/ensure-system-packages
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info test-artifacts

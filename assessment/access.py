@@ -1,0 +1,42 @@
+"""Access in layers: signed in, then role, then ownership of the object (404 for what is not yours)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from .extensions import db
+
+
+def role_required(*roles: str):
+    """Allow the view to signed-in users whose role is one of ``roles``; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def get_or_404(model, ident):
+    """The object with this id, or 404."""
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def owned_or_404(obj, is_owner: bool):
+    """``obj`` when the current user may see it; 404 otherwise, so a stranger learns nothing of its existence."""
+    if obj is None or not is_owner:
+        abort(404)
+    return obj

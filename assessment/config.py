@@ -1,0 +1,74 @@
+"""Configuration from environment variables, with safe defaults.
+
+| variable                 | default                                  | meaning                                     |
+|--------------------------|------------------------------------------|---------------------------------------------|
+| DATABASE_URL             | sqlite:///<instance>/opsladder.db        | SQLAlchemy URL; postgres:// is accepted     |
+| SECRET_KEY               | generated once into <instance>/secret_key| signs sessions and CSRF tokens              |
+| REDIS_URL                | (unset: jobs run in-process)             | run long exports on RQ workers              |
+| OPSLADDER_RUBRIC         | rubrics/data/framework.yaml              | the competency framework file               |
+| OPSLADDER_SOURCES_DIR    | ../shared/seeds beside the project       | the documents the rubric quotes             |
+| OPSLADDER_BEHIND_PROXY   | 0                                        | trust X-Forwarded-* from one proxy          |
+| LOGIN_MAX_FAILURES       | 5                                        | failed sign-ins before a lock               |
+| LOGIN_LOCK_MINUTES       | 15                                       | how long the lock lasts                     |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The secret key kept in the instance folder, generated once with owner-only permissions."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def build_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """The app's configuration: defaults, then environment variables, then ``overrides`` (tests)."""
+    env = os.environ
+    overrides = dict(overrides or {})
+    config = {
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'opsladder.db'}"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "RUBRIC_PATH": env.get("OPSLADDER_RUBRIC") or None,
+        "SOURCES_DIR": env.get("OPSLADDER_SOURCES_DIR") or None,
+        "BEHIND_PROXY": _bool(env.get("OPSLADDER_BEHIND_PROXY")),
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
+        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", 15)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session: long forms are not lost
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "PAGE_SIZE": 50,
+    }
+    config.update(overrides)
+    if "SQLALCHEMY_DATABASE_URI" in overrides:
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(overrides["SQLALCHEMY_DATABASE_URI"])
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(instance_path)
+    return config

@@ -1,0 +1,170 @@
+"""A realistic demo organisation, built through the same services as the web pages.
+
+Every step is get-or-create, so running the demo twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from datetime import date
+
+import sqlalchemy as sa
+
+from rubrics import NOT_OBSERVED, Framework
+from rubrics.sheet import RatingInput
+
+from .extensions import db
+from .models import Assessment, Cycle, RaterAssignment, User
+from .services.assessments import add_assessment, assign_rater
+from .services.cycles import change_state, create_cycle
+from .services.ratings import save_sheet
+from .services.users import create_user, find_user
+
+DEMO_PASSWORD = os.environ.get("OPSLADDER_DEMO_PASSWORD", "demo-password-2026")
+
+HR = [("ingrid.halvorsen@example.com", "Ingrid Halvorsen")]
+MANAGERS = [
+    ("margaret.okafor@example.com", "Margaret Okafor"),
+    ("rafael.ortega@example.com", "Rafael Ortega"),
+    ("priya.raghunathan@example.com", "Priya Raghunathan"),
+]
+# (e-mail, name, current role, strength against the target profile, self-view bias)
+CANDIDATES = [
+    ("lukasz.nowak@example.com", "Łukasz Nowak", "operations_manager", 0.2, 0.0),
+    ("zoe.muller-simic@example.com", "Zoë Müller-Šimić", "operations_manager", -0.4, 0.8),
+    ("aoife.obrien@example.com", "Aoife O'Brien", "operations_manager", -1.2, 0.3),
+    ("mehmet.yilmaz@example.com", "Mehmet Yılmaz", "operations_manager", -0.1, -0.9),
+    ("nguyen.thi.lan@example.com", "Nguyễn Thị Lan", "operations_manager", -0.6, 0.0),
+    ("soren.ostergaard@example.com", "Søren Østergaard", "head_of_operations", 0.1, 0.2),
+    ("jose.alvarez@example.com", "José Álvarez", "head_of_operations", -0.8, 1.0),
+    ("ayse.demir@example.com", "Ayşe Demir", "head_of_operations", -0.3, -0.2),
+    ("bjorn.thorsson@example.com", "Björn Þórsson", "head_of_operations", -1.5, 0.0),
+]
+
+EVIDENCE = [
+    "Led the quarterly S&OP review for the northern sites; the plan was adopted by the board with two changes.",
+    "During the March warehouse flood she set up a response cell within two hours and kept customers informed daily.",
+    "Owns a €4.2m departmental budget; closed the year 1.8% under plan without cutting service levels.",
+    "Ran the cross-site KPI workshop & agreed one definition of on-time-in-full (OTIF) across <3> regions.",
+    "Negotiated the new 3PL contract with legal and procurement; terms now include penalty clauses for late delivery.",
+    "I have not seen this in situations where it mattered; no evidence to rate.",
+    "Introduced the ERP picking module on two sites; trained 40 staff and kept the go-live within the planned week.",
+    "Escalated the supplier insolvency risk early and had an alternative source qualified before stock ran out.",
+]
+
+
+def _user(email: str, name: str, role: str) -> User:
+    return find_user(email) or create_user(email, name, role, DEMO_PASSWORD, actor=None)
+
+
+def _cycle(name: str, instructions: str, starts_on: date, ends_on: date, hr: User) -> tuple[Cycle, bool]:
+    cycle = db.session.scalar(sa.select(Cycle).where(Cycle.name == name))
+    if cycle is not None:
+        return cycle, False
+    return create_cycle(name, actor=hr, instructions=instructions, starts_on=starts_on, ends_on=ends_on), True
+
+
+def _assessment(cycle: Cycle, candidate: User, current_role: str, framework: Framework, hr: User) -> Assessment:
+    found = db.session.scalar(sa.select(Assessment).where(Assessment.cycle_id == cycle.id,
+                                                          Assessment.candidate_id == candidate.id))
+    if found is not None:
+        return found
+    target = framework.next_role(current_role).id
+    return add_assessment(cycle, candidate, current_role, target, framework=framework, actor=hr)
+
+
+def _assign(assessment: Assessment, rater: User, group: str, hr: User) -> RaterAssignment:
+    for assignment in assessment.assignments:
+        if assignment.rater_id == rater.id:
+            return assignment
+    return assign_rater(assessment, rater, group, actor=hr)
+
+
+def _fill(assignment: RaterAssignment, framework: Framework, target: str, strength: float, rng: random.Random,
+          *, share: float = 1.0, submit: bool) -> None:
+    """Rate a share of the competencies around the target profile; submit when asked and complete."""
+    if assignment.status != "not_started":
+        return
+    profile = framework.role(target)
+    inputs = []
+    for i, comp in enumerate(framework.competencies):
+        if i >= round(share * len(framework.competencies)):
+            inputs.append(RatingInput(comp.id, None, ""))
+            continue
+        if rng.random() < 0.05:
+            value = NOT_OBSERVED
+        else:
+            value = min(5, max(1, round(profile.requirement(comp.id).required + strength + rng.uniform(-0.7, 0.7))))
+        needs = framework.readiness.needs_evidence(value)
+        evidence = EVIDENCE[5] if value == NOT_OBSERVED else (rng.choice(EVIDENCE[:5] + EVIDENCE[6:])
+                                                               if needs or rng.random() < 0.6 else "")
+        inputs.append(RatingInput(comp.id, value, evidence))
+    save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
+               expected_version=assignment.version_id, submit=submit and share >= 1.0)
+
+
+def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
+    """Create the demo organisation; returns the logins and whether anything was created."""
+    before = db.session.scalar(sa.select(sa.func.count(User.id)))
+    hr = _user(*HR[0], "hr")
+    managers = [_user(email, name, "manager") for email, name in MANAGERS]
+    candidates = [(_user(email, name, "candidate"), role, strength, bias)
+                  for email, name, role, strength, bias in CANDIDATES]
+
+    # A past cycle, released, every sheet submitted: its results pages and reports have something to show.
+    past, past_new = _cycle("Spring 2026 promotion round",
+                            "Rate what you have seen over the last twelve months; use “Not observed” freely.",
+                            date(2026, 3, 1), date(2026, 4, 15), hr)
+    if past_new:
+        change_state(past, "open", actor=hr, framework=framework)
+        _populate(past, framework, hr, managers, candidates[:3] + candidates[5:7], complete=True)
+        change_state(past, "closed", actor=hr)
+        change_state(past, "released", actor=hr)
+
+    # The current cycle, open: some sheets submitted, some in draft, some not started.
+    current, current_new = _cycle("Autumn 2026 promotion round",
+                                  "Please rate each candidate against the behaviours you have observed since "
+                                  "April. Evidence is required for levels 1 and 5 and for “Not observed”.",
+                                  date(2026, 10, 1), date(2026, 12, 15), hr)
+    if current_new:
+        change_state(current, "open", actor=hr, framework=framework)
+    _populate(current, framework, hr, managers, candidates, complete=False)
+
+    db.session.flush()
+    created = past_new or current_new or db.session.scalar(sa.select(sa.func.count(User.id))) != before
+    logins = [("hr", hr.email, hr.name)] + [("manager", m.email, m.name) for m in managers] + \
+             [("candidate", c.email, c.name) for c, *_ in candidates]
+    return logins, created
+
+
+def _populate(cycle: Cycle, framework: Framework, hr: User, managers: list[User], candidates: list, *,
+              complete: bool) -> None:
+    rng = random.Random(f"opsladder-demo-{cycle.name}")
+    same_role = {}
+    for candidate, role, *_ in candidates:
+        same_role.setdefault(role, []).append(candidate)
+    for index, (candidate, role, strength, bias) in enumerate(candidates):
+        assessment = _assessment(cycle, candidate, role, framework, hr)
+        target = assessment.target_role
+        sheets = [_assign(assessment, managers[index % len(managers)], "manager", hr)]
+        if index % 3 == 0:
+            sheets.append(_assign(assessment, managers[(index + 1) % len(managers)], "manager", hr))
+        peers = [p for p in same_role[role] if p.id != candidate.id][: 3 if index % 2 == 0 else 1]
+        sheets += [_assign(assessment, peer, "peer", hr) for peer in peers]
+        self_sheet = next(a for a in assessment.assignments if a.rater_group == "self")
+        if complete:
+            for sheet in sheets:
+                _fill(sheet, framework, target, strength, rng, submit=True)
+            _fill(self_sheet, framework, target, strength + bias, rng, submit=True)
+            continue
+        # Open cycle: a spread of progress, so that every status shows on the dashboard.
+        stage = index % 4
+        if stage in (0, 1):
+            _fill(sheets[0], framework, target, strength, rng, submit=True)
+        elif stage == 2:
+            _fill(sheets[0], framework, target, strength, rng, share=0.5, submit=False)
+        if stage in (0, 2) and len(sheets) > 1:
+            _fill(sheets[1], framework, target, strength, rng, submit=True)
+        if stage in (0, 1, 3):
+            _fill(self_sheet, framework, target, strength + bias, rng, submit=stage != 3)

@@ -1,0 +1,67 @@
+"""Assessment cycles: create, open (pinning the rubric), close and release."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from rubrics import Framework
+
+from ..extensions import db
+from ..models import Cycle, RubricVersion, User, utcnow
+from . import NotAllowed, ServiceError
+from .audit import record_audit
+
+TRANSITIONS = {"open": ("draft",), "closed": ("open",), "released": ("closed",)}
+
+
+def create_cycle(name: str, *, actor: User | None, instructions: str = "", starts_on=None, ends_on=None) -> Cycle:
+    """Create a cycle in draft."""
+    if not (name or "").strip():
+        raise ServiceError("a name is required", field="name")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ServiceError("the end date is before the start date", field="ends_on")
+    cycle = Cycle(name=name.strip(), instructions=instructions or "", starts_on=starts_on, ends_on=ends_on)
+    db.session.add(cycle)
+    db.session.flush()
+    record_audit("cycle.create", cycle, f"Created cycle {cycle.name}", actor=actor, cycle_id=cycle.id,
+                 after={"name": cycle.name, "state": cycle.state})
+    return cycle
+
+
+def pin_rubric(framework: Framework) -> RubricVersion:
+    """The stored snapshot of this framework, stored now if no cycle pinned the same content before."""
+    version = db.session.scalar(sa.select(RubricVersion).where(RubricVersion.content_hash == framework.content_hash))
+    if version is None:
+        version = RubricVersion(content_hash=framework.content_hash, name=framework.name,
+                                version=framework.version, snapshot=framework.data)
+        db.session.add(version)
+        db.session.flush()
+    return version
+
+
+def change_state(cycle: Cycle, new_state: str, *, actor: User | None, framework: Framework | None = None) -> Cycle:
+    """Move a cycle along draft -> open -> closed -> released; opening pins ``framework``."""
+    allowed_from = TRANSITIONS.get(new_state)
+    if allowed_from is None:
+        raise ServiceError(f"unknown cycle state {new_state!r}")
+    if cycle.state not in allowed_from:
+        raise NotAllowed(f"A {cycle.state} cycle cannot be moved to {new_state}.")
+    before = {"state": cycle.state}
+    now = utcnow()
+    if new_state == "open":
+        if framework is None:
+            raise ServiceError("opening a cycle needs the framework to pin")
+        cycle.rubric_version = pin_rubric(framework)
+        cycle.opened_at = now
+    elif new_state == "closed":
+        cycle.closed_at = now
+    else:
+        cycle.released_at = now
+    cycle.state = new_state
+    db.session.flush()
+    after = {"state": new_state}
+    if new_state == "open":
+        after["rubric_hash"] = cycle.rubric_version.content_hash
+    record_audit(f"cycle.{new_state}", cycle, f"Cycle {cycle.name}: {before['state']} -> {new_state}",
+                 actor=actor, cycle_id=cycle.id, before=before, after=after)
+    return cycle

@@ -1,0 +1,123 @@
+"""A rater's sheet: save a draft, submit, and (HR) reopen. Ratings are never deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from rubrics import NOT_OBSERVED, Framework
+from rubrics.sheet import RatingInput, submission_problems
+
+from ..extensions import db
+from ..models import Rating, RaterAssignment, Submission, User, utcnow
+from . import ConflictError, NotAllowed, ServiceError
+from .audit import record_audit
+
+
+class IncompleteSheet(ServiceError):
+    """The sheet cannot be submitted yet; ``problems`` maps competency ids to messages."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(f"{len(problems)} competenc{'y needs' if len(problems) == 1 else 'ies need'} attention "
+                         "before you can submit.")
+        self.problems = problems
+
+
+def _sheet_state(assignment: RaterAssignment) -> dict:
+    return {r.competency_id: [NOT_OBSERVED if r.is_not_observed else r.level, r.evidence]
+            for r in assignment.current_ratings()}
+
+
+def save_sheet(assignment: RaterAssignment, inputs: Iterable[RatingInput], *, actor: User, framework: Framework,
+               expected_version: int, submit: bool = False) -> RaterAssignment:
+    """Save the rater's answers as a draft, or submit them; refuses a save based on an older version."""
+    if assignment.assessment.cycle.state != "open":
+        raise NotAllowed("This cycle is not open for ratings.")
+    if assignment.status == "submitted":
+        raise NotAllowed("This sheet has been submitted and is locked; HR can reopen it.")
+    if expected_version != assignment.version_id:
+        raise ConflictError("Someone saved this sheet after you opened it (another tab or window?). "
+                            "Your answers are kept below; reload the page to see the saved version "
+                            "before saving again.")
+    by_id = {item.competency_id: item for item in inputs}
+    unknown = set(by_id) - {c.id for c in framework.competencies}
+    if unknown:
+        raise ServiceError(f"unknown competencies: {', '.join(sorted(unknown))}")
+    if submit:
+        problems = submission_problems(framework, by_id)
+        if problems:
+            raise IncompleteSheet(problems)
+    before = _sheet_state(assignment)
+    now = utcnow()
+    existing = {r.competency_id: r for r in assignment.current_ratings()}
+    for comp in framework.competencies:
+        item = by_id.get(comp.id)
+        if item is None:
+            continue
+        row = existing.get(comp.id)
+        if row is None:
+            if item.value is None and not item.evidence.strip():
+                continue
+            row = Rating(assignment=assignment, revision=assignment.revision, competency_id=comp.id)
+            db.session.add(row)
+        row.level = item.value if isinstance(item.value, int) else None
+        row.is_not_observed = item.value == NOT_OBSERVED
+        row.evidence = item.evidence.strip()
+        row.updated_by_id = actor.id
+        row.updated_at = now
+    assignment.status = "submitted" if submit else "draft"
+    assignment.updated_at = now
+    if submit:
+        assignment.submitted_at = now
+        db.session.add(Submission(assignment=assignment, revision=assignment.revision, submitted_at=now,
+                                  submitted_by_id=actor.id))
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise ConflictError("Someone saved this sheet at the same moment. Your answers are kept below; "
+                            "reload the page to see the saved version before saving again.") from None
+    if submit:
+        record_audit("rating.submit", assignment,
+                     f"{actor.name} submitted the {assignment.rater_group} rating of "
+                     f"{assignment.assessment.candidate.name}", actor=actor,
+                     cycle_id=assignment.assessment.cycle_id, before=before, after=_sheet_state(assignment))
+    return assignment
+
+
+def reopen_sheet(assignment: RaterAssignment, reason: str, *, actor: User) -> RaterAssignment:
+    """HR reopens a submitted sheet with a reason; the submitted revision is kept, a new draft starts from it."""
+    if not (reason or "").strip():
+        raise ServiceError("a reason is required to reopen a submission", field="reason")
+    if assignment.status != "submitted":
+        raise NotAllowed("Only a submitted sheet can be reopened.")
+    if assignment.assessment.cycle.state != "open":
+        raise NotAllowed("Submissions can only be reopened while the cycle is open.")
+    now = utcnow()
+    submission = next(s for s in assignment.submissions if s.revision == assignment.revision)
+    submission.reopened_at, submission.reopened_by_id, submission.reopen_reason = now, actor.id, reason.strip()
+    previous = assignment.current_ratings()
+    assignment.revision += 1
+    for old in previous:
+        db.session.add(Rating(assignment=assignment, revision=assignment.revision, competency_id=old.competency_id,
+                              level=old.level, is_not_observed=old.is_not_observed, evidence=old.evidence,
+                              updated_by_id=old.updated_by_id, updated_at=old.updated_at))
+    assignment.status = "draft"
+    assignment.submitted_at = None
+    assignment.updated_at = now
+    db.session.flush()
+    record_audit("rating.reopen", assignment,
+                 f"{actor.name} reopened the {assignment.rater_group} rating by {assignment.rater.name} of "
+                 f"{assignment.assessment.candidate.name}: {reason.strip()}", actor=actor,
+                 cycle_id=assignment.assessment.cycle_id,
+                 before={"status": "submitted", "revision": assignment.revision - 1},
+                 after={"status": "draft", "revision": assignment.revision, "reason": reason.strip()})
+    return assignment
+
+
+def reopen_reason(assignment: RaterAssignment) -> str | None:
+    """Why HR reopened this sheet, when the current draft comes from a reopen."""
+    for submission in assignment.submissions:
+        if submission.revision == assignment.revision - 1 and submission.reopen_reason:
+            return submission.reopen_reason
+    return None

@@ -1,0 +1,403 @@
+"""Load and validate the competency framework file.
+
+Every problem is reported, not just the first, as ``file: key.path: problem``, so that whoever edits the
+rubric can fix it in one pass. The loader knows nothing of Flask or the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+from .model import (
+    NOT_OBSERVED,
+    SCALE,
+    Band,
+    Citation,
+    Competency,
+    Framework,
+    ReadinessRules,
+    Requirement,
+    RoleProfile,
+    Scale,
+    ScaleLevel,
+    Source,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_RUBRIC = PACKAGE_DIR / "data" / "framework.yaml"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+TOP_KEYS = {"name", "version", "scale", "sources", "competencies", "roles", "readiness"}
+SCALE_KEYS = {"levels", "not_observed"}
+SCALE_LEVEL_KEYS = {"level", "label", "summary"}
+NOT_OBSERVED_KEYS = {"label", "summary"}
+SOURCE_KEYS = {"file", "title", "language"}
+COMPETENCY_KEYS = {"id", "name", "definition", "levels", "citations"}
+CITATION_KEYS = {"source", "quote"}
+ROLE_KEYS = {"id", "name", "next_role", "summary", "requirements"}
+REQUIREMENT_KEYS = {"required", "weight", "critical"}
+READINESS_KEYS = {
+    "evidence_required_for",
+    "rater_group_weights",
+    "min_nonself_raters",
+    "max_not_observed_share",
+    "peer_anonymity_threshold",
+    "blind_spot_threshold",
+    "disagreement_threshold",
+    "bands",
+    "insufficient_evidence_label",
+}
+BAND_KEYS = {"id", "label"}
+BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment"}
+RATER_GROUPS = {"manager", "peer"}
+
+
+class RubricError(Exception):
+    """The framework file is invalid; ``problems`` holds one ``file: key.path: problem`` line each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("invalid rubric:\n  " + "\n  ".join(problems))
+
+
+def default_sources_dir() -> Path | None:
+    """Where the source documents are: $OPSLADDER_SOURCES_DIR, else ../shared/seeds beside the project."""
+    env = os.environ.get("OPSLADDER_SOURCES_DIR")
+    if env:
+        return Path(env)
+    beside = PACKAGE_DIR.parent.parent / "shared" / "seeds"
+    return beside if beside.is_dir() else None
+
+
+def content_hash(data: dict) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_framework(path: str | os.PathLike | None = None, sources_dir: str | os.PathLike | None = None) -> Framework:
+    """Read, validate and return the framework; quotes are checked against ``sources_dir`` when given."""
+    path = Path(path) if path else DEFAULT_RUBRIC
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RubricError([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f"line {where.line + 1}, column {where.column + 1}" if where else "(unknown place)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RubricError([f"{path}: {at}: not valid YAML: {problem}"]) from None
+    return parse_framework(raw, origin=str(path), sources_dir=sources_dir)
+
+
+def framework_from_snapshot(data: dict) -> Framework:
+    """Rebuild a framework from a cycle's pinned snapshot (its quotes were checked when it was pinned)."""
+    return parse_framework(data, origin="pinned snapshot")
+
+
+def parse_framework(raw, origin: str = "<data>", sources_dir: str | os.PathLike | None = None) -> Framework:
+    """Validate plain data (as read from YAML or JSON) and build the framework, or raise RubricError."""
+    # Round-trip through JSON so that the data, its snapshot and its hash agree (YAML's int keys become strings).
+    data = json.loads(json.dumps(raw, default=str))
+    v = _Validator(origin)
+    framework = v.framework(data)
+    if sources_dir is not None and framework is not None:
+        v.check_quotes(framework, Path(sources_dir))
+    if v.problems:
+        raise RubricError(v.problems)
+    return framework
+
+
+class _Validator:
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.problems: list[str] = []
+
+    def fail(self, where: str, problem: str) -> None:
+        self.problems.append(f"{self.origin}: {where or '(top level)'}: {problem}")
+
+    # -- generic checks -------------------------------------------------------------------------------------------
+
+    def mapping(self, value, where: str, allowed: set, required: set | None = None) -> dict | None:
+        if not isinstance(value, dict):
+            self.fail(where, f"must be a mapping, not {_kind(value)}")
+            return None
+        for key in sorted(set(value) - allowed):
+            self.fail(_join(where, key), f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+        for key in sorted((allowed if required is None else required) - set(value)):
+            self.fail(_join(where, key), "missing")
+        return value
+
+    def text(self, value, where: str) -> str:
+        if value is None:
+            return ""  # reported as missing by mapping()
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, "must be a non-empty text")
+            return ""
+        return " ".join(value.split())
+
+    def ident(self, value, where: str) -> str:
+        ident = self.text(value, where)
+        if ident and not _ID.match(ident):
+            self.fail(where, f"{ident!r} is not a valid id (lower-case letters, digits and _)")
+        return ident
+
+    def sequence(self, value, where: str) -> list:
+        if not isinstance(value, list) or not value:
+            self.fail(where, f"must be a non-empty list, not {_kind(value)}")
+            return []
+        return value
+
+    def number(self, value, where: str, *, positive=False, minimum=None, maximum=None, integer=False):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+            self.fail(where, f"must be {'a whole number' if integer else 'a number'}, not {_kind(value)}")
+            return None
+        if positive and value <= 0:
+            self.fail(where, f"must be greater than 0, not {value}")
+            return None
+        if minimum is not None and value < minimum or maximum is not None and value > maximum:
+            self.fail(where, f"{value} is outside {minimum}..{maximum}")
+            return None
+        return value
+
+    def level(self, value, where: str):
+        if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
+            self.fail(where, f"level {value!r} is outside the scale {SCALE[0]}..{SCALE[-1]}")
+            return None
+        return value
+
+    # -- the sections ---------------------------------------------------------------------------------------------
+
+    def framework(self, data) -> Framework | None:
+        top = self.mapping(data, "", TOP_KEYS)
+        if top is None:
+            return None
+        scale = self.scale(top.get("scale"))
+        sources = self.sources(top.get("sources"))
+        competencies = self.competencies(top.get("competencies"), {s.file for s in sources})
+        roles = self.roles(top.get("roles"), [c.id for c in competencies])
+        readiness = self.readiness(top.get("readiness"))
+        name = self.text(top.get("name"), "name")
+        version = self.text(top.get("version"), "version")
+        if self.problems:
+            return None
+        return Framework(
+            name=name,
+            version=version,
+            scale=scale,
+            sources=sources,
+            competencies=competencies,
+            roles=roles,
+            readiness=readiness,
+            content_hash=content_hash(data),
+            data=data,
+        )
+
+    def scale(self, value) -> Scale | None:
+        scale = self.mapping(value, "scale", SCALE_KEYS)
+        if scale is None:
+            return None
+        levels = []
+        for i, item in enumerate(self.sequence(scale.get("levels"), "scale.levels")):
+            where = f"scale.levels[{i}]"
+            if self.mapping(item, where, SCALE_LEVEL_KEYS) is None:
+                continue
+            level = self.level(item.get("level"), f"{where}.level")
+            levels.append(ScaleLevel(level, self.text(item.get("label"), f"{where}.label"),
+                                     self.text(item.get("summary"), f"{where}.summary")))
+        found = [lv.level for lv in levels]
+        if levels and found != list(SCALE):
+            self.fail("scale.levels", f"must list the levels {list(SCALE)} in order, found {found}")
+        no = self.mapping(scale.get("not_observed"), "scale.not_observed", NOT_OBSERVED_KEYS) or {}
+        return Scale(tuple(levels), self.text(no.get("label"), "scale.not_observed.label"),
+                     self.text(no.get("summary"), "scale.not_observed.summary"))
+
+    def sources(self, value) -> tuple[Source, ...]:
+        sources, seen = [], set()
+        for i, item in enumerate(self.sequence(value, "sources")):
+            where = f"sources[{i}]"
+            if self.mapping(item, where, SOURCE_KEYS) is None:
+                continue
+            file = self.text(item.get("file"), f"{where}.file")
+            if file in seen:
+                self.fail(f"{where}.file", f"duplicate source {file!r}")
+            seen.add(file)
+            sources.append(Source(file, self.text(item.get("title"), f"{where}.title"),
+                                  self.text(item.get("language"), f"{where}.language")))
+        return tuple(sources)
+
+    def competencies(self, value, source_files: set) -> tuple[Competency, ...]:
+        result, seen = [], set()
+        for i, item in enumerate(self.sequence(value, "competencies")):
+            where = _item_where("competencies", i, item)
+            if self.mapping(item, where, COMPETENCY_KEYS) is None:
+                continue
+            cid = self.ident(item.get("id"), f"{where}.id")
+            if cid:
+                if cid in seen:
+                    self.fail(f"{where}.id", f"duplicate competency id {cid!r}")
+                seen.add(cid)
+            anchors = self.anchors(item.get("levels"), f"{where}.levels")
+            citations = []
+            for j, cite in enumerate(self.sequence(item.get("citations"), f"{where}.citations")):
+                cwhere = f"{where}.citations[{j}]"
+                if self.mapping(cite, cwhere, CITATION_KEYS) is None:
+                    continue
+                source = self.text(cite.get("source"), f"{cwhere}.source")
+                if source and source not in source_files:
+                    self.fail(f"{cwhere}.source", f"{source!r} is not one of the declared sources")
+                citations.append(Citation(source, self.text(cite.get("quote"), f"{cwhere}.quote")))
+            result.append(Competency(cid, self.text(item.get("name"), f"{where}.name"),
+                                     self.text(item.get("definition"), f"{where}.definition"),
+                                     anchors, tuple(citations)))
+        return tuple(result)
+
+    def anchors(self, value, where: str) -> tuple:
+        if not isinstance(value, dict):
+            self.fail(where, f"must be a mapping of the levels 1..5 to their anchors, not {_kind(value)}")
+            return ("",) * len(SCALE)
+        expected = [str(lv) for lv in SCALE]
+        for key in value:
+            if key not in expected:
+                self.fail(f"{where}.{key}", f"level {key} is outside the scale {SCALE[0]}..{SCALE[-1]}")
+        missing = [k for k in expected if k not in value]
+        if missing:
+            self.fail(where, f"must have exactly {len(SCALE)} levels; missing level(s) {', '.join(missing)}")
+        return tuple(self.text(value.get(k), f"{where}.{k}") if k in value else "" for k in expected)
+
+    def roles(self, value, competency_ids: list[str]) -> tuple[RoleProfile, ...]:
+        result, seen = [], set()
+        items = self.sequence(value, "roles")
+        for i, item in enumerate(items):
+            where = _item_where("roles", i, item)
+            if self.mapping(item, where, ROLE_KEYS) is None:
+                continue
+            rid = self.ident(item.get("id"), f"{where}.id")
+            if rid:
+                if rid in seen:
+                    self.fail(f"{where}.id", f"duplicate role id {rid!r}")
+                seen.add(rid)
+            nxt = item.get("next_role")
+            if nxt is not None:
+                nxt = self.ident(nxt, f"{where}.next_role")
+            reqs = self.requirements(item.get("requirements"), f"{where}.requirements", competency_ids)
+            result.append(RoleProfile(rid, self.text(item.get("name"), f"{where}.name"), nxt,
+                                      self.text(item.get("summary"), f"{where}.summary"), reqs))
+        ids = {r.id for r in result}
+        for role in result:
+            if role.next_role and role.next_role not in ids:
+                self.fail(f"roles[{role.id}].next_role", f"{role.next_role!r} is not a role id")
+        if result and not self.problems:
+            bottoms = [r for r in result if r.id not in {x.next_role for x in result}]
+            if len(bottoms) != 1:
+                self.fail("roles", "next_role must chain the roles into one ladder")
+        return tuple(result)
+
+    def requirements(self, value, where: str, competency_ids: list[str]) -> tuple[Requirement, ...]:
+        if not isinstance(value, dict):
+            self.fail(where, f"must be a mapping of competency ids to requirements, not {_kind(value)}")
+            return ()
+        for cid in value:
+            if cid not in competency_ids:
+                self.fail(f"{where}.{cid}", "unknown competency id")
+        result = []
+        for cid in competency_ids:
+            if cid not in value:
+                self.fail(f"{where}.{cid}", "missing: every role profile must give every competency")
+                continue
+            rwhere = f"{where}.{cid}"
+            req = self.mapping(value[cid], rwhere, REQUIREMENT_KEYS)
+            if req is None:
+                continue
+            level = self.level(req.get("required"), f"{rwhere}.required")
+            weight = self.number(req.get("weight"), f"{rwhere}.weight", positive=True) if "weight" in req else None
+            critical = req.get("critical")
+            if "critical" in req and not isinstance(critical, bool):
+                self.fail(f"{rwhere}.critical", f"must be true or false, not {_kind(critical)}")
+            result.append(Requirement(cid, level, weight, bool(critical)))
+        return tuple(result)
+
+    def readiness(self, value) -> ReadinessRules | None:
+        r = self.mapping(value, "readiness", READINESS_KEYS)
+        if r is None:
+            return None
+        where = "readiness"
+        evidence = set()
+        for i, item in enumerate(r.get("evidence_required_for") or []):
+            if item == NOT_OBSERVED:
+                evidence.add(NOT_OBSERVED)
+            elif (lv := self.level(item, f"{where}.evidence_required_for[{i}]")) is not None:
+                evidence.add(lv)
+        weights = {}
+        gw = self.mapping(r.get("rater_group_weights"), f"{where}.rater_group_weights", RATER_GROUPS)
+        for group in sorted(RATER_GROUPS & set(gw or {})):
+            weights[group] = self.number(gw[group], f"{where}.rater_group_weights.{group}", positive=True)
+        bands = []
+        items = self.sequence(r.get("bands"), f"{where}.bands")
+        for i, item in enumerate(items):
+            bwhere = f"{where}.bands[{i}]"
+            band = self.mapping(item, bwhere, BAND_KEYS | BAND_CRITERIA, required=BAND_KEYS)
+            if band is None:
+                continue
+            gap = band.get("max_critical_gap")
+            att = band.get("min_weighted_attainment")
+            if gap is not None:
+                gap = self.number(gap, f"{bwhere}.max_critical_gap", minimum=0, maximum=4)
+            if att is not None:
+                att = self.number(att, f"{bwhere}.min_weighted_attainment", minimum=0, maximum=1)
+            last = i == len(items) - 1
+            if last and (gap is not None or att is not None):
+                self.fail(bwhere, "the last band catches everything else and must have no conditions")
+            if not last and gap is None and att is None:
+                self.fail(bwhere, "needs max_critical_gap or min_weighted_attainment (only the last band has none)")
+            bands.append(Band(self.ident(band.get("id"), f"{bwhere}.id"), self.text(band.get("label"), f"{bwhere}.label"),
+                              gap, att))
+        return ReadinessRules(
+            evidence_required_for=frozenset(evidence),
+            rater_group_weights=weights,
+            min_nonself_raters=self.number(r.get("min_nonself_raters"), f"{where}.min_nonself_raters", minimum=1, maximum=100, integer=True),
+            max_not_observed_share=self.number(r.get("max_not_observed_share"), f"{where}.max_not_observed_share", minimum=0, maximum=1),
+            peer_anonymity_threshold=self.number(r.get("peer_anonymity_threshold"), f"{where}.peer_anonymity_threshold", minimum=2, maximum=100, integer=True),
+            blind_spot_threshold=self.number(r.get("blind_spot_threshold"), f"{where}.blind_spot_threshold", positive=True),
+            disagreement_threshold=self.number(r.get("disagreement_threshold"), f"{where}.disagreement_threshold", positive=True),
+            bands=tuple(bands),
+            insufficient_evidence_label=self.text(r.get("insufficient_evidence_label"), f"{where}.insufficient_evidence_label"),
+        )
+
+    def check_quotes(self, framework: Framework, sources_dir: Path) -> None:
+        texts = {}
+        for source in framework.sources:
+            try:
+                texts[source.file] = " ".join((sources_dir / source.file).read_text(encoding="utf-8").split())
+            except OSError:
+                self.fail(f"sources[{source.file}]", f"document not found in {sources_dir}")
+        for comp in framework.competencies:
+            for j, cite in enumerate(comp.citations):
+                text = texts.get(cite.source)
+                if text is not None and cite.quote not in text:
+                    self.fail(f"competencies[{comp.id}].citations[{j}].quote",
+                              f"not found word for word in {cite.source}: {cite.quote!r}")
+
+
+def _item_where(section: str, index: int, item) -> str:
+    """``section[id]`` when the item has a usable id, else ``section[index]``."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    return f"{section}[{ident}]" if isinstance(ident, str) and _ID.match(ident) else f"{section}[{index}]"
+
+
+def _join(where: str, key) -> str:
+    return f"{where}.{key}" if where else str(key)
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "a text", bool: "true/false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)

@@ -1,0 +1,151 @@
+"""The competency framework as frozen dataclasses: plain data, no Flask, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: The value a rater gives when they have not seen enough to judge. It is not a low score.
+NOT_OBSERVED = "not_observed"
+
+SCALE = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class ScaleLevel:
+    level: int
+    label: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    levels: tuple[ScaleLevel, ...]
+    not_observed_label: str
+    not_observed_summary: str
+
+    def label(self, level: int | str | None) -> str:
+        """The label of a level, of "not observed", or an empty string for no answer."""
+        if level == NOT_OBSERVED:
+            return self.not_observed_label
+        for item in self.levels:
+            if item.level == level:
+                return item.label
+        return ""
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    title: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Competency:
+    id: str
+    name: str
+    definition: str
+    #: Behavioural anchors for levels 1..5, in order.
+    anchors: tuple[str, str, str, str, str]
+    citations: tuple[Citation, ...]
+
+    def anchor(self, level: int) -> str:
+        return self.anchors[level - 1]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    competency_id: str
+    required: int
+    weight: float
+    is_critical: bool
+
+
+@dataclass(frozen=True)
+class RoleProfile:
+    id: str
+    name: str
+    next_role: str | None
+    summary: str
+    requirements: tuple[Requirement, ...]
+
+    def requirement(self, competency_id: str) -> Requirement:
+        for item in self.requirements:
+            if item.competency_id == competency_id:
+                return item
+        raise KeyError(competency_id)
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    label: str
+    #: Largest allowed shortfall (required - score) on any critical competency; None: no condition.
+    max_critical_gap: float | None = None
+    #: Smallest allowed weighted attainment (0..1); None: no condition.
+    min_weighted_attainment: float | None = None
+
+
+@dataclass(frozen=True)
+class ReadinessRules:
+    #: Levels (ints) and/or NOT_OBSERVED whose rating needs an evidence text.
+    evidence_required_for: frozenset
+    rater_group_weights: dict = field(hash=False)
+    min_nonself_raters: int = 1
+    max_not_observed_share: float = 0.34
+    peer_anonymity_threshold: int = 3
+    blind_spot_threshold: float = 1.0
+    disagreement_threshold: float = 2.0
+    #: Checked in order; the last band has no conditions and catches the rest.
+    bands: tuple[Band, ...] = ()
+    insufficient_evidence_label: str = "Insufficient evidence"
+
+    def needs_evidence(self, value: int | str | None) -> bool:
+        return value is not None and value in self.evidence_required_for
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str
+    version: str
+    scale: Scale
+    sources: tuple[Source, ...]
+    competencies: tuple[Competency, ...]
+    roles: tuple[RoleProfile, ...]
+    readiness: ReadinessRules
+    #: sha256 of the canonical JSON of the framework data; what a cycle pins.
+    content_hash: str
+    #: The validated data as plain JSON-able dicts; what a cycle stores as its snapshot.
+    data: dict = field(hash=False, compare=False, repr=False)
+
+    def competency(self, competency_id: str) -> Competency:
+        for item in self.competencies:
+            if item.id == competency_id:
+                return item
+        raise KeyError(competency_id)
+
+    def role(self, role_id: str) -> RoleProfile:
+        for item in self.roles:
+            if item.id == role_id:
+                return item
+        raise KeyError(role_id)
+
+    def next_role(self, role_id: str) -> RoleProfile | None:
+        """The next step up the ladder from a role, or None at the top."""
+        nxt = self.role(role_id).next_role
+        return self.role(nxt) if nxt else None
+
+    @property
+    def ladder(self) -> tuple[RoleProfile, ...]:
+        """The roles from the bottom of the ladder to the top."""
+        targets = {r.next_role for r in self.roles}
+        order = [r for r in self.roles if r.id not in targets]
+        while order and order[-1].next_role:
+            order.append(self.role(order[-1].next_role))
+        return tuple(order)
