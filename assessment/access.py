@@ -8,10 +8,21 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .extensions import db
+from .models import ROLES
+
+
+def public(view):
+    """Mark a view as open to everyone, signed in or not (the route x role test reads this mark)."""
+    view.allowed_roles = "public"
+    return view
 
 
 def role_required(*roles: str):
-    """Allow the view to signed-in users whose role is one of ``roles``; others get 403."""
+    """Allow the view to signed-in users whose role is one of ``roles``; others get 403.
+
+    Every view declares its access with this decorator (or ``public``); the route x role test reads
+    ``allowed_roles`` and fails for a view that has none.
+    """
 
     def decorator(view):
         @wraps(view)
@@ -25,6 +36,10 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+#: Any signed-in user; ownership checks inside the view do the rest.
+signed_in = role_required(*ROLES)
 
 
 def get_or_404(model, ident):

@@ -3,7 +3,9 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
+
+from ..access import public, signed_in
 
 from ..extensions import db
 from ..services.users import SignInRefused, authenticate
@@ -20,6 +22,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     """Show the sign-in form and sign the user in."""
     if current_user.is_authenticated:
@@ -50,7 +53,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@signed_in
 def logout():
     """Sign the user out."""
     if LogoutForm().validate_on_submit():

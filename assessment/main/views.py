@@ -2,7 +2,9 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
+
+from ..access import signed_in
 
 from ..extensions import db
 from ..models import Assessment, Cycle, RaterAssignment
@@ -11,7 +13,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
-@login_required
+@signed_in
 def index():
     """Home: HR sees the cycles, raters what they owe, candidates their own assessments."""
     cycles, sheets, own = [], [], []
