@@ -35,6 +35,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE, PEERS_SHOWN, PEERS_SUPPRESS
 from .charts import INK, MUTED, DrawingFlowable, heat_colour, radar_for, swatch
 from .data import PanelData, ReportData
 from .fonts import register_fonts
+from .grid import Grid, GridStyle
 from .text import TextBlock, TextStyle
 
 NAVY = colors.HexColor("#1B3A5C")
@@ -369,32 +370,28 @@ def _band_count(result: ReadinessResult) -> int:
 
 def _profile(data: ReportData) -> list[Flowable]:
     result = data.result
-    return [CondPageBreak(125 * mm), p("Profile", "h2"), p(
+    # The profile and the competency table share a page: the chart and the numbers it draws.
+    return [PageBreak(), p("Profile", "h1"), p(
         "Decision scores (managers and peers) against the levels the target role requires; the self-assessment "
         "is drawn separately and does not count. Axes without a decision score are skipped.", "small"),
-        Spacer(1, 4), DrawingFlowable(radar_for(result, width=170 * mm, height=108 * mm))]
+        Spacer(1, 2), DrawingFlowable(radar_for(result, width=170 * mm, height=100 * mm))]
+
+
+@lru_cache(maxsize=1)
+def _grid_style() -> GridStyle:
+    font, bold = register_fonts()
+    text = TextStyle(font, bold, 8.2, 10.4, INK)
+    return GridStyle(text=text, header=text.but(font=bold, size=7.8), rule=RULE, header_rule=NAVY, pad_x=3.5,
+                     align=("L", "C", "C", "C", "C", "C", "C", "C", "L"), wrap=frozenset({0, 8}),
+                     bold=frozenset({5}))
 
 
 def _competency_table(data: ReportData) -> list[Flowable]:
     result = data.result
-    font, bold = register_fonts()
     peers_col = "Peers" if result.peer_mode == PEERS_SHOWN else "Peers*"
     header = ["Competency", "Required", "Self", "Managers", peers_col, "Decision", "Gap", "Coverage", "Notes"]
-    rows = [header]
-    style = [
-        ("FONT", (0, 0), (-1, 0), bold, 7.8),
-        ("FONT", (0, 1), (-1, -1), font, 8.2),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("ALIGN", (1, 0), (7, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.6),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    for i, c in enumerate(result.competencies, start=1):
+    rows, backgrounds = [], {}
+    for i, c in enumerate(result.competencies):
         notes = []
         if c.is_blind_spot:
             notes.append("Blind spot")
@@ -413,12 +410,11 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             f"{c.rated} of {c.raters}",
             ", ".join(notes),
         ])
-        style.append(("FONT", (5, i), (5, i), bold, 8.2))
         if c.gap is not None:
-            style.append(("BACKGROUND", (6, i), (6, i), heat_colour(c.gap)))
-    table = Table(rows, colWidths=[56 * mm, 15 * mm, 11 * mm, 16 * mm, 13 * mm, 15 * mm, 12 * mm, 16 * mm, None],
-                  repeatRows=1)
-    table.setStyle(TableStyle(style))
+            backgrounds[(i, 6)] = heat_colour(c.gap)
+    widths = [54 * mm, 14 * mm, 10 * mm, 15.5 * mm, 11 * mm, 14.5 * mm, 11 * mm, 15 * mm]
+    widths.append(A4[0] - 2 * MARGIN - sum(widths))
+    table = Grid(header, rows, widths, _grid_style(), backgrounds)
     legend = (
         "★ critical for the target role. Decision = weighted mean of managers (weight "
         "2) and peers (weight 1); self never counts. Gap = decision − required. Coverage: managers and peers "
@@ -427,7 +423,7 @@ def _competency_table(data: ReportData) -> list[Flowable]:
     if result.peer_mode != PEERS_SHOWN:
         legend += (" *Peers are shown only when at least the anonymity threshold of peers submitted."
                    if result.peer_mode == PEERS_SUPPRESSED else " *No peers were asked.")
-    return [CondPageBreak(80 * mm), p("Competencies", "h1"), table, Spacer(1, 4), p(legend, "small")]
+    return [CondPageBreak(90 * mm), p("Competencies", "h2"), table, Spacer(1, 4), p(legend, "small")]
 
 
 def _listing(title: str, items, empty: str) -> list[Flowable]:

@@ -12,6 +12,7 @@ from reportlab.platypus import Table
 from reports import fonts
 from reports.bundle import write_zip
 from reports.charts import DrawingFlowable, radar_for, radar_svg
+from reports.grid import Grid
 from reports.pdf import panel_story, render_panel_summary, render_report, report_story
 from reports.sample import NAMES, framework, sample_panel, sample_report, sample_sheets
 from reports.text import TextBlock
@@ -27,7 +28,7 @@ def story_text(story) -> str:
     out = []
 
     def walk(item):
-        if isinstance(item, TextBlock):
+        if isinstance(item, (TextBlock, Grid)):
             out.append(item.text)
         elif isinstance(item, Table):
             for row in item._cellvalues:
