@@ -497,7 +497,12 @@ def _comments(result: ReadinessResult) -> list[Flowable]:
             current = block.competency_id
             story.append(p(block.competency_name, "h3"))
         story.append(p(block.group_label, "group"))
-        story += [p(f"“{text}”", "quote") for text in block.texts]
+        for text in block.texts:
+            # A comment's own paragraphs stay paragraphs; the quotes open and close the whole comment.
+            paras = [line.strip() for line in text.splitlines() if line.strip()] or [""]
+            paras[0] = "“" + paras[0]
+            paras[-1] = paras[-1] + "”"
+            story += [p(para, "quote", space_after=0) for para in paras[:-1]] + [p(paras[-1], "quote")]
     return story
 
 
@@ -565,21 +570,23 @@ def panel_story(data: PanelData) -> list[Flowable]:
           f"{data.generated_at.strftime('%-d %B %Y, %H:%M %Z').strip()}", "small"),
         p("Verdicts", "h2"),
     ]
-    computed = {band_id: 0 for band_id, _ in data.bands}
-    calibrated = {}
+    computed, final = {}, {}
     for row in data.rows:
-        computed[row.band_id] = computed.get(row.band_id, 0) + 1
-        if row.calibrated_label:
-            calibrated[row.calibrated_label] = calibrated.get(row.calibrated_label, 0) + 1
-    counts = [["Verdict", "Computed", "Calibrated by HR"]]
-    counts += [[label, str(computed.get(band_id, 0)), str(calibrated.get(label, 0))] for band_id, label in data.bands]
-    table = Table(counts, colWidths=[60 * mm, 25 * mm, 32 * mm], hAlign="LEFT")
+        computed[row.band_label] = computed.get(row.band_label, 0) + 1
+        label = row.calibrated_label or row.band_label
+        final[label] = final.get(label, 0) + 1
+    counts = [["Verdict", "Computed", "After HR calibration"]]
+    counts += [[label, str(computed.get(label, 0)), str(final.get(label, 0))] for _, label in data.bands]
+    counts.append(["Candidates", str(len(data.rows)), str(len(data.rows))])
+    table = Table(counts, colWidths=[60 * mm, 25 * mm, 38 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, 0), bold, 8.2),
         ("FONT", (0, 1), (-1, -1), font, 8.6),
         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("LINEBELOW", (0, 1), (-1, -2), 0.3, RULE),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY),
+        ("FONT", (0, -1), (-1, -1), bold, 8.6),
     ]))
     story += [table, p("Decision scores against the required level", "h2")]
 
@@ -616,7 +623,8 @@ def panel_story(data: PanelData) -> list[Flowable]:
     legend = [[swatch(heat_colour(0.0)), "at or above required", swatch(heat_colour(1.0)), "a level or more above",
                swatch(heat_colour(-0.5)), "up to one level short", swatch(heat_colour(-2)), "more than one level short",
                swatch(heat_colour(None)), "no score"]]
-    legend_table = Table(legend, hAlign="LEFT")
+    legend_table = Table(legend, hAlign="LEFT", colWidths=[4 * mm, 34 * mm, 4 * mm, 34 * mm, 4 * mm, 34 * mm,
+                                                           4 * mm, 40 * mm, 4 * mm, 20 * mm])
     legend_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 7.5), ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
                                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
     story += [Spacer(1, 6), legend_table,

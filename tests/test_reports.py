@@ -175,8 +175,9 @@ def test_unicode_names_and_german_text_survive(tmp_path):
         "x" * 200,
         "Unbroken" + "ä" * 200 + " then normal words after it.",
         ("Over the year she led the restructuring of the northern sites & the ERP rollout. " * 62)[:5000],
+        "First paragraph.\r\n\r\nSecond\tparagraph after a tab.\nThird line.",
     ],
-    ids=["markup-chars", "200-char-word", "200-char-umlaut-word", "5000-chars"],
+    ids=["markup-chars", "200-char-word", "200-char-umlaut-word", "5000-chars", "line-breaks-and-tabs"],
 )
 def test_nasty_comments_build_and_stay_on_the_page(comment, tmp_path):
     """Comments with <, &, 200-character words or 5,000 characters build, validate and keep their text."""
