@@ -30,7 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from rubrics.readiness import INSUFFICIENT_EVIDENCE, PEERS_SHOWN, PEERS_SUPPRESSED, ReadinessResult
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, PEERS_SHOWN, PEERS_SUPPRESSED, ReadinessResult, plural
 
 from .charts import INK, MUTED, DrawingFlowable, heat_colour, radar_for, swatch
 from .data import PanelData, ReportData
@@ -243,15 +243,11 @@ def render_report(data: ReportData) -> bytes:
     return buffer.getvalue()
 
 
-def _kv_table(rows, col1=42 * mm, style="cell", width=A4[0] - 2 * MARGIN) -> Table:
-    table = Table([[pb(k, "", style), p(v, style)] for k, v in rows], colWidths=[col1, width - col1],
-                  hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
-    return table
+def _kv_table(rows, col1=42 * mm, style="cell", width=A4[0] - 2 * MARGIN) -> Grid:
+    """Label / value pairs: bold labels, wrapping values, no rules."""
+    text = styles()[style]
+    grid_style = GridStyle(text=text, pad_x=0, pad_y=2, wrap=frozenset({0, 1}), bold=frozenset({0}))
+    return Grid(None, rows, [col1, width - col1], grid_style)
 
 
 def _cover(data: ReportData) -> list[Flowable]:
@@ -321,8 +317,8 @@ def _verdict(data: ReportData) -> list[Flowable]:
     figures = [
         ("Weighted attainment", pct(result.weighted_attainment)),
         ("Largest critical shortfall", fmt(result.largest_critical_shortfall)),
-        ("Submitted sheets", f"{counts.get('self', 0)} self, {counts.get('manager', 0)} manager, "
-                             f"{counts.get('peer', 0)} peer"),
+        ("Submitted sheets", f"{counts.get('self', 0)} self, {plural(counts.get('manager', 0), 'manager')}, "
+                             f"{plural(counts.get('peer', 0), 'peer')}"),
     ]
     story += [Spacer(1, 8), _kv_table(figures, col1=48 * mm)]
     if result.peer_mode == PEERS_SUPPRESSED:
@@ -331,26 +327,10 @@ def _verdict(data: ReportData) -> list[Flowable]:
             "do not count, so that no single peer's answer can be recovered.", "small"))
 
     story.append(p("Rules", "h2"))
-    rows = [["", "Rule", "Result"]]
-    for rule in result.rules:
-        mark = "✓" if rule.passed else "✗"
-        rows.append([mark, p(rule.text, "cell"), p(rule.detail, "cell")])
-    table = Table(rows, colWidths=[7 * mm, 78 * mm, A4[0] - 2 * MARGIN - 85 * mm], repeatRows=1)
-    font, bold = register_fonts()
-    style = [
-        ("FONT", (0, 0), (-1, 0), bold, 8.3),
-        ("FONT", (0, 1), (0, -1), bold, 10),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]
-    for i, rule in enumerate(result.rules, start=1):
-        style.append(("TEXTCOLOR", (0, i), (0, i), PASS if rule.passed else FAIL))
-    table.setStyle(TableStyle(style))
-    story.append(table)
+    rows = [["✓" if rule.passed else "✗", rule.text, rule.detail] for rule in result.rules]
+    colours = {(i, 0): PASS if rule.passed else FAIL for i, rule in enumerate(result.rules)}
+    story.append(Grid(["", "Rule", "Result"], rows, [7 * mm, 78 * mm, A4[0] - 2 * MARGIN - 85 * mm],
+                      _rules_style(), colours=colours))
 
     story.append(p("What holds the verdict back", "h2"))
     if result.holding_back:
@@ -361,6 +341,13 @@ def _verdict(data: ReportData) -> list[Flowable]:
     else:
         story.append(p("No competency with a score is below the required level.", "item"))
     return story
+
+
+@lru_cache(maxsize=1)
+def _rules_style() -> GridStyle:
+    cell = styles()["cell"]
+    return GridStyle(text=cell, header=cell.but(font=cell.bold, size=8), rule=RULE, header_rule=NAVY,
+                     wrap=frozenset({1, 2}), columns={0: cell.but(font=cell.bold, size=10)})
 
 
 def _band_count(result: ReadinessResult) -> int:
@@ -427,7 +414,7 @@ def _competency_table(data: ReportData) -> list[Flowable]:
 
 
 def _listing(title: str, items, empty: str) -> list[Flowable]:
-    story = [p(title, "h2")]
+    story = [CondPageBreak(20 * mm), p(title, "h2")]
     story += [pb(bold, rest, "item") for bold, rest in items] or [p(empty, "item")]
     return story
 
@@ -495,7 +482,8 @@ def _comments(result: ReadinessResult) -> list[Flowable]:
     for block in result.comments:
         if block.competency_id != current:
             current = block.competency_id
-            story.append(p(block.competency_name, "h3"))
+            # A conditional break keeps a heading with its first comments (cheaper than keepWithNext).
+            story += [CondPageBreak(22 * mm), p(block.competency_name, "h3")]
         story.append(p(block.group_label, "group"))
         for text in block.texts:
             # A comment's own paragraphs stay paragraphs; the quotes open and close the whole comment.
@@ -508,19 +496,11 @@ def _comments(result: ReadinessResult) -> list[Flowable]:
 
 def _methodology(data: ReportData) -> list[Flowable]:
     story = [p("Methodology", "h1"), p("Rating scale", "h2")]
-    rows = [[str(s.level), s.label, p(s.summary, "cell")] for s in data.scale]
-    rows.append(["–", data.not_observed_label, p(data.not_observed_summary, "cell")])
-    font, bold = register_fonts()
-    table = Table(rows, colWidths=[8 * mm, 24 * mm, A4[0] - 2 * MARGIN - 32 * mm])
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (1, -1), bold, 8.3),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
-    story.append(table)
+    rows = [[str(s.level), s.label, s.summary] for s in data.scale]
+    rows.append(["–", data.not_observed_label, data.not_observed_summary])
+    cell = styles()["cell"]
+    scale_style = GridStyle(text=cell, rule=RULE, wrap=frozenset({2}), bold=frozenset({0, 1}))
+    story.append(Grid(None, rows, [8 * mm, 24 * mm, A4[0] - 2 * MARGIN - 32 * mm], scale_style))
     story.append(p("How the verdict is reached", "h2"))
     story += [p(line, "item") for line in data.rules_text]
     story.append(p("Rubric", "h2"))
@@ -528,7 +508,7 @@ def _methodology(data: ReportData) -> list[Flowable]:
         ("Framework", data.framework_name),
         ("Version", data.framework_version),
         ("Content hash (SHA-256)", data.content_hash),
-    ], col1=40 * mm))
+    ], col1=46 * mm))
     story.append(p("Sources the rubric cites", "h2"))
     story += [pb(s.title, f" ({s.file})", "item") for s in data.sources]
     return story

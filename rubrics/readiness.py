@@ -232,6 +232,11 @@ def _pct(value: Fraction | float) -> str:
     return f"{math.floor(float(value) * 1000 + 0.5) / 10:g}%"
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 manager", "2 managers". """
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _levels(sheets: Sequence[RaterSheet], comp_id: str) -> list[int]:
     return sorted(v for s in sheets if (v := s.ratings.get(comp_id)) is not None and v != NOT_OBSERVED)
 
@@ -328,7 +333,8 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
 
     results: list[RuleResult] = []
     enough_raters = n_counted >= rules.min_nonself_raters
-    detail = f"{n_counted} counted: {counts[MANAGER]} manager, {n_peers if peer_mode == PEERS_SHOWN else 0} peer."
+    counted_peers = n_peers if peer_mode == PEERS_SHOWN else 0
+    detail = f"{n_counted} counted: {plural(counts[MANAGER], 'manager')}, {plural(counted_peers, 'peer')}."
     if peer_mode == PEERS_SUPPRESSED:
         detail += (
             f" {n_peers} peer sheet(s) not counted: peers count from {rules.peer_anonymity_threshold}"
