@@ -156,9 +156,19 @@ def radar_svg(result: ReadinessResult, **options) -> str:
     """The radar of a readiness result as an SVG document (for the results page)."""
     from reportlab.graphics import renderSVG
 
+    from xml.sax.saxutils import escape
+
     svg = renderSVG.drawToString(radar_for(result, **options))
-    # Drop the XML prolog and DOCTYPE so the SVG can be inlined into an HTML page.
-    return svg[svg.index("<svg"):]
+    # Drop the XML prolog and DOCTYPE so the SVG can be inlined into an HTML page; name the font as
+    # browsers know it; give the image a role and a title for screen readers.
+    svg = svg[svg.index("<svg"):].replace(
+        "font-family: DejaVuSans", "font-family: 'DejaVu Sans', Verdana, sans-serif"
+    )
+    title = escape(f"Radar chart: decision scores against the levels required for {result.target_role_name}, "
+                   "with the self-assessment drawn separately")
+    svg = svg.replace("<title>...</title>", f"<title>{title}</title>", 1).replace("<desc>...</desc>", "", 1)
+    head_end = svg.index(">")
+    return svg[:head_end] + ' role="img"' + svg[head_end:]
 
 
 def heat_colour(gap: float | None):

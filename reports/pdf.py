@@ -110,7 +110,8 @@ def pct(value: float | None) -> str:
     return DASH if value is None else f"{value * 100:.1f}%"
 
 
-def band_colour(result_band_id: str, rank: int | None, band_count: int):
+def band_colour(rank: int | None, band_count: int):
+    """Green for the best band, red for the last, amber between, grey for insufficient evidence."""
     if rank is None:
         return BAND_COLOURS[INSUFFICIENT_EVIDENCE]
     if rank == 0:
@@ -296,7 +297,7 @@ def _box(rows, colour) -> Table:
 
 def _verdict(data: ReportData) -> list[Flowable]:
     result = data.result
-    colour = band_colour(result.band_id, result.band_rank, _band_count(result))
+    colour = band_colour(result.band_rank, len(result.band_order))
     heading = "Computed verdict" if data.calibration else "Verdict"
     story = [p("Verdict", "h1")]
     story.append(_box([
@@ -348,11 +349,6 @@ def _rules_style() -> GridStyle:
     cell = styles()["cell"]
     return GridStyle(text=cell, header=cell.but(font=cell.bold, size=8), rule=RULE, header_rule=NAVY,
                      wrap=frozenset({1, 2}), columns={0: cell.but(font=cell.bold, size=10)})
-
-
-def _band_count(result: ReadinessResult) -> int:
-    """How many bands the rubric has, read off the rules (every band contributes at least one rule)."""
-    return len({r.id.split(".")[0] for r in result.rules if "." in r.id})
 
 
 def _profile(data: ReportData) -> list[Flowable]:

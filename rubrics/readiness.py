@@ -191,6 +191,8 @@ class ReadinessResult:
     development_priorities: tuple[DevelopmentPriority, ...]
     comments: tuple[CommentBlock, ...]
     peer_mode: str
+    #: The rubric's bands as (id, label), best first: the verdict order (insufficient evidence not included).
+    band_order: tuple[tuple[str, str], ...]
     #: Submitted sheets per group (self, manager, peer).
     sheet_counts: Mapping[str, int]
     summary: str
@@ -467,6 +469,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         development_priorities=priorities,
         comments=comments,
         peer_mode=peer_mode,
+        band_order=tuple((b.id, b.label) for b in rules.bands),
         sheet_counts=counts,
         summary=summary,
     )

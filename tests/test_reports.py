@@ -241,7 +241,9 @@ def test_radar_svg_draws_every_axis_and_the_legend():
     """The SVG radar has every competency name and the legend, and no XML prolog (inlinable)."""
     data = sample_report(3)
     svg = radar_svg(data.result)
-    assert svg.startswith("<svg")
+    assert svg.startswith("<svg") and 'role="img"' in svg.split(">", 1)[0]
+    assert svg.count("<title>") == 1 and "levels required for" in svg and "<desc>...</desc>" not in svg
+    assert "'DejaVu Sans'" in svg
     assert "Decision score" in svg and "Self (not in the verdict)" in svg
     for comp in data.result.competencies:
         for word in comp.name.split():
