@@ -9,6 +9,8 @@ than a small window of PDFs in memory, so memory stays flat however long the exp
 from __future__ import annotations
 
 import multiprocessing
+import os
+import tempfile
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -23,6 +25,18 @@ WINDOW_PER_WORKER = 4
 def _render(item: tuple[str, ReportData]) -> tuple[str, bytes]:
     name, data = item
     return name, render_report(data)
+
+
+def _render_to_file(item: tuple[str, ReportData], path: str) -> tuple[str, str]:
+    """In a worker: render to a file and return its path, so the PDF never crosses the pipe.
+
+    Tens of kilobytes per report unpickled in the pool's result thread left the parent's memory
+    growing with the export (allocator arenas); a file handed over by name keeps it flat.
+    """
+    name, data = item
+    with open(path, "wb") as out:
+        out.write(render_report(data))
+    return name, path
 
 
 def _warm():
@@ -56,7 +70,11 @@ def write_zip(
         for name, payload in extra:
             archive.writestr(name, payload)
         for name, pdf in _rendered(items, workers):
-            archive.writestr(name, pdf)
+            if isinstance(pdf, bytes):
+                archive.writestr(name, pdf)
+            else:
+                archive.write(pdf, arcname=name)
+                os.unlink(pdf)
             done += 1
             if progress is not None:
                 progress(done, total)
@@ -64,17 +82,20 @@ def write_zip(
 
 
 def _rendered(items, workers: int):
-    """(name, pdf) in the order of the items, with at most a small window of work in flight."""
+    """(name, PDF bytes or the path of a PDF file) in the order of the items, a small window in flight."""
     if workers <= 1:
         for item in items:
             yield _render(item)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     window = workers * WINDOW_PER_WORKER
-    with context.Pool(workers, initializer=_warm) as pool:
+    with tempfile.TemporaryDirectory(prefix="opsladder-export-") as tmp, context.Pool(
+        workers, initializer=_warm
+    ) as pool:
         pending: deque = deque()
-        for item in items:
-            pending.append(pool.apply_async(_render, (item,)))
+        for index, item in enumerate(items):
+            path = os.path.join(tmp, f"{index}.pdf")
+            pending.append(pool.apply_async(_render_to_file, (item, path)))
             if len(pending) >= window:
                 yield pending.popleft().get()
         while pending:

@@ -70,6 +70,11 @@ class RaterSheet:
                 raise ValueError(f"rating {value!r} for {comp_id!r} is neither a level 1..5 nor not observed")
 
 
+def coverage_text(rated: int, raters: int) -> str:
+    """ "rated by 2 of 3": raters who gave a level, of the sheets counted. """
+    return f"rated by {rated} of {raters}"
+
+
 @dataclass(frozen=True)
 class GroupScore:
     """A rater group's score on one competency as shown: mean of the levels given, and coverage."""
@@ -82,7 +87,7 @@ class GroupScore:
 
     @property
     def coverage(self) -> str:
-        return f"rated by {self.rated} of {self.raters}"
+        return coverage_text(self.rated, self.raters)
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ class CompetencyResult:
 
     @property
     def coverage(self) -> str:
-        return f"rated by {self.rated} of {self.raters}"
+        return coverage_text(self.rated, self.raters)
 
 
 @dataclass(frozen=True)
@@ -257,8 +262,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     else:
         peer_mode = PEERS_SUPPRESSED
     weights = {g: exact(rules.rater_group_weights.get(g, 0)) for g in NONSELF_GROUPS}
-    blind = exact(rules.blind_spot_threshold)
-    disagree = exact(rules.disagreement_threshold)
+    thresholds = (exact(rules.blind_spot_threshold), exact(rules.disagreement_threshold))
     order = {c.id: i for i, c in enumerate(framework.competencies)}
     requirements = sorted(role.requirements, key=lambda r: order.get(r.competency_id, len(order)))
 
@@ -266,55 +270,9 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     comps: list[CompetencyResult] = []
     exact_scores: dict[str, Fraction | None] = {}
     for req in requirements:
-        comp = framework.competency(req.competency_id)
-        levels = {g: _levels(by_group[g], comp.id) for g in RATER_GROUPS}
-        means = {g: _mean(levels[g]) for g in RATER_GROUPS}
-        if peer_mode != PEERS_SHOWN:
-            # Below the anonymity threshold the peers' answers must not reach anything that is shown.
-            levels[PEER], means[PEER] = [], None
-        used = [g for g in NONSELF_GROUPS if means[g] is not None and weights[g] > 0]
-        total_weight = sum(weights[g] for g in used)
-        decision = sum(weights[g] * means[g] for g in used) / total_weight if used else None
-        exact_scores[comp.id] = decision
-        gap = decision - req.required if decision is not None else None
-        spread_levels = levels[MANAGER] + levels[PEER]
-        spread = max(spread_levels) - min(spread_levels) if len(spread_levels) >= 2 else None
-        diff = means[SELF] - decision if means[SELF] is not None and decision is not None else None
-        if decision is None:
-            next_level = req.required
-        else:
-            next_level = min(math.floor(decision) + 1, 5) if decision < 5 else None
-        groups = [GroupScore(SELF, GROUP_LABELS[SELF], _float(means[SELF]), len(levels[SELF]), counts[SELF])]
-        groups.append(
-            GroupScore(MANAGER, GROUP_LABELS[MANAGER], _float(means[MANAGER]), len(levels[MANAGER]), counts[MANAGER])
-        )
-        if peer_mode == PEERS_SHOWN:
-            groups.append(GroupScore(PEER, GROUP_LABELS[PEER], _float(means[PEER]), len(levels[PEER]), n_peers))
-        comps.append(
-            CompetencyResult(
-                competency_id=comp.id,
-                name=comp.name,
-                required=req.required,
-                weight=req.weight,
-                is_critical=req.is_critical,
-                self_score=_float(means[SELF]),
-                manager_score=_float(means[MANAGER]),
-                peer_score=_float(means[PEER]),
-                decision_score=_float(decision),
-                gap=_float(gap),
-                rated=len(levels[MANAGER]) + len(levels[PEER]),
-                raters=n_counted,
-                spread=_float(Fraction(spread)) if spread is not None else None,
-                is_disagreement=spread is not None and spread >= disagree,
-                self_minus_others=_float(diff),
-                is_blind_spot=diff is not None and diff >= blind,
-                is_hidden_strength=diff is not None and -diff >= blind,
-                next_level=next_level,
-                next_level_label=framework.scale.label(next_level) if next_level else "",
-                development_action=comp.anchor(next_level) if next_level else "",
-                groups=tuple(groups),
-            )
-        )
+        result, decision = _competency_result(framework, req, by_group, peer_mode, weights, thresholds)
+        comps.append(result)
+        exact_scores[req.competency_id] = decision
 
     # The verdict, on exact values.
     scored = [(r, exact_scores[r.competency_id]) for r in requirements if exact_scores[r.competency_id] is not None]
@@ -370,42 +328,8 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         key=lambda item: -item[1],
     )
     for index, band in enumerate(rules.bands):
-        last = index == len(rules.bands) - 1
-        checks = []
-        if band.max_critical_gap is not None:
-            limit = exact(band.max_critical_gap)
-            ok = largest is None or largest <= limit
-            want = "below" if limit == 0 else f"more than {_fmt(limit)} level{'s' if limit != 1 else ''} below"
-            over = [f"{name} ({_fmt(short)})" for name, short in critical_short if short > limit]
-            if largest is None:
-                detail = "No critical competency has a score."
-            elif over:
-                detail = f"Over the limit: {', '.join(over)}."
-            else:
-                detail = f"Largest critical shortfall {_fmt(largest)}."
-            if unscored_critical:
-                detail += f" Not observed by managers or peers: {', '.join(unscored_critical)}."
-            checks.append(
-                RuleResult(
-                    f"{band.id}.max_critical_gap",
-                    f"{band.label}: no critical competency {want} the required level.",
-                    ok,
-                    detail,
-                )
-            )
-        if band.min_weighted_attainment is not None:
-            limit = exact(band.min_weighted_attainment)
-            ok = attainment is not None and attainment >= limit
-            checks.append(
-                RuleResult(
-                    f"{band.id}.min_weighted_attainment",
-                    f"{band.label}: weighted attainment at least {_pct(limit)}.",
-                    ok,
-                    f"Weighted attainment {_pct(attainment)}." if attainment is not None else "No scores.",
-                )
-            )
-        if last and not checks:
-            checks.append(RuleResult(f"{band.id}.fallback", f"{band.label}: when no band above holds.", True, ""))
+        checks = _band_checks(band, index == len(rules.bands) - 1, largest, attainment, critical_short,
+                              unscored_critical)
         results.extend(checks)
         if sufficient and band_rank is None and all(c.passed for c in checks):
             band_id, band_label, band_rank = band.id, band.label, index
@@ -473,6 +397,94 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         sheet_counts=counts,
         summary=summary,
     )
+
+
+def _competency_result(framework, req, by_group, peer_mode, weights, thresholds):
+    """One competency's scores, gap, coverage and flags, and its exact decision score (or None)."""
+    comp = framework.competency(req.competency_id)
+    counts = {g: len(by_group[g]) for g in RATER_GROUPS}
+    n_counted = counts[MANAGER] + (counts[PEER] if peer_mode == PEERS_SHOWN else 0)
+    blind, disagree = thresholds
+    levels = {g: _levels(by_group[g], comp.id) for g in RATER_GROUPS}
+    means = {g: _mean(levels[g]) for g in RATER_GROUPS}
+    if peer_mode != PEERS_SHOWN:
+        # Below the anonymity threshold the peers' answers must not reach anything that is shown.
+        levels[PEER], means[PEER] = [], None
+    used = [g for g in NONSELF_GROUPS if means[g] is not None and weights[g] > 0]
+    total_weight = sum(weights[g] for g in used)
+    decision = sum(weights[g] * means[g] for g in used) / total_weight if used else None
+    gap = decision - req.required if decision is not None else None
+    spread_levels = levels[MANAGER] + levels[PEER]
+    spread = max(spread_levels) - min(spread_levels) if len(spread_levels) >= 2 else None
+    diff = means[SELF] - decision if means[SELF] is not None and decision is not None else None
+    if decision is None:
+        next_level = req.required
+    else:
+        next_level = min(math.floor(decision) + 1, 5) if decision < 5 else None
+    shown = (SELF, MANAGER, PEER) if peer_mode == PEERS_SHOWN else (SELF, MANAGER)
+    groups = [GroupScore(g, GROUP_LABELS[g], _float(means[g]), len(levels[g]), counts[g]) for g in shown]
+    result = CompetencyResult(
+        competency_id=comp.id,
+        name=comp.name,
+        required=req.required,
+        weight=req.weight,
+        is_critical=req.is_critical,
+        self_score=_float(means[SELF]),
+        manager_score=_float(means[MANAGER]),
+        peer_score=_float(means[PEER]),
+        decision_score=_float(decision),
+        gap=_float(gap),
+        rated=len(levels[MANAGER]) + len(levels[PEER]),
+        raters=n_counted,
+        spread=_float(Fraction(spread)) if spread is not None else None,
+        is_disagreement=spread is not None and spread >= disagree,
+        self_minus_others=_float(diff),
+        is_blind_spot=diff is not None and diff >= blind,
+        is_hidden_strength=diff is not None and -diff >= blind,
+        next_level=next_level,
+        next_level_label=framework.scale.label(next_level) if next_level else "",
+        development_action=comp.anchor(next_level) if next_level else "",
+        groups=tuple(groups),
+    )
+    return result, decision
+
+
+def _band_checks(band, is_last, largest, attainment, critical_short, unscored_critical) -> list[RuleResult]:
+    """The band's conditions as applied; the last band without conditions holds by definition."""
+    checks = []
+    if band.max_critical_gap is not None:
+        limit = exact(band.max_critical_gap)
+        want = "below" if limit == 0 else f"more than {_fmt(limit)} level{'s' if limit != 1 else ''} below"
+        over = [f"{name} ({_fmt(short)})" for name, short in critical_short if short > limit]
+        if largest is None:
+            detail = "No critical competency has a score."
+        elif over:
+            detail = f"Over the limit: {', '.join(over)}."
+        else:
+            detail = f"Largest critical shortfall {_fmt(largest)}."
+        if unscored_critical:
+            detail += f" Not observed by managers or peers: {', '.join(unscored_critical)}."
+        checks.append(
+            RuleResult(
+                f"{band.id}.max_critical_gap",
+                f"{band.label}: no critical competency {want} the required level.",
+                largest is None or largest <= limit,
+                detail,
+            )
+        )
+    if band.min_weighted_attainment is not None:
+        limit = exact(band.min_weighted_attainment)
+        checks.append(
+            RuleResult(
+                f"{band.id}.min_weighted_attainment",
+                f"{band.label}: weighted attainment at least {_pct(limit)}.",
+                attainment is not None and attainment >= limit,
+                f"Weighted attainment {_pct(attainment)}." if attainment is not None else "No scores.",
+            )
+        )
+    if is_last and not checks:
+        checks.append(RuleResult(f"{band.id}.fallback", f"{band.label}: when no band above holds.", True, ""))
+    return checks
 
 
 def _comments(framework, requirements, by_group, peer_mode) -> tuple[CommentBlock, ...]:
