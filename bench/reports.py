@@ -3,6 +3,7 @@
     python bench/reports.py                # 200 timed reports, 1,000-report ZIP export with 1 and 2 workers
     python bench/reports.py --quick        # 40 timed reports, 200-report exports
     python bench/reports.py --reports 500  # the export size
+    python bench/reports.py --no-accel     # as if rl_accel were not installed (ReportLab's Python fallbacks)
 
 Measures, in one run on this machine:
   * ms per full report (ReportData -> PDF bytes) for demo-like candidates in a warm process: median, p90;
@@ -150,9 +151,10 @@ def export_child(count: int, workers: int) -> dict:
     }
 
 
-def run_export(count: int, workers: int) -> dict:
+def run_export(count: int, workers: int, no_accel: bool) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--export-child", str(count), "--workers", str(workers)],
+        [sys.executable, __file__, "--export-child", str(count), "--workers", str(workers)]
+        + (["--no-accel"] if no_accel else []),
         check=True, capture_output=True, text=True, cwd=ROOT,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -185,9 +187,13 @@ def main(argv=None):
     parser.add_argument("--reports", type=int, default=None, help="reports in each ZIP export (default 1000)")
     parser.add_argument("--timed", type=int, default=None, help="reports timed one by one (default 200)")
     parser.add_argument("--quick", action="store_true", help="40 timed reports and 200-report exports")
+    parser.add_argument("--no-accel", action="store_true", help="hide rl_accel, to measure what it brings")
     parser.add_argument("--export-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.no_accel:
+        # Before ReportLab is imported: its rl_accel shim then falls back to pure Python.
+        sys.modules["_rl_accel"] = None
     if args.export_child:
         print(json.dumps(export_child(args.export_child, args.workers)))
         return
@@ -206,7 +212,7 @@ def main(argv=None):
     print(f"\nZIP export of {exported} reports (streamed; each run in a fresh process)")
     print(f"  {'workers':>8}{'wall':>10}{'per report':>12}{'peak RSS':>11}{'worker RSS':>12}  RSS at 25/50/75/100%")
     for workers in (1, 2):
-        e = run_export(exported, workers)
+        e = run_export(exported, workers, args.no_accel)
         worker = f"{e['peak_worker_rss_mb']:.0f} MB" if e["peak_worker_rss_mb"] else "-"
         samples = " / ".join(f"{v:.0f}" for _, v in sorted(e["rss_samples_mb"].items(), key=lambda kv: int(kv[0])))
         print(f"  {workers:>8}{e['seconds']:>9.1f}s{e['per_report_ms']:>10.1f}ms{e['peak_rss_mb']:>8.0f} MB"
