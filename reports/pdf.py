@@ -328,6 +328,9 @@ def _verdict(data: ReportData) -> list[Flowable]:
             "do not count, so that no single peer's answer can be recovered.", "small"))
 
     story.append(p("Rules", "h2"))
+    if not result.is_sufficient:
+        story.append(p("An evidence rule failed, so no band is given; the band conditions below are shown "
+                       "for information only.", "small", space_after=4))
     rows = [["✓" if rule.passed else "✗", rule.text, rule.detail] for rule in result.rules]
     colours = {(i, 0): PASS if rule.passed else FAIL for i, rule in enumerate(result.rules)}
     story.append(Grid(["", "Rule", "Result"], rows, [7 * mm, 78 * mm, A4[0] - 2 * MARGIN - 85 * mm],

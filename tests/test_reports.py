@@ -135,6 +135,17 @@ def test_suppressed_peers_never_reach_the_report():
     assert "manager evidence" in text
     assert "secret peer remark" not in text
     assert "Peer comments are not shown" in text
+    assert "shown for information only" not in text  # the manager alone is enough evidence here
+
+
+def test_insufficient_evidence_report_says_no_band_is_given():
+    """With too little evidence the verdict says so and the band conditions are marked informational."""
+    fw = framework()
+    ids = [c.id for c in fw.competencies]
+    sheets = [RaterSheet("self-1", "self", {i: 4 for i in ids})]
+    data = replace(sample_report(0, calibrated=False), result=assess_readiness(fw, "head_of_operations", sheets))
+    text = story_text(report_story(data))
+    assert "Insufficient evidence" in text and "shown for information only" in text
 
 
 @needs_qpdf
@@ -149,7 +160,9 @@ def test_rendered_report_is_valid_and_carries_the_text(seed, tmp_path):
     text = pdf_text(pdf, tmp_path)
     assert data.candidate_name in text
     assert data.result.band_label in text
-    assert "Page 1 of" in text
+    pages = text.count("\f")
+    assert pages >= 4
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     flat = " ".join(text.split())
     for comp in data.result.competencies:
         assert comp.name in flat, comp.name
