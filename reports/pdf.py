@@ -336,7 +336,9 @@ def _verdict(data: ReportData) -> list[Flowable]:
     story.append(Grid(["", "Rule", "Result"], rows, [7 * mm, 78 * mm, A4[0] - 2 * MARGIN - 85 * mm],
                       _rules_style(), colours=colours))
 
-    story.append(p("What holds the verdict back", "h2"))
+    # In the best band nothing holds the verdict back; shortfalls are still worth listing.
+    held = result.band_rank != 0
+    story.append(p("What holds the verdict back" if held else "Still below the required level", "h2"))
     if result.holding_back:
         for s in result.holding_back:
             crit = " (critical)" if s.is_critical else ""
