@@ -36,7 +36,7 @@ from .charts import INK, MUTED, DrawingFlowable, heat_colour, radar_for, swatch
 from .data import PanelData, ReportData
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
-from .text import TextBlock, TextStyle
+from .text import TextBlock, TextStyle, width_of
 
 NAVY = colors.HexColor("#1B3A5C")
 TINT = colors.HexColor("#F3F5F8")
@@ -158,13 +158,23 @@ def _header(canv, doc, left: str, right: str = "Confidential"):
     width, height = doc.pagesize
     canv.setFont(font, 7.5)
     canv.setFillColor(MUTED)
-    canv.drawString(MARGIN, height - 11 * mm, left)
+    room = width - 2 * MARGIN - canv.stringWidth(right.upper(), bold, 7.5) - 12
+    canv.drawString(MARGIN, height - 11 * mm, fit_text(left, font, 7.5, room))
     canv.setFont(bold, 7.5)
     canv.setFillColor(FAIL)
     canv.drawRightString(width - MARGIN, height - 11 * mm, right.upper())
     canv.setStrokeColor(RULE)
     canv.setLineWidth(0.5)
     canv.line(MARGIN, height - 13 * mm, width - MARGIN, height - 13 * mm)
+
+
+def fit_text(text: str, font: str, size: float, room: float) -> str:
+    """The text, cut with an ellipsis where it would run past ``room`` points (for one-line furniture)."""
+    if width_of(text, font, size) <= room:
+        return text
+    while text and width_of(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _doc(buffer, pagesize, title: str, author: str, templates) -> BaseDocTemplate:

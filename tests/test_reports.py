@@ -343,3 +343,37 @@ def test_sample_data_is_deterministic_and_varied():
     results = [sample_report(k).result for k in range(30)]
     assert len({r.band_id for r in results}) >= 2
     assert {r.peer_mode for r in results} >= {"shown", "suppressed"}
+
+
+def test_header_text_is_cut_to_fit():
+    """A very long candidate name is cut with an ellipsis in the page header, never run into the margin."""
+    from reports.pdf import fit_text
+    from reports.text import width_of
+
+    font, _ = fonts.register_fonts()
+    long = "Promotion readiness report · " + "Maximiliane-Theodora " * 10
+    cut = fit_text(long, font, 7.5, 300)
+    assert cut.endswith("…") and width_of(cut, font, 7.5) <= 300
+    assert fit_text("short", font, 7.5, 300) == "short"
+    pdf = render_report(replace(sample_report(0), candidate_name="Maximiliane-Theodora " * 10))
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_grid_splits_by_rows_and_repeats_the_header():
+    """A grid taller than the frame splits between rows; both parts keep the header; colours follow rows."""
+    from reportlab.lib import colors
+
+    from reports.grid import GridStyle
+    from reports.pdf import styles
+
+    cell = styles()["cell"]
+    style = GridStyle(text=cell, header=cell.but(font=cell.bold), wrap=frozenset({0}))
+    rows = [[f"Competency {k} " + "long name " * (k % 3), str(k)] for k in range(40)]
+    grid = Grid(["Name", "Level"], rows, [120, 40], style, backgrounds={(30, 1): colors.red})
+    _, height = grid.wrap(160, 10_000)
+    head, tail = grid.split(160, height / 2)
+    assert head.header == tail.header == ["Name", "Level"]
+    assert head.rows + tail.rows == rows
+    assert tail.backgrounds == {(30 - len(head.rows), 1): colors.red}
+    assert head.wrap(160, 10_000)[1] <= height / 2
+    assert grid.split(160, 1) == []
