@@ -377,3 +377,17 @@ def test_grid_splits_by_rows_and_repeats_the_header():
     assert tail.backgrounds == {(30 - len(head.rows), 1): colors.red}
     assert head.wrap(160, 10_000)[1] <= height / 2
     assert grid.split(160, 1) == []
+
+
+def test_benchmark_script_runs_and_prints_its_table():
+    """bench/reports.py runs end to end on a tiny workload and prints every figure (no timing asserted)."""
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "bench" / "reports.py"
+    out = subprocess.run([sys.executable, str(script), "--timed", "6", "--reports", "4"], check=True,
+                         capture_output=True, text=True, timeout=300).stdout
+    for needed in ["full report (data -> PDF bytes)", "floor (bare canvas, same text)", "ratio report / floor",
+                   "ZIP export of 4 reports", "RSS at 25/50/75/100%"]:
+        assert needed in out, out
+    assert len([line for line in out.splitlines() if line.strip().startswith(("1 ", "2 "))]) == 2
