@@ -1,0 +1,261 @@
+"""The radar chart from plain shapes: one ReportLab ``Drawing`` for the PDF and, as SVG, for the web page.
+
+Built from polygons, lines and strings rather than the SpiderChart widget, which is several times slower;
+the grid (rings, spokes, axis labels) is built once per set of labels and reused.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from functools import lru_cache
+
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.platypus import Flowable
+
+from rubrics.readiness import ReadinessResult
+
+from .fonts import register_fonts
+
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#616E7C")
+GRID = colors.HexColor("#CBD2D9")
+DECISION = colors.HexColor("#1F5FA8")
+DECISION_FILL = colors.HexColor("#DCE7F5")
+TARGET = colors.HexColor("#B3261E")
+SELF = colors.HexColor("#D08A00")
+LEVELS = 5
+
+
+def _axis_point(cx, cy, radius, index, count, value):
+    angle = math.pi / 2 - 2 * math.pi * index / count
+    r = radius * value / LEVELS
+    return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+
+@lru_cache(maxsize=16)
+def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_size: float) -> Group:
+    """Rings at each level, spokes, level numbers and wrapped axis labels: the static part of a radar."""
+    font, _ = register_fonts()
+    count = len(labels)
+    group = Group()
+    for level in range(1, LEVELS + 1):
+        points = []
+        for i in range(count):
+            points += _axis_point(cx, cy, radius, i, count, level)
+        group.add(Polygon(points, strokeColor=GRID, strokeWidth=0.5 if level < LEVELS else 0.8, fillColor=None))
+    for i in range(count):
+        x, y = _axis_point(cx, cy, radius, i, count, LEVELS)
+        group.add(Line(cx, cy, x, y, strokeColor=GRID, strokeWidth=0.5))
+    for level in range(1, LEVELS + 1):
+        x, y = _axis_point(cx, cy, radius, 0, count, level)
+        group.add(String(x + 2.5, y - 2.5, str(level), fontName=font, fontSize=font_size - 1.5, fillColor=MUTED))
+    for i, label in enumerate(labels):
+        angle = math.pi / 2 - 2 * math.pi * i / count
+        x, y = _axis_point(cx, cy, radius + 9, i, count, LEVELS)
+        cos = math.cos(angle)
+        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
+        lines = textwrap.wrap(label, 20) or [""]
+        lead = font_size * 1.15
+        # Labels above the centre grow upwards, labels below grow downwards, so none overlaps the rings.
+        top = y + (len(lines) - 1) * lead if math.sin(angle) > 0.2 else y - font_size * 0.35
+        if abs(math.sin(angle)) <= 0.2:
+            top = y + (len(lines) - 1) * lead / 2 - font_size * 0.35
+        for k, line in enumerate(lines):
+            group.add(String(x, top - k * lead, line, fontName=font, fontSize=font_size, fillColor=INK,
+                             textAnchor=anchor))
+    return group
+
+
+def _points(cx, cy, radius, values) -> list[float]:
+    """The polygon's points; an axis without a score is skipped (not drawn as a zero)."""
+    points = []
+    for i, value in enumerate(values):
+        if value is not None:
+            points += _axis_point(cx, cy, radius, i, len(values), value)
+    return points
+
+
+def _series(points, stroke, width=1.6, dashed=False, markers=False) -> Group:
+    group = Group()
+    if len(points) >= 6:
+        shape = Polygon(points, strokeColor=stroke, strokeWidth=width, fillColor=None)
+        if dashed:
+            shape.strokeDashArray = [4, 2.5]
+        group.add(shape)
+    elif len(points) == 4:
+        group.add(PolyLine(points, strokeColor=stroke, strokeWidth=width))
+    if markers:
+        for k in range(0, len(points), 2):
+            group.add(Circle(points[k], points[k + 1], 2.2, fillColor=stroke, strokeColor=colors.white,
+                             strokeWidth=0.6))
+    return group
+
+
+def radar_drawing(
+    labels,
+    required,
+    decision,
+    self_scores=None,
+    *,
+    target_label: str = "Target profile",
+    width: float = 440,
+    height: float = 330,
+    font_size: float = 7.5,
+) -> Drawing:
+    """A radar of decision scores against the target profile, self drawn separately; None = no score."""
+    font, _ = register_fonts()
+    legend_h = 22
+    cx, cy = width / 2, legend_h + (height - legend_h) / 2
+    radius = min(width / 2 - 95, (height - legend_h) / 2 - 30)
+    drawing = Drawing(width, height)
+    decision_points = _points(cx, cy, radius, decision)
+    # An opaque pale fill under the grid-coloured lines: no transparency, so PDF and SVG look the same.
+    if len(decision_points) >= 6:
+        drawing.add(Polygon(decision_points, strokeColor=None, fillColor=DECISION_FILL))
+    drawing.add(_grid(tuple(labels), cx, cy, radius, font_size))
+    drawing.add(_series(_points(cx, cy, radius, required), TARGET, width=1.3, dashed=True))
+    drawing.add(_series(decision_points, DECISION, markers=True))
+    entries = [(DECISION, "Decision score", False), (TARGET, target_label, True)]
+    if self_scores is not None and any(v is not None for v in self_scores):
+        drawing.add(_series(_points(cx, cy, radius, self_scores), SELF, width=1.1, markers=True))
+        entries.append((SELF, "Self (not in the verdict)", False))
+    total = sum(22 + _width(text, font, font_size) for _, text, _ in entries) + 16 * (len(entries) - 1)
+    x = max(2, (width - total) / 2)
+    for colour, text, dashed in entries:
+        line = Line(x, 8, x + 18, 8, strokeColor=colour, strokeWidth=2)
+        if dashed:
+            line.strokeDashArray = [4, 2.5]
+        drawing.add(line)
+        drawing.add(String(x + 22, 5.5, text, fontName=font, fontSize=font_size, fillColor=INK))
+        x += 22 + _width(text, font, font_size) + 16
+    return drawing
+
+
+def _width(text, font, size):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, font, size)
+
+
+def radar_for(result: ReadinessResult, **options) -> Drawing:
+    """The radar of a readiness result: its competencies, decision scores, required levels and self."""
+    comps = result.competencies
+    return radar_drawing(
+        [c.name for c in comps],
+        [c.required for c in comps],
+        [c.decision_score for c in comps],
+        [c.self_score for c in comps],
+        target_label=f"Required: {result.target_role_name}",
+        **options,
+    )
+
+
+def radar_svg(result: ReadinessResult, **options) -> str:
+    """The radar of a readiness result as an SVG document (for the results page)."""
+    from reportlab.graphics import renderSVG
+
+    from xml.sax.saxutils import escape
+
+    svg = renderSVG.drawToString(radar_for(result, **options))
+    # Drop the XML prolog and DOCTYPE so the SVG can be inlined into an HTML page; name the font as
+    # browsers know it; give the image a role and a title for screen readers.
+    svg = svg[svg.index("<svg"):].replace(
+        "font-family: DejaVuSans", "font-family: 'DejaVu Sans', Verdana, sans-serif"
+    )
+    title = escape(f"Radar chart: decision scores against the levels required for {result.target_role_name}, "
+                   "with the self-assessment drawn separately")
+    svg = svg.replace("<title>...</title>", f"<title>{title}</title>", 1).replace("<desc>...</desc>", "", 1)
+    head_end = svg.index(">")
+    return svg[:head_end] + ' role="img"' + svg[head_end:]
+
+
+def heat_colour(gap: float | None):
+    """The heat-map colour of a gap (decision - required): green at or above, amber within one, red below."""
+    if gap is None:
+        return colors.HexColor("#E4E7EB")
+    if gap >= 0:
+        return colors.HexColor("#C6E7C9") if gap < 1 else colors.HexColor("#9BD3A2")
+    if gap >= -1:
+        return colors.HexColor("#FBE3A6")
+    return colors.HexColor("#F4B6AE")
+
+
+def swatch(colour, size: float = 8) -> Drawing:
+    """A small colour square for a legend."""
+    drawing = Drawing(size, size)
+    drawing.add(Rect(0, 0, size, size, fillColor=colour, strokeColor=GRID, strokeWidth=0.4))
+    return drawing
+
+
+class DrawingFlowable(Flowable):
+    """A Drawing of plain shapes placed in a story and drawn straight onto the canvas.
+
+    renderPDF walks every node with a full graphics-state diff (dash, joins, alpha ...); for the few
+    shape kinds the charts use, a direct walk that only changes what differs is several times cheaper.
+    The Drawing stays the one description of the chart (renderSVG draws the same object for the web).
+    """
+
+    def __init__(self, drawing: Drawing):
+        super().__init__()
+        self.drawing = drawing
+        self.width, self.height = drawing.width, drawing.height
+
+    def wrap(self, avail_width, avail_height):
+        return self.width, self.height
+
+    def draw(self):
+        canv = self.canv
+        canv.saveState()
+        _draw_nodes(canv, self.drawing.contents, {})
+        canv.restoreState()
+
+
+def _state(canv, state, key, value, setter):
+    if state.get(key, _UNSET) != value:
+        setter(value)
+        state[key] = value
+
+
+_UNSET = object()
+
+
+def _draw_nodes(canv, nodes, state):
+    for node in nodes:
+        if isinstance(node, Group):
+            if tuple(node.transform) != (1, 0, 0, 1, 0, 0):
+                raise ValueError("DrawingFlowable draws untransformed groups only")
+            _draw_nodes(canv, node.contents, state)
+            continue
+        if isinstance(node, String):
+            _state(canv, state, "fill", node.fillColor, canv.setFillColor)
+            _state(canv, state, "font", (node.fontName, node.fontSize), lambda f: canv.setFont(*f))
+            draw = {"start": canv.drawString, "middle": canv.drawCentredString, "end": canv.drawRightString}
+            draw[node.textAnchor](node.x, node.y, node.text)
+            continue
+        stroke = node.strokeColor is not None and node.strokeWidth
+        fill = getattr(node, "fillColor", None) is not None and not isinstance(node, (Line, PolyLine))
+        if stroke:
+            _state(canv, state, "stroke", node.strokeColor, canv.setStrokeColor)
+            _state(canv, state, "width", node.strokeWidth, canv.setLineWidth)
+            _state(canv, state, "dash", tuple(node.strokeDashArray or ()), lambda d: canv.setDash(list(d) or []))
+        if fill:
+            _state(canv, state, "fill", node.fillColor, canv.setFillColor)
+        if isinstance(node, Line):
+            canv.line(node.x1, node.y1, node.x2, node.y2)
+        elif isinstance(node, Circle):
+            canv.circle(node.cx, node.cy, node.r, stroke=int(bool(stroke)), fill=int(fill))
+        elif isinstance(node, Rect):
+            canv.rect(node.x, node.y, node.width, node.height, stroke=int(bool(stroke)), fill=int(fill))
+        elif isinstance(node, (Polygon, PolyLine)):
+            pts = node.points
+            path = canv.beginPath()
+            path.moveTo(pts[0], pts[1])
+            for k in range(2, len(pts), 2):
+                path.lineTo(pts[k], pts[k + 1])
+            if isinstance(node, Polygon):
+                path.close()
+            canv.drawPath(path, stroke=int(bool(stroke)), fill=int(fill))
+        else:
+            raise TypeError(f"DrawingFlowable cannot draw {type(node).__name__}")
