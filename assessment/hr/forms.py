@@ -10,7 +10,13 @@ from wtforms.widgets import HiddenInput
 from ..models import ROLE_LABELS, ROLES
 from ..services.users import MIN_PASSWORD_LENGTH
 
-ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ROLES]
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and deprecates them from 3.3 on
+    def SelectChoice(value, label):  # noqa: N802 - stands in for the class
+        return (value, label)
+
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 
 class CycleForm(FlaskForm):
@@ -37,7 +43,7 @@ class CandidateForm(FlaskForm):
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "Choose…")] + [(role.id, role.name) for role in roles]
+        choices = [SelectChoice("", "Choose…")] + [SelectChoice(role.id, role.name) for role in roles]
         self.current_role.choices = self.target_role.choices = choices
 
 
@@ -49,7 +55,7 @@ class ImportForm(FlaskForm):
 
 class RaterForm(FlaskForm):
     email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=320)])
-    rater_group = SelectField("Rates as", choices=[("manager", "Manager"), ("peer", "Peer")],
+    rater_group = SelectField("Rates as", choices=[SelectChoice("manager", "Manager"), SelectChoice("peer", "Peer")],
                               validators=[DataRequired()])
 
 
