@@ -49,6 +49,16 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+@bp.app_template_filter("audit_value")
+def audit_value(value) -> str | None:
+    """A before/after value as short text, or None when it is nested data that wants the JSON view."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, (list, tuple)) and len(value) <= 3 and not any(isinstance(v, (list, dict)) for v in value):
+        return " · ".join(str(v) for v in value if v not in (None, "")) or "(empty)"
+    return None if isinstance(value, (list, tuple, dict)) else str(value)
+
+
 def _role_names(framework) -> dict[str, str]:
     return {role.id: role.name for role in framework.roles}
 
@@ -214,7 +224,7 @@ def import_candidates(cycle_id: int):
     """Import candidates from a CSV or XLSX file: all rows, or none and a list of every problem."""
     cycle = get_or_404(Cycle, cycle_id)
     form = ImportForm()
-    problems = []
+    problems, summary = [], []
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -226,12 +236,13 @@ def import_candidates(cycle_id: int):
         except imports.ImportRejected as exc:
             db.session.rollback()
             problems = exc.problems
-            form.form_errors.append(exc.message)
+            summary = [("problems-heading", exc.message)]
         except ServiceError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
-    failed = bool(form.errors or form.form_errors)
-    return render_template("hr/import.html", form=form, cycle=cycle, problems=problems, columns=imports.COLUMNS,
+    failed = bool(form.errors or form.form_errors or problems)
+    return render_template("hr/import.html", form=form, cycle=cycle, problems=problems, summary=summary,
+                           columns=imports.COLUMNS,
                            required=imports.REQUIRED_COLUMNS, column_help=imports.COLUMN_HELP), \
         400 if failed else 200
 
