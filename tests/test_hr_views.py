@@ -263,3 +263,26 @@ def test_audit_trail_filters_by_cycle_user_and_kind(client, hr, make):
     assert "Created cycle Alpha" not in by_hr and "Edited cycle Beta two" in by_hr
     kind = client.get("/hr/audit?kind=cycle.update").data.decode()
     assert "Edited cycle Beta two" in kind and "Cycle Alpha: draft" not in kind
+
+
+def test_a_database_error_while_reopening_changes_nothing_and_says_so(client, hr, make, monkeypatch):
+    """If the commit fails, the sheet stays submitted, the typed reason is kept and the user is told."""
+    from sqlalchemy.exc import OperationalError
+
+    assessment = make.assessment(managers=1)
+    sheet = next(a for a in assessment.assignments if a.rater_group == "manager")
+    submit_sheet(make, sheet)
+
+    def broken_commit():
+        raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(db.session, "commit", broken_commit)
+    response = client.post(f"/hr/assignments/{sheet.id}/reopen", data={"reason": "Typed with care."})
+    monkeypatch.undo()
+    assert response.status_code == 400
+    assert b"could not save this change, so nothing was changed" in response.data
+    assert b"Typed with care." in response.data
+    db.session.expire_all()
+    sheet = db.session.get(RaterAssignment, sheet.id)
+    assert (sheet.status, sheet.revision) == ("submitted", 1)
+    assert "rating.reopen" not in audit_kinds()
