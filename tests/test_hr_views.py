@@ -86,7 +86,7 @@ def test_editing_a_cycle_changed_meanwhile_is_a_conflict(client, hr, make):
 def test_cycle_state_changes_confirm_first(client, hr, make):
     """GET shows what the change means; only the POST opens (pinning the rubric), closes and releases."""
     cycle = make.cycle(state="draft")
-    page = client.get(f"/hr/cycles/{cycle.id}/state?to=open")
+    page = client.get(f"/hr/cycles/{cycle.id}/state")
     assert b"is pinned to the cycle" in page.data and b"Open the cycle" in page.data
     db.session.expire_all()
     assert db.session.get(Cycle, cycle.id).state == "draft"
@@ -99,6 +99,7 @@ def test_cycle_state_changes_confirm_first(client, hr, make):
     response = client.post(f"/hr/cycles/{cycle.id}/state?to=open")
     assert response.status_code == 400 and b"cannot be moved to open" in response.data
     assert client.get(f"/hr/cycles/{cycle.id}/state?to=deleted").status_code == 404
+    assert client.get(f"/hr/cycles/{cycle.id}/state").headers["Location"].endswith(f"/hr/cycles/{cycle.id}")
 
 
 def test_add_a_candidate_through_the_form(client, hr, make):

@@ -30,6 +30,10 @@ STATE_CHANGES = {
 }
 
 
+#: The one step forward from each state: draft -> open -> closed -> released.
+NEXT_STATE = {before: after for after, befores in cycle_service.TRANSITIONS.items() for before in befores}
+
+
 class _Failed:
     """What ``_save`` returns when the change was refused (a result may itself be None)."""
 
@@ -169,7 +173,8 @@ def view_cycle(cycle_id: int):
     return render_template("hr/dashboard.html", cycle=cycle, framework=framework, filters=filters,
                            candidates=candidates, outstanding=outstanding, counts=queries.cycle_counts(cycle.id),
                            role_names=_role_names(framework),
-                           progress_labels=queries.PROGRESS_LABELS, changes=STATE_CHANGES)
+                           progress_labels=queries.PROGRESS_LABELS, changes=STATE_CHANGES,
+                           next_states=NEXT_STATE)
 
 
 @bp.route("/cycles/<int:cycle_id>/state", methods=["GET", "POST"])
@@ -177,7 +182,11 @@ def view_cycle(cycle_id: int):
 def change_cycle_state(cycle_id: int):
     """Confirm, then open, close or release a cycle."""
     cycle = get_or_404(Cycle, cycle_id)
-    new_state = request.args.get("to", "")
+    # Without ?to= the page offers the cycle's next step, so the address alone is a useful link.
+    new_state = request.args.get("to") or NEXT_STATE.get(cycle.state)
+    if new_state is None:
+        flash(f"Cycle “{cycle.name}” is {cycle.state}: there is no further step.", "info")
+        return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
     if new_state not in STATE_CHANGES:
         abort(404)
     form = ConfirmForm()
