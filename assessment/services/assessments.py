@@ -31,8 +31,11 @@ def check_ladder_step(framework: Framework, current_role: str, target_role: str)
 
 
 def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role: str, *, framework: Framework,
-                   actor: User | None) -> Assessment:
-    """Add a candidate to a cycle; their self-assessment sheet is created with it."""
+                   actor: User | None, audit: bool = True) -> Assessment:
+    """Add a candidate to a cycle; their self-assessment sheet is created with it.
+
+    ``audit=False`` is for callers that record one event for a whole batch (the candidate import).
+    """
     if cycle.state not in ("draft", "open"):
         raise NotAllowed(f"Candidates cannot be added to a {cycle.state} cycle.")
     if candidate.role != "candidate":
@@ -47,14 +50,18 @@ def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role
     db.session.flush()
     db.session.add(RaterAssignment(assessment=assessment, rater=candidate, rater_group="self"))
     db.session.flush()
-    record_audit("assessment.create", assessment, f"Added {candidate.name} ({current_role} -> {target_role})",
-                 actor=actor, cycle_id=cycle.id,
-                 after={"candidate": candidate.email, "current_role": current_role, "target_role": target_role})
+    if audit:
+        record_audit("assessment.create", assessment, f"Added {candidate.name} ({current_role} -> {target_role})",
+                     actor=actor, cycle_id=cycle.id,
+                     after={"candidate": candidate.email, "current_role": current_role, "target_role": target_role})
     return assessment
 
 
-def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User | None) -> RaterAssignment:
-    """Assign a manager or a peer to rate a candidate."""
+def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User | None,
+                 audit: bool = True) -> RaterAssignment:
+    """Assign a manager or a peer to rate a candidate (``audit=False``: the caller audits the batch)."""
+    if assessment.cycle.state not in ("draft", "open"):
+        raise NotAllowed(f"Raters cannot be assigned in a {assessment.cycle.state} cycle.")
     if group not in ("manager", "peer"):
         raise ServiceError(f"a rater is assigned as manager or peer, not {group!r}", field="rater_group")
     if rater.id == assessment.candidate_id:
@@ -67,6 +74,28 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
     assignment = RaterAssignment(assessment=assessment, rater=rater, rater_group=group)
     db.session.add(assignment)
     db.session.flush()
-    record_audit("assignment.create", assignment, f"Assigned {rater.name} as {group} for {assessment.candidate.name}",
-                 actor=actor, cycle_id=assessment.cycle_id, after={"rater": rater.email, "group": group})
+    if audit:
+        record_audit("assignment.create", assignment,
+                     f"Assigned {rater.name} as {group} for {assessment.candidate.name}",
+                     actor=actor, cycle_id=assessment.cycle_id, after={"rater": rater.email, "group": group})
     return assignment
+
+
+def remove_assignment(assignment: RaterAssignment, *, actor: User) -> None:
+    """Take a rater off a candidate, only while their sheet holds no ratings; the last manager stays."""
+    assessment = assignment.assessment
+    if assignment.rater_group == "self":
+        raise NotAllowed("The self-assessment belongs to the candidate and cannot be removed.")
+    if assignment.status != "not_started" or assignment.ratings or assignment.submissions:
+        raise NotAllowed(f"{assignment.rater.name} has already started rating; a sheet with ratings is never "
+                         "deleted (reopen it instead).")
+    managers = [a for a in assessment.assignments if a.rater_group == "manager"]
+    if assignment.rater_group == "manager" and len(managers) == 1:
+        raise NotAllowed("Every candidate needs at least one manager: assign another manager first.")
+    before = {"rater": assignment.rater.email, "group": assignment.rater_group}
+    summary = f"Removed {assignment.rater.name} as {assignment.rater_group} for {assessment.candidate.name}"
+    # The event names the assignment by id; it outlives the row it describes.
+    record_audit("assignment.remove", assignment, summary, actor=actor, cycle_id=assessment.cycle_id, before=before)
+    assessment.assignments.remove(assignment)
+    db.session.delete(assignment)
+    db.session.flush()

@@ -8,23 +8,55 @@ from rubrics import Framework
 
 from ..extensions import db
 from ..models import Cycle, RubricVersion, User, utcnow
-from . import NotAllowed, ServiceError
+from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
 
 TRANSITIONS = {"open": ("draft",), "closed": ("open",), "released": ("closed",)}
 
 
-def create_cycle(name: str, *, actor: User | None, instructions: str = "", starts_on=None, ends_on=None) -> Cycle:
-    """Create a cycle in draft."""
+def _check_cycle_fields(name: str, starts_on, ends_on) -> None:
     if not (name or "").strip():
         raise ServiceError("a name is required", field="name")
     if starts_on and ends_on and ends_on < starts_on:
         raise ServiceError("the end date is before the start date", field="ends_on")
+
+
+def _cycle_fields(cycle: Cycle) -> dict:
+    return {"name": cycle.name, "instructions": cycle.instructions,
+            "starts_on": cycle.starts_on.isoformat() if cycle.starts_on else None,
+            "ends_on": cycle.ends_on.isoformat() if cycle.ends_on else None}
+
+
+def create_cycle(name: str, *, actor: User | None, instructions: str = "", starts_on=None, ends_on=None) -> Cycle:
+    """Create a cycle in draft."""
+    _check_cycle_fields(name, starts_on, ends_on)
     cycle = Cycle(name=name.strip(), instructions=instructions or "", starts_on=starts_on, ends_on=ends_on)
     db.session.add(cycle)
     db.session.flush()
     record_audit("cycle.create", cycle, f"Created cycle {cycle.name}", actor=actor, cycle_id=cycle.id,
                  after={"name": cycle.name, "state": cycle.state})
+    return cycle
+
+
+def update_cycle(cycle: Cycle, *, name: str, instructions: str, starts_on, ends_on, actor: User,
+                 expected_version: int | None = None) -> Cycle:
+    """Change a cycle's name, dates and instructions to raters; refuses an edit based on an older version."""
+    if cycle.state not in ("draft", "open"):
+        raise NotAllowed(f"A {cycle.state} cycle can no longer be edited.")
+    if expected_version is not None and expected_version != cycle.version_id:
+        raise ConflictError("Someone changed this cycle after you opened the form. Your changes are kept below; "
+                            "reload the page to see the saved version before saving again.")
+    _check_cycle_fields(name, starts_on, ends_on)
+    before = _cycle_fields(cycle)
+    cycle.name, cycle.instructions = name.strip(), instructions or ""
+    cycle.starts_on, cycle.ends_on = starts_on, ends_on
+    after = _cycle_fields(cycle)
+    if after == before:
+        return cycle
+    db.session.flush()
+    changed = [key for key in after if after[key] != before[key]]
+    record_audit("cycle.update", cycle, f"Edited cycle {cycle.name}: {', '.join(changed)}", actor=actor,
+                 cycle_id=cycle.id, before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return cycle
 
 

@@ -34,8 +34,12 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email: str, name: str, role: str, password: str | None = None, *, actor: User | None = None) -> User:
-    """Create an account; the password (when given) is stored only as a hash."""
+def create_user(email: str, name: str, role: str, password: str | None = None, *, actor: User | None = None,
+                audit: bool = True) -> User:
+    """Create an account; the password (when given) is stored only as a hash.
+
+    ``audit=False`` is for callers that record one event for a whole batch (the candidate import).
+    """
     email = check_email(email)
     if role not in ROLES:
         raise ServiceError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}", field="role")
@@ -48,8 +52,35 @@ def create_user(email: str, name: str, role: str, password: str | None = None, *
         set_password(user, password)
     db.session.add(user)
     db.session.flush()
-    record_audit("user.create", user, f"Created {role} account {email}", actor=actor,
-                 after={"email": email, "name": user.name, "role": role})
+    if audit:
+        record_audit("user.create", user, f"Created {role} account {email}", actor=actor,
+                     after={"email": email, "name": user.name, "role": role})
+    return user
+
+
+def change_role(user: User, role: str, *, actor: User) -> User:
+    """Give an account another role; nobody changes their own, so HR cannot lock itself out."""
+    if role not in ROLES:
+        raise ServiceError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}", field="role")
+    if user.id == actor.id:
+        raise ServiceError("You cannot change your own role; ask another HR user.", field="role")
+    if role == user.role:
+        raise ServiceError(f"{user.name} already has the role {user.role_label}.", field="role")
+    before = {"role": user.role}
+    user.role = role
+    db.session.flush()
+    record_audit("user.role_change", user, f"Changed the role of {user.email}: {before['role']} -> {role}",
+                 actor=actor, before=before, after={"role": role})
+    return user
+
+
+def change_password(user: User, password: str, *, actor: User) -> User:
+    """Set a new password for an account; the audit trail says that it changed, never what to."""
+    had_password = bool(user.password_hash)
+    set_password(user, password)
+    db.session.flush()
+    record_audit("user.password", user, f"Set a new password for {user.email}", actor=actor,
+                 before={"has_password": had_password}, after={"has_password": True})
     return user
 
 

@@ -1,0 +1,1 @@
+"""HR: assessment cycles, candidates and raters, people and the audit trail."""

@@ -1,0 +1,86 @@
+"""HR forms. Choices that come from the rubric are given by keyword when the form is built."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, \
+    TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from ..models import ROLE_LABELS, ROLES
+from ..services.users import MIN_PASSWORD_LENGTH
+
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and deprecates them from 3.3 on
+    def SelectChoice(value, label):  # noqa: N802 - stands in for the class
+        return (value, label)
+
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
+
+
+class CycleForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    starts_on = DateField("Starts on", validators=[Optional()])
+    ends_on = DateField("Ends on", validators=[Optional()])
+    instructions = TextAreaField("Instructions to raters", validators=[Length(max=10_000)],
+                                 render_kw={"rows": 6})
+    #: The cycle version the form was loaded from: an edit based on an older one is a conflict.
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: its CSRF token is what makes a confirmation button safe."""
+
+
+class CandidateForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
+    current_role = SelectField("Current role", validators=[DataRequired()])
+    target_role = SelectField("Target role", validators=[DataRequired()])
+    manager_emails = StringField("Manager e-mails", validators=[DataRequired(), Length(max=2000)])
+    peer_emails = StringField("Peer e-mails", validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [SelectChoice("", "Choose…")] + [SelectChoice(role.id, role.name) for role in roles]
+        self.current_role.choices = self.target_role.choices = choices
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Candidates file (.csv or .xlsx)",
+                     validators=[FileRequired("Choose a file to import."),
+                                 FileAllowed(["csv", "xlsx"], "Upload a .csv or .xlsx file.")])
+
+
+class RaterForm(FlaskForm):
+    email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=320)])
+    rater_group = SelectField("Rates as", choices=[SelectChoice("manager", "Manager"), SelectChoice("peer", "Peer")],
+                              validators=[DataRequired()])
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField("Reason for reopening", validators=[DataRequired(), Length(max=2000)],
+                           render_kw={"rows": 4})
+
+
+class PersonForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    password = PasswordField("Initial password", validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("New role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    #: Set by the confirmation page: the change is made only once HR has seen what it means.
+    confirmed = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+                             render_kw={"autocomplete": "new-password"})
+    repeat = PasswordField("Repeat the new password",
+                           validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
+                           render_kw={"autocomplete": "new-password"})

@@ -1,0 +1,224 @@
+"""Read-only queries behind the HR pages: a fixed, small number of queries per page, whatever the cycle's size."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ..extensions import db
+from ..models import Assessment, AuditEvent, Cycle, RaterAssignment, User
+
+PROGRESS = ("not_started", "in_progress", "complete")
+PROGRESS_LABELS = {"not_started": "Not started", "in_progress": "In progress", "complete": "Complete"}
+DASHBOARD_SORTS = ("name", "status", "target_role", "completion")
+
+
+@dataclass
+class Page:
+    """One page of a longer list."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+
+def paginate(stmt, page: int, per_page: int, *, scalars: bool = True) -> Page:
+    """Run ``stmt`` for one page (clamped to the pages that exist) with one count query beside it."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    page = min(max(1, page), max(1, math.ceil(total / per_page)))
+    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    items = list(result.unique().scalars() if scalars else result.unique().all())
+    return Page(items, page, per_page, total)
+
+
+def _submitted(column):
+    return sa.func.sum(sa.case((column == "submitted", 1), else_=0))
+
+
+def _drafts(column):
+    return sa.func.sum(sa.case((column == "draft", 1), else_=0))
+
+
+def _sheet_stats(cycle_id: int):
+    """Per assessment of the cycle: its number of sheets, submitted sheets and drafts."""
+    return (sa.select(RaterAssignment.assessment_id, sa.func.count().label("total"),
+                      _submitted(RaterAssignment.status).label("submitted"),
+                      _drafts(RaterAssignment.status).label("drafts"))
+            .join(Assessment).where(Assessment.cycle_id == cycle_id)
+            .group_by(RaterAssignment.assessment_id).subquery())
+
+
+@dataclass
+class CycleSummary:
+    cycle: Cycle
+    candidates: int
+    sheets: int
+    submitted: int
+
+    @property
+    def completion(self) -> int:
+        return round(100 * self.submitted / self.sheets) if self.sheets else 0
+
+
+def cycle_summaries() -> list[CycleSummary]:
+    """Every cycle, newest first, with its numbers of candidates, sheets and submitted sheets."""
+    stats = (sa.select(Assessment.cycle_id, sa.func.count(sa.distinct(Assessment.id)).label("candidates"),
+                       sa.func.count(RaterAssignment.id).label("sheets"),
+                       _submitted(RaterAssignment.status).label("submitted"))
+             .join(RaterAssignment, RaterAssignment.assessment_id == Assessment.id)
+             .group_by(Assessment.cycle_id).subquery())
+    rows = db.session.execute(
+        sa.select(Cycle, stats.c.candidates, stats.c.sheets, stats.c.submitted)
+        .outerjoin(stats, stats.c.cycle_id == Cycle.id).order_by(Cycle.created_at.desc(), Cycle.id.desc()))
+    return [CycleSummary(cycle, candidates or 0, sheets or 0, submitted or 0)
+            for cycle, candidates, sheets, submitted in rows]
+
+
+def cycle_counts(cycle_id: int) -> dict[str, int]:
+    """The cycle's candidates by progress, and its sheets in total and submitted."""
+    stats = _sheet_stats(cycle_id)
+    row = db.session.execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(stats.c.total), 0),
+        sa.func.coalesce(sa.func.sum(stats.c.submitted), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((stats.c.submitted == stats.c.total, 1), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((stats.c.submitted + stats.c.drafts == 0, 1), else_=0)), 0),
+    )).one()
+    candidates, sheets, submitted, complete, not_started = (int(v) for v in row)
+    return {"candidates": candidates, "sheets": sheets, "submitted": submitted, "complete": complete,
+            "not_started": not_started, "in_progress": candidates - complete - not_started,
+            "completion": round(100 * submitted / sheets) if sheets else 0}
+
+
+@dataclass
+class CandidateProgress:
+    """One candidate's line on the dashboard: their assessment, sheet counts and the sheets themselves."""
+
+    assessment: Assessment
+    total: int
+    submitted: int
+    drafts: int
+    progress: str
+    sheets: list[RaterAssignment] = field(default_factory=list)
+
+    @property
+    def completion(self) -> int:
+        return round(100 * self.submitted / self.total) if self.total else 0
+
+    def group(self, name: str) -> list[RaterAssignment]:
+        return [s for s in self.sheets if s.rater_group == name]
+
+
+def dashboard_page(cycle_id: int, *, search: str = "", target_role: str = "", progress: str = "",
+                   sort: str = "name", descending: bool = False, page: int = 1, per_page: int = 50) -> Page:
+    """A page of the cycle's candidates with their progress, filtered and sorted in the database (three queries)."""
+    stats = _sheet_stats(cycle_id)
+    completion = stats.c.submitted * 1.0 / stats.c.total
+    rank = sa.case((stats.c.submitted == stats.c.total, 2), (stats.c.submitted + stats.c.drafts > 0, 1), else_=0)
+    stmt = (sa.select(Assessment, stats.c.total, stats.c.submitted, stats.c.drafts, rank)
+            .join(stats, stats.c.assessment_id == Assessment.id)
+            .join(Assessment.candidate).options(contains_eager(Assessment.candidate))
+            .where(Assessment.cycle_id == cycle_id))
+    if search:
+        stmt = stmt.where(sa.or_(User.name.icontains(search, autoescape=True),
+                                 User.email.icontains(search, autoescape=True)))
+    if target_role:
+        stmt = stmt.where(Assessment.target_role == target_role)
+    if progress in PROGRESS:
+        stmt = stmt.where(rank == PROGRESS.index(progress))
+    key = {"name": User.name, "status": rank, "target_role": Assessment.target_role, "completion": completion}[
+        sort if sort in DASHBOARD_SORTS else "name"]
+    stmt = stmt.order_by(key.desc() if descending else key.asc(), User.name, Assessment.id)
+    result = paginate(stmt, page, per_page, scalars=False)
+    lines = [CandidateProgress(a, total, submitted, drafts, PROGRESS[r])
+             for a, total, submitted, drafts, r in result.items]
+    by_id = {line.assessment.id: line for line in lines}
+    if by_id:
+        sheets = db.session.scalars(
+            sa.select(RaterAssignment).options(joinedload(RaterAssignment.rater))
+            .where(RaterAssignment.assessment_id.in_(by_id)).order_by(RaterAssignment.id))
+        for sheet in sheets:
+            by_id[sheet.assessment_id].sheets.append(sheet)
+    result.items = lines
+    return result
+
+
+@dataclass
+class RaterDebt:
+    """What one rater still owes in a cycle: their unsubmitted sheets."""
+
+    rater: User
+    owed: int
+    drafts: int
+    sheets: list[RaterAssignment] = field(default_factory=list)
+
+
+def outstanding_page(cycle_id: int, *, page: int = 1, per_page: int = 50) -> Page:
+    """The raters who still owe sheets in a cycle, most owed first, with those sheets (three queries)."""
+    open_sheet = sa.and_(Assessment.cycle_id == cycle_id, RaterAssignment.status != "submitted")
+    stmt = (sa.select(User, sa.func.count(RaterAssignment.id), _drafts(RaterAssignment.status))
+            .join(RaterAssignment, RaterAssignment.rater_id == User.id)
+            .join(Assessment, Assessment.id == RaterAssignment.assessment_id)
+            .where(open_sheet).group_by(User.id)
+            .order_by(sa.func.count(RaterAssignment.id).desc(), User.name, User.id))
+    result = paginate(stmt, page, per_page, scalars=False)
+    debts = {user.id: RaterDebt(user, owed, drafts or 0) for user, owed, drafts in result.items}
+    if debts:
+        sheets = db.session.scalars(
+            sa.select(RaterAssignment).join(Assessment)
+            .options(contains_eager(RaterAssignment.assessment).joinedload(Assessment.candidate))
+            .where(open_sheet, RaterAssignment.rater_id.in_(debts)).order_by(RaterAssignment.id))
+        for sheet in sheets:
+            debts[sheet.rater_id].sheets.append(sheet)
+    result.items = list(debts.values())
+    return result
+
+
+def audit_page(*, cycle_id: int | None = None, user_id: int | None = None, kind: str = "", page: int = 1,
+               per_page: int = 50) -> Page:
+    """Audit events, newest first, filtered by cycle, acting user and kind."""
+    stmt = sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
+    if cycle_id:
+        stmt = stmt.where(AuditEvent.cycle_id == cycle_id)
+    if user_id:
+        stmt = stmt.where(AuditEvent.actor_id == user_id)
+    if kind:
+        stmt = stmt.where(AuditEvent.kind == kind)
+    return paginate(stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()), page, per_page)
+
+
+def audit_choices() -> dict:
+    """What the audit trail can be filtered by: the cycles, the users who acted, the kinds of event."""
+    actors = sa.select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)).distinct()
+    return {
+        "cycles": db.session.execute(sa.select(Cycle.id, Cycle.name).order_by(Cycle.created_at.desc())).all(),
+        "users": db.session.execute(sa.select(User.id, User.name, User.email).where(User.id.in_(actors))
+                                    .order_by(User.name)).all(),
+        "kinds": db.session.scalars(sa.select(AuditEvent.kind).distinct().order_by(AuditEvent.kind)).all(),
+    }
+
+
+def people_page(*, search: str = "", role: str = "", page: int = 1, per_page: int = 50) -> Page:
+    """Accounts by name, filtered by role and a search in name and e-mail."""
+    stmt = sa.select(User)
+    if search:
+        stmt = stmt.where(sa.or_(User.name.icontains(search, autoescape=True),
+                                 User.email.icontains(search, autoescape=True)))
+    if role:
+        stmt = stmt.where(User.role == role)
+    return paginate(stmt.order_by(User.name, User.id), page, per_page)

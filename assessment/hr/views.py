@@ -1,0 +1,419 @@
+"""HR: cycles and their dashboard, candidates (one by one or imported), raters, reopening, people, audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..access import get_or_404, role_required
+from ..extensions import db
+from ..framework import pinned_framework
+from ..models import ROLE_LABELS, ROLES, Assessment, Cycle, RaterAssignment, User
+from ..services import ServiceError
+from ..services import assessments as assessment_service
+from ..services import cycles as cycle_service
+from ..services import imports, ratings, users
+from . import queries
+from .forms import CandidateForm, ConfirmForm, CycleForm, ImportForm, PasswordForm, PersonForm, RaterForm, \
+    ReopenForm, RoleForm
+
+bp = Blueprint("hr", __name__, url_prefix="/hr")
+
+#: What each state change means, shown on its confirmation page.
+STATE_CHANGES = {
+    "open": ("Open", "Raters and candidates can start rating. The current rubric ({rubric}) is pinned to the cycle "
+                     "and stays its rubric, even if the rubric file changes later."),
+    "closed": ("Close", "No more ratings can be saved or submitted. Drafts stay as they are; submitted sheets "
+                        "can no longer be reopened."),
+    "released": ("Release results of", "Candidates can see their results. This cannot be undone."),
+}
+
+
+#: The one step forward from each state: draft -> open -> closed -> released.
+NEXT_STATE = {before: after for after, befores in cycle_service.TRANSITIONS.items() for before in befores}
+
+
+class _Failed:
+    """What ``_save`` returns when the change was refused (a result may itself be None)."""
+
+
+FAILED = _Failed()
+
+
+@bp.app_template_global()
+def url_with(**changes) -> str:
+    """This page's URL with some query arguments changed (None drops one): for sorting and paging links."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+@bp.app_template_filter("audit_value")
+def audit_value(value) -> str | None:
+    """A before/after value as short text, or None when it is nested data that wants the JSON view."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, (list, tuple)) and len(value) <= 3 and not any(isinstance(v, (list, dict)) for v in value):
+        return " · ".join(str(v) for v in value if v not in (None, "")) or "(empty)"
+    return None if isinstance(value, (list, tuple, dict)) else str(value)
+
+
+def _role_names(framework) -> dict[str, str]:
+    return {role.id: role.name for role in framework.roles}
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _add_error(form, field: str | None, message: str) -> None:
+    target = getattr(form, field, None) if field else None
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*target.errors, message]
+    else:
+        form.form_errors.append(message)
+
+
+def _save(form, action):
+    """Run one service and commit; a refusal or a database error rolls everything back and lands on ``form``."""
+    try:
+        result = action()
+        db.session.commit()
+        return result
+    except imports.ImportRejected as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            _add_error(form, problem.column, problem.message)
+    except ServiceError as exc:
+        db.session.rollback()
+        _add_error(form, exc.field, exc.message)
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("database error while saving an HR change")
+        form.form_errors.append("The database could not save this change, so nothing was changed. "
+                                "Please try again.")
+    return FAILED
+
+
+def _int_arg(name: str, default: int = 1) -> int:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else default
+
+
+def _page_size() -> int:
+    return current_app.config["PAGE_SIZE"]
+
+
+# --- cycles ------------------------------------------------------------------------------------------------
+
+
+@bp.route("/cycles")
+@role_required("hr")
+def list_cycles():
+    """All cycles with their state, candidates and completion."""
+    return render_template("hr/cycles.html", summaries=queries.cycle_summaries())
+
+
+@bp.route("/cycles/new", methods=["GET", "POST"])
+@role_required("hr")
+def create_cycle():
+    """Create a cycle in draft."""
+    form = CycleForm()
+    if form.validate_on_submit():
+        cycle = _save(form, lambda: cycle_service.create_cycle(
+            form.name.data, actor=_actor(), instructions=form.instructions.data, starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data))
+        if cycle is not FAILED:
+            flash(f"Cycle “{cycle.name}” created in draft. Add candidates, then open it.", "success")
+            return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
+    return render_template("hr/cycle_form.html", form=form, cycle=None), 400 if form.errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>/edit", methods=["GET", "POST"])
+@role_required("hr")
+def edit_cycle(cycle_id: int):
+    """Edit a cycle's name, dates and instructions to raters."""
+    cycle = get_or_404(Cycle, cycle_id)
+    form = CycleForm(obj=cycle)
+    if request.method == "GET":
+        form.version.data = cycle.version_id
+    if form.validate_on_submit():
+        saved = _save(form, lambda: cycle_service.update_cycle(
+            cycle, name=form.name.data, instructions=form.instructions.data, starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data, actor=_actor(), expected_version=form.version.data))
+        if saved is not FAILED:
+            flash("Cycle saved.", "success")
+            return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
+    return render_template("hr/cycle_form.html", form=form, cycle=cycle), 400 if form.errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>")
+@role_required("hr")
+def view_cycle(cycle_id: int):
+    """The cycle dashboard: each candidate's sheets by status, and what each rater still owes."""
+    cycle = get_or_404(Cycle, cycle_id)
+    framework = pinned_framework(cycle)
+    role_ids = {role.id for role in framework.roles}
+    filters = {
+        "q": request.args.get("q", "").strip()[:200],
+        "target_role": request.args.get("target_role", "") if request.args.get("target_role") in role_ids else "",
+        "status": request.args.get("status", "") if request.args.get("status") in queries.PROGRESS else "",
+        "sort": request.args.get("sort", "name") if request.args.get("sort") in queries.DASHBOARD_SORTS else "name",
+        "dir": "desc" if request.args.get("dir") == "desc" else "asc",
+    }
+    candidates = queries.dashboard_page(
+        cycle.id, search=filters["q"], target_role=filters["target_role"], progress=filters["status"],
+        sort=filters["sort"], descending=filters["dir"] == "desc", page=_int_arg("page"), per_page=_page_size())
+    outstanding = queries.outstanding_page(cycle.id, page=_int_arg("rpage"), per_page=_page_size())
+    return render_template("hr/dashboard.html", cycle=cycle, framework=framework, filters=filters,
+                           candidates=candidates, outstanding=outstanding, counts=queries.cycle_counts(cycle.id),
+                           role_names=_role_names(framework),
+                           progress_labels=queries.PROGRESS_LABELS, changes=STATE_CHANGES,
+                           next_states=NEXT_STATE)
+
+
+@bp.route("/cycles/<int:cycle_id>/state", methods=["GET", "POST"])
+@role_required("hr")
+def change_cycle_state(cycle_id: int):
+    """Confirm, then open, close or release a cycle."""
+    cycle = get_or_404(Cycle, cycle_id)
+    # Without ?to= the page offers the cycle's next step, so the address alone is a useful link.
+    new_state = request.args.get("to") or NEXT_STATE.get(cycle.state)
+    if new_state is None:
+        flash(f"Cycle “{cycle.name}” is {cycle.state}: there is no further step.", "info")
+        return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
+    if new_state not in STATE_CHANGES:
+        abort(404)
+    form = ConfirmForm()
+    framework = pinned_framework(cycle)
+    if form.validate_on_submit():
+        saved = _save(form, lambda: cycle_service.change_state(cycle, new_state, actor=_actor(), framework=framework))
+        if saved is not FAILED:
+            flash(f"Cycle “{cycle.name}” is now {new_state}.", "success")
+            return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
+    verb, meaning = STATE_CHANGES[new_state]
+    return render_template("hr/confirm.html", form=form, title=f"{verb} cycle “{cycle.name}”?",
+                           message=meaning.format(rubric=f"{framework.name}, version {framework.version}"),
+                           button=f"{verb} the cycle", back=url_for("hr.view_cycle", cycle_id=cycle.id),
+                           action=url_for("hr.change_cycle_state", cycle_id=cycle.id, to=new_state)), \
+        400 if form.errors else 200
+
+
+# --- candidates --------------------------------------------------------------------------------------------
+
+
+@bp.route("/cycles/<int:cycle_id>/candidates/new", methods=["GET", "POST"])
+@role_required("hr")
+def add_candidate(cycle_id: int):
+    """Add one candidate to a cycle, with their managers and peers."""
+    cycle = get_or_404(Cycle, cycle_id)
+    framework = pinned_framework(cycle)
+    form = CandidateForm(roles=framework.ladder)
+    if form.validate_on_submit():
+        row = imports.CandidateRow(None, form.name.data, form.email.data, form.current_role.data,
+                                   form.target_role.data, imports.split_emails(form.manager_emails.data),
+                                   imports.split_emails(form.peer_emails.data))
+        assessment = _save(form, lambda: imports.add_candidate(cycle, row, framework=framework, actor=_actor()))
+        if assessment is not FAILED:
+            flash(f"{assessment.candidate.name} added to {cycle.name}.", "success")
+            return redirect(url_for("hr.assign_raters", assessment_id=assessment.id))
+    ladder = " → ".join(role.name for role in framework.ladder)
+    return render_template("hr/candidate_form.html", form=form, cycle=cycle, ladder_text=ladder), \
+        400 if form.errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>/import", methods=["GET", "POST"])
+@role_required("hr")
+def import_candidates(cycle_id: int):
+    """Import candidates from a CSV or XLSX file: all rows, or none and a list of every problem."""
+    cycle = get_or_404(Cycle, cycle_id)
+    form = ImportForm()
+    problems, summary = [], []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            made = imports.import_candidates(cycle, upload.filename or "upload", upload.read(),
+                                             framework=pinned_framework(cycle), actor=_actor())
+            db.session.commit()
+            flash(f"Imported {len(made)} candidate{'s' if len(made) != 1 else ''} into {cycle.name}.", "success")
+            return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
+        except imports.ImportRejected as exc:
+            db.session.rollback()
+            problems = exc.problems
+            summary = [("problems-heading", exc.message)]
+        except ServiceError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+    failed = bool(form.errors or form.form_errors or problems)
+    return render_template("hr/import.html", form=form, cycle=cycle, problems=problems, summary=summary,
+                           columns=imports.COLUMNS,
+                           required=imports.REQUIRED_COLUMNS, column_help=imports.COLUMN_HELP), \
+        400 if failed else 200
+
+
+@bp.route("/import-template")
+@role_required("hr")
+def download_import_template():
+    """The candidate import template, as CSV (default) or XLSX (?format=xlsx)."""
+    if request.args.get("format") == "xlsx":
+        return Response(imports.template_xlsx(),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": "attachment; filename=candidates-template.xlsx"})
+    return Response(imports.template_csv(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=candidates-template.csv"})
+
+
+# --- raters ------------------------------------------------------------------------------------------------
+
+
+@bp.route("/assessments/<int:assessment_id>", methods=["GET", "POST"])
+@role_required("hr")
+def assign_raters(assessment_id: int):
+    """One candidate's sheets, and assigning managers and peers to rate them."""
+    assessment = get_or_404(Assessment, assessment_id)
+    form = RaterForm()
+    if form.validate_on_submit():
+        rater = users.find_user(form.email.data)
+        if rater is None:
+            _add_error(form, "email", f"There is no account for {users.normalise_email(form.email.data)}; "
+                                      "create it on the People page first.")
+        else:
+            assignment = _save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,
+                                                                             actor=_actor()))
+            if assignment is not FAILED:
+                flash(f"{rater.name} will rate {assessment.candidate.name} as {assignment.rater_group}.", "success")
+                return redirect(url_for("hr.assign_raters", assessment_id=assessment.id))
+    return render_template("hr/assessment.html", assessment=assessment, form=form,
+                           role_names=_role_names(pinned_framework(assessment.cycle)),
+                           reason_of=ratings.reopen_reason), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["GET", "POST"])
+@role_required("hr")
+def remove_assignment(assignment_id: int):
+    """Confirm, then take a rater who has not started off a candidate."""
+    assignment = get_or_404(RaterAssignment, assignment_id)
+    assessment = assignment.assessment
+    form = ConfirmForm()
+    back = url_for("hr.assign_raters", assessment_id=assessment.id)
+    if form.validate_on_submit():
+        name = assignment.rater.name
+        if _save(form, lambda: assessment_service.remove_assignment(assignment, actor=_actor())) is not FAILED:
+            flash(f"{name} no longer rates {assessment.candidate.name}.", "success")
+            return redirect(back)
+    return render_template("hr/confirm.html", form=form,
+                           title=f"Remove {assignment.rater.name} as {assignment.rater_group}?",
+                           message=f"{assignment.rater.name} will no longer rate {assessment.candidate.name}. "
+                                   "This is only possible while they have not started their sheet.",
+                           button="Remove the rater", back=back,
+                           action=url_for("hr.remove_assignment", assignment_id=assignment.id)), \
+        400 if form.form_errors else 200
+
+
+@bp.route("/assignments/<int:assignment_id>/reopen", methods=["GET", "POST"])
+@role_required("hr")
+def reopen_assignment(assignment_id: int):
+    """Reopen a submitted sheet with a reason the rater will see; the submitted version is kept."""
+    assignment = get_or_404(RaterAssignment, assignment_id)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        saved = _save(form, lambda: ratings.reopen_sheet(assignment, form.reason.data, actor=_actor()))
+        if saved is not FAILED:
+            flash(f"The {assignment.rater_group} sheet of {assignment.rater.name} is open again as a draft; "
+                  "they will see your reason.", "success")
+            return redirect(url_for("hr.assign_raters", assessment_id=assignment.assessment_id))
+    return render_template("hr/reopen.html", form=form, assignment=assignment), \
+        400 if form.errors or form.form_errors else 200
+
+
+# --- people ------------------------------------------------------------------------------------------------
+
+
+@bp.route("/people")
+@role_required("hr")
+def list_people():
+    """Every account, with its role; filter by role, search by name or e-mail."""
+    search = request.args.get("q", "").strip()[:200]
+    role = request.args.get("role", "") if request.args.get("role") in ROLES else ""
+    people = queries.people_page(search=search, role=role, page=_int_arg("page"), per_page=_page_size())
+    return render_template("hr/people.html", people=people, filters={"q": search, "role": role})
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@role_required("hr")
+def create_person():
+    """Create an account with a role and, optionally, an initial password."""
+    form = PersonForm()
+    if form.validate_on_submit():
+        user = _save(form, lambda: users.create_user(form.email.data, form.name.data, form.role.data,
+                                                     form.password.data or None, actor=_actor()))
+        if user is not FAILED:
+            flash(f"Account created for {user.email}.", "success")
+            return redirect(url_for("hr.edit_person", user_id=user.id))
+    return render_template("hr/person_form.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/people/<int:user_id>")
+@role_required("hr")
+def edit_person(user_id: int):
+    """One account: its role and password, with the forms that change them."""
+    person = get_or_404(User, user_id)
+    return render_template("hr/person.html", person=person, role_form=RoleForm(role=person.role),
+                           password_form=PasswordForm())
+
+
+@bp.route("/people/<int:user_id>/role", methods=["POST"])
+@role_required("hr")
+def change_role(user_id: int):
+    """Confirm, then give an account another role."""
+    person = get_or_404(User, user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        if form.confirmed.data == "yes":
+            before = person.role_label
+            if _save(form, lambda: users.change_role(person, form.role.data, actor=_actor())) is not FAILED:
+                flash(f"{person.name} is now {person.role_label} (was {before}).", "success")
+                return redirect(url_for("hr.edit_person", user_id=person.id))
+        else:
+            back = url_for("hr.edit_person", user_id=person.id)
+            return render_template("hr/confirm.html", form=form, back=back, button="Change the role",
+                                   title=f"Make {person.name} {ROLE_LABELS[form.role.data]}?",
+                                   message=f"{person.name} ({person.email}) is now {person.role_label}. What they "
+                                           "can see and do changes at their next page view; their ratings and "
+                                           "assessments stay as they are.",
+                                   action=url_for("hr.change_role", user_id=person.id),
+                                   hidden=[("role", form.role.data), ("confirmed", "yes")])
+    return render_template("hr/person.html", person=person, role_form=form, password_form=PasswordForm()), 400
+
+
+@bp.route("/people/<int:user_id>/password", methods=["POST"])
+@role_required("hr")
+def set_password(user_id: int):
+    """Set a new password for an account (the audit trail records that, never the password)."""
+    person = get_or_404(User, user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if _save(form, lambda: users.change_password(person, form.password.data, actor=_actor())) is not FAILED:
+            flash(f"New password set for {person.email}. Tell them through a safe channel.", "success")
+            return redirect(url_for("hr.edit_person", user_id=person.id))
+    form.password.data = form.repeat.data = ""
+    return render_template("hr/person.html", person=person, role_form=RoleForm(role=person.role),
+                           password_form=form), 400
+
+
+# --- audit trail -------------------------------------------------------------------------------------------
+
+
+@bp.route("/audit")
+@role_required("hr")
+def audit_trail():
+    """Every change, newest first: who, when, what, before and after; filter by cycle, user and kind."""
+    filters = {"cycle_id": _int_arg("cycle_id", 0), "user_id": _int_arg("user_id", 0),
+               "kind": request.args.get("kind", "")[:64]}
+    events = queries.audit_page(**filters, page=_int_arg("page"), per_page=_page_size())
+    return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())

@@ -1,0 +1,74 @@
+"""HR use cases beside the import: editing cycles, removing raters, changing roles and passwords."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from assessment.extensions import db
+from assessment.models import AuditEvent
+from assessment.services import ConflictError, NotAllowed, ServiceError
+from assessment.services.assessments import assign_rater, remove_assignment
+from assessment.services.cycles import change_state, update_cycle
+from assessment.services.users import change_password, change_role
+
+
+def test_update_cycle_audits_only_what_changed_and_refuses_stale_or_closed(app, make):
+    """An edit records the changed fields; an older version is a conflict; a closed cycle is not edited."""
+    hr = make.user("hr")
+    cycle = make.cycle(state="open")
+    version = cycle.version_id
+    update_cycle(cycle, name=cycle.name, instructions="Rate what you saw.", starts_on=None, ends_on=None,
+                 actor=hr, expected_version=version)
+    db.session.commit()
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "cycle.update"))
+    assert (event.before, event.after) == ({"instructions": ""}, {"instructions": "Rate what you saw."})
+    with pytest.raises(ConflictError):
+        update_cycle(cycle, name="x", instructions="", starts_on=None, ends_on=None, actor=hr,
+                     expected_version=version)
+    closed = make.cycle(state="closed")
+    with pytest.raises(NotAllowed):
+        update_cycle(closed, name="x", instructions="", starts_on=None, ends_on=None, actor=hr)
+
+
+def test_remove_assignment_keeps_the_self_sheet_and_the_last_manager(app, make):
+    """The self sheet and a candidate's only manager cannot be removed; a second, unstarted manager can."""
+    hr = make.user("hr")
+    assessment = make.assessment(managers=2)
+    own, first, second = assessment.assignments
+    with pytest.raises(NotAllowed, match="self-assessment"):
+        remove_assignment(own, actor=hr)
+    remove_assignment(second, actor=hr)
+    db.session.commit()
+    assert [a.id for a in assessment.assignments] == [own.id, first.id]
+    with pytest.raises(NotAllowed, match="at least one manager"):
+        remove_assignment(first, actor=hr)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "assignment.remove"))
+    assert event.subject_id == second.id and event.before["group"] == "manager"
+
+
+def test_raters_are_not_assigned_in_a_closed_cycle(app, make):
+    """Once a cycle is closed its raters are fixed."""
+    assessment = make.assessment()
+    change_state(assessment.cycle, "closed", actor=None)
+    with pytest.raises(NotAllowed):
+        assign_rater(assessment, make.user("manager"), "manager", actor=None)
+
+
+def test_change_role_and_password_are_audited_without_the_password(app, make):
+    """A role change records before/after; a new password records only that there is one now."""
+    hr, person = make.user("hr"), make.user("candidate", password=None)
+    with pytest.raises(ServiceError, match="own role"):
+        change_role(hr, "manager", actor=hr)
+    with pytest.raises(ServiceError, match="already has"):
+        change_role(person, "candidate", actor=hr)
+    change_role(person, "manager", actor=hr)
+    change_password(person, "another-secret-99", actor=hr)
+    db.session.commit()
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.subject_id == person.id,
+                                                            AuditEvent.kind != "user.create")
+                                .order_by(AuditEvent.id)).all()
+    assert [(e.kind, e.before, e.after) for e in events] == [
+        ("user.role_change", {"role": "candidate"}, {"role": "manager"}),
+        ("user.password", {"has_password": False}, {"has_password": True})]
+    assert person.check_password("another-secret-99")
