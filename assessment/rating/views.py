@@ -69,7 +69,7 @@ def edit_sheet(assignment_id: int):
             return redirect(url_for("rating.edit_sheet", assignment_id=assignment.id))
         if message:
             form.form_errors.append(message)
-    return _render(assignment, framework, form), status
+    return _render(assignment, framework, form, conflict=status == 409), status
 
 
 def _save(form, assignment, framework, submit: bool) -> tuple[int, str | None]:
@@ -103,7 +103,7 @@ def _save(form, assignment, framework, submit: bool) -> tuple[int, str | None]:
     return 200, "Your rating was submitted." if submit else "Draft saved. You can come back and finish it later."
 
 
-def _render(assignment: RaterAssignment, framework, form):
+def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = False):
     """The sheet page: the form when ``form`` is given, the read-only answers otherwise."""
     # Blind rating: a manager or peer sees the candidate's self-assessment only after submitting their own.
     self_ratings = None
@@ -113,4 +113,4 @@ def _render(assignment: RaterAssignment, framework, form):
     ratings = {r.competency_id: r for r in assignment.current_ratings()}
     return render_template("rating/sheet.html", assignment=assignment, framework=framework, form=form,
                            ratings=ratings, self_ratings=self_ratings, reopen_reason=reopen_reason(assignment),
-                           evidence_rule=evidence_rule(framework))
+                           evidence_rule=evidence_rule(framework), conflict=conflict)
