@@ -27,17 +27,20 @@ class Listing:
 
 
 def sorted_page(query, columns: dict, default: str, *, tiebreak, default_direction: str = "asc") -> Listing:
-    """Order ``query`` by the requested column of ``columns`` (unknown names fall back to ``default``) and page it."""
+    """Order ``query`` by the requested column (or tuple of columns) of ``columns`` and page it.
+
+    Unknown sort names fall back to ``default``; the page number and direction are read leniently too.
+    """
     sort = request.args.get("sort", default)
     if sort not in columns:
         sort = default
     direction = request.args.get("dir", default_direction)
     if direction not in ("asc", "desc"):
         direction = default_direction
-    column = columns[sort]
-    ordered = column.desc() if direction == "desc" else column.asc()
+    chosen = columns[sort] if isinstance(columns[sort], tuple) else (columns[sort],)
+    ordered = [(c.desc() if direction == "desc" else c.asc()).nulls_last() for c in chosen]
     # A stable tie-breaker keeps rows from jumping between pages.
-    pagination = db.paginate(query.order_by(ordered.nulls_last(), tiebreak),
+    pagination = db.paginate(query.order_by(*ordered, tiebreak),
                              page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"],
                              error_out=False)
     return Listing(pagination=pagination, sort=sort, direction=direction)

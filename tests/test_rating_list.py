@@ -93,3 +93,32 @@ def test_home_sends_each_role_to_its_page(client, auth, make):
             assert response.status_code == 302 and response.headers["Location"] == url_for("hr.list_cycles")
     else:
         assert response.status_code == 200 and "Assessment cycles" in response.get_data(as_text=True)
+
+
+def test_sheets_still_owed_come_first_and_status_filters(client, auth, make):
+    """By default open sheets still to do come before submitted and past ones; ?status= keeps only that status."""
+    from assessment.services.assessments import assign_rater
+    from assessment.services.cycles import change_state
+    from assessment.services.ratings import save_sheet
+    from rubrics.sheet import RatingInput
+
+    manager = make.user("manager")
+    past = make.cycle(name="Past round")
+    done = make.assessment(cycle=past, candidate=make.user("candidate", name="Past Person"), managers=0)
+    assign_rater(done, manager, "manager", actor=None)
+    change_state(past, "closed", actor=None)
+    current = make.cycle(name="Current round")
+    submitted = make.assessment(cycle=current, candidate=make.user("candidate", name="Done Dana"), managers=0)
+    sheet = assign_rater(submitted, manager, "manager", actor=None)
+    save_sheet(sheet, [RatingInput(c.id, 3) for c in make.framework.competencies], actor=manager,
+               framework=make.framework, expected_version=sheet.version_id, submit=True)
+    owed = make.assessment(cycle=current, candidate=make.user("candidate", name="Owed Olu"), managers=0)
+    assign_rater(owed, manager, "manager", actor=None)
+    db.session.commit()
+    auth.login(manager)
+    rows = _rows(client.get("/ratings/").get_data(as_text=True))
+    assert "Owed Olu" in rows[0] and len(rows) == 3
+    only = _rows(client.get("/ratings/?status=submitted").get_data(as_text=True))
+    assert len(only) == 1 and "Done Dana" in only[0]
+    empty = client.get("/ratings/?status=draft").get_data(as_text=True)
+    assert "No draft sheets" in empty and "<tbody>" not in empty

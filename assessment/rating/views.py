@@ -13,14 +13,17 @@ from ..access import get_or_404, owned_or_404, signed_in
 from ..extensions import db
 from ..framework import pinned_framework
 from ..listing import sorted_page
-from ..models import Assessment, Cycle, RaterAssignment, User
+from ..models import ASSIGNMENT_STATUSES, Assessment, Cycle, RaterAssignment, User
 from ..services import ConflictError, ServiceError
 from ..services.ratings import IncompleteSheet, reopen_reason, save_sheet, submitted_self_ratings
 from .forms import evidence_rule, sheet_data, sheet_form, sheet_inputs, show_problems
 
 bp = Blueprint("rating", __name__, url_prefix="/ratings")
 
+#: What is still owed in an open cycle comes first by default, soonest due first.
+_OWED_FIRST = sa.case((sa.and_(Cycle.state == "open", RaterAssignment.status != "submitted"), 0), else_=1)
 SORTS = {
+    "owed": (_OWED_FIRST, Cycle.ends_on),
     "candidate": User.name,
     "cycle": Cycle.name,
     "group": RaterAssignment.rater_group,
@@ -39,8 +42,11 @@ def my_sheets():
         .where(RaterAssignment.rater_id == current_user.id, RaterAssignment.rater_group != "self",
                Cycle.state != "draft")
     )
-    listing = sorted_page(query, SORTS, "due", tiebreak=RaterAssignment.id)
-    return render_template("rating/my_sheets.html", listing=listing)
+    status = request.args.get("status", "")
+    if status in ASSIGNMENT_STATUSES:
+        query = query.where(RaterAssignment.status == status)
+    listing = sorted_page(query, SORTS, "owed", tiebreak=RaterAssignment.id)
+    return render_template("rating/my_sheets.html", listing=listing, status=status, statuses=ASSIGNMENT_STATUSES)
 
 
 @bp.route("/<int:assignment_id>", methods=["GET", "POST"])
