@@ -167,10 +167,11 @@ def test_stale_version_is_refused_with_409_and_its_input_kept(client, sheet, mak
 
 
 def test_missing_version_counts_as_stale(client, sheet, make):
-    """A POST without the version field cannot overwrite the sheet."""
+    """A POST without a usable version field cannot overwrite the sheet."""
     data = form_data(sheet, {make.framework.competencies[0].id: 3})
     del data["version"]
     assert client.post(url(sheet), data=data).status_code == 409
+    assert client.post(url(sheet), data={**data, "version": "1; DROP"}).status_code == 409
     assert reload(sheet).current_ratings() == []
 
 
@@ -191,7 +192,7 @@ def test_database_error_during_submit_keeps_previous_state(client, sheet, make, 
     monkeypatch.undo()
     page = response.get_data(as_text=True)
     assert response.status_code == 500
-    assert "The database could not save your answers, so nothing was changed." in page
+    assert '<div class="flash error" role="status">The database could not save your answers, so nothing was changed.' in page
     assert "Evidence typed before the failure." in page
     after = reload(sheet)
     assert after.status == "draft" and after.version_id == stored.version_id and after.submissions == []

@@ -73,7 +73,9 @@ def edit_sheet(assignment_id: int):
         if status == 200:
             flash(message, "success")
             return redirect(url_for("rating.edit_sheet", assignment_id=assignment.id))
-        if message:
+        if status == 500:
+            flash(message, "error")  # not the user's mistake: said above the form, not as a form problem
+        elif message:
             form.form_errors.append(message)
     return _render(assignment, framework, form, conflict=status == 409), status
 
@@ -89,7 +91,7 @@ def _save(form, assignment, framework, submit: bool) -> tuple[int, str | None]:
         return 400, None
     try:
         save_sheet(assignment, inputs, actor=current_user, framework=framework,
-                   expected_version=int(form.version.data or 0), submit=submit)
+                   expected_version=_version(form), submit=submit)
         db.session.commit()
     except IncompleteSheet as exc:
         db.session.rollback()
@@ -107,6 +109,14 @@ def _save(form, assignment, framework, submit: bool) -> tuple[int, str | None]:
         return 500, ("The database could not save your answers, so nothing was changed. "
                      "Your answers are kept below; please try again in a moment.")
     return 200, "Your rating was submitted." if submit else "Draft saved. You can come back and finish it later."
+
+
+def _version(form) -> int:
+    """The sheet version the form was loaded with; 0 (always stale) when missing or mangled."""
+    try:
+        return int(form.version.data or 0)
+    except ValueError:
+        return 0
 
 
 def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = False):
