@@ -247,3 +247,12 @@ def test_hr_reads_any_sheet_but_cannot_fill_it_in(client, auth, make):
     page = client.get(url(assignment)).get_data(as_text=True)
     assert "rated by" in page and "<textarea" not in page
     assert client.post(url(assignment), data=form_data(assignment, {})).status_code == 403
+
+
+def test_a_level_outside_the_scale_is_refused(client, sheet, make):
+    """A tampered radio value is a form error beside its field, not a crash, and nothing is saved."""
+    comp = make.framework.competencies[0]
+    data = form_data(sheet, {comp.id: 7})
+    response = client.post(url(sheet), data=data)
+    assert response.status_code == 400 and f'href="#level_{comp.id}"' in response.get_data(as_text=True)
+    assert reload(sheet).current_ratings() == []
