@@ -67,9 +67,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .candidate.views import bp as candidate_bp
     from .hr.views import bp as hr_bp
     from .main.views import bp as main_bp
+    from .rating.views import bp as rating_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(hr_bp)
+    app.register_blueprint(rating_bp)
+    app.register_blueprint(candidate_bp)

@@ -22,7 +22,7 @@ def test_login_and_logout(client, auth, make):
     user = make.user("manager", name="Margaret Okafor")
     response = auth.login(user)
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert "Margaret Okafor" in client.get("/").get_data(as_text=True)
+    assert "Margaret Okafor" in client.get("/", follow_redirects=True).get_data(as_text=True)
     assert auth.logout().status_code == 302
     assert client.get("/").status_code == 302  # back to sign-in
 

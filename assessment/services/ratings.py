@@ -10,7 +10,7 @@ from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, submission_problems
 
 from ..extensions import db
-from ..models import Rating, RaterAssignment, Submission, User, utcnow
+from ..models import Assessment, Rating, RaterAssignment, Submission, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
 
@@ -32,14 +32,17 @@ def _sheet_state(assignment: RaterAssignment) -> dict:
 def save_sheet(assignment: RaterAssignment, inputs: Iterable[RatingInput], *, actor: User, framework: Framework,
                expected_version: int, submit: bool = False) -> RaterAssignment:
     """Save the rater's answers as a draft, or submit them; refuses a save based on an older version."""
+    if assignment.rater_id != actor.id:
+        raise NotAllowed("Only the assigned rater can fill in this sheet.")
+    # A stale version is reported first: whatever happened since (a save, a submit), this save is based on old data.
+    if expected_version != assignment.version_id:
+        raise ConflictError("This sheet was saved in another tab or window after you opened it, so your save "
+                            "was refused to avoid overwriting it. Your answers are kept below; open the sheet "
+                            "again to see the saved version, then make your changes there.")
     if assignment.assessment.cycle.state != "open":
         raise NotAllowed("This cycle is not open for ratings.")
     if assignment.status == "submitted":
         raise NotAllowed("This sheet has been submitted and is locked; HR can reopen it.")
-    if expected_version != assignment.version_id:
-        raise ConflictError("Someone saved this sheet after you opened it (another tab or window?). "
-                            "Your answers are kept below; reload the page to see the saved version "
-                            "before saving again.")
     by_id = {item.competency_id: item for item in inputs}
     unknown = set(by_id) - {c.id for c in framework.competencies}
     if unknown:
@@ -75,8 +78,9 @@ def save_sheet(assignment: RaterAssignment, inputs: Iterable[RatingInput], *, ac
     try:
         db.session.flush()
     except StaleDataError:
-        raise ConflictError("Someone saved this sheet at the same moment. Your answers are kept below; "
-                            "reload the page to see the saved version before saving again.") from None
+        raise ConflictError("This sheet was saved in another tab or window at the same moment, so your save "
+                            "was refused to avoid overwriting it. Your answers are kept below; open the sheet "
+                            "again to see the saved version.") from None
     if submit:
         record_audit("rating.submit", assignment,
                      f"{actor.name} submitted the {assignment.rater_group} rating of "
@@ -121,3 +125,12 @@ def reopen_reason(assignment: RaterAssignment) -> str | None:
         if submission.revision == assignment.revision - 1 and submission.reopen_reason:
             return submission.reopen_reason
     return None
+
+
+def submitted_self_ratings(assessment: Assessment) -> dict[str, Rating] | None:
+    """The candidate's submitted self-assessment by competency id, or None while it is not submitted."""
+    own = next((a for a in assessment.assignments if a.rater_group == "self"), None)
+    if own is None or own.status != "submitted":
+        return None
+    return {r.competency_id: r for r in own.current_ratings()}
+

@@ -15,6 +15,7 @@ def test_sign_in_and_out_in_the_browser(live_app, page):
     assert page.get_by_role("alert").inner_text().count("not right") == 1
     assert page.get_by_label("E-mail").input_value() == user.email
     sign_in(page, server.url, user.email)
-    assert page.get_by_role("heading", name="Welcome, Zoë Müller-Šimić").is_visible()
+    assert page.get_by_text("Zoë Müller-Šimić · Manager").is_visible()
+    assert page.get_by_role("heading", name="My ratings").is_visible()
     page.get_by_role("button", name="Sign out").click()
     assert page.url.endswith("/login")

@@ -1,0 +1,28 @@
+"""Candidate self-service: their assessments, their self-assessment sheet, and whether results are out."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from ..access import role_required
+from ..extensions import db
+from ..framework import pinned_framework
+from ..models import Assessment
+
+bp = Blueprint("candidate", __name__)
+
+
+@bp.route("/me")
+@role_required("candidate")
+def home():
+    """The candidate's own assessments: self-assessment status and the results state."""
+    assessments = db.session.scalars(
+        sa.select(Assessment).where(Assessment.candidate_id == current_user.id).order_by(Assessment.id.desc())
+    ).all()
+    rows = []
+    for assessment in assessments:
+        own = next((a for a in assessment.assignments if a.rater_group == "self"), None)
+        rows.append((assessment, own, pinned_framework(assessment.cycle)))
+    return render_template("candidate/home.html", rows=rows)
