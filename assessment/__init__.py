@@ -68,6 +68,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .main.views import bp as main_bp
+    from .results.views import bp as results_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(results_bp)
