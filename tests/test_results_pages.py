@@ -12,7 +12,7 @@ from tests.results_helpers import move_cycle, rated_assessment
 
 @pytest.fixture
 def released(make):
-    """A released assessment: manager rated 4 everywhere, self 5, one peer (folded into "others")."""
+    """A released assessment: manager rated 4 everywhere, self 5, one peer (too few to be shown)."""
     cycle = make.cycle()
     assessment = rated_assessment(make, cycle=cycle, manager=4, self_level=5, peers=(3,))
     move_cycle(cycle, "closed", "released")
@@ -79,7 +79,7 @@ def test_results_page_shows_verdict_reasons_chart_table_and_priorities(client, a
         assert comp.name in html
     assert re.search(r"<svg[^>]*>", html), "the radar chart is inline SVG"
     assert "Why this verdict" in html and ("✓ Passed" in html or "✗ Not met" in html)
-    assert "Others (managers and peers)" in html, "one peer is folded into 'others'"
+    assert "1 peer has submitted, fewer than the 3 needed" in html, "a single peer is left out, and it says so"
     assert "Blind spots" in html and "Hidden strengths" in html and "Development priorities" in html
     assert 'href="/assessments/%d/report.pdf"' % released.id in html
     assert "Calibrate the verdict" not in html, "only HR sees the calibration form"

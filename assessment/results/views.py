@@ -62,7 +62,7 @@ def _render_results(assessment: Assessment, form: CalibrationForm | None = None,
         form = CalibrationForm(bands=framework.readiness.bands)
     from reports.charts import radar_svg
 
-    chart = radar_svg(outcome.result, framework=framework)
+    chart = radar_svg(outcome.result)
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
                            result=outcome.result, chart=chart, form=form,
                            band_label=lambda band_id: band_label(framework, band_id)), status

@@ -25,9 +25,15 @@ EXPORT_KIND = "cycle_reports"
 PROGRESS_INTERVAL = 0.3
 
 
+#: Letters that Unicode does not decompose into an ASCII base letter.
+_TRANSLITERATE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th",
+                                "ß": "ss", "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe", "ı": "i"})
+
+
 def safe_filename(name: str) -> str:
-    """A file name with only ASCII letters, digits, dots, dashes and underscores."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    """A file name with only ASCII letters, digits, dots, dashes and underscores (Łukasz -> Lukasz)."""
+    ascii_name = (unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE))
+                  .encode("ascii", "ignore").decode("ascii"))
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-.")
     return cleaned or "export"
 
@@ -38,7 +44,8 @@ def report_filename(assessment: Assessment) -> str:
 
 
 def exports_dir() -> Path:
-    path = Path(current_app.instance_path) / "exports"
+    """Where finished exports are kept: ``EXPORTS_DIR``, by default ``instance/exports``."""
+    path = Path(current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

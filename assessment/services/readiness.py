@@ -72,7 +72,8 @@ def _latest_calibrations(assessment_ids: Sequence[int]) -> dict[int, Calibration
     latest: dict[int, Calibration] = {}
     if assessment_ids:
         for calibration in db.session.scalars(
-            sa.select(Calibration).where(Calibration.assessment_id.in_(assessment_ids)).order_by(Calibration.id)
+            sa.select(Calibration).where(Calibration.assessment_id.in_(assessment_ids))
+            .options(selectinload(Calibration.created_by)).order_by(Calibration.id)
         ):
             latest[calibration.assessment_id] = calibration
     return latest
@@ -117,25 +118,45 @@ def band_label(framework: Framework, band_id: str | None) -> str:
     return framework.readiness.insufficient_evidence_label if band_id == INSUFFICIENT_EVIDENCE else band_id
 
 
-def report_data(assessment: Assessment) -> "ReportData":
-    """The plain data of one candidate's PDF report."""
+def report_data(assessment: Assessment):
+    """The plain data of one candidate's PDF report (``reports.data.ReportData``)."""
     return _report_data(pinned_framework(assessment.cycle), assess(assessment))
 
 
-def cycle_report_data(cycle: Cycle) -> list[tuple[Assessment, "ReportData"]]:
-    """Every assessment of a cycle with its report data, loaded in a fixed number of queries."""
+def cycle_report_data(cycle: Cycle) -> list[tuple[AssessmentResult, object]]:
+    """Every assessment of a cycle with its result and report data, in a fixed number of queries."""
     framework = pinned_framework(cycle)
-    return [(outcome.assessment, _report_data(framework, outcome)) for outcome in assess_cycle(cycle)]
+    return [(outcome, _report_data(framework, outcome)) for outcome in assess_cycle(cycle)]
+
+
+def _assessed_on(cycle: Cycle) -> date:
+    """The date a report speaks for: the cycle's end date, else the day it closed, else today."""
+    if cycle.ends_on:
+        return cycle.ends_on
+    return cycle.closed_at.date() if cycle.closed_at else date.today()
 
 
 def _report_data(framework: Framework, outcome: AssessmentResult):
-    from reports.data import ReportData
+    from reports.data import CalibratedVerdict, report_data as build
 
-    raise NotImplementedError(ReportData)
+    assessment, calibration = outcome.assessment, outcome.calibration
+    calibrated = None
+    if calibration is not None:
+        calibrated = CalibratedVerdict(band_label=band_label(framework, calibration.band_id),
+                                       rationale=calibration.rationale, by=calibration.created_by.name,
+                                       at=calibration.created_at)
+    return build(framework, outcome.result, candidate_name=assessment.candidate.name,
+                 current_role=assessment.current_role, cycle_name=assessment.cycle.name,
+                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated)
 
 
-def panel_data(cycle: Cycle, reports: Sequence | None = None):
-    """The plain data of the cycle's panel summary PDF (heat-map and verdict counts)."""
-    from reports.data import PanelData
+def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None):
+    """The plain data of the cycle's panel summary PDF (heat-map and verdict counts), candidates by name."""
+    from reports.data import panel_data as build, panel_row
 
-    raise NotImplementedError(PanelData)
+    framework = pinned_framework(cycle)
+    outcomes = assess_cycle(cycle) if outcomes is None else outcomes
+    rows = [panel_row(o.assessment.candidate.name, o.result, framework,
+                      band_label(framework, o.calibration.band_id) if o.calibration else None)
+            for o in sorted(outcomes, key=lambda o: o.assessment.candidate.name.casefold())]
+    return build(framework, cycle.name, rows)
