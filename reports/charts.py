@@ -1,0 +1,178 @@
+"""The radar chart from plain shapes: one ReportLab ``Drawing`` for the PDF and, as SVG, for the web page.
+
+Built from polygons, lines and strings rather than the SpiderChart widget, which is several times slower;
+the grid (rings, spokes, axis labels) is built once per set of labels and reused.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from functools import lru_cache
+
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Polygon, Rect, String
+from reportlab.lib import colors
+
+from rubrics.readiness import ReadinessResult
+
+from .fonts import register_fonts
+
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#616E7C")
+GRID = colors.HexColor("#CBD2D9")
+DECISION = colors.HexColor("#1F5FA8")
+DECISION_FILL = colors.HexColor("#DCE7F5")
+TARGET = colors.HexColor("#B3261E")
+SELF = colors.HexColor("#D08A00")
+LEVELS = 5
+
+
+def _axis_point(cx, cy, radius, index, count, value):
+    angle = math.pi / 2 - 2 * math.pi * index / count
+    r = radius * value / LEVELS
+    return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+
+@lru_cache(maxsize=16)
+def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_size: float) -> Group:
+    """Rings at each level, spokes, level numbers and wrapped axis labels: the static part of a radar."""
+    font, _ = register_fonts()
+    count = len(labels)
+    group = Group()
+    for level in range(1, LEVELS + 1):
+        points = []
+        for i in range(count):
+            points += _axis_point(cx, cy, radius, i, count, level)
+        group.add(Polygon(points, strokeColor=GRID, strokeWidth=0.5 if level < LEVELS else 0.8, fillColor=None))
+    for i in range(count):
+        x, y = _axis_point(cx, cy, radius, i, count, LEVELS)
+        group.add(Line(cx, cy, x, y, strokeColor=GRID, strokeWidth=0.5))
+    for level in range(1, LEVELS + 1):
+        x, y = _axis_point(cx, cy, radius, 0, count, level)
+        group.add(String(x + 2.5, y - 2.5, str(level), fontName=font, fontSize=font_size - 1.5, fillColor=MUTED))
+    for i, label in enumerate(labels):
+        angle = math.pi / 2 - 2 * math.pi * i / count
+        x, y = _axis_point(cx, cy, radius + 9, i, count, LEVELS)
+        cos = math.cos(angle)
+        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
+        lines = textwrap.wrap(label, 20) or [""]
+        lead = font_size * 1.15
+        # Labels above the centre grow upwards, labels below grow downwards, so none overlaps the rings.
+        top = y + (len(lines) - 1) * lead if math.sin(angle) > 0.2 else y - font_size * 0.35
+        if abs(math.sin(angle)) <= 0.2:
+            top = y + (len(lines) - 1) * lead / 2 - font_size * 0.35
+        for k, line in enumerate(lines):
+            group.add(String(x, top - k * lead, line, fontName=font, fontSize=font_size, fillColor=INK,
+                             textAnchor=anchor))
+    return group
+
+
+def _points(cx, cy, radius, values) -> list[float]:
+    """The polygon's points; an axis without a score is skipped (not drawn as a zero)."""
+    points = []
+    for i, value in enumerate(values):
+        if value is not None:
+            points += _axis_point(cx, cy, radius, i, len(values), value)
+    return points
+
+
+def _series(points, stroke, width=1.6, dashed=False, markers=False) -> Group:
+    group = Group()
+    if len(points) >= 6:
+        shape = Polygon(points, strokeColor=stroke, strokeWidth=width, fillColor=None)
+        if dashed:
+            shape.strokeDashArray = [4, 2.5]
+        group.add(shape)
+    elif len(points) == 4:
+        group.add(PolyLine(points, strokeColor=stroke, strokeWidth=width))
+    if markers:
+        for k in range(0, len(points), 2):
+            group.add(Circle(points[k], points[k + 1], 2.2, fillColor=stroke, strokeColor=colors.white,
+                             strokeWidth=0.6))
+    return group
+
+
+def radar_drawing(
+    labels,
+    required,
+    decision,
+    self_scores=None,
+    *,
+    target_label: str = "Target profile",
+    width: float = 440,
+    height: float = 330,
+    font_size: float = 7.5,
+) -> Drawing:
+    """A radar of decision scores against the target profile, self drawn separately; None = no score."""
+    font, _ = register_fonts()
+    legend_h = 22
+    cx, cy = width / 2, legend_h + (height - legend_h) / 2
+    radius = min(width / 2 - 95, (height - legend_h) / 2 - 30)
+    drawing = Drawing(width, height)
+    decision_points = _points(cx, cy, radius, decision)
+    # An opaque pale fill under the grid-coloured lines: no transparency, so PDF and SVG look the same.
+    if len(decision_points) >= 6:
+        drawing.add(Polygon(decision_points, strokeColor=None, fillColor=DECISION_FILL))
+    drawing.add(_grid(tuple(labels), cx, cy, radius, font_size))
+    drawing.add(_series(_points(cx, cy, radius, required), TARGET, width=1.3, dashed=True))
+    drawing.add(_series(decision_points, DECISION, markers=True))
+    entries = [(DECISION, "Decision score", False), (TARGET, target_label, True)]
+    if self_scores is not None and any(v is not None for v in self_scores):
+        drawing.add(_series(_points(cx, cy, radius, self_scores), SELF, width=1.1, markers=True))
+        entries.append((SELF, "Self (not in the verdict)", False))
+    total = sum(22 + _width(text, font, font_size) for _, text, _ in entries) + 16 * (len(entries) - 1)
+    x = max(2, (width - total) / 2)
+    for colour, text, dashed in entries:
+        line = Line(x, 8, x + 18, 8, strokeColor=colour, strokeWidth=2)
+        if dashed:
+            line.strokeDashArray = [4, 2.5]
+        drawing.add(line)
+        drawing.add(String(x + 22, 5.5, text, fontName=font, fontSize=font_size, fillColor=INK))
+        x += 22 + _width(text, font, font_size) + 16
+    return drawing
+
+
+def _width(text, font, size):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, font, size)
+
+
+def radar_for(result: ReadinessResult, **options) -> Drawing:
+    """The radar of a readiness result: its competencies, decision scores, required levels and self."""
+    comps = result.competencies
+    return radar_drawing(
+        [c.name for c in comps],
+        [c.required for c in comps],
+        [c.decision_score for c in comps],
+        [c.self_score for c in comps],
+        target_label=f"Required: {result.target_role_name}",
+        **options,
+    )
+
+
+def radar_svg(result: ReadinessResult, **options) -> str:
+    """The radar of a readiness result as an SVG document (for the results page)."""
+    from reportlab.graphics import renderSVG
+
+    svg = renderSVG.drawToString(radar_for(result, **options))
+    # Drop the XML prolog and DOCTYPE so the SVG can be inlined into an HTML page.
+    return svg[svg.index("<svg"):]
+
+
+def heat_colour(gap: float | None):
+    """The heat-map colour of a gap (decision - required): green at or above, amber within one, red below."""
+    if gap is None:
+        return colors.HexColor("#E4E7EB")
+    if gap >= 0:
+        return colors.HexColor("#C6E7C9") if gap < 1 else colors.HexColor("#9BD3A2")
+    if gap >= -1:
+        return colors.HexColor("#FBE3A6")
+    return colors.HexColor("#F4B6AE")
+
+
+def swatch(colour, size: float = 8) -> Drawing:
+    """A small colour square for a legend."""
+    drawing = Drawing(size, size)
+    drawing.add(Rect(0, 0, size, size, fillColor=colour, strokeColor=GRID, strokeWidth=0.4))
+    return drawing

@@ -1,0 +1,151 @@
+"""The plain data a report is made from: built by the caller (web, CLI, bench), rendered by ``reports.pdf``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from rubrics.model import Framework
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, ReadinessResult, rules_in_words
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    file: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ScaleEntry:
+    level: int
+    label: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class CalibratedVerdict:
+    """HR's calibrated verdict, kept beside the computed one."""
+
+    band_label: str
+    rationale: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReportData:
+    candidate_name: str
+    current_role_name: str
+    target_role_name: str
+    cycle_name: str
+    #: The date the report speaks for (the cycle's end or the day of the assessment).
+    assessed_on: date
+    result: ReadinessResult
+    framework_name: str
+    framework_version: str
+    content_hash: str
+    scale: tuple[ScaleEntry, ...]
+    not_observed_label: str
+    not_observed_summary: str
+    #: The rubric's rules in words (``rubrics.readiness.rules_in_words``) for the methodology page.
+    rules_text: tuple[str, ...]
+    sources: tuple[SourceDoc, ...]
+    calibration: CalibratedVerdict | None
+    generated_at: datetime
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One candidate in the cycle's heat-map; scores and required levels follow ``PanelData.competencies``."""
+
+    candidate_name: str
+    target_role_name: str
+    band_id: str
+    band_label: str
+    #: Decision score per competency, None when there is none.
+    scores: tuple[float | None, ...]
+    #: Required level per competency for this candidate's target role, None when the role does not ask it.
+    required: tuple[int | None, ...]
+    calibrated_label: str | None = None
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """A cycle at a glance for the promotion panel: candidates x competencies, and counts per verdict."""
+
+    cycle_name: str
+    framework_name: str
+    framework_version: str
+    content_hash: str
+    #: (competency id, name) in framework order: the heat-map's columns.
+    competencies: tuple[tuple[str, str], ...]
+    #: (band id, label) in verdict order, best first, then insufficient evidence: the count table's rows.
+    bands: tuple[tuple[str, str], ...]
+    rows: tuple[PanelRow, ...]
+    generated_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def report_data(
+    framework: Framework,
+    result: ReadinessResult,
+    *,
+    candidate_name: str,
+    current_role: str,
+    cycle_name: str,
+    assessed_on: date,
+    calibration: CalibratedVerdict | None = None,
+    generated_at: datetime | None = None,
+) -> ReportData:
+    """The report data for one assessment from the pinned framework and its readiness result."""
+    return ReportData(
+        candidate_name=candidate_name,
+        current_role_name=framework.role(current_role).name,
+        target_role_name=result.target_role_name,
+        cycle_name=cycle_name,
+        assessed_on=assessed_on,
+        result=result,
+        framework_name=framework.name,
+        framework_version=framework.version,
+        content_hash=framework.content_hash,
+        scale=tuple(ScaleEntry(s.level, s.label, s.summary) for s in framework.scale.levels),
+        not_observed_label=framework.scale.not_observed_label,
+        not_observed_summary=framework.scale.not_observed_summary,
+        rules_text=rules_in_words(framework.readiness),
+        sources=tuple(SourceDoc(s.file, s.title) for s in framework.sources),
+        calibration=calibration,
+        generated_at=generated_at or _now(),
+    )
+
+
+def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework, calibrated_label=None) -> PanelRow:
+    """One heat-map row from a candidate's readiness result."""
+    by_id = {c.competency_id: c for c in result.competencies}
+    return PanelRow(
+        candidate_name=candidate_name,
+        target_role_name=result.target_role_name,
+        band_id=result.band_id,
+        band_label=result.band_label,
+        scores=tuple(by_id[c.id].decision_score if c.id in by_id else None for c in framework.competencies),
+        required=tuple(by_id[c.id].required if c.id in by_id else None for c in framework.competencies),
+        calibrated_label=calibrated_label,
+    )
+
+
+def panel_data(framework: Framework, cycle_name: str, rows, generated_at: datetime | None = None) -> PanelData:
+    """The panel summary data of a cycle from its rows (``panel_row``), in the order given."""
+    bands = tuple((b.id, b.label) for b in framework.readiness.bands)
+    bands += ((INSUFFICIENT_EVIDENCE, framework.readiness.insufficient_evidence_label),)
+    return PanelData(
+        cycle_name=cycle_name,
+        framework_name=framework.name,
+        framework_version=framework.version,
+        content_hash=framework.content_hash,
+        competencies=tuple((c.id, c.name) for c in framework.competencies),
+        bands=bands,
+        rows=tuple(rows),
+        generated_at=generated_at or _now(),
+    )

@@ -1,0 +1,656 @@
+"""The PDF readiness report and the cycle's panel summary, with ReportLab platypus.
+
+``render_report(ReportData) -> bytes`` and ``render_panel_summary(PanelData) -> bytes``; ``report_story``
+and ``panel_story`` give the flowables, for tests. Styles, fonts and the radar grid are built once per
+process; numbers go into table cells as plain strings (cheaper than Paragraphs), free text is escaped for
+Paragraph and may split long words, and "Page n of m" is drawn from a form filled in when the document is
+saved, so the story is laid out only once.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, PEERS_SHOWN, PEERS_SUPPRESSED, ReadinessResult
+
+from .charts import GRID, INK, MUTED, heat_colour, radar_for, swatch
+from .data import PanelData, ReportData
+from .fonts import register_fonts
+
+NAVY = colors.HexColor("#1B3A5C")
+TINT = colors.HexColor("#F3F5F8")
+RULE = colors.HexColor("#D9DEE5")
+PASS = colors.HexColor("#2E7D32")
+FAIL = colors.HexColor("#B3261E")
+BAND_COLOURS = {"best": colors.HexColor("#2E7D32"), "middle": colors.HexColor("#A15C00"),
+                "worst": colors.HexColor("#B3261E"), INSUFFICIENT_EVIDENCE: colors.HexColor("#52606D")}
+PAGE_FORM = "opsladder-page-count"
+MARGIN = 18 * mm
+DASH = "–"  # en dash for "no score"
+
+
+# ---------------------------------------------------------------- styles, built once per process
+
+
+@lru_cache(maxsize=1)
+def styles() -> dict[str, ParagraphStyle]:
+    font, bold = register_fonts()
+    base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13.2, textColor=INK, alignment=TA_LEFT)
+
+    def style(name, **kw):
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return {
+        "body": base,
+        "small": style("small", fontSize=8, leading=10.5, textColor=MUTED),
+        "cell": style("cell", fontSize=8.3, leading=10.6),
+        "cell_bold": style("cell_bold", fontName=bold, fontSize=8.3, leading=10.6),
+        "h1": style("h1", fontName=bold, fontSize=15, leading=19, textColor=NAVY, spaceBefore=4, spaceAfter=8),
+        "h2": style("h2", fontName=bold, fontSize=11, leading=14, textColor=NAVY, spaceBefore=12, spaceAfter=5),
+        "h3": style("h3", fontName=bold, fontSize=9.5, leading=12.5, spaceBefore=8, spaceAfter=2),
+        "kicker": style("kicker", fontName=bold, fontSize=9, leading=12, textColor=MUTED),
+        "cover_name": style("cover_name", fontName=bold, fontSize=28, leading=34, textColor=NAVY, spaceAfter=6),
+        "cover_role": style("cover_role", fontSize=15, leading=20, spaceAfter=18),
+        "band": style("band", fontName=bold, fontSize=18, leading=22),
+        "group": style("group", fontName=bold, fontSize=8, leading=11, textColor=MUTED, spaceBefore=3),
+        "quote": style("quote", fontSize=9, leading=12.4, leftIndent=10, spaceAfter=3),
+        "action": style("action", fontSize=9, leading=12.4, leftIndent=14, spaceAfter=7, textColor=INK),
+        "item": style("item", fontSize=9.2, leading=12.6, leftIndent=10, bulletIndent=0, spaceAfter=2),
+    }
+
+
+def p(text: str, style: str = "body") -> Paragraph:
+    """A Paragraph of plain text: escaped, so user text with < or & never breaks the markup."""
+    return Paragraph(escape(text), styles()[style])
+
+
+def pm(markup: str, style: str = "body") -> Paragraph:
+    """A Paragraph of our own markup (callers escape whatever user text they put in)."""
+    return Paragraph(markup, styles()[style])
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    return DASH if value is None else f"{value:.{digits}f}"
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return DASH
+    text = f"{value:+.1f}"
+    if text in ("+0.0", "-0.0"):
+        return "0.0"
+    return text.replace("-", "−")
+
+
+def pct(value: float | None) -> str:
+    return DASH if value is None else f"{value * 100:.1f}%"
+
+
+def band_colour(result_band_id: str, rank: int | None, band_count: int):
+    if rank is None:
+        return BAND_COLOURS[INSUFFICIENT_EVIDENCE]
+    if rank == 0:
+        return BAND_COLOURS["best"]
+    return BAND_COLOURS["worst"] if rank >= band_count - 1 else BAND_COLOURS["middle"]
+
+
+# ---------------------------------------------------------------- page furniture
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that fills in the total page count, referenced on every page as a form, when saved."""
+
+    def save(self):
+        font, _ = register_fonts()
+        self.beginForm(PAGE_FORM)
+        self.setFont(font, 7.5)
+        self.setFillColor(MUTED)
+        self.drawString(0, 0, str(self.getPageNumber() - 1))
+        self.endForm()
+        super().save()
+
+
+def _footer(canv, doc, left: str):
+    font, _ = register_fonts()
+    width, _ = doc.pagesize
+    canv.setStrokeColor(RULE)
+    canv.setLineWidth(0.5)
+    canv.line(MARGIN, 12 * mm, width - MARGIN, 12 * mm)
+    canv.setFont(font, 7.5)
+    canv.setFillColor(MUTED)
+    canv.drawString(MARGIN, 8 * mm, left)
+    label = f"Page {canv.getPageNumber()} of "
+    x = width - MARGIN - canv.stringWidth(label + "99", font, 7.5)
+    canv.drawString(x, 8 * mm, label)
+    canv.saveState()
+    canv.translate(x + canv.stringWidth(label, font, 7.5), 8 * mm)
+    canv.doForm(PAGE_FORM)
+    canv.restoreState()
+
+
+def _header(canv, doc, left: str, right: str = "Confidential"):
+    font, bold = register_fonts()
+    width, height = doc.pagesize
+    canv.setFont(font, 7.5)
+    canv.setFillColor(MUTED)
+    canv.drawString(MARGIN, height - 11 * mm, left)
+    canv.setFont(bold, 7.5)
+    canv.setFillColor(FAIL)
+    canv.drawRightString(width - MARGIN, height - 11 * mm, right.upper())
+    canv.setStrokeColor(RULE)
+    canv.setLineWidth(0.5)
+    canv.line(MARGIN, height - 13 * mm, width - MARGIN, height - 13 * mm)
+
+
+def _doc(buffer, pagesize, title: str, author: str, templates) -> BaseDocTemplate:
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author=author,
+        creator="OpsLadder",
+        subject="Promotion readiness",
+        invariant=1,
+    )
+    doc.addPageTemplates(templates(doc))
+    return doc
+
+
+def _frame(doc, name: str) -> Frame:
+    return Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id=name, leftPadding=0,
+                 rightPadding=0, topPadding=0, bottomPadding=0)
+
+
+# ---------------------------------------------------------------- the readiness report
+
+
+def report_story(data: ReportData) -> list[Flowable]:
+    """The report's flowables in order: cover, verdict, profile, competencies, development, comments, method."""
+    story: list[Flowable] = []
+    story += _cover(data)
+    story += [NextPageTemplate("body"), PageBreak()]
+    story += _verdict(data)
+    story += _profile(data)
+    story += _competency_table(data)
+    story += _observations(data.result)
+    story += _development(data.result)
+    story += _comments(data.result)
+    story += [PageBreak()]
+    story += _methodology(data)
+    return story
+
+
+def render_report(data: ReportData) -> bytes:
+    """The readiness report of one candidate as PDF bytes."""
+    buffer = io.BytesIO()
+    footer = f"{data.framework_name} {data.framework_version} · rubric {data.content_hash[:12]}"
+    header = f"Promotion readiness report · {data.candidate_name} · {data.target_role_name}"
+
+    def cover_page(canv, doc):
+        font, bold = register_fonts()
+        width, height = doc.pagesize
+        canv.setFillColor(NAVY)
+        canv.rect(0, height - 34 * mm, width, 34 * mm, stroke=0, fill=1)
+        canv.setFillColor(colors.white)
+        canv.setFont(bold, 13)
+        canv.drawString(MARGIN, height - 19 * mm, "OpsLadder")
+        canv.setFont(font, 9)
+        canv.drawString(MARGIN, height - 25 * mm, "Operations leadership readiness")
+        canv.setFont(bold, 8)
+        canv.drawRightString(width - MARGIN, height - 19 * mm, "CONFIDENTIAL")
+        _footer(canv, doc, footer)
+
+    def body_page(canv, doc):
+        _header(canv, doc, header)
+        _footer(canv, doc, footer)
+
+    def templates(doc):
+        return [
+            PageTemplate("cover", [_frame(doc, "cover")], onPage=cover_page),
+            PageTemplate("body", [_frame(doc, "body")], onPage=body_page),
+        ]
+
+    doc = _doc(buffer, A4, f"Readiness report: {data.candidate_name}", "OpsLadder", templates)
+    doc.build(report_story(data), canvasmaker=_NumberedCanvas)
+    return buffer.getvalue()
+
+
+def _kv_table(rows, col1=42 * mm, style="cell") -> Table:
+    st = styles()
+    table = Table([[pm(f"<b>{escape(k)}</b>", style), Paragraph(escape(v), st[style])] for k, v in rows],
+                  colWidths=[col1, None], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return table
+
+
+def _cover(data: ReportData) -> list[Flowable]:
+    when = data.assessed_on.strftime("%-d %B %Y")
+    story = [
+        Spacer(1, 32 * mm),
+        p("PROMOTION READINESS REPORT", "kicker"),
+        Spacer(1, 4 * mm),
+        p(data.candidate_name, "cover_name"),
+        p(f"{data.current_role_name} → {data.target_role_name}", "cover_role"),
+        _kv_table([
+            ("Cycle", data.cycle_name),
+            ("Assessment date", when),
+            ("Rubric", f"{data.framework_name}, version {data.framework_version}"),
+            ("Generated", data.generated_at.strftime("%-d %B %Y, %H:%M %Z").strip()),
+        ], style="body"),
+        Spacer(1, 14 * mm),
+    ]
+    notice = Table([[pm(
+        "<b>Confidential.</b> Prepared for the promotion panel and the candidate. It rests on the ratings "
+        "submitted in this cycle and the rubric version named above; do not forward it.", "body")]],
+        colWidths=[None])
+    notice.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), TINT),
+        ("LINEBEFORE", (0, 0), (0, -1), 3, FAIL),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+    ]))
+    story.append(notice)
+    return story
+
+
+def _box(rows, colour) -> Table:
+    table = Table([[r] for r in rows], colWidths=[None])
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), TINT),
+        ("LINEBEFORE", (0, 0), (0, -1), 4, colour),
+        ("LEFTPADDING", (0, 0), (-1, -1), 12),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 12),
+        ("TOPPADDING", (0, 0), (0, 0), 9),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 10),
+    ]))
+    return table
+
+
+def _verdict(data: ReportData) -> list[Flowable]:
+    result = data.result
+    st = styles()
+    colour = band_colour(result.band_id, result.band_rank, _band_count(result))
+    heading = "Computed verdict" if data.calibration else "Verdict"
+    band_style = ParagraphStyle("band_c", parent=st["band"], textColor=colour)
+    story = [p("Verdict", "h1")]
+    story.append(_box([
+        p(f"{heading} for {result.target_role_name}", "kicker"),
+        Paragraph(escape(result.band_label), band_style),
+        p(result.summary),
+    ], colour))
+    if data.calibration:
+        cal = data.calibration
+        when = cal.at.strftime("%-d %B %Y")
+        story += [Spacer(1, 6), _box([
+            p("Calibrated verdict (recorded by HR)", "kicker"),
+            Paragraph(escape(cal.band_label), ParagraphStyle("band_cal", parent=st["band"], textColor=NAVY)),
+            pm(f"<b>Rationale:</b> {escape(cal.rationale)}"),
+            p(f"Recorded by {cal.by} on {when}. The computed verdict above is kept beside it.", "small"),
+        ], NAVY)]
+    counts = result.sheet_counts
+    figures = [
+        ("Weighted attainment", pct(result.weighted_attainment)),
+        ("Largest critical shortfall", num(result.largest_critical_shortfall, 2)),
+        ("Submitted sheets", f"{counts.get('self', 0)} self, {counts.get('manager', 0)} manager, "
+                             f"{counts.get('peer', 0)} peer"),
+    ]
+    story += [Spacer(1, 8), _kv_table(figures, col1=48 * mm)]
+    if result.peer_mode == PEERS_SUPPRESSED:
+        story.append(p(
+            "Fewer peers than the anonymity threshold submitted: their ratings and comments are not shown and "
+            "do not count, so that no single peer's answer can be recovered.", "small"))
+
+    story.append(p("Rules", "h2"))
+    rows = [["", p("Rule", "cell_bold"), p("Result", "cell_bold")]]
+    for rule in result.rules:
+        mark = "✓" if rule.passed else "✗"
+        rows.append([mark, Paragraph(escape(rule.text), st["cell"]), Paragraph(escape(rule.detail), st["cell"])])
+    table = Table(rows, colWidths=[7 * mm, 78 * mm, None], repeatRows=1)
+    font, bold = register_fonts()
+    style = [
+        ("FONT", (0, 0), (0, -1), bold, 10),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    for i, rule in enumerate(result.rules, start=1):
+        style.append(("TEXTCOLOR", (0, i), (0, i), PASS if rule.passed else FAIL))
+    table.setStyle(TableStyle(style))
+    story.append(table)
+
+    story.append(p("What holds the verdict back", "h2"))
+    if result.holding_back:
+        for s in result.holding_back:
+            crit = " (critical)" if s.is_critical else ""
+            story.append(pm(
+                f"<b>{escape(s.name)}</b>{crit}: {num(s.score)} against {s.required} required, "
+                f"{num(s.shortfall)} short", "item"))
+    else:
+        story.append(p("No competency with a score is below the required level.", "item"))
+    return story
+
+
+def _band_count(result: ReadinessResult) -> int:
+    """How many bands the rubric has, read off the rules (every band contributes at least one rule)."""
+    return len({r.id.split(".")[0] for r in result.rules if "." in r.id})
+
+
+def _profile(data: ReportData) -> list[Flowable]:
+    result = data.result
+    return [CondPageBreak(125 * mm), p("Profile", "h2"), p(
+        "Decision scores (managers and peers) against the levels the target role requires; the self-assessment "
+        "is drawn separately and does not count. Axes without a decision score are skipped.", "small"),
+        Spacer(1, 4), radar_for(result, width=170 * mm, height=108 * mm)]
+
+
+def _competency_table(data: ReportData) -> list[Flowable]:
+    result = data.result
+    font, bold = register_fonts()
+    peers_col = "Peers" if result.peer_mode == PEERS_SHOWN else "Peers*"
+    header = ["Competency", "Required", "Self", "Managers", peers_col, "Decision", "Gap", "Coverage", "Notes"]
+    rows = [header]
+    style = [
+        ("FONT", (0, 0), (-1, 0), bold, 7.8),
+        ("FONT", (0, 1), (-1, -1), font, 8.2),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("ALIGN", (1, 0), (7, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.6),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i, c in enumerate(result.competencies, start=1):
+        notes = []
+        if c.is_blind_spot:
+            notes.append("Blind spot")
+        if c.is_hidden_strength:
+            notes.append("Hidden strength")
+        if c.is_disagreement:
+            notes.append("Raters differ")
+        rows.append([
+            c.name + (" ★" if c.is_critical else ""),
+            str(c.required),
+            num(c.self_score),
+            num(c.manager_score),
+            num(c.peer_score),
+            num(c.decision_score),
+            signed(c.gap),
+            f"{c.rated} of {c.raters}",
+            ", ".join(notes),
+        ])
+        style.append(("FONT", (5, i), (5, i), bold, 8.2))
+        if c.gap is not None:
+            style.append(("BACKGROUND", (6, i), (6, i), heat_colour(c.gap)))
+    table = Table(rows, colWidths=[56 * mm, 15 * mm, 11 * mm, 16 * mm, 13 * mm, 15 * mm, 12 * mm, 16 * mm, None],
+                  repeatRows=1)
+    table.setStyle(TableStyle(style))
+    legend = (
+        "★ critical for the target role. Decision = weighted mean of managers (weight "
+        "2) and peers (weight 1); self never counts. Gap = decision − required. Coverage: managers and peers "
+        "who gave a level, of those counted. “–”: no score (not observed is not a low score)."
+    )
+    if result.peer_mode != PEERS_SHOWN:
+        legend += (" *Peers are shown only when at least the anonymity threshold of peers submitted."
+                   if result.peer_mode == PEERS_SUPPRESSED else " *No peers were asked.")
+    return [CondPageBreak(80 * mm), p("Competencies", "h1"), table, Spacer(1, 4), p(legend, "small")]
+
+
+def _listing(title: str, items, empty: str) -> list[Flowable]:
+    story = [p(title, "h2")]
+    story += [pm(text, "item") for text in items] or [p(empty, "item")]
+    return story
+
+
+def _observations(result: ReadinessResult) -> list[Flowable]:
+    story = []
+    story += _listing(
+        "Strengths",
+        [f"<b>{escape(c.name)}</b>: {num(c.decision_score)} against {c.required} required ({signed(c.gap)})"
+         for c in result.strengths[:6]],
+        "No competency reaches the required level yet.",
+    )
+    story += _listing(
+        "Blind spots",
+        [f"<b>{escape(c.name)}</b>: self {num(c.self_score)}, managers and peers {num(c.decision_score)}"
+         for c in result.blind_spots],
+        "None: the self-assessment is nowhere well above the others' view.",
+    )
+    story += _listing(
+        "Hidden strengths",
+        [f"<b>{escape(c.name)}</b>: self {num(c.self_score)}, managers and peers {num(c.decision_score)}"
+         for c in result.hidden_strengths],
+        "None: the self-assessment is nowhere well below the others' view.",
+    )
+    if result.disagreements:
+        story += _listing(
+            "Rater disagreement",
+            [f"<b>{escape(c.name)}</b>: levels {num(c.spread, 0)} apart across {c.rated} raters"
+             for c in result.disagreements],
+            "",
+        )
+    return story
+
+
+def _development(result: ReadinessResult) -> list[Flowable]:
+    story = [CondPageBreak(60 * mm), p("Development priorities", "h1")]
+    if not result.development_priorities:
+        story.append(p("No competency is below the level the target role requires.", "body"))
+        return story
+    story.append(p("In order of priority: critical competencies first, then by weighted shortfall. The "
+                   "behavioural anchor of the next level is the concrete action to work towards.", "small"))
+    story.append(Spacer(1, 4))
+    for n, d in enumerate(result.development_priorities, start=1):
+        crit = " · critical" if d.is_critical else ""
+        story.append(KeepTogether([
+            pm(f"<b>{n}. {escape(d.name)}</b>{crit} · {num(d.shortfall)} short · next: level {d.next_level} "
+               f"{escape(d.next_level_label)}", "body"),
+            p(d.action, "action"),
+        ]))
+    return story
+
+
+def _comments(result: ReadinessResult) -> list[Flowable]:
+    story = [CondPageBreak(50 * mm), p("Rater comments", "h1")]
+    note = "Grouped by rater group, never by rater, and in alphabetical order within a group."
+    if result.peer_mode == PEERS_SUPPRESSED:
+        note += " Peer comments are not shown: fewer peers submitted than the anonymity threshold."
+    story.append(p(note, "small"))
+    if not result.comments:
+        story.append(p("No comments were written.", "body"))
+        return story
+    current = None
+    for block in result.comments:
+        if block.competency_id != current:
+            current = block.competency_id
+            story.append(p(block.competency_name, "h3"))
+        story.append(p(block.group_label, "group"))
+        story += [p(f"“{text}”", "quote") for text in block.texts]
+    return story
+
+
+def _methodology(data: ReportData) -> list[Flowable]:
+    st = styles()
+    story = [p("Methodology", "h1"), p("Rating scale", "h2")]
+    rows = [[str(s.level), s.label, Paragraph(escape(s.summary), st["cell"])] for s in data.scale]
+    rows.append(["–", data.not_observed_label, Paragraph(escape(data.not_observed_summary), st["cell"])])
+    font, bold = register_fonts()
+    table = Table(rows, colWidths=[8 * mm, 24 * mm, None])
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (1, -1), bold, 8.3),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    story.append(table)
+    story.append(p("How the verdict is reached", "h2"))
+    story += [p(line, "item") for line in data.rules_text]
+    story.append(p("Rubric", "h2"))
+    story.append(_kv_table([
+        ("Framework", data.framework_name),
+        ("Version", data.framework_version),
+        ("Content hash (SHA-256)", data.content_hash),
+    ], col1=40 * mm))
+    story.append(p("Sources the rubric cites", "h2"))
+    story += [pm(f"<b>{escape(s.title)}</b> ({escape(s.file)})", "item") for s in data.sources]
+    return story
+
+
+# ---------------------------------------------------------------- the panel summary
+
+
+class VerticalText(Flowable):
+    """A column header turned 90 degrees, so twelve competency names fit above narrow score columns."""
+
+    def __init__(self, text: str, height: float, size: float = 7.2):
+        super().__init__()
+        self.text, self.height_, self.size = text, height, size
+
+    def wrap(self, avail_width, avail_height):
+        return self.size * 1.3, self.height_
+
+    def draw(self):
+        font, _ = register_fonts()
+        canv = self.canv
+        canv.saveState()
+        canv.setFont(font, self.size)
+        canv.setFillColor(INK)
+        canv.translate(self.size * 1.0, 0)
+        canv.rotate(90)
+        canv.drawString(0, 0, self.text)
+        canv.restoreState()
+
+
+def panel_story(data: PanelData) -> list[Flowable]:
+    """The panel summary's flowables: title, verdict counts, the heat-map and its legend."""
+    font, bold = register_fonts()
+    st = styles()
+    story = [
+        p("PANEL SUMMARY", "kicker"),
+        p(data.cycle_name, "h1"),
+        p(f"{len(data.rows)} candidates · {data.framework_name} {data.framework_version} · generated "
+          f"{data.generated_at.strftime('%-d %B %Y, %H:%M %Z').strip()}", "small"),
+        p("Verdicts", "h2"),
+    ]
+    computed = {band_id: 0 for band_id, _ in data.bands}
+    calibrated = {}
+    for row in data.rows:
+        computed[row.band_id] = computed.get(row.band_id, 0) + 1
+        if row.calibrated_label:
+            calibrated[row.calibrated_label] = calibrated.get(row.calibrated_label, 0) + 1
+    counts = [["Verdict", "Computed", "Calibrated by HR"]]
+    counts += [[label, str(computed.get(band_id, 0)), str(calibrated.get(label, 0))] for band_id, label in data.bands]
+    table = Table(counts, colWidths=[60 * mm, 25 * mm, 32 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, 0), bold, 8.2),
+        ("FONT", (0, 1), (-1, -1), font, 8.6),
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+    ]))
+    story += [table, p("Decision scores against the required level", "h2")]
+
+    names = [name for _, name in data.competencies]
+    header_h = max(pdf_width(n, font, 7.2) for n in names) + 6
+    header = ["Candidate", "Target role", "Verdict"] + [VerticalText(n, header_h) for n in names]
+    rows = [header]
+    style = [
+        ("FONT", (0, 0), (2, 0), bold, 7.8),
+        ("FONT", (0, 1), (-1, -1), font, 7.8),
+        ("VALIGN", (0, 0), (2, 0), "BOTTOM"),
+        ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+        ("ALIGN", (3, 1), (-1, -1), "CENTER"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.white),
+        ("LINEAFTER", (2, 1), (-1, -1), 0.6, colors.white),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i, row in enumerate(data.rows, start=1):
+        verdict = row.band_label + (f" → {row.calibrated_label}" if row.calibrated_label else "")
+        cells = [Paragraph(escape(row.candidate_name), st["cell"]), Paragraph(escape(row.target_role_name), st["cell"]),
+                 Paragraph(escape(verdict), st["cell"])]
+        for j, (score, required) in enumerate(zip(row.scores, row.required), start=3):
+            cells.append(num(score))
+            gap = score - required if score is not None and required is not None else None
+            style.append(("BACKGROUND", (j, i), (j, i), heat_colour(gap)))
+        rows.append(cells)
+    width = landscape(A4)[0] - 2 * MARGIN
+    fixed = [44 * mm, 34 * mm, 40 * mm]
+    cell = (width - sum(fixed)) / max(1, len(names))
+    heat = Table(rows, colWidths=fixed + [cell] * len(names), repeatRows=1)
+    heat.setStyle(TableStyle(style))
+    story.append(heat)
+    legend = [[swatch(heat_colour(0.0)), "at or above required", swatch(heat_colour(1.0)), "a level or more above",
+               swatch(heat_colour(-0.5)), "up to one level short", swatch(heat_colour(-2)), "more than one level short",
+               swatch(heat_colour(None)), "no score"]]
+    legend_table = Table(legend, hAlign="LEFT")
+    legend_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 7.5), ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
+                                      ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
+    story += [Spacer(1, 6), legend_table,
+              p("Each cell is the candidate's decision score (managers and peers); the colour is its gap to the level "
+                "the candidate's target role requires. Verdict: computed → calibrated by HR, where HR recorded one.",
+                "small")]
+    return story
+
+
+def pdf_width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, font, size)
+
+
+def render_panel_summary(data: PanelData) -> bytes:
+    """A cycle's panel summary (verdict counts and the candidates x competencies heat-map) as PDF bytes."""
+    buffer = io.BytesIO()
+    footer = f"{data.framework_name} {data.framework_version} · rubric {data.content_hash[:12]}"
+
+    def page(canv, doc):
+        _header(canv, doc, f"Panel summary · {data.cycle_name}")
+        _footer(canv, doc, footer)
+
+    def templates(doc):
+        return [PageTemplate("panel", [_frame(doc, "panel")], onPage=page)]
+
+    doc = _doc(buffer, landscape(A4), f"Panel summary: {data.cycle_name}", "OpsLadder", templates)
+    doc.build(panel_story(data), canvasmaker=_NumberedCanvas)
+    return buffer.getvalue()
