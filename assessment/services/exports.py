@@ -8,7 +8,8 @@ import io
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -136,17 +137,47 @@ def run_export_job(job_id: int) -> None:
     db.session.commit()
 
 
-def write_cycle_zip(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None) -> int:
-    """Write every report of the cycle and the panel summary into a ZIP on ``out``; returns the file count."""
-    from reports.bundle import write_zip
+PANEL_FILENAME = "00-panel-summary.pdf"
+
+
+def cycle_pdfs(cycle: Cycle) -> tuple[int, Iterator[tuple[str, bytes]]]:
+    """The number of PDFs of a cycle's export, and the PDFs themselves (file name, bytes), made one at a time."""
+    from reports.pdf import render_panel_summary, render_report
 
     from .readiness import cycle_report_data, panel_data
 
     items = cycle_report_data(cycle)
-    entries = [(report_filename(assessment), data) for assessment, data in items]
-    return write_zip(out, entries, panel=panel_data(cycle, [data for _, data in items]),
-                     panel_name="00-panel-summary.pdf", progress=progress,
-                     workers=current_app.config.get("EXPORT_WORKERS", 0))
+
+    def generate():
+        yield PANEL_FILENAME, render_panel_summary(panel_data(cycle, [outcome for outcome, _ in items]))
+        for outcome, data in items:
+            yield report_filename(outcome.assessment), render_report(data)
+
+    return len(items) + 1, generate()
+
+
+def write_cycle_zip(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None) -> int:
+    """Write the panel summary and every report of the cycle into a ZIP on ``out``; returns the PDF count.
+
+    Each PDF is written into the archive as soon as it is made, so memory stays flat however large the cycle.
+    """
+    total, pdfs = cycle_pdfs(cycle)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, (name, pdf) in enumerate(pdfs, 1):
+            archive.writestr(name, pdf)
+            if progress:
+                progress(done, total)
+    return total
+
+
+def write_cycle_files(cycle: Cycle, folder: Path, *, progress: Callable[[int, int | None], None] | None = None) -> int:
+    """Write the panel summary and every report of the cycle as PDF files into ``folder``; returns the count."""
+    total, pdfs = cycle_pdfs(cycle)
+    for done, (name, pdf) in enumerate(pdfs, 1):
+        (folder / name).write_bytes(pdf)
+        if progress:
+            progress(done, total)
+    return total
 
 
 # --- scores as CSV / XLSX --------------------------------------------------------------------------------
