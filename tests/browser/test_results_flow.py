@@ -51,7 +51,7 @@ def test_hr_calibrates_and_exports_and_the_candidate_reads_their_results(live_ap
     screenshot(page, "results-page-hr")
 
     page.goto(f"{server.url}/cycles/{cycle.id}/overview")
-    page.get_by_role("link", name="Export all reports (ZIP)…").click()
+    page.get_by_role("button", name="Export all reports (ZIP)…").click()
     assert page.get_by_text("4 candidates").is_visible()
     page.get_by_role("button", name="Start the export").click()
     assert page.locator("progress#export-progress").count() == 1
