@@ -2,21 +2,19 @@
 
 ``render_report(ReportData) -> bytes`` and ``render_panel_summary(PanelData) -> bytes``; ``report_story``
 and ``panel_story`` give the flowables, for tests. Styles, fonts and the radar grid are built once per
-process; numbers go into table cells as plain strings (cheaper than Paragraphs), free text is escaped for
-Paragraph and may split long words, and "Page n of m" is drawn from a form filled in when the document is
-saved, so the story is laid out only once.
+process; numbers go into table cells as plain strings, and text goes into ``TextBlock`` (reports/text.py)
+rather than Paragraph: no markup is parsed, so user text needs no escaping, long words are broken and long
+text splits across pages. "Page n of m" is drawn from a form filled in when the document is saved, so the
+story is laid out only once.
 """
 
 from __future__ import annotations
 
 import io
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -24,11 +22,9 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -36,9 +32,10 @@ from reportlab.platypus import (
 
 from rubrics.readiness import INSUFFICIENT_EVIDENCE, PEERS_SHOWN, PEERS_SUPPRESSED, ReadinessResult
 
-from .charts import GRID, INK, MUTED, heat_colour, radar_for, swatch
+from .charts import INK, MUTED, DrawingFlowable, heat_colour, radar_for, swatch
 from .data import PanelData, ReportData
 from .fonts import register_fonts
+from .text import TextBlock, TextStyle
 
 NAVY = colors.HexColor("#1B3A5C")
 TINT = colors.HexColor("#F3F5F8")
@@ -56,44 +53,47 @@ DASH = "–"  # en dash for "no score"
 
 
 @lru_cache(maxsize=1)
-def styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, TextStyle]:
     font, bold = register_fonts()
-    base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13.2, textColor=INK, alignment=TA_LEFT)
-
-    def style(name, **kw):
-        return ParagraphStyle(name, parent=base, **kw)
-
+    base = TextStyle(font, bold, 9.5, 13.2, INK)
     return {
         "body": base,
-        "small": style("small", fontSize=8, leading=10.5, textColor=MUTED),
-        "cell": style("cell", fontSize=8.3, leading=10.6),
-        "cell_bold": style("cell_bold", fontName=bold, fontSize=8.3, leading=10.6),
-        "h1": style("h1", fontName=bold, fontSize=15, leading=19, textColor=NAVY, spaceBefore=4, spaceAfter=8),
-        "h2": style("h2", fontName=bold, fontSize=11, leading=14, textColor=NAVY, spaceBefore=12, spaceAfter=5),
-        "h3": style("h3", fontName=bold, fontSize=9.5, leading=12.5, spaceBefore=8, spaceAfter=2),
-        "kicker": style("kicker", fontName=bold, fontSize=9, leading=12, textColor=MUTED),
-        "cover_name": style("cover_name", fontName=bold, fontSize=28, leading=34, textColor=NAVY, spaceAfter=6),
-        "cover_role": style("cover_role", fontSize=15, leading=20, spaceAfter=18),
-        "band": style("band", fontName=bold, fontSize=18, leading=22),
-        "group": style("group", fontName=bold, fontSize=8, leading=11, textColor=MUTED, spaceBefore=3),
-        "quote": style("quote", fontSize=9, leading=12.4, leftIndent=10, spaceAfter=3),
-        "action": style("action", fontSize=9, leading=12.4, leftIndent=14, spaceAfter=7, textColor=INK),
-        "item": style("item", fontSize=9.2, leading=12.6, leftIndent=10, bulletIndent=0, spaceAfter=2),
+        "small": base.but(size=8, leading=10.5, color=MUTED),
+        "cell": base.but(size=8.3, leading=10.6),
+        "h1": base.but(font=bold, size=15, leading=19, color=NAVY, space_before=4, space_after=8),
+        "h2": base.but(font=bold, size=11, leading=14, color=NAVY, space_before=12, space_after=5),
+        "h3": base.but(font=bold, size=9.5, leading=12.5, space_before=8, space_after=2),
+        "kicker": base.but(font=bold, size=9, leading=12, color=MUTED),
+        "cover_name": base.but(font=bold, size=28, leading=34, color=NAVY, space_after=6),
+        "cover_role": base.but(size=15, leading=20, space_after=18),
+        "band": base.but(font=bold, size=18, leading=23),
+        "group": base.but(font=bold, size=8, leading=11, color=MUTED, space_before=3),
+        "quote": base.but(size=9, leading=12.4, left_indent=10, space_after=3),
+        "action": base.but(size=9, leading=12.4, left_indent=14, space_after=7),
+        "item": base.but(size=9.2, leading=12.6, left_indent=10, space_after=2),
     }
 
 
-def p(text: str, style: str = "body") -> Paragraph:
-    """A Paragraph of plain text: escaped, so user text with < or & never breaks the markup."""
-    return Paragraph(escape(text), styles()[style])
+def p(text: str, style: str = "body", **changes) -> TextBlock:
+    """Plain text in a style; nothing in it is markup, so user text needs no escaping."""
+    st = styles()[style]
+    return TextBlock(((text, False),), st.but(**changes) if changes else st)
 
 
-def pm(markup: str, style: str = "body") -> Paragraph:
-    """A Paragraph of our own markup (callers escape whatever user text they put in)."""
-    return Paragraph(markup, styles()[style])
+def pb(bold: str, rest: str = "", style: str = "body") -> TextBlock:
+    """A bold lead-in followed by regular text."""
+    return TextBlock(((bold, True), (rest, False)), styles()[style])
 
 
 def num(value: float | None, digits: int = 1) -> str:
     return DASH if value is None else f"{value:.{digits}f}"
+
+
+def fmt(value: float | None) -> str:
+    """A level for a sentence: one decimal, or two where one would hide a difference (1.78, 0.33)."""
+    if value is None:
+        return DASH
+    return f"{value:.1f}" if abs(value * 10 - round(value * 10)) < 1e-9 else f"{value:.2f}"
 
 
 def signed(value: float | None) -> str:
@@ -242,10 +242,9 @@ def render_report(data: ReportData) -> bytes:
     return buffer.getvalue()
 
 
-def _kv_table(rows, col1=42 * mm, style="cell") -> Table:
-    st = styles()
-    table = Table([[pm(f"<b>{escape(k)}</b>", style), Paragraph(escape(v), st[style])] for k, v in rows],
-                  colWidths=[col1, None], hAlign="LEFT")
+def _kv_table(rows, col1=42 * mm, style="cell", width=A4[0] - 2 * MARGIN) -> Table:
+    table = Table([[pb(k, "", style), p(v, style)] for k, v in rows], colWidths=[col1, width - col1],
+                  hAlign="LEFT")
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -270,10 +269,10 @@ def _cover(data: ReportData) -> list[Flowable]:
         ], style="body"),
         Spacer(1, 14 * mm),
     ]
-    notice = Table([[pm(
-        "<b>Confidential.</b> Prepared for the promotion panel and the candidate. It rests on the ratings "
-        "submitted in this cycle and the rubric version named above; do not forward it.", "body")]],
-        colWidths=[None])
+    notice = Table([[pb(
+        "Confidential.", " Prepared for the promotion panel and the candidate. It rests on the ratings "
+        "submitted in this cycle and the rubric version named above; do not forward it.")]],
+        colWidths=[A4[0] - 2 * MARGIN])
     notice.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), TINT),
         ("LINEBEFORE", (0, 0), (0, -1), 3, FAIL),
@@ -286,7 +285,7 @@ def _cover(data: ReportData) -> list[Flowable]:
 
 
 def _box(rows, colour) -> Table:
-    table = Table([[r] for r in rows], colWidths=[None])
+    table = Table([[r] for r in rows], colWidths=[A4[0] - 2 * MARGIN])
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), TINT),
         ("LINEBEFORE", (0, 0), (0, -1), 4, colour),
@@ -300,14 +299,12 @@ def _box(rows, colour) -> Table:
 
 def _verdict(data: ReportData) -> list[Flowable]:
     result = data.result
-    st = styles()
     colour = band_colour(result.band_id, result.band_rank, _band_count(result))
     heading = "Computed verdict" if data.calibration else "Verdict"
-    band_style = ParagraphStyle("band_c", parent=st["band"], textColor=colour)
     story = [p("Verdict", "h1")]
     story.append(_box([
         p(f"{heading} for {result.target_role_name}", "kicker"),
-        Paragraph(escape(result.band_label), band_style),
+        p(result.band_label, "band", color=colour),
         p(result.summary),
     ], colour))
     if data.calibration:
@@ -315,14 +312,14 @@ def _verdict(data: ReportData) -> list[Flowable]:
         when = cal.at.strftime("%-d %B %Y")
         story += [Spacer(1, 6), _box([
             p("Calibrated verdict (recorded by HR)", "kicker"),
-            Paragraph(escape(cal.band_label), ParagraphStyle("band_cal", parent=st["band"], textColor=NAVY)),
-            pm(f"<b>Rationale:</b> {escape(cal.rationale)}"),
+            p(cal.band_label, "band", color=NAVY),
+            pb("Rationale: ", cal.rationale),
             p(f"Recorded by {cal.by} on {when}. The computed verdict above is kept beside it.", "small"),
         ], NAVY)]
     counts = result.sheet_counts
     figures = [
         ("Weighted attainment", pct(result.weighted_attainment)),
-        ("Largest critical shortfall", num(result.largest_critical_shortfall, 2)),
+        ("Largest critical shortfall", fmt(result.largest_critical_shortfall)),
         ("Submitted sheets", f"{counts.get('self', 0)} self, {counts.get('manager', 0)} manager, "
                              f"{counts.get('peer', 0)} peer"),
     ]
@@ -333,14 +330,15 @@ def _verdict(data: ReportData) -> list[Flowable]:
             "do not count, so that no single peer's answer can be recovered.", "small"))
 
     story.append(p("Rules", "h2"))
-    rows = [["", p("Rule", "cell_bold"), p("Result", "cell_bold")]]
+    rows = [["", "Rule", "Result"]]
     for rule in result.rules:
         mark = "✓" if rule.passed else "✗"
-        rows.append([mark, Paragraph(escape(rule.text), st["cell"]), Paragraph(escape(rule.detail), st["cell"])])
-    table = Table(rows, colWidths=[7 * mm, 78 * mm, None], repeatRows=1)
+        rows.append([mark, p(rule.text, "cell"), p(rule.detail, "cell")])
+    table = Table(rows, colWidths=[7 * mm, 78 * mm, A4[0] - 2 * MARGIN - 85 * mm], repeatRows=1)
     font, bold = register_fonts()
     style = [
-        ("FONT", (0, 0), (0, -1), bold, 10),
+        ("FONT", (0, 0), (-1, 0), bold, 8.3),
+        ("FONT", (0, 1), (0, -1), bold, 10),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
@@ -357,9 +355,8 @@ def _verdict(data: ReportData) -> list[Flowable]:
     if result.holding_back:
         for s in result.holding_back:
             crit = " (critical)" if s.is_critical else ""
-            story.append(pm(
-                f"<b>{escape(s.name)}</b>{crit}: {num(s.score)} against {s.required} required, "
-                f"{num(s.shortfall)} short", "item"))
+            story.append(pb(
+                s.name, f"{crit}: {fmt(s.score)} against {s.required} required, {fmt(s.shortfall)} short", "item"))
     else:
         story.append(p("No competency with a score is below the required level.", "item"))
     return story
@@ -375,7 +372,7 @@ def _profile(data: ReportData) -> list[Flowable]:
     return [CondPageBreak(125 * mm), p("Profile", "h2"), p(
         "Decision scores (managers and peers) against the levels the target role requires; the self-assessment "
         "is drawn separately and does not count. Axes without a decision score are skipped.", "small"),
-        Spacer(1, 4), radar_for(result, width=170 * mm, height=108 * mm)]
+        Spacer(1, 4), DrawingFlowable(radar_for(result, width=170 * mm, height=108 * mm))]
 
 
 def _competency_table(data: ReportData) -> list[Flowable]:
@@ -435,7 +432,7 @@ def _competency_table(data: ReportData) -> list[Flowable]:
 
 def _listing(title: str, items, empty: str) -> list[Flowable]:
     story = [p(title, "h2")]
-    story += [pm(text, "item") for text in items] or [p(empty, "item")]
+    story += [pb(bold, rest, "item") for bold, rest in items] or [p(empty, "item")]
     return story
 
 
@@ -443,26 +440,26 @@ def _observations(result: ReadinessResult) -> list[Flowable]:
     story = []
     story += _listing(
         "Strengths",
-        [f"<b>{escape(c.name)}</b>: {num(c.decision_score)} against {c.required} required ({signed(c.gap)})"
+        [(c.name, f": {num(c.decision_score)} against {c.required} required ({signed(c.gap)})")
          for c in result.strengths[:6]],
         "No competency reaches the required level yet.",
     )
     story += _listing(
         "Blind spots",
-        [f"<b>{escape(c.name)}</b>: self {num(c.self_score)}, managers and peers {num(c.decision_score)}"
+        [(c.name, f": self {num(c.self_score)}, managers and peers {num(c.decision_score)}")
          for c in result.blind_spots],
         "None: the self-assessment is nowhere well above the others' view.",
     )
     story += _listing(
         "Hidden strengths",
-        [f"<b>{escape(c.name)}</b>: self {num(c.self_score)}, managers and peers {num(c.decision_score)}"
+        [(c.name, f": self {num(c.self_score)}, managers and peers {num(c.decision_score)}")
          for c in result.hidden_strengths],
         "None: the self-assessment is nowhere well below the others' view.",
     )
     if result.disagreements:
         story += _listing(
             "Rater disagreement",
-            [f"<b>{escape(c.name)}</b>: levels {num(c.spread, 0)} apart across {c.rated} raters"
+            [(c.name, f": levels {num(c.spread, 0)} apart across {c.rated} raters")
              for c in result.disagreements],
             "",
         )
@@ -479,11 +476,13 @@ def _development(result: ReadinessResult) -> list[Flowable]:
     story.append(Spacer(1, 4))
     for n, d in enumerate(result.development_priorities, start=1):
         crit = " · critical" if d.is_critical else ""
-        story.append(KeepTogether([
-            pm(f"<b>{n}. {escape(d.name)}</b>{crit} · {num(d.shortfall)} short · next: level {d.next_level} "
-               f"{escape(d.next_level_label)}", "body"),
+        # A conditional break, not KeepTogether: the same effect here at a fraction of the layout cost.
+        story += [
+            CondPageBreak(16 * mm),
+            pb(f"{n}. {d.name}", f"{crit} · {fmt(d.shortfall)} short · next: level {d.next_level} "
+               f"{d.next_level_label}"),
             p(d.action, "action"),
-        ]))
+        ]
     return story
 
 
@@ -507,12 +506,11 @@ def _comments(result: ReadinessResult) -> list[Flowable]:
 
 
 def _methodology(data: ReportData) -> list[Flowable]:
-    st = styles()
     story = [p("Methodology", "h1"), p("Rating scale", "h2")]
-    rows = [[str(s.level), s.label, Paragraph(escape(s.summary), st["cell"])] for s in data.scale]
-    rows.append(["–", data.not_observed_label, Paragraph(escape(data.not_observed_summary), st["cell"])])
+    rows = [[str(s.level), s.label, p(s.summary, "cell")] for s in data.scale]
+    rows.append(["–", data.not_observed_label, p(data.not_observed_summary, "cell")])
     font, bold = register_fonts()
-    table = Table(rows, colWidths=[8 * mm, 24 * mm, None])
+    table = Table(rows, colWidths=[8 * mm, 24 * mm, A4[0] - 2 * MARGIN - 32 * mm])
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (1, -1), bold, 8.3),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -531,7 +529,7 @@ def _methodology(data: ReportData) -> list[Flowable]:
         ("Content hash (SHA-256)", data.content_hash),
     ], col1=40 * mm))
     story.append(p("Sources the rubric cites", "h2"))
-    story += [pm(f"<b>{escape(s.title)}</b> ({escape(s.file)})", "item") for s in data.sources]
+    story += [pb(s.title, f" ({s.file})", "item") for s in data.sources]
     return story
 
 
@@ -607,8 +605,7 @@ def panel_story(data: PanelData) -> list[Flowable]:
     ]
     for i, row in enumerate(data.rows, start=1):
         verdict = row.band_label + (f" → {row.calibrated_label}" if row.calibrated_label else "")
-        cells = [Paragraph(escape(row.candidate_name), st["cell"]), Paragraph(escape(row.target_role_name), st["cell"]),
-                 Paragraph(escape(verdict), st["cell"])]
+        cells = [p(row.candidate_name, "cell"), p(row.target_role_name, "cell"), p(verdict, "cell")]
         for j, (score, required) in enumerate(zip(row.scores, row.required), start=3):
             cells.append(num(score))
             gap = score - required if score is not None and required is not None else None

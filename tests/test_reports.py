@@ -1,0 +1,328 @@
+"""The PDF readiness report, the panel summary, the radar chart and the streamed ZIP export."""
+
+import io
+import shutil
+import subprocess
+import zipfile
+from dataclasses import replace
+
+import pytest
+from reportlab.platypus import Table
+
+from reports import fonts
+from reports.bundle import write_zip
+from reports.charts import DrawingFlowable, radar_for, radar_svg
+from reports.pdf import panel_story, render_panel_summary, render_report, report_story
+from reports.sample import NAMES, framework, sample_panel, sample_report, sample_sheets
+from reports.text import TextBlock
+from rubrics.readiness import RaterSheet, assess_readiness
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+needs_qpdf = pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf not installed")
+UNICODE_NAMES = ["Łukasz Nowak", "Zoë Müller-Šimić", "Nguyễn Thị Lan"]
+
+
+def story_text(story) -> str:
+    """All text a story carries: text blocks, table cells (strings and blocks) and drawing strings."""
+    out = []
+
+    def walk(item):
+        if isinstance(item, TextBlock):
+            out.append(item.text)
+        elif isinstance(item, Table):
+            for row in item._cellvalues:
+                for cell in row:
+                    for part in cell if isinstance(cell, (list, tuple)) else [cell]:
+                        walk(part)
+        elif isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, DrawingFlowable):
+            out.append(" ".join(getattr(s, "text", "") for g in item.drawing.contents for s in getattr(g, "contents", [])))
+
+    for item in story:
+        walk(item)
+    return "\n".join(out)
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def qpdf_check(pdf: bytes, tmp_path):
+    path = tmp_path / "check.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def with_comment(data, text: str):
+    """The report data with a manager comment on the first competency replaced by ``text``."""
+    fw = framework()
+    ids = [c.id for c in fw.competencies]
+    sheets = [
+        RaterSheet("self-1", "self", {i: 3 for i in ids}, {ids[0]: text}),
+        RaterSheet("manager-1", "manager", {i: 3 for i in ids}, {ids[0]: text, ids[1]: text}),
+    ]
+    return replace(data, result=assess_readiness(fw, data.result.target_role_id, sheets))
+
+
+def test_story_has_every_part_of_the_report():
+    """Cover, verdict and rules, profile, competencies, development, comments and methodology are there."""
+    data = sample_report(2)
+    text = story_text(report_story(data))
+    result = data.result
+    for needed in [
+        "PROMOTION READINESS REPORT",
+        data.candidate_name,
+        f"{data.current_role_name} → {data.target_role_name}",
+        data.cycle_name,
+        "Confidential.",
+        "Verdict",
+        result.band_label,
+        "Rules",
+        "Profile",
+        "Competencies",
+        "Strengths",
+        "Blind spots",
+        "Hidden strengths",
+        "Development priorities",
+        "Rater comments",
+        "Methodology",
+        data.content_hash,
+        data.framework_version,
+    ]:
+        assert needed in text, needed
+    for rule in result.rules:
+        assert rule.text in text
+    for comp in result.competencies:
+        assert comp.name in text
+    for priority in result.development_priorities:
+        assert priority.action in text
+    for source in data.sources:
+        assert source.title in text and source.file in text
+    for line in data.rules_text:
+        assert line in text
+    for block in result.comments:
+        for comment in block.texts:
+            assert f"“{comment}”" in text
+
+
+def test_calibrated_verdict_shown_beside_computed():
+    """A calibrated verdict appears with its rationale, author, and the computed verdict kept."""
+    data = sample_report(2, calibrated=True)
+    assert data.calibration is not None
+    text = story_text(report_story(data))
+    assert "Computed verdict for" in text and "Calibrated verdict (recorded by HR)" in text
+    assert data.calibration.rationale in text and data.calibration.by in text
+    plain = story_text(report_story(replace(data, calibration=None)))
+    assert "Calibrated verdict" not in plain
+
+
+def test_suppressed_peers_never_reach_the_report():
+    """With fewer peers than the threshold, no peer comment text is in the story and the reason is."""
+    fw = framework()
+    ids = [c.id for c in fw.competencies]
+    sheets = [
+        RaterSheet("manager-1", "manager", {i: 3 for i in ids}, {ids[0]: "manager evidence"}),
+        RaterSheet("peer-1", "peer", {i: 5 for i in ids}, {ids[0]: "secret peer remark"}),
+    ]
+    data = replace(sample_report(0), result=assess_readiness(fw, "head_of_operations", sheets))
+    text = story_text(report_story(data))
+    assert "manager evidence" in text
+    assert "secret peer remark" not in text
+    assert "Peer comments are not shown" in text
+
+
+@needs_qpdf
+@needs_poppler
+@pytest.mark.parametrize("seed", range(len(NAMES)))
+def test_rendered_report_is_valid_and_carries_the_text(seed, tmp_path):
+    """Each demo-like report passes qpdf --check; its text has the verdict, competencies and names intact."""
+    data = sample_report(seed)
+    pdf = render_report(data)
+    assert pdf.startswith(b"%PDF-")
+    qpdf_check(pdf, tmp_path)
+    text = pdf_text(pdf, tmp_path)
+    assert data.candidate_name in text
+    assert data.result.band_label in text
+    assert "Page 1 of" in text
+    flat = " ".join(text.split())
+    for comp in data.result.competencies:
+        assert comp.name in flat, comp.name
+
+
+@needs_poppler
+def test_unicode_names_and_german_text_survive(tmp_path):
+    """Polish, German-Croatian and Vietnamese names and German comments come out of the PDF intact."""
+    german = "Hat die Schichtplanung im Werk Süd übernommen; Überstunden um ein Viertel gesenkt (ß, ä, ö)."
+    for name in UNICODE_NAMES:
+        data = with_comment(replace(sample_report(0), candidate_name=name), german)
+        text = pdf_text(render_report(data), tmp_path)
+        assert name in text
+        assert german in " ".join(text.split())
+
+
+@needs_qpdf
+@needs_poppler
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "Budget < plan & costs > forecast; <b>not markup</b> &amp; <para> stays text",
+        "x" * 200,
+        "Unbroken" + "ä" * 200 + " then normal words after it.",
+        ("Over the year she led the restructuring of the northern sites & the ERP rollout. " * 62)[:5000],
+    ],
+    ids=["markup-chars", "200-char-word", "200-char-umlaut-word", "5000-chars"],
+)
+def test_nasty_comments_build_and_stay_on_the_page(comment, tmp_path):
+    """Comments with <, &, 200-character words or 5,000 characters build, validate and keep their text."""
+    data = with_comment(sample_report(1), comment)
+    pdf = render_report(data)
+    qpdf_check(pdf, tmp_path)
+    text = pdf_text(pdf, tmp_path)
+    joined = "".join(text.split())
+    # The text survives (long words may be broken across lines, so compare without whitespace).
+    assert "".join(comment.split())[:300] in joined
+    # Nothing is drawn beyond the right margin: pdftotext -bbox would be heavy; the layout text keeps
+    # every line within the page's character width instead.
+    assert max(len(line) for line in text.splitlines()) < 200
+
+
+def test_text_block_breaks_long_words_within_the_width():
+    """A 200-character word is cut into lines that each fit the available width."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from reports.pdf import styles
+
+    block = TextBlock((("W" * 200, False),), styles()["body"])
+    block.wrap(300, 1000)
+    assert len(block._lines) > 1
+    for line in block._lines:
+        for text, font, x in line:
+            assert x + stringWidth(text, font, styles()["body"].size) <= 300 + 1e-6
+
+
+def test_text_block_splits_across_pages():
+    """A long block splits between lines; the two parts carry all lines."""
+    from reports.pdf import styles
+
+    block = TextBlock((("word " * 800, False),), styles()["body"])
+    _, height = block.wrap(400, 10_000)
+    head, tail = block.split(400, height / 3)
+    assert len(head._lines) + len(tail._lines) == len(block._lines)
+    assert head.wrap(400, 10_000)[1] <= height / 3
+
+
+@needs_qpdf
+@needs_poppler
+def test_panel_summary_builds_with_heat_map_and_counts(tmp_path):
+    """The panel summary lists every candidate, every competency and the verdict counts."""
+    panel = sample_panel(24)
+    text = story_text(panel_story(panel))
+    assert "Verdicts" in text and "Decision scores against the required level" in text
+    pdf = render_panel_summary(panel)
+    qpdf_check(pdf, tmp_path)
+    out = pdf_text(pdf, tmp_path)
+    for row in panel.rows:
+        assert row.candidate_name in out
+    computed = {}
+    for row in panel.rows:
+        computed[row.band_label] = computed.get(row.band_label, 0) + 1
+    for _, label in panel.bands:
+        assert label in out
+
+
+def test_radar_svg_draws_every_axis_and_the_legend():
+    """The SVG radar has every competency name and the legend, and no XML prolog (inlinable)."""
+    data = sample_report(3)
+    svg = radar_svg(data.result)
+    assert svg.startswith("<svg")
+    assert "Decision score" in svg and "Self (not in the verdict)" in svg
+    for comp in data.result.competencies:
+        for word in comp.name.split():
+            assert word in svg
+
+
+def test_radar_skips_axes_without_a_score():
+    """An axis nobody scored is left out of the decision polygon rather than drawn as zero."""
+    from reportlab.graphics.shapes import Polygon
+
+    data = sample_report(3)
+    comps = list(data.result.competencies)
+    comps[0] = replace(comps[0], decision_score=None)
+    result = replace(data.result, competencies=tuple(comps))
+    full = radar_for(data.result)
+    gap = radar_for(result)
+
+    def blue_polygons(drawing):
+        from reports.charts import DECISION
+
+        found = []
+
+        def walk(nodes):
+            for n in nodes:
+                if hasattr(n, "contents"):
+                    walk(n.contents)
+                elif isinstance(n, Polygon) and n.strokeColor == DECISION:
+                    found.append(n)
+
+        walk(drawing.contents)
+        return found
+
+    assert len(blue_polygons(full)[0].points) == 2 * len(comps)
+    assert len(blue_polygons(gap)[0].points) == 2 * (len(comps) - 1)
+
+
+def test_missing_font_fails_with_the_paths_tried(monkeypatch, tmp_path):
+    """Without DejaVu Sans in the configured directory, the error names the paths tried."""
+    monkeypatch.setenv("OPSLADDER_FONT_DIR", str(tmp_path))
+    fonts.register_fonts.cache_clear()
+    try:
+        with pytest.raises(fonts.FontNotFound) as info:
+            fonts.register_fonts()
+        assert str(tmp_path / "DejaVuSans.ttf") in str(info.value)
+        assert "OPSLADDER_FONT_DIR" in str(info.value)
+    finally:
+        monkeypatch.delenv("OPSLADDER_FONT_DIR")
+        fonts.register_fonts.cache_clear()
+        fonts.register_fonts()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_write_zip_streams_every_report_with_progress(workers):
+    """The ZIP holds one valid PDF per item, in order, plus extras; progress counts up to the total."""
+    items = [(f"{k}.pdf", sample_report(k)) for k in range(5)]
+    calls = []
+    buffer = io.BytesIO()
+    written = write_zip(items, buffer, workers=workers, progress=lambda d, t: calls.append((d, t)),
+                        extra=[("panel-summary.pdf", b"%PDF-panel")])
+    assert written == 5
+    assert calls == [(k, 5) for k in range(1, 6)]
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        assert archive.namelist() == ["panel-summary.pdf"] + [name for name, _ in items]
+        for name, data in items:
+            assert archive.read(name).startswith(b"%PDF-")
+
+
+def test_write_zip_accepts_a_generator():
+    """Items may come from a generator (no length): progress then reports no total."""
+    calls = []
+    gen = ((f"{k}.pdf", sample_report(k)) for k in range(3))
+    assert write_zip(gen, io.BytesIO(), progress=lambda d, t: calls.append((d, t))) == 3
+    assert calls == [(1, None), (2, None), (3, None)]
+
+
+def test_sample_data_is_deterministic_and_varied():
+    """The same seed gives the same report data; the demo-like set covers several verdicts and peer modes."""
+    assert sample_report(4) == sample_report(4)
+    fw = framework()
+    import random
+
+    sheets = sample_sheets(fw, "head_of_operations", random.Random(1), 0.0, 0.0, 3)
+    assert {s.group for s in sheets} == {"self", "manager", "peer"}
+    results = [sample_report(k).result for k in range(30)]
+    assert len({r.band_id for r in results}) >= 2
+    assert {r.peer_mode for r in results} >= {"shown", "suppressed"}
