@@ -131,8 +131,10 @@ def report_command(assessment_id, output):
               help="The folder to write into (made when missing).")
 @click.option("--zip/--files", "as_zip", default=True, show_default=True,
               help="One ZIP file, or the PDFs and the panel summary as separate files.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes that render the reports of the ZIP in parallel (use the number of cores).")
 @with_appcontext
-def export_command(cycle_id, output, as_zip):
+def export_command(cycle_id, output, as_zip, workers):
     """Export every readiness report of a cycle and its panel summary, with a progress line."""
     from pathlib import Path
 
@@ -152,7 +154,7 @@ def export_command(cycle_id, output, as_zip):
     if as_zip:
         target = folder / safe_filename(f"{cycle.name}-reports.zip")
         with target.open("wb") as out:
-            count = write_cycle_zip(cycle, out, progress=progress)
+            count = write_cycle_zip(cycle, out, progress=progress, workers=workers)
     else:
         target = folder
         count = write_cycle_files(cycle, folder, progress=progress)

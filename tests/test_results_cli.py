@@ -32,12 +32,16 @@ def test_report_for_an_unknown_assessment_fails_clearly(runner, app, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_export_writes_a_zip_with_progress(runner, cycle, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_export_writes_a_zip_with_progress(runner, cycle, tmp_path, workers):
     """`opsladder export --cycle ID -o DIR` writes one ZIP with every report and the panel, showing progress."""
-    result = runner.invoke(args=["export", "--cycle", str(cycle.id), "-o", str(tmp_path / "out")])
+    result = runner.invoke(args=["export", "--cycle", str(cycle.id), "-o", str(tmp_path / "out"),
+                                 "--workers", workers])
     assert result.exit_code == 0, result.output
     (archive,) = (tmp_path / "out").glob("*.zip")
-    names = zipfile.ZipFile(archive).namelist()
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+        assert all(opened.read(name).startswith(b"%PDF") for name in names)
     assert len(names) == 3 and any("panel" in name for name in names)
     assert "3/3 files" in result.output and "Wrote 3 PDF files" in result.output
 

@@ -8,8 +8,7 @@ import io
 import re
 import time
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -140,43 +139,47 @@ def run_export_job(job_id: int) -> None:
 PANEL_FILENAME = "00-panel-summary.pdf"
 
 
-def cycle_pdfs(cycle: Cycle) -> tuple[int, Iterator[tuple[str, bytes]]]:
-    """The number of PDFs of a cycle's export, and the PDFs themselves (file name, bytes), made one at a time."""
-    from reports.pdf import render_panel_summary, render_report
+def cycle_export_items(cycle: Cycle) -> tuple[bytes, list[tuple[str, object]]]:
+    """A cycle's export: the panel summary PDF, and (file name, report data) of every report to render."""
+    from reports.pdf import render_panel_summary
 
     from .readiness import cycle_report_data, panel_data
 
     items = cycle_report_data(cycle)
-
-    def generate():
-        yield PANEL_FILENAME, render_panel_summary(panel_data(cycle, [outcome for outcome, _ in items]))
-        for outcome, data in items:
-            yield report_filename(outcome.assessment), render_report(data)
-
-    return len(items) + 1, generate()
+    panel = render_panel_summary(panel_data(cycle, [outcome for outcome, _ in items]))
+    return panel, [(report_filename(outcome.assessment), data) for outcome, data in items]
 
 
-def write_cycle_zip(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None) -> int:
+def write_cycle_zip(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None,
+                    workers: int | None = None) -> int:
     """Write the panel summary and every report of the cycle into a ZIP on ``out``; returns the PDF count.
 
-    Each PDF is written into the archive as soon as it is made, so memory stays flat however large the cycle.
+    Streamed by ``reports.bundle.write_zip``: each PDF goes into the archive as soon as it is made, so
+    memory stays flat however large the cycle; ``workers`` (default ``EXPORT_WORKERS``, 1) render in parallel.
     """
-    total, pdfs = cycle_pdfs(cycle)
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for done, (name, pdf) in enumerate(pdfs, 1):
-            archive.writestr(name, pdf)
-            if progress:
-                progress(done, total)
-    return total
+    from reports.bundle import write_zip
+
+    panel, reports = cycle_export_items(cycle)
+    total = len(reports) + 1
+    if progress:
+        progress(1, total)
+    workers = workers or current_app.config.get("EXPORT_WORKERS") or 1
+    written = write_zip(reports, out, workers=workers, extra=[(PANEL_FILENAME, panel)],
+                        progress=(lambda done, _total: progress(done + 1, total)) if progress else None)
+    return written + 1
 
 
 def write_cycle_files(cycle: Cycle, folder: Path, *, progress: Callable[[int, int | None], None] | None = None) -> int:
     """Write the panel summary and every report of the cycle as PDF files into ``folder``; returns the count."""
-    total, pdfs = cycle_pdfs(cycle)
-    for done, (name, pdf) in enumerate(pdfs, 1):
-        (folder / name).write_bytes(pdf)
+    from reports.pdf import render_report
+
+    panel, reports = cycle_export_items(cycle)
+    total = len(reports) + 1
+    (folder / PANEL_FILENAME).write_bytes(panel)
+    for done, (name, data) in enumerate(reports, 1):
+        (folder / name).write_bytes(render_report(data))
         if progress:
-            progress(done, total)
+            progress(done + 1, total)
     return total
 
 
