@@ -12,7 +12,7 @@ import threading
 from flask import Flask, current_app, has_app_context
 
 from .extensions import db
-from .models import ExportJob
+from .models import ExportJob, utcnow
 
 #: The RQ queue name; ``RQ_QUEUE`` in the config overrides it (tests use a unique name per run).
 DEFAULT_QUEUE = "opsladder"
@@ -36,9 +36,17 @@ def dispatch_export(job: ExportJob) -> None:
     """Start a committed export job: enqueue it on RQ when ``REDIS_URL`` is set, else run it in a thread."""
     app = current_app._get_current_object()
     if app.config.get("REDIS_URL"):
-        rq_job = rq_queue(app).enqueue(run_export, job.id, job_timeout=app.config.get("EXPORT_JOB_TIMEOUT", 3600),
-                                       result_ttl=3600, failure_ttl=86400)
-        job.rq_job_id = rq_job.id
+        try:
+            rq_job = rq_queue(app).enqueue(run_export, job.id,
+                                           job_timeout=app.config.get("EXPORT_JOB_TIMEOUT", 3600),
+                                           result_ttl=3600, failure_ttl=86400)
+        except Exception as exc:  # Redis down or misconfigured: say so on the job's page, not as a 500
+            app.logger.exception("could not enqueue export job %s", job.id)
+            job.state, job.finished_at = "failed", utcnow()
+            job.error = (f"The job queue could not be reached ({type(exc).__name__}). Check that Redis is "
+                         "running at REDIS_URL and that `opsladder worker` is started, then try again.")
+        else:
+            job.rq_job_id = rq_job.id
         db.session.commit()
         return
     thread = threading.Thread(target=_run_in_thread, args=(app, job.id), name=f"export-{job.id}", daemon=True)

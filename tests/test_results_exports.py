@@ -83,8 +83,26 @@ def test_a_running_export_refreshes_itself_and_reports_progress(client, auth, ma
     assert '<meta http-equiv="refresh"' in page and '<progress id="export-progress" max="4" value="1"' in page
     assert "Download the ZIP" not in page
     assert client.get(f"/exports/{job.id}/status").get_json() == {
-        "id": job.id, "state": "running", "done": 1, "total": 4, "percent": 25, "error": None, "download_url": None}
+        "id": job.id, "state": "running", "done": 1, "total": 4, "percent": 25, "error": None, "stalled": False,
+        "download_url": None}
     assert client.get(f"/exports/{job.id}/download").status_code == 404
+
+
+def test_a_job_running_past_the_time_limit_is_shown_as_stalled(client, auth, make, cycle, exports_dir, app):
+    """A job whose runner died stops refreshing and offers a restart instead of spinning forever."""
+    from datetime import timedelta
+
+    from assessment.models import utcnow
+
+    hr = make.user("hr")
+    job = ExportJob(cycle_id=cycle.id, requested_by_id=hr.id, kind="cycle_reports", state="running",
+                    progress_done=1, progress_total=4, started_at=utcnow() - timedelta(hours=2))
+    db.session.add(job)
+    db.session.commit()
+    auth.login(hr)
+    page = client.get(f"/exports/{job.id}").get_data(as_text=True)
+    assert "has not finished in the time allowed" in page and 'http-equiv="refresh"' not in page
+    assert client.get(f"/exports/{job.id}/status").get_json()["stalled"] is True
 
 
 def test_a_failed_export_shows_a_readable_error_and_leaves_no_file(client, auth, make, cycle, exports_dir,
@@ -184,6 +202,16 @@ def test_opsladder_worker_runs_queued_exports(runner, client, auth, make, cycle,
     db.session.expire_all()
     assert job.state == "done", job.error
     _check_zip(client.get(f"/exports/{job.id}/download").data, 3)
+
+
+def test_an_unreachable_queue_fails_the_job_with_a_clear_message(client, auth, make, cycle, exports_dir, app):
+    """With REDIS_URL pointing nowhere the job is marked failed, and its page says what to check."""
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/0")
+    auth.login(make.user("hr"))
+    response = client.post(f"/cycles/{cycle.id}/exports", follow_redirects=True)
+    job = db.session.scalar(sa.select(ExportJob))
+    assert job.state == "failed" and job.rq_job_id is None
+    assert "The job queue could not be reached" in response.get_data(as_text=True)
 
 
 def test_opsladder_worker_without_redis_says_what_to_set(runner, app):

@@ -175,7 +175,8 @@ def start_export(cycle_id: int):
 def view_export(job_id: int):
     """An export's progress (refreshing itself while it runs) and, at the end, its download link."""
     job = get_or_404(ExportJob, job_id)
-    return render_template("results/export.html", job=job, cycle=db.session.get(Cycle, job.cycle_id))
+    return render_template("results/export.html", job=job, cycle=db.session.get(Cycle, job.cycle_id),
+                           stalled=export_service.is_stalled(job))
 
 
 @bp.route("/exports/<int:job_id>/status")

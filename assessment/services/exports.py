@@ -9,6 +9,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable
+from datetime import timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -72,13 +73,23 @@ def recent_exports(cycle: Cycle, limit: int = 5) -> list[ExportJob]:
                                    .order_by(ExportJob.id.desc()).limit(limit)))
 
 
+def is_stalled(job: ExportJob) -> bool:
+    """Whether a queued or running job has outlived ``EXPORT_JOB_TIMEOUT``: whatever ran it has stopped."""
+    if job.state not in ("queued", "running"):
+        return False
+    since = job.started_at or job.created_at
+    if since.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
+        since = since.replace(tzinfo=timezone.utc)
+    return (utcnow() - since).total_seconds() > current_app.config.get("EXPORT_JOB_TIMEOUT", 3600)
+
+
 def job_status(job: ExportJob) -> dict:
     """What the progress page shows, as plain data (also the JSON status)."""
     from flask import url_for
 
     percent = round(100 * job.progress_done / job.progress_total) if job.progress_total else 0
     return {"id": job.id, "state": job.state, "done": job.progress_done, "total": job.progress_total,
-            "percent": percent, "error": job.error,
+            "percent": percent, "error": job.error, "stalled": is_stalled(job),
             "download_url": url_for("results.download_export", job_id=job.id) if job.state == "done" else None}
 
 
