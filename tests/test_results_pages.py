@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import AuditEvent, Calibration
+from assessment.services.readiness import assess
 from tests.results_helpers import move_cycle, rated_assessment
 
 
@@ -106,7 +107,7 @@ def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, mak
     assert response.status_code == 302
     calibration = db.session.scalar(sa.select(Calibration))
     assert calibration.band_id == "ready_1_2_years" and calibration.rationale == rationale
-    assert calibration.computed_band_id and calibration.created_by_id == hr.id
+    assert calibration.computed_band_id == assess(released).result.band_id and calibration.created_by_id == hr.id
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "verdict.calibrate"))
     assert event.actor_id == hr.id and event.after["calibrated_band"] == "ready_1_2_years"
     assert event.before["computed_band"] == calibration.computed_band_id

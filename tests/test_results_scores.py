@@ -22,7 +22,7 @@ def cycle_with_scores(make):
                               candidate=make.user("candidate", name="Zoë Müller-Šimić"))
     move_cycle(cycle, "closed")
     calibrate_verdict(folded, "ready_1_2_years", "The panel weighed the new plant launch strongly.",
-                      computed_band_id="not_yet_ready", framework=make.framework, actor=make.user("hr"))
+                      actor=make.user("hr"))
     db.session.commit()
     return cycle, shown, folded
 

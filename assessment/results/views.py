@@ -101,10 +101,8 @@ def calibrate_verdict(assessment_id: int):
     framework = pinned_framework(assessment.cycle)
     form = CalibrationForm(bands=framework.readiness.bands)
     if form.validate_on_submit():
-        outcome = assess(assessment)
         try:
-            record_calibration(assessment, form.band_id.data, form.rationale.data,
-                               computed_band_id=outcome.result.band_id, framework=framework, actor=current_user)
+            record_calibration(assessment, form.band_id.data, form.rationale.data, actor=current_user)
         except ServiceError as exc:
             db.session.rollback()
             _field_error(form, exc)

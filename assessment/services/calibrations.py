@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rubrics import Framework
-
 from ..extensions import db
+from ..framework import pinned_framework
 from ..models import Assessment, Calibration, User
 from . import NotAllowed, ServiceError
 from .audit import record_audit
@@ -17,9 +16,11 @@ def latest_calibration(assessment: Assessment) -> Calibration | None:
     return assessment.calibrations[-1] if assessment.calibrations else None
 
 
-def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, computed_band_id: str,
-                      framework: Framework, actor: User) -> Calibration:
-    """Record HR's calibrated band with its rationale; the computed band is stored beside it and audited."""
+def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, actor: User) -> Calibration:
+    """Record HR's calibrated band with its rationale; the band computed now is stored beside it and audited."""
+    from .readiness import assess
+
+    framework = pinned_framework(assessment.cycle)
     if assessment.cycle.state not in ("closed", "released"):
         raise NotAllowed("Verdicts can be calibrated once the cycle is closed; while it is open the ratings "
                          "may still change.")
@@ -31,6 +32,7 @@ def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, c
         raise ServiceError(f"give the panel's reasons in at least {MIN_RATIONALE_LENGTH} characters",
                            field="rationale")
     previous = latest_calibration(assessment)
+    computed_band_id = assess(assessment).result.band_id
     calibration = Calibration(assessment=assessment, band_id=band_id, computed_band_id=computed_band_id,
                               rationale=rationale, created_by_id=actor.id)
     db.session.add(calibration)

@@ -21,6 +21,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE, RaterSheet, ReadinessResult
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating
+from .calibrations import latest_calibration
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,7 @@ def assess(assessment: Assessment) -> AssessmentResult:
     framework = pinned_framework(assessment.cycle)
     sheets = load_sheets([assessment.id])[assessment.id]
     result = assess_readiness(framework, assessment.target_role, sheets)
-    calibration = assessment.calibrations[-1] if assessment.calibrations else None
-    return AssessmentResult(assessment, result, calibration)
+    return AssessmentResult(assessment, result, latest_calibration(assessment))
 
 
 def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[Assessment]:
