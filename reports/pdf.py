@@ -35,6 +35,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE, PEERS_SHOWN, PEERS_SUPPRESS
 from .charts import INK, MUTED, DrawingFlowable, heat_colour, radar_for, swatch
 from .data import PanelData, ReportData
 from .fonts import register_fonts
+from .grid import Grid, GridStyle
 from .text import TextBlock, TextStyle
 
 NAVY = colors.HexColor("#1B3A5C")
@@ -369,32 +370,28 @@ def _band_count(result: ReadinessResult) -> int:
 
 def _profile(data: ReportData) -> list[Flowable]:
     result = data.result
-    return [CondPageBreak(125 * mm), p("Profile", "h2"), p(
+    # The profile and the competency table share a page: the chart and the numbers it draws.
+    return [PageBreak(), p("Profile", "h1"), p(
         "Decision scores (managers and peers) against the levels the target role requires; the self-assessment "
         "is drawn separately and does not count. Axes without a decision score are skipped.", "small"),
-        Spacer(1, 4), DrawingFlowable(radar_for(result, width=170 * mm, height=108 * mm))]
+        Spacer(1, 2), DrawingFlowable(radar_for(result, width=170 * mm, height=100 * mm))]
+
+
+@lru_cache(maxsize=1)
+def _grid_style() -> GridStyle:
+    font, bold = register_fonts()
+    text = TextStyle(font, bold, 8.2, 10.4, INK)
+    return GridStyle(text=text, header=text.but(font=bold, size=7.8), rule=RULE, header_rule=NAVY, pad_x=3.5,
+                     align=("L", "C", "C", "C", "C", "C", "C", "C", "L"), wrap=frozenset({0, 8}),
+                     bold=frozenset({5}))
 
 
 def _competency_table(data: ReportData) -> list[Flowable]:
     result = data.result
-    font, bold = register_fonts()
     peers_col = "Peers" if result.peer_mode == PEERS_SHOWN else "Peers*"
     header = ["Competency", "Required", "Self", "Managers", peers_col, "Decision", "Gap", "Coverage", "Notes"]
-    rows = [header]
-    style = [
-        ("FONT", (0, 0), (-1, 0), bold, 7.8),
-        ("FONT", (0, 1), (-1, -1), font, 8.2),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("ALIGN", (1, 0), (7, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.6),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    for i, c in enumerate(result.competencies, start=1):
+    rows, backgrounds = [], {}
+    for i, c in enumerate(result.competencies):
         notes = []
         if c.is_blind_spot:
             notes.append("Blind spot")
@@ -413,12 +410,11 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             f"{c.rated} of {c.raters}",
             ", ".join(notes),
         ])
-        style.append(("FONT", (5, i), (5, i), bold, 8.2))
         if c.gap is not None:
-            style.append(("BACKGROUND", (6, i), (6, i), heat_colour(c.gap)))
-    table = Table(rows, colWidths=[56 * mm, 15 * mm, 11 * mm, 16 * mm, 13 * mm, 15 * mm, 12 * mm, 16 * mm, None],
-                  repeatRows=1)
-    table.setStyle(TableStyle(style))
+            backgrounds[(i, 6)] = heat_colour(c.gap)
+    widths = [54 * mm, 14 * mm, 10 * mm, 15.5 * mm, 11 * mm, 14.5 * mm, 11 * mm, 15 * mm]
+    widths.append(A4[0] - 2 * MARGIN - sum(widths))
+    table = Grid(header, rows, widths, _grid_style(), backgrounds)
     legend = (
         "★ critical for the target role. Decision = weighted mean of managers (weight "
         "2) and peers (weight 1); self never counts. Gap = decision − required. Coverage: managers and peers "
@@ -427,7 +423,7 @@ def _competency_table(data: ReportData) -> list[Flowable]:
     if result.peer_mode != PEERS_SHOWN:
         legend += (" *Peers are shown only when at least the anonymity threshold of peers submitted."
                    if result.peer_mode == PEERS_SUPPRESSED else " *No peers were asked.")
-    return [CondPageBreak(80 * mm), p("Competencies", "h1"), table, Spacer(1, 4), p(legend, "small")]
+    return [CondPageBreak(90 * mm), p("Competencies", "h2"), table, Spacer(1, 4), p(legend, "small")]
 
 
 def _listing(title: str, items, empty: str) -> list[Flowable]:
@@ -501,7 +497,12 @@ def _comments(result: ReadinessResult) -> list[Flowable]:
             current = block.competency_id
             story.append(p(block.competency_name, "h3"))
         story.append(p(block.group_label, "group"))
-        story += [p(f"“{text}”", "quote") for text in block.texts]
+        for text in block.texts:
+            # A comment's own paragraphs stay paragraphs; the quotes open and close the whole comment.
+            paras = [line.strip() for line in text.splitlines() if line.strip()] or [""]
+            paras[0] = "“" + paras[0]
+            paras[-1] = paras[-1] + "”"
+            story += [p(para, "quote", space_after=0) for para in paras[:-1]] + [p(paras[-1], "quote")]
     return story
 
 
@@ -569,21 +570,23 @@ def panel_story(data: PanelData) -> list[Flowable]:
           f"{data.generated_at.strftime('%-d %B %Y, %H:%M %Z').strip()}", "small"),
         p("Verdicts", "h2"),
     ]
-    computed = {band_id: 0 for band_id, _ in data.bands}
-    calibrated = {}
+    computed, final = {}, {}
     for row in data.rows:
-        computed[row.band_id] = computed.get(row.band_id, 0) + 1
-        if row.calibrated_label:
-            calibrated[row.calibrated_label] = calibrated.get(row.calibrated_label, 0) + 1
-    counts = [["Verdict", "Computed", "Calibrated by HR"]]
-    counts += [[label, str(computed.get(band_id, 0)), str(calibrated.get(label, 0))] for band_id, label in data.bands]
-    table = Table(counts, colWidths=[60 * mm, 25 * mm, 32 * mm], hAlign="LEFT")
+        computed[row.band_label] = computed.get(row.band_label, 0) + 1
+        label = row.calibrated_label or row.band_label
+        final[label] = final.get(label, 0) + 1
+    counts = [["Verdict", "Computed", "After HR calibration"]]
+    counts += [[label, str(computed.get(label, 0)), str(final.get(label, 0))] for _, label in data.bands]
+    counts.append(["Candidates", str(len(data.rows)), str(len(data.rows))])
+    table = Table(counts, colWidths=[60 * mm, 25 * mm, 38 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, 0), bold, 8.2),
         ("FONT", (0, 1), (-1, -1), font, 8.6),
         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("LINEBELOW", (0, 1), (-1, -2), 0.3, RULE),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY),
+        ("FONT", (0, -1), (-1, -1), bold, 8.6),
     ]))
     story += [table, p("Decision scores against the required level", "h2")]
 
@@ -620,7 +623,8 @@ def panel_story(data: PanelData) -> list[Flowable]:
     legend = [[swatch(heat_colour(0.0)), "at or above required", swatch(heat_colour(1.0)), "a level or more above",
                swatch(heat_colour(-0.5)), "up to one level short", swatch(heat_colour(-2)), "more than one level short",
                swatch(heat_colour(None)), "no score"]]
-    legend_table = Table(legend, hAlign="LEFT")
+    legend_table = Table(legend, hAlign="LEFT", colWidths=[4 * mm, 34 * mm, 4 * mm, 34 * mm, 4 * mm, 34 * mm,
+                                                           4 * mm, 40 * mm, 4 * mm, 20 * mm])
     legend_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 7.5), ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
                                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
     story += [Spacer(1, 6), legend_table,

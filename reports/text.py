@@ -31,26 +31,39 @@ class TextStyle:
         return replace(self, **changes)
 
 
+_WIDTHS: dict[tuple[str, str, float], float] = {}
+
+
+def width_of(text: str, font: str, size: float) -> float:
+    """The width of a word, remembered: report text repeats (anchors, rules, labels), measuring does not."""
+    key = (text, font, size)
+    width = _WIDTHS.get(key)
+    if width is None:
+        if len(_WIDTHS) > 200_000:  # a bound for long-running processes; refilling is cheap
+            _WIDTHS.clear()
+        width = _WIDTHS[key] = stringWidth(text, font, size)
+    return width
+
+
 def _words(runs, style: TextStyle):
-    """(word, font, width, space_width_before) per word of the runs; a run may start mid-word."""
+    """(word, font, width, space_width_before) per word of the runs; a run may start mid-word.
+
+    Any whitespace (tabs, line breaks from a text area) separates words like a space.
+    """
     words = []
     glue = False  # whether the next word continues the previous one (no space between runs)
     for text, is_bold in runs:
+        if not text:
+            continue
         font = style.bold if is_bold else style.font
-        space = stringWidth(" ", font, style.size)
-        parts = text.split(" ")
-        for k, part in enumerate(parts):
-            if k > 0:
-                glue = False
-            if part == "":
-                continue
-            width = stringWidth(part, font, style.size)
-            if glue and words:
-                words.append((part, font, width, 0.0))
-            else:
-                words.append((part, font, width, space if words else 0.0))
-            glue = True
-        glue = not text.endswith(" ")
+        space = width_of(" ", font, style.size)
+        if text[0].isspace():
+            glue = False
+        for k, part in enumerate(text.split()):
+            width = width_of(part, font, style.size)
+            joined = glue and k == 0 and words
+            words.append((part, font, width, 0.0 if joined or not words else space))
+        glue = not text[-1].isspace()
     return words
 
 

@@ -357,11 +357,10 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     sufficient = enough_raters and enough_coverage
 
     band_id, band_label, band_rank = INSUFFICIENT_EVIDENCE, rules.insufficient_evidence_label, None
-    short_names = {
-        r.competency_id: f"{framework.competency(r.competency_id).name} {_fmt(r.required - s)} short"
-        for r, s in critical
-        if s < r.required
-    }
+    critical_short = sorted(
+        ((framework.competency(r.competency_id).name, r.required - s) for r, s in critical if s < r.required),
+        key=lambda item: -item[1],
+    )
     for index, band in enumerate(rules.bands):
         last = index == len(rules.bands) - 1
         checks = []
@@ -369,12 +368,13 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
             limit = exact(band.max_critical_gap)
             ok = largest is None or largest <= limit
             want = "below" if limit == 0 else f"more than {_fmt(limit)} level{'s' if limit != 1 else ''} below"
-            detail = (
-                "No critical competency has a score."
-                if largest is None
-                else f"Largest critical shortfall {_fmt(largest)}"
-                + (f" ({'; '.join(short_names.values())})." if short_names else ".")
-            )
+            over = [f"{name} ({_fmt(short)})" for name, short in critical_short if short > limit]
+            if largest is None:
+                detail = "No critical competency has a score."
+            elif over:
+                detail = f"Over the limit: {', '.join(over)}."
+            else:
+                detail = f"Largest critical shortfall {_fmt(largest)}."
             if unscored_critical:
                 detail += f" Not observed by managers or peers: {', '.join(unscored_critical)}."
             checks.append(

@@ -177,7 +177,8 @@ def test_explanation_lists_every_rule_and_what_holds_back(small):
     # (2*3/4 + 2/3 + 4/5) / 4 = 0.7417 < 0.75
     assert passed["ready_1_2_years.min_weighted_attainment"] is False
     assert result.band_id == "not_yet_ready"
-    assert "Strategic planning 1 short" in result.rules[2].detail
+    assert result.rules[2].detail == "Over the limit: Strategic planning (1)."
+    assert result.rules[4].detail == "Largest critical shortfall 1."
     assert "74.2%" in result.rules[5].detail
     assert [(s.competency_id, s.shortfall, s.is_critical) for s in result.holding_back] == [
         (A, 1.0, True),

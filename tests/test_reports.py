@@ -12,6 +12,7 @@ from reportlab.platypus import Table
 from reports import fonts
 from reports.bundle import write_zip
 from reports.charts import DrawingFlowable, radar_for, radar_svg
+from reports.grid import Grid
 from reports.pdf import panel_story, render_panel_summary, render_report, report_story
 from reports.sample import NAMES, framework, sample_panel, sample_report, sample_sheets
 from reports.text import TextBlock
@@ -27,7 +28,7 @@ def story_text(story) -> str:
     out = []
 
     def walk(item):
-        if isinstance(item, TextBlock):
+        if isinstance(item, (TextBlock, Grid)):
             out.append(item.text)
         elif isinstance(item, Table):
             for row in item._cellvalues:
@@ -174,8 +175,9 @@ def test_unicode_names_and_german_text_survive(tmp_path):
         "x" * 200,
         "Unbroken" + "ä" * 200 + " then normal words after it.",
         ("Over the year she led the restructuring of the northern sites & the ERP rollout. " * 62)[:5000],
+        "First paragraph.\r\n\r\nSecond\tparagraph after a tab.\nThird line.",
     ],
-    ids=["markup-chars", "200-char-word", "200-char-umlaut-word", "5000-chars"],
+    ids=["markup-chars", "200-char-word", "200-char-umlaut-word", "5000-chars", "line-breaks-and-tabs"],
 )
 def test_nasty_comments_build_and_stay_on_the_page(comment, tmp_path):
     """Comments with <, &, 200-character words or 5,000 characters build, validate and keep their text."""

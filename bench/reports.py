@@ -1,0 +1,218 @@
+"""Benchmark of the PDF readiness reports (a benchmark, not a test: it prints figures, asserts nothing).
+
+    python bench/reports.py                # 200 timed reports, 1,000-report ZIP export with 1 and 2 workers
+    python bench/reports.py --quick        # 40 timed reports, 200-report exports
+    python bench/reports.py --reports 500  # the export size
+
+Measures, in one run on this machine:
+  * ms per full report (ReportData -> PDF bytes) for demo-like candidates in a warm process: median, p90;
+  * the floor: a bare ``reportlab.pdfgen.canvas`` drawing of the same text and numbers (same font, same
+    pages, no layout engine), and the ratio report / floor;
+  * a ZIP export of N reports with one and with two worker processes: wall time, peak RSS, and RSS sampled
+    as the export grows (flat when streaming works).
+Each export runs in a fresh child process, so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process, in MB (Linux /proc)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def floor_pdf(data) -> bytes:
+    """The same text and numbers drawn straight onto a canvas: no platypus, no tables, no chart."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from reports.fonts import register_fonts
+
+    font, bold = register_fonts()
+    buffer = io.BytesIO()
+    canv = Canvas(buffer, pagesize=A4, invariant=1)
+    result = data.result
+    lines = [data.candidate_name, f"{data.current_role_name} -> {data.target_role_name}", data.cycle_name,
+             str(data.assessed_on), result.band_label, result.summary]
+    lines += [f"{r.text} {r.detail}" for r in result.rules]
+    lines += [f"{s.name} {s.score:.1f} {s.required} {s.shortfall:.1f}" for s in result.holding_back]
+    for c in result.competencies:
+        lines.append(" ".join([c.name, str(c.required)] + [f"{v:.1f}" if v is not None else "-" for v in (
+            c.self_score, c.manager_score, c.peer_score, c.decision_score, c.gap)] + [c.coverage]))
+    lines += [f"{d.name} {d.next_level_label}: {d.action}" for d in result.development_priorities]
+    for block in result.comments:
+        lines += [block.competency_name, block.group_label] + list(block.texts)
+    lines += [f"{s.level} {s.label} {s.summary}" for s in data.scale] + list(data.rules_text)
+    lines += [data.framework_name, data.framework_version, data.content_hash] + [
+        f"{s.title} {s.file}" for s in data.sources]
+    y, page = 800, 1
+    for line in lines:
+        for part in textwrap.wrap(line, 105) or [""]:
+            if y < 50:
+                canv.setFont(font, 7.5)
+                canv.drawString(50, 30, f"Page {page}")
+                canv.showPage()
+                y, page = 800, page + 1
+            canv.setFont(font, 9)
+            canv.drawString(50, y, part)
+            y -= 12.5
+    canv.showPage()
+    canv.save()
+    return buffer.getvalue()
+
+
+def time_reports(count: int) -> dict:
+    from reports.pdf import render_report
+    from reports.sample import sample_report
+
+    datas = [sample_report(seed) for seed in range(count)]
+    for data in datas[:5]:  # warm: fonts, styles, radar grid, imports
+        render_report(data)
+        floor_pdf(data)
+    wall, cpu, floor_wall, pages, sizes = [], [], [], [], []
+    for data in datas:
+        t0, c0 = time.perf_counter(), time.process_time()
+        pdf = render_report(data)
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+        sizes.append(len(pdf))
+        pages.append(pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page "))
+        t0 = time.perf_counter()
+        floor_pdf(data)
+        floor_wall.append((time.perf_counter() - t0) * 1000)
+
+    def p90(values):
+        return statistics.quantiles(values, n=10)[-1]
+
+    return {
+        "count": count,
+        "median_ms": statistics.median(wall),
+        "p90_ms": p90(wall),
+        "median_cpu_ms": statistics.median(cpu),
+        "floor_median_ms": statistics.median(floor_wall),
+        "floor_p90_ms": p90(floor_wall),
+        "avg_kb": statistics.mean(sizes) / 1024,
+    }
+
+
+def export_child(count: int, workers: int) -> dict:
+    """Run in a fresh process: export ``count`` reports to a ZIP on disk, sampling RSS as it grows."""
+    from reports.bundle import write_zip
+    from reports.sample import sample_reports
+
+    samples = {}
+    marks = {count * k // 4 for k in range(1, 5)}
+
+    def progress(done, total):
+        if done in marks:
+            samples[done] = round(rss_mb(), 1)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reports.zip"
+        start = time.perf_counter()
+        with open(path, "wb") as fileobj:
+            written = write_zip(sample_reports(count), fileobj, workers=workers, total=count, progress=progress)
+        seconds = time.perf_counter() - start
+        size = path.stat().st_size
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "workers": workers,
+        "reports": written,
+        "seconds": seconds,
+        "per_report_ms": seconds / written * 1000,
+        "peak_rss_mb": own,
+        "peak_worker_rss_mb": children if workers > 1 else None,
+        "rss_samples_mb": samples,
+        "zip_mb": size / 1024 / 1024,
+    }
+
+
+def run_export(count: int, workers: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--export-child", str(count), "--workers", str(workers)],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    import reportlab
+
+    try:
+        import _rl_accel  # noqa: F401
+
+        accel = "rl_accel C extension"
+    except ImportError:
+        accel = "no rl_accel (pure Python fallbacks)"
+    model = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{model or platform.processor()} x {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"ReportLab {reportlab.Version}, {accel}, load average {load:.2f} at start")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, default=None, help="reports in each ZIP export (default 1000)")
+    parser.add_argument("--timed", type=int, default=None, help="reports timed one by one (default 200)")
+    parser.add_argument("--quick", action="store_true", help="40 timed reports and 200-report exports")
+    parser.add_argument("--export-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.export_child:
+        print(json.dumps(export_child(args.export_child, args.workers)))
+        return
+    timed = args.timed or (40 if args.quick else 200)
+    exported = args.reports or (200 if args.quick else 1000)
+
+    print(f"Machine: {machine()}")
+    t = time_reports(timed)
+    print(f"\nSingle reports, warm process ({t['count']} demo-like candidates, avg {t['avg_kb']:.0f} KB)")
+    print(f"  {'':34}{'median':>10}{'p90':>10}")
+    print(f"  {'full report (data -> PDF bytes)':34}{t['median_ms']:>8.1f}ms{t['p90_ms']:>8.1f}ms")
+    print(f"  {'floor (bare canvas, same text)':34}{t['floor_median_ms']:>8.1f}ms{t['floor_p90_ms']:>8.1f}ms")
+    print(f"  {'ratio report / floor':34}{t['median_ms'] / t['floor_median_ms']:>9.2f}x")
+    print(f"  {'full report, CPU time':34}{t['median_cpu_ms']:>8.1f}ms")
+
+    print(f"\nZIP export of {exported} reports (streamed; each run in a fresh process)")
+    print(f"  {'workers':>8}{'wall':>10}{'per report':>12}{'peak RSS':>11}{'worker RSS':>12}  RSS at 25/50/75/100%")
+    for workers in (1, 2):
+        e = run_export(exported, workers)
+        worker = f"{e['peak_worker_rss_mb']:.0f} MB" if e["peak_worker_rss_mb"] else "-"
+        samples = " / ".join(f"{v:.0f}" for _, v in sorted(e["rss_samples_mb"].items(), key=lambda kv: int(kv[0])))
+        print(f"  {workers:>8}{e['seconds']:>9.1f}s{e['per_report_ms']:>10.1f}ms{e['peak_rss_mb']:>8.0f} MB"
+              f"{worker:>12}  {samples} MB")
+    print("\nTargets: median under 30 ms and within 3x of the floor; 1,000 reports under 20 s with two workers.")
+
+
+if __name__ == "__main__":
+    main()
