@@ -7,6 +7,7 @@ organisation starts more ``opsladder worker`` processes; the code does not chang
 
 from __future__ import annotations
 
+import signal
 import threading
 
 from flask import Flask, current_app, has_app_context
@@ -100,4 +101,11 @@ def work(app: Flask, *, burst: bool = False) -> bool:
 
     connection = Redis.from_url(app.config["REDIS_URL"])
     worker = AppWorker([Queue(queue_name(app), connection=connection)], connection=connection)
-    return worker.work(burst=burst)
+    # RQ installs its own SIGINT/SIGTERM handlers and leaves them behind; a process that goes on after a
+    # burst (a test run, an embedding script) must get its own back, or its child processes ignore SIGTERM.
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return worker.work(burst=burst)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)

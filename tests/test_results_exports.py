@@ -2,6 +2,7 @@
 
 import io
 import os
+import signal
 import uuid
 import zipfile
 
@@ -166,7 +167,12 @@ def redis_app(app, exports_dir):
         pytest.skip(reason)
     app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=f"opsladder-test-{uuid.uuid4().hex[:10]}")
     queue = jobs.rq_queue(app)
+    # An RQ worker run in this process replaces the SIGTERM/SIGINT handlers; later tests need the defaults
+    # (a process pool's terminate() relies on SIGTERM killing its workers).
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     yield app
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
     queue.empty()
     for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry):
         for job_id in registry.get_job_ids():
@@ -197,8 +203,10 @@ def test_opsladder_worker_runs_queued_exports(runner, client, auth, make, cycle,
     auth.login(make.user("hr"))
     client.post(f"/cycles/{cycle.id}/exports")
     job = db.session.scalar(sa.select(ExportJob))
+    before = signal.getsignal(signal.SIGTERM)
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code == 0, result.output
+    assert signal.getsignal(signal.SIGTERM) is before, "the worker gives the process its handlers back"
     db.session.expire_all()
     assert job.state == "done", job.error
     _check_zip(client.get(f"/exports/{job.id}/download").data, 3)

@@ -7,6 +7,9 @@ from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redi
                    send_file, url_for)
 from flask_login import current_user
 
+from reports.charts import radar_svg
+from reports.pdf import render_report
+
 from .. import jobs
 from ..access import get_or_404, owned_or_404, role_required
 from ..extensions import db
@@ -60,8 +63,6 @@ def _render_results(assessment: Assessment, form: CalibrationForm | None = None,
     outcome = assess(assessment)
     if form is None and current_user.role == "hr":
         form = CalibrationForm(bands=framework.readiness.bands)
-    from reports.charts import radar_svg
-
     chart = radar_svg(outcome.result)
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
                            result=outcome.result, chart=chart, form=form,
@@ -85,8 +86,6 @@ def download_report(assessment_id: int):
     assessment = _visible_assessment(assessment_id)
     if not _is_released_to_viewer(assessment):
         abort(404)
-    from reports.pdf import render_report
-
     pdf = render_report(report_data(assessment))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{export_service.report_filename(assessment)}"',
