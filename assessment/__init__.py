@@ -71,9 +71,11 @@ def register_blueprints(app: Flask) -> None:
     from .hr.views import bp as hr_bp
     from .main.views import bp as main_bp
     from .rating.views import bp as rating_bp
+    from .results.views import bp as results_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(hr_bp)
     app.register_blueprint(rating_bp)
     app.register_blueprint(candidate_bp)
+    app.register_blueprint(results_bp)

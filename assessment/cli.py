@@ -103,11 +103,91 @@ def demo_command():
         click.echo(f"  {role:10} {email:40} {name}")
 
 
+@click.command("report")
+@click.option("--assessment", "assessment_id", type=int, required=True, help="The assessment's id.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The PDF file to write.")
+@with_appcontext
+def report_command(assessment_id, output):
+    """Write one candidate's readiness report as a PDF."""
+    from reports.pdf import render_report
+
+    from .extensions import db
+    from .models import Assessment
+    from .services.readiness import report_data
+
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"there is no assessment with id {assessment_id}")
+    pdf = render_report(report_data(assessment))
+    with open(output, "wb") as fh:
+        fh.write(pdf)
+    click.echo(f"Wrote the report of {assessment.candidate.name} ({len(pdf):,} bytes) to {output}.")
+
+
+@click.command("export")
+@click.option("--cycle", "cycle_id", type=int, required=True, help="The cycle's id.")
+@click.option("-o", "--output", type=click.Path(file_okay=False), required=True,
+              help="The folder to write into (made when missing).")
+@click.option("--zip/--files", "as_zip", default=True, show_default=True,
+              help="One ZIP file, or the PDFs and the panel summary as separate files.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes that render the reports of the ZIP in parallel (use the number of cores).")
+@with_appcontext
+def export_command(cycle_id, output, as_zip, workers):
+    """Export every readiness report of a cycle and its panel summary, with a progress line."""
+    from pathlib import Path
+
+    from .extensions import db
+    from .models import Cycle
+    from .services.exports import safe_filename, write_cycle_files, write_cycle_zip
+
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise click.ClickException(f"there is no cycle with id {cycle_id}")
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def progress(done, total=None):
+        click.echo(f"\r  {done}/{total or '?'} files", nl=False, err=True)
+
+    if as_zip:
+        target = folder / safe_filename(f"{cycle.name}-reports.zip")
+        with target.open("wb") as out:
+            count = write_cycle_zip(cycle, out, progress=progress, workers=workers)
+    else:
+        target = folder
+        count = write_cycle_files(cycle, folder, progress=progress)
+    click.echo("", err=True)
+    click.echo(f"Wrote {count} PDF files of {cycle.name} to {target}.")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst):
+    """Run an RQ worker for the app's export jobs (needs REDIS_URL)."""
+    from flask import current_app
+
+    from .jobs import queue_name, work
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: exports run in-process, there is no queue to work on. "
+                                   "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the web app and the workers.")
+    # The URL may carry a password: show only where the worker listens.
+    where = current_app.config["REDIS_URL"].rsplit("@", 1)[-1]
+    click.echo(f"Working on queue {queue_name(current_app)!r} at {where}.")
+    work(current_app._get_current_object(), burst=burst)
+
+
 def register(app) -> None:
     """Add the commands to the app's CLI, so ``flask --app wsgi ...`` has them too."""
     app.cli.add_command(rubric_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(report_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(worker_command)
 
 
 def _create_app():

@@ -151,6 +151,10 @@ def _populate(cycle: Cycle, framework: Framework, hr: User, managers: list[User]
         if index % 3 == 0:
             sheets.append(_assign(assessment, managers[(index + 1) % len(managers)], "manager", hr))
         peers = [p for p in same_role[role] if p.id != candidate.id][: 3 if index % 2 == 0 else 1]
+        if complete and index == 0:
+            # One candidate of the finished cycle has enough peers to show them as a group (anonymity threshold).
+            raters = {sheet.rater_id for sheet in sheets}
+            peers += [m for m in managers if m.id not in raters][: max(0, 3 - len(peers))]
         sheets += [_assign(assessment, peer, "peer", hr) for peer in peers]
         self_sheet = next(a for a in assessment.assignments if a.rater_group == "self")
         if complete:

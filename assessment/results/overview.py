@@ -1,0 +1,143 @@
+"""The cycle overview: every candidate's decision scores as a heat-map, with verdict counts.
+
+Sorting, filtering and paging happen here (in Python, over results computed for the whole cycle in a
+fixed number of queries), so the view stays thin and the template only draws.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rubrics import Framework
+
+from ..framework import pinned_framework
+from ..services.readiness import AssessmentResult, assess_cycle, band_label
+
+#: Heat-map classes by gap (decision score - required level), with the legend's words.
+GAP_CLASSES = (
+    ("meets", "At or above the required level"),
+    ("near", "Up to one level short"),
+    ("far", "More than one level short"),
+    ("none", "No evidence (not rated, or not observed)"),
+)
+SORTS = ("name", "verdict", "attainment")
+
+
+def gap_class(gap: float | None) -> str:
+    """The heat-map class of a gap: meets / near / far, or none without a decision score."""
+    if gap is None:
+        return "none"
+    if gap >= 0:
+        return "meets"
+    return "near" if gap >= -1 else "far"
+
+
+@dataclass(frozen=True)
+class OverviewQuery:
+    role: str | None = None
+    sort: str = "name"
+    desc: bool = False
+    page: int = 1
+    page_size: int = 50
+
+    @classmethod
+    def from_args(cls, args, *, page_size: int) -> OverviewQuery:
+        """The query from the request's arguments; anything unknown falls back to the default."""
+        sort = args.get("sort", "name")
+        if sort not in SORTS and not sort.startswith("c:"):
+            sort = "name"
+        try:
+            page = max(1, int(args.get("page", 1)))
+        except ValueError:
+            page = 1
+        return cls(role=args.get("role") or None, sort=sort, desc=args.get("dir") == "desc", page=page,
+                   page_size=page_size)
+
+    def args(self, **changes) -> dict:
+        """URL arguments for this query with some changed (links for sorting and paging keep the filter)."""
+        values = {"role": self.role, "sort": self.sort, "dir": "desc" if self.desc else None, "page": self.page}
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in (None, "", 1) or key == "sort"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    competency_id: str
+    score: float | None
+    required: int
+    gap: float | None
+
+    @property
+    def css(self) -> str:
+        return gap_class(self.gap)
+
+
+@dataclass(frozen=True)
+class Row:
+    outcome: AssessmentResult
+    target_role: str
+    verdict: str
+    calibrated: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass
+class Overview:
+    framework: Framework
+    rows: list[Row]
+    total: int
+    page: int
+    pages: int
+    counts: list[tuple[str, str, int]] = field(default_factory=list)
+    roles: list[tuple[str, str]] = field(default_factory=list)
+    #: The target role filtered on (its name), or "" for all.
+    role_name: str = ""
+
+
+def _row(framework: Framework, outcome: AssessmentResult) -> Row:
+    result = outcome.result
+    by_id = {comp.competency_id: comp for comp in result.competencies}
+    cells = tuple(Cell(c.id, by_id[c.id].decision_score, by_id[c.id].required, by_id[c.id].gap)
+                  for c in framework.competencies if c.id in by_id)
+    calibrated = band_label(framework, outcome.calibration.band_id) if outcome.calibration else ""
+    return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells)
+
+
+def _sort_key(framework: Framework, sort: str):
+    order = {band.id: i for i, band in enumerate(framework.readiness.bands)}
+    if sort == "verdict":
+        return lambda row: (order.get(row.outcome.result.band_id, len(order)), row.outcome.assessment.candidate.name)
+    if sort == "attainment":
+        return lambda row: (row.outcome.result.weighted_attainment or 0.0, row.outcome.assessment.candidate.name)
+    if sort.startswith("c:"):
+        competency_id = sort[2:]
+
+        def by_competency(row):
+            cell = next((c for c in row.cells if c.competency_id == competency_id), None)
+            score = cell.score if cell is not None and cell.score is not None else -1.0
+            return (score, row.outcome.assessment.candidate.name)
+
+        return by_competency
+    return lambda row: row.outcome.assessment.candidate.name.casefold()
+
+
+def build_overview(cycle, query: OverviewQuery) -> Overview:
+    """The heat-map rows of one page, the verdict counts (of the filtered set) and the role filter's choices."""
+    framework = pinned_framework(cycle)
+    outcomes = assess_cycle(cycle)
+    roles = sorted({o.assessment.target_role for o in outcomes}, key=[r.id for r in framework.ladder].index)
+    role_names = {role.id: role.name for role in framework.roles}
+    chosen = [o for o in outcomes if query.role is None or o.assessment.target_role == query.role]
+    rows = sorted((_row(framework, o) for o in chosen), key=_sort_key(framework, query.sort), reverse=query.desc)
+    counted = Counter(o.result.band_id for o in chosen)
+    bands = [(band.id, band.label) for band in framework.readiness.bands]
+    bands += [(band_id, band_label(framework, band_id)) for band_id in counted if band_id not in dict(bands)]
+    pages = max(1, math.ceil(len(rows) / query.page_size))
+    page = min(query.page, pages)
+    start = (page - 1) * query.page_size
+    return Overview(framework=framework, rows=rows[start:start + query.page_size], total=len(rows), page=page,
+                    pages=pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],
+                    roles=[(role_id, role_names[role_id]) for role_id in roles],
+                    role_name=role_names.get(query.role, query.role or ""))

@@ -1,0 +1,196 @@
+"""Results pages: one candidate's readiness (HR always, the candidate after release), HR's calibration,
+the cycle overview heat-map, and the exports (the cycle's reports as a ZIP job, the scores as CSV/XLSX)."""
+
+from __future__ import annotations
+
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, url_for)
+from flask_login import current_user
+
+from reports.charts import radar_svg
+from reports.pdf import render_report
+
+from .. import jobs
+from ..access import get_or_404, owned_or_404, role_required
+from ..extensions import db
+from ..framework import pinned_framework
+from ..models import Assessment, Cycle, ExportJob
+from ..services import ServiceError
+from ..services import exports as export_service
+from ..services.calibrations import calibrate_verdict as record_calibration
+from ..services.readiness import assess, band_label, report_data
+from .forms import CalibrationForm, StartExportForm
+from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
+
+bp = Blueprint("results", __name__)
+
+
+@bp.app_template_filter("score")
+def format_score(value) -> str:
+    """A score or level for display: 3, 3.5, 3.67; a dash when there is none."""
+    if value is None:
+        return "–"
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@bp.app_template_filter("gap")
+def format_gap(value) -> str:
+    """A gap with its sign (+0.5, −1, 0); a dash when there is no score."""
+    if value is None:
+        return "–"
+    text = format_score(abs(value))
+    return text if text == "0" else ("+" if value > 0 else "−") + text
+
+
+bp.add_app_template_global(gap_class, "gap_class")
+
+
+def _visible_assessment(assessment_id: int) -> Assessment:
+    """The assessment when the current user may see its results: HR always, the candidate only their own."""
+    assessment = get_or_404(Assessment, assessment_id)
+    if current_user.role != "hr":
+        owned_or_404(assessment, assessment.candidate_id == current_user.id)
+    return assessment
+
+
+def _is_released_to_viewer(assessment: Assessment) -> bool:
+    return current_user.role == "hr" or assessment.cycle.state == "released"
+
+
+def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200):
+    framework = pinned_framework(assessment.cycle)
+    outcome = assess(assessment)
+    if form is None and current_user.role == "hr":
+        form = CalibrationForm(bands=framework.readiness.bands)
+    chart = radar_svg(outcome.result)
+    return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
+                           result=outcome.result, chart=chart, form=form,
+                           band_label=lambda band_id: band_label(framework, band_id)), status
+
+
+@bp.route("/assessments/<int:assessment_id>/results")
+@role_required("hr", "candidate")
+def view_results(assessment_id: int):
+    """A candidate's readiness: verdict and reasons, chart, competencies, blind spots, development priorities."""
+    assessment = _visible_assessment(assessment_id)
+    if not _is_released_to_viewer(assessment):
+        return render_template("results/not_released.html", assessment=assessment)
+    return _render_results(assessment)
+
+
+@bp.route("/assessments/<int:assessment_id>/report.pdf")
+@role_required("hr", "candidate")
+def download_report(assessment_id: int):
+    """The candidate's readiness report as a PDF (same access as the results page)."""
+    assessment = _visible_assessment(assessment_id)
+    if not _is_released_to_viewer(assessment):
+        abort(404)
+    pdf = render_report(report_data(assessment))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{export_service.report_filename(assessment)}"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.route("/assessments/<int:assessment_id>/calibration", methods=["POST"])
+@role_required("hr")
+def calibrate_verdict(assessment_id: int):
+    """HR records a calibrated verdict with its rationale, beside the computed one."""
+    assessment = get_or_404(Assessment, assessment_id)
+    framework = pinned_framework(assessment.cycle)
+    form = CalibrationForm(bands=framework.readiness.bands)
+    if form.validate_on_submit():
+        try:
+            record_calibration(assessment, form.band_id.data, form.rationale.data, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash("The calibrated verdict was recorded beside the computed one.", "success")
+            return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration")
+    return _render_results(assessment, form=form, status=422)
+
+
+def _field_error(form, exc: ServiceError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+@bp.route("/cycles/<int:cycle_id>/overview")
+@role_required("hr")
+def cycle_overview(cycle_id: int):
+    """HR's heat-map of a cycle: candidates x competencies, verdict counts, filter by target role, sortable."""
+    cycle = get_or_404(Cycle, cycle_id)
+    query = OverviewQuery.from_args(request.args, page_size=current_app.config["PAGE_SIZE"])
+    overview = build_overview(cycle, query)
+    return render_template("results/overview.html", cycle=cycle, overview=overview, query=query,
+                           gap_classes=GAP_CLASSES)
+
+
+@bp.route("/cycles/<int:cycle_id>/scores.<any(csv, xlsx):fmt>")
+@role_required("hr")
+def export_scores(cycle_id: int, fmt: str):
+    """The cycle's scores per candidate x competency x rater group, as CSV or XLSX."""
+    cycle = get_or_404(Cycle, cycle_id)
+    name = export_service.safe_filename(f"{cycle.name}-scores.{fmt}")
+    if fmt == "csv":
+        body, mimetype = export_service.scores_csv(cycle).encode("utf-8-sig"), "text/csv"
+    else:
+        body = export_service.scores_xlsx(cycle)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                      "Cache-Control": "private, no-store"})
+
+
+@bp.route("/cycles/<int:cycle_id>/exports", methods=["GET", "POST"])
+@role_required("hr")
+def start_export(cycle_id: int):
+    """Confirm, then start the job that exports every report of the cycle (and a panel summary) as one ZIP."""
+    cycle = get_or_404(Cycle, cycle_id)
+    form = StartExportForm()
+    if form.validate_on_submit():
+        try:
+            job = export_service.start_cycle_export(cycle, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("results.cycle_overview", cycle_id=cycle.id))
+        db.session.commit()
+        jobs.dispatch_export(job)
+        return redirect(url_for("results.view_export", job_id=job.id))
+    recent = export_service.recent_exports(cycle)
+    return render_template("results/start_export.html", cycle=cycle, form=form, recent=recent,
+                           count=len(cycle.assessments))
+
+
+@bp.route("/exports/<int:job_id>")
+@role_required("hr")
+def view_export(job_id: int):
+    """An export's progress (refreshing itself while it runs) and, at the end, its download link."""
+    job = get_or_404(ExportJob, job_id)
+    return render_template("results/export.html", job=job, cycle=db.session.get(Cycle, job.cycle_id),
+                           stalled=export_service.is_stalled(job))
+
+
+@bp.route("/exports/<int:job_id>/status")
+@role_required("hr")
+def export_status(job_id: int):
+    """An export's progress as JSON, for the page's optional script."""
+    job = get_or_404(ExportJob, job_id)
+    return jsonify(export_service.job_status(job))
+
+
+@bp.route("/exports/<int:job_id>/download")
+@role_required("hr")
+def download_export(job_id: int):
+    """The finished export's ZIP file."""
+    job = get_or_404(ExportJob, job_id)
+    path = export_service.finished_file(job)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=path.name,
+                     max_age=0)

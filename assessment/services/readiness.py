@@ -1,0 +1,162 @@
+"""From the database to the readiness core: submitted sheets in, results and report data out.
+
+Only the current revision of each SUBMITTED sheet counts. Raters are passed to the core under neutral keys
+("manager-1", "peer-2", "self"), never names or ids, so nothing downstream can identify them. A whole
+cycle is loaded in a fixed number of queries, whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from rubrics import NOT_OBSERVED, Framework
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, RaterSheet, ReadinessResult, assess_readiness
+
+from ..extensions import db
+from ..framework import pinned_framework
+from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating
+from .calibrations import latest_calibration
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    """One assessment with its computed result and the calibration in force (or None)."""
+
+    assessment: Assessment
+    result: ReadinessResult
+    calibration: Calibration | None
+
+
+def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
+    """The submitted sheets (current revision) of these assessments, per assessment id, in two queries."""
+    if not assessment_ids:
+        return {}
+    assignments = db.session.execute(
+        sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
+                  RaterAssignment.revision)
+        .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.status == "submitted")
+        .order_by(RaterAssignment.id)
+    ).all()
+    ratings = defaultdict(dict)
+    comments = defaultdict(dict)
+    if assignments:
+        rows = db.session.execute(
+            sa.select(Rating.assignment_id, Rating.competency_id, Rating.level, Rating.is_not_observed,
+                      Rating.evidence)
+            .join(RaterAssignment, RaterAssignment.id == Rating.assignment_id)
+            .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.status == "submitted",
+                   Rating.revision == RaterAssignment.revision)
+        ).all()
+        for assignment_id, competency_id, level, not_observed, evidence in rows:
+            value = NOT_OBSERVED if not_observed else level
+            if value is not None:
+                ratings[assignment_id][competency_id] = value
+            if evidence and evidence.strip():
+                comments[assignment_id][competency_id] = evidence.strip()
+    sheets: dict[int, list[RaterSheet]] = {assessment_id: [] for assessment_id in assessment_ids}
+    counters: dict[tuple[int, str], int] = defaultdict(int)
+    for assignment_id, assessment_id, group, _revision in assignments:
+        counters[assessment_id, group] += 1
+        key = "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
+        sheets[assessment_id].append(RaterSheet(rater_key=key, group=group, ratings=dict(ratings[assignment_id]),
+                                                comments=dict(comments[assignment_id])))
+    return sheets
+
+
+def _latest_calibrations(assessment_ids: Sequence[int]) -> dict[int, Calibration]:
+    latest: dict[int, Calibration] = {}
+    if assessment_ids:
+        for calibration in db.session.scalars(
+            sa.select(Calibration).where(Calibration.assessment_id.in_(assessment_ids))
+            .options(selectinload(Calibration.created_by)).order_by(Calibration.id)
+        ):
+            latest[calibration.assessment_id] = calibration
+    return latest
+
+
+def assess(assessment: Assessment) -> AssessmentResult:
+    """The readiness result of one assessment from its submitted sheets, with its calibration."""
+    framework = pinned_framework(assessment.cycle)
+    sheets = load_sheets([assessment.id])[assessment.id]
+    result = assess_readiness(framework, assessment.target_role, sheets)
+    return AssessmentResult(assessment, result, latest_calibration(assessment))
+
+
+def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[Assessment]:
+    """The cycle's assessments (optionally for one target role) with their candidates, in one query."""
+    query = (sa.select(Assessment).where(Assessment.cycle_id == cycle.id)
+             .options(selectinload(Assessment.candidate)).order_by(Assessment.id))
+    if target_role:
+        query = query.where(Assessment.target_role == target_role)
+    return list(db.session.scalars(query))
+
+
+def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[AssessmentResult]:
+    """Every assessment of a cycle with its result and calibration, in a fixed number of queries."""
+    framework = pinned_framework(cycle)
+    assessments = cycle_assessments(cycle, target_role=target_role)
+    ids = [a.id for a in assessments]
+    sheets = load_sheets(ids)
+    calibrations = _latest_calibrations(ids)
+    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id]), calibrations.get(a.id))
+            for a in assessments]
+
+
+def band_label(framework: Framework, band_id: str | None) -> str:
+    """The label of a band id, including "insufficient evidence"; empty for None."""
+    if band_id is None:
+        return ""
+    for band in framework.readiness.bands:
+        if band.id == band_id:
+            return band.label
+    return framework.readiness.insufficient_evidence_label if band_id == INSUFFICIENT_EVIDENCE else band_id
+
+
+def report_data(assessment: Assessment):
+    """The plain data of one candidate's PDF report (``reports.data.ReportData``)."""
+    return _report_data(pinned_framework(assessment.cycle), assess(assessment))
+
+
+def cycle_report_data(cycle: Cycle) -> list[tuple[AssessmentResult, object]]:
+    """Every assessment of a cycle with its result and report data, in a fixed number of queries."""
+    framework = pinned_framework(cycle)
+    return [(outcome, _report_data(framework, outcome)) for outcome in assess_cycle(cycle)]
+
+
+def _assessed_on(cycle: Cycle) -> date:
+    """The date a report speaks for: the cycle's end date, else the day it closed, else today."""
+    if cycle.ends_on:
+        return cycle.ends_on
+    return cycle.closed_at.date() if cycle.closed_at else date.today()
+
+
+def _report_data(framework: Framework, outcome: AssessmentResult):
+    from reports.data import CalibratedVerdict, report_data as build
+
+    assessment, calibration = outcome.assessment, outcome.calibration
+    calibrated = None
+    if calibration is not None:
+        calibrated = CalibratedVerdict(band_label=band_label(framework, calibration.band_id),
+                                       rationale=calibration.rationale, by=calibration.created_by.name,
+                                       at=calibration.created_at)
+    return build(framework, outcome.result, candidate_name=assessment.candidate.name,
+                 current_role=assessment.current_role, cycle_name=assessment.cycle.name,
+                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated)
+
+
+def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None):
+    """The plain data of the cycle's panel summary PDF (heat-map and verdict counts), candidates by name."""
+    from reports.data import panel_data as build, panel_row
+
+    framework = pinned_framework(cycle)
+    outcomes = assess_cycle(cycle) if outcomes is None else outcomes
+    rows = [panel_row(o.assessment.candidate.name, o.result, framework,
+                      band_label(framework, o.calibration.band_id) if o.calibration else None)
+            for o in sorted(outcomes, key=lambda o: o.assessment.candidate.name.casefold())]
+    return build(framework, cycle.name, rows)

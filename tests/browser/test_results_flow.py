@@ -1,0 +1,85 @@
+"""Results in a real browser: HR reads and calibrates a verdict, exports a cycle; a candidate reads theirs."""
+
+import io
+import zipfile
+
+from assessment.extensions import db
+from assessment.models import ExportJob
+from tests.browser.conftest import screenshot, sign_in
+from tests.results_helpers import move_cycle, rated_assessment
+
+
+def _released_cycle(make):
+    cycle = make.cycle(name="Spring 2026 promotion round")
+    people = [("Łukasz Nowak", 5, 4, (4, 5, 4)), ("Zoë Müller-Šimić", 3, 5, (3,)), ("Aoife O'Brien", 2, 2, ()),
+              ("Søren Østergaard", 4, 3, ())]
+    assessments = []
+    for name, manager, self_level, peers in people:
+        role = "head_of_operations" if name.startswith("Søren") else "operations_manager"
+        assessments.append(rated_assessment(make, cycle=cycle, manager=manager, self_level=self_level, peers=peers,
+                                            candidate=make.user(name=name), current_role=role))
+    move_cycle(cycle, "closed", "released")
+    return cycle, assessments
+
+
+def test_hr_calibrates_and_exports_and_the_candidate_reads_their_results(live_app, page, browser):
+    """HR: overview -> results -> calibrate -> export with progress -> ZIP; the candidate sees chart and table."""
+    server, make = live_app
+    cycle, assessments = _released_cycle(make)
+    hr = make.user("hr", name="Ingrid Halvorsen")
+    sign_in(page, server.url, hr.email)
+
+    page.goto(f"{server.url}/cycles/{cycle.id}/overview")
+    assert page.get_by_role("heading", name="Spring 2026 promotion round: overview").is_visible()
+    assert page.locator("table.heatmap tbody tr").count() == 4
+    screenshot(page, "results-overview-heatmap")
+
+    page.get_by_role("link", name="Zoë Müller-Šimić").click()
+    assert page.get_by_role("heading", name="Zoë Müller-Šimić").is_visible()
+    assert page.locator(".radar svg").count() == 1
+    page.get_by_role("button", name="Record calibrated verdict").click()
+    assert page.get_by_role("alert").is_visible()  # the error summary: nothing chosen, no rationale
+    page.get_by_label("Rationale").fill("Too short")
+    page.get_by_role("button", name="Record calibrated verdict").click()
+    assert page.get_by_label("Rationale").input_value() == "Too short"
+    page.get_by_label("Ready now").check()
+    rationale = "The panel weighed her lead role in the Q3 supplier crisis more than the ratings show."
+    page.get_by_label("Rationale").fill(rationale)
+    page.get_by_role("button", name="Record calibrated verdict").click()
+    assert page.locator("#calibrated-verdict").inner_text().count("Ready now") == 1
+    assert rationale in page.locator("#calibrated-verdict").inner_text()
+    screenshot(page, "results-page-hr")
+
+    page.goto(f"{server.url}/cycles/{cycle.id}/overview")
+    page.get_by_role("button", name="Export all reports (ZIP)…").click()
+    assert page.get_by_text("4 candidates").is_visible()
+    page.get_by_role("button", name="Start the export").click()
+    assert page.locator("progress#export-progress").count() == 1
+    download_link = page.get_by_role("button", name="Download the ZIP")
+    download_link.wait_for(timeout=60_000)
+    screenshot(page, "results-export-done")
+    with page.expect_download() as info:
+        download_link.click()
+    archive = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))
+    assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 5
+
+    # The progress page mid-way, as it looks while a large export runs (a job row left at 7 of 12).
+    running = ExportJob(cycle_id=cycle.id, requested_by_id=hr.id, kind="cycle_reports", state="running",
+                        progress_done=7, progress_total=12)
+    db.session.add(running)
+    db.session.commit()
+    page.goto(f"{server.url}/exports/{running.id}")
+    assert page.get_by_text("Making the reports: 7 of 12 files.").is_visible()
+    screenshot(page, "results-export-progress")
+    running.state = "failed"  # stop it refreshing; nothing runs this row
+    db.session.commit()
+
+    candidate_page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(candidate_page, server.url, assessments[0].candidate.email)
+    candidate_page.goto(f"{server.url}/assessments/{assessments[0].id}/results")
+    assert candidate_page.get_by_role("heading", name="Your readiness results").is_visible()
+    assert candidate_page.locator(".radar svg").is_visible()
+    assert candidate_page.get_by_role("heading", name="Development priorities").is_visible()
+    assert candidate_page.get_by_role("button", name="Record calibrated verdict").count() == 0
+    screenshot(candidate_page, "results-candidate-released")
+    candidate_page.context.close()

@@ -1,0 +1,50 @@
+"""Test data for the results area: submitted sheets with chosen levels, cycles moved on to closed/released."""
+
+from __future__ import annotations
+
+from rubrics import NOT_OBSERVED
+from rubrics.sheet import RatingInput
+
+from assessment.extensions import db
+from assessment.framework import current_framework
+from assessment.services.cycles import change_state
+from assessment.services.ratings import save_sheet
+
+
+def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly review.") -> None:
+    """Submit a sheet: ``levels`` is one level for every competency, or a dict (missing ids get 3)."""
+    framework = current_framework()
+    inputs = []
+    for comp in framework.competencies:
+        value = levels.get(comp.id, 3) if isinstance(levels, dict) else levels
+        inputs.append(RatingInput(comp.id, value, evidence))
+    save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
+               expected_version=assignment.version_id, submit=True)
+    db.session.commit()
+
+
+def sheet(assessment, group: str, index: int = 0):
+    """The assessment's ``index``-th sheet of a rater group."""
+    return [a for a in assessment.assignments if a.rater_group == group][index]
+
+
+def rated_assessment(make, *, cycle=None, manager=4, self_level=None, peers=(), candidate=None,
+                     current_role="operations_manager"):
+    """An assessment in an open cycle with its manager (and peers) submitted; self submitted when given."""
+    assessment = make.assessment(cycle=cycle, candidate=candidate, current_role=current_role, managers=1,
+                                 peers=len(peers))
+    submit_sheet(sheet(assessment, "manager"), manager)
+    for index, level in enumerate(peers):
+        submit_sheet(sheet(assessment, "peer", index), level)
+    if self_level is not None:
+        submit_sheet(sheet(assessment, "self"), self_level)
+    return assessment
+
+
+def move_cycle(cycle, *states) -> None:
+    for state in states:
+        change_state(cycle, state, actor=None)
+    db.session.commit()
+
+
+__all__ = ["NOT_OBSERVED", "move_cycle", "rated_assessment", "sheet", "submit_sheet"]

@@ -1,0 +1,100 @@
+"""HR's cycle overview: the heat-map, verdict counts, target-role filter, sorting and paging."""
+
+import re
+
+import pytest
+
+from tests.results_helpers import rated_assessment
+
+
+@pytest.fixture
+def overview_cycle(make):
+    """Three candidates for Head of Operations (strong, middling, weak) and one for COO."""
+    cycle = make.cycle(name="Autumn round")
+    strong = rated_assessment(make, cycle=cycle, manager=5, candidate=make.user(name="Ada Strong"))
+    middling = rated_assessment(make, cycle=cycle, manager=3, candidate=make.user(name="Ben Middling"))
+    weak = rated_assessment(make, cycle=cycle, manager=1, candidate=make.user(name="Cleo Weak"))
+    coo = rated_assessment(make, cycle=cycle, manager=4, current_role="head_of_operations",
+                           candidate=make.user(name="Dev Toptier"))
+    return cycle, strong, middling, weak, coo
+
+
+def _names(html):
+    return re.findall(r'<th scope="row"><a href="/assessments/\d+/results">([^<]+)</a>', html)
+
+
+def test_overview_shows_a_heat_map_with_values_classes_and_a_legend(client, auth, make, overview_cycle):
+    """Every cell carries the score and gap as text and a class by gap; the legend explains the colours."""
+    cycle, strong, middling, weak, coo = overview_cycle
+    auth.login(make.user("hr"))
+    html = client.get(f"/cycles/{cycle.id}/overview").get_data(as_text=True)
+    assert _names(html) == ["Ada Strong", "Ben Middling", "Cleo Weak", "Dev Toptier"]
+    assert re.search(r'class="num heat meets"[^>]*>5<small> \(\+1\)</small>', html), "strong: 5 vs 4 required"
+    assert re.search(r'class="num heat far"[^>]*>1<small> \(−3\)</small>', html), "weak: 1 vs 4 required"
+    for words in ("At or above the required level", "Up to one level short", "More than one level short"):
+        assert words in html
+    for comp in make.framework.competencies:
+        assert comp.name in html
+
+
+def test_overview_counts_verdicts_and_filters_by_target_role(client, auth, make, overview_cycle):
+    """The verdict counts follow the filter; filtering to COO leaves one candidate."""
+    cycle, *_ = overview_cycle
+    auth.login(make.user("hr"))
+    html = client.get(f"/cycles/{cycle.id}/overview").get_data(as_text=True)
+    counts = {label: int(n) for n, label in re.findall(r'<li class="band-[a-z_0-9]+"><strong>(\d+)</strong> ([^<]+)</li>',
+                                                     html)}
+    assert sum(counts.values()) == 4 and counts["Ready now"] >= 1 and counts["Not yet ready"] >= 1
+    coo = client.get(f"/cycles/{cycle.id}/overview?role=coo").get_data(as_text=True)
+    assert _names(coo) == ["Dev Toptier"]
+    coo_counts = re.findall(r'<li class="band-[a-z_0-9]+"><strong>(\d+)</strong>', coo)
+    assert sum(map(int, coo_counts)) == 1
+    empty = client.get(f"/cycles/{cycle.id}/overview?role=operations_manager").get_data(as_text=True)
+    assert _names(empty) == [] and "No candidate in this cycle is assessed for Operations Manager" in empty
+
+
+def test_overview_sorts_by_verdict_attainment_and_competency(client, auth, make, overview_cycle):
+    """Sorting by attainment (descending) puts the strongest first; by a competency ascending the weakest."""
+    cycle, *_ = overview_cycle
+    auth.login(make.user("hr"))
+    by_attainment = client.get(f"/cycles/{cycle.id}/overview?sort=attainment&dir=desc").get_data(as_text=True)
+    assert _names(by_attainment)[0] in ("Ada Strong", "Dev Toptier") and _names(by_attainment)[-1] == "Cleo Weak"
+    by_verdict = _names(client.get(f"/cycles/{cycle.id}/overview?sort=verdict").get_data(as_text=True))
+    assert by_verdict[-1] == "Cleo Weak"
+    by_comp = _names(client.get(f"/cycles/{cycle.id}/overview?sort=c:strategic_planning").get_data(as_text=True))
+    assert by_comp[0] == "Cleo Weak"
+    nonsense = client.get(f"/cycles/{cycle.id}/overview?sort=drop+table&page=abc")
+    assert nonsense.status_code == 200 and _names(nonsense.get_data(as_text=True))[0] == "Ada Strong"
+
+
+def test_overview_is_paginated(client, auth, make, app, overview_cycle):
+    """With a page size of 2, four candidates take two pages with links between them."""
+    cycle, *_ = overview_cycle
+    app.config["PAGE_SIZE"] = 2
+    auth.login(make.user("hr"))
+    first = client.get(f"/cycles/{cycle.id}/overview").get_data(as_text=True)
+    assert _names(first) == ["Ada Strong", "Ben Middling"] and "Page 1 of 2" in first and 'rel="next"' in first
+    second = client.get(f"/cycles/{cycle.id}/overview?page=2").get_data(as_text=True)
+    assert _names(second) == ["Cleo Weak", "Dev Toptier"] and 'rel="prev"' in second
+
+
+def test_overview_of_an_empty_cycle_says_so(client, auth, make):
+    """A cycle without candidates shows an empty state, not an empty table."""
+    cycle = make.cycle()
+    auth.login(make.user("hr"))
+    html = client.get(f"/cycles/{cycle.id}/overview").get_data(as_text=True)
+    assert "This cycle has no candidates yet." in html and "<table" not in html
+
+
+@pytest.mark.parametrize("role", ["manager", "candidate"])
+def test_only_hr_sees_the_overview(client, auth, make, overview_cycle, role):
+    """Managers and candidates are refused."""
+    cycle, *_ = overview_cycle
+    auth.login(make.user(role))
+    assert client.get(f"/cycles/{cycle.id}/overview").status_code == 403
+
+
+def test_overview_of_a_missing_cycle_is_404(client, auth, make):
+    """An unknown cycle id gives 404."""
+    auth.login(make.user("hr"))
+    assert client.get("/cycles/999999/overview").status_code == 404

@@ -1,0 +1,154 @@
+"""The results page and PDF: who may see them and when, what they show, and HR's calibrated verdict."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from assessment.extensions import db
+from assessment.models import AuditEvent, Calibration
+from assessment.services.readiness import assess
+from tests.results_helpers import move_cycle, rated_assessment
+
+
+@pytest.fixture
+def released(make):
+    """A released assessment: manager rated 4 everywhere, self 5, one peer (too few to be shown)."""
+    cycle = make.cycle()
+    assessment = rated_assessment(make, cycle=cycle, manager=4, self_level=5, peers=(3,))
+    move_cycle(cycle, "closed", "released")
+    return assessment
+
+
+def _url(assessment, what="results"):
+    return f"/assessments/{assessment.id}/{'results' if what == 'results' else 'report.pdf'}"
+
+
+def test_hr_sees_any_results_before_release(client, auth, make):
+    """HR sees a candidate's results while the cycle is still open."""
+    assessment = rated_assessment(make, manager=4, self_level=3)
+    auth.login(make.user("hr"))
+    page = client.get(_url(assessment))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert assessment.candidate.name in html and "Computed verdict" in html
+
+
+def test_candidate_sees_own_results_only_after_release(client, auth, make):
+    """Before release the candidate gets a "not released" page without any data; after release, the results."""
+    cycle = make.cycle()
+    assessment = rated_assessment(make, cycle=cycle, manager=4, self_level=3)
+    auth.login(assessment.candidate)
+    before = client.get(_url(assessment))
+    html = before.get_data(as_text=True)
+    assert before.status_code == 200 and "not released yet" in html
+    assert "Computed verdict" not in html and "Strategic planning" not in html and "<svg" not in html
+    assert client.get(_url(assessment, "pdf")).status_code == 404
+    move_cycle(cycle, "closed")
+    assert "not released yet" in client.get(_url(assessment)).get_data(as_text=True)
+    move_cycle(cycle, "released")
+    after = client.get(_url(assessment))
+    assert after.status_code == 200 and "Your readiness results" in after.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who, expected", [("other_candidate", 404), ("peer", 404), ("manager", 403),
+                                            ("assigned_manager", 403)])
+def test_others_never_see_a_candidates_results(client, auth, make, released, who, expected):
+    """Another candidate, a peer and managers (even the candidate's own) get 403/404 for page and PDF."""
+    users = {"other_candidate": lambda: make.user("candidate"), "manager": lambda: make.user("manager"),
+             "peer": lambda: next(a.rater for a in released.assignments if a.rater_group == "peer"),
+             "assigned_manager": lambda: next(a.rater for a in released.assignments if a.rater_group == "manager")}
+    auth.login(users[who]())
+    for what in ("results", "pdf"):
+        response = client.get(_url(released, what))
+        assert response.status_code == expected
+        assert released.candidate.name not in response.get_data(as_text=True)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, released):
+    """Without a session the results page redirects to the sign-in page."""
+    response = client.get(_url(released))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_results_page_shows_verdict_reasons_chart_table_and_priorities(client, auth, released, make):
+    """The page has the verdict, every rule passed or not, an inline SVG radar, every competency, priorities."""
+    auth.login(released.candidate)
+    html = client.get(_url(released)).get_data(as_text=True)
+    framework = make.framework
+    for comp in framework.competencies:
+        assert comp.name in html
+    assert re.search(r"<svg[^>]*>", html), "the radar chart is inline SVG"
+    assert "Why this verdict" in html and ("✓ Passed" in html or "✗ Not met" in html)
+    assert "1 peer has submitted, fewer than the 3 needed" in html, "a single peer is left out, and it says so"
+    assert "Blind spots" in html and "Hidden strengths" in html and "Development priorities" in html
+    assert 'href="/assessments/%d/report.pdf"' % released.id in html
+    assert "Calibrate the verdict" not in html, "only HR sees the calibration form"
+
+
+def test_report_pdf_downloads_for_the_candidate_after_release(client, auth, released):
+    """The PDF link returns a PDF attachment."""
+    auth.login(released.candidate)
+    response = client.get(_url(released, "pdf"))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF") and "attachment" in response.headers["Content-Disposition"]
+
+
+def _calibrate(client, assessment, **data):
+    return client.post(f"/assessments/{assessment.id}/calibration", data=data)
+
+
+def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, make, released):
+    """A calibration with a rationale is stored beside the computed band, shown on the page and audited."""
+    hr = make.user("hr")
+    auth.login(hr)
+    rationale = "Panel saw strong crisis leadership during the Q3 outage; board feedback agrees."
+    response = _calibrate(client, released, band_id="ready_1_2_years", rationale=rationale)
+    assert response.status_code == 302
+    calibration = db.session.scalar(sa.select(Calibration))
+    assert calibration.band_id == "ready_1_2_years" and calibration.rationale == rationale
+    assert calibration.computed_band_id == assess(released).result.band_id and calibration.created_by_id == hr.id
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "verdict.calibrate"))
+    assert event.actor_id == hr.id and event.after["calibrated_band"] == "ready_1_2_years"
+    assert event.before["computed_band"] == calibration.computed_band_id
+    html = client.get(_url(released)).get_data(as_text=True)
+    assert "Calibrated verdict (HR panel)" in html and rationale in html and "Ready in 1-2 years" in html
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({"band_id": "ready_now", "rationale": ""}, "rationale", "a rationale is required"),
+    ({"band_id": "ready_now", "rationale": "too short"}, "rationale", "at least 20 characters"),
+    ({"rationale": "A long enough rationale for the panel."}, "band_id", "choose a band"),
+    ({"band_id": "promoted_yesterday", "rationale": "A long enough rationale for the panel."}, "band_id", "Not a valid choice"),
+])
+def test_calibration_errors_are_shown_and_keep_the_input(client, auth, make, released, data, field, message):
+    """A bad calibration is refused next to its field, keeps what was typed, and records nothing."""
+    auth.login(make.user("hr"))
+    response = _calibrate(client, released, **data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and f'href="#{field}"' in html
+    if data.get("rationale"):
+        assert data["rationale"] in html
+    if data.get("band_id") == "ready_now":
+        assert re.search(r'<input[^>]*checked[^>]*value="ready_now"|<input[^>]*value="ready_now"[^>]*checked', html)
+    assert db.session.scalar(sa.select(sa.func.count(Calibration.id))) == 0
+
+
+def test_calibration_is_refused_while_the_cycle_is_open(client, auth, make):
+    """While ratings may still change, calibrating is refused with a clear message."""
+    assessment = rated_assessment(make, manager=4)
+    auth.login(make.user("hr"))
+    response = _calibrate(client, assessment, band_id="ready_now", rationale="A long enough rationale for the panel.")
+    assert response.status_code == 422 and "once the cycle is closed" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Calibration.id))) == 0
+
+
+@pytest.mark.parametrize("role", ["candidate", "manager"])
+def test_only_hr_may_calibrate(client, auth, make, released, role):
+    """The candidate (even the assessed one) and managers are refused."""
+    user = released.candidate if role == "candidate" else make.user("manager")
+    auth.login(user)
+    response = _calibrate(client, released, band_id="ready_now", rationale="A long enough rationale for the panel.")
+    assert response.status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(Calibration.id))) == 0

@@ -1,0 +1,81 @@
+"""Loading submitted sheets into the readiness core, and the cycle's results in a fixed number of queries."""
+
+import sqlalchemy as sa
+
+from assessment.extensions import db
+from assessment.services.ratings import reopen_sheet
+from assessment.services.readiness import assess, assess_cycle, load_sheets
+from tests.results_helpers import rated_assessment, sheet, submit_sheet
+
+
+def test_only_submitted_sheets_of_their_current_revision_count(make):
+    """A draft sheet is left out; a reopened and resubmitted sheet counts with its new revision only."""
+    assessment = make.assessment(managers=2, peers=1)
+    submit_sheet(sheet(assessment, "manager", 0), 2)
+    submit_sheet(sheet(assessment, "manager", 1), 4)
+    submit_sheet(sheet(assessment, "self"), 5)
+    hr = make.user("hr")
+    reopen_sheet(sheet(assessment, "manager", 0), "Rated the wrong candidate by mistake.", actor=hr)
+    db.session.commit()
+    sheets = {s.rater_key: s for s in load_sheets([assessment.id])[assessment.id]}
+    assert sorted(sheets) == ["manager-1", "self"]  # the reopened (draft) sheet and the peer's are left out
+    assert set(sheets["manager-1"].ratings.values()) == {4}
+    submit_sheet(sheet(assessment, "manager", 0), 3)
+    sheets = {s.rater_key: s for s in load_sheets([assessment.id])[assessment.id]}
+    assert set(sheets) == {"manager-1", "manager-2", "self"}
+    assert set(sheets["manager-1"].ratings.values()) == {3}, "revision 1's level 2 must not come back"
+    assert set(sheets["self"].ratings.values()) == {5}
+
+
+def test_rater_keys_and_comments_never_name_the_rater(make):
+    """Sheets reach the core under neutral keys; evidence texts become comments, names and ids nowhere."""
+    assessment = rated_assessment(make, manager=4, self_level=3, peers=(3, 4, 5))
+    sheets = load_sheets([assessment.id])[assessment.id]
+    assert sorted(s.rater_key for s in sheets) == ["manager-1", "peer-1", "peer-2", "peer-3", "self"]
+    people = [a.rater for a in assessment.assignments]
+    for s in sheets:
+        text = repr(s)
+        assert not any(p.name in text or p.email in text for p in people)
+        assert set(s.comments.values()) == {"Seen in the quarterly review."}
+
+
+def test_not_observed_reaches_the_core_as_not_observed(make):
+    """A "not observed" rating is passed on as such, never as a level."""
+    from rubrics import NOT_OBSERVED
+
+    assessment = make.assessment()
+    first = make.framework.competencies[0].id
+    submit_sheet(sheet(assessment, "manager"), {first: NOT_OBSERVED})
+    (manager,) = load_sheets([assessment.id])[assessment.id]
+    assert manager.ratings[first] == NOT_OBSERVED
+    result = assess(assessment).result
+    assert result.competency(first).decision_score is None and result.competency(first).rated == 0
+
+
+def _count_queries(fn):
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    return len(statements)
+
+
+def test_a_whole_cycle_loads_in_a_fixed_number_of_queries(make):
+    """Results for 2 or 6 candidates take the same number of queries (no query per candidate or sheet)."""
+    small, large = make.cycle(), make.cycle()
+    for _ in range(2):
+        rated_assessment(make, cycle=small, self_level=3, peers=(3,))
+    for _ in range(6):
+        rated_assessment(make, cycle=large, self_level=3, peers=(3,))
+    db.session.expire_all()
+    small_count = _count_queries(lambda: [o.assessment.candidate.name for o in assess_cycle(small)])
+    db.session.expire_all()
+    large_count = _count_queries(lambda: [o.assessment.candidate.name for o in assess_cycle(large)])
+    assert small_count == large_count
+    assert len(assess_cycle(large)) == 6
