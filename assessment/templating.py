@@ -2,7 +2,6 @@
 
 from datetime import datetime, timezone
 
-from flask import current_app, request
 from flask_login import current_user
 
 
@@ -16,12 +15,6 @@ def format_datetime(value: datetime | None) -> str:
 
 def register(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
-
-    def has_endpoint(name: str) -> bool:
-        """Whether a view is registered, so shared templates can link to areas that are optional."""
-        return name in current_app.view_functions
-
-    app.jinja_env.globals["has_endpoint"] = has_endpoint
 
     @app.context_processor
     def inject():
