@@ -1,46 +1,133 @@
-"""Long lists: sorting by a whitelisted column and paging, driven by the query string (?sort=&dir=&page=)."""
+"""Long lists, one way for every area: read ?sort=&dir=&page= leniently, page a query, and build the URLs of sort
+and page links. The macros that draw those links are in templates/_listing.html.
+
+A page may hold more than one paged list (the HR dashboard pages its candidates with ``page`` and its raters with
+``rpage``), so everything that reads or writes a page number takes the parameter's name.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Callable, Collection
 
+import sqlalchemy as sa
 from flask import current_app, request, url_for
 
 from .extensions import db
 
+DIRECTIONS = ("asc", "desc")
+
 
 @dataclass(frozen=True)
-class Listing:
-    """One page of a sorted list, and what the template needs to draw sort links and page links."""
+class Sorting:
+    """The column a list is sorted by and the direction, as the sort headers need them."""
 
-    pagination: object
     sort: str
     direction: str
 
     @property
-    def items(self):
-        return self.pagination.items
-
-    def url(self, **changes) -> str:
-        """This page's address with the query string changed by ``changes`` (sort, dir, page)."""
-        return url_for(request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), **changes})
+    def descending(self) -> bool:
+        return self.direction == "desc"
 
 
-def sorted_page(query, columns: dict, default: str, *, tiebreak, default_direction: str = "asc") -> Listing:
-    """Order ``query`` by the requested column (or tuple of columns) of ``columns`` and page it.
+@dataclass
+class Page:
+    """One page of a longer list."""
 
-    Unknown sort names fall back to ``default``; the page number and direction are read leniently too.
-    """
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+
+def int_arg(name: str, default: int = 1) -> int:
+    """A whole number from the query string, or ``default`` when it is missing or not a number."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else default
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number asked for under ``name`` (1 when missing, not a number or below 1)."""
+    return max(1, int_arg(name, 1))
+
+
+def page_size() -> int:
+    """How many rows a page of any list shows."""
+    return current_app.config["PAGE_SIZE"]
+
+
+def sorting_arg(allowed: Collection[str] | Callable[[str], bool], default: str, *,
+                default_direction: str = "asc") -> Sorting:
+    """The requested ?sort= (if ``allowed``: names, or a test) and ?dir=; anything unknown gives the defaults."""
     sort = request.args.get("sort", default)
-    if sort not in columns:
+    if not (allowed(sort) if callable(allowed) else sort in allowed):
         sort = default
     direction = request.args.get("dir", default_direction)
-    if direction not in ("asc", "desc"):
-        direction = default_direction
-    chosen = columns[sort] if isinstance(columns[sort], tuple) else (columns[sort],)
-    ordered = [(c.desc() if direction == "desc" else c.asc()).nulls_last() for c in chosen]
+    return Sorting(sort, direction if direction in DIRECTIONS else default_direction)
+
+
+def url_with(**changes) -> str:
+    """This page's URL with some query arguments changed (None drops one): for sort and page links."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def _clamped(page: int, total: int, per_page: int) -> int:
+    # A page past the end (an old link to a list that has since shrunk) shows the last page, not an empty one.
+    return min(max(1, page), max(1, math.ceil(total / per_page)))
+
+
+def paginate(stmt, page: int, per_page: int, *, scalars: bool = True) -> Page:
+    """Run ``stmt`` for one page (clamped to the pages that exist) with one count query beside it."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    page = _clamped(page, total, per_page)
+    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    items = list(result.unique().scalars() if scalars else result.unique().all())
+    return Page(items, page, per_page, total)
+
+
+def page_of(rows: list, page: int, per_page: int) -> Page:
+    """One page (clamped to the pages that exist) of a list already in memory."""
+    page = _clamped(page, len(rows), per_page)
+    return Page(rows[(page - 1) * per_page:page * per_page], page, per_page, len(rows))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a sorted list: its rows (``page``) and its order (``sorting``), for the macros."""
+
+    page: Page
+    sorting: Sorting
+
+    @property
+    def items(self):
+        return self.page.items
+
+
+def sorted_page(query, columns: dict, default: str, *, tiebreak, default_direction: str = "asc",
+                page_param: str = "page") -> Listing:
+    """Order ``query`` by the requested column (or tuple of columns) of ``columns`` and page it."""
+    sorting = sorting_arg(columns, default, default_direction=default_direction)
+    chosen = columns[sorting.sort] if isinstance(columns[sorting.sort], tuple) else (columns[sorting.sort],)
+    ordered = [(c.desc() if sorting.descending else c.asc()).nulls_last() for c in chosen]
     # A stable tie-breaker keeps rows from jumping between pages.
-    pagination = db.paginate(query.order_by(*ordered, tiebreak),
-                             page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"],
-                             error_out=False)
-    return Listing(pagination=pagination, sort=sort, direction=direction)
+    return Listing(paginate(query.order_by(*ordered, tiebreak), page_arg(page_param), page_size()), sorting)
+

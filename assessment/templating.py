@@ -4,6 +4,8 @@ from datetime import datetime, timezone
 
 from flask_login import current_user
 
+from .listing import url_with
+
 
 def format_datetime(value: datetime | None) -> str:
     if value is None:
@@ -15,6 +17,8 @@ def format_datetime(value: datetime | None) -> str:
 
 def register(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
+    # Sort and page links (templates/_listing.html) build their URLs from the current request.
+    app.add_template_global(url_with)
 
     @app.context_processor
     def inject():

@@ -2,49 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
+from ..listing import Page, paginate
 from ..models import Assessment, AuditEvent, Cycle, RaterAssignment, User
 
 PROGRESS = ("not_started", "in_progress", "complete")
 PROGRESS_LABELS = {"not_started": "Not started", "in_progress": "In progress", "complete": "Complete"}
 DASHBOARD_SORTS = ("name", "status", "target_role", "completion")
-
-
-@dataclass
-class Page:
-    """One page of a longer list."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last(self) -> int:
-        return min(self.page * self.per_page, self.total)
-
-
-def paginate(stmt, page: int, per_page: int, *, scalars: bool = True) -> Page:
-    """Run ``stmt`` for one page (clamped to the pages that exist) with one count query beside it."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    page = min(max(1, page), max(1, math.ceil(total / per_page)))
-    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
-    items = list(result.unique().scalars() if scalars else result.unique().all())
-    return Page(items, page, per_page, total)
 
 
 def _submitted(column):

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..access import get_or_404, role_required
 from ..extensions import db
 from ..framework import pinned_framework
+from ..listing import int_arg, page_arg, page_size, sorting_arg
 from ..models import ROLE_LABELS, ROLES, Assessment, Cycle, RaterAssignment, User
 from ..services import ServiceError
 from ..services import assessments as assessment_service
@@ -39,18 +40,6 @@ class _Failed:
 
 
 FAILED = _Failed()
-
-
-@bp.app_template_global()
-def url_with(**changes) -> str:
-    """This page's URL with some query arguments changed (None drops one): for sorting and paging links."""
-    args = request.args.to_dict()
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 @bp.app_template_filter("audit_value")
@@ -98,15 +87,6 @@ def _save(form, action):
         form.form_errors.append("The database could not save this change, so nothing was changed. "
                                 "Please try again.")
     return FAILED
-
-
-def _int_arg(name: str, default: int = 1) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else default
-
-
-def _page_size() -> int:
-    return current_app.config["PAGE_SIZE"]
 
 
 # --- cycles ------------------------------------------------------------------------------------------------
@@ -163,14 +143,14 @@ def view_cycle(cycle_id: int):
         "q": request.args.get("q", "").strip()[:200],
         "target_role": request.args.get("target_role", "") if request.args.get("target_role") in role_ids else "",
         "status": request.args.get("status", "") if request.args.get("status") in queries.PROGRESS else "",
-        "sort": request.args.get("sort", "name") if request.args.get("sort") in queries.DASHBOARD_SORTS else "name",
-        "dir": "desc" if request.args.get("dir") == "desc" else "asc",
     }
+    sorting = sorting_arg(queries.DASHBOARD_SORTS, "name")
     candidates = queries.dashboard_page(
         cycle.id, search=filters["q"], target_role=filters["target_role"], progress=filters["status"],
-        sort=filters["sort"], descending=filters["dir"] == "desc", page=_int_arg("page"), per_page=_page_size())
-    outstanding = queries.outstanding_page(cycle.id, page=_int_arg("rpage"), per_page=_page_size())
-    return render_template("hr/dashboard.html", cycle=cycle, framework=framework, filters=filters,
+        sort=sorting.sort, descending=sorting.descending, page=page_arg("page"), per_page=page_size())
+    # The raters' list pages on its own (?rpage=), so paging one list keeps the other where it is.
+    outstanding = queries.outstanding_page(cycle.id, page=page_arg("rpage"), per_page=page_size())
+    return render_template("hr/dashboard.html", cycle=cycle, framework=framework, filters=filters, sorting=sorting,
                            candidates=candidates, outstanding=outstanding, counts=queries.cycle_counts(cycle.id),
                            role_names=_role_names(framework),
                            progress_labels=queries.PROGRESS_LABELS, changes=STATE_CHANGES,
@@ -340,7 +320,7 @@ def list_people():
     """Every account, with its role; filter by role, search by name or e-mail."""
     search = request.args.get("q", "").strip()[:200]
     role = request.args.get("role", "") if request.args.get("role") in ROLES else ""
-    people = queries.people_page(search=search, role=role, page=_int_arg("page"), per_page=_page_size())
+    people = queries.people_page(search=search, role=role, page=page_arg(), per_page=page_size())
     return render_template("hr/people.html", people=people, filters={"q": search, "role": role})
 
 
@@ -413,7 +393,7 @@ def set_password(user_id: int):
 @role_required("hr")
 def audit_trail():
     """Every change, newest first: who, when, what, before and after; filter by cycle, user and kind."""
-    filters = {"cycle_id": _int_arg("cycle_id", 0), "user_id": _int_arg("user_id", 0),
+    filters = {"cycle_id": int_arg("cycle_id", 0), "user_id": int_arg("user_id", 0),
                "kind": request.args.get("kind", "")[:64]}
-    events = queries.audit_page(**filters, page=_int_arg("page"), per_page=_page_size())
+    events = queries.audit_page(**filters, page=page_arg(), per_page=page_size())
     return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())

@@ -6,13 +6,15 @@ fixed number of queries), so the view stays thin and the template only draws.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
+
+from flask import request
 
 from rubrics import Framework
 
 from ..framework import pinned_framework
+from ..listing import Sorting, page_arg, page_of, page_size, sorting_arg
 from ..services.readiness import AssessmentResult, assess_cycle, band_label
 
 #: Heat-map classes by gap (decision score - required level), with the legend's words.
@@ -37,29 +39,24 @@ def gap_class(gap: float | None) -> str:
 @dataclass(frozen=True)
 class OverviewQuery:
     role: str | None = None
-    sort: str = "name"
-    desc: bool = False
+    sorting: Sorting = Sorting("name", "asc")
     page: int = 1
     page_size: int = 50
 
-    @classmethod
-    def from_args(cls, args, *, page_size: int) -> OverviewQuery:
-        """The query from the request's arguments; anything unknown falls back to the default."""
-        sort = args.get("sort", "name")
-        if sort not in SORTS and not sort.startswith("c:"):
-            sort = "name"
-        try:
-            page = max(1, int(args.get("page", 1)))
-        except ValueError:
-            page = 1
-        return cls(role=args.get("role") or None, sort=sort, desc=args.get("dir") == "desc", page=page,
-                   page_size=page_size)
+    @property
+    def sort(self) -> str:
+        return self.sorting.sort
 
-    def args(self, **changes) -> dict:
-        """URL arguments for this query with some changed (links for sorting and paging keep the filter)."""
-        values = {"role": self.role, "sort": self.sort, "dir": "desc" if self.desc else None, "page": self.page}
-        values.update(changes)
-        return {key: value for key, value in values.items() if value not in (None, "", 1) or key == "sort"}
+    @property
+    def desc(self) -> bool:
+        return self.sorting.descending
+
+    @classmethod
+    def from_request(cls) -> OverviewQuery:
+        """The query from the request's arguments; anything unknown falls back to the default."""
+        # A competency column sorts as c:<competency id>.
+        sorting = sorting_arg(lambda sort: sort in SORTS or sort.startswith("c:"), "name")
+        return cls(role=request.args.get("role") or None, sorting=sorting, page=page_arg(), page_size=page_size())
 
 
 @dataclass(frozen=True)
@@ -134,10 +131,8 @@ def build_overview(cycle, query: OverviewQuery) -> Overview:
     counted = Counter(o.result.band_id for o in chosen)
     bands = [(band.id, band.label) for band in framework.readiness.bands]
     bands += [(band_id, band_label(framework, band_id)) for band_id in counted if band_id not in dict(bands)]
-    pages = max(1, math.ceil(len(rows) / query.page_size))
-    page = min(query.page, pages)
-    start = (page - 1) * query.page_size
-    return Overview(framework=framework, rows=rows[start:start + query.page_size], total=len(rows), page=page,
-                    pages=pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],
+    shown = page_of(rows, query.page, query.page_size)
+    return Overview(framework=framework, rows=shown.items, total=shown.total, page=shown.page,
+                    pages=shown.pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],
                     roles=[(role_id, role_names[role_id]) for role_id in roles],
                     role_name=role_names.get(query.role, query.role or ""))

@@ -3,8 +3,7 @@ the cycle overview heat-map, and the exports (the cycle's reports as a ZIP job, 
 
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from reports.charts import radar_svg
@@ -125,7 +124,7 @@ def _field_error(form, exc: ServiceError) -> None:
 def cycle_overview(cycle_id: int):
     """HR's heat-map of a cycle: candidates x competencies, verdict counts, filter by target role, sortable."""
     cycle = get_or_404(Cycle, cycle_id)
-    query = OverviewQuery.from_args(request.args, page_size=current_app.config["PAGE_SIZE"])
+    query = OverviewQuery.from_request()
     overview = build_overview(cycle, query)
     return render_template("results/overview.html", cycle=cycle, overview=overview, query=query,
                            gap_classes=GAP_CLASSES)
