@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import Assessment, RaterAssignment, User
+from tests.querycount import counted_queries
 
 N = 500
 
@@ -47,20 +47,6 @@ def big_cycle(make):
     db.session.execute(sa.insert(RaterAssignment), rows)
     db.session.commit()
     return cycle, managers
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def candidate_names(html: str) -> list[str]:

@@ -5,6 +5,7 @@ from datetime import date
 from flask import url_for
 
 from assessment.extensions import db
+from tests.querycount import counted_queries
 from tests.sheets import sheet_of
 
 
@@ -122,3 +123,26 @@ def test_sheets_still_owed_come_first_and_status_filters(client, auth, make):
     assert len(only) == 1 and "Done Dana" in only[0]
     empty = client.get("/ratings/?status=draft").get_data(as_text=True)
     assert "No draft sheets" in empty and "<tbody>" not in empty
+
+
+def test_list_query_count_does_not_grow_with_its_rows(client, auth, make):
+    """The candidate and cycle of every row come with the list's own query, not one query per row."""
+    from assessment.services.assessments import assign_rater
+
+    manager = make.user("manager")
+    cycle = make.cycle()
+
+    def assign(n):
+        for _ in range(n):
+            assign_rater(make.assessment(cycle=cycle, managers=0), manager, "manager", actor=None)
+        db.session.commit()
+        db.session.expire_all()
+
+    auth.login(manager)
+    assign(2)
+    with counted_queries() as few:
+        assert len(_rows(client.get("/ratings/").get_data(as_text=True))) == 2
+    assign(8)
+    with counted_queries() as many:
+        assert len(_rows(client.get("/ratings/").get_data(as_text=True))) == 10
+    assert len(many) == len(few)

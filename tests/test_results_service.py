@@ -1,10 +1,9 @@
 """Loading submitted sheets into the readiness core, and the cycle's results in a fixed number of queries."""
 
-import sqlalchemy as sa
-
 from assessment.extensions import db
 from assessment.services.ratings import reopen_sheet
 from assessment.services.readiness import assess, assess_cycle, load_sheets
+from tests.querycount import counted_queries
 from tests.results_helpers import rated_assessment, sheet, submit_sheet
 
 
@@ -53,16 +52,8 @@ def test_not_observed_reaches_the_core_as_not_observed(make):
 
 
 def _count_queries(fn):
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with counted_queries() as statements:
         fn()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
     return len(statements)
 
 

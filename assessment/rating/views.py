@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import contains_eager
 
 from rubrics.sheet import submission_problems
 
@@ -41,6 +42,9 @@ def my_sheets():
         .join(RaterAssignment.assessment).join(Assessment.cycle).join(Assessment.candidate)
         .where(RaterAssignment.rater_id == current_user.id, RaterAssignment.rater_group != "self",
                Cycle.state != "draft")
+        # The rows show the candidate and the cycle: load them with the same query, not one query per row.
+        .options(contains_eager(RaterAssignment.assessment).contains_eager(Assessment.cycle),
+                 contains_eager(RaterAssignment.assessment).contains_eager(Assessment.candidate))
     )
     status = request.args.get("status", "")
     if status in ASSIGNMENT_STATUSES:
