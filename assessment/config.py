@@ -10,6 +10,11 @@
 | OPSLADDER_BEHIND_PROXY   | 0                                        | trust X-Forwarded-* from one proxy          |
 | LOGIN_MAX_FAILURES       | 5                                        | failed sign-ins before a lock               |
 | LOGIN_LOCK_MINUTES       | 15                                       | how long the lock lasts                     |
+| EXPORTS_DIR              | <instance>/exports                       | where bulk exports are written              |
+| EXPORT_WORKERS           | 1                                        | processes rendering one bulk export         |
+| EXPORT_JOB_TIMEOUT       | 3600                                     | seconds before a running job counts stalled |
+| EXPORT_RETENTION_HOURS   | 168                                      | finished exports are deleted after this     |
+| RQ_QUEUE                 | opsladder                                | the RQ queue name (with REDIS_URL)          |
 """
 
 from __future__ import annotations
@@ -65,6 +70,11 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session: long forms are not lost
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "PAGE_SIZE": 50,
+        "EXPORTS_DIR": env.get("EXPORTS_DIR") or None,
+        "EXPORT_WORKERS": int(env.get("EXPORT_WORKERS", 1)),
+        "EXPORT_JOB_TIMEOUT": int(env.get("EXPORT_JOB_TIMEOUT", 3600)),
+        "EXPORT_RETENTION_HOURS": int(env.get("EXPORT_RETENTION_HOURS", 168)),
+        "RQ_QUEUE": env.get("RQ_QUEUE") or None,
     }
     config.update(overrides)
     if "SQLALCHEMY_DATABASE_URI" in overrides:

@@ -226,3 +226,35 @@ def test_opsladder_worker_without_redis_says_what_to_set(runner, app):
     """Without REDIS_URL the worker command stops with a clear message."""
     result = runner.invoke(args=["worker"])
     assert result.exit_code != 0 and "REDIS_URL is not set" in result.output
+
+
+def test_downloading_an_export_is_audited(client, auth, make, cycle, exports_dir):
+    """Taking a copy of a cycle's reports out of the app leaves an audit event naming who did it."""
+    hr = make.user("hr")
+    auth.login(hr)
+    client.post(f"/cycles/{cycle.id}/exports")
+    jobs.wait_for_threads()
+    job = db.session.scalar(sa.select(ExportJob))
+    assert client.get(f"/exports/{job.id}/download").status_code == 200
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "export.download"))
+    assert event.actor_id == hr.id and event.subject_id == job.id and event.cycle_id == cycle.id
+
+
+def test_old_exports_and_abandoned_partial_files_are_removed(app, make, cycle, exports_dir):
+    """Starting an export deletes ZIPs past the retention time and .part files of dead jobs, and keeps the rest."""
+    import os
+    import time
+
+    from assessment.services.exports import exports_dir as folder, start_cycle_export
+
+    base = folder()
+    old_zip, new_zip = base / "old.zip", base / "new.zip"
+    dead_part, live_part = base / "dead.zip.part", base / "live.zip.part"
+    for path in (old_zip, new_zip, dead_part, live_part):
+        path.write_bytes(b"x")
+    long_ago = time.time() - 30 * 24 * 3600
+    os.utime(old_zip, (long_ago, long_ago))
+    os.utime(dead_part, (long_ago, long_ago))
+    start_cycle_export(cycle, actor=make.user("hr"))
+    assert not old_zip.exists() and not dead_part.exists()
+    assert new_zip.exists() and live_part.exists()

@@ -191,5 +191,7 @@ def download_export(job_id: int):
     path = export_service.finished_file(job)
     if path is None:
         abort(404)
+    export_service.record_download(job, actor=current_user)
+    db.session.commit()
     return send_file(path, mimetype="application/zip", as_attachment=True, download_name=path.name,
                      max_age=0)

@@ -58,6 +58,7 @@ def start_cycle_export(cycle: Cycle, *, actor: User) -> ExportJob:
     count = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
     if not count:
         raise NotAllowed("This cycle has no candidates to export.")
+    remove_expired_exports()
     job = ExportJob(cycle_id=cycle.id, requested_by_id=actor.id, kind=EXPORT_KIND, state="queued",
                     progress_total=count + 1)
     db.session.add(job)
@@ -65,6 +66,28 @@ def start_cycle_export(cycle: Cycle, *, actor: User) -> ExportJob:
     record_audit("export.start", job, f"{actor.name} started the export of the reports of {cycle.name}",
                  actor=actor, cycle_id=cycle.id, after={"candidates": count})
     return job
+
+
+def remove_expired_exports() -> int:
+    """Delete export files older than ``EXPORT_RETENTION_HOURS`` (confidential; they can be made again) and
+    partial files left by a process that died; returns how many files were removed."""
+    folder = exports_dir()
+    now = time.time()
+    keep = current_app.config.get("EXPORT_RETENTION_HOURS", 168) * 3600
+    abandoned = current_app.config.get("EXPORT_JOB_TIMEOUT", 3600)
+    removed = 0
+    for path in folder.glob("*.zip*"):
+        age = now - path.stat().st_mtime
+        if (path.suffix == ".part" and age > abandoned) or (path.suffix == ".zip" and age > keep):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def record_download(job: ExportJob, *, actor: User) -> None:
+    """Audit that someone took a copy of a cycle's reports out of the app."""
+    record_audit("export.download", job, f"{actor.name} downloaded the export of the reports ({job.file_path})",
+                 actor=actor, cycle_id=job.cycle_id)
 
 
 def recent_exports(cycle: Cycle, limit: int = 5) -> list[ExportJob]:
