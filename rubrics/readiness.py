@@ -227,6 +227,13 @@ class ReadinessResult:
     #: Submitted sheets per group (self, manager, peer).
     sheet_counts: Mapping[str, int]
     summary: str
+    #: Fewest peers with a level on a competency for their group to be shown there (from the rubric).
+    peer_anonymity_threshold: int
+
+    @property
+    def has_suppressed_peer_groups(self) -> bool:
+        """A Peers column is shown, but some competency's peer group is left out of it."""
+        return self.peer_mode == PEERS_SHOWN and any(c.peers_suppressed for c in self.competencies)
 
     @property
     def verdict_rank(self) -> int:
@@ -423,6 +430,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         band_order=tuple((b.id, b.label) for b in rules.bands),
         sheet_counts=counts,
         summary=summary,
+        peer_anonymity_threshold=rules.peer_anonymity_threshold,
     )
 
 
@@ -496,7 +504,7 @@ def _critical_observed_rule(rules: ReadinessRules, comps: Sequence[CompetencyRes
     if missing:
         detail = f"{', '.join(missing)} not observed."
     else:
-        detail = f"All {len(critical)} observed." if critical else "The role has no critical competency."
+        detail = f"{len(critical)} of {len(critical)} observed." if critical else "The role has no critical competency."
     return RuleResult(
         "critical_observed",
         f"Every critical competency was rated by a manager or by at least {plural(threshold, 'peer')}.",
