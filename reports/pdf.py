@@ -354,6 +354,9 @@ def _verdict(data: ReportData) -> list[Flowable]:
             crit = " (critical)" if s.is_critical else ""
             story.append(pb(
                 s.name, f"{crit}: {fmt(s.score)} against {s.required} required, {fmt(s.shortfall)} short", "item"))
+    elif not result.is_sufficient:
+        story.append(p("No competency with a score is below the required level: the failed evidence rule above "
+                       "holds the verdict back.", "item"))
     else:
         story.append(p("No competency with a score is below the required level.", "item"))
     return story
@@ -402,7 +405,8 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             str(c.required),
             num(c.self_score),
             num(c.manager_score),
-            num(c.peer_score),
+            # A dagger, not a bare dash: the peers' levels exist but are held back (see the legend).
+            f"{DASH}†" if c.peers_suppressed and result.peer_mode == PEERS_SHOWN else num(c.peer_score),
             num(c.decision_score),
             signed(c.gap),
             f"{c.rated} of {c.raters}",
@@ -421,6 +425,9 @@ def _competency_table(data: ReportData) -> list[Flowable]:
     if result.peer_mode != PEERS_SHOWN:
         legend += (" *Peers are shown only when at least the anonymity threshold of peers submitted."
                    if result.peer_mode == PEERS_SUPPRESSED else " *No peers were asked.")
+    elif result.has_suppressed_peer_groups:
+        legend += (f" †Fewer than {result.peer_anonymity_threshold} peers gave a level on this competency: their "
+                   "levels and comments on it are left out of everything, to keep them anonymous.")
     return [CondPageBreak(90 * mm), p("Competencies", "h2"), table, Spacer(1, 4), p(legend, "small")]
 
 
@@ -485,6 +492,9 @@ def _comments(result: ReadinessResult) -> list[Flowable]:
     note = "Grouped by rater group, never by rater, and in alphabetical order within a group."
     if result.peer_mode == PEERS_SUPPRESSED:
         note += " Peer comments are not shown: fewer peers submitted than the anonymity threshold."
+    elif result.has_suppressed_peer_groups:
+        note += (f" Peer comments on a competency are shown only where at least {result.peer_anonymity_threshold} "
+                 "peers gave a level on it.")
     story.append(p(note, "small"))
     if not result.comments:
         story.append(p("No comments were written.", "body"))

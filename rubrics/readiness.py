@@ -5,29 +5,37 @@ The model (docs/readiness.md says the same in prose, with worked examples):
 * **Group scores.** For each competency of the target role and each rater group (self, manager, peer) the
   group score is the plain mean of the levels given by that group's raters. "Not observed" and unanswered
   competencies are left out of the mean (never counted as a low score) and show up in the coverage
-  ("rated by n of m": n raters gave a level, m sheets of the group were submitted).
+  ("rated by n of m": n raters gave a level, m sheets of the group were submitted; for a peer group that
+  is not shown, "rated by fewer than 3 of m", never the count itself).
 * **Decision score.** The weighted mean of the non-self group scores, weighted by
   ``rater_group_weights`` (manager 2, peer 1); a group with no level on the competency drops out of that
   competency's mean. Self is shown beside it and never enters it.
-* **Peer anonymity.** With at least ``peer_anonymity_threshold`` submitted peer sheets the peer group is
-  shown on its own and counts in the decision ("shown"). With fewer ("suppressed"), the peers' ratings and
-  comments are left out of everything: scores, decision, spread, comments. Folding them into an "others"
-  mean was rejected: any mean that mixes one peer with the managers gives that peer away, by subtraction
-  when the managers are shown, and even when they are hidden at the ends of the scale (an "others" of 5
-  means every rater gave 5; 1 manager + 1 peer at (2M+P)/3 = 14/3 forces M=5, P=4). Suppression makes the
-  output provably independent of the peers' answers. Only the number of peer sheets is shown.
+* **Peer anonymity, per competency.** The peer group is shown on a competency, and counts in its decision,
+  only when at least ``peer_anonymity_threshold`` peers gave a level *on that competency*. Below that, the
+  peers' levels and comments on that competency are left out of everything: scores, decision, spread,
+  coverage, comments. Counting submitted sheets was not enough: with three sheets but one level given, the
+  "group" is one person. Folding them into an "others" mean was rejected: any mean that mixes one peer with
+  the managers gives that peer away, by subtraction when the managers are shown, and even when they are
+  hidden at the ends of the scale (an "others" of 5 means every rater gave 5; 1 manager + 1 peer at
+  (2M+P)/3 = 14/3 forces M=5, P=4). Suppression makes the output provably independent of those peers'
+  answers. ``peer_mode`` says whether a Peers column exists at all: "shown" (at least the threshold of
+  peer sheets submitted; single competencies may still be suppressed), "suppressed" (fewer sheets, so
+  every competency is), "none".
 * **Gap** = decision score - required level (negative: short of the role); **shortfall** = max(0, -gap).
 * **Weighted attainment** = sum(weight * min(score / required, 1)) / sum(weight) over the competencies
   that have a decision score. Capped at 1 per competency so that surplus on one competency never hides a
   shortfall on another; relative to the required level so that one level short of 5 costs less than one
   level short of 2; competencies nobody observed are left out (the coverage rule guards against too few).
-* **Insufficient evidence** when fewer than ``min_nonself_raters`` non-self sheets were submitted, or the
-  share of the target role's competencies without a decision score is above ``max_not_observed_share``.
+* **Insufficient evidence** when fewer than ``min_nonself_raters`` non-self sheets were submitted, when the
+  share of the target role's competencies without a decision score is above ``max_not_observed_share``, or
+  when a *critical* competency of the target role has no decision score (nobody counted observed it: the
+  verdict cannot say it is met, and treating it as a low score would make "not observed" one).
 * **Bands** are checked in the rubric's order; a band holds when the largest shortfall on a *critical*
-  competency (with a decision score) is at most ``max_critical_gap`` and the weighted attainment is at least
+  competency is at most ``max_critical_gap`` and the weighted attainment is at least
   ``min_weighted_attainment`` (conditions set to None are not checked). The first band that holds is the
   verdict; the last band has no conditions and catches the rest. The band order is the verdict order: the
-  first band is the best. Insufficient evidence lies outside that order.
+  first band is the best. Insufficient evidence lies outside that order; where verdicts are compared
+  (``verdict_rank``) it counts as worse than the last band: missing evidence never beats a verdict.
 
 All comparisons are made on exact fractions, so "exactly at the threshold" passes as the rubric says.
 """
@@ -75,18 +83,32 @@ def coverage_text(rated: int, raters: int) -> str:
     return f"rated by {rated} of {raters}"
 
 
+def suppressed_coverage_text(threshold: int, raters: int) -> str:
+    """ "rated by fewer than 3 of 4": a peer group below the threshold, without its count (that is an answer). """
+    return f"rated by fewer than {threshold} of {raters}"
+
+
 @dataclass(frozen=True)
 class GroupScore:
-    """A rater group's score on one competency as shown: mean of the levels given, and coverage."""
+    """A rater group's score on one competency as shown: mean of the levels given, and coverage.
+
+    A peer group below the anonymity threshold on this competency is ``is_suppressed``: no score, and
+    ``rated`` is None because how many peers gave a level is itself their answer.
+    """
 
     group: str
     label: str
     score: float | None
-    rated: int
+    rated: int | None
     raters: int
+    is_suppressed: bool = False
+    #: The anonymity threshold, for the coverage text of a suppressed group.
+    min_shown: int = 0
 
     @property
     def coverage(self) -> str:
+        if self.is_suppressed:
+            return suppressed_coverage_text(self.min_shown, self.raters)
         return coverage_text(self.rated, self.raters)
 
 
@@ -102,11 +124,12 @@ class CompetencyResult:
     self_score: float | None
     #: None when no manager gave a level.
     manager_score: float | None
-    #: None unless peers are shown as a group (at least the anonymity threshold submitted) and one gave a level.
+    #: None unless at least the anonymity threshold of peers gave a level on this competency.
     peer_score: float | None
     decision_score: float | None
     gap: float | None
-    #: Counted non-self raters (managers, and peers when shown) who gave a level, of their sheets submitted.
+    #: Counted non-self raters who gave a level, of their sheets submitted: managers, and peers when their group
+    #: is shown on this competency (a suppressed peer group is in neither number).
     rated: int
     raters: int
     #: Highest minus lowest counted non-self level; None under two such ratings.
@@ -121,6 +144,9 @@ class CompetencyResult:
     #: The behavioural anchor of the next level up: a ready-made development action.
     development_action: str
     groups: tuple[GroupScore, ...]
+    #: Peers submitted but fewer than the anonymity threshold gave a level here: their levels and comments on
+    #: this competency are left out.
+    peers_suppressed: bool = False
 
     @property
     def shortfall(self) -> float:
@@ -201,6 +227,18 @@ class ReadinessResult:
     #: Submitted sheets per group (self, manager, peer).
     sheet_counts: Mapping[str, int]
     summary: str
+    #: Fewest peers with a level on a competency for their group to be shown there (from the rubric).
+    peer_anonymity_threshold: int
+
+    @property
+    def has_suppressed_peer_groups(self) -> bool:
+        """A Peers column is shown, but some competency's peer group is left out of it."""
+        return self.peer_mode == PEERS_SHOWN and any(c.peers_suppressed for c in self.competencies)
+
+    @property
+    def verdict_rank(self) -> int:
+        """The band's position for comparing verdicts (0 is best); insufficient evidence ranks below every band."""
+        return self.band_rank if self.band_rank is not None else len(self.band_order)
 
     def competency(self, competency_id: str) -> CompetencyResult:
         for item in self.competencies:
@@ -210,7 +248,7 @@ class ReadinessResult:
 
     @property
     def shown_groups(self) -> tuple[str, ...]:
-        """The score columns to show, in order: self, managers, and peers when they are shown."""
+        """The score columns to show, in order: self, managers, and peers when enough submitted to ever be shown."""
         if self.peer_mode == PEERS_SHOWN:
             return (SELF, MANAGER, PEER)
         return (SELF, MANAGER)
@@ -270,7 +308,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     comps: list[CompetencyResult] = []
     exact_scores: dict[str, Fraction | None] = {}
     for req in requirements:
-        result, decision = _competency_result(framework, req, by_group, peer_mode, weights, thresholds)
+        result, decision = _competency_result(framework, req, by_group, peer_mode, rules, weights, thresholds)
         comps.append(result)
         exact_scores[req.competency_id] = decision
 
@@ -285,11 +323,6 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     )
     critical = [(r, s) for r, s in scored if r.is_critical]
     largest = max((max(Fraction(0), r.required - s) for r, s in critical), default=None)
-    unscored_critical = [
-        framework.competency(r.competency_id).name
-        for r in requirements
-        if r.is_critical and exact_scores[r.competency_id] is None
-    ]
 
     results: list[RuleResult] = []
     enough_raters = n_counted >= rules.min_nonself_raters
@@ -320,7 +353,9 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
             + (f": {', '.join(unscored_names)}." if unscored_names else "."),
         )
     )
-    sufficient = enough_raters and enough_coverage
+    results.append(_critical_observed_rule(rules, comps))
+    sufficient = all(r.passed for r in results)
+    n_evidence_rules = len(results)
 
     band_id, band_label, band_rank = INSUFFICIENT_EVIDENCE, rules.insufficient_evidence_label, None
     critical_short = sorted(
@@ -328,8 +363,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         key=lambda item: -item[1],
     )
     for index, band in enumerate(rules.bands):
-        checks = _band_checks(band, index == len(rules.bands) - 1, largest, attainment, critical_short,
-                              unscored_critical)
+        checks = _band_checks(band, index == len(rules.bands) - 1, largest, attainment, critical_short)
         results.extend(checks)
         if sufficient and band_rank is None and all(c.passed for c in checks):
             band_id, band_label, band_rank = band.id, band.label, index
@@ -358,10 +392,10 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
             key=lambda c: (-c.gap, not c.is_critical, -c.weight, order[c.competency_id]),
         )
     )
-    comments = _comments(framework, requirements, by_group, peer_mode)
+    comments = _comments(comps, by_group)
 
     if not sufficient:
-        summary = f"{band_label}: " + " ".join(r.detail for r in results[:2] if not r.passed)
+        summary = f"{band_label}: " + " ".join(r.detail for r in results[:n_evidence_rules] if not r.passed)
     else:
         parts = [f"{band_label} for {role.name}: weighted attainment {_pct(attainment)}"]
         crit_short = [s for s in holding if s.is_critical]
@@ -370,7 +404,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
                 "critical shortfall on " + ", ".join(f"{s.name} ({_fmt(s.shortfall)})" for s in crit_short)
             )
         else:
-            parts.append("every observed critical competency at or above the required level")
+            parts.append("every critical competency at or above the required level")
         summary = "; ".join(parts) + "."
 
     return ReadinessResult(
@@ -396,20 +430,24 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         band_order=tuple((b.id, b.label) for b in rules.bands),
         sheet_counts=counts,
         summary=summary,
+        peer_anonymity_threshold=rules.peer_anonymity_threshold,
     )
 
 
-def _competency_result(framework, req, by_group, peer_mode, weights, thresholds):
+def _competency_result(framework, req, by_group, peer_mode, rules, weights, thresholds):
     """One competency's scores, gap, coverage and flags, and its exact decision score (or None)."""
     comp = framework.competency(req.competency_id)
     counts = {g: len(by_group[g]) for g in RATER_GROUPS}
-    n_counted = counts[MANAGER] + (counts[PEER] if peer_mode == PEERS_SHOWN else 0)
     blind, disagree = thresholds
     levels = {g: _levels(by_group[g], comp.id) for g in RATER_GROUPS}
+    # Counted per competency: three sheets with one level on this competency are one peer, not a group.
+    peers_shown_here = len(levels[PEER]) >= rules.peer_anonymity_threshold
+    if not peers_shown_here:
+        # Below the anonymity threshold the peers' answers on this competency (even how many gave a level)
+        # must not reach anything that is shown.
+        levels[PEER] = []
     means = {g: _mean(levels[g]) for g in RATER_GROUPS}
-    if peer_mode != PEERS_SHOWN:
-        # Below the anonymity threshold the peers' answers must not reach anything that is shown.
-        levels[PEER], means[PEER] = [], None
+    n_counted = counts[MANAGER] + (counts[PEER] if peers_shown_here else 0)
     used = [g for g in NONSELF_GROUPS if means[g] is not None and weights[g] > 0]
     total_weight = sum(weights[g] for g in used)
     decision = sum(weights[g] * means[g] for g in used) / total_weight if used else None
@@ -421,8 +459,13 @@ def _competency_result(framework, req, by_group, peer_mode, weights, thresholds)
         next_level = req.required
     else:
         next_level = min(math.floor(decision) + 1, 5) if decision < 5 else None
-    shown = (SELF, MANAGER, PEER) if peer_mode == PEERS_SHOWN else (SELF, MANAGER)
-    groups = [GroupScore(g, GROUP_LABELS[g], _float(means[g]), len(levels[g]), counts[g]) for g in shown]
+    groups = [GroupScore(g, GROUP_LABELS[g], _float(means[g]), len(levels[g]), counts[g]) for g in (SELF, MANAGER)]
+    if peer_mode == PEERS_SHOWN:
+        if peers_shown_here:
+            groups.append(GroupScore(PEER, GROUP_LABELS[PEER], _float(means[PEER]), len(levels[PEER]), counts[PEER]))
+        else:
+            groups.append(GroupScore(PEER, GROUP_LABELS[PEER], None, None, counts[PEER], True,
+                                     rules.peer_anonymity_threshold))
     result = CompetencyResult(
         competency_id=comp.id,
         name=comp.name,
@@ -445,11 +488,32 @@ def _competency_result(framework, req, by_group, peer_mode, weights, thresholds)
         next_level_label=framework.scale.label(next_level) if next_level else "",
         development_action=comp.anchor(next_level) if next_level else "",
         groups=tuple(groups),
+        peers_suppressed=counts[PEER] > 0 and not peers_shown_here,
     )
     return result, decision
 
 
-def _band_checks(band, is_last, largest, attainment, critical_short, unscored_critical) -> list[RuleResult]:
+def _critical_observed_rule(rules: ReadinessRules, comps: Sequence[CompetencyResult]) -> RuleResult:
+    """Every critical competency needs a decision score: an unobserved one can be neither met nor short.
+
+    The detail never says whether suppressed peers gave a level: that count is their answer.
+    """
+    critical = [c for c in comps if c.is_critical]
+    missing = [c.name for c in critical if c.decision_score is None]
+    threshold = rules.peer_anonymity_threshold
+    if missing:
+        detail = f"{', '.join(missing)} not observed."
+    else:
+        detail = f"{len(critical)} of {len(critical)} observed." if critical else "The role has no critical competency."
+    return RuleResult(
+        "critical_observed",
+        f"Every critical competency was rated by a manager or by at least {plural(threshold, 'peer')}.",
+        not missing,
+        detail,
+    )
+
+
+def _band_checks(band, is_last, largest, attainment, critical_short) -> list[RuleResult]:
     """The band's conditions as applied; the last band without conditions holds by definition."""
     checks = []
     if band.max_critical_gap is not None:
@@ -462,8 +526,6 @@ def _band_checks(band, is_last, largest, attainment, critical_short, unscored_cr
             detail = f"Over the limit: {', '.join(over)}."
         else:
             detail = f"Largest critical shortfall {_fmt(largest)}."
-        if unscored_critical:
-            detail += f" Not observed by managers or peers: {', '.join(unscored_critical)}."
         checks.append(
             RuleResult(
                 f"{band.id}.max_critical_gap",
@@ -487,21 +549,24 @@ def _band_checks(band, is_last, largest, attainment, critical_short, unscored_cr
     return checks
 
 
-def _comments(framework, requirements, by_group, peer_mode) -> tuple[CommentBlock, ...]:
+def _comments(comps: Sequence[CompetencyResult], by_group) -> tuple[CommentBlock, ...]:
     """Comments grouped by competency and rater group, sorted by text so rater order shows nowhere.
 
-    Suppressed peers' comments are dropped without a count: even how many there were is their answer.
+    A peer comment shows only where the competency's peer group is shown; suppressed ones are dropped
+    without a count: even how many there were is their answer.
     """
     blocks = []
-    for req in requirements:
-        comp = framework.competency(req.competency_id)
+    for comp in comps:
         for group in RATER_GROUPS:
-            texts = sorted(t.strip() for s in by_group[group] if (t := (s.comments.get(comp.id) or "")).strip())
-            if not texts:
+            if group == PEER and comp.peers_suppressed:
                 continue
-            if group == PEER and peer_mode != PEERS_SHOWN:
-                continue
-            blocks.append(CommentBlock(comp.id, comp.name, group, GROUP_LABELS[group], tuple(texts)))
+            texts = sorted(
+                t.strip() for s in by_group[group] if (t := (s.comments.get(comp.competency_id) or "")).strip()
+            )
+            if texts:
+                blocks.append(
+                    CommentBlock(comp.competency_id, comp.name, group, GROUP_LABELS[group], tuple(texts))
+                )
     return tuple(blocks)
 
 
@@ -514,16 +579,18 @@ def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
         "(“rated by n of m”).",
         f"The decision score is the weighted mean of the manager and peer group scores (weights: {weights}); "
         "the self-assessment is shown beside it and never changes the verdict.",
-        f"Peers count, and are shown as a group, only when at least {rules.peer_anonymity_threshold} have "
-        "submitted. With fewer, their ratings and comments are left out of the scores, the verdict and the "
-        "report altogether, so that no single peer’s answer can be recovered from what is shown.",
+        f"Peers count on a competency, and are shown there as a group, only when at least "
+        f"{rules.peer_anonymity_threshold} of them gave a level on it. With fewer, their levels and comments "
+        "on that competency are left out of the scores, the verdict and the report altogether (even how many "
+        "gave a level), so that no single peer’s answer can be recovered from what is shown.",
         "Gap = decision score − required level of the target role.",
         "Weighted attainment = Σ weight × min(decision score ÷ required level, 1) ÷ Σ weight, over the "
         "competencies with a decision score; surplus on one competency never offsets a shortfall on another.",
         f"Insufficient evidence (“{rules.insufficient_evidence_label}”) when fewer than "
-        f"{rules.min_nonself_raters} manager or peer sheet(s) count, or more than "
+        f"{rules.min_nonself_raters} manager or peer sheet(s) count, when more than "
         f"{_pct(exact(rules.max_not_observed_share))} of the target role’s competencies have no manager or "
-        "peer score.",
+        "peer score, or when any critical competency of the target role has none: a critical competency "
+        "nobody observed can be neither met nor short, so no band is given.",
     ]
     for index, band in enumerate(rules.bands):
         conditions = []

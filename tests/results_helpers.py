@@ -11,13 +11,14 @@ from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet
 
 
-def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly review.") -> None:
-    """Submit a sheet: ``levels`` is one level for every competency, or a dict (missing ids get 3)."""
+def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly review.", notes=None) -> None:
+    """Submit a sheet: ``levels`` is one level for every competency, or a dict (missing ids get 3);
+    ``notes`` gives some competencies their own evidence text."""
     framework = current_framework()
     inputs = []
     for comp in framework.competencies:
         value = levels.get(comp.id, 3) if isinstance(levels, dict) else levels
-        inputs.append(RatingInput(comp.id, value, evidence))
+        inputs.append(RatingInput(comp.id, value, (notes or {}).get(comp.id, evidence)))
     save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
                expected_version=assignment.version_id, submit=True)
     db.session.commit()

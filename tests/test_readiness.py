@@ -92,8 +92,24 @@ EXAMPLES = [
     ("two peers suppressed", [manager(4, 3, 5), peer(1, 1, 1), peer(1, 1, 1)], "ready_now", Fraction(1), 0),
     # A peer-only assessment with two peers has no counted rater at all.
     ("peers only, too few", [peer(4, 3, 5), peer(4, 3, 5)], INSUFFICIENT_EVIDENCE, None, None),
-    # Critical A not observed by anyone: left out (1/3 unscored is allowed), not counted as a shortfall.
-    ("critical unobserved", [manager(NO, 3, 5)], "ready_now", Fraction(1), None),
+    # Critical A not observed by anyone: 1/3 unscored is within the coverage rule, but a critical competency
+    # without a score can be neither met nor short, so there is no verdict (attainment over B and C only).
+    ("critical unobserved", [manager(NO, 3, 5)], INSUFFICIENT_EVIDENCE, Fraction(1), None),
+    # Critical A rated only by two of three peers: below the anonymity threshold on A, so A has no score.
+    (
+        "critical rated by too few peers",
+        [manager(NO, 3, 5), peer(4, 3, 5), peer(4, 3, 5), peer(NO, 3, 5)],
+        INSUFFICIENT_EVIDENCE,
+        Fraction(1),
+        None,
+    ),
+    # Critical A rated by three peers and no manager: the peers' mean alone is A's score.
+    ("critical rated by peers only", [manager(NO, 3, 5), peer(4, 3, 5), peer(4, 3, 5), peer(4, 3, 5)],
+     "ready_now", Fraction(1), 0),
+    # Three peer sheets, but only one peer gave a level on A: that one peer's 1 counts nowhere, so A is the
+    # manager's 4 (counted with the peer it would be (2*4 + 1)/3 = 3, one level short).
+    ("one of three peers rated A", [manager(4, 3, 5), peer(1, 3, 5), peer(NO, 3, 5), peer(NO, 3, 5)],
+     "ready_now", Fraction(1), 0),
 ]
 
 
@@ -113,6 +129,39 @@ def test_verdict_examples(small, name, sheets, band, attainment, shortfall):
         assert result.largest_critical_shortfall == pytest.approx(float(shortfall), abs=1e-12)
 
 
+# The reviewer's case on the shipped rubric: one manager at every required level, with the four competencies
+# the brief names "not observed" (4 of 12 is within the 34% coverage rule).
+UNOBSERVED = ["strategic_planning", "cross_functional_collaboration", "crisis_management", "budget_authority"]
+# (target role, critical competencies among them, in rubric order)
+SHIPPED_UNOBSERVED = [
+    ("head_of_operations", "Strategic planning, Cross-functional collaboration, Crisis management, Budget authority"),
+    ("coo", "Strategic planning"),
+]
+
+
+@pytest.mark.parametrize(("role", "names"), SHIPPED_UNOBSERVED, ids=[r for r, _ in SHIPPED_UNOBSERVED])
+def test_unobserved_critical_competencies_give_insufficient_evidence(role, names):
+    """Critical competencies nobody observed are never "Ready now": the critical-observed rule fails, named."""
+    fw = load_framework()
+    ratings = {r.competency_id: r.required for r in fw.role(role).requirements} | {i: NO for i in UNOBSERVED}
+    result = assess_readiness(fw, role, [RaterSheet("manager-1", "manager", ratings)])
+    assert result.band_id == INSUFFICIENT_EVIDENCE and not result.is_sufficient
+    assert result.weighted_attainment == 1.0, "everything observed is at the required level"
+    rules = {r.id: r for r in result.rules}
+    assert rules["min_nonself_raters"].passed and rules["max_not_observed_share"].passed
+    rule = rules["critical_observed"]
+    assert not rule.passed
+    assert rule.text == "Every critical competency was rated by a manager or by at least 3 peers."
+    assert rule.detail == f"{names} not observed."
+    assert result.summary == f"Insufficient evidence: {names} not observed."
+    # Observed at the required level instead, the same sheet is ready now.
+    observed = assess_readiness(fw, role, [RaterSheet("manager-1", "manager", ratings | {i: 5 for i in UNOBSERVED})])
+    assert observed.band_id == "ready_now"
+    n_critical = sum(r.is_critical for r in fw.role(role).requirements)
+    rule = next(r for r in observed.rules if r.id == "critical_observed")
+    assert rule.passed and rule.detail == f"{n_critical} of {n_critical} observed."
+
+
 def test_group_scores_gap_and_coverage(small):
     """Group means leave "not observed" out; the decision weighs managers 2 and peers 1; gap and coverage."""
     sheets = [
@@ -121,6 +170,7 @@ def test_group_scores_gap_and_coverage(small):
         peer(5, 3, 4),
         peer(5, NO, 2),
         peer(5, 3, NO),
+        peer(NO, 3, 3),
         self_(5, 1, 3),
     ]
     result = assess_readiness(small, TARGET, sheets)
@@ -129,13 +179,13 @@ def test_group_scores_gap_and_coverage(small):
     assert (a.manager_score, a.peer_score, a.self_score) == (3.0, 5.0, 5.0)
     assert a.decision_score == pytest.approx((2 * 3 + 5) / 3)
     assert a.gap == pytest.approx(11 / 3 - 4)
-    assert a.coverage == "rated by 5 of 5"
+    assert a.coverage == "rated by 5 of 6"
     assert [(g.group, g.coverage) for g in a.groups] == [
         ("self", "rated by 1 of 1"),
         ("manager", "rated by 2 of 2"),
-        ("peer", "rated by 3 of 3"),
+        ("peer", "rated by 3 of 4"),
     ]
-    assert (b.manager_score, b.peer_score, b.decision_score, b.coverage) == (3.0, 3.0, 3.0, "rated by 3 of 5")
+    assert (b.manager_score, b.peer_score, b.decision_score, b.coverage) == (3.0, 3.0, 3.0, "rated by 4 of 6")
     # C: no manager level, so the peers' mean alone is the decision score.
     assert (c.manager_score, c.peer_score, c.decision_score) == (None, 3.0, 3.0)
     assert c.gap == -2.0 and c.shortfall == 2.0
@@ -165,6 +215,7 @@ def test_explanation_lists_every_rule_and_what_holds_back(small):
     assert ids == [
         "min_nonself_raters",
         "max_not_observed_share",
+        "critical_observed",
         "ready_now.max_critical_gap",
         "ready_now.min_weighted_attainment",
         "ready_1_2_years.max_critical_gap",
@@ -177,9 +228,10 @@ def test_explanation_lists_every_rule_and_what_holds_back(small):
     # (2*3/4 + 2/3 + 4/5) / 4 = 0.7417 < 0.75
     assert passed["ready_1_2_years.min_weighted_attainment"] is False
     assert result.band_id == "not_yet_ready"
-    assert result.rules[2].detail == "Over the limit: Strategic planning (1)."
-    assert result.rules[4].detail == "Largest critical shortfall 1."
-    assert "74.2%" in result.rules[5].detail
+    assert result.rules[2].detail == "1 of 1 observed."
+    assert result.rules[3].detail == "Over the limit: Strategic planning (1)."
+    assert result.rules[5].detail == "Largest critical shortfall 1."
+    assert "74.2%" in result.rules[6].detail
     assert [(s.competency_id, s.shortfall, s.is_critical) for s in result.holding_back] == [
         (A, 1.0, True),
         (B, 1.0, False),
@@ -216,6 +268,38 @@ def test_suppressed_peers_are_left_out_and_said_so(small):
     assert [(c.group, c.texts) for c in result.comments] == [("manager", ("Manager view",))]
     assert "2 peer sheet(s) not counted" in result.rules[0].detail
     assert dict(result.sheet_counts) == {"self": 0, "manager": 1, "peer": 2}
+
+
+def test_peers_are_suppressed_per_competency(small):
+    """Three peer sheets, one level on A: A's peer score, spread, count and comments are left out; B's are shown."""
+    sheets = [
+        manager(4, 3, 3, comments={A: "Manager view"}),
+        peer(1, 5, 3, comments={A: "Only peer on A", B: "Peer on B"}),
+        peer(NO, 5, 3, comments={A: "Did not see it"}),
+        peer(None, 5, 3),
+        self_(4, 4, 4),
+    ]
+    result = assess_readiness(small, TARGET, sheets)
+    assert result.peer_mode == PEERS_SHOWN and result.shown_groups == ("self", "manager", "peer")
+    a, b = result.competency(A), result.competency(B)
+    # The reviewer's case: without per-competency suppression A's Peers column would be that one peer's 1.
+    assert (a.peer_score, a.decision_score, a.spread, a.is_disagreement) == (None, 4.0, None, False)
+    assert a.peers_suppressed and not b.peers_suppressed
+    # Coverage counts only what is shown: the manager on A (peers in neither number), all four on B.
+    assert (a.coverage, b.coverage) == ("rated by 1 of 1", "rated by 4 of 4")
+    assert [(g.group, g.score, g.coverage) for g in a.groups] == [
+        ("self", 4.0, "rated by 1 of 1"),
+        ("manager", 4.0, "rated by 1 of 1"),
+        ("peer", None, "rated by fewer than 3 of 3"),
+    ]
+    peer_a = a.groups[2]
+    assert peer_a.is_suppressed and peer_a.rated is None
+    assert (b.peer_score, b.decision_score, b.spread) == (5.0, pytest.approx(11 / 3), 2.0)
+    # A peer comment shows only where that competency's peer group is shown.
+    assert [(c.competency_id, c.group, c.texts) for c in result.comments] == [
+        (A, "manager", ("Manager view",)),
+        (B, "peer", ("Peer on B",)),
+    ]
 
 
 def test_comments_grouped_by_group_never_by_rater(small):
@@ -262,7 +346,9 @@ def test_rules_in_words_follow_the_rubric():
     fw = load_framework()
     lines = rules_in_words(fw.readiness)
     text = "\n".join(lines)
-    assert "managers 2, peers 1" in text and "at least 3 have submitted" in text and "34%" in text
+    assert "managers 2, peers 1" in text and "34%" in text
+    assert "only when at least 3 of them gave a level on it" in text
+    assert "when any critical competency of the target role has none" in text
     bands = [line for line in lines if line[:2] in ("1.", "2.", "3.")]
     assert [b.split(":")[0] for b in bands] == ["1. Ready now", "2. Ready in 1-2 years", "3. Not yet ready"]
     assert "weighted attainment at least 90%" in bands[0]

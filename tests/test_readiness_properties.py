@@ -47,6 +47,15 @@ def with_rating(sheets, index, comp_id, value):
     return [replace(s, ratings=ratings) if k == index else s for k, s in enumerate(sheets)]
 
 
+def peer_levels(sheets, comp_id, skip=None):
+    """How many peers (other than sheet ``skip``) gave a level on the competency."""
+    return sum(
+        s.group == PEER and s.ratings.get(comp_id, NOT_OBSERVED) != NOT_OBSERVED
+        for k, s in enumerate(sheets)
+        if k != skip
+    )
+
+
 def shown(result):
     """Everything a reader of the page, the PDF or the export can see, except the submitted-sheet counts."""
     return replace(result, sheet_counts={})
@@ -113,11 +122,19 @@ def test_not_observed_is_the_same_as_no_answer(case, data):
 @settings(max_examples=150, deadline=None)
 @given(assessments(managers=st.integers(1, 3)), st.data())
 def test_not_observed_never_counts_as_a_low_score(case, data):
-    """Where others rated the competency, "not observed" sits between a 1 and a 5: it is not a 1."""
+    """Where others rated the competency, "not observed" sits between a 1 and a 5: it is not a 1.
+
+    A peer's level can lift the peer group on that competency over the anonymity threshold and so bring
+    the other peers' levels into view; that is the anonymity rule, not a score, so such spots are skipped.
+    """
     role, sheets = case
-    peers_count = sum(s.group == PEER for s in sheets) >= THRESHOLD
-    counted = [k for k, s in enumerate(sheets) if s.group == "manager" or (s.group == PEER and peers_count)]
-    spots = [(k, i) for k in counted for i, v in sheets[k].ratings.items() if v == NOT_OBSERVED]
+    spots = [
+        (k, i)
+        for k, s in enumerate(sheets)
+        for i, v in s.ratings.items()
+        if v == NOT_OBSERVED
+        and (s.group == "manager" or (s.group == PEER and peer_levels(sheets, i, skip=k) >= THRESHOLD))
+    ]
     if not spots:
         return
     k, comp_id = data.draw(st.sampled_from(spots))
@@ -158,10 +175,67 @@ def test_too_few_peers_cannot_be_recovered(case, data):
     assert all(block.group != PEER for block in before.comments)
 
 
+@st.composite
+def thinly_rated(draw):
+    """Enough peer sheets for a Peers column, and a competency on which, even with peer ``k``'s level, fewer than
+    the threshold of peers gave one: returns the case, ``k`` and that competency."""
+    role, sheets = draw(assessments(peers=st.integers(THRESHOLD, 5)))
+    comp_id = draw(st.sampled_from(IDS))
+    peers = [j for j, s in enumerate(sheets) if s.group == PEER]
+    k = draw(st.sampled_from(peers))
+    keep = set(draw(st.lists(st.sampled_from([j for j in peers if j != k]), max_size=THRESHOLD - 2, unique=True)))
+    for j in peers:
+        if j != k and j not in keep:
+            sheets = with_rating(sheets, j, comp_id, draw(st.sampled_from([NOT_OBSERVED, MISSING])))
+    return (role, sheets), k, comp_id
+
+
+@settings(max_examples=150, deadline=None)
+@given(thinly_rated(), VALUES, COMMENT)
+def test_a_thinly_rated_competency_hides_its_peers(picked, value, comment):
+    """On a competency fewer than the threshold of peers rated, any change to one peer's level (or "not
+    observed", or no answer) and comment there changes nothing that is shown, although other competencies
+    show the peer group: per-competency anonymity, coverage counts included."""
+    (role, sheets), k, comp_id = picked
+    assert peer_levels(sheets, comp_id, skip=k) + 1 < THRESHOLD
+    changed = with_rating(sheets, k, comp_id, value)
+    comments = dict(changed[k].comments) | {comp_id: comment}
+    changed[k] = replace(changed[k], comments=comments)
+    before, after = assess_readiness(FW, role, sheets), assess_readiness(FW, role, changed)
+    assert before.peer_mode == "shown"
+    assert shown(after) == shown(before)
+    if any(r.competency_id == comp_id for r in FW.role(role).requirements):
+        comp = before.competency(comp_id)
+        assert comp.peer_score is None and comp.peers_suppressed
+        peer_group = next(g for g in comp.groups if g.group == PEER)
+        assert peer_group.is_suppressed and peer_group.rated is None
+    assert all(not (block.group == PEER and block.competency_id == comp_id) for block in before.comments)
+
+
+@settings(max_examples=150, deadline=None)
+@given(assessments(managers=st.integers(1, 3)), st.data())
+def test_unobserving_a_critical_competency_never_raises_the_verdict(case, data):
+    """Replacing every manager and peer level on a critical competency by "not observed" never improves the
+    verdict (insufficient evidence ranks below every band), and it is then insufficient evidence, named."""
+    role, sheets = case
+    critical = [r.competency_id for r in FW.role(role).requirements if r.is_critical]
+    comp_id = data.draw(st.sampled_from(critical))
+    unseen = sheets
+    for k, s in enumerate(sheets):
+        if s.group != "self" and comp_id in s.ratings:
+            unseen = with_rating(unseen, k, comp_id, NOT_OBSERVED)
+    before, after = assess_readiness(FW, role, sheets), assess_readiness(FW, role, unseen)
+    assert after.verdict_rank >= before.verdict_rank
+    assert not after.is_sufficient and after.band_rank is None
+    rule = next(r for r in after.rules if r.id == "critical_observed")
+    assert not rule.passed and FW.competency(comp_id).name in rule.detail
+
+
 @settings(max_examples=60, deadline=None)
 @given(assessments(peers=st.just(THRESHOLD), managers=st.integers(0, 2)))
 def test_enough_peers_are_shown_as_a_group(case):
-    """At the threshold the peer group is shown, and its score is the mean of the peers' levels."""
+    """At the threshold the peer group is shown, and its score is the mean of the peers' levels where at
+    least the threshold of them gave one (else nothing)."""
     role, sheets = case
     result = assess_readiness(FW, role, sheets)
     assert result.peer_mode == "shown"
@@ -171,7 +245,7 @@ def test_enough_peers_are_shown_as_a_group(case):
             for s in sheets
             if s.group == PEER and s.ratings.get(comp.competency_id, NOT_OBSERVED) != NOT_OBSERVED
         ]
-        if levels:
+        if len(levels) >= THRESHOLD:
             assert abs(comp.peer_score - sum(levels) / len(levels)) < 1e-12
         else:
             assert comp.peer_score is None

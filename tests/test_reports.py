@@ -138,6 +138,40 @@ def test_suppressed_peers_never_reach_the_report():
     assert "shown for information only" not in text  # the manager alone is enough evidence here
 
 
+def test_thinly_rated_competency_hides_its_peers_in_the_report(tmp_path):
+    """Three peers, one level on a competency: its Peers cell is a dagger, that peer's comment is absent."""
+    fw = framework()
+    ids = [c.id for c in fw.competencies]
+    thin = "performance_metrics"
+    lone = {thin: 1}
+    sheets = [
+        RaterSheet("manager-1", "manager", {i: 4 for i in ids}),
+        RaterSheet("peer-1", "peer", {i: 4 for i in ids} | lone, {thin: "lone peer remark", ids[0]: "group remark"}),
+        RaterSheet("peer-2", "peer", {i: 4 for i in ids} | {thin: "not_observed"}),
+        RaterSheet("peer-3", "peer", {i: 4 for i in ids if i != thin}),
+    ]
+    result = assess_readiness(fw, "head_of_operations", sheets)
+    data = replace(sample_report(0, calibrated=False), result=result)
+    text = story_text(report_story(data))
+    assert "group remark" in text and "lone peer remark" not in text
+    assert "†Fewer than 3 peers gave a level on this competency" in text
+    assert "Peer comments on a competency are shown only where at least 3 peers gave a level" in text
+    row = next(line for line in text.splitlines() if line.startswith("Performance metrics"))
+    assert "–†" in row and "1.0" not in row, row
+
+
+def test_unobserved_critical_competency_report_gives_no_band():
+    """A critical competency nobody observed: the verdict page says insufficient evidence and names it."""
+    fw = framework()
+    role = fw.role("head_of_operations")
+    ratings = {r.competency_id: r.required for r in role.requirements} | {"budget_authority": "not_observed"}
+    result = assess_readiness(fw, role.id, [RaterSheet("manager-1", "manager", ratings)])
+    text = story_text(report_story(replace(sample_report(0, calibrated=False), result=result)))
+    assert "Insufficient evidence: Budget authority not observed." in text
+    assert "Every critical competency was rated by a manager or by at least 3 peers." in text
+    assert "the failed evidence rule above holds the verdict back" in text
+
+
 def test_insufficient_evidence_report_says_no_band_is_given():
     """With too little evidence the verdict says so and the band conditions are marked informational."""
     fw = framework()

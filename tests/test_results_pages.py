@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from assessment.extensions import db
 from assessment.models import AuditEvent, Calibration
 from assessment.services.readiness import assess
-from tests.results_helpers import move_cycle, rated_assessment
+from tests.results_helpers import NOT_OBSERVED, move_cycle, rated_assessment, sheet, submit_sheet
 
 
 @pytest.fixture
@@ -84,6 +84,28 @@ def test_results_page_shows_verdict_reasons_chart_table_and_priorities(client, a
     assert "Blind spots" in html and "Hidden strengths" in html and "Development priorities" in html
     assert 'href="/assessments/%d/report.pdf"' % released.id in html
     assert "Calibrate the verdict" not in html, "only HR sees the calibration form"
+
+
+def test_a_competency_one_peer_rated_shows_no_peer_score_or_comment(client, auth, make):
+    """Three peers submitted but one gave a level on a competency: the page shows neither it nor its comment."""
+    thin = "performance_metrics"
+    assessment = make.assessment(managers=1, peers=3)
+    submit_sheet(sheet(assessment, "manager"), 4)
+    submit_sheet(sheet(assessment, "peer", 0), {c.id: 4 for c in make.framework.competencies} | {thin: 1},
+                 notes={thin: "Lone peer evidence"})
+    for index in (1, 2):
+        submit_sheet(sheet(assessment, "peer", index), {c.id: 4 for c in make.framework.competencies}
+                     | {thin: NOT_OBSERVED})
+    auth.login(make.user("hr"))
+    html = client.get(_url(assessment)).get_data(as_text=True)
+    row = re.search(r"Performance metrics and KPIs.*?</tr>", html, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    # Self, Managers, Peers, Decision: the lone peer's 1 would have made the decision (2*4 + 1)/3 = 3.
+    assert cells[1:4] == ["4", '<span class="muted">not shown</span>', "<strong>4</strong>"], cells
+    assert "rated by 1 of 1" in row, "the coverage counts the manager only, never the suppressed peer"
+    assert "Lone peer evidence" not in html
+    assert "fewer than 3 peers gave a level on that competency" in html
+    assert "Seen in the quarterly review." in html, "peer comments on competencies all three rated are shown"
 
 
 def test_report_pdf_downloads_for_the_candidate_after_release(client, auth, released):
