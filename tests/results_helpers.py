@@ -11,7 +11,7 @@ from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet
 
 
-def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly review.") -> None:
+def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly review.", submit: bool = True) -> None:
     """Submit a sheet: ``levels`` is one level for every competency, or a dict (missing ids get 3)."""
     framework = current_framework()
     inputs = []
@@ -19,8 +19,13 @@ def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly r
         value = levels.get(comp.id, 3) if isinstance(levels, dict) else levels
         inputs.append(RatingInput(comp.id, value, evidence))
     save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
-               expected_version=assignment.version_id, submit=True)
+               expected_version=assignment.version_id, submit=submit)
     db.session.commit()
+
+
+def save_draft(assignment, levels) -> None:
+    """Save a sheet as a draft with these levels (see ``submit_sheet``)."""
+    submit_sheet(assignment, levels, submit=False)
 
 
 def sheet(assessment, group: str, index: int = 0):
@@ -47,4 +52,4 @@ def move_cycle(cycle, *states) -> None:
     db.session.commit()
 
 
-__all__ = ["NOT_OBSERVED", "move_cycle", "rated_assessment", "sheet", "submit_sheet"]
+__all__ = ["NOT_OBSERVED", "move_cycle", "rated_assessment", "save_draft", "sheet", "submit_sheet"]

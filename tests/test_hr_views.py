@@ -102,6 +102,26 @@ def test_cycle_state_changes_confirm_first(client, hr, make):
     assert client.get(f"/hr/cycles/{cycle.id}/state").headers["Location"].endswith(f"/hr/cycles/{cycle.id}")
 
 
+def test_closing_warns_about_reopened_sheets_not_resubmitted(client, hr, make):
+    """The close confirmation lists reopened sheets not resubmitted: their previous submission will count."""
+    assessment = make.assessment(candidate=make.user("candidate", name="Cora Candidate"), managers=2)
+    reopened, resubmitted = [a for a in assessment.assignments if a.rater_group == "manager"]
+    for sheet in (reopened, resubmitted):
+        submit_sheet(make, sheet)
+    url = f"/hr/cycles/{assessment.cycle_id}/state?to=closed"
+    assert b"reopened sheet" not in client.get(url).data
+    for sheet in (reopened, resubmitted):
+        client.post(f"/hr/assignments/{sheet.id}/reopen", data={"reason": "Add evidence."})
+    db.session.expire_all()
+    submit_sheet(make, db.session.get(RaterAssignment, resubmitted.id))
+    page = client.get(url).data.decode()
+    assert "1 reopened sheet was not resubmitted" in page
+    assert "previous submission will count" in page and "can no longer be changed after closing" in page
+    assert f"{reopened.rater.name} (manager) for Cora Candidate" in page
+    assert f"{resubmitted.rater.name} (manager)" not in page
+    assert b"reopened sheet" not in client.get(f"/hr/cycles/{assessment.cycle_id}/state?to=released").data
+
+
 def test_add_a_candidate_through_the_form(client, hr, make):
     """Errors land on their fields with everything kept; a good candidate gets an account, self sheet and raters."""
     cycle = make.cycle(state="draft")

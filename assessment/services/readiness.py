@@ -1,6 +1,8 @@
 """From the database to the readiness core: submitted sheets in, results and report data out.
 
-Only the current revision of each SUBMITTED sheet counts. Raters are passed to the core under neutral keys
+Each sheet counts with its last SUBMITTED revision: a submitted sheet with its current revision, a sheet HR
+reopened and not yet resubmitted with the revision it was submitted in (so closing a cycle never silently drops
+a submission); a sheet never submitted does not count. Raters are passed to the core under neutral keys
 ("manager-1", "peer-2", "self"), never names or ids, so nothing downstream can identify them. A whole
 cycle is loaded in a fixed number of queries, whatever its size.
 """
@@ -20,7 +22,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE, RaterSheet, ReadinessResult
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating
+from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
 from .calibrations import latest_calibration
 
 
@@ -33,14 +35,24 @@ class AssessmentResult:
     calibration: Calibration | None
 
 
+def _counted_revision():
+    """The revision a sheet counts with (None when never submitted), and the outer join it needs."""
+    # Submission rows say which revisions were submitted; a reopened sheet's draft revision has none.
+    last = (sa.select(Submission.assignment_id, sa.func.max(Submission.revision).label("revision"))
+            .group_by(Submission.assignment_id).subquery())
+    counted = sa.case((RaterAssignment.status == "submitted", RaterAssignment.revision), else_=last.c.revision)
+    return counted, last
+
+
 def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
-    """The submitted sheets (current revision) of these assessments, per assessment id, in two queries."""
+    """The sheets (last submitted revision) of these assessments, per assessment id, in two queries."""
     if not assessment_ids:
         return {}
+    counted, last = _counted_revision()
     assignments = db.session.execute(
-        sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
-                  RaterAssignment.revision)
-        .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.status == "submitted")
+        sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group)
+        .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
+        .where(RaterAssignment.assessment_id.in_(assessment_ids), counted.is_not(None))
         .order_by(RaterAssignment.id)
     ).all()
     ratings = defaultdict(dict)
@@ -50,8 +62,8 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
             sa.select(Rating.assignment_id, Rating.competency_id, Rating.level, Rating.is_not_observed,
                       Rating.evidence)
             .join(RaterAssignment, RaterAssignment.id == Rating.assignment_id)
-            .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.status == "submitted",
-                   Rating.revision == RaterAssignment.revision)
+            .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
+            .where(RaterAssignment.assessment_id.in_(assessment_ids), Rating.revision == counted)
         ).all()
         for assignment_id, competency_id, level, not_observed, evidence in rows:
             value = NOT_OBSERVED if not_observed else level
@@ -61,7 +73,7 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
                 comments[assignment_id][competency_id] = evidence.strip()
     sheets: dict[int, list[RaterSheet]] = {assessment_id: [] for assessment_id in assessment_ids}
     counters: dict[tuple[int, str], int] = defaultdict(int)
-    for assignment_id, assessment_id, group, _revision in assignments:
+    for assignment_id, assessment_id, group in assignments:
         counters[assessment_id, group] += 1
         key = "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
         sheets[assessment_id].append(RaterSheet(rater_key=key, group=group, ratings=dict(ratings[assignment_id]),
