@@ -1,4 +1,4 @@
-"""Blind rating: managers see the self-assessment only after submitting, peers never; candidates never see a rater's scores."""
+"""Blind rating: managers see the self-assessment after submitting, peers never; candidates never see rater scores."""
 
 from assessment.extensions import db
 from assessment.services.ratings import save_sheet

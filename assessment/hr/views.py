@@ -145,7 +145,7 @@ def edit_cycle(cycle_id: int):
     if form.validate_on_submit():
         saved = _save(form, lambda: cycle_service.update_cycle(
             cycle, name=form.name.data, instructions=form.instructions.data, starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data, actor=_actor(), expected_version=form.version.data))
+            ends_on=form.ends_on.data, actor=_actor(), expected_version=form.expected_version()))
         if saved is not FAILED:
             flash("Cycle saved.", "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
