@@ -130,15 +130,20 @@ def band_label(framework: Framework, band_id: str | None) -> str:
     return framework.readiness.insufficient_evidence_label if band_id == INSUFFICIENT_EVIDENCE else band_id
 
 
-def report_data(assessment: Assessment):
-    """The plain data of one candidate's PDF report (``reports.data.ReportData``)."""
-    return _report_data(pinned_framework(assessment.cycle), assess(assessment))
+def report_audience(user) -> str:
+    """Which version of a report this user gets: "hr" for HR, "candidate" for anyone else (the candidate)."""
+    return "hr" if user is not None and user.role == "hr" else "candidate"
+
+
+def report_data(assessment: Assessment, *, audience: str):
+    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate"."""
+    return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience)
 
 
 def cycle_report_data(cycle: Cycle) -> list[tuple[AssessmentResult, object]]:
-    """Every assessment of a cycle with its result and report data, in a fixed number of queries."""
+    """Every assessment of a cycle with its result and HR's report data (the bulk export is for HR)."""
     framework = pinned_framework(cycle)
-    return [(outcome, _report_data(framework, outcome)) for outcome in assess_cycle(cycle)]
+    return [(outcome, _report_data(framework, outcome, "hr")) for outcome in assess_cycle(cycle)]
 
 
 def _assessed_on(cycle: Cycle) -> date:
@@ -148,7 +153,7 @@ def _assessed_on(cycle: Cycle) -> date:
     return cycle.closed_at.date() if cycle.closed_at else date.today()
 
 
-def _report_data(framework: Framework, outcome: AssessmentResult):
+def _report_data(framework: Framework, outcome: AssessmentResult, audience: str):
     from reports.data import CalibratedVerdict, report_data as build
 
     assessment, calibration = outcome.assessment, outcome.calibration
@@ -159,7 +164,7 @@ def _report_data(framework: Framework, outcome: AssessmentResult):
                                        at=calibration.created_at)
     return build(framework, outcome.result, candidate_name=assessment.candidate.name,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
-                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated)
+                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated, audience=audience)
 
 
 def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None):
