@@ -107,8 +107,10 @@ def demo_command():
 @click.option("--assessment", "assessment_id", type=int, required=True, help="The assessment's id.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
               help="The PDF file to write.")
+@click.option("--for", "audience", type=click.Choice(["hr", "candidate"]), default="hr", show_default=True,
+              help="HR's version (with rater disagreement and who calibrated) or the candidate's.")
 @with_appcontext
-def report_command(assessment_id, output):
+def report_command(assessment_id, output, audience):
     """Write one candidate's readiness report as a PDF."""
     from reports.pdf import render_report
 
@@ -119,7 +121,7 @@ def report_command(assessment_id, output):
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"there is no assessment with id {assessment_id}")
-    pdf = render_report(report_data(assessment))
+    pdf = render_report(report_data(assessment, audience=audience))
     with open(output, "wb") as fh:
         fh.write(pdf)
     click.echo(f"Wrote the report of {assessment.candidate.name} ({len(pdf):,} bytes) to {output}.")

@@ -9,6 +9,11 @@ from rubrics.model import Framework
 from rubrics.readiness import INSUFFICIENT_EVIDENCE, ReadinessResult, rules_in_words
 
 
+#: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
+#: candidate's leaves both out: with two managers, mean and spread would give away each manager's level.
+AUDIENCES = ("hr", "candidate")
+
+
 @dataclass(frozen=True)
 class SourceDoc:
     file: str
@@ -52,6 +57,12 @@ class ReportData:
     sources: tuple[SourceDoc, ...]
     calibration: CalibratedVerdict | None
     generated_at: datetime
+    #: "hr" or "candidate" (see ``AUDIENCES``).
+    audience: str = "candidate"
+
+    @property
+    def for_hr(self) -> bool:
+        return self.audience == "hr"
 
 
 @dataclass(frozen=True)
@@ -99,8 +110,11 @@ def report_data(
     assessed_on: date,
     calibration: CalibratedVerdict | None = None,
     generated_at: datetime | None = None,
+    audience: str = "candidate",
 ) -> ReportData:
-    """The report data for one assessment from the pinned framework and its readiness result."""
+    """The report data for one assessment from the pinned framework and its readiness result, for an audience."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown report audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     return ReportData(
         candidate_name=candidate_name,
         current_role_name=framework.role(current_role).name,
@@ -118,6 +132,7 @@ def report_data(
         sources=tuple(SourceDoc(s.file, s.title) for s in framework.sources),
         calibration=calibration,
         generated_at=generated_at or _now(),
+        audience=audience,
     )
 
 

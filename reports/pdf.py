@@ -211,7 +211,7 @@ def report_story(data: ReportData) -> list[Flowable]:
     story += _verdict(data)
     story += _profile(data)
     story += _competency_table(data)
-    story += _observations(data.result)
+    story += _observations(data.result, for_hr=data.for_hr)
     story += _development(data.result)
     story += _comments(data.result)
     story += [PageBreak()]
@@ -322,7 +322,9 @@ def _verdict(data: ReportData) -> list[Flowable]:
             p("Calibrated verdict (recorded by HR)", "kicker"),
             p(cal.band_label, "band", color=NAVY),
             pb("Rationale: ", cal.rationale),
-            p(f"Recorded by {cal.by} on {when}. The computed verdict above is kept beside it.", "small"),
+            # Who calibrated is for HR; the candidate's version says when only (as on their results page).
+            p(f"Recorded {f'by {cal.by} ' if data.for_hr else ''}on {when}. The computed verdict above is kept "
+              "beside it.", "small"),
         ], NAVY)]
     counts = result.sheet_counts
     figures = [
@@ -398,7 +400,7 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             notes.append("Blind spot")
         if c.is_hidden_strength:
             notes.append("Hidden strength")
-        if c.is_disagreement:
+        if c.is_disagreement and data.for_hr:
             notes.append("Raters differ")
         rows.append([
             c.name + (" ★" if c.is_critical else ""),
@@ -437,7 +439,7 @@ def _listing(title: str, items, empty: str) -> list[Flowable]:
     return story
 
 
-def _observations(result: ReadinessResult) -> list[Flowable]:
+def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
     story = []
     story += _listing(
         "Strengths",
@@ -457,7 +459,8 @@ def _observations(result: ReadinessResult) -> list[Flowable]:
          for c in result.hidden_strengths],
         "None: the self-assessment is nowhere well below the others' view.",
     )
-    if result.disagreements:
+    # Spread is for HR only: with two managers, mean and spread give both managers' levels away.
+    if result.disagreements and for_hr:
         story += _listing(
             "Rater disagreement",
             [(c.name, f": levels {num(c.spread, 0)} apart across {c.rated} raters")
@@ -524,6 +527,9 @@ def _methodology(data: ReportData) -> list[Flowable]:
     story.append(Grid(None, rows, [8 * mm, 24 * mm, A4[0] - 2 * MARGIN - 32 * mm], scale_style))
     story.append(p("How the verdict is reached", "h2"))
     story += [p(line, "item") for line in data.rules_text]
+    if not data.for_hr:
+        story.append(p("Rater disagreement is reviewed by HR; this copy does not show it, so that no single "
+                       "rater's level can be worked out.", "small"))
     story.append(p("Rubric", "h2"))
     story.append(_kv_table([
         ("Framework", data.framework_name),

@@ -73,8 +73,8 @@ def sample_sheets(
     return sheets
 
 
-def sample_report(seed: int = 0, *, calibrated: bool | None = None) -> ReportData:
-    """A demo-like candidate's report data; every third one carries a calibrated verdict."""
+def sample_report(seed: int = 0, *, calibrated: bool | None = None, audience: str = "hr") -> ReportData:
+    """A demo-like candidate's report data (HR's version by default); every third one carries a calibration."""
     fw = framework()
     rng = random.Random(seed)
     current = rng.choice(("operations_manager", "operations_manager", "head_of_operations"))
@@ -102,6 +102,7 @@ def sample_report(seed: int = 0, *, calibrated: bool | None = None) -> ReportDat
         assessed_on=date(2026, 11, 21),
         calibration=calibration,
         generated_at=datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc),
+        audience=audience,
     )
 
 

@@ -11,17 +11,23 @@ from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet
 
 
-def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly review.", notes=None) -> None:
-    """Submit a sheet: ``levels`` is one level for every competency, or a dict (missing ids get 3);
-    ``notes`` gives some competencies their own evidence text."""
+def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly review.", notes=None,
+                 submit: bool = True) -> None:
+    """Submit a sheet (or save it as a draft): ``levels`` is one level for every competency, or a dict
+    (missing ids get 3); ``notes`` gives some competencies their own evidence text."""
     framework = current_framework()
     inputs = []
     for comp in framework.competencies:
         value = levels.get(comp.id, 3) if isinstance(levels, dict) else levels
         inputs.append(RatingInput(comp.id, value, (notes or {}).get(comp.id, evidence)))
     save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
-               expected_version=assignment.version_id, submit=True)
+               expected_version=assignment.version_id, submit=submit)
     db.session.commit()
+
+
+def save_draft(assignment, levels) -> None:
+    """Save a sheet as a draft with these levels (see ``submit_sheet``)."""
+    submit_sheet(assignment, levels, submit=False)
 
 
 def sheet(assessment, group: str, index: int = 0):
@@ -48,4 +54,4 @@ def move_cycle(cycle, *states) -> None:
     db.session.commit()
 
 
-__all__ = ["NOT_OBSERVED", "move_cycle", "rated_assessment", "sheet", "submit_sheet"]
+__all__ = ["NOT_OBSERVED", "move_cycle", "rated_assessment", "save_draft", "sheet", "submit_sheet"]

@@ -28,7 +28,19 @@ def test_update_cycle_audits_only_what_changed_and_refuses_stale_or_closed(app, 
                      expected_version=version)
     closed = make.cycle(state="closed")
     with pytest.raises(NotAllowed):
-        update_cycle(closed, name="x", instructions="", starts_on=None, ends_on=None, actor=hr)
+        update_cycle(closed, name="x", instructions="", starts_on=None, ends_on=None, actor=hr,
+                     expected_version=closed.version_id)
+
+
+def test_update_cycle_without_a_version_is_a_conflict(app, make):
+    """An edit that does not say which version it is based on is treated as stale, never saved blind."""
+    hr = make.user("hr")
+    cycle = make.cycle(state="open", name="Spring")
+    with pytest.raises(ConflictError):
+        update_cycle(cycle, name="Blind", instructions="", starts_on=None, ends_on=None, actor=hr,
+                     expected_version=None)
+    db.session.rollback()
+    assert db.session.get(type(cycle), cycle.id).name == "Spring"
 
 
 def test_remove_assignment_keeps_the_self_sheet_and_the_last_manager(app, make):
@@ -53,6 +65,18 @@ def test_raters_are_not_assigned_in_a_closed_cycle(app, make):
     change_state(assessment.cycle, "closed", actor=None)
     with pytest.raises(NotAllowed):
         assign_rater(assessment, make.user("manager"), "manager", actor=None)
+
+
+@pytest.mark.parametrize("state", ["closed", "released"])
+def test_raters_are_not_removed_once_a_cycle_is_closed(app, make, state):
+    """Removing an unstarted rater is refused in a closed or released cycle, and the sheet stays."""
+    assessment = make.assessment(managers=2)
+    second = [a for a in assessment.assignments if a.rater_group == "manager"][1]
+    for step in ("closed", "released")[:("closed", "released").index(state) + 1]:
+        change_state(assessment.cycle, step, actor=None)
+    with pytest.raises(NotAllowed, match=f"cannot be removed in a {state} cycle"):
+        remove_assignment(second, actor=make.user("hr"))
+    assert second in assessment.assignments
 
 
 def test_change_role_and_password_are_audited_without_the_password(app, make):

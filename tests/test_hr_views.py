@@ -83,6 +83,28 @@ def test_editing_a_cycle_changed_meanwhile_is_a_conflict(client, hr, make):
     assert db.session.get(Cycle, cycle.id).name == "First tab"
 
 
+@pytest.mark.parametrize("version", [None, "", "abc", "1.0"])
+def test_editing_a_cycle_without_a_usable_version_is_a_conflict(client, hr, make, version):
+    """A POST with a missing or non-numeric version is refused as a conflict, never a silent overwrite."""
+    cycle = make.cycle(state="draft", name="Spring")
+    data = {"name": "Overwritten"} | ({} if version is None else {"version": version})
+    response = client.post(f"/hr/cycles/{cycle.id}/edit", data=data)
+    assert response.status_code == 400 and b"Someone changed this cycle" in response.data
+    db.session.expire_all()
+    assert db.session.get(Cycle, cycle.id).name == "Spring"
+
+
+def test_removing_a_rater_is_refused_once_the_cycle_is_closed(client, hr, make):
+    """The remove page's POST is refused in a closed cycle with the reason; the rater stays."""
+    assessment = make.assessment(managers=2)
+    second = [a for a in assessment.assignments if a.rater_group == "manager"][1]
+    client.post(f"/hr/cycles/{assessment.cycle_id}/state?to=closed")
+    response = client.post(f"/hr/assignments/{second.id}/remove")
+    assert response.status_code == 400 and b"cannot be removed in a closed cycle" in response.data
+    db.session.expire_all()
+    assert db.session.get(RaterAssignment, second.id) is not None
+
+
 def test_cycle_state_changes_confirm_first(client, hr, make):
     """GET shows what the change means; only the POST opens (pinning the rubric), closes and releases."""
     cycle = make.cycle(state="draft")
@@ -100,6 +122,26 @@ def test_cycle_state_changes_confirm_first(client, hr, make):
     assert response.status_code == 400 and b"cannot be moved to open" in response.data
     assert client.get(f"/hr/cycles/{cycle.id}/state?to=deleted").status_code == 404
     assert client.get(f"/hr/cycles/{cycle.id}/state").headers["Location"].endswith(f"/hr/cycles/{cycle.id}")
+
+
+def test_closing_warns_about_reopened_sheets_not_resubmitted(client, hr, make):
+    """The close confirmation lists reopened sheets not resubmitted: their previous submission will count."""
+    assessment = make.assessment(candidate=make.user("candidate", name="Cora Candidate"), managers=2)
+    reopened, resubmitted = [a for a in assessment.assignments if a.rater_group == "manager"]
+    for sheet in (reopened, resubmitted):
+        submit_sheet(make, sheet)
+    url = f"/hr/cycles/{assessment.cycle_id}/state?to=closed"
+    assert b"reopened sheet" not in client.get(url).data
+    for sheet in (reopened, resubmitted):
+        client.post(f"/hr/assignments/{sheet.id}/reopen", data={"reason": "Add evidence."})
+    db.session.expire_all()
+    submit_sheet(make, db.session.get(RaterAssignment, resubmitted.id))
+    page = client.get(url).data.decode()
+    assert "1 reopened sheet was not resubmitted" in page
+    assert "previous submission will count" in page and "can no longer be changed after closing" in page
+    assert f"{reopened.rater.name} (manager) for Cora Candidate" in page
+    assert f"{resubmitted.rater.name} (manager)" not in page
+    assert b"reopened sheet" not in client.get(f"/hr/cycles/{assessment.cycle_id}/state?to=released").data
 
 
 def test_add_a_candidate_through_the_form(client, hr, make):

@@ -1,4 +1,4 @@
-"""Blind rating: raters see the self-assessment only after submitting; candidates never see a rater's scores."""
+"""Blind rating: managers see the self-assessment after submitting, peers never; candidates never see rater scores."""
 
 from assessment.extensions import db
 from assessment.services.ratings import save_sheet
@@ -47,14 +47,19 @@ def test_manager_sees_a_draft_self_assessment_as_not_submitted(client, auth, mak
     assert "5 Expert</td>" not in page
 
 
-def test_peer_is_blind_too(client, auth, make):
-    """Peers follow the same rule as managers."""
+def test_peer_never_sees_the_self_assessment(client, auth, make):
+    """Peers are fellow candidates: the self-assessment is for managers only, even after the peer submitted."""
     framework = make.framework
     assessment = make.assessment(peers=1)
     _submit(sheet_of(assessment, "self"), framework, 5, SELF_EVIDENCE)
     peer = sheet_of(assessment, "peer")
     auth.login(peer.rater)
-    assert "5 Expert</td>" not in client.get(f"/ratings/{peer.id}").get_data(as_text=True)
+    before = client.get(f"/ratings/{peer.id}").get_data(as_text=True)
+    assert "shared with their managers only" in before and "shown to you only after you submit" not in before
+    _submit(peer, framework, 3, "")
+    after = client.get(f"/ratings/{peer.id}").get_data(as_text=True)
+    assert 'class="self-panel"' not in after and "s self-assessment</h2>" not in after
+    assert "5 Expert</td>" not in after
 
 
 def test_candidate_never_sees_a_raters_scores(client, auth, make):

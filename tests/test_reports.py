@@ -122,6 +122,32 @@ def test_calibrated_verdict_shown_beside_computed():
     assert "Calibrated verdict" not in plain
 
 
+@needs_poppler
+def test_candidate_version_leaves_out_spread_and_the_calibrator(tmp_path):
+    """HR's PDF shows rater disagreement and who calibrated; the candidate's (same data otherwise) shows neither."""
+    fw = framework()
+    hr_data = sample_report(2, calibrated=True)
+    ids = [c.id for c in fw.competencies]
+    # Two managers far apart: mean and spread together would give away each manager's level.
+    sheets = [RaterSheet("manager-1", "manager", {i: 1 for i in ids}),
+              RaterSheet("manager-2", "manager", {i: 5 for i in ids})]
+    hr_data = replace(hr_data, result=assess_readiness(fw, hr_data.result.target_role_id, sheets))
+    assert hr_data.audience == "hr" and hr_data.calibration is not None and hr_data.result.disagreements
+    hr_text = " ".join(pdf_text(render_report(hr_data), tmp_path).split())
+    assert "Raters differ" in hr_text and "apart across 2 raters" in hr_text
+    assert f"Recorded by {hr_data.calibration.by} on" in hr_text
+    candidate_text = " ".join(pdf_text(render_report(replace(hr_data, audience="candidate")), tmp_path).split())
+    assert "Raters differ" not in candidate_text and "apart across" not in candidate_text
+    assert hr_data.calibration.by not in candidate_text and "Recorded on" in candidate_text
+    assert hr_data.calibration.rationale.split()[0] in candidate_text  # the calibrated verdict itself stays
+
+
+def test_report_data_refuses_an_unknown_audience():
+    """The audience is "hr" or "candidate"; anything else is a programming error, not a quiet default."""
+    with pytest.raises(ValueError, match="audience"):
+        sample_report(0, audience="manager")
+
+
 def test_suppressed_peers_never_reach_the_report():
     """With fewer peers than the threshold, no peer comment text is in the story and the reason is."""
     fw = framework()

@@ -1,12 +1,15 @@
 """The results page and PDF: who may see them and when, what they show, and HR's calibrated verdict."""
 
 import re
+import shutil
+import subprocess
 
 import pytest
 import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import AuditEvent, Calibration
+from assessment.services.calibrations import calibrate_verdict
 from assessment.services.readiness import assess
 from tests.results_helpers import NOT_OBSERVED, move_cycle, rated_assessment, sheet, submit_sheet
 
@@ -114,6 +117,39 @@ def test_report_pdf_downloads_for_the_candidate_after_release(client, auth, rele
     response = client.get(_url(released, "pdf"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF") and "attachment" in response.headers["Content-Disposition"]
+
+
+def _pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
+    return " ".join(text.stdout.split())
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_spread_and_calibrator_are_for_hr_only(client, auth, make, tmp_path):
+    """Two managers far apart: HR's page and PDF show the spread and who calibrated; the candidate's show neither."""
+    cycle = make.cycle()
+    assessment = make.assessment(cycle=cycle, managers=2)
+    submit_sheet(sheet(assessment, "manager", 0), 1)
+    submit_sheet(sheet(assessment, "manager", 1), 5)
+    move_cycle(cycle, "closed")
+    hr = make.user("hr", name="Ingrid Halvorsen")
+    calibrate_verdict(assessment, make.framework.readiness.bands[1].id, "Panel weighed the site merger.", actor=hr)
+    db.session.commit()
+    move_cycle(cycle, "released")
+    auth.login(hr)
+    page = client.get(_url(assessment)).get_data(as_text=True)
+    assert "raters disagree (spread 4)" in page and "by Ingrid Halvorsen" in page
+    pdf = _pdf_text(client.get(_url(assessment, "pdf")).data, tmp_path)
+    assert "Raters differ" in pdf and "apart across 2 raters" in pdf and "Recorded by Ingrid Halvorsen" in pdf
+    auth.logout()
+    auth.login(assessment.candidate)
+    page = client.get(_url(assessment)).get_data(as_text=True)
+    assert "raters disagree" not in page and "spread" not in page and "Ingrid Halvorsen" not in page
+    pdf = _pdf_text(client.get(_url(assessment, "pdf")).data, tmp_path)
+    assert "Raters differ" not in pdf and "apart across" not in pdf and "Ingrid Halvorsen" not in pdf
+    assert "Panel weighed the site merger." in pdf  # the calibrated verdict itself is the candidate's too
 
 
 def _calibrate(client, assessment, **data):

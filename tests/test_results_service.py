@@ -4,26 +4,40 @@ from assessment.extensions import db
 from assessment.services.ratings import reopen_sheet
 from assessment.services.readiness import assess, assess_cycle, load_sheets
 from tests.querycount import counted_queries
-from tests.results_helpers import rated_assessment, sheet, submit_sheet
+from tests.results_helpers import move_cycle, rated_assessment, save_draft, sheet, submit_sheet
 
 
-def test_only_submitted_sheets_of_their_current_revision_count(make):
-    """A draft sheet is left out; a reopened and resubmitted sheet counts with its new revision only."""
+def test_each_sheet_counts_with_its_last_submitted_revision(make):
+    """A never-submitted draft is left out; a reopened sheet counts with its submitted revision until resubmitted."""
     assessment = make.assessment(managers=2, peers=1)
     submit_sheet(sheet(assessment, "manager", 0), 2)
     submit_sheet(sheet(assessment, "manager", 1), 4)
     submit_sheet(sheet(assessment, "self"), 5)
+    save_draft(sheet(assessment, "peer"), 1)
     hr = make.user("hr")
     reopen_sheet(sheet(assessment, "manager", 0), "Rated the wrong candidate by mistake.", actor=hr)
     db.session.commit()
+    save_draft(sheet(assessment, "manager", 0), 5)  # edits of the reopened draft do not count until submitted
     sheets = {s.rater_key: s for s in load_sheets([assessment.id])[assessment.id]}
-    assert sorted(sheets) == ["manager-1", "self"]  # the reopened (draft) sheet and the peer's are left out
-    assert set(sheets["manager-1"].ratings.values()) == {4}
+    assert set(sheets) == {"manager-1", "manager-2", "self"}  # the peer's draft is left out
+    assert set(sheets["manager-1"].ratings.values()) == {2}, "the reopened sheet keeps its submitted levels"
+    assert set(sheets["manager-2"].ratings.values()) == {4}
     submit_sheet(sheet(assessment, "manager", 0), 3)
     sheets = {s.rater_key: s for s in load_sheets([assessment.id])[assessment.id]}
     assert set(sheets) == {"manager-1", "manager-2", "self"}
     assert set(sheets["manager-1"].ratings.values()) == {3}, "revision 1's level 2 must not come back"
     assert set(sheets["self"].ratings.values()) == {5}
+
+
+def test_a_reopened_sheet_not_resubmitted_still_counts_after_closing(make):
+    """Closing a cycle with a reopened sheet keeps that sheet's submission in the result (nothing is lost)."""
+    assessment = make.assessment(managers=1)
+    submit_sheet(sheet(assessment, "manager"), 4)
+    reopen_sheet(sheet(assessment, "manager"), "Check the budget evidence.", actor=make.user("hr"))
+    db.session.commit()
+    move_cycle(assessment.cycle, "closed")
+    result = assess(assessment).result
+    assert all(c.decision_score == 4 for c in result.competencies)
 
 
 def test_rater_keys_and_comments_never_name_the_rater(make):

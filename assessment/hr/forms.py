@@ -2,10 +2,9 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, \
+from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, \
     TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
-from wtforms.widgets import HiddenInput
 
 from ..models import ROLE_LABELS, ROLES
 from ..services.users import MIN_PASSWORD_LENGTH
@@ -25,8 +24,13 @@ class CycleForm(FlaskForm):
     ends_on = DateField("Ends on", validators=[Optional()])
     instructions = TextAreaField("Instructions to raters", validators=[Length(max=10_000)],
                                  render_kw={"rows": 6})
-    #: The cycle version the form was loaded from: an edit based on an older one is a conflict.
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    #: The cycle version the form was loaded from: an edit based on an older one (or none) is a conflict.
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        """The version the form was loaded with; None (always stale) when missing or not a number."""
+        value = (self.version.data or "").strip()
+        return int(value) if value.isdigit() else None
 
 
 class ConfirmForm(FlaskForm):

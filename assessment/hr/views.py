@@ -125,7 +125,7 @@ def edit_cycle(cycle_id: int):
     if form.validate_on_submit():
         saved = _save(form, lambda: cycle_service.update_cycle(
             cycle, name=form.name.data, instructions=form.instructions.data, starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data, actor=_actor(), expected_version=form.version.data))
+            ends_on=form.ends_on.data, actor=_actor(), expected_version=form.expected_version()))
         if saved is not FAILED:
             flash("Cycle saved.", "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
@@ -177,8 +177,18 @@ def change_cycle_state(cycle_id: int):
             flash(f"Cycle “{cycle.name}” is now {new_state}.", "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
     verb, meaning = STATE_CHANGES[new_state]
+    warning, warning_items = None, []
+    if new_state == "closed":
+        reopened = ratings.reopened_sheets(cycle)
+        if reopened:
+            warning = (f"{len(reopened)} reopened sheet{' was' if len(reopened) == 1 else 's were'} not "
+                       "resubmitted. Their previous submission will count, and they can no longer be changed "
+                       "after closing:")
+            warning_items = [f"{a.rater.name} ({a.rater_group}) for {a.assessment.candidate.name}"
+                             for a in reopened]
     return render_template("hr/confirm.html", form=form, title=f"{verb} cycle “{cycle.name}”?",
                            message=meaning.format(rubric=f"{framework.name}, version {framework.version}"),
+                           warning=warning, warning_items=warning_items,
                            button=f"{verb} the cycle", back=url_for("hr.view_cycle", cycle_id=cycle.id),
                            action=url_for("hr.change_cycle_state", cycle_id=cycle.id, to=new_state)), \
         400 if form.errors else 200

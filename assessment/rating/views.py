@@ -125,9 +125,10 @@ def _version(form) -> int:
 
 def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = False):
     """The sheet page: the form when ``form`` is given, the read-only answers otherwise."""
-    # Blind rating: a manager or peer sees the candidate's self-assessment only after submitting their own.
+    # Blind rating: a manager sees the candidate's self-assessment only after submitting their own. Peers never
+    # do: they are fellow candidates, and the self-assessment is shared with the candidate's managers only.
     self_ratings = None
-    if assignment.rater_group != "self" and assignment.rater_id == current_user.id \
+    if assignment.rater_group == "manager" and assignment.rater_id == current_user.id \
             and assignment.status == "submitted":
         self_ratings = submitted_self_ratings(assignment.assessment) or {}
     ratings = {r.competency_id: r for r in assignment.current_ratings()}

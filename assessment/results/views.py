@@ -17,7 +17,7 @@ from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
 from ..services import exports as export_service
 from ..services.calibrations import calibrate_verdict as record_calibration
-from ..services.readiness import assess, band_label, report_data
+from ..services.readiness import assess, band_label, report_audience, report_data
 from .forms import CalibrationForm, StartExportForm
 from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
 
@@ -85,7 +85,7 @@ def download_report(assessment_id: int):
     assessment = _visible_assessment(assessment_id)
     if not _is_released_to_viewer(assessment):
         abort(404)
-    pdf = render_report(report_data(assessment))
+    pdf = render_report(report_data(assessment, audience=report_audience(current_user)))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{export_service.report_filename(assessment)}"',
         "Cache-Control": "private, no-store"})

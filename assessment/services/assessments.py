@@ -82,8 +82,10 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
 
 
 def remove_assignment(assignment: RaterAssignment, *, actor: User) -> None:
-    """Take a rater off a candidate, only while their sheet holds no ratings; the last manager stays."""
+    """Take a rater off a candidate, only in a draft or open cycle and while their sheet holds no ratings."""
     assessment = assignment.assessment
+    if assessment.cycle.state not in ("draft", "open"):
+        raise NotAllowed(f"Raters cannot be removed in a {assessment.cycle.state} cycle.")
     if assignment.rater_group == "self":
         raise NotAllowed("The self-assessment belongs to the candidate and cannot be removed.")
     if assignment.status != "not_started" or assignment.ratings or assignment.submissions:

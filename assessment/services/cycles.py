@@ -39,11 +39,12 @@ def create_cycle(name: str, *, actor: User | None, instructions: str = "", start
 
 
 def update_cycle(cycle: Cycle, *, name: str, instructions: str, starts_on, ends_on, actor: User,
-                 expected_version: int | None = None) -> Cycle:
+                 expected_version: int | None) -> Cycle:
     """Change a cycle's name, dates and instructions to raters; refuses an edit based on an older version."""
     if cycle.state not in ("draft", "open"):
         raise NotAllowed(f"A {cycle.state} cycle can no longer be edited.")
-    if expected_version is not None and expected_version != cycle.version_id:
+    # An unknown version (None: missing or mangled) counts as stale, like on the rating sheet: never overwrite blind.
+    if expected_version is None or expected_version != cycle.version_id:
         raise ConflictError("Someone changed this cycle after you opened the form. Your changes are kept below; "
                             "reload the page to see the saved version before saving again.")
     _check_cycle_fields(name, starts_on, ends_on)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, submission_problems
 
 from ..extensions import db
-from ..models import Assessment, Rating, RaterAssignment, Submission, User, utcnow
+from ..models import Assessment, Cycle, Rating, RaterAssignment, Submission, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
 
@@ -134,3 +136,15 @@ def submitted_self_ratings(assessment: Assessment) -> dict[str, Rating] | None:
         return None
     return {r.competency_id: r for r in own.current_ratings()}
 
+
+
+def reopened_sheets(cycle: Cycle) -> list[RaterAssignment]:
+    """The cycle's sheets HR reopened that are not resubmitted (they count with their previous submission)."""
+    return list(db.session.scalars(
+        sa.select(RaterAssignment).join(Assessment)
+        .where(Assessment.cycle_id == cycle.id, RaterAssignment.status != "submitted",
+               sa.exists().where(Submission.assignment_id == RaterAssignment.id))
+        .options(selectinload(RaterAssignment.rater),
+                 selectinload(RaterAssignment.assessment).selectinload(Assessment.candidate))
+        .order_by(RaterAssignment.id)
+    ))

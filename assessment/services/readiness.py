@@ -1,6 +1,8 @@
 """From the database to the readiness core: submitted sheets in, results and report data out.
 
-Only the current revision of each SUBMITTED sheet counts. Raters are passed to the core under neutral keys
+Each sheet counts with its last SUBMITTED revision: a submitted sheet with its current revision, a sheet HR
+reopened and not yet resubmitted with the revision it was submitted in (so closing a cycle never silently drops
+a submission); a sheet never submitted does not count. Raters are passed to the core under neutral keys
 ("manager-1", "peer-2", "self"), never names or ids, so nothing downstream can identify them. A whole
 cycle is loaded in a fixed number of queries, whatever its size.
 """
@@ -20,7 +22,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE, RaterSheet, ReadinessResult
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating
+from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
 from .calibrations import latest_calibration
 
 
@@ -33,14 +35,24 @@ class AssessmentResult:
     calibration: Calibration | None
 
 
+def _counted_revision():
+    """The revision a sheet counts with (None when never submitted), and the outer join it needs."""
+    # Submission rows say which revisions were submitted; a reopened sheet's draft revision has none.
+    last = (sa.select(Submission.assignment_id, sa.func.max(Submission.revision).label("revision"))
+            .group_by(Submission.assignment_id).subquery())
+    counted = sa.case((RaterAssignment.status == "submitted", RaterAssignment.revision), else_=last.c.revision)
+    return counted, last
+
+
 def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
-    """The submitted sheets (current revision) of these assessments, per assessment id, in two queries."""
+    """The sheets (last submitted revision) of these assessments, per assessment id, in two queries."""
     if not assessment_ids:
         return {}
+    counted, last = _counted_revision()
     assignments = db.session.execute(
-        sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
-                  RaterAssignment.revision)
-        .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.status == "submitted")
+        sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group)
+        .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
+        .where(RaterAssignment.assessment_id.in_(assessment_ids), counted.is_not(None))
         .order_by(RaterAssignment.id)
     ).all()
     ratings = defaultdict(dict)
@@ -50,8 +62,8 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
             sa.select(Rating.assignment_id, Rating.competency_id, Rating.level, Rating.is_not_observed,
                       Rating.evidence)
             .join(RaterAssignment, RaterAssignment.id == Rating.assignment_id)
-            .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.status == "submitted",
-                   Rating.revision == RaterAssignment.revision)
+            .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
+            .where(RaterAssignment.assessment_id.in_(assessment_ids), Rating.revision == counted)
         ).all()
         for assignment_id, competency_id, level, not_observed, evidence in rows:
             value = NOT_OBSERVED if not_observed else level
@@ -61,7 +73,7 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
                 comments[assignment_id][competency_id] = evidence.strip()
     sheets: dict[int, list[RaterSheet]] = {assessment_id: [] for assessment_id in assessment_ids}
     counters: dict[tuple[int, str], int] = defaultdict(int)
-    for assignment_id, assessment_id, group, _revision in assignments:
+    for assignment_id, assessment_id, group in assignments:
         counters[assessment_id, group] += 1
         key = "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
         sheets[assessment_id].append(RaterSheet(rater_key=key, group=group, ratings=dict(ratings[assignment_id]),
@@ -118,15 +130,20 @@ def band_label(framework: Framework, band_id: str | None) -> str:
     return framework.readiness.insufficient_evidence_label if band_id == INSUFFICIENT_EVIDENCE else band_id
 
 
-def report_data(assessment: Assessment):
-    """The plain data of one candidate's PDF report (``reports.data.ReportData``)."""
-    return _report_data(pinned_framework(assessment.cycle), assess(assessment))
+def report_audience(user) -> str:
+    """Which version of a report this user gets: "hr" for HR, "candidate" for anyone else (the candidate)."""
+    return "hr" if user is not None and user.role == "hr" else "candidate"
+
+
+def report_data(assessment: Assessment, *, audience: str):
+    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate"."""
+    return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience)
 
 
 def cycle_report_data(cycle: Cycle) -> list[tuple[AssessmentResult, object]]:
-    """Every assessment of a cycle with its result and report data, in a fixed number of queries."""
+    """Every assessment of a cycle with its result and HR's report data (the bulk export is for HR)."""
     framework = pinned_framework(cycle)
-    return [(outcome, _report_data(framework, outcome)) for outcome in assess_cycle(cycle)]
+    return [(outcome, _report_data(framework, outcome, "hr")) for outcome in assess_cycle(cycle)]
 
 
 def _assessed_on(cycle: Cycle) -> date:
@@ -136,7 +153,7 @@ def _assessed_on(cycle: Cycle) -> date:
     return cycle.closed_at.date() if cycle.closed_at else date.today()
 
 
-def _report_data(framework: Framework, outcome: AssessmentResult):
+def _report_data(framework: Framework, outcome: AssessmentResult, audience: str):
     from reports.data import CalibratedVerdict, report_data as build
 
     assessment, calibration = outcome.assessment, outcome.calibration
@@ -147,7 +164,7 @@ def _report_data(framework: Framework, outcome: AssessmentResult):
                                        at=calibration.created_at)
     return build(framework, outcome.result, candidate_name=assessment.candidate.name,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
-                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated)
+                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated, audience=audience)
 
 
 def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None):
