@@ -5,26 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from rubrics.model import Framework
+from rubrics.model import Framework, ScaleLevel, Source
 from rubrics.readiness import INSUFFICIENT_EVIDENCE, ReadinessResult, rules_in_words
 
 
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
 #: candidate's leaves both out: with two managers, mean and spread would give away each manager's level.
 AUDIENCES = ("hr", "candidate")
-
-
-@dataclass(frozen=True)
-class SourceDoc:
-    file: str
-    title: str
-
-
-@dataclass(frozen=True)
-class ScaleEntry:
-    level: int
-    label: str
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -49,12 +36,12 @@ class ReportData:
     framework_name: str
     framework_version: str
     content_hash: str
-    scale: tuple[ScaleEntry, ...]
+    scale: tuple[ScaleLevel, ...]
     not_observed_label: str
     not_observed_summary: str
     #: The rubric's rules in words (``rubrics.readiness.rules_in_words``) for the methodology page.
     rules_text: tuple[str, ...]
-    sources: tuple[SourceDoc, ...]
+    sources: tuple[Source, ...]
     calibration: CalibratedVerdict | None
     generated_at: datetime
     #: "hr" or "candidate" (see ``AUDIENCES``).
@@ -125,11 +112,11 @@ def report_data(
         framework_name=framework.name,
         framework_version=framework.version,
         content_hash=framework.content_hash,
-        scale=tuple(ScaleEntry(s.level, s.label, s.summary) for s in framework.scale.levels),
+        scale=framework.scale.levels,
         not_observed_label=framework.scale.not_observed_label,
         not_observed_summary=framework.scale.not_observed_summary,
         rules_text=rules_in_words(framework.readiness),
-        sources=tuple(SourceDoc(s.file, s.title) for s in framework.sources),
+        sources=framework.sources,
         calibration=calibration,
         generated_at=generated_at or _now(),
         audience=audience,

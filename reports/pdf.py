@@ -569,7 +569,6 @@ class VerticalText(Flowable):
 def panel_story(data: PanelData) -> list[Flowable]:
     """The panel summary's flowables: title, verdict counts, the heat-map and its legend."""
     font, bold = register_fonts()
-    st = styles()
     story = [
         p("PANEL SUMMARY", "kicker"),
         p(data.cycle_name, "h1"),

@@ -160,7 +160,7 @@ def test_stale_version_is_refused_with_409_and_its_input_kept(client, sheet, mak
     assert response.status_code == 409
     assert "saved in another tab or window after you opened it" in page
     assert "Second tab&#39;s evidence." in page and re.search(rf'checked id="level_{comp.id}-1"', page)
-    assert f'name="version" type="hidden" value="1"' in page  # still stale: pressing save again cannot overwrite
+    assert 'name="version" type="hidden" value="1"' in page  # still stale: pressing save again cannot overwrite
     assert f'href="/ratings/{sheet.id}" target="_blank" rel="noopener">Open the saved version' in page
     stored = reload(sheet).current_ratings()
     assert [(r.level, r.evidence) for r in stored] == [(3, "First tab's evidence.")]
