@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from rubrics.model import Framework, ScaleLevel, Source
-from rubrics.readiness import INSUFFICIENT_EVIDENCE, ReadinessResult, rules_in_words
+from rubrics.readiness import ReadinessResult, rules_in_words, verdicts
 
 
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
@@ -139,8 +139,7 @@ def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework
 
 def panel_data(framework: Framework, cycle_name: str, rows, generated_at: datetime | None = None) -> PanelData:
     """The panel summary data of a cycle from its rows (``panel_row``), in the order given."""
-    bands = tuple((b.id, b.label) for b in framework.readiness.bands)
-    bands += ((INSUFFICIENT_EVIDENCE, framework.readiness.insufficient_evidence_label),)
+    bands = verdicts(framework.readiness)
     return PanelData(
         cycle_name=cycle_name,
         framework_name=framework.name,

@@ -570,6 +570,19 @@ def _comments(comps: Sequence[CompetencyResult], by_group) -> tuple[CommentBlock
     return tuple(blocks)
 
 
+def verdicts(rules: ReadinessRules) -> tuple[tuple[str, str], ...]:
+    """Every verdict a result can have, as (id, label): the bands in order, then insufficient evidence."""
+    return tuple((band.id, band.label) for band in rules.bands) + (
+        (INSUFFICIENT_EVIDENCE, rules.insufficient_evidence_label),)
+
+
+def verdict_label(rules: ReadinessRules, band_id: str | None) -> str:
+    """The label of a verdict id (a band or insufficient evidence); the id itself if unknown, empty for None."""
+    if band_id is None:
+        return ""
+    return dict(verdicts(rules)).get(band_id, band_id)
+
+
 def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
     """The readiness model and the rubric's rules as sentences, for the methodology page."""
     weights = ", ".join(f"{GROUP_LABELS[g].lower()} {_fmt(exact(w))}" for g, w in rules.rater_group_weights.items())

@@ -374,3 +374,16 @@ def test_core_imports_stay_free_of_flask_and_sqlalchemy():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(DEFAULT_RUBRIC.parents[2]))
+
+
+def test_verdicts_list_every_band_then_insufficient_evidence():
+    """The verdict ids and labels come from the rubric, in band order, insufficient evidence last."""
+    from rubrics import load_framework
+    from rubrics.readiness import INSUFFICIENT_EVIDENCE, verdict_label, verdicts
+
+    rules = load_framework().readiness
+    assert verdicts(rules) == tuple((b.id, b.label) for b in rules.bands) + (
+        (INSUFFICIENT_EVIDENCE, rules.insufficient_evidence_label),)
+    assert verdict_label(rules, rules.bands[0].id) == rules.bands[0].label
+    assert verdict_label(rules, INSUFFICIENT_EVIDENCE) == rules.insufficient_evidence_label
+    assert verdict_label(rules, None) == "" and verdict_label(rules, "retired_band") == "retired_band"

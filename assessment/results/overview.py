@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from flask import request
 
 from rubrics import Framework
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, verdict_label, verdicts
 
 from ..framework import pinned_framework
 from ..listing import Sorting, page_arg, page_of, page_size, sorting_arg
-from ..services.readiness import AssessmentResult, assess_cycle, band_label
+from ..services.readiness import AssessmentResult, assess_cycle
 
 #: Heat-map classes by gap (decision score - required level), with the legend's words.
 GAP_CLASSES = (
@@ -98,7 +99,7 @@ def _row(framework: Framework, outcome: AssessmentResult) -> Row:
     by_id = {comp.competency_id: comp for comp in result.competencies}
     cells = tuple(Cell(c.id, by_id[c.id].decision_score, by_id[c.id].required, by_id[c.id].gap)
                   for c in framework.competencies if c.id in by_id)
-    calibrated = band_label(framework, outcome.calibration.band_id) if outcome.calibration else ""
+    calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
     return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells)
 
 
@@ -129,8 +130,9 @@ def build_overview(cycle, query: OverviewQuery) -> Overview:
     chosen = [o for o in outcomes if query.role is None or o.assessment.target_role == query.role]
     rows = sorted((_row(framework, o) for o in chosen), key=_sort_key(framework, query.sort), reverse=query.desc)
     counted = Counter(o.result.band_id for o in chosen)
-    bands = [(band.id, band.label) for band in framework.readiness.bands]
-    bands += [(band_id, band_label(framework, band_id)) for band_id in counted if band_id not in dict(bands)]
+    # Insufficient evidence is listed only when some candidate has it.
+    bands = [(band_id, label) for band_id, label in verdicts(framework.readiness)
+             if band_id != INSUFFICIENT_EVIDENCE or band_id in counted]
     shown = page_of(rows, query.page, query.page_size)
     return Overview(framework=framework, rows=shown.items, total=shown.total, page=shown.page,
                     pages=shown.pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from reports.charts import radar_svg
 from reports.pdf import render_report
+from rubrics.readiness import verdict_label
 
 from .. import jobs
 from ..access import get_or_404, owned_or_404, role_required
@@ -17,7 +18,7 @@ from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
 from ..services import exports as export_service
 from ..services.calibrations import calibrate_verdict as record_calibration
-from ..services.readiness import assess, band_label, report_audience, report_data
+from ..services.readiness import assess, report_audience, report_data
 from .forms import CalibrationForm, StartExportForm
 from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
 
@@ -65,7 +66,7 @@ def _render_results(assessment: Assessment, form: CalibrationForm | None = None,
     chart = radar_svg(outcome.result)
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
                            result=outcome.result, chart=chart, form=form,
-                           band_label=lambda band_id: band_label(framework, band_id)), status
+                           band_label=lambda band_id: verdict_label(framework.readiness, band_id)), status
 
 
 @bp.route("/assessments/<int:assessment_id>/results")

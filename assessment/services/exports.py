@@ -15,6 +15,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from rubrics.readiness import verdict_label
+
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Cycle, ExportJob, User, utcnow
@@ -228,13 +230,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def scores_table(cycle: Cycle) -> list[tuple]:
     """One row per candidate x competency x rater group shown (self / manager / peer or others)."""
-    from .readiness import assess_cycle, band_label
+    from .readiness import assess_cycle
 
     framework = pinned_framework(cycle)
     rows = []
     for outcome in assess_cycle(cycle):
         assessment, result = outcome.assessment, outcome.result
-        calibrated = band_label(framework, outcome.calibration.band_id) if outcome.calibration else ""
+        calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
         for comp in result.competencies:
             for group in comp.groups:
                 rows.append((cycle.name, assessment.candidate.name, framework.role(assessment.current_role).name,

@@ -137,7 +137,6 @@ def submitted_self_ratings(assessment: Assessment) -> dict[str, Rating] | None:
     return {r.competency_id: r for r in own.current_ratings()}
 
 
-
 def reopened_sheets(cycle: Cycle) -> list[RaterAssignment]:
     """The cycle's sheets HR reopened that are not resubmitted (they count with their previous submission)."""
     return list(db.session.scalars(

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from rubrics import NOT_OBSERVED, Framework
-from rubrics.readiness import INSUFFICIENT_EVIDENCE, RaterSheet, ReadinessResult, assess_readiness
+from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, verdict_label
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -120,16 +120,6 @@ def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[Assess
             for a in assessments]
 
 
-def band_label(framework: Framework, band_id: str | None) -> str:
-    """The label of a band id, including "insufficient evidence"; empty for None."""
-    if band_id is None:
-        return ""
-    for band in framework.readiness.bands:
-        if band.id == band_id:
-            return band.label
-    return framework.readiness.insufficient_evidence_label if band_id == INSUFFICIENT_EVIDENCE else band_id
-
-
 def report_audience(user) -> str:
     """Which version of a report this user gets: "hr" for HR, "candidate" for anyone else (the candidate)."""
     return "hr" if user is not None and user.role == "hr" else "candidate"
@@ -159,7 +149,7 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str)
     assessment, calibration = outcome.assessment, outcome.calibration
     calibrated = None
     if calibration is not None:
-        calibrated = CalibratedVerdict(band_label=band_label(framework, calibration.band_id),
+        calibrated = CalibratedVerdict(band_label=verdict_label(framework.readiness, calibration.band_id),
                                        rationale=calibration.rationale, by=calibration.created_by.name,
                                        at=calibration.created_at)
     return build(framework, outcome.result, candidate_name=assessment.candidate.name,
@@ -174,6 +164,6 @@ def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None)
     framework = pinned_framework(cycle)
     outcomes = assess_cycle(cycle) if outcomes is None else outcomes
     rows = [panel_row(o.assessment.candidate.name, o.result, framework,
-                      band_label(framework, o.calibration.band_id) if o.calibration else None)
+                      verdict_label(framework.readiness, o.calibration.band_id) if o.calibration else None)
             for o in sorted(outcomes, key=lambda o: o.assessment.candidate.name.casefold())]
     return build(framework, cycle.name, rows)
