@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..access import get_or_404, role_required
 from ..extensions import db
+from ..forms import add_error
 from ..framework import pinned_framework
 from ..listing import int_arg, page_arg, page_size, sorting_arg
 from ..models import ROLE_LABELS, ROLES, Assessment, Cycle, RaterAssignment, User
@@ -60,14 +61,6 @@ def _actor() -> User:
     return current_user._get_current_object()
 
 
-def _add_error(form, field: str | None, message: str) -> None:
-    target = getattr(form, field, None) if field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, message]
-    else:
-        form.form_errors.append(message)
-
-
 def _save(form, action):
     """Run one service and commit; a refusal or a database error rolls everything back and lands on ``form``."""
     try:
@@ -77,10 +70,10 @@ def _save(form, action):
     except imports.ImportRejected as exc:
         db.session.rollback()
         for problem in exc.problems:
-            _add_error(form, problem.column, problem.message)
+            add_error(form, problem.column, problem.message)
     except ServiceError as exc:
         db.session.rollback()
-        _add_error(form, exc.field, exc.message)
+        add_error(form, exc.field, exc.message)
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("database error while saving an HR change")
@@ -270,7 +263,7 @@ def assign_raters(assessment_id: int):
     if form.validate_on_submit():
         rater = users.find_user(form.email.data)
         if rater is None:
-            _add_error(form, "email", f"There is no account for {users.normalise_email(form.email.data)}; "
+            add_error(form, "email", f"There is no account for {users.normalise_email(form.email.data)}; "
                                       "create it on the People page first.")
         else:
             assignment = _save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,

@@ -13,6 +13,7 @@ from rubrics.readiness import verdict_label
 from .. import jobs
 from ..access import get_or_404, owned_or_404, role_required
 from ..extensions import db
+from ..forms import add_error
 from ..framework import pinned_framework
 from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
@@ -104,20 +105,12 @@ def calibrate_verdict(assessment_id: int):
             record_calibration(assessment, form.band_id.data, form.rationale.data, actor=current_user)
         except ServiceError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            add_error(form, exc.field, exc.message)
         else:
             db.session.commit()
             flash("The calibrated verdict was recorded beside the computed one.", "success")
             return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration")
     return _render_results(assessment, form=form, status=422)
-
-
-def _field_error(form, exc: ServiceError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 @bp.route("/cycles/<int:cycle_id>/overview")
