@@ -8,8 +8,11 @@
 | OPSLADDER_RUBRIC         | rubrics/data/framework.yaml              | the competency framework file               |
 | OPSLADDER_SOURCES_DIR    | ../shared/seeds beside the project       | the documents the rubric quotes             |
 | OPSLADDER_BEHIND_PROXY   | 0                                        | trust X-Forwarded-* from one proxy          |
-| LOGIN_MAX_FAILURES       | 5                                        | failed sign-ins before a lock               |
+| LOGIN_MAX_FAILURES       | 5                                        | failed sign-ins, one account from one address |
+| LOGIN_MAX_FAILURES_PER_ADDRESS | 20                                 | failed sign-ins from one address, any account |
+| LOGIN_MAX_FAILURES_PER_ACCOUNT | 100                                | failed sign-ins on one account, all addresses |
 | LOGIN_LOCK_MINUTES       | 15                                       | how long the lock lasts                     |
+| SESSION_IDLE_MINUTES     | 120                                      | a session ends after this long unused       |
 | EXPORTS_DIR              | <instance>/exports                       | where bulk exports are written              |
 | EXPORT_WORKERS           | 1                                        | processes rendering one bulk export         |
 | EXPORT_JOB_TIMEOUT       | 3600                                     | seconds before a running job counts stalled |
@@ -64,6 +67,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BEHIND_PROXY": _bool(env.get("OPSLADDER_BEHIND_PROXY")),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 100)),
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", 120)),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", 15)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

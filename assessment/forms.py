@@ -1,4 +1,29 @@
-"""What every area's forms share."""
+"""What every area's forms share: the cleaning base form, and putting a domain error beside its field."""
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+
+from .cleaning import text_problem
+
+
+class CleanForm(FlaskForm):
+    """The base of every form: a text field holding a control character gets a field error, its text kept.
+
+    Text areas allow tab and line breaks; one-line fields allow none. Passwords are exempt: they are only
+    ever hashed, never stored or printed. tests/test_hostile_input.py checks that every form derives from this.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if not isinstance(field, StringField) or isinstance(field, PasswordField):
+                continue
+            problem = text_problem(field.data if isinstance(field.data, str) else None,
+                                   multiline=isinstance(field, TextAreaField))
+            if problem:
+                field.errors = [*field.errors, f"{field.label.text} {problem}."]
+                valid = False
+        return valid
 
 
 def add_error(form, field: str | None, message: str) -> None:

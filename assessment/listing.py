@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Callable, Collection
 
 import sqlalchemy as sa
-from flask import current_app, request, url_for
+from flask import abort, current_app, request, url_for
 
+from .cleaning import text_problem
 from .extensions import db
 
 DIRECTIONS = ("asc", "desc")
@@ -57,6 +58,21 @@ def int_arg(name: str, default: int = 1) -> int:
     """A whole number from the query string, or ``default`` when it is missing or not a number."""
     value = request.args.get(name, "")
     return int(value) if value.isdigit() else default
+
+
+def text_arg(name: str, *, label: str, max_length: int = 200) -> str:
+    """A free-text filter (a list's search box), stripped; 400 saying what is wrong when it cannot be used."""
+    value = request.args.get(name, "").strip()
+    problem = text_problem(value, max_length=max_length)
+    if problem:
+        abort(400, description=f"The {label} {problem}. Change it and search again.")
+    return value
+
+
+def choice_arg(name: str, choices: Collection[str]) -> str:
+    """A filter that must be one of ``choices``; anything else, or nothing, gives '' (no filter)."""
+    value = request.args.get(name, "")
+    return value if value in choices else ""
 
 
 def page_arg(name: str = "page") -> int:

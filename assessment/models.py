@@ -42,11 +42,24 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)  # Flask-Login reads this
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: Part of the id kept in the session cookie: raising it (sign-out, a new password) ends every session.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __table_args__ = (sa.CheckConstraint(_in("role", ROLES), name="role"),)
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session version ("12.3")."""
+        return f"{self.id}.{self.session_version or 1}"
+
+    def end_sessions(self) -> None:
+        """Make every session cookie issued so far for this person invalid."""
+        self.session_version = (self.session_version or 1) + 1
+
     def set_password(self, password: str) -> None:
+        """Store a hash of ``password``; sessions opened with the old password end."""
         self.password_hash = generate_password_hash(password)
+        if self.id is not None:
+            self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

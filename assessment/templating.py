@@ -24,4 +24,6 @@ def register(app) -> None:
     def inject():
         from .auth.forms import LogoutForm
 
-        return {"logout_form": LogoutForm() if current_user.is_authenticated else None}
+        # formdata=None: the sign-out button must never read the request body (a 413 page would read the
+        # oversized body again and fail).
+        return {"logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None}

@@ -7,6 +7,7 @@ the grid (rings, spokes, axis labels) is built once per set of labels and reused
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from functools import lru_cache
 
@@ -167,8 +168,23 @@ def radar_svg(result: ReadinessResult, **options) -> str:
     title = escape(f"Radar chart: decision scores against the levels required for {result.target_role_name}, "
                    "with the self-assessment drawn separately")
     svg = svg.replace("<title>...</title>", f"<title>{title}</title>", 1).replace("<desc>...</desc>", "", 1)
+    svg = _STYLE_ATTRIBUTE.sub(_as_presentation_attributes, svg)
     head_end = svg.index(">")
     return svg[:head_end] + ' role="img"' + svg[head_end:]
+
+
+#: ``style="..."`` attributes are inline CSS, which the site's Content-Security-Policy refuses; SVG's
+#: presentation attributes (``stroke="..."``) say the same and are allowed.
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _as_presentation_attributes(match: re.Match) -> str:
+    attributes = []
+    for declaration in match.group(1).split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip() and value.strip():
+            attributes.append(f' {name.strip()}="{value.strip()}"')
+    return "".join(attributes)
 
 
 def heat_colour(gap: float | None):

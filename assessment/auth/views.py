@@ -1,4 +1,4 @@
-"""Sign-in and sign-out."""
+"""Sign-in, sign-out and changing one's own password."""
 
 from urllib.parse import urlsplit
 
@@ -6,19 +6,31 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 
 from ..access import public, signed_in
-
+from ..cleaning import text_problem
 from ..extensions import db
-from ..services.users import SignInRefused, authenticate
-from .forms import LoginForm, LogoutForm
+from ..forms import add_error
+from ..services import ServiceError
+from ..services.signin import Limits, SignInRefused, begin_sign_in, finish_sign_in
+from ..services.users import change_own_password
+from .forms import LoginForm, LogoutForm, OwnPasswordForm
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a local path is followed after sign-in, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
+def safe_next(target: str | None) -> str:
+    """Only a path on this site is followed after sign-in; anything else (another site, a line break) goes home."""
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target
+            and text_problem(target, max_length=2000) is None):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("main.index")
+
+
+def _limits() -> Limits:
+    cfg = current_app.config
+    return Limits(per_pair=cfg["LOGIN_MAX_FAILURES"], per_address=cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+                  per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], lock_minutes=cfg["LOGIN_LOCK_MINUTES"])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,20 +42,19 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        cfg = current_app.config
         try:
-            user = authenticate(form.email.data, form.password.data, request.remote_addr or "unknown",
-                                max_failures=cfg["LOGIN_MAX_FAILURES"],
-                                max_per_address=cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-                                lock_minutes=cfg["LOGIN_LOCK_MINUTES"])
+            attempt = begin_sign_in(form.email.data, request.remote_addr, _limits())
         except SignInRefused as exc:
             db.session.commit()
             form.form_errors.append(exc.message)
+            form.password.data = ""
             return render_template("auth/login.html", form=form), 429
+        db.session.commit()  # the attempt is counted (and its row locks released) before the slow check
+        user = finish_sign_in(attempt, form.password.data)
         db.session.commit()
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         form.form_errors.append("The e-mail address or the password is not right.")
         status = 401
     elif request.method == "POST":
@@ -55,8 +66,31 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
-    """Sign the user out."""
+    """Sign the user out: every session of theirs ends, on every device."""
     if LogoutForm().validate_on_submit():
+        current_user.end_sessions()
+        db.session.commit()
         logout_user()
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    """A signed-in person changes their own password; their other sessions end, this one goes on."""
+    form = OwnPasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(user, form.current_password.data, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            add_error(form, exc.field, exc.message)
+        else:
+            db.session.commit()
+            login_user(user)  # this session carries the new session version
+            flash("Your password was changed. Your other sessions, on any device, are signed out.", "success")
+            return redirect(url_for("main.index"))
+    form.current_password.data = form.password.data = form.repeat.data = ""
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200

@@ -1,11 +1,11 @@
 """HR forms. Choices that come from the rubric are given by keyword when the form is built."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, \
     TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from ..forms import CleanForm
 from ..models import ROLE_LABELS, ROLES
 from ..services.users import MIN_PASSWORD_LENGTH
 
@@ -18,7 +18,7 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and deprec
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 
-class CycleForm(FlaskForm):
+class CycleForm(CleanForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     starts_on = DateField("Starts on", validators=[Optional()])
     ends_on = DateField("Ends on", validators=[Optional()])
@@ -33,11 +33,11 @@ class CycleForm(FlaskForm):
         return int(value) if value.isdigit() else None
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CleanForm):
     """An empty form: its CSRF token is what makes a confirmation button safe."""
 
 
-class CandidateForm(FlaskForm):
+class CandidateForm(CleanForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
     current_role = SelectField("Current role", validators=[DataRequired()])
@@ -51,24 +51,24 @@ class CandidateForm(FlaskForm):
         self.current_role.choices = self.target_role.choices = choices
 
 
-class ImportForm(FlaskForm):
+class ImportForm(CleanForm):
     file = FileField("Candidates file (.csv or .xlsx)",
                      validators=[FileRequired("Choose a file to import."),
                                  FileAllowed(["csv", "xlsx"], "Upload a .csv or .xlsx file.")])
 
 
-class RaterForm(FlaskForm):
+class RaterForm(CleanForm):
     email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=320)])
     rater_group = SelectField("Rates as", choices=[SelectChoice("manager", "Manager"), SelectChoice("peer", "Peer")],
                               validators=[DataRequired()])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(CleanForm):
     reason = TextAreaField("Reason for reopening", validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 4})
 
 
-class PersonForm(FlaskForm):
+class PersonForm(CleanForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
     role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
@@ -76,13 +76,13 @@ class PersonForm(FlaskForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-class RoleForm(FlaskForm):
+class RoleForm(CleanForm):
     role = SelectField("New role", choices=ROLE_CHOICES, validators=[DataRequired()])
     #: Set by the confirmation page: the change is made only once HR has seen what it means.
     confirmed = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(CleanForm):
     password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
                              render_kw={"autocomplete": "new-password"})
     repeat = PasswordField("Repeat the new password",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..access import get_or_404, role_required
 from ..extensions import db
 from ..forms import add_error
 from ..framework import pinned_framework
-from ..listing import int_arg, page_arg, page_size, sorting_arg
+from ..listing import choice_arg, int_arg, page_arg, page_size, sorting_arg, text_arg
 from ..models import ROLE_LABELS, ROLES, Assessment, Cycle, RaterAssignment, User
 from ..services import ServiceError
 from ..services import assessments as assessment_service
@@ -133,9 +133,9 @@ def view_cycle(cycle_id: int):
     framework = pinned_framework(cycle)
     role_ids = {role.id for role in framework.roles}
     filters = {
-        "q": request.args.get("q", "").strip()[:200],
-        "target_role": request.args.get("target_role", "") if request.args.get("target_role") in role_ids else "",
-        "status": request.args.get("status", "") if request.args.get("status") in queries.PROGRESS else "",
+        "q": text_arg("q", label="search text"),
+        "target_role": choice_arg("target_role", role_ids),
+        "status": choice_arg("status", queries.PROGRESS),
     }
     sorting = sorting_arg(queries.DASHBOARD_SORTS, "name")
     candidates = queries.dashboard_page(
@@ -321,8 +321,8 @@ def reopen_assignment(assignment_id: int):
 @role_required("hr")
 def list_people():
     """Every account, with its role; filter by role, search by name or e-mail."""
-    search = request.args.get("q", "").strip()[:200]
-    role = request.args.get("role", "") if request.args.get("role") in ROLES else ""
+    search = text_arg("q", label="search text")
+    role = choice_arg("role", ROLES)
     people = queries.people_page(search=search, role=role, page=page_arg(), per_page=page_size())
     return render_template("hr/people.html", people=people, filters={"q": search, "role": role})
 
@@ -382,7 +382,10 @@ def set_password(user_id: int):
     form = PasswordForm()
     if form.validate_on_submit():
         if _save(form, lambda: users.change_password(person, form.password.data, actor=_actor())) is not FAILED:
-            flash(f"New password set for {person.email}. Tell them through a safe channel.", "success")
+            if person.id == current_user.id:
+                login_user(person)  # the new password ended every session of theirs, this one included
+            flash(f"New password set for {person.email}; their sessions have ended. Tell them through a safe "
+                  "channel.", "success")
             return redirect(url_for("hr.edit_person", user_id=person.id))
     form.password.data = form.repeat.data = ""
     return render_template("hr/person.html", person=person, role_form=RoleForm(role=person.role),
@@ -397,6 +400,6 @@ def set_password(user_id: int):
 def audit_trail():
     """Every change, newest first: who, when, what, before and after; filter by cycle, user and kind."""
     filters = {"cycle_id": int_arg("cycle_id", 0), "user_id": int_arg("user_id", 0),
-               "kind": request.args.get("kind", "")[:64]}
+               "kind": text_arg("kind", label="kind of event", max_length=64)}
     events = queries.audit_page(**filters, page=page_arg(), per_page=page_size())
     return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -14,6 +13,8 @@ except ImportError:  # pragma: no cover
 
 from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, parse_value
+
+from ..forms import CleanForm
 
 EVIDENCE_MAX = 5000
 
@@ -38,7 +39,7 @@ def evidence_rule(framework: Framework) -> str:
     return f"Required for {listed}; optional otherwise."
 
 
-class SheetFormBase(FlaskForm):
+class SheetFormBase(CleanForm):
     """The fixed part of every sheet; competency fields are added by ``sheet_form``."""
 
     version = HiddenField()

@@ -13,7 +13,7 @@ from rubrics.sheet import submission_problems
 from ..access import get_or_404, owned_or_404, signed_in
 from ..extensions import db
 from ..framework import pinned_framework
-from ..listing import sorted_page
+from ..listing import choice_arg, sorted_page
 from ..models import ASSIGNMENT_STATUSES, Assessment, Cycle, RaterAssignment, User
 from ..services import ConflictError, ServiceError
 from ..services.ratings import IncompleteSheet, reopen_reason, save_sheet, submitted_self_ratings
@@ -46,8 +46,8 @@ def my_sheets():
         .options(contains_eager(RaterAssignment.assessment).contains_eager(Assessment.cycle),
                  contains_eager(RaterAssignment.assessment).contains_eager(Assessment.candidate))
     )
-    status = request.args.get("status", "")
-    if status in ASSIGNMENT_STATUSES:
+    status = choice_arg("status", ASSIGNMENT_STATUSES)
+    if status:
         query = query.where(RaterAssignment.status == status)
     listing = sorted_page(query, SORTS, "owed", tiebreak=RaterAssignment.id)
     return render_template("rating/my_sheets.html", listing=listing, status=status, statuses=ASSIGNMENT_STATUSES)

@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import CleanForm
 
-class CalibrationForm(FlaskForm):
+
+class CalibrationForm(CleanForm):
     """HR's calibrated verdict; the band choices come from the cycle's pinned rubric."""
 
     band_id = RadioField("Calibrated verdict", validators=[DataRequired(message="choose a band")])
@@ -17,5 +18,5 @@ class CalibrationForm(FlaskForm):
         self.band_id.choices = [(band.id, band.label) for band in bands]
 
 
-class StartExportForm(FlaskForm):
+class StartExportForm(CleanForm):
     submit = SubmitField("Start the export")

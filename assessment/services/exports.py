@@ -17,6 +17,7 @@ from flask import current_app
 
 from rubrics.readiness import verdict_label
 
+from ..cleaning import replace_unstorable
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Cycle, ExportJob, User, utcnow
@@ -278,7 +279,8 @@ def scores_xlsx(cycle: Cycle) -> bytes:
     sheet.title = "Scores"
     sheet.append(SCORE_COLUMNS)
     for row in scores_table(cycle):
-        sheet.append(row)
+        # Text saved before input cleaning may hold a control character, which an XLSX file cannot.
+        sheet.append([replace_unstorable(v) if isinstance(v, str) else v for v in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = TYPE_STRING  # "=..." stays text

@@ -1,162 +1,25 @@
 """Candidates into a cycle, one by one or from a CSV/XLSX file: read, check every row, then apply all or nothing.
 
-The file has a header row with the columns in ``COLUMNS`` (any order, case and spaces ignored). Several
-e-mail addresses in one cell are separated by ``;``. Row numbers in problems are the spreadsheet's own: the
-header is row 1, the first candidate row 2.
+Reading the file (and its format) is in ``import_files``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from rubrics import Framework
 
+from ..cleaning import text_problem
 from ..extensions import db
 from ..models import Assessment, Cycle, User
 from . import NotAllowed, ServiceError
 from .assessments import add_assessment, assign_rater, check_ladder_step
 from .audit import record_audit
+from .import_files import (COLUMN_HELP, COLUMNS, MAX_LENGTH, MAX_ROWS, REQUIRED_COLUMNS, CandidateRow,  # noqa: F401
+                           ImportRejected, Problem, read_rows, split_emails, template_csv, template_xlsx)
 from .users import check_email, create_user, normalise_email
-
-COLUMNS = ("name", "email", "current_role", "target_role", "manager_emails", "peer_emails")
-REQUIRED_COLUMNS = COLUMNS[:-1]
-COLUMN_HELP = {
-    "name": "the candidate's full name",
-    "email": "the candidate's e-mail address; a new address creates a candidate account (HR sets its password)",
-    "current_role": "the role they hold now, by name or id (Operations Manager or operations_manager)",
-    "target_role": "the next step up the ladder from the current role",
-    "manager_emails": "one or more managers who rate the candidate, separated by ';' (existing manager accounts)",
-    "peer_emails": "optional peers, separated by ';' (existing accounts, or candidates in the same file)",
-}
-MAX_ROWS = 5000
-EXAMPLE_ROWS = [
-    ("Aoife O'Brien", "aoife.obrien@example.com", "Operations Manager", "Head of Operations",
-     "margaret.okafor@example.com", "lukasz.nowak@example.com"),
-    ("Søren Østergaard", "soren.ostergaard@example.com", "Head of Operations", "COO",
-     "rafael.ortega@example.com;priya.raghunathan@example.com", ""),
-]
-_SPLIT = re.compile(r"[;,\s]+")
-
-
-@dataclass(frozen=True)
-class CandidateRow:
-    """One candidate as HR gave it; ``row`` is the spreadsheet row (None when typed into the form)."""
-
-    row: int | None
-    name: str
-    email: str
-    current_role: str
-    target_role: str
-    manager_emails: tuple[str, ...] = ()
-    peer_emails: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong, and where: a row number and a column name when there is one."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(part for part in (f"Row {self.row}" if self.row else "",
-                                            f"column {self.column}" if self.column else "") if part)
-        return f"{where}: {self.message}" if where else self.message
-
-
-class ImportRejected(ServiceError):
-    """Nothing was imported; ``problems`` lists every one found."""
-
-    def __init__(self, problems: list[Problem]):
-        count = len(problems)
-        super().__init__(f"Nothing was imported: {count} problem{'s' if count != 1 else ''} to fix first.")
-        self.problems = problems
-
-
-def split_emails(text: str | None) -> tuple[str, ...]:
-    """The e-mail addresses in a cell, in order, as typed (separated by ';', ',' or spaces)."""
-    return tuple(part for part in _SPLIT.split((text or "").strip()) if part)
-
-
-# --- reading the file -------------------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([Problem(None, None, "The CSV file is not UTF-8 text. In your spreadsheet, save "
-                                                  "it as “CSV UTF-8”, or upload an .xlsx file.")]) from None
-    first = text.split("\n", 1)[0]
-    # Spreadsheets in many locales write ';' between columns; the header row tells which one this file uses.
-    delimiter = max((",", ";", "\t"), key=first.count)
-    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
-        raise ImportRejected([Problem(None, None, "The file could not be read as an Excel workbook (.xlsx).")]) \
-            from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
-    """The candidate rows of a CSV or XLSX file; ImportRejected when its shape (type, header, size) is wrong."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix == "csv":
-        table = _csv_rows(data)
-    elif suffix == "xlsx":
-        table = _xlsx_rows(data)
-    else:
-        raise ImportRejected([Problem(None, None, "Upload a .csv or .xlsx file.")])
-    if not table or not any(table[0]):
-        raise ImportRejected([Problem(1, None, "The file is empty: the first row must hold the column names "
-                                               f"({', '.join(COLUMNS)}).")])
-    header = [re.sub(r"[\s-]+", "_", h.strip().lower()) for h in table[0]]
-    # A nameless column is only a problem when it holds data (spreadsheets often carry empty trailing columns).
-    problems = [Problem(1, h or f"#{i + 1}", f"unknown column; the columns are {', '.join(COLUMNS)}")
-                for i, h in enumerate(header)
-                if h not in COLUMNS and (h or any(len(r) > i and r[i] for r in table[1:]))]
-    problems += [Problem(1, name, "this column appears twice") for name in COLUMNS if header.count(name) > 1]
-    problems += [Problem(1, name, "this column is missing") for name in REQUIRED_COLUMNS if name not in header]
-    if problems:
-        raise ImportRejected(problems)
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        if not any(values):
-            continue
-        cell = {name: (values[header.index(name)] if name in header and header.index(name) < len(values) else "")
-                for name in COLUMNS}
-        rows.append(CandidateRow(number, cell["name"], cell["email"], cell["current_role"], cell["target_role"],
-                                 split_emails(cell["manager_emails"]), split_emails(cell["peer_emails"])))
-    if not rows:
-        raise ImportRejected([Problem(None, None, "The file has a header row but no candidates.")])
-    if len(rows) > MAX_ROWS:
-        raise ImportRejected([Problem(None, None, f"The file has {len(rows)} candidates; import at most "
-                                                  f"{MAX_ROWS} at a time.")])
-    return rows
 
 
 # --- checking every row -------------------------------------------------------------------------------------
@@ -180,8 +43,25 @@ def _users_by_email(emails) -> dict[str, User]:
     return found
 
 
+def text_problems(rows: list[CandidateRow]) -> list[Problem]:
+    """Cells that cannot be stored as they are (control characters, too long), by row and column."""
+    problems = []
+    for r in rows:
+        for column in COLUMNS:
+            value = getattr(r, column)
+            for text in (value if isinstance(value, tuple) else (value,)):
+                problem = text_problem(text, max_length=MAX_LENGTH.get(column, 320))
+                if problem:
+                    problems.append(Problem(r.row, column, f"the cell {problem}"))
+                    break
+    return problems
+
+
 def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> list[Problem]:
     """Every problem in ``rows`` for adding them to ``cycle``: an empty list means all can be added."""
+    unstorable = text_problems(rows)
+    if unstorable:  # reported alone: such text must not reach a database query
+        return unstorable
     users = _users_by_email([r.email for r in rows] + [e for r in rows for e in r.manager_emails + r.peer_emails])
     in_cycle = set(db.session.scalars(sa.select(User.email).join(Assessment, Assessment.candidate_id == User.id)
                                       .where(Assessment.cycle_id == cycle.id)))
@@ -309,39 +189,3 @@ def import_candidates(cycle: Cycle, filename: str, data: bytes, *, framework: Fr
                                         "raters": {x.rater.email: x.rater_group for x in a.assignments
                                                    if x.rater_group != "self"}} for a in made]})
     return made
-
-
-# --- templates ---------------------------------------------------------------------------------------------
-
-
-def template_csv() -> bytes:
-    """A CSV template: the header and two example rows (UTF-8 with a BOM, so Excel reads accents right)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(EXAMPLE_ROWS)
-    return out.getvalue().encode("utf-8-sig")
-
-
-def template_xlsx() -> bytes:
-    """An XLSX template: the header and two example rows on the first sheet, the column guide on the second."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Candidates"
-    sheet.append(COLUMNS)
-    for row in EXAMPLE_ROWS:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEF", (24, 32, 22, 22, 48, 40)):
-        sheet.column_dimensions[letter].width = width
-    guide = workbook.create_sheet("Columns")
-    guide.append(("column", "required", "meaning"))
-    for name in COLUMNS:
-        guide.append((name, "yes" if name in REQUIRED_COLUMNS else "no", COLUMN_HELP[name]))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -1,15 +1,15 @@
-"""Accounts: creating users and checking sign-ins, with throttling of repeated failures."""
+"""Accounts: creating users, roles and passwords (sign-in checks are in ``signin``)."""
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import ROLES, LoginThrottle, User, utcnow
+from ..models import ROLES, User
 from . import ServiceError
 from .audit import record_audit
 
@@ -84,62 +84,28 @@ def change_password(user: User, password: str, *, actor: User) -> User:
     return user
 
 
+def change_own_password(user: User, current: str, password: str) -> User:
+    """A person sets a new password, giving their current one; every other session of theirs ends."""
+    if not verify_password(user.password_hash, current or ""):
+        raise ServiceError("This is not your current password.", field="current_password")
+    if current == password:
+        raise ServiceError("The new password is the same as the current one.", field="password")
+    return change_password(user, password, actor=user)
+
+
 def set_password(user: User, password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ServiceError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
     user.set_password(password)
 
 
-class SignInRefused(ServiceError):
-    """Too many failed sign-ins for this account or address."""
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Made with the same method as real hashes, so checking it costs what checking a real one does.
+    return generate_password_hash("no account has this password")
 
 
-def _throttle(key: str) -> LoginThrottle | None:
-    return db.session.scalar(sa.select(LoginThrottle).where(LoginThrottle.key == key))
-
-
-def _as_aware(moment):
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    from datetime import timezone
-
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
-
-
-def authenticate(email: str, password: str, address: str, *, max_failures: int, max_per_address: int,
-                 lock_minutes: int) -> User | None:
-    """The user whose e-mail and password match, or None; raises SignInRefused while a lock lasts.
-
-    Failures are counted per account and per client address; past the limit, sign-in is refused for
-    ``lock_minutes`` even with the right password, so guessing gets nowhere.
-    """
-    now = utcnow()
-    keys = {f"email:{normalise_email(email)}": max_failures, f"addr:{address}": max_per_address}
-    for key in keys:
-        row = _throttle(key)
-        locked_until = _as_aware(row.locked_until) if row else None
-        if locked_until and locked_until > now:
-            minutes = math.ceil((locked_until - now).total_seconds() / 60)
-            what = "this account" if key.startswith("email:") else "this network address"
-            raise SignInRefused(f"Too many failed sign-in attempts for {what}. "
-                                f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
-    user = find_user(email)
-    if user is not None and user.is_active and user.check_password(password):
-        for key in keys:
-            if (row := _throttle(key)) is not None and key.startswith("email:"):
-                db.session.delete(row)
-        user.last_login_at = now
-        db.session.flush()
-        return user
-    window = timedelta(minutes=lock_minutes)
-    for key, limit in keys.items():
-        row = _throttle(key)
-        if row is None or _as_aware(row.first_failure_at) < now - window:
-            if row is None:
-                row = LoginThrottle(key=key)
-                db.session.add(row)
-            row.failures, row.first_failure_at, row.locked_until = 0, now, None
-        row.failures += 1
-        if row.failures >= limit:
-            row.locked_until = now + window
-    db.session.flush()
-    return None
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches; a missing hash is checked against a dummy so that it costs the same."""
+    matches = check_password_hash(password_hash or _dummy_hash(), password)
+    return matches and password_hash is not None

@@ -1,0 +1,46 @@
+"""One input-cleaning layer for every way text comes in: forms, list filters, imports; and for writers.
+
+A NUL byte gives a database error on PostgreSQL, other control characters make an XLSX file invalid and
+are never meant: they are refused with a message that says what and where, never silently dropped, so
+the person can see and fix what they typed. Tab and line breaks are allowed in multi-line text only.
+Everything else (accents, right-to-left scripts, emoji) is text like any other.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Control characters (Unicode category Cc) but tab and line breaks, lone surrogates, and the two
+#: non-characters XML 1.0 (and so XLSX) cannot hold.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile("[\t\n\r]")
+_NAMES = {"\x00": "a NUL byte", "\t": "a tab", "\n": "a line break", "\r": "a line break"}
+
+
+def _describe(char: str) -> str:
+    return _NAMES.get(char, f"the control character U+{ord(char):04X}")
+
+
+def text_problem(value: str | None, *, multiline: bool = False, max_length: int | None = None) -> str | None:
+    """Why ``value`` cannot be stored as text, or None when it can.
+
+    The message is a sentence fragment to put beside a field or after "Row 3, column name: ".
+    """
+    if not value:
+        return None
+    found = _UNSTORABLE.search(value)
+    if found:
+        return (f"contains {_describe(found.group())} at character {found.start() + 1}, which cannot be stored; "
+                "remove it (it may have come from a copy and paste)")
+    found = None if multiline else _LINE_BREAKS.search(value)
+    if found:
+        return f"contains {_describe(found.group())} at character {found.start() + 1}; this is one line of text"
+    if max_length is not None and len(value) > max_length:
+        return f"is {len(value):,} characters long; at most {max_length:,} are allowed"
+    return None
+
+
+def replace_unstorable(text: str) -> str:
+    """``text`` with every character a file format cannot hold replaced by a visible U+FFFD (for writers:
+    text stored before this layer existed may still hold one, and an export must not fail on it)."""
+    return _UNSTORABLE.sub("\ufffd", text)

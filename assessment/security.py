@@ -1,0 +1,84 @@
+"""What every request and response gets: security headers, a guard on query strings, idle session expiry.
+
+The Content-Security-Policy allows scripts, styles, fetches and form posts to this site only and no inline
+code or ``style=`` attributes at all: JavaScript lives in ``static/js/``, CSS in ``static/css/``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import abort, flash, request, session
+from flask_login import current_user, logout_user
+
+from .cleaning import text_problem
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",  # Pico CSS draws its form icons as data: SVGs
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+))
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+#: Downloads that are confidential whoever fetches them: never kept by a browser or a proxy.
+PRIVATE_TYPES = ("application/pdf", "text/csv", "application/zip",
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+#: How often (seconds) the last-seen time in the session is renewed: not on every request.
+_SEEN_RESOLUTION = 60
+
+
+def add_headers(response):
+    """The security headers on every response; no-store on every signed-in page and every download."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    private = response.mimetype in PRIVATE_TYPES or (
+        request.endpoint != "static" and current_user and current_user.is_authenticated)
+    if private:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def refuse_bad_query_strings():
+    """A query argument holding a control character gets 400 with what and where, before any view runs."""
+    for name, value in request.args.items(multi=True):
+        problem = text_problem(name) or text_problem(value, max_length=4000)
+        if problem:
+            shown = name if text_problem(name) is None else "(a query argument)"
+            abort(400, description=f"The address is not usable: {shown} {problem}.")
+
+
+def expire_idle_session(idle_minutes: int):
+    """Sign out a session unused for ``idle_minutes``; otherwise note that it was used now."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    now = int(time.time())
+    seen = session.get("_seen")
+    if isinstance(seen, int) and now - seen > idle_minutes * 60:
+        logout_user()
+        session.pop("_seen", None)
+        flash(f"You were signed out after {idle_minutes} minutes without activity. Please sign in again.", "info")
+        return
+    if not isinstance(seen, int) or now - seen >= _SEEN_RESOLUTION:
+        session["_seen"] = now
+
+
+def register(app) -> None:
+    app.before_request(refuse_bad_query_strings)
+    app.before_request(lambda: expire_idle_session(app.config["SESSION_IDLE_MINUTES"]))
+    app.after_request(add_headers)
