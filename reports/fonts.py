@@ -1,8 +1,16 @@
-"""The report fonts: DejaVu Sans (regular and bold) from the system, registered once per process.
+"""The report fonts: DejaVu Sans (regular and bold) from the system, registered once per process, and the
+fallback fonts for characters DejaVu Sans lacks.
 
 Helvetica, ReportLab's built-in, cannot print Ł, ś or Ş, so a Unicode TrueType font is embedded. The
 directory is ``$OPSLADDER_FONT_DIR`` when set, else Debian's ``fonts-dejavu-core`` location. Fonts are
 never downloaded.
+
+DejaVu Sans covers Latin, Greek, Cyrillic, Hebrew and Arabic (with its joined presentation forms) but not
+most emoji or CJK. Each character it lacks is set in the first fallback font that has it: Symbola
+(``fonts-symbola``: emoji and symbols), then Droid Sans Fallback (``fonts-droid-fallback``: Chinese,
+Japanese, Korean). A missing fallback font is skipped; a character no font has is printed as U+FFFD
+(a visible "�"), never as an empty box. ``$OPSLADDER_FALLBACK_FONTS`` (paths separated by ``:``) replaces
+the list.
 """
 
 from __future__ import annotations
@@ -52,3 +60,57 @@ def register_fonts() -> tuple[str, str]:
         + " and ".join(FILES.values())
         + "."
     )
+
+
+#: Fallback fonts, in order: (name to register, candidate paths).
+FALLBACKS = (
+    ("Symbola", ("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+                 "/usr/share/fonts/truetype/ancient-scripts/Symbola.ttf")),
+    ("DroidSansFallback", ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+                           "/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf")),
+)
+#: What is printed for a character no font has.
+REPLACEMENT = "\ufffd"
+
+
+def _fallback_candidates() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    configured = os.environ.get("OPSLADDER_FALLBACK_FONTS")
+    if configured is None:
+        return FALLBACKS
+    return tuple((f"Fallback{k}", (path,)) for k, path in enumerate(p for p in configured.split(":") if p))
+
+
+@lru_cache(maxsize=1)
+def fallback_fonts() -> tuple[str, ...]:
+    """Register the fallback fonts that are installed (once); their names, in the order they are tried."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    register_fonts()
+    names = []
+    for name, paths in _fallback_candidates():
+        path = next((p for p in paths if Path(p).is_file()), None)
+        if path is None:
+            continue
+        try:
+            pdfmetrics.registerFont(TTFont(name, path))
+        except Exception:  # a damaged or unsupported font file is skipped like a missing one
+            continue
+        names.append(name)
+    return tuple(names)
+
+
+@lru_cache(maxsize=16)
+def coverage(font: str) -> frozenset[int]:
+    """The code points ``font`` has a glyph for."""
+    from reportlab.pdfbase import pdfmetrics
+
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+def font_for(char: str, font: str) -> str | None:
+    """The font that prints ``char``: ``font`` itself, else the first fallback that has it, else None."""
+    code = ord(char)
+    if code in coverage(font):
+        return font
+    return next((name for name in fallback_fonts() if code in coverage(name)), None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from reportlab.platypus import Flowable
 
-from .text import TextStyle, width_of, wrap_runs
+from .text import TextStyle, text_out, width_of, wrap_runs
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,8 @@ class Grid(Flowable):
                     else:
                         x = xs[col] + st.pad_x
                     text.setTextOrigin(x, baseline)
-                    text.textOut(line)
+                    if text_out(text, line, face.font, face.size):
+                        text.setFont(face.font, face.size)
                     baseline -= face.leading
         canv.drawText(text)
 

@@ -36,7 +36,7 @@ from .charts import INK, MUTED, DrawingFlowable, heat_colour, radar_for, swatch
 from .data import PanelData, ReportData
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
-from .text import TextBlock, TextStyle, width_of
+from .text import TextBlock, TextStyle, draw_string, width_of
 
 NAVY = colors.HexColor("#1B3A5C")
 TINT = colors.HexColor("#F3F5F8")
@@ -143,7 +143,7 @@ def _footer(canv, doc, left: str):
     canv.line(MARGIN, 12 * mm, width - MARGIN, 12 * mm)
     canv.setFont(font, 7.5)
     canv.setFillColor(MUTED)
-    canv.drawString(MARGIN, 8 * mm, left)
+    draw_string(canv, MARGIN, 8 * mm, left, font, 7.5)
     label = f"Page {canv.getPageNumber()} of "
     x = width - MARGIN - canv.stringWidth(label + "99", font, 7.5)
     canv.drawString(x, 8 * mm, label)
@@ -159,7 +159,7 @@ def _header(canv, doc, left: str, right: str = "Confidential"):
     canv.setFont(font, 7.5)
     canv.setFillColor(MUTED)
     room = width - 2 * MARGIN - canv.stringWidth(right.upper(), bold, 7.5) - 12
-    canv.drawString(MARGIN, height - 11 * mm, fit_text(left, font, 7.5, room))
+    draw_string(canv, MARGIN, height - 11 * mm, fit_text(left, font, 7.5, room), font, 7.5)
     canv.setFont(bold, 7.5)
     canv.setFillColor(FAIL)
     canv.drawRightString(width - MARGIN, height - 11 * mm, right.upper())

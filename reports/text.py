@@ -5,15 +5,103 @@ showed it as the largest cost. Report text needs none of that: a line of regular
 lead-in. ``TextBlock`` wraps such runs greedily by measured width, breaks words longer than a line
 (a 200-character "word" never overflows), splits between lines at a page end (a 5,000-character comment
 flows over pages), and takes any text as is: nothing is parsed, so ``<`` and ``&`` need no escaping.
+
+Every piece of text is drawn through ``visual_runs``: Arabic is shaped (letters joined, with
+``arabic-reshaper``), right-to-left text is put in display order (the Unicode bidi algorithm, with
+``python-bidi``), and each character is set in a font that has it (reports/fonts.py), so nothing prints as
+an empty box. Lines are wrapped in reading order and reordered one line at a time; a block whose text
+starts right-to-left is set right-aligned, its runs mirrored.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
+
+from .fonts import REPLACEMENT, font_for
+
+#: Scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...) and their presentation forms.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_RUNS: dict[tuple[str, str, bool | None], tuple[tuple[str, str], ...]] = {}
+
+
+def is_rtl(text: str) -> bool:
+    """Whether ``text`` reads right to left: its first letter with a direction is right-to-left."""
+    if text.isascii() or not _RTL.search(text):
+        return False
+    from bidi import get_base_level
+
+    return get_base_level(text) == 1
+
+
+def visual_runs(text: str, font: str, rtl: bool | None = None) -> tuple[tuple[str, str], ...]:
+    """``text`` as it is drawn: (piece, font) in display order, shaped, every character in a font that has it.
+
+    ``rtl`` forces the base direction (None: from the text itself). A character no font has becomes U+FFFD;
+    an invisible format character no font has (a bidi mark, say) is left out.
+    """
+    if text.isascii():
+        return ((text, font),)
+    key = (text, font, rtl)
+    runs = _RUNS.get(key)
+    if runs is None:
+        if len(_RUNS) > 100_000:  # a bound for long-running processes
+            _RUNS.clear()
+        runs = _RUNS[key] = _visual_runs(text, font, rtl)
+    return runs
+
+
+def _visual_runs(text: str, font: str, rtl: bool | None) -> tuple[tuple[str, str], ...]:
+    shown = text
+    if _ARABIC.search(shown):
+        import arabic_reshaper
+
+        shown = arabic_reshaper.reshape(shown)
+    if _RTL.search(shown):
+        from bidi import get_display
+
+        shown = get_display(shown, base_dir=None if rtl is None else ("R" if rtl else "L"))
+    runs: list[list[str]] = []
+    for char in shown:
+        face = font_for(char, font)
+        if face is None:
+            if unicodedata.category(char) == "Cf":
+                continue
+            char, face = REPLACEMENT, font
+        if runs and runs[-1][1] == face:
+            runs[-1][0] += char
+        else:
+            runs.append([char, face])
+    return tuple((piece, face) for piece, face in runs) or (("", font),)
+
+
+def text_out(text_object, text: str, font: str, size: float, rtl: bool | None = None) -> bool:
+    """Draw ``text`` at the text object's cursor through ``visual_runs``; True when the font was changed
+    (the caller sets its own again before drawing more)."""
+    runs = visual_runs(text, font, rtl)
+    if len(runs) == 1 and runs[0][1] == font:
+        text_object.textOut(runs[0][0])
+        return False
+    for piece, face in runs:
+        text_object.setFont(face, size)
+        text_object.textOut(piece)
+    return True
+
+
+def draw_string(canv, x: float, y: float, text: str, font: str, size: float, *, align: str = "left") -> None:
+    """``canvas.drawString`` (or ``drawRightString`` with align="right") through ``visual_runs``."""
+    if align == "right":
+        x -= width_of(text, font, size)
+    text_object = canv.beginText(x, y)
+    text_object.setFont(font, size)
+    text_out(text_object, text, font, size)
+    canv.drawText(text_object)
 
 
 @dataclass(frozen=True)
@@ -41,7 +129,7 @@ def width_of(text: str, font: str, size: float) -> float:
     if width is None:
         if len(_WIDTHS) > 200_000:  # a bound for long-running processes; refilling is cheap
             _WIDTHS.clear()
-        width = _WIDTHS[key] = stringWidth(text, font, size)
+        width = _WIDTHS[key] = sum(stringWidth(piece, face, size) for piece, face in visual_runs(text, font))
     return width
 
 
@@ -73,7 +161,7 @@ def _break_word(word, font, size, limit):
     while start < len(word):
         end = start + 1
         # Grow by measuring; words this long are rare, so linear measuring is fine.
-        while end < len(word) and stringWidth(word[start:end + 1], font, size) <= limit:
+        while end < len(word) and width_of(word[start:end + 1], font, size) <= limit:
             end += 1
         pieces.append(word[start:end])
         start = end
@@ -103,7 +191,7 @@ def wrap_runs(runs, style: TextStyle, width: float) -> list[tuple[tuple[str, str
     for word, font, w, space in _words(runs, style):
         if w > width:
             for k, piece in enumerate(_break_word(word, font, size, width)):
-                add(piece, font, stringWidth(piece, font, size), space if k == 0 else 0.0)
+                add(piece, font, width_of(piece, font, size), space if k == 0 else 0.0)
         else:
             add(word, font, w, space)
     if segs:
@@ -118,6 +206,7 @@ class TextBlock(Flowable):
         super().__init__()
         self.runs = tuple(runs)
         self.style = style
+        self.rtl = is_rtl(self.text)
         self._lines = None
         self._for_width = None
 
@@ -179,11 +268,17 @@ class TextBlock(Flowable):
         # Baseline of the first line: the descent below it fits within the leading.
         y = self.height - style.size
         for line in self._lines:
+            if self.rtl:  # right-aligned, the runs mirrored: the line reads from the right edge
+                end = line[-1][2] + width_of(line[-1][0], line[-1][1], style.size)
+                shift = self._for_width - end
             for chunk, font, x in line:
                 if font != current:
                     text.setFont(font, style.size)
                     current = font
+                if self.rtl:
+                    x = shift + end - x - width_of(chunk, font, style.size)
                 text.setTextOrigin(style.left_indent + x, y)
-                text.textOut(chunk)
+                if text_out(text, chunk, font, style.size, self.rtl or None):
+                    current = None
             y -= style.leading
         self.canv.drawText(text)
