@@ -174,7 +174,6 @@ def _filter_urls(world: World) -> list[tuple[object, str]]:
         (world.hr, "/hr/audit?cycle_id={}"), (world.hr, f"/cycles/{world.released.cycle_id}/overview?role={{}}"),
         (world.hr, f"/cycles/{world.released.cycle_id}/overview?sort={{}}"), (world.manager, "/ratings/?status={}"),
         (world.manager, "/ratings/?sort={}&dir=desc"), (world.hr, "/hr/people?page={}"),
-        (None, "/login?next={}"),
     ]
 
 
