@@ -9,8 +9,7 @@ DejaVu Sans covers Latin, Greek, Cyrillic, Hebrew and Arabic (with its joined pr
 most emoji or CJK. Each character it lacks is set in the first fallback font that has it: Symbola
 (``fonts-symbola``: emoji and symbols), then Droid Sans Fallback (``fonts-droid-fallback``: Chinese,
 Japanese, Korean). A missing fallback font is skipped; a character no font has is printed as U+FFFD
-(a visible "�"), never as an empty box. ``$OPSLADDER_FALLBACK_FONTS`` (paths separated by ``:``) replaces
-the list.
+(a visible "�"), never as an empty box.
 """
 
 from __future__ import annotations
@@ -73,13 +72,6 @@ FALLBACKS = (
 REPLACEMENT = "\ufffd"
 
 
-def _fallback_candidates() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    configured = os.environ.get("OPSLADDER_FALLBACK_FONTS")
-    if configured is None:
-        return FALLBACKS
-    return tuple((f"Fallback{k}", (path,)) for k, path in enumerate(p for p in configured.split(":") if p))
-
-
 @lru_cache(maxsize=1)
 def fallback_fonts() -> tuple[str, ...]:
     """Register the fallback fonts that are installed (once); their names, in the order they are tried."""
@@ -88,7 +80,7 @@ def fallback_fonts() -> tuple[str, ...]:
 
     register_fonts()
     names = []
-    for name, paths in _fallback_candidates():
+    for name, paths in FALLBACKS:
         path = next((p for p in paths if Path(p).is_file()), None)
         if path is None:
             continue
