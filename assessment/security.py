@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from flask import abort, flash, request, session
-from flask_login import current_user, logout_user
+from flask_login import current_user, logout_user, user_logged_in, user_logged_out
 
 from .cleaning import text_problem
 
@@ -77,14 +77,24 @@ def expire_idle_session(idle_minutes: int):
     seen = session.get("_seen")
     if isinstance(seen, int) and now - seen > idle_minutes * 60:
         logout_user()
-        session.pop("_seen", None)
         flash(f"You were signed out after {idle_minutes} minutes without activity. Please sign in again.", "info")
         return
     if not isinstance(seen, int) or now - seen >= _SEEN_RESOLUTION:
         session["_seen"] = now
 
 
+def _start_idle_clock(*_args, **_kwargs) -> None:
+    # A new sign-in starts from now, whatever an earlier session of this browser left behind.
+    session["_seen"] = int(time.time())
+
+
+def _stop_idle_clock(*_args, **_kwargs) -> None:
+    session.pop("_seen", None)
+
+
 def register(app) -> None:
     app.before_request(refuse_bad_query_strings)
     app.before_request(lambda: expire_idle_session(app.config["SESSION_IDLE_MINUTES"]))
     app.after_request(add_headers)
+    user_logged_in.connect(_start_idle_clock, app)
+    user_logged_out.connect(_stop_idle_clock, app)

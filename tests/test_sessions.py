@@ -151,6 +151,23 @@ def test_an_idle_session_expires(app, make, monkeypatch):
     expired = client.get("/ratings/")
     assert expired.status_code == 302 and "/login" in expired.location
     assert "without activity" in client.get(expired.location).get_data(as_text=True)
+    # Signing in again later starts a fresh clock: the old last-use time does not sign the new session out.
+    monkeypatch.setattr(time, "time", lambda: start + 5 * 3600)
+    assert client.post("/login", data={"email": user.email, "password": Factory.PASSWORD}).status_code == 302
+    assert client.get("/ratings/").status_code == 200
+
+
+def test_signing_in_again_after_signing_out_starts_a_fresh_idle_clock(app, make, monkeypatch):
+    """Sign out, come back hours later, sign in: the session works (the earlier last-use time is gone)."""
+    app.config["SESSION_IDLE_MINUTES"] = 30
+    user = make.user("manager")
+    client = _signed_in_client(app, user)
+    start = time.time()
+    client.get("/ratings/")
+    client.post("/logout")
+    monkeypatch.setattr(time, "time", lambda: start + 3 * 3600)
+    assert client.post("/login", data={"email": user.email, "password": Factory.PASSWORD}).status_code == 302
+    assert client.get("/ratings/").status_code == 200
 
 
 @pytest.mark.parametrize("session_id", ["5", "abc", "5.x", "", "5.1.2"])
