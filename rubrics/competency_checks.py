@@ -20,7 +20,7 @@ CITATION_KEYS = {"source", "quote"}
 
 
 class CompetencyChecks:
-    """Mixed into the loader's validator, which provides ``fail``, ``mapping``, ``text``, ``ident``, ``sequence``."""
+    """Mixed into the loader's validator, which provides ``fail``, ``mapping``, ``text``, ``unique_ident``, ``sequence``."""
 
     def competencies(self, value, source_files: set) -> tuple[Competency, ...]:
         result, seen = [], set()
@@ -28,11 +28,7 @@ class CompetencyChecks:
             where = item_where("competencies", i, item)
             if self.mapping(item, where, COMPETENCY_KEYS, required=COMPETENCY_REQUIRED) is None:
                 continue
-            cid = self.ident(item.get("id"), f"{where}.id")
-            if cid:
-                if cid in seen:
-                    self.fail(f"{where}.id", f"duplicate competency id {cid!r}")
-                seen.add(cid)
+            cid = self.unique_ident(item.get("id"), f"{where}.id", seen, "competency")
             anchors, level_citations = self.levels(item.get("levels"), f"{where}.levels", source_files)
             citations = ()
             if "citations" in item:

@@ -147,6 +147,15 @@ class _Validator(CompetencyChecks):
             self.fail(where, f"{ident!r} is not a valid id (lower-case letters, digits and _)")
         return ident
 
+    def unique_ident(self, value, where: str, seen: set, what: str) -> str:
+        """An id that must not repeat among ``seen`` (which it joins)."""
+        ident = self.ident(value, where)
+        if ident:
+            if ident in seen:
+                self.fail(where, f"duplicate {what} id {ident!r}")
+            seen.add(ident)
+        return ident
+
     def sequence(self, value, where: str) -> list:
         if not isinstance(value, list) or not value:
             self.fail(where, f"must be a non-empty list, not {_kind(value)}")
@@ -238,11 +247,7 @@ class _Validator(CompetencyChecks):
             where = _item_where("roles", i, item)
             if self.mapping(item, where, ROLE_KEYS) is None:
                 continue
-            rid = self.ident(item.get("id"), f"{where}.id")
-            if rid:
-                if rid in seen:
-                    self.fail(f"{where}.id", f"duplicate role id {rid!r}")
-                seen.add(rid)
+            rid = self.unique_ident(item.get("id"), f"{where}.id", seen, "role")
             nxt = item.get("next_role")
             if nxt is not None:
                 nxt = self.ident(nxt, f"{where}.next_role")
