@@ -20,7 +20,7 @@ CITATION_KEYS = {"source", "quote"}
 
 
 class CompetencyChecks:
-    """Mixed into the loader's validator, which provides ``fail``, ``mapping``, ``text``, ``unique_ident``, ``sequence``."""
+    """Mixed into the loader's validator, which provides fail, mapping, text, unique_ident and sequence."""
 
     def competencies(self, value, source_files: set) -> tuple[Competency, ...]:
         result, seen = [], set()
