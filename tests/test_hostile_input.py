@@ -196,3 +196,13 @@ def test_over_long_search_text_is_refused_with_a_message(client, auth, make):
     response = client.get("/hr/people?q=" + "x" * 201)
     assert response.status_code == 400 and "at most 200" in response.get_data(as_text=True)
     assert client.get("/hr/people?q=" + "דנה").status_code == 200
+
+
+def test_the_command_line_refuses_bad_text_too(runner, monkeypatch):
+    """`opsladder users create` with a NUL in the name or e-mail: a clear error, no account (the services check)."""
+    monkeypatch.setenv("OPSLADDER_PASSWORD", "a-long-enough-password")
+    before = table_counts()
+    for args in (["--name", "Ann\x00Lee", "--email", "ann@example.com"], ["--email", "an\x00n@example.com"]):
+        result = runner.invoke(args=["users", "create", "--role", "hr", *args])
+        assert result.exit_code != 0 and "NUL byte" in result.output
+    assert table_counts() == before

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..cleaning import text_problem
 from ..extensions import db
 from ..models import ROLES, User
 from . import ServiceError
@@ -23,6 +24,9 @@ def normalise_email(email: str) -> str:
 def check_email(email: str) -> str:
     """The normalised address, or ServiceError when it is not a valid e-mail address."""
     email = normalise_email(email)
+    problem = text_problem(email, max_length=320)
+    if problem:
+        raise ServiceError(f"The e-mail address {problem}.", field="email")
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -45,6 +49,8 @@ def create_user(email: str, name: str, role: str, password: str | None = None, *
         raise ServiceError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}", field="role")
     if not (name or "").strip():
         raise ServiceError("a name is required", field="name")
+    if problem := text_problem(name.strip(), max_length=200):
+        raise ServiceError(f"The name {problem}.", field="name")
     if find_user(email) is not None:
         raise ServiceError(f"an account for {email} already exists", field="email")
     user = User(email=email, name=name.strip(), role=role)
