@@ -46,7 +46,7 @@ def visual_runs(text: str, font: str, rtl: bool | None = None) -> tuple[tuple[st
     ``rtl`` forces the base direction (None: from the text itself). A character no font has becomes U+FFFD;
     an invisible format character no font has (a bidi mark, say) is left out.
     """
-    if text.isascii():
+    if text.isascii() and text.isprintable():
         return ((text, font),)
     key = (text, font, rtl)
     runs = _RUNS.get(key)

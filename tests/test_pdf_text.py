@@ -101,6 +101,8 @@ def test_a_character_no_font_has_is_replaced_visibly():
     assert all(ord(unassigned) not in coverage(f) for f in (regular, *fallback_fonts()))
     assert "".join(p for p, _ in visual_runs(f"a{chr(0x10FFFD)}b", regular)) == f"a{REPLACEMENT}b"
     assert "".join(p for p, _ in visual_runs("a\u2066b\u2069", regular)) in ("ab", "a\u2066b\u2069")
+    # A control character stored before input cleaning existed prints visibly too.
+    assert "".join(p for p, _ in visual_runs("Ann\x07Lee", regular)) == f"Ann{REPLACEMENT}Lee"
 
 
 @needs_poppler
