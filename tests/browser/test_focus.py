@@ -4,16 +4,18 @@ and without the page script (the error summary is also marked autofocus by the s
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import browser_page, screenshot, sign_in
 
 
 @pytest.mark.parametrize("script", [True, False], ids=["with-js", "without-js"])
 def test_focus_goes_to_the_error_summary_then_to_the_message(live_app, browser, script):
     """New cycle without a name: the summary has the focus; with a name: the success message has it (script)."""
     server, make = live_app
-    context = browser.new_context(java_script_enabled=script, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    with browser_page(browser, java_script_enabled=script) as page:
+        _create_a_cycle(page, server, make, script)
+
+
+def _create_a_cycle(page, server, make, script):
     sign_in(page, server.url, make.user("hr").email)
     page.goto(f"{server.url}/hr/cycles/new")
     page.get_by_role("button", name="Create").click()
@@ -27,4 +29,3 @@ def test_focus_goes_to_the_error_summary_then_to_the_message(live_app, browser, 
         expect(message).to_contain_text("created in draft")
         assert page.evaluate("document.activeElement === document.querySelector('main > .flash')")
         assert message.get_attribute("tabindex") == "-1"
-    context.close()

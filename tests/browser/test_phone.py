@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.extensions import db
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import SCREENSHOTS, browser_page, sign_in
 from tests.results_helpers import move_cycle, rated_assessment, save_draft
 from tests.sheets import sheet_of
 
@@ -16,11 +16,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with browser_page(browser, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2) as page:
+        yield page
 
 
 def phone_shot(page, name: str) -> None:

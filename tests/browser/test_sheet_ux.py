@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.extensions import db
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import browser_page, screenshot, sign_in
 from tests.sheets import reload, sheet_of
 
 
@@ -192,9 +192,11 @@ def test_the_sheet_works_without_javascript(world, browser):
     """No script: Save draft, then Submit leads to the confirmation page, whose button submits."""
     server, make, sheet = world
     framework = make.framework
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    with browser_page(browser, java_script_enabled=False) as page:
+        _submit_without_javascript(page, server, sheet, framework)
+
+
+def _submit_without_javascript(page, server, sheet, framework):
     _open(page, server, sheet)
     first = framework.competencies[0]
     page.locator(f"#level_{first.id}-4").check()
@@ -208,4 +210,3 @@ def test_the_sheet_works_without_javascript(world, browser):
     page.get_by_role("button", name="Submit now").click()
     expect(page.get_by_text("Your rating was submitted.")).to_be_visible()
     assert reload(sheet).status == "submitted"
-    context.close()
