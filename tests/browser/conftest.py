@@ -91,11 +91,12 @@ def page(browser):
         yield page
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot of what the user sees now, as test-artifacts/screenshots/<name>.png."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot of what the user sees now, as test-artifacts/screenshots/<name>.png: the whole page,
+    or (``full_page=False``) the window only, where a dialog or a bar that stays in view is the point."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.extensions import db
-from tests.browser.conftest import SCREENSHOTS, browser_page, sign_in
+from tests.browser.conftest import browser_page, screenshot, sign_in
 from tests.results_helpers import move_cycle, rated_assessment, save_draft
 from tests.sheets import sheet_of
 
@@ -22,9 +22,8 @@ def phone(browser):
 
 def phone_shot(page, name: str) -> None:
     """What the phone shows first (the viewport), and the whole page, under test-artifacts/screenshots/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"))
-    page.screenshot(path=str(SCREENSHOTS / f"phone-{name}-full.png"), full_page=True)
+    screenshot(page, f"phone-{name}", full_page=False)
+    screenshot(page, f"phone-{name}-full")
 
 
 def overflow(page) -> int:

@@ -53,7 +53,7 @@ def test_summary_jump_list_and_evidence_note_follow_the_rater(world, page):
     item = page.locator(f'.jump-list li[data-competency="{first.id}"]')
     expect(item.locator(".state")).to_have_text("5 Expert, evidence needed")
     assert page.get_by_label(f"Evidence for {first.name}").get_attribute("aria-required") == "true"
-    screenshot(page, "sheet-evidence-needed")
+    screenshot(page, "sheet-evidence-needed", full_page=False)
 
     page.get_by_label(f"Evidence for {first.name}").fill("Set the five-year operations strategy with the CEO.")
     expect(summary).to_have_text(f"1 of {total} rated, 0 need evidence")
@@ -70,7 +70,7 @@ def test_summary_jump_list_and_evidence_note_follow_the_rater(world, page):
     expect(page.get_by_role("button", name="Save draft")).to_be_in_viewport()
     page.evaluate("window.scrollTo(0, document.body.scrollHeight / 3)")
     expect(page.get_by_role("button", name="Submit")).to_be_in_viewport()
-    screenshot(page, "sheet-mid-scroll")
+    screenshot(page, "sheet-mid-scroll", full_page=False)
 
 
 def test_background_save_survives_a_reload(world, page):
@@ -102,7 +102,7 @@ def test_leaving_with_unsaved_changes_asks_first_and_a_failed_save_says_so(world
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("could not be saved automatically")
     expect(page.locator("#save-status")).to_have_text("Not saved.")
-    screenshot(page, "sheet-save-failed")
+    screenshot(page, "sheet-save-failed", full_page=False)
 
     with page.expect_event("dialog") as prompt:
         page.close(run_before_unload=True)
@@ -142,7 +142,7 @@ def test_a_background_save_from_a_stale_tab_shows_the_conflict(world, page):
     alert = other.locator("#save-alert")
     expect(alert).to_contain_text("saved in another tab or window")
     expect(alert.get_by_role("link", name="Open the saved version in a new tab")).to_be_visible()
-    screenshot(other, "sheet-autosave-conflict")
+    screenshot(other, "sheet-autosave-conflict", full_page=False)
     assert [r.level for r in reload(sheet).current_ratings()] == [4]
 
 
@@ -159,7 +159,7 @@ def test_submit_is_one_press_and_a_confirmation(world, page):
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_role("heading", name="Submit your rating of Łukasz Nowak?")).to_be_visible()
-    screenshot(page, "sheet-submit-dialog")
+    screenshot(page, "sheet-submit-dialog", full_page=False)
     dialog.get_by_role("button", name="Keep editing").click()
     expect(dialog).to_be_hidden()
     assert reload(sheet).status != "submitted"
