@@ -177,4 +177,5 @@ def test_the_self_assessment_speaks_to_the_candidate(client, auth, make):
     assert f'<label for="evidence_{comp.id}">Your examples for {comp.name}</label>'.replace("'", "&#39;") in page
     assert "Submit my self-assessment" in page and "answered" in page
     assert "you rate as" not in page and "Evidence for" not in page
+    assert "You have had no chance to show this yet." in page and make.framework.scale.not_observed_summary not in page
     db.session.expire_all()

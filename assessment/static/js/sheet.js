@@ -155,10 +155,7 @@
     warn(body.message || ("The answers could not be saved (error " + code + ")."), !!body.conflict);
   }
 
-  form.addEventListener("input", changed);
-  form.addEventListener("change", function (event) {
-    if (event.target.type === "radio") changed();  // typing already counted as input
-  });
+  form.addEventListener("input", changed);  // typing, and choosing a level (radios fire "input" too)
 
   window.addEventListener("beforeunload", function (event) {
     if (leaving || !dirty()) return;
