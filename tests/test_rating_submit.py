@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from assessment.extensions import db
 from tests.sheets import complete_answers, form_data, reload, sheet_of
 
 JSON = {"Accept": "application/json"}
@@ -178,4 +177,3 @@ def test_the_self_assessment_speaks_to_the_candidate(client, auth, make):
     assert "Submit my self-assessment" in page and "answered" in page
     assert "you rate as" not in page and "Evidence for" not in page
     assert "You have had no chance to show this yet." in page and make.framework.scale.not_observed_summary not in page
-    db.session.expire_all()
