@@ -2,8 +2,6 @@
 
 from datetime import datetime, timezone
 
-from flask_login import current_user
-
 from .listing import url_with
 
 
@@ -19,11 +17,3 @@ def register(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     # Sort and page links (templates/_listing.html) build their URLs from the current request.
     app.add_template_global(url_with)
-
-    @app.context_processor
-    def inject():
-        from .auth.forms import LogoutForm
-
-        # formdata=None: the sign-out button must never read the request body (a 413 page would read the
-        # oversized body again and fail).
-        return {"logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None}

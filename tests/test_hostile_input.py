@@ -206,3 +206,19 @@ def test_the_command_line_refuses_bad_text_too(runner, monkeypatch):
         result = runner.invoke(args=["users", "create", "--role", "hr", *args])
         assert result.exit_code != 0 and "NUL byte" in result.output
     assert table_counts() == before
+
+
+def test_the_sheets_background_save_refuses_bad_text_with_a_json_message(app, make):
+    """The autosave (JSON) gets 400 with the field's problem in words, and nothing is saved."""
+    world = World(make)
+    client = app.test_client()
+    _sign_in(client, world.manager)
+    first = make.framework.competencies[0].id
+    data = form_data(world.sheet, complete_answers(make.framework))
+    before = table_counts()
+    response = client.post(f"/ratings/{world.sheet.id}", data={**data, f"evidence_{first}": "Good\x00work"},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.is_json
+    assert response.json["saved"] is False and "NUL byte" in response.json["message"]
+    db.session.rollback()
+    assert table_counts() == before
