@@ -69,6 +69,8 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .candidate.views import bp as candidate_bp
     from .hr.views import bp as hr_bp
+    from .mail.account import bp as account_bp
+    from .mail.views import bp as mail_bp
     from .main.views import bp as main_bp
     from .rating.views import bp as rating_bp
     from .results.views import bp as results_bp
@@ -79,3 +81,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(rating_bp)
     app.register_blueprint(candidate_bp)
     app.register_blueprint(results_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(mail_bp)

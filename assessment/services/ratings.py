@@ -12,6 +12,7 @@ from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, submission_problems
 
 from ..extensions import db
+from ..mail.notify import notify_sheet_reopened
 from ..models import Assessment, Cycle, Rating, RaterAssignment, Submission, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
@@ -118,6 +119,7 @@ def reopen_sheet(assignment: RaterAssignment, reason: str, *, actor: User) -> Ra
                  cycle_id=assignment.assessment.cycle_id,
                  before={"status": "submitted", "revision": assignment.revision - 1},
                  after={"status": "draft", "revision": assignment.revision, "reason": reason.strip()})
+    notify_sheet_reopened(assignment, reason.strip())
     return assignment
 
 
