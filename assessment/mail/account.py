@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
@@ -24,8 +24,9 @@ class ForgotForm(FlaskForm):
                        render_kw={"autocomplete": "username"})
 
 
-def _no_referrer(response):
+def _no_referrer(html: str, status: int):
     # The link's token is in this page's address: never hand it to another site in a Referer header.
+    response = make_response(html, status)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -56,7 +57,7 @@ def set_password(token: str):
     except LinkProblem as problem:
         form = ForgotForm(email=problem.user.email if problem.user else None)
         status = 400 if problem.reason == "invalid" else 410
-        return _no_referrer(render_template("account/link_problem.html", problem=problem, form=form)), status
+        return _no_referrer(render_template("account/link_problem.html", problem=problem, form=form), status)
     form = PasswordForm()
     if form.validate_on_submit():
         try:
@@ -70,5 +71,4 @@ def set_password(token: str):
             return redirect(url_for("auth.login"))
     form.password.data = form.repeat.data = ""
     return _no_referrer(render_template("account/set_password.html", form=form, user=user, purpose=purpose,
-                                       min_length=MIN_PASSWORD_LENGTH)), \
-        400 if form.errors else 200
+                                        min_length=MIN_PASSWORD_LENGTH), 400 if form.errors else 200)

@@ -44,6 +44,8 @@ def save_sheet(assignment: RaterAssignment, inputs: Iterable[RatingInput], *, ac
                             "again to see the saved version, then make your changes there.")
     if assignment.assessment.cycle.state != "open":
         raise NotAllowed("This cycle is not open for ratings.")
+    if assignment.assessment.is_withdrawn:
+        raise NotAllowed("This candidate was withdrawn from the cycle: the sheet is kept but no longer needed.")
     if assignment.status == "submitted":
         raise NotAllowed("This sheet has been submitted and is locked; HR can reopen it.")
     by_id = {item.competency_id: item for item in inputs}
