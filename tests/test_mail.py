@@ -222,3 +222,41 @@ def test_withdrawn_candidates_sheets_get_no_reminders(app, make, runner, stage_d
     db.session.commit()
     runner.invoke(args=["remind"])
     assert _reminders() == []
+
+
+@pytest.fixture
+def mail_queue(app):
+    """The app's mail on RQ in the test Redis, on a queue of its own (removed after)."""
+    import signal
+    import uuid
+
+    from assessment import jobs
+    from tests.test_results_exports import REDIS_URL, _redis_reason
+
+    reason = _redis_reason()
+    if reason:
+        pytest.skip(reason)
+    app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=f"opsladder-mail-test-{uuid.uuid4().hex[:10]}")
+    queue = jobs.rq_queue(app)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield queue
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    queue.empty()
+    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry):
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
+    queue.delete(delete_jobs=True)
+
+
+def test_with_redis_the_mail_is_sent_by_an_rq_worker(app, mailbox, mail_queue):
+    """With REDIS_URL a committed message is enqueued, not sent by the web process; an RQ worker sends it."""
+    from rq import SimpleWorker
+
+    app.config.update({**mailbox.config, "REDIS_URL": app.config["REDIS_URL"], "RQ_QUEUE": app.config["RQ_QUEUE"]})
+    _queue_one("queued@example.com")
+    assert mailbox.messages == [] and len(mail_queue.job_ids) == 1
+    assert _outbox()[0].status == "pending"
+    SimpleWorker([mail_queue], connection=mail_queue.connection).work(burst=True)
+    assert [m["To"] for m in mailbox.messages] == ["Someone <queued@example.com>"]
+    assert _outbox()[0].status == "sent"

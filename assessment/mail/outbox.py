@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import logging
 import threading
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -88,6 +90,9 @@ def dispatch(app: Flask, ids: list[int]) -> None:
     thread = threading.Thread(target=_deliver_in_thread, args=(app, list(ids)), name="outbox", daemon=True)
     _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
     thread.start()
+    if not has_request_context():
+        # A command (``opsladder demo``, a script) may end right after its commit: let the sending finish first.
+        _wait_at_exit()
 
 
 def _deliver_in_thread(app: Flask, ids: list[int]) -> None:
@@ -98,6 +103,11 @@ def _deliver_in_thread(app: Flask, ids: list[int]) -> None:
             log.exception("mail delivery failed; the messages stay in the outbox")
         finally:
             db.session.remove()
+
+
+@functools.cache
+def _wait_at_exit() -> None:
+    atexit.register(wait_for_delivery)
 
 
 def wait_for_delivery(timeout: float = 30) -> None:

@@ -90,7 +90,8 @@ class FileTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{message.created_at:%Y%m%d-%H%M%S}-{message.id:06d}-{message.kind}.eml"
         path.write_bytes(bytes(email))
-        log.info("mail to %s (%s) written to %s", message.to_address, message.kind, path)
+        # A warning, so that it shows with the default log level: this mail did not leave the machine.
+        log.warning("no SMTP_HOST set: mail to %s (%s) written to %s", message.to_address, message.kind, path)
 
     def close(self) -> None:
         pass
