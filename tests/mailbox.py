@@ -20,8 +20,9 @@ def free_port() -> int:
 class Mailbox:
     """What the server received: parsed messages, with their envelope recipients."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, credentials: tuple[str, str] | None = None):
         self.port = port
+        self.credentials = credentials
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
         self.controller = None
@@ -34,9 +35,19 @@ class Mailbox:
     def start(self):
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        options = {}
+        if self.credentials:  # AUTH without TLS: the test server has no certificate; smtplib's login is the same
+            options = {"authenticator": self._authenticate, "auth_required": True, "auth_require_tls": False}
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
         return self
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login.decode(), auth_data.password.decode()) \
+            == self.credentials
+        return AuthResult(success=ok, handled=False)
 
     def stop(self):
         if self.controller is not None:

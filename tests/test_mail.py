@@ -20,6 +20,7 @@ from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
 from tests.mailbox import Mailbox, free_port, html_of, link_in, mailbox, text_of  # noqa: F401 - fixture
 from tests.sheets import sheet_of
+from tests.test_results_exports import exports_dir, redis_app  # noqa: F401 - fixtures
 
 
 def _outbox():
@@ -139,6 +140,24 @@ def test_delivery_gives_up_after_the_last_attempt_and_hr_can_retry(app, auth, ma
     assert message.status == "pending" and message.next_attempt_at.replace(tzinfo=None) <= utcnow().replace(tzinfo=None)
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_smtp_login_uses_the_configured_credentials(app):
+    """With SMTP_USER/SMTP_PASSWORD the server's AUTH is used: a wrong password is an error kept, the right one sends."""
+    box = Mailbox(free_port(), credentials=("opsladder", "s3cret-relay")).start()
+    try:
+        app.config.update(box.config, SMTP_USER="opsladder", SMTP_PASSWORD="wrong")
+        _queue_one()
+        [message] = _outbox()
+        assert message.status == "pending" and "SMTPAuthenticationError" in message.last_error
+        app.config["SMTP_PASSWORD"] = "s3cret-relay"
+        db.session.execute(sa.update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+        assert deliver() == 1
+    finally:
+        box.stop()
+    assert [m["Subject"] for m in box.messages] == ["Hello"] and _outbox()[0].status == "sent"
+
+
 def test_retry_delays_grow_and_are_capped():
     """Each failed try waits longer: 1, 2, 4 minutes ..., never more than 6 hours."""
     assert [retry_delay(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
@@ -225,28 +244,11 @@ def test_withdrawn_candidates_sheets_get_no_reminders(app, make, runner, stage_d
 
 
 @pytest.fixture
-def mail_queue(app):
-    """The app's mail on RQ in the test Redis, on a queue of its own (removed after)."""
-    import signal
-    import uuid
-
+def mail_queue(redis_app):
+    """The app's RQ queue on the test Redis (the export tests' fixture: a queue of its own, removed after)."""
     from assessment import jobs
-    from tests.test_results_exports import REDIS_URL, _redis_reason
 
-    reason = _redis_reason()
-    if reason:
-        pytest.skip(reason)
-    app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=f"opsladder-mail-test-{uuid.uuid4().hex[:10]}")
-    queue = jobs.rq_queue(app)
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield queue
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-    queue.empty()
-    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-    queue.delete(delete_jobs=True)
+    return jobs.rq_queue(redis_app)
 
 
 def test_with_redis_the_mail_is_sent_by_an_rq_worker(app, mailbox, mail_queue):

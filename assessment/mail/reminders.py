@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Cycle, utcnow
@@ -55,7 +56,11 @@ def remind_due(today: date | None = None) -> list[ReminderRun]:
         if stage is None:
             continue
         recorded, skipped = send_reminders(cycle, stage=stage, today=today)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # another run recorded the same reminders a moment ago: theirs stand
+            db.session.rollback()
+            recorded, skipped = 0, recorded + skipped
         runs.append(ReminderRun(cycle.name, stage, recorded, skipped))
     return runs
 
