@@ -208,3 +208,16 @@ def test_releasing_results_tells_each_candidate_except_the_withdrawn(app, make):
     [message] = _messages("results_released")
     assert message.to_address == told.candidate.email
     assert f"/assessments/{told.id}/results" in message.text_body
+
+
+def test_a_rater_added_to_an_open_cycle_is_told_what_they_now_owe(app, auth, make):
+    """Assigning a rater (or adding a candidate) after the cycle opened mails them about the new sheet."""
+    assessment = make.assessment()  # the factory's cycle is open already
+    peer = make.user("candidate", name="Priya Peer")
+    auth.login(make.user("hr"))
+    auth.client.post(f"/hr/assessments/{assessment.id}", data={"email": peer.email, "rater_group": "peer"})
+    [message] = [m for m in _messages("cycle_opened") if m.to_address == peer.email]
+    assert message.subject == f"{assessment.cycle.name}: a new sheet for you to fill in"
+    assert f"{assessment.candidate.name} (as peer)" in message.text_body
+    assert {m.to_address for m in _messages("cycle_opened")} >= {assessment.candidate.email,
+                                                                  sheet_of(assessment, "manager").rater.email}

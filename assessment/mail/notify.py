@@ -82,6 +82,17 @@ def notify_cycle_opened(cycle: Cycle) -> int:
     return count
 
 
+def notify_new_sheet(assignment: RaterAssignment) -> None:
+    """Tell a rater added to a cycle that is already open about the sheet they now owe, and by when."""
+    cycle = assignment.assessment.cycle
+    if cycle.state != "open":
+        return
+    rater = assignment.rater
+    send_to(rater, "cycle_opened", f"{cycle.name}: a new sheet for you to fill in", "cycle_opened",
+            cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines([assignment]), added=True,
+            password_link=_password_link(rater), sign_in=external_url("auth.login"))
+
+
 def send_reminders(cycle: Cycle, *, stage: str, rater_ids=None, key_suffix: str | None = None,
                    today: date | None = None) -> tuple[int, int]:
     """Remind the raters who still owe sheets; one message per rater and stage. Returns (recorded, skipped)."""

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from rubrics import Framework
 
 from ..extensions import db
+from ..mail.notify import notify_new_sheet
 from ..models import Assessment, Cycle, RaterAssignment, User
 from . import NotAllowed, ServiceError
 from .audit import record_audit
@@ -48,8 +49,10 @@ def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role
     assessment = Assessment(cycle=cycle, candidate=candidate, current_role=current_role, target_role=target_role)
     db.session.add(assessment)
     db.session.flush()
-    db.session.add(RaterAssignment(assessment=assessment, rater=candidate, rater_group="self"))
+    own = RaterAssignment(assessment=assessment, rater=candidate, rater_group="self")
+    db.session.add(own)
     db.session.flush()
+    notify_new_sheet(own)
     if audit:
         record_audit("assessment.create", assessment, f"Added {candidate.name} ({current_role} -> {target_role})",
                      actor=actor, cycle_id=cycle.id,
@@ -74,6 +77,7 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
     assignment = RaterAssignment(assessment=assessment, rater=rater, rater_group=group)
     db.session.add(assignment)
     db.session.flush()
+    notify_new_sheet(assignment)
     if audit:
         record_audit("assignment.create", assignment,
                      f"Assigned {rater.name} as {group} for {assessment.candidate.name}",
