@@ -188,9 +188,12 @@ def worker_command(burst):
 @with_appcontext
 def remind_command(today):
     """Record the reminders due today (each once: safe hourly from cron), then send what is waiting."""
+    from flask import current_app
+
     from .mail.outbox import deliver
     from .mail.reminders import remind_due
 
+    current_app.config["MAIL_DISPATCH"] = "off"  # this command sends itself, below, and reports the count
     runs = remind_due(today.date() if today else None)
     for run in runs:
         click.echo(f"{run.cycle_name}: {run.stage}: {run.recorded} reminder{'s' if run.recorded != 1 else ''} "

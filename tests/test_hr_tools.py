@@ -221,3 +221,23 @@ def test_a_rater_added_to_an_open_cycle_is_told_what_they_now_owe(app, auth, mak
     assert f"{assessment.candidate.name} (as peer)" in message.text_body
     assert {m.to_address for m in _messages("cycle_opened")} >= {assessment.candidate.email,
                                                                   sheet_of(assessment, "manager").rater.email}
+
+
+def test_an_import_into_an_open_cycle_mails_each_rater_once(app, auth, make):
+    """Importing two candidates with the same manager into an open cycle sends that manager one message for both."""
+    cycle = make.cycle()
+    manager = make.user("manager", email="boss@example.com")
+    auth.login(make.user("hr"))
+    rows = "\n".join(["name,email,current_role,target_role,manager_emails,peer_emails",
+                      "Ann One,ann@example.com,Operations Manager,Head of Operations,boss@example.com,",
+                      "Ben Two,ben@example.com,Operations Manager,Head of Operations,boss@example.com,"])
+    from io import BytesIO
+
+    response = auth.client.post(f"/hr/cycles/{cycle.id}/import",
+                                data={"file": (BytesIO(rows.encode()), "people.csv")},
+                                content_type="multipart/form-data")
+    assert response.status_code == 302
+    [to_manager] = [m for m in _messages("cycle_opened") if m.to_address == manager.email]
+    assert to_manager.subject == f"{cycle.name}: 2 new sheets for you to fill in"
+    assert "Ann One (as manager)" in to_manager.text_body and "Ben Two (as manager)" in to_manager.text_body
+    assert {m.to_address for m in _messages("cycle_opened")} == {manager.email, "ann@example.com", "ben@example.com"}

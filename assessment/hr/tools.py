@@ -46,7 +46,9 @@ def invite_person(user_id: int):
     """E-mail a person a link to set their password."""
     person = get_or_404(User, user_id)
     form = ConfirmForm()
-    if form.validate_on_submit() and _save(form, lambda: accounts.invite(person, actor=_actor())) is not FAILED:
+    if not form.validate_on_submit():
+        flash("The page had expired, so nothing was sent; please try again.", "error")
+    elif _save(form, lambda: accounts.invite(person, actor=_actor())) is not FAILED:
         flash(f"Invitation sent to {person.email}; its link works once, for a limited time.", "success")
     for message in form.form_errors:
         flash(message, "error")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
@@ -43,7 +44,10 @@ def forgot_password():
             db.session.rollback()
             add_error(form, exc.field, exc.message)
         else:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same request twice at once: the other one's link was recorded
+                db.session.rollback()
             return render_template("account/forgot_sent.html", email=form.email.data.strip())
     return render_template("account/forgot.html", form=form), 400 if form.errors else 200
 

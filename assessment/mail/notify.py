@@ -82,15 +82,19 @@ def notify_cycle_opened(cycle: Cycle) -> int:
     return count
 
 
-def notify_new_sheet(assignment: RaterAssignment) -> None:
-    """Tell a rater added to a cycle that is already open about the sheet they now owe, and by when."""
-    cycle = assignment.assessment.cycle
-    if cycle.state != "open":
-        return
-    rater = assignment.rater
-    send_to(rater, "cycle_opened", f"{cycle.name}: a new sheet for you to fill in", "cycle_opened",
-            cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines([assignment]), added=True,
-            password_link=_password_link(rater), sign_in=external_url("auth.login"))
+def notify_new_sheets(sheets: list[RaterAssignment]) -> int:
+    """Tell raters added to a cycle that is already open what they now owe: one message per rater."""
+    by_rater: dict[User, list[RaterAssignment]] = defaultdict(list)
+    for sheet in sheets:
+        if sheet.assessment.cycle.state == "open":
+            by_rater[sheet.rater].append(sheet)
+    for rater, owed in by_rater.items():
+        cycle = owed[0].assessment.cycle
+        what = "a new sheet" if len(owed) == 1 else f"{len(owed)} new sheets"
+        send_to(rater, "cycle_opened", f"{cycle.name}: {what} for you to fill in", "cycle_opened",
+                cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines(owed), added=True,
+                password_link=_password_link(rater), sign_in=external_url("auth.login"))
+    return len(by_rater)
 
 
 def send_reminders(cycle: Cycle, *, stage: str, rater_ids=None, key_suffix: str | None = None,

@@ -7,6 +7,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formataddr, format_datetime, make_msgid, parseaddr
+from datetime import timezone
 from pathlib import Path
 
 from .models import OutboxMessage
@@ -26,7 +27,8 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Subject"] = message.subject
     email["From"] = sender
     email["To"] = formataddr((message.to_name or "", message.to_address))
-    email["Date"] = format_datetime(message.created_at)
+    created = message.created_at
+    email["Date"] = format_datetime(created if created.tzinfo else created.replace(tzinfo=timezone.utc))
     # The same Message-ID on every attempt lets a mail system drop a copy sent twice after a lost answer.
     domain = parseaddr(sender)[1].rpartition("@")[2] or "opsladder.localhost"
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from rubrics import Framework
 
 from ..extensions import db
-from ..mail.notify import notify_new_sheet
+from ..mail.notify import notify_new_sheets
 from ..models import Assessment, Cycle, RaterAssignment, User
 from . import NotAllowed, ServiceError
 from .audit import record_audit
@@ -52,8 +52,8 @@ def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role
     own = RaterAssignment(assessment=assessment, rater=candidate, rater_group="self")
     db.session.add(own)
     db.session.flush()
-    notify_new_sheet(own)
-    if audit:
+    if audit:  # a batch (``audit=False``) tells each rater once, about all their sheets (imports.import_candidates)
+        notify_new_sheets([own])
         record_audit("assessment.create", assessment, f"Added {candidate.name} ({current_role} -> {target_role})",
                      actor=actor, cycle_id=cycle.id,
                      after={"candidate": candidate.email, "current_role": current_role, "target_role": target_role})
@@ -77,8 +77,8 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
     assignment = RaterAssignment(assessment=assessment, rater=rater, rater_group=group)
     db.session.add(assignment)
     db.session.flush()
-    notify_new_sheet(assignment)
     if audit:
+        notify_new_sheets([assignment])
         record_audit("assignment.create", assignment,
                      f"Assigned {rater.name} as {group} for {assessment.candidate.name}",
                      actor=actor, cycle_id=assessment.cycle_id, after={"rater": rater.email, "group": group})
