@@ -38,6 +38,7 @@ def test_hr_picks_raters_by_name_reminds_and_withdraws(live_app, page):
     assert "email=" not in (page.get_by_role("link", name="Not in the list? Create the person").get_attribute("href"))
     screenshot(page, "hr-people-picker-no-match")
     field.fill("margaret@example.com")  # what choosing the suggestion puts in the field
+    page.get_by_label("Rates as").select_option("manager")
     page.get_by_role("button", name="Assign").click()
     assert "Margaret Okafor will rate" in page.get_by_role("status").inner_text()
 
