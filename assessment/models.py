@@ -277,3 +277,6 @@ class AuditEvent(db.Model):
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_is_append_only(mapper, connection, target):
     raise RuntimeError("the audit trail is append-only: audit events are never changed or deleted")
+
+
+from .results.models import StoredResult  # noqa: E402,F401  (its own module; imported here for Alembic and the app)

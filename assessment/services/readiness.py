@@ -23,6 +23,7 @@ from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, ver
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
+from . import results_store
 from .calibrations import latest_calibration
 
 
@@ -94,10 +95,17 @@ def _latest_calibrations(assessment_ids: Sequence[int]) -> dict[int, Calibration
 
 def assess(assessment: Assessment) -> AssessmentResult:
     """The readiness result of one assessment from its submitted sheets, with its calibration."""
-    framework = pinned_framework(assessment.cycle)
-    sheets = load_sheets([assessment.id])[assessment.id]
-    result = assess_readiness(framework, assessment.target_role, sheets)
+    result = results_store.fresh_results(assessment.cycle, [assessment], compute_results)[assessment.id]
     return AssessmentResult(assessment, result, latest_calibration(assessment))
+
+
+def compute_results(assessments: Sequence[Assessment]) -> dict[int, ReadinessResult]:
+    """The engine's result for each of these assessments (of one cycle) from their submitted sheets, per id."""
+    if not assessments:
+        return {}
+    framework = pinned_framework(assessments[0].cycle)
+    sheets = load_sheets([a.id for a in assessments])
+    return {a.id: assess_readiness(framework, a.target_role, sheets[a.id]) for a in assessments}
 
 
 def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[Assessment]:
@@ -111,13 +119,25 @@ def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[A
 
 def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[AssessmentResult]:
     """Every assessment of a cycle with its result and calibration, in a fixed number of queries."""
-    framework = pinned_framework(cycle)
     assessments = cycle_assessments(cycle, target_role=target_role)
-    ids = [a.id for a in assessments]
-    sheets = load_sheets(ids)
-    calibrations = _latest_calibrations(ids)
-    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id]), calibrations.get(a.id))
-            for a in assessments]
+    return _with_results(cycle, assessments)
+
+
+def _with_results(cycle: Cycle, assessments: Sequence[Assessment]) -> list[AssessmentResult]:
+    results = results_store.fresh_results(cycle, assessments, compute_results)
+    calibrations = _latest_calibrations([a.id for a in assessments])
+    return [AssessmentResult(a, results[a.id], calibrations.get(a.id)) for a in assessments]
+
+
+def assess_cycle_batches(cycle: Cycle, *, batch: int = results_store.BATCH):
+    """``assess_cycle`` a batch at a time (for exports of any size in flat memory): lists of AssessmentResult."""
+    ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id)
+                                  .order_by(Assessment.id)))
+    for start in range(0, len(ids), batch):
+        assessments = list(db.session.scalars(
+            sa.select(Assessment).where(Assessment.id.in_(ids[start:start + batch]))
+            .options(selectinload(Assessment.candidate)).order_by(Assessment.id)))
+        yield _with_results(cycle, assessments)
 
 
 def report_audience(user) -> str:
