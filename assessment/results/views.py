@@ -3,7 +3,8 @@ the cycle overview heat-map, and the exports (the cycle's reports as a ZIP job, 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file,
+                   stream_with_context, url_for)
 from flask_login import current_user
 
 from reports.charts import radar_svg
@@ -127,16 +128,38 @@ def cycle_overview(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/scores.<any(csv, xlsx):fmt>")
 @role_required("hr")
 def export_scores(cycle_id: int, fmt: str):
-    """The cycle's scores per candidate x competency x rater group, as CSV or XLSX."""
+    """The cycle's scores per candidate x competency x rater group: CSV streamed, XLSX made here or, for a
+    large cycle, by a background job (this then leads to the page that starts it)."""
     cycle = get_or_404(Cycle, cycle_id)
     name = export_service.safe_filename(f"{cycle.name}-scores.{fmt}")
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if fmt == "csv":
-        body, mimetype = export_service.scores_csv(cycle).encode("utf-8-sig"), "text/csv"
-    else:
-        body = export_service.scores_xlsx(cycle)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                      "Cache-Control": "private, no-store"})
+        chunks = export_service.iter_scores_csv(cycle)
+        body = stream_with_context("\ufeff" + chunk if index == 0 else chunk for index, chunk in enumerate(chunks))
+        return Response(body, mimetype="text/csv", headers=headers)
+    if len(cycle.assessments) > current_app.config["SCORES_XLSX_INLINE_MAX"]:
+        return redirect(url_for("results.start_scores_export", cycle_id=cycle.id))
+    return Response(export_service.scores_xlsx(cycle), mimetype=export_service.MIMETYPES[".xlsx"], headers=headers)
+
+
+@bp.route("/cycles/<int:cycle_id>/exports/scores", methods=["GET", "POST"])
+@role_required("hr")
+def start_scores_export(cycle_id: int):
+    """Confirm, then start the job that writes a large cycle's scores as one XLSX workbook."""
+    cycle = get_or_404(Cycle, cycle_id)
+    form = StartExportForm()
+    if form.validate_on_submit():
+        try:
+            job = export_service.start_cycle_export(cycle, actor=current_user, kind=export_service.SCORES_KIND)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("results.cycle_overview", cycle_id=cycle.id))
+        db.session.commit()
+        jobs.dispatch_export(job)
+        return redirect(url_for("results.view_export", job_id=job.id))
+    return render_template("results/start_scores_export.html", cycle=cycle, form=form,
+                           count=len(cycle.assessments))
 
 
 @bp.route("/cycles/<int:cycle_id>/exports", methods=["GET", "POST"])
@@ -187,5 +210,5 @@ def download_export(job_id: int):
         abort(404)
     export_service.record_download(job, actor=current_user)
     db.session.commit()
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=path.name,
-                     max_age=0)
+    return send_file(path, mimetype=export_service.MIMETYPES.get(path.suffix, "application/octet-stream"),
+                     as_attachment=True, download_name=path.name, max_age=0)

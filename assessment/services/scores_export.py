@@ -1,0 +1,133 @@
+"""The cycle's scores as CSV or XLSX: one row per candidate x competency x rater group, linear in the rows.
+
+Rows come from the stored results a batch of candidates at a time; the CSV is produced in chunks (the view
+streams it) and the XLSX in openpyxl's write-only mode, so time grows linearly and memory stays flat.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+
+import sqlalchemy as sa
+
+from rubrics.readiness import verdict_label
+
+from ..extensions import db
+from ..framework import pinned_framework
+from ..models import Assessment, Cycle
+
+SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competency_id", "competency",
+                 "rater_group", "score", "rated", "coverage", "decision_score", "required", "gap",
+                 "computed_band", "calibrated_band", "weighted_attainment")
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
+    """The scores table a batch of candidates at a time (stored results), so any cycle streams in flat memory:
+    one row per candidate x competency x rater group shown (self / manager / peer or others)."""
+    from .readiness import assess_cycle_batches
+
+    framework = pinned_framework(cycle)
+    roles = {role.id: role.name for role in framework.roles}
+    for batch in assess_cycle_batches(cycle):
+        rows = []
+        for outcome in batch:
+            assessment, result = outcome.assessment, outcome.result
+            calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
+            for comp in result.competencies:
+                for group in comp.groups:
+                    rows.append((cycle.name, assessment.candidate.name, roles[assessment.current_role],
+                                 roles[assessment.target_role], comp.competency_id, comp.name,
+                                 group.group, _round(group.score), group.rated, group.coverage,
+                                 _round(comp.decision_score), comp.required, _round(comp.gap), result.band_label,
+                                 calibrated, _round(result.weighted_attainment)))
+        yield len(batch), rows
+
+
+def iter_scores_rows(cycle: Cycle) -> Iterator[tuple]:
+    """The scores table row by row (see ``scores_batches``)."""
+    for _candidates, rows in scores_batches(cycle):
+        yield from rows
+
+
+def scores_table(cycle: Cycle) -> list[tuple]:
+    """The whole scores table as a list (small cycles and tests; exports stream ``iter_scores_rows``)."""
+    return list(iter_scores_rows(cycle))
+
+
+def _round(value):
+    return None if value is None else round(float(value), 2)
+
+
+def _csv_cell(value):
+    # A spreadsheet would run a text cell starting with one of these as a formula.
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def iter_scores_csv(cycle: Cycle, *, rows_per_chunk: int = 500) -> Iterator[str]:
+    """The scores table as CSV text in chunks (header first), safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(SCORE_COLUMNS)
+    for count, row in enumerate(iter_scores_rows(cycle), 1):
+        writer.writerow([_csv_cell(value) for value in row])
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def scores_csv(cycle: Cycle) -> str:
+    """The scores table as one CSV text."""
+    return "".join(iter_scores_csv(cycle))
+
+
+#: Column widths of the scores workbook, A to P.
+_XLSX_WIDTHS = (26, 24, 20, 20, 28, 30, 10, 8, 8, 10, 10, 9, 8, 20, 20, 12)
+
+
+def write_scores_xlsx(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None) -> int:
+    """Write the scores table as an XLSX workbook to ``out`` in openpyxl's write-only mode (linear time, flat
+    memory); text cells are stored as text, never as formulas. Returns the number of data rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Scores")
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(_XLSX_WIDTHS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append(SCORE_COLUMNS)
+
+    def text(value):
+        if isinstance(value, str) and value.startswith("="):  # would be taken for a formula: "=..." stays text
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = TYPE_STRING
+            return cell
+        return value
+
+    total = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
+    count = candidates = 0
+    for done, rows in scores_batches(cycle):
+        for row in rows:
+            sheet.append([text(value) for value in row])
+        count, candidates = count + len(rows), candidates + done
+        if progress:
+            progress(candidates, total + 1)  # the last step is writing the file
+    workbook.save(out)
+    return count
+
+
+def scores_xlsx(cycle: Cycle) -> bytes:
+    """The scores table as XLSX bytes (small cycles; large ones run ``write_scores_xlsx`` as a job)."""
+    buffer = io.BytesIO()
+    write_scores_xlsx(cycle, buffer)
+    return buffer.getvalue()
