@@ -98,3 +98,29 @@ def test_overview_of_a_missing_cycle_is_404(client, auth, make):
     """An unknown cycle id gives 404."""
     auth.login(make.user("hr"))
     assert client.get("/cycles/999999/overview").status_code == 404
+
+
+def test_overview_page_costs_the_same_whatever_the_cycle_size(client, auth, make, app, overview_cycle, monkeypatch):
+    """Once results are stored, a page runs the same queries and decodes only its own rows, for 4 or 8 candidates."""
+    from assessment.services import result_codec
+    from tests.querycount import counted_queries
+
+    cycle, *_ = overview_cycle
+    app.config["PAGE_SIZE"] = 2
+    auth.login(make.user("hr"))
+    decoded = []
+    loads = result_codec.loads
+    monkeypatch.setattr(result_codec, "loads", lambda cls, text: decoded.append(1) or loads(cls, text))
+
+    def cost(url):
+        client.get(url)  # computes and stores what is missing
+        decoded.clear()
+        with counted_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements), len(decoded)
+
+    small = cost(f"/cycles/{cycle.id}/overview?sort=c:strategic_planning")
+    for level in (2, 3, 4, 5):
+        rated_assessment(make, cycle=cycle, manager=level)
+    assert cost(f"/cycles/{cycle.id}/overview?sort=c:strategic_planning") == small
+    assert small[1] == 2

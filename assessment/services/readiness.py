@@ -120,10 +120,11 @@ def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[A
 def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[AssessmentResult]:
     """Every assessment of a cycle with its result and calibration, in a fixed number of queries."""
     assessments = cycle_assessments(cycle, target_role=target_role)
-    return _with_results(cycle, assessments)
+    return assess_many(cycle, assessments)
 
 
-def _with_results(cycle: Cycle, assessments: Sequence[Assessment]) -> list[AssessmentResult]:
+def assess_many(cycle: Cycle, assessments: Sequence[Assessment]) -> list[AssessmentResult]:
+    """These assessments of one cycle with their results and calibrations, in a fixed number of queries."""
     results = results_store.fresh_results(cycle, assessments, compute_results)
     calibrations = _latest_calibrations([a.id for a in assessments])
     return [AssessmentResult(a, results[a.id], calibrations.get(a.id)) for a in assessments]
@@ -137,7 +138,7 @@ def assess_cycle_batches(cycle: Cycle, *, batch: int = results_store.BATCH):
         assessments = list(db.session.scalars(
             sa.select(Assessment).where(Assessment.id.in_(ids[start:start + batch]))
             .options(selectinload(Assessment.candidate)).order_by(Assessment.id)))
-        yield _with_results(cycle, assessments)
+        yield assess_many(cycle, assessments)
 
 
 def report_audience(user) -> str:
