@@ -52,6 +52,40 @@ def test_the_codec_round_trips_nested_frozen_dataclasses():
     assert result_codec.shape(Tree) != result_codec.shape(Leaf)
 
 
+@dataclasses.dataclass(frozen=True)
+class Forest:
+    trees: tuple[Tree, ...]
+    tallest: Tree | None
+    either: Leaf | Tree | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class TreeNames:
+    """Part of a Tree's fields: what a page that shows only names would decode."""
+
+    name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ForestNames:
+    trees: tuple[TreeNames, ...]
+    tallest: TreeNames | None
+
+
+def test_an_object_used_twice_is_stored_once_and_decodes_as_one_object():
+    """A dataclass instance in two places is written once ($shared) and comes back as one object, also when
+    only part of the fields is decoded."""
+    leaf = Leaf(Fraction(1, 2), None)
+    big = Tree("big", (leaf, leaf), (), {"a": leaf}, {}, {})
+    forest = Forest((big, Tree("small", (), (), {}, {}, {})), big, either=big)
+    text = result_codec.dumps(forest)
+    assert text.count('"big"') == 1 and '"$shared"' in text
+    back = result_codec.loads(Forest, text)
+    assert back == forest and back.tallest is back.trees[0] is back.either and back.trees[0].leaves[1] is back.trees[0].leaves[0]
+    names = result_codec.loads(ForestNames, text)
+    assert names == ForestNames((TreeNames("big"), TreeNames("small")), TreeNames("big"))
+
+
 def _fresh(assessment) -> ReadinessResult:
     framework = pinned_framework(assessment.cycle)
     sheets = readiness.load_sheets([assessment.id])[assessment.id]

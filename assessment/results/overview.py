@@ -67,6 +67,27 @@ class OverviewQuery:
 
 
 @dataclass(frozen=True)
+class CompetencyScore:
+    """The part of a stored ``CompetencyResult`` a heat-map cell shows."""
+
+    competency_id: str
+    decision_score: float | None
+    required: int
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """The part of a stored ``ReadinessResult`` a heat-map row shows: decoded without the rest (a page of
+    50 full results would cost more to decode than everything else on the page)."""
+
+    band_id: str
+    band_label: str
+    weighted_attainment: float | None
+    competencies: tuple[CompetencyScore, ...]
+
+
+@dataclass(frozen=True)
 class Cell:
     competency_id: str
     score: float | None
@@ -143,7 +164,7 @@ def build_overview(cycle, query: OverviewQuery) -> Overview:
             .options(contains_eager(Assessment.candidate)).where(*chosen)
             .order_by(*_order_by(query.sort, query.desc)))
     shown = paginate(stmt, query.page, query.page_size)
-    rows = [_row(framework, outcome) for outcome in readiness.assess_many(cycle, shown.items)]
+    rows = [_row(framework, outcome) for outcome in readiness.assess_many(cycle, shown.items, as_type=RowResult)]
     return Overview(framework=framework, rows=rows, total=shown.total, page=shown.page,
                     pages=shown.pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],
                     roles=[(role_id, role_names[role_id]) for role_id in roles],

@@ -123,9 +123,11 @@ def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[Assess
     return assess_many(cycle, assessments)
 
 
-def assess_many(cycle: Cycle, assessments: Sequence[Assessment]) -> list[AssessmentResult]:
-    """These assessments of one cycle with their results and calibrations, in a fixed number of queries."""
-    results = results_store.fresh_results(cycle, assessments, compute_results)
+def assess_many(cycle: Cycle, assessments: Sequence[Assessment], *, as_type: type = ReadinessResult
+                ) -> list[AssessmentResult]:
+    """These assessments of one cycle with their results (or the part ``as_type`` of them, see
+    ``results_store.fresh_results``) and calibrations, in a fixed number of queries."""
+    results = results_store.fresh_results(cycle, assessments, compute_results, as_type=as_type)
     calibrations = _latest_calibrations([a.id for a in assessments])
     return [AssessmentResult(a, results[a.id], calibrations.get(a.id)) for a in assessments]
 

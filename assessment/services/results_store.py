@@ -30,7 +30,7 @@ from rubrics.readiness import ReadinessResult
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Calibration, Cycle, RaterAssignment
+from ..models import Assessment, Calibration, Cycle, RaterAssignment, Submission
 from ..results.models import StoredResult
 from . import result_codec
 
@@ -84,8 +84,14 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment]) -> dict[
     return fingerprints
 
 
-def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Compute) -> dict[int, ReadinessResult]:
-    """The current result of each assessment: stored when still fresh, else computed (once) and stored."""
+def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Compute, *,
+                  as_type: type = ReadinessResult) -> dict[int, ReadinessResult]:
+    """The current result of each assessment: stored when still fresh, else computed (once) and stored.
+
+    ``as_type`` decodes only part of each stored result: a dataclass whose fields are some of
+    ``ReadinessResult``'s (recursively), for a page that shows only those; a result computed now is
+    returned whole (it has those fields too).
+    """
     fingerprints = input_fingerprints(cycle, assessments)
     results: dict[int, ReadinessResult] = {}
     for batch in _chunks([a.id for a in assessments]):
@@ -96,7 +102,7 @@ def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Comp
             if row.fingerprint != fingerprints[row.assessment_id]:
                 continue
             try:
-                results[row.assessment_id] = result_codec.loads(ReadinessResult, row.payload)
+                results[row.assessment_id] = result_codec.loads(as_type, row.payload)
             except (TypeError, KeyError, ValueError):  # made for another shape: recompute it
                 pass
     stale = [a for a in assessments if a.id not in results]
@@ -183,6 +189,64 @@ def refresh_cycle(cycle: Cycle, compute: Compute, *, force: bool = False,
         if progress:
             progress(done, len(ids))
     return done
+
+
+# --- a stored result is deleted as soon as one of its inputs changes through the ORM ------------------------
+
+_table = StoredResult.__table__
+
+
+def _forget(connection, assessment_ids) -> None:
+    connection.execute(_table.delete().where(_table.c.assessment_id.in_(assessment_ids)))
+
+
+def _changed(target, *names: str) -> bool:
+    state = sa.inspect(target)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+@event.listens_for(Submission, "after_insert")
+@event.listens_for(Submission, "after_update")
+@event.listens_for(Submission, "after_delete")
+def _submission_changed(mapper, connection, target):
+    _forget(connection, sa.select(RaterAssignment.assessment_id).where(RaterAssignment.id == target.assignment_id))
+
+
+@event.listens_for(RaterAssignment, "after_insert")
+@event.listens_for(RaterAssignment, "after_delete")
+def _sheet_added_or_removed(mapper, connection, target):
+    _forget(connection, [target.assessment_id])
+
+
+@event.listens_for(RaterAssignment, "after_update")
+def _sheet_changed(mapper, connection, target):
+    # A draft save changes neither; a submit or a reopen changes both.
+    if _changed(target, "status", "revision", "rater_group", "assessment_id"):
+        _forget(connection, [target.assessment_id])
+
+
+@event.listens_for(Calibration, "after_insert")
+@event.listens_for(Calibration, "after_update")
+@event.listens_for(Calibration, "after_delete")
+def _calibration_changed(mapper, connection, target):
+    _forget(connection, [target.assessment_id])
+
+
+@event.listens_for(Assessment, "after_update")
+def _assessment_changed(mapper, connection, target):
+    if _changed(target, "target_role", "current_role", "cycle_id"):
+        _forget(connection, [target.id])
+
+
+@event.listens_for(Assessment, "before_delete")
+def _assessment_deleted(mapper, connection, target):
+    _forget(connection, [target.id])
+
+
+@event.listens_for(Cycle, "after_update")
+def _cycle_changed(mapper, connection, target):
+    if _changed(target, "state", "rubric_version_id"):
+        _forget(connection, sa.select(Assessment.id).where(Assessment.cycle_id == target.id))
 
 
 # A request that has written (flushed or executed DML) keeps stored results in its own transaction.
