@@ -66,17 +66,18 @@ def cached_sqlite(size: int, log=print) -> Path:
     return path
 
 
-def build(url: str, size: int, *, state: str = "released", seed: int = 20261201) -> None:
-    """Migrate ``url`` and fill it with one cycle of ``size`` candidates moved on to ``state``."""
+def build(url: str, size: int, *, state: str = "released", submitted: bool = True, seed: int = 20261201) -> None:
+    """Migrate ``url`` and fill it with one cycle of ``size`` candidates moved on to ``state``; with
+    ``submitted=False`` the cycle stays open and every sheet is still to be filled in."""
     from flask_migrate import upgrade
 
     app = app_for(url)
     with app.app_context():
         upgrade()
-        _fill(size, state, random.Random(seed))
+        _fill(size, state, submitted, random.Random(seed))
 
 
-def _fill(size: int, state: str, rng: random.Random) -> None:
+def _fill(size: int, state: str, submitted: bool, rng: random.Random) -> None:
     from assessment.extensions import db
     from assessment.framework import current_framework
     from assessment.models import Assessment, AuditEvent, RaterAssignment, Submission, User, utcnow
@@ -112,10 +113,14 @@ def _fill(size: int, state: str, rng: random.Random) -> None:
         aid = assessment_ids[cid]
         raters = [(cid, "self")] + [(m, "manager") for m in rng.sample(managers, 2)]
         raters += [(p, "peer") for p in rng.sample(candidates[max(0, i - 50):i] + candidates[i + 1:i + 50], 3)]
-        sheets += [{"assessment_id": aid, "rater_id": rid, "rater_group": group, "status": "submitted",
-                    "revision": 1, "created_at": now, "updated_at": now, "submitted_at": now, "version_id": 2}
+        sheets += [{"assessment_id": aid, "rater_id": rid, "rater_group": group, "revision": 1, "created_at": now,
+                    "status": "submitted" if submitted else "not_started", "updated_at": now if submitted else None,
+                    "submitted_at": now if submitted else None, "version_id": 2 if submitted else 1}
                    for rid, group in raters]
     conn.execute(sa.insert(RaterAssignment), sheets)
+    if not submitted:
+        db.session.commit()
+        return
     assignments = conn.execute(sa.select(RaterAssignment.id, RaterAssignment.rater_id, RaterAssignment.assessment_id)
                                .join(Assessment).where(Assessment.cycle_id == cycle.id)).all()
     _ratings(conn, framework, assignments, now, rng)
