@@ -161,6 +161,8 @@ class RaterAssignment(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("assessment_id", "rater_id"),
+        # Covers the per-assessment sheet counts of the dashboard and cycle list (index-only; docs/scale.md).
+        sa.Index("ix_rater_assignments_assessment_id_status", "assessment_id", "status"),
         sa.CheckConstraint(_in("rater_group", RATER_GROUPS), name="rater_group"),
         sa.CheckConstraint(_in("status", ASSIGNMENT_STATUSES), name="status"),
     )
@@ -271,6 +273,9 @@ class AuditEvent(db.Model):
     after: Mapped[dict | None] = mapped_column(sa.JSON)
 
     actor: Mapped[User | None] = relationship()
+
+    # The audit trail of one cycle, newest first, without walking every other cycle's events (docs/scale.md).
+    __table_args__ = (sa.Index("ix_audit_events_cycle_id_occurred_at", "cycle_id", "occurred_at"),)
 
 
 @event.listens_for(AuditEvent, "before_update")

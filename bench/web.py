@@ -82,18 +82,20 @@ def pages(cycle_id: int, assessment_id: int, sheet_id: int, user_id: int) -> lis
 
 def time_pages(path: Path, repeat: int, log=print) -> dict:
     """Median ms per page in-process, after computing the cycle's results (timed separately)."""
-    from assessment.services import readiness, results_store
-
     app = web_data.app_for(f"sqlite:///{path}")
     ids = _ids(app)
     figures = {}
+    try:
+        from assessment.services import readiness, results_store
+    except ImportError:  # code from before results were stored (bench/web.py run on an older tree)
+        results_store = None
     with app.app_context():
         from assessment.extensions import db
         from assessment.models import Cycle
 
         cycle = db.session.get(Cycle, ids[0])
         started = time.perf_counter()
-        count = results_store.refresh_cycle(cycle, readiness.compute_results, force=True)
+        count = results_store.refresh_cycle(cycle, readiness.compute_results, force=True) if results_store else 0
         figures["compute and store every result"] = (time.perf_counter() - started) * 1000
         log(f"    computed and stored {count} results in {figures['compute and store every result'] / 1000:.1f} s")
         db.session.remove()
@@ -126,21 +128,29 @@ def _export_child(fmt: str, path: str) -> None:
 
     from assessment.extensions import db
     from assessment.models import Cycle
-    from assessment.services import readiness, results_store
-    from assessment.services.exports import iter_scores_csv, write_scores_xlsx
+    from assessment.services import exports
 
     app = web_data.app_for(f"sqlite:///{path}")
     with app.app_context():
         cycle = db.session.scalar(sa.select(Cycle))
-        results_store.refresh_cycle(cycle, readiness.compute_results)
+        try:
+            from assessment.services import readiness, results_store
+
+            results_store.refresh_cycle(cycle, readiness.compute_results)
+        except ImportError:  # an older tree: nothing stored
+            pass
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
-        if fmt == "csv":
-            size = sum(len(chunk.encode()) for chunk in iter_scores_csv(cycle))
-        else:
+        if fmt == "csv" and hasattr(exports, "iter_scores_csv"):
+            size = sum(len(chunk.encode()) for chunk in exports.iter_scores_csv(cycle))
+        elif fmt == "csv":
+            size = len(exports.scores_csv(cycle).encode())
+        elif hasattr(exports, "write_scores_xlsx"):
             with tempfile.TemporaryFile() as out:
-                write_scores_xlsx(cycle, out, progress=lambda done, total: None)
+                exports.write_scores_xlsx(cycle, out, progress=lambda done, total: None)
                 size = out.tell()
+        else:
+            size = len(exports.scores_xlsx(cycle))
         seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "before_mb": before, "bytes": size}))
@@ -172,6 +182,8 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="3 requests per page, 2 s of wrk per URL")
     parser.add_argument("--skip-load", action="store_true", help="no gunicorn + wrk")
     parser.add_argument("--skip-raters", action="store_true", help="no 50 concurrent raters on PostgreSQL")
+    parser.add_argument("--skip-xlsx-from", type=int, default=None,
+                        help="leave out the XLSX from this size up (for an older, quadratic tree)")
     parser.add_argument("--export-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.export_child:
@@ -186,6 +198,9 @@ def main(argv=None) -> None:
             repeat = args.repeat or (3 if args.quick else 7 if size >= 5000 else 15)
             figures[size] = time_pages(paths[size], repeat)
             for fmt in ("csv", "xlsx"):
+                if fmt == "xlsx" and args.skip_xlsx_from and size >= args.skip_xlsx_from:
+                    figures[size]["scores XLSX (whole cycle)"] = float("nan")
+                    continue
                 export = time_export(paths[size], fmt)
                 figures[size][f"scores {fmt.upper()} (whole cycle)"] = export["seconds"] * 1000
                 print(f"    scores {fmt.upper()}: {export['seconds']:.2f} s, {export['bytes'] / 1e6:.1f} MB, "

@@ -57,20 +57,24 @@ def _chunks(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
         yield items[start:start + size]
 
 
+def _counted_revision():
+    """The revision a sheet counts with (None when never submitted; see ``readiness.load_sheets``), as a
+    correlated subquery: one index lookup per sheet, where a grouped subquery would read every submission."""
+    last = (sa.select(sa.func.max(Submission.revision)).where(Submission.assignment_id == RaterAssignment.id)
+            .correlate(RaterAssignment).scalar_subquery())
+    return sa.case((RaterAssignment.status == "submitted", RaterAssignment.revision), else_=last)
+
+
 def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment]) -> dict[int, str]:
     """The fingerprint of each assessment's inputs now, in two queries per batch."""
-    from .readiness import _counted_revision
-
     rubric = cycle.rubric_version.content_hash if cycle.rubric_version else pinned_framework(cycle).content_hash
     fingerprints = {}
     for batch in _chunks(list(assessments)):
         ids = [a.id for a in batch]
-        counted, last = _counted_revision()
         sheets: dict[int, list] = {i: [] for i in ids}
         for assignment_id, assessment_id, group, status, revision in db.session.execute(
             sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
-                      RaterAssignment.status, counted)
-            .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
+                      RaterAssignment.status, _counted_revision())
             .where(RaterAssignment.assessment_id.in_(ids)).order_by(RaterAssignment.id)
         ):
             sheets[assessment_id].append((assignment_id, group, status, revision))

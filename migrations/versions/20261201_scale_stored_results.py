@@ -31,7 +31,16 @@ def upgrade():
                             name=op.f('fk_stored_results_assessment_id_assessments'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('assessment_id', name=op.f('pk_stored_results'))
     )
+    # Checked with EXPLAIN ANALYZE on PostgreSQL at 5,000 candidates (docs/scale.md, docs/benchmarks.md).
+    with op.batch_alter_table('rater_assignments', schema=None) as batch_op:
+        batch_op.create_index('ix_rater_assignments_assessment_id_status', ['assessment_id', 'status'], unique=False)
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_events_cycle_id_occurred_at', ['cycle_id', 'occurred_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_events_cycle_id_occurred_at')
+    with op.batch_alter_table('rater_assignments', schema=None) as batch_op:
+        batch_op.drop_index('ix_rater_assignments_assessment_id_status')
     op.drop_table('stored_results')
