@@ -132,7 +132,7 @@ def assess_many(cycle: Cycle, assessments: Sequence[Assessment], *, as_type: typ
     return [AssessmentResult(a, results[a.id], calibrations.get(a.id)) for a in assessments]
 
 
-def assess_cycle_batches(cycle: Cycle, *, batch: int = results_store.BATCH):
+def assess_cycle_batches(cycle: Cycle, *, batch: int = results_store.BATCH, as_type: type = ReadinessResult):
     """``assess_cycle`` a batch at a time (for exports of any size in flat memory): lists of AssessmentResult."""
     ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id)
                                   .order_by(Assessment.id)))
@@ -140,7 +140,7 @@ def assess_cycle_batches(cycle: Cycle, *, batch: int = results_store.BATCH):
         assessments = list(db.session.scalars(
             sa.select(Assessment).where(Assessment.id.in_(ids[start:start + batch]))
             .options(selectinload(Assessment.candidate)).order_by(Assessment.id)))
-        yield assess_many(cycle, assessments)
+        yield assess_many(cycle, assessments, as_type=as_type)
 
 
 def report_audience(user) -> str:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 
-from rubrics.readiness import verdict_label
+from rubrics.readiness import GroupScore, verdict_label
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -25,6 +27,27 @@ SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competenc
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+@dataclass(frozen=True)
+class ScoredCompetency:
+    """The part of a stored ``CompetencyResult`` the scores table shows."""
+
+    competency_id: str
+    name: str
+    required: int
+    decision_score: float | None
+    gap: float | None
+    groups: tuple[GroupScore, ...]
+
+
+@dataclass(frozen=True)
+class ScoresResult:
+    """The part of a stored ``ReadinessResult`` the scores table shows (decoded without the rest)."""
+
+    band_label: str
+    weighted_attainment: float | None
+    competencies: tuple[ScoredCompetency, ...]
+
+
 def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
     """The scores table a batch of candidates at a time (stored results), so any cycle streams in flat memory:
     one row per candidate x competency x rater group shown (self / manager / peer or others)."""
@@ -32,7 +55,7 @@ def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
 
     framework = pinned_framework(cycle)
     roles = {role.id: role.name for role in framework.roles}
-    for batch in assess_cycle_batches(cycle):
+    for batch in assess_cycle_batches(cycle, as_type=ScoresResult):
         rows = []
         for outcome in batch:
             assessment, result = outcome.assessment, outcome.result
@@ -62,24 +85,24 @@ def _round(value):
     return None if value is None else round(float(value), 2)
 
 
-def _csv_cell(value):
-    # A spreadsheet would run a text cell starting with one of these as a formula.
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
+@lru_cache(maxsize=4096)
+def _csv_text(value: str) -> str:
+    # A spreadsheet would run a text cell starting with one of these as a formula. (Names, competencies and
+    # coverage texts repeat on every row of a candidate: cached.)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def iter_scores_csv(cycle: Cycle, *, rows_per_chunk: int = 500) -> Iterator[str]:
-    """The scores table as CSV text in chunks (header first), safe to open in a spreadsheet."""
+def iter_scores_csv(cycle: Cycle) -> Iterator[str]:
+    """The scores table as CSV text, one chunk per batch of candidates (header first), safe to open in a
+    spreadsheet: no text cell is taken for a formula; None is an empty cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(SCORE_COLUMNS)
-    for count, row in enumerate(iter_scores_rows(cycle), 1):
-        writer.writerow([_csv_cell(value) for value in row])
-        if count % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+    for _candidates, rows in scores_batches(cycle):
+        writer.writerows([_csv_text(v) if type(v) is str else v for v in row] for row in rows)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
     yield buffer.getvalue()
 
 
