@@ -137,9 +137,22 @@ def export_scores(cycle_id: int, fmt: str):
         chunks = export_service.iter_scores_csv(cycle)
         body = stream_with_context("\ufeff" + chunk if index == 0 else chunk for index, chunk in enumerate(chunks))
         return Response(body, mimetype="text/csv", headers=headers)
-    if len(cycle.assessments) > current_app.config["SCORES_XLSX_INLINE_MAX"]:
+    if export_service.candidate_count(cycle) > current_app.config["SCORES_XLSX_INLINE_MAX"]:
         return redirect(url_for("results.start_scores_export", cycle_id=cycle.id))
     return Response(export_service.scores_xlsx(cycle), mimetype=export_service.MIMETYPES[".xlsx"], headers=headers)
+
+
+def _start_job(cycle: Cycle, kind: str):
+    """Start an export job of ``kind`` from its confirmation form: to its progress page, or back with why not."""
+    try:
+        job = export_service.start_cycle_export(cycle, actor=current_user, kind=kind)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("results.cycle_overview", cycle_id=cycle.id))
+    db.session.commit()
+    jobs.dispatch_export(job)
+    return redirect(url_for("results.view_export", job_id=job.id))
 
 
 @bp.route("/cycles/<int:cycle_id>/exports/scores", methods=["GET", "POST"])
@@ -149,17 +162,9 @@ def start_scores_export(cycle_id: int):
     cycle = get_or_404(Cycle, cycle_id)
     form = StartExportForm()
     if form.validate_on_submit():
-        try:
-            job = export_service.start_cycle_export(cycle, actor=current_user, kind=export_service.SCORES_KIND)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("results.cycle_overview", cycle_id=cycle.id))
-        db.session.commit()
-        jobs.dispatch_export(job)
-        return redirect(url_for("results.view_export", job_id=job.id))
+        return _start_job(cycle, export_service.SCORES_KIND)
     return render_template("results/start_scores_export.html", cycle=cycle, form=form,
-                           count=len(cycle.assessments))
+                           count=export_service.candidate_count(cycle))
 
 
 @bp.route("/cycles/<int:cycle_id>/exports", methods=["GET", "POST"])
@@ -169,18 +174,10 @@ def start_export(cycle_id: int):
     cycle = get_or_404(Cycle, cycle_id)
     form = StartExportForm()
     if form.validate_on_submit():
-        try:
-            job = export_service.start_cycle_export(cycle, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("results.cycle_overview", cycle_id=cycle.id))
-        db.session.commit()
-        jobs.dispatch_export(job)
-        return redirect(url_for("results.view_export", job_id=job.id))
+        return _start_job(cycle, export_service.EXPORT_KIND)
     recent = export_service.recent_exports(cycle)
     return render_template("results/start_export.html", cycle=cycle, form=form, recent=recent,
-                           count=len(cycle.assessments))
+                           count=export_service.candidate_count(cycle))
 
 
 @bp.route("/exports/<int:job_id>")

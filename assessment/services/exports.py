@@ -56,12 +56,17 @@ def exports_dir() -> Path:
     return path
 
 
+def candidate_count(cycle: Cycle) -> int:
+    """How many candidates the cycle has (one query, without loading them)."""
+    return db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
+
+
 def start_cycle_export(cycle: Cycle, *, actor: User, kind: str = EXPORT_KIND) -> ExportJob:
     """Queue the export of a cycle's reports (one ZIP), or of its scores as XLSX (``SCORES_KIND``); the caller
     commits and then dispatches the job."""
     if cycle.state == "draft":
         raise NotAllowed("A draft cycle has no ratings to report on yet.")
-    count = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
+    count = candidate_count(cycle)
     if not count:
         raise NotAllowed("This cycle has no candidates to export.")
     remove_expired_exports()

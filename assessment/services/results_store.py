@@ -224,7 +224,7 @@ def _sheet_added_or_removed(mapper, connection, target):
 
 @event.listens_for(RaterAssignment, "after_update")
 def _sheet_changed(mapper, connection, target):
-    # A draft save changes neither; a submit or a reopen changes both.
+    # Saving a draft again changes none of these (its result stays); a submit or a reopen does.
     if _changed(target, "status", "revision", "rater_group", "assessment_id"):
         _forget(connection, [target.assessment_id])
 
