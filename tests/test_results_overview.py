@@ -124,3 +124,31 @@ def test_overview_page_costs_the_same_whatever_the_cycle_size(client, auth, make
         rated_assessment(make, cycle=cycle, manager=level)
     assert cost(f"/cycles/{cycle.id}/overview?sort=c:strategic_planning") == small
     assert small[1] == 2
+
+
+def test_an_overview_with_many_results_to_compute_sends_them_to_a_job(client, auth, make, app, overview_cycle):
+    """Above RESULTS_INLINE_MAX missing results the overview starts a job instead of computing, shows its
+    progress page, and once it is done every result is stored and the overview is served."""
+    import sqlalchemy as sa
+
+    from assessment import jobs
+    from assessment.extensions import db
+    from assessment.models import ExportJob
+    from assessment.results.models import StoredResult
+
+    cycle, *_ = overview_cycle
+    app.config["RESULTS_INLINE_MAX"] = 1
+    db.session.execute(sa.delete(StoredResult))
+    db.session.commit()
+    auth.login(make.user("hr"))
+    first = client.get(f"/cycles/{cycle.id}/overview")
+    assert first.status_code == 302 and "/exports/" in first.headers["Location"]
+    jobs.wait_for_threads()
+    job = db.session.scalar(sa.select(ExportJob))
+    db.session.refresh(job)
+    assert job.kind == "results" and job.state == "done" and job.progress_done == 4
+    assert "Open the overview" in client.get(first.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredResult)) == 4
+    page = client.get(f"/cycles/{cycle.id}/overview")
+    assert page.status_code == 200 and _names(page.get_data(as_text=True))[0] == "Ada Strong"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 1

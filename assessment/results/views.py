@@ -21,6 +21,7 @@ from ..services import ServiceError
 from ..services import exports as export_service
 from ..services.calibrations import calibrate_verdict as record_calibration
 from ..services.readiness import assess, report_audience, report_data
+from ..services.results_store import missing_results
 from .forms import CalibrationForm, StartExportForm
 from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
 
@@ -119,6 +120,14 @@ def calibrate_verdict(assessment_id: int):
 def cycle_overview(cycle_id: int):
     """HR's heat-map of a cycle: candidates x competencies, verdict counts, filter by target role, sortable."""
     cycle = get_or_404(Cycle, cycle_id)
+    if len(missing_results(cycle)) > current_app.config["RESULTS_INLINE_MAX"]:
+        # Too many results to compute within one request (right after closing a large cycle): a job does it,
+        # its page shows the progress and leads back here.
+        job, is_new = export_service.results_job(cycle, actor=current_user)
+        db.session.commit()
+        if is_new:
+            jobs.dispatch_export(job)
+        return redirect(url_for("results.view_export", job_id=job.id))
     query = OverviewQuery.from_request()
     overview = build_overview(cycle, query)
     return render_template("results/overview.html", cycle=cycle, overview=overview, query=query,

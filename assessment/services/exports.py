@@ -23,6 +23,8 @@ from .scores_export import (SCORE_COLUMNS, iter_scores_csv, scores_csv, scores_t
 EXPORT_KIND = "cycle_reports"
 #: The scores of a large cycle as XLSX, made in the background.
 SCORES_KIND = "scores_xlsx"
+#: Computing (and storing) the readiness results of a whole cycle: no file, the overview once done.
+RESULTS_KIND = "results"
 #: What each kind of job makes: a word for its file name and audit line, and its file suffix.
 JOB_FILES = {EXPORT_KIND: ("reports", ".zip"), SCORES_KIND: ("scores", ".xlsx")}
 MIMETYPES = {".zip": "application/zip",
@@ -77,6 +79,37 @@ def start_cycle_export(cycle: Cycle, *, actor: User, kind: str = EXPORT_KIND) ->
     record_audit("export.start", job, f"{actor.name} started the export of the {JOB_FILES[kind][0]} of {cycle.name}",
                  actor=actor, cycle_id=cycle.id, after={"candidates": count})
     return job
+
+
+def results_job(cycle: Cycle, *, actor: User) -> tuple[ExportJob, bool]:
+    """The job computing the cycle's missing results: the one already queued or running, else a new one
+    (True: the caller commits and dispatches it). Not audited: it computes, it exports nothing."""
+    running = db.session.scalar(sa.select(ExportJob).where(
+        ExportJob.cycle_id == cycle.id, ExportJob.kind == RESULTS_KIND, ExportJob.state.in_(("queued", "running")))
+        .order_by(ExportJob.id.desc()))
+    if running is not None and not is_stalled(running):
+        return running, False
+    job = ExportJob(cycle_id=cycle.id, requested_by_id=actor.id, kind=RESULTS_KIND, state="queued",
+                    progress_total=candidate_count(cycle))
+    db.session.add(job)
+    db.session.flush()
+    return job, True
+
+
+def _run_results_job(job: ExportJob, cycle: Cycle) -> None:
+    from . import readiness, results_store
+
+    try:
+        results_store.refresh_cycle(cycle, readiness.compute_results, progress=_Progress(job))
+    except Exception as exc:  # the job must end in a state the page can explain
+        db.session.rollback()
+        current_app.logger.exception("results job %s failed", job.id)
+        job = db.session.get(ExportJob, job.id)
+        job.state, job.finished_at = "failed", utcnow()
+        job.error = f"Computing the results stopped: {type(exc).__name__}: {exc}"[:2000]
+    else:
+        job.state, job.finished_at, job.progress_done = "done", utcnow(), job.progress_total
+    db.session.commit()
 
 
 def remove_expired_exports() -> int:
@@ -163,6 +196,8 @@ def run_export_job(job_id: int) -> None:
     job.state, job.started_at, job.progress_done, job.error = "running", utcnow(), 0, None
     db.session.commit()
     cycle = db.session.get(Cycle, job.cycle_id)
+    if job.kind == RESULTS_KIND:
+        return _run_results_job(job, cycle)
     word, suffix = JOB_FILES.get(job.kind, JOB_FILES[EXPORT_KIND])
     name = safe_filename(f"{cycle.name}-{word}-{job.id}{suffix}")
     target = exports_dir() / name
