@@ -145,10 +145,11 @@ def _order_by(sort: str, descending: bool) -> list:
     return [k.desc() if descending else k.asc() for k in keys] + [Assessment.id]
 
 
-def build_overview(cycle, query: OverviewQuery) -> Overview:
-    """The heat-map rows of one page, the verdict counts (of the filtered set) and the role filter's choices."""
+def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = None) -> Overview:
+    """The heat-map rows of one page, the verdict counts (of the filtered set) and the role filter's choices;
+    the results still ``missing`` (``results_store.missing_results``, asked for when not given) are computed first."""
     framework = pinned_framework(cycle)
-    results_store.refresh_cycle(cycle, readiness.compute_results)
+    results_store.refresh_cycle(cycle, readiness.compute_results, missing=missing)
     in_cycle = Assessment.cycle_id == cycle.id
     roles = set(db.session.scalars(sa.select(Assessment.target_role).where(in_cycle).distinct()))
     roles = sorted(roles, key=[r.id for r in framework.ladder].index)

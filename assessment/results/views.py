@@ -120,7 +120,8 @@ def calibrate_verdict(assessment_id: int):
 def cycle_overview(cycle_id: int):
     """HR's heat-map of a cycle: candidates x competencies, verdict counts, filter by target role, sortable."""
     cycle = get_or_404(Cycle, cycle_id)
-    if len(missing_results(cycle)) > current_app.config["RESULTS_INLINE_MAX"]:
+    missing = missing_results(cycle)
+    if len(missing) > current_app.config["RESULTS_INLINE_MAX"]:
         # Too many results to compute within one request (right after closing a large cycle): a job does it,
         # its page shows the progress and leads back here.
         job, is_new = export_service.results_job(cycle, actor=current_user)
@@ -129,7 +130,7 @@ def cycle_overview(cycle_id: int):
             jobs.dispatch_export(job)
         return redirect(url_for("results.view_export", job_id=job.id))
     query = OverviewQuery.from_request()
-    overview = build_overview(cycle, query)
+    overview = build_overview(cycle, query, missing=missing)
     return render_template("results/overview.html", cycle=cycle, overview=overview, query=query,
                            gap_classes=GAP_CLASSES)
 

@@ -170,9 +170,10 @@ def missing_results(cycle: Cycle) -> list[int]:
         .where(Assessment.cycle_id == cycle.id, StoredResult.assessment_id.is_(None)).order_by(Assessment.id)))
 
 
-def refresh_cycle(cycle: Cycle, compute: Compute, *, force: bool = False,
+def refresh_cycle(cycle: Cycle, compute: Compute, *, force: bool = False, missing: Sequence[int] | None = None,
                   progress: Callable[[int, int], None] | None = None) -> int:
-    """Compute and store the cycle's missing results (every result with ``force``); returns how many.
+    """Compute and store the cycle's missing results (``missing``, when the caller has just asked for them;
+    every result with ``force``); returns how many.
 
     A stored row exists only while its inputs are unchanged (the listeners delete it otherwise), so after this
     the cycle's stored rows can be counted and sorted on.
@@ -181,7 +182,7 @@ def refresh_cycle(cycle: Cycle, compute: Compute, *, force: bool = False,
         ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id)
                                       .order_by(Assessment.id)))
     else:
-        ids = missing_results(cycle)
+        ids = list(missing) if missing is not None else missing_results(cycle)
     done = 0
     for batch in _chunks(ids):
         assessments = list(db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(batch))

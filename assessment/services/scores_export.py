@@ -1,7 +1,8 @@
 """The cycle's scores as CSV or XLSX: one row per candidate x competency x rater group, linear in the rows.
 
 Rows come from the stored results a batch of candidates at a time; the CSV is produced in chunks (the view
-streams it) and the XLSX in openpyxl's write-only mode, so time grows linearly and memory stays flat.
+streams it) and the XLSX row by row by XlsxWriter in constant-memory mode, so time grows linearly and memory
+stays flat.
 """
 
 from __future__ import annotations
@@ -116,36 +117,28 @@ _XLSX_WIDTHS = (26, 24, 20, 20, 28, 30, 10, 8, 8, 10, 10, 9, 8, 20, 20, 12)
 
 
 def write_scores_xlsx(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None) -> int:
-    """Write the scores table as an XLSX workbook to ``out`` in openpyxl's write-only mode (linear time, flat
-    memory); text cells are stored as text, never as formulas. Returns the number of data rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import TYPE_STRING
-    from openpyxl.utils import get_column_letter
+    """Write the scores table as an XLSX workbook to ``out`` with XlsxWriter in constant-memory mode (each
+    row goes to the file as it is written: linear time, flat memory); text is always stored as text, never
+    as a formula or a number. Returns the number of data rows."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Scores")
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(_XLSX_WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(SCORE_COLUMNS)
-
-    def text(value):
-        if isinstance(value, str) and value.startswith("="):  # would be taken for a formula: "=..." stays text
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = TYPE_STRING
-            return cell
-        return value
-
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+                                         "strings_to_numbers": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet("Scores")
+    sheet.freeze_panes(1, 0)
+    for index, width in enumerate(_XLSX_WIDTHS):
+        sheet.set_column(index, index, width)
+    sheet.write_row(0, 0, SCORE_COLUMNS)
     total = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
     count = candidates = 0
     for done, rows in scores_batches(cycle):
         for row in rows:
-            sheet.append([text(value) for value in row])
-        count, candidates = count + len(rows), candidates + done
+            count += 1
+            sheet.write_row(count, 0, row)
+        candidates += done
         if progress:
             progress(candidates, total + 1)  # the last step is writing the file
-    workbook.save(out)
+    workbook.close()
     return count
 
 
