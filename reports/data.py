@@ -16,12 +16,23 @@ AUDIENCES = ("hr", "candidate")
 
 @dataclass(frozen=True)
 class CalibratedVerdict:
-    """HR's calibrated verdict, kept beside the computed one."""
+    """HR's calibrated verdict, kept beside the computed one.
+
+    ``rationale`` is HR's in the HR copy and the note to the candidate in the candidate's copy. A "proposed"
+    calibration (HR copy only) awaits a second HR person's approval and is not in force.
+    """
 
     band_label: str
     rationale: str
     by: str
     at: datetime
+    status: str = "approved"
+    #: The second HR person who approved it, when the move needed one.
+    approved_by: str | None = None
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == "proposed"
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,8 @@ class PanelRow:
     #: Required level per competency for this candidate's target role, None when the role does not ask it.
     required: tuple[int | None, ...]
     calibrated_label: str | None = None
+    #: A calibration awaiting a second HR person's approval: shown, never counted as in force.
+    proposed_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,8 @@ def report_data(
     )
 
 
-def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework, calibrated_label=None) -> PanelRow:
+def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework, calibrated_label=None,
+              proposed_label=None) -> PanelRow:
     """One heat-map row from a candidate's readiness result."""
     by_id = {c.competency_id: c for c in result.competencies}
     return PanelRow(
@@ -134,6 +148,7 @@ def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework
         scores=tuple(by_id[c.id].decision_score if c.id in by_id else None for c in framework.competencies),
         required=tuple(by_id[c.id].required if c.id in by_id else None for c in framework.competencies),
         calibrated_label=calibrated_label,
+        proposed_label=proposed_label,
     )
 
 

@@ -319,9 +319,10 @@ def _verdict(data: ReportData) -> list[Flowable]:
         cal = data.calibration
         when = cal.at.strftime("%-d %B %Y")
         story += [Spacer(1, 6), _box([
-            p("Calibrated verdict (recorded by HR)", "kicker"),
+            p("Proposed calibration: not in force until a second HR person approves it" if cal.is_proposed
+              else "Calibrated verdict (recorded by HR)", "kicker"),
             p(cal.band_label, "band", color=NAVY),
-            pb("Rationale: ", cal.rationale),
+            pb("Rationale: " if data.for_hr else "Note from HR: ", cal.rationale),
             # Who calibrated is for HR; the candidate's version says when only (as on their results page).
             p(f"Recorded {f'by {cal.by} ' if data.for_hr else ''}on {when}. The computed verdict above is kept "
               "beside it.", "small"),
@@ -613,7 +614,8 @@ def panel_story(data: PanelData) -> list[Flowable]:
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     for i, row in enumerate(data.rows, start=1):
-        verdict = row.band_label + (f" → {row.calibrated_label}" if row.calibrated_label else "")
+        verdict = row.band_label + (f" → {row.calibrated_label}" if row.calibrated_label else "") + (
+            f" (proposed: {row.proposed_label}, not in force)" if row.proposed_label else "")
         cells = [p(row.candidate_name, "cell"), p(row.target_role_name, "cell"), p(verdict, "cell")]
         for j, (score, required) in enumerate(zip(row.scores, row.required), start=3):
             cells.append(num(score))

@@ -135,7 +135,9 @@ def test_spread_and_calibrator_are_for_hr_only(client, auth, make, tmp_path):
     submit_sheet(sheet(assessment, "manager", 1), 5)
     move_cycle(cycle, "closed")
     hr = make.user("hr", name="Ingrid Halvorsen")
-    calibrate_verdict(assessment, make.framework.readiness.bands[1].id, "Panel weighed the site merger.", actor=hr)
+    calibrate_verdict(assessment, make.framework.readiness.bands[1].id,
+                      "Panel weighed the site merger and the record of the last two quarters.", actor=hr,
+                      candidate_note="Panel weighed the site merger.")
     db.session.commit()
     move_cycle(cycle, "released")
     auth.login(hr)
@@ -149,7 +151,11 @@ def test_spread_and_calibrator_are_for_hr_only(client, auth, make, tmp_path):
     assert "raters disagree" not in page and "spread" not in page and "Ingrid Halvorsen" not in page
     pdf = _pdf_text(client.get(_url(assessment, "pdf")).data, tmp_path)
     assert "Raters differ" not in pdf and "apart across" not in pdf and "Ingrid Halvorsen" not in pdf
-    assert "Panel weighed the site merger." in pdf  # the calibrated verdict itself is the candidate's too
+    assert "Panel weighed the site merger." in pdf  # the note to the candidate is the candidate's
+    assert "last two quarters" not in pdf and "last two quarters" not in page, "the rationale is HR's only"
+
+
+LONG_ENOUGH = "A long enough rationale for the panel, with the evidence it weighed."
 
 
 def _calibrate(client, assessment, **data):
@@ -161,7 +167,7 @@ def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, mak
     hr = make.user("hr")
     auth.login(hr)
     rationale = "Panel saw strong crisis leadership during the Q3 outage; board feedback agrees."
-    response = _calibrate(client, released, band_id="ready_1_2_years", rationale=rationale)
+    response = _calibrate(client, released, band_id="ready_1_2_years", rationale=rationale, panel_members="A, B")
     assert response.status_code == 302
     calibration = db.session.scalar(sa.select(Calibration))
     assert calibration.band_id == "ready_1_2_years" and calibration.rationale == rationale
@@ -175,14 +181,15 @@ def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, mak
 
 @pytest.mark.parametrize("data, field, message", [
     ({"band_id": "ready_now", "rationale": ""}, "rationale", "a rationale is required"),
-    ({"band_id": "ready_now", "rationale": "too short"}, "rationale", "at least 20 characters"),
-    ({"rationale": "A long enough rationale for the panel."}, "band_id", "choose a band"),
-    ({"band_id": "promoted_yesterday", "rationale": "A long enough rationale for the panel."}, "band_id", "Not a valid choice"),
+    ({"band_id": "ready_now", "rationale": "too short"}, "rationale", "at least a sentence of real words"),
+    ({"band_id": "ready_now", "rationale": "x" * 20}, "rationale", "this has 0 real words"),
+    ({"rationale": LONG_ENOUGH}, "band_id", "choose a band"),
+    ({"band_id": "promoted_yesterday", "rationale": LONG_ENOUGH}, "band_id", "Not a valid choice"),
 ])
 def test_calibration_errors_are_shown_and_keep_the_input(client, auth, make, released, data, field, message):
     """A bad calibration is refused next to its field, keeps what was typed, and records nothing."""
     auth.login(make.user("hr"))
-    response = _calibrate(client, released, **data)
+    response = _calibrate(client, released, panel_members="Ingrid Halvorsen, Rafael Ortega", **data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in html and f'href="#{field}"' in html
@@ -197,7 +204,7 @@ def test_calibration_is_refused_while_the_cycle_is_open(client, auth, make):
     """While ratings may still change, calibrating is refused with a clear message."""
     assessment = rated_assessment(make, manager=4)
     auth.login(make.user("hr"))
-    response = _calibrate(client, assessment, band_id="ready_now", rationale="A long enough rationale for the panel.")
+    response = _calibrate(client, assessment, band_id="ready_now", rationale=LONG_ENOUGH, panel_members="A, B")
     assert response.status_code == 422 and "once the cycle is closed" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Calibration.id))) == 0
 
@@ -207,6 +214,6 @@ def test_only_hr_may_calibrate(client, auth, make, released, role):
     """The candidate (even the assessed one) and managers are refused."""
     user = released.candidate if role == "candidate" else make.user("manager")
     auth.login(user)
-    response = _calibrate(client, released, band_id="ready_now", rationale="A long enough rationale for the panel.")
+    response = _calibrate(client, released, band_id="ready_now", rationale=LONG_ENOUGH, panel_members="A, B")
     assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Calibration.id))) == 0

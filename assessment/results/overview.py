@@ -79,6 +79,8 @@ class Row:
     verdict: str
     calibrated: str
     cells: tuple[Cell, ...]
+    #: A calibration awaiting its second HR approval (not in force), or "".
+    proposed: str = ""
 
 
 @dataclass
@@ -100,7 +102,9 @@ def _row(framework: Framework, outcome: AssessmentResult) -> Row:
     cells = tuple(Cell(c.id, by_id[c.id].decision_score, by_id[c.id].required, by_id[c.id].gap)
                   for c in framework.competencies if c.id in by_id)
     calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
-    return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells)
+    proposed = verdict_label(framework.readiness, outcome.proposal.band_id) if outcome.proposal else ""
+    return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells,
+               proposed)
 
 
 def _sort_key(framework: Framework, sort: str):

@@ -18,9 +18,11 @@ from ..framework import pinned_framework
 from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
 from ..services import exports as export_service
+from ..services.calibration_rules import RATIONALE_RULE
+from ..services.calibrations import approve_calibration as approve_proposal
 from ..services.calibrations import calibrate_verdict as record_calibration
 from ..services.readiness import assess, report_audience, report_data
-from .forms import CalibrationForm, StartExportForm
+from .forms import ApprovalForm, CalibrationForm, StartExportForm
 from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
 
 bp = Blueprint("results", __name__)
@@ -56,17 +58,23 @@ def _visible_assessment(assessment_id: int) -> Assessment:
 
 
 def _is_released_to_viewer(assessment: Assessment) -> bool:
-    return current_user.role == "hr" or assessment.cycle.state == "released"
+    """HR always; the candidate once the cycle is released and HR did not withhold their results."""
+    return current_user.role == "hr" or (assessment.cycle.state == "released" and not assessment.is_withheld)
 
 
-def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200):
+def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200,
+                    approval: ApprovalForm | None = None):
     framework = pinned_framework(assessment.cycle)
     outcome = assess(assessment)
-    if form is None and current_user.role == "hr":
-        form = CalibrationForm(bands=framework.readiness.bands)
+    if current_user.role == "hr":
+        form = form or CalibrationForm(bands=framework.readiness.bands)
+        approval = approval or ApprovalForm()
+        if outcome.proposal is not None:
+            approval.calibration_id.data = str(outcome.proposal.id)
     chart = radar_svg(outcome.result)
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
-                           result=outcome.result, chart=chart, form=form,
+                           result=outcome.result, chart=chart, form=form, approval=approval,
+                           rationale_rule=RATIONALE_RULE,
                            band_label=lambda band_id: verdict_label(framework.readiness, band_id)), status
 
 
@@ -96,21 +104,48 @@ def download_report(assessment_id: int):
 @bp.route("/assessments/<int:assessment_id>/calibration", methods=["POST"])
 @role_required("hr")
 def calibrate_verdict(assessment_id: int):
-    """HR records a calibrated verdict with its rationale, beside the computed one."""
+    """HR records a calibrated verdict (or proposes one, under the two-person rule) beside the computed one."""
     assessment = get_or_404(Assessment, assessment_id)
     framework = pinned_framework(assessment.cycle)
     form = CalibrationForm(bands=framework.readiness.bands)
     if form.validate_on_submit():
         try:
-            record_calibration(assessment, form.band_id.data, form.rationale.data, actor=current_user)
+            calibration = record_calibration(assessment, form.band_id.data, form.rationale.data, actor=current_user,
+                                             candidate_note=form.candidate_note.data,
+                                             panel_members=form.panel_members.data)
         except ServiceError as exc:
             db.session.rollback()
             add_error(form, exc.field, exc.message)
         else:
             db.session.commit()
-            flash("The calibrated verdict was recorded beside the computed one.", "success")
+            # "inline": shown in the calibration section, where the user is looking, not at the top of the page.
+            flash("The calibrated verdict was recorded beside the computed one and is in force."
+                  if calibration.is_approved else
+                  "The calibration was recorded as a proposal. It is not in force until a second HR person "
+                  "approves it.", "inline")
             return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration")
     return _render_results(assessment, form=form, status=422)
+
+
+@bp.route("/assessments/<int:assessment_id>/calibration/approval", methods=["POST"])
+@role_required("hr")
+def approve_calibration(assessment_id: int):
+    """A second HR person approves the pending proposal, which then comes into force."""
+    assessment = get_or_404(Assessment, assessment_id)
+    form = ApprovalForm()
+    if form.validate_on_submit():
+        try:
+            approve_proposal(assessment, form.proposal_id(), actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash("You approved the proposed calibration: it is now in force.", "inline")
+            return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration")
+    else:
+        form.form_errors.append("The approval did not say which proposal it approves; reload the page.")
+    return _render_results(assessment, status=422, approval=form)
 
 
 @bp.route("/cycles/<int:cycle_id>/overview")

@@ -223,7 +223,7 @@ def write_cycle_files(cycle: Cycle, folder: Path, *, progress: Callable[[int, in
 
 SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competency_id", "competency",
                  "rater_group", "score", "rated", "coverage", "decision_score", "required", "gap",
-                 "computed_band", "calibrated_band", "weighted_attainment")
+                 "computed_band", "calibrated_band", "weighted_attainment", "proposed_band")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -237,13 +237,15 @@ def scores_table(cycle: Cycle) -> list[tuple]:
     for outcome in assess_cycle(cycle):
         assessment, result = outcome.assessment, outcome.result
         calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
+        # A proposal awaiting its second HR approval is not in force: its own column, never calibrated_band.
+        proposed = verdict_label(framework.readiness, outcome.proposal.band_id) if outcome.proposal else ""
         for comp in result.competencies:
             for group in comp.groups:
                 rows.append((cycle.name, assessment.candidate.name, framework.role(assessment.current_role).name,
                              framework.role(assessment.target_role).name, comp.competency_id, comp.name,
                              group.group, _round(group.score), group.rated, group.coverage,
                              _round(comp.decision_score), comp.required, _round(comp.gap), result.band_label,
-                             calibrated, _round(result.weighted_attainment)))
+                             calibrated, _round(result.weighted_attainment), proposed))
     return rows
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -23,16 +24,18 @@ from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, ver
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
-from .calibrations import latest_calibration
+from .calibrations import in_force, pending
 
 
 @dataclass(frozen=True)
 class AssessmentResult:
-    """One assessment with its computed result and the calibration in force (or None)."""
+    """One assessment with its computed result, the calibration in force (or None) and, for HR, a proposal
+    awaiting a second HR person's approval (or None): a proposal is never in force."""
 
     assessment: Assessment
     result: ReadinessResult
     calibration: Calibration | None
+    proposal: Calibration | None = None
 
 
 def _counted_revision():
@@ -81,15 +84,17 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     return sheets
 
 
-def _latest_calibrations(assessment_ids: Sequence[int]) -> dict[int, Calibration]:
-    latest: dict[int, Calibration] = {}
+def _calibrations(assessment_ids: Sequence[int]) -> dict[int, list[Calibration]]:
+    """Every calibration of these assessments, oldest first, per assessment id (one query, plus the people)."""
+    found: dict[int, list[Calibration]] = defaultdict(list)
     if assessment_ids:
         for calibration in db.session.scalars(
             sa.select(Calibration).where(Calibration.assessment_id.in_(assessment_ids))
-            .options(selectinload(Calibration.created_by)).order_by(Calibration.id)
+            .options(selectinload(Calibration.created_by), selectinload(Calibration.approved_by))
+            .order_by(Calibration.id)
         ):
-            latest[calibration.assessment_id] = calibration
-    return latest
+            found[calibration.assessment_id].append(calibration)
+    return found
 
 
 def assess(assessment: Assessment) -> AssessmentResult:
@@ -97,7 +102,7 @@ def assess(assessment: Assessment) -> AssessmentResult:
     framework = pinned_framework(assessment.cycle)
     sheets = load_sheets([assessment.id])[assessment.id]
     result = assess_readiness(framework, assessment.target_role, sheets)
-    return AssessmentResult(assessment, result, latest_calibration(assessment))
+    return AssessmentResult(assessment, result, in_force(assessment.calibrations), pending(assessment.calibrations))
 
 
 def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[Assessment]:
@@ -115,8 +120,9 @@ def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[Assess
     assessments = cycle_assessments(cycle, target_role=target_role)
     ids = [a.id for a in assessments]
     sheets = load_sheets(ids)
-    calibrations = _latest_calibrations(ids)
-    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id]), calibrations.get(a.id))
+    calibrations = _calibrations(ids)
+    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id]),
+                             in_force(calibrations[a.id]), pending(calibrations[a.id]))
             for a in assessments]
 
 
@@ -143,18 +149,38 @@ def _assessed_on(cycle: Cycle) -> date:
     return cycle.closed_at.date() if cycle.closed_at else date.today()
 
 
-def _report_data(framework: Framework, outcome: AssessmentResult, audience: str):
-    from reports.data import CalibratedVerdict, report_data as build
+def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audience: str):
+    """The calibration the report shows: HR's copy the one in force or, before it, a pending proposal marked
+    as proposed; the candidate's copy only the one in force, with the note to the candidate (never HR's
+    rationale)."""
+    from reports.data import CalibratedVerdict
 
-    assessment, calibration = outcome.assessment, outcome.calibration
-    calibrated = None
-    if calibration is not None:
-        calibrated = CalibratedVerdict(band_label=verdict_label(framework.readiness, calibration.band_id),
-                                       rationale=calibration.rationale, by=calibration.created_by.name,
-                                       at=calibration.created_at)
+    calibration = outcome.calibration
+    if audience == "hr" and outcome.proposal is not None:
+        calibration = outcome.proposal
+    if calibration is None:
+        return None
+    if audience == "hr":
+        text = calibration.rationale
+    else:
+        text = calibration.candidate_note or "HR wrote no note about this calibration."
+    return CalibratedVerdict(band_label=verdict_label(framework.readiness, calibration.band_id), rationale=text,
+                             by=calibration.created_by.name, at=calibration.created_at, status=calibration.status,
+                             approved_by=calibration.approved_by.name if calibration.approved_by else None)
+
+
+def _report_data(framework: Framework, outcome: AssessmentResult, audience: str):
+    from reports.data import report_data as build
+
+    assessment = outcome.assessment
     return build(framework, outcome.result, candidate_name=assessment.candidate.name,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
-                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated, audience=audience)
+                 assessed_on=_assessed_on(assessment.cycle),
+                 calibration=_calibrated_verdict(framework, outcome, audience), audience=audience)
+
+
+def _band_label(framework: Framework, calibration: Calibration | None) -> str | None:
+    return verdict_label(framework.readiness, calibration.band_id) if calibration is not None else None
 
 
 def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None):
@@ -163,7 +189,7 @@ def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None)
 
     framework = pinned_framework(cycle)
     outcomes = assess_cycle(cycle) if outcomes is None else outcomes
-    rows = [panel_row(o.assessment.candidate.name, o.result, framework,
-                      verdict_label(framework.readiness, o.calibration.band_id) if o.calibration else None)
+    label = partial(_band_label, framework)
+    rows = [panel_row(o.assessment.candidate.name, o.result, framework, label(o.calibration), label(o.proposal))
             for o in sorted(outcomes, key=lambda o: o.assessment.candidate.name.casefold())]
     return build(framework, cycle.name, rows)
