@@ -26,7 +26,7 @@ def test_existing_calibrations_count_as_approved_and_candidates_stay_released(ki
                     "INSERT INTO cycles (id, name, instructions, state, created_at, version_id) VALUES "
                     "(1, 'Old', '', 'draft', CURRENT_TIMESTAMP, 1)"))
                 conn.execute(sa.text(
-                    "INSERT INTO assessments (id, cycle_id, candidate_id, current_role, target_role, created_at) "
+                    "INSERT INTO assessments (id, cycle_id, candidate_id, \"current_role\", target_role, created_at) "
                     "VALUES (1, 1, 2, 'operations_manager', 'head_of_operations', CURRENT_TIMESTAMP)"))
                 conn.execute(sa.text(
                     "INSERT INTO calibrations (id, assessment_id, band_id, computed_band_id, rationale, "
