@@ -150,43 +150,6 @@ def view_cycle(cycle_id: int):
                            next_states=NEXT_STATE)
 
 
-@bp.route("/cycles/<int:cycle_id>/state", methods=["GET", "POST"])
-@role_required("hr")
-def change_cycle_state(cycle_id: int):
-    """Confirm, then open, close or release a cycle."""
-    cycle = get_or_404(Cycle, cycle_id)
-    # Without ?to= the page offers the cycle's next step, so the address alone is a useful link.
-    new_state = request.args.get("to") or NEXT_STATE.get(cycle.state)
-    if new_state is None:
-        flash(f"Cycle “{cycle.name}” is {cycle.state}: there is no further step.", "info")
-        return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
-    if new_state not in STATE_CHANGES:
-        abort(404)
-    form = ConfirmForm()
-    framework = pinned_framework(cycle)
-    if form.validate_on_submit():
-        saved = _save(form, lambda: cycle_service.change_state(cycle, new_state, actor=_actor(), framework=framework))
-        if saved is not FAILED:
-            flash(f"Cycle “{cycle.name}” is now {new_state}.", "success")
-            return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
-    verb, meaning = STATE_CHANGES[new_state]
-    warning, warning_items = None, []
-    if new_state == "closed":
-        reopened = ratings.reopened_sheets(cycle)
-        if reopened:
-            warning = (f"{len(reopened)} reopened sheet{' was' if len(reopened) == 1 else 's were'} not "
-                       "resubmitted. Their previous submission will count, and they can no longer be changed "
-                       "after closing:")
-            warning_items = [f"{a.rater.name} ({a.rater_group}) for {a.assessment.candidate.name}"
-                             for a in reopened]
-    return render_template("hr/confirm.html", form=form, title=f"{verb} cycle “{cycle.name}”?",
-                           message=meaning.format(rubric=f"{framework.name}, version {framework.version}"),
-                           warning=warning, warning_items=warning_items,
-                           button=f"{verb} the cycle", back=url_for("hr.view_cycle", cycle_id=cycle.id),
-                           action=url_for("hr.change_cycle_state", cycle_id=cycle.id, to=new_state)), \
-        400 if form.errors else 200
-
-
 # --- candidates --------------------------------------------------------------------------------------------
 
 
@@ -400,3 +363,7 @@ def audit_trail():
                "kind": request.args.get("kind", "")[:64]}
     events = queries.audit_page(**filters, page=page_arg(), per_page=page_size())
     return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())
+
+
+# The cycle's steps (open, close, release) and per-candidate release live in their own module, on this blueprint.
+from . import cycle_steps  # noqa: E402,F401
