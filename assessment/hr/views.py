@@ -14,6 +14,7 @@ from ..listing import int_arg, page_arg, page_size, sorting_arg
 from ..models import ROLE_LABELS, ROLES, Assessment, Cycle, RaterAssignment, User
 from ..services import ServiceError
 from ..services import assessments as assessment_service
+from ..services import conflicts as conflict_service
 from ..services import cycles as cycle_service
 from ..services import imports, ratings, users
 from . import queries
@@ -142,9 +143,11 @@ def view_cycle(cycle_id: int):
         cycle.id, search=filters["q"], target_role=filters["target_role"], progress=filters["status"],
         sort=sorting.sort, descending=sorting.descending, page=page_arg("page"), per_page=page_size())
     # The raters' list pages on its own (?rpage=), so paging one list keeps the other where it is.
+    # Once closed, nothing is owed any more: the page lists the sheets never submitted instead (same query).
     outstanding = queries.outstanding_page(cycle.id, page=page_arg("rpage"), per_page=page_size())
     return render_template("hr/dashboard.html", cycle=cycle, framework=framework, filters=filters, sorting=sorting,
                            candidates=candidates, outstanding=outstanding, counts=queries.cycle_counts(cycle.id),
+                           conflicts=conflict_service.conflicts(line.assessment.id for line in candidates.items),
                            role_names=_role_names(framework),
                            progress_labels=queries.PROGRESS_LABELS, changes=STATE_CHANGES,
                            next_states=NEXT_STATE)
@@ -222,6 +225,7 @@ def download_import_template():
 def assign_raters(assessment_id: int):
     """One candidate's sheets, and assigning managers and peers to rate them."""
     assessment = get_or_404(Assessment, assessment_id)
+    role_names = _role_names(pinned_framework(assessment.cycle))
     form = RaterForm()
     if form.validate_on_submit():
         rater = users.find_user(form.email.data)
@@ -233,9 +237,14 @@ def assign_raters(assessment_id: int):
                                                                              actor=_actor()))
             if assignment is not FAILED:
                 flash(f"{rater.name} will rate {assessment.candidate.name} as {assignment.rater_group}.", "success")
+                reasons = conflict_service.conflicts([assessment.id]).get(assignment.id)
+                if reasons:
+                    flash(conflict_service.conflict_text(assignment, reasons, role_names[assessment.target_role])
+                          + " The assignment is marked; remove it if another rater can be found.", "warning")
                 return redirect(url_for("hr.assign_raters", assessment_id=assessment.id))
-    return render_template("hr/assessment.html", assessment=assessment, form=form,
-                           role_names=_role_names(pinned_framework(assessment.cycle)),
+    return render_template("hr/assessment.html", assessment=assessment, form=form, role_names=role_names,
+                           conflicts=conflict_service.conflicts([assessment.id]),
+                           conflict_text=conflict_service.conflict_text,
                            reason_of=ratings.reopen_reason), 400 if form.errors or form.form_errors else 200
 
 

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Assessment, Cycle, RaterAssignment, User
 from . import NotAllowed, ServiceError
 from .audit import record_audit
+from .conflicts import conflicts
 
 
 def check_ladder_step(framework: Framework, current_role: str, target_role: str) -> None:
@@ -75,9 +76,13 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
     db.session.add(assignment)
     db.session.flush()
     if audit:
+        after = {"rater": rater.email, "group": group}
+        reasons = conflicts([assessment.id]).get(assignment.id)
+        if reasons:
+            after["conflict_of_interest"] = list(reasons)
         record_audit("assignment.create", assignment,
                      f"Assigned {rater.name} as {group} for {assessment.candidate.name}",
-                     actor=actor, cycle_id=assessment.cycle_id, after={"rater": rater.email, "group": group})
+                     actor=actor, cycle_id=assessment.cycle_id, after=after)
     return assignment
 
 
