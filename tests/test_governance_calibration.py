@@ -242,7 +242,7 @@ def test_after_recording_the_message_is_in_the_calibration_section_and_takes_foc
     """Success: the message sits in the calibration section, focusable and marked for focus; not at the top."""
     auth.login(make.user("hr"))
     response = _calibrate(client, no_evidence)
-    assert response.headers["Location"].endswith("#calibration")
+    assert response.headers["Location"].endswith("#calibration-message")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     section = html[html.index('id="calibration"'):]
     message = re.search(r'<div class="flash success" id="calibration-message"([^>]*)>([^<]*)', section)

@@ -155,6 +155,7 @@ def test_a_released_cycle_shows_no_work_as_owed(client, auth, make, hr, world):
     assert "Still owed" not in page and "Sheets owed" not in page
     assert 'class="status not_started"' not in page and 'class="status in_progress"' not in page
     assert "Never submitted" in page and "Nothing is owed" in page and "Not submitted" in page
+    assert "1 incomplete (the cycle is released)" in re.sub(r"<[^>]+>", "", page) and "not started</div>" not in page
     auth.logout()
     auth.login(sheet(ivo, "manager").rater)
     mine = client.get("/ratings/").get_data(as_text=True)

@@ -41,7 +41,7 @@ class ConfirmForm(FlaskForm):
 class ReleaseOneForm(FlaskForm):
     """Releasing one withheld candidate: the acknowledgement is needed when their verdict is not a band."""
 
-    acknowledge = BooleanField("I have read the list above and release these results as they are.")
+    acknowledge = BooleanField("Acknowledgement")
 
 
 class ReleaseForm(ReleaseOneForm):

@@ -123,7 +123,7 @@ def calibrate_verdict(assessment_id: int):
                   if calibration.is_approved else
                   "The calibration was recorded as a proposal. It is not in force until a second HR person "
                   "approves it.", "inline")
-            return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration")
+            return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration-message")
     return _render_results(assessment, form=form, status=422)
 
 
@@ -142,7 +142,7 @@ def approve_calibration(assessment_id: int):
         else:
             db.session.commit()
             flash("You approved the proposed calibration: it is now in force.", "inline")
-            return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration")
+            return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration-message")
     else:
         form.form_errors.append("The approval did not say which proposal it approves; reload the page.")
     return _render_results(assessment, status=422, approval=form)
