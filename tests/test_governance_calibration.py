@@ -1,6 +1,8 @@
 """Calibration with governance: a rationale of substance, the two-person rule, HR-only rationale, focus."""
 
 import csv
+import shutil
+import subprocess
 import io
 import re
 
@@ -258,3 +260,27 @@ def test_calibrate_service_refuses_a_rationale_of_twenty_x(make, no_evidence):
     with pytest.raises(ServiceError) as caught:
         calibrate_verdict(no_evidence, "ready_now", "x" * 20, actor=make.user("hr"))
     assert caught.value.field == "rationale"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_the_pdfs_mark_a_proposal_as_not_in_force(client, auth, make, no_evidence, tmp_path):
+    """HR's report and the panel summary say "proposed, not in force"; the candidate's report shows nothing."""
+    from reports.pdf import render_panel_summary, render_report
+
+    calibrate_verdict(no_evidence, "ready_now", RATIONALE, actor=make.user("hr"), candidate_note=NOTE)
+    db.session.commit()
+    hr_pdf = _pdf_text(render_report(report_data(no_evidence, audience="hr")), tmp_path)
+    assert "Proposed calibration: not in force until a second HR person approves it" in hr_pdf
+    assert "Calibrated verdict (recorded by HR)" not in hr_pdf
+    candidate_pdf = _pdf_text(render_report(report_data(no_evidence, audience="candidate")), tmp_path)
+    assert "Ready now" not in candidate_pdf.split("Verdict", 2)[-1][:400] and NOTE not in candidate_pdf
+    panel_pdf = _pdf_text(render_panel_summary(panel_data(no_evidence.cycle)), tmp_path)
+    assert "(proposed: Ready now," in panel_pdf and "not in force)" in panel_pdf
+
+
+def _pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    (tmp_path / "last.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
+    return " ".join(text.stdout.split())

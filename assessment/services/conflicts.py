@@ -44,11 +44,12 @@ def conflicts(assessment_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
     return found
 
 
-def conflict_text(assignment: RaterAssignment, reasons: Iterable[str], role_name: str) -> str:
-    """The reasons in words, for the page and the audit trail."""
+def conflict_text(assignment: RaterAssignment, reasons: Iterable[str], role_name: str, *, labelled: bool = True) -> str:
+    """The reasons in words ("Conflict of interest: ..." unless ``labelled`` is False), for the pages."""
     words = []
     if SAME_TARGET in reasons:
         words.append(f"{assignment.rater.name} is also a candidate for {role_name} in this cycle")
     if MUTUAL in reasons:
         words.append(f"{assignment.rater.name} and {assignment.assessment.candidate.name} rate each other")
-    return "Conflict of interest: " + "; ".join(words) + "."
+    text = "; ".join(words) + "."
+    return f"Conflict of interest: {text}" if labelled else text[0].upper() + text[1:]

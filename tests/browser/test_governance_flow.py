@@ -81,3 +81,29 @@ def test_release_needs_the_acknowledgement_in_the_browser(live_app, page):
     assert "is now released" in page.locator(".flash").first.inner_text()
     assert page.get_by_role("heading", name="Never submitted").is_visible()
     screenshot(page, "governance-dashboard-released")
+
+
+def test_conflict_warning_and_peer_notice_in_the_browser(live_app, page, browser):
+    """HR assigns a rival candidate as peer: warned and marked; the peer's sheet says who sees the answers."""
+    server, make = live_app
+    cycle = make.cycle(name="Spring 2027 promotion round")
+    anna = make.assessment(cycle=cycle, candidate=make.user(name="Anna Lindqvist"))
+    ben = make.assessment(cycle=cycle, candidate=make.user(name="Ben Okoye"))
+    sign_in(page, server.url, make.user("hr").email)
+    page.goto(f"{server.url}/hr/assessments/{anna.id}")
+    page.get_by_label("Rater's e-mail").fill(ben.candidate.email)
+    page.get_by_label("Rates as").select_option("peer")
+    page.get_by_role("button", name="Assign").click()
+    page.wait_for_load_state()
+    assert "Ben Okoye is also a candidate for Head of Operations" in page.locator(".flash.warning").inner_text()
+    assert page.locator("strong.tag.conflict").count() == 1
+    screenshot(page, "governance-conflict-of-interest")
+
+    peer_page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(peer_page, server.url, ben.candidate.email)
+    peer_sheet = next(a for a in anna.assignments if a.rater_id == ben.candidate_id)
+    peer_page.goto(f"{server.url}/ratings/{peer_sheet.id}")
+    notice = peer_page.locator("#peer-notice").inner_text()
+    assert "audit trail" in notice and "at least 3 peers" in notice
+    screenshot(peer_page, "governance-peer-notice")
+    peer_page.context.close()
