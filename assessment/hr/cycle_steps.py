@@ -69,6 +69,10 @@ def release_assessment(assessment_id: int):
             flash(f"The results of {assessment.candidate.name} are released: they can see them now.", "success")
             return redirect(back)
     flagged = release_service.flagged_candidates(assessment.cycle, [assess(assessment)])
-    return render_template("hr/release_one.html", form=form, assessment=assessment, flagged=flagged, back=back,
-                           title=f"Release the results of {assessment.candidate.name}?"), \
+    return render_template("hr/release_one.html", form=form, flagged=flagged, back=back, button="Release the results",
+                           action=url_for("hr.release_assessment", assessment_id=assessment.id),
+                           title=f"Release the results of {assessment.candidate.name}?",
+                           message=f"Their results were withheld when {assessment.cycle.name} was released. Once "
+                                   f"released, {assessment.candidate.name} sees their results and report; this "
+                                   "cannot be undone."), \
         400 if form.errors or form.form_errors else 200

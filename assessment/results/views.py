@@ -101,29 +101,36 @@ def download_report(assessment_id: int):
         "Cache-Control": "private, no-store"})
 
 
+def _calibration_step(assessment: Assessment, form, action, message):
+    """Run a calibration service and commit, then answer beside the form: a redirect to the section's message
+    (``message(result)``), or None after a refusal, which lands on ``form``."""
+    try:
+        result = action()
+    except ServiceError as exc:
+        db.session.rollback()
+        add_error(form, exc.field, exc.message)
+        return None
+    db.session.commit()
+    # "inline": shown in the calibration section, where the user is looking, not at the top of the page.
+    flash(message(result), "inline")
+    return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration-message")
+
+
 @bp.route("/assessments/<int:assessment_id>/calibration", methods=["POST"])
 @role_required("hr")
 def calibrate_verdict(assessment_id: int):
     """HR records a calibrated verdict (or proposes one, under the two-person rule) beside the computed one."""
     assessment = get_or_404(Assessment, assessment_id)
-    framework = pinned_framework(assessment.cycle)
-    form = CalibrationForm(bands=framework.readiness.bands)
+    form = CalibrationForm(bands=pinned_framework(assessment.cycle).readiness.bands)
     if form.validate_on_submit():
-        try:
-            calibration = record_calibration(assessment, form.band_id.data, form.rationale.data, actor=current_user,
-                                             candidate_note=form.candidate_note.data,
-                                             panel_members=form.panel_members.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            add_error(form, exc.field, exc.message)
-        else:
-            db.session.commit()
-            # "inline": shown in the calibration section, where the user is looking, not at the top of the page.
-            flash("The calibrated verdict was recorded beside the computed one and is in force."
-                  if calibration.is_approved else
-                  "The calibration was recorded as a proposal. It is not in force until a second HR person "
-                  "approves it.", "inline")
-            return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration-message")
+        done = _calibration_step(assessment, form, lambda: record_calibration(
+            assessment, form.band_id.data, form.rationale.data, actor=current_user,
+            candidate_note=form.candidate_note.data, panel_members=form.panel_members.data),
+            lambda calibration: "The calibrated verdict was recorded beside the computed one and is in force."
+            if calibration.is_approved else "The calibration was recorded as a proposal. It is not in force "
+            "until a second HR person approves it.")
+        if done is not None:
+            return done
     return _render_results(assessment, form=form, status=422)
 
 
@@ -133,19 +140,13 @@ def approve_calibration(assessment_id: int):
     """A second HR person approves the pending proposal, which then comes into force."""
     assessment = get_or_404(Assessment, assessment_id)
     form = ApprovalForm()
-    if form.validate_on_submit():
-        try:
-            approve_proposal(assessment, form.proposal_id(), actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash("You approved the proposed calibration: it is now in force.", "inline")
-            return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration-message")
-    else:
+    if not form.validate_on_submit():
         form.form_errors.append("The approval did not say which proposal it approves; reload the page.")
-    return _render_results(assessment, status=422, approval=form)
+        return _render_results(assessment, status=422, approval=form)
+    done = _calibration_step(assessment, form, lambda: approve_proposal(assessment, form.proposal_id(),
+                                                                        actor=current_user),
+                             lambda _: "You approved the proposed calibration: it is now in force.")
+    return done or _render_results(assessment, status=422, approval=form)
 
 
 @bp.route("/cycles/<int:cycle_id>/overview")
