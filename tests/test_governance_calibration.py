@@ -15,7 +15,7 @@ from assessment.services import ConflictError, NotAllowed, ServiceError
 from assessment.services.calibration_rules import needs_second_approval, rationale_problem, real_words
 from assessment.services.calibrations import approve_calibration, calibrate_verdict
 from assessment.services.readiness import assess, panel_data, report_data
-from tests.results_helpers import move_cycle, rated_assessment, sheet, submit_sheet
+from tests.results_helpers import move_cycle, sheet, submit_sheet
 
 RATIONALE = "The panel weighed the plant relaunch she led, and two site directors confirmed the results."
 NOTE = "The panel took your plant relaunch into account."
@@ -54,20 +54,29 @@ def test_real_words_leave_out_single_letters_and_repeated_characters():
 
 # --- which moves need a second HR person --------------------------------------------------------------------
 
+#: Bands by position (best first), so the tests follow the rubric's ids and labels wherever they change.
+BEST, MIDDLE, LAST = 0, 1, 2
+
+
+def _band(make, position):
+    return make.framework.readiness.bands[position]
+
+
 @pytest.mark.parametrize("computed, calibrated, needed", [
-    ("insufficient_evidence", "ready_now", True),
-    ("insufficient_evidence", "not_yet_ready", True),
-    ("panel_review", "ready_1_2_years", True),        # the engine's new outcome, not a band
-    ("some_future_outcome", "ready_now", True),       # any verdict id that is not a band
-    ("ready_now", "not_yet_ready", True),             # two bands
-    ("not_yet_ready", "ready_now", True),
-    ("ready_now", "ready_1_2_years", False),          # one band
-    ("not_yet_ready", "ready_1_2_years", False),
-    ("ready_now", "ready_now", False),                # confirming the computed band
+    ("insufficient_evidence", BEST, True),
+    ("insufficient_evidence", LAST, True),
+    ("panel_review", MIDDLE, True),                   # the engine's new outcome, not a band
+    ("some_future_outcome", BEST, True),              # any verdict id that is not a band
+    (BEST, LAST, True),                               # two bands
+    (LAST, BEST, True),
+    (BEST, MIDDLE, False),                            # one band
+    (LAST, MIDDLE, False),
+    (BEST, BEST, False),                              # confirming the computed band
 ])
 def test_two_person_rule(make, computed, calibrated, needed):
     """Out of a non-band outcome, or by two bands or more, needs a second approval; one band does not."""
-    assert needs_second_approval(make.framework.readiness, computed, calibrated) is needed
+    ids = [_band(make, v).id if isinstance(v, int) else v for v in (computed, calibrated)]
+    assert needs_second_approval(make.framework.readiness, *ids) is needed
 
 
 # --- through the pages --------------------------------------------------------------------------------------
@@ -83,8 +92,20 @@ def no_evidence(make):
     return assessment
 
 
+def best_id():
+    from assessment.framework import current_framework
+
+    return current_framework().readiness.bands[BEST].id
+
+
+def best_label():
+    from assessment.framework import current_framework
+
+    return current_framework().readiness.bands[BEST].label
+
+
 def _calibrate(client, assessment, **data):
-    data = {"band_id": "ready_now", "rationale": RATIONALE, "candidate_note": NOTE, "panel_members": PANEL} | data
+    data = {"band_id": best_id(), "rationale": RATIONALE, "candidate_note": NOTE, "panel_members": PANEL} | data
     return client.post(f"/assessments/{assessment.id}/calibration", data=data)
 
 
@@ -121,12 +142,12 @@ def test_moving_out_of_insufficient_evidence_is_a_proposal_until_a_second_hr_app
     assert hr_copy.is_proposed and hr_copy.rationale == RATIONALE
     assert report_data(no_evidence, audience="candidate").calibration is None
     (row,) = panel_data(no_evidence.cycle).rows
-    assert row.calibrated_label is None and row.proposed_label == "Ready now"
+    assert row.calibrated_label is None and row.proposed_label == best_label()
     (csv_row, *_) = csv.DictReader(io.StringIO(
         client.get(f"/cycles/{no_evidence.cycle_id}/scores.csv").data.decode("utf-8-sig")))
-    assert csv_row["calibrated_band"] == "" and csv_row["proposed_band"] == "Ready now"
+    assert csv_row["calibrated_band"] == "" and csv_row["proposed_band"] == best_label()
     overview = client.get(f"/cycles/{no_evidence.cycle_id}/overview").get_data(as_text=True)
-    assert "Proposed: Ready now" in overview and "Calibrated: Ready now" not in overview
+    assert f"Proposed: {best_label()}" in overview and f"Calibrated: {best_label()}" not in overview
 
     refused = _approve(client, no_evidence, proposal.id)
     assert refused.status_code == 422 and "a second HR person must approve it" in refused.get_data(as_text=True)
@@ -142,9 +163,9 @@ def test_moving_out_of_insufficient_evidence_is_a_proposal_until_a_second_hr_app
     assert approved.status == "approved" and approved.approved_by_id == second.id and approved.approved_at
     html = _page(client, no_evidence)
     box = _verdict_box(html)
-    assert "Ready now" in box and "by Hanne First" in box and "approved" in box and "by Henrik Second" in box
+    assert best_label() in box and "by Hanne First" in box and "approved" in box and "by Henrik Second" in box
     assert assess(no_evidence).calibration.id == proposal.id and assess(no_evidence).proposal is None
-    assert panel_data(no_evidence.cycle).rows[0].calibrated_label == "Ready now"
+    assert panel_data(no_evidence.cycle).rows[0].calibrated_label == best_label()
     kinds = db.session.scalars(sa.select(AuditEvent.kind).where(AuditEvent.kind.like("verdict.%"))
                                .order_by(AuditEvent.id)).all()
     assert kinds == ["verdict.propose", "verdict.approve"]
@@ -153,15 +174,18 @@ def test_moving_out_of_insufficient_evidence_is_a_proposal_until_a_second_hr_app
 
 
 def test_a_two_band_move_is_a_proposal_and_a_one_band_move_is_in_force_at_once(make):
-    """Ready now computed: to Not yet ready is proposed; to Ready in 1-2 years is in force with no approver."""
+    """Best band computed: to the last band is proposed; to the middle band is in force with no approver."""
     cycle = make.cycle()
-    assessment = rated_assessment(make, cycle=cycle, manager=5)
+    assessment = make.assessment(cycle=cycle, managers=2, peers=3)  # ample, agreeing evidence at level 5
+    for group, count in (("manager", 2), ("peer", 3)):
+        for index in range(count):
+            submit_sheet(sheet(assessment, group, index), 5)
     move_cycle(cycle, "closed")
-    assert assess(assessment).result.band_id == "ready_now"
+    assert assess(assessment).result.band_id == _band(make, BEST).id
     hr = make.user("hr")
-    far = calibrate_verdict(assessment, "not_yet_ready", RATIONALE, actor=hr)
+    far = calibrate_verdict(assessment, _band(make, LAST).id, RATIONALE, actor=hr)
     assert far.status == "proposed" and assess(assessment).calibration is None
-    near = calibrate_verdict(assessment, "ready_1_2_years", RATIONALE, actor=hr)
+    near = calibrate_verdict(assessment, _band(make, MIDDLE).id, RATIONALE, actor=hr)
     assert near.status == "approved" and near.approved_by_id is None
     outcome = assess(assessment)
     assert outcome.calibration.id == near.id and outcome.proposal is None, "the later calibration replaced it"
@@ -172,8 +196,8 @@ def test_approving_checks_the_proposal_the_approver_read(make, no_evidence):
     first, second = make.user("hr"), make.user("hr")
     with pytest.raises(NotAllowed, match="no proposed calibration"):
         approve_calibration(no_evidence, 1, actor=second)
-    older = calibrate_verdict(no_evidence, "ready_now", RATIONALE, actor=first)
-    newer = calibrate_verdict(no_evidence, "not_yet_ready", RATIONALE, actor=first)
+    older = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=first)
+    newer = calibrate_verdict(no_evidence, _band(make, LAST).id, RATIONALE, actor=first)
     with pytest.raises(ConflictError):
         approve_calibration(no_evidence, older.id, actor=second)
     with pytest.raises(NotAllowed, match="second HR person"):
@@ -183,8 +207,8 @@ def test_approving_checks_the_proposal_the_approver_read(make, no_evidence):
 
 def test_a_stale_approval_through_the_page_says_so_and_changes_nothing(client, auth, make, no_evidence):
     """Approving a proposal that a newer one replaced answers 422 with the reason; the newer stays proposed."""
-    older = calibrate_verdict(no_evidence, "ready_now", RATIONALE, actor=make.user("hr"))
-    calibrate_verdict(no_evidence, "not_yet_ready", RATIONALE, actor=make.user("hr"))
+    older = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=make.user("hr"))
+    calibrate_verdict(no_evidence, _band(make, LAST).id, RATIONALE, actor=make.user("hr"))
     db.session.commit()
     auth.login(make.user("hr"))
     response = _approve(client, no_evidence, older.id)
@@ -196,17 +220,17 @@ def test_a_stale_approval_through_the_page_says_so_and_changes_nothing(client, a
 def test_the_candidate_reads_the_note_never_the_rationale_or_a_proposal(client, auth, make, no_evidence):
     """After release the candidate sees the calibration in force with the note; HR's rationale and panel never."""
     first, second = make.user("hr"), make.user("hr")
-    proposal = calibrate_verdict(no_evidence, "ready_now", RATIONALE, actor=first, candidate_note=NOTE,
+    proposal = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=first, candidate_note=NOTE,
                                  panel_members=PANEL)
     db.session.commit()
     move_cycle(no_evidence.cycle, "released")
     auth.login(no_evidence.candidate)
     html = _page(client, no_evidence)
-    assert "Ready now" not in _verdict_box(html) and NOTE not in html, "a proposal is not shown to the candidate"
+    assert best_label() not in _verdict_box(html) and NOTE not in html, "a proposal is not shown to the candidate"
     approve_calibration(no_evidence, proposal.id, actor=second)
     db.session.commit()
     html = _page(client, no_evidence)
-    assert "Ready now" in _verdict_box(html) and NOTE in html
+    assert best_label() in _verdict_box(html) and NOTE in html
     assert RATIONALE not in html and "Ingrid Halvorsen" not in html
     assert report_data(no_evidence, audience="candidate").calibration.rationale == NOTE
 
@@ -258,7 +282,7 @@ def test_after_recording_the_message_is_in_the_calibration_section_and_takes_foc
 def test_calibrate_service_refuses_a_rationale_of_twenty_x(make, no_evidence):
     """The service itself (not only the form) refuses twenty "x", on the rationale field."""
     with pytest.raises(ServiceError) as caught:
-        calibrate_verdict(no_evidence, "ready_now", "x" * 20, actor=make.user("hr"))
+        calibrate_verdict(no_evidence, best_id(), "x" * 20, actor=make.user("hr"))
     assert caught.value.field == "rationale"
 
 
@@ -267,15 +291,15 @@ def test_the_pdfs_mark_a_proposal_as_not_in_force(client, auth, make, no_evidenc
     """HR's report and the panel summary say "proposed, not in force"; the candidate's report shows nothing."""
     from reports.pdf import render_panel_summary, render_report
 
-    calibrate_verdict(no_evidence, "ready_now", RATIONALE, actor=make.user("hr"), candidate_note=NOTE)
+    calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=make.user("hr"), candidate_note=NOTE)
     db.session.commit()
     hr_pdf = _pdf_text(render_report(report_data(no_evidence, audience="hr")), tmp_path)
     assert "Proposed calibration: not in force until a second HR person approves it" in hr_pdf
     assert "Calibrated verdict (recorded by HR)" not in hr_pdf
     candidate_pdf = _pdf_text(render_report(report_data(no_evidence, audience="candidate")), tmp_path)
-    assert "Ready now" not in candidate_pdf.split("Verdict", 2)[-1][:400] and NOTE not in candidate_pdf
+    assert "Proposed calibration" not in candidate_pdf and NOTE not in candidate_pdf
     panel_pdf = _pdf_text(render_panel_summary(panel_data(no_evidence.cycle)), tmp_path)
-    assert "(proposed: Ready now," in panel_pdf and "not in force)" in panel_pdf
+    assert f"(proposed: {best_label()}," in panel_pdf and "not in force)" in panel_pdf
 
 
 def _pdf_text(pdf: bytes, tmp_path) -> str:

@@ -101,6 +101,7 @@ def test_a_withheld_candidate_sees_not_released_until_hr_releases_them(client, a
     dashboard = client.get(f"/hr/cycles/{cycle.id}").get_data(as_text=True)
     assert dashboard.count("Results withheld") == 1
     assert "Release these results" in client.get(f"/hr/assessments/{ivo.id}").get_data(as_text=True)
+    assert "does not see these results yet" in client.get(f"/assessments/{ivo.id}/results").get_data(as_text=True)
 
     auth.logout()
     auth.login(ivo.candidate)
