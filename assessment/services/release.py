@@ -60,11 +60,12 @@ class CycleCompletion:
 
 
 def group_completion(cycle: Cycle) -> list[GroupCompletion]:
-    """Sheets submitted and still owed per rater group (self, managers, peers), in one query."""
+    """Sheets submitted and still owed per rater group (self, managers, peers), withdrawn candidates apart."""
     submitted = sa.func.sum(sa.case((RaterAssignment.status == "submitted", 1), else_=0))
     counts = {group: (int(done or 0), int(total)) for group, done, total in db.session.execute(
         sa.select(RaterAssignment.rater_group, submitted, sa.func.count()).join(Assessment)
-        .where(Assessment.cycle_id == cycle.id).group_by(RaterAssignment.rater_group))}
+        .where(Assessment.cycle_id == cycle.id, Assessment.withdrawn_at.is_(None))
+        .group_by(RaterAssignment.rater_group))}
     return [GroupCompletion(group, GROUP_LABELS[group], done, total - done)
             for group in RATER_GROUPS for done, total in [counts.get(group, (0, 0))]]
 
@@ -74,6 +75,8 @@ def flagged_candidates(cycle: Cycle, outcomes=None) -> list[FlaggedCandidate]:
     rules = pinned_framework(cycle).readiness
     flagged = []
     for outcome in assess_cycle(cycle) if outcomes is None else outcomes:
+        if outcome.assessment.is_withdrawn:
+            continue  # withdrawn: no verdict is owed
         if outcome.calibration is None and band_rank(rules, outcome.result.band_id) is None:
             proposal = verdict_label(rules, outcome.proposal.band_id) if outcome.proposal else ""
             flagged.append(FlaggedCandidate(outcome.assessment, outcome.result.band_label, proposal))

@@ -4,7 +4,7 @@ Existing calibrations were recorded before the two-person rule and count as appr
 of released cycles stay released (not withheld).
 
 Revision ID: 20261201_governance
-Revises: 56ade3f86770
+Revises: 7e1d4a9c2b55
 Create Date: 2026-12-01 15:20:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '20261201_governance'
-down_revision = '56ade3f86770'
+down_revision = '7e1d4a9c2b55'
 branch_labels = None
 depends_on = None
 
