@@ -172,3 +172,16 @@ def test_new_routes_are_declared_for_the_access_matrix(app):
     views = app.view_functions
     for endpoint in ("hr.release_assessment", "results.approve_calibration"):
         assert views[endpoint].allowed_roles == ("hr",)
+
+
+def test_a_withdrawn_candidate_owes_nothing_and_needs_no_acknowledgement(client, make, hr, world):
+    """Ivo withdrawn: his sheets leave the owed counts and he is not listed without a band verdict."""
+    from assessment.services.withdrawals import withdraw_candidate
+
+    cycle, bea, ivo = world
+    withdraw_candidate(ivo, "Left the company in October.", actor=hr)
+    db.session.commit()
+    move_cycle(cycle, "closed")
+    html = _state_page(client, cycle, "released")
+    assert _group_row(html, "Managers") == [1, 0, 1] and _group_row(html, "Peers") == [0, 0, 0]
+    assert 'id="flagged-list"' not in html and 'id="acknowledge"' not in html
