@@ -323,34 +323,74 @@ def test_radar_svg_draws_every_axis_and_the_legend():
             assert word in svg
 
 
-def test_radar_skips_axes_without_a_score():
-    """An axis nobody scored is left out of the decision polygon rather than drawn as zero."""
-    from reportlab.graphics.shapes import Polygon
+def _shapes(drawing, colour):
+    """The polygons and polylines of one colour in a drawing, and its strings."""
+    from reportlab.graphics.shapes import PolyLine, Polygon, String
+
+    shapes, strings = [], []
+
+    def walk(nodes):
+        for n in nodes:
+            if hasattr(n, "contents"):
+                walk(n.contents)
+            elif isinstance(n, (Polygon, PolyLine)) and n.strokeColor == colour:
+                shapes.append(n)
+            elif isinstance(n, String):
+                strings.append(n.text)
+
+    walk(drawing.contents)
+    return shapes, strings
+
+
+def _axis_of(x, y, count, cx, cy):
+    import math
+
+    angle = math.atan2(y - cy, x - cx)
+    return round((math.pi / 2 - angle) / (2 * math.pi / count)) % count
+
+
+def test_radar_draws_no_line_across_an_axis_without_a_score():
+    """An axis nobody scored gets no decision line through it, a dashed spoke and "(no score)" under its label."""
+    from reports.charts import DECISION
 
     data = sample_report(3)
     comps = list(data.result.competencies)
-    comps[0] = replace(comps[0], decision_score=None)
-    result = replace(data.result, competencies=tuple(comps))
-    full = radar_for(data.result)
-    gap = radar_for(result)
+    count = len(comps)
+    full_shapes, full_strings = _shapes(radar_for(data.result), DECISION)
+    assert len(full_shapes) == 1 and len(full_shapes[0].points) == 2 * count, "every axis scored: one closed ring"
+    assert "(no score)" not in full_strings
+    for missing in ([0], [0, 5], [3, 4]):
+        changed = [replace(c, decision_score=None) if i in missing else c for i, c in enumerate(comps)]
+        drawing = radar_for(replace(data.result, competencies=tuple(changed)), width=440, height=330)
+        shapes, strings = _shapes(drawing, DECISION)
+        cx, cy = 440 / 2, 22 + (330 - 22) / 2
+        for shape in shapes:
+            assert type(shape).__name__ == "PolyLine", "with a gap the decision line is open, never a ring"
+            axes = [_axis_of(shape.points[k], shape.points[k + 1], count, cx, cy)
+                    for k in range(0, len(shape.points), 2)]
+            for a, b in zip(axes, axes[1:]):
+                assert (b - a) % count == 1, f"a line joins axes {a} and {b} across a missing axis"
+            assert not set(axes) & set(missing)
+        assert strings.count("(no score)") == len(missing)
 
-    def blue_polygons(drawing):
-        from reports.charts import DECISION
 
-        found = []
+def test_radar_colours_have_at_least_3_to_1_contrast_on_white():
+    """The self line, the decision and target lines and the level numbers are at least 3:1 against white."""
+    from reports import charts
 
-        def walk(nodes):
-            for n in nodes:
-                if hasattr(n, "contents"):
-                    walk(n.contents)
-                elif isinstance(n, Polygon) and n.strokeColor == DECISION:
-                    found.append(n)
+    def luminance(colour):
+        def channel(c):
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-        walk(drawing.contents)
-        return found
+        return 0.2126 * channel(colour.red) + 0.7152 * channel(colour.green) + 0.0722 * channel(colour.blue)
 
-    assert len(blue_polygons(full)[0].points) == 2 * len(comps)
-    assert len(blue_polygons(gap)[0].points) == 2 * (len(comps) - 1)
+    for name in ("SELF", "DECISION", "TARGET", "SCALE_LABEL"):
+        ratio = 1.05 / (luminance(getattr(charts, name)) + 0.05)
+        assert ratio >= 3, f"{name} has {ratio:.2f}:1 on white"
+        fill = (luminance(charts.DECISION_FILL) + 0.05) / (luminance(getattr(charts, name)) + 0.05)
+        assert fill >= 3, f"{name} has {fill:.2f}:1 on the decision fill"
+    svg = radar_svg(sample_report(3).result)
+    assert "#d08a00" not in svg.lower()
 
 
 def test_missing_font_fails_with_the_paths_tried(monkeypatch, tmp_path):
