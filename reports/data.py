@@ -12,6 +12,7 @@ from rubrics.readiness import ReadinessResult, rules_in_words, verdicts
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
 #: candidate's leaves both out: with two managers, mean and spread would give away each manager's level.
 AUDIENCES = ("hr", "candidate")
+COPY_LABELS = {"hr": "HR / panel copy", "candidate": "Candidate copy"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ class ReportData:
     @property
     def for_hr(self) -> bool:
         return self.audience == "hr"
+
+    @property
+    def copy_label(self) -> str:
+        """Whose copy this is, printed on the cover and in every page header."""
+        return COPY_LABELS[self.audience]
 
 
 @dataclass(frozen=True)

@@ -64,10 +64,12 @@ def render_report(data: ReportData) -> bytes:
         canv.drawString(MARGIN, height - 25 * mm, "Operations leadership readiness")
         canv.setFont(bold, 8)
         canv.drawRightString(width - MARGIN, height - 19 * mm, "CONFIDENTIAL")
+        canv.setFont(font, 8)
+        canv.drawRightString(width - MARGIN, height - 25 * mm, data.copy_label.upper())
         draw_footer(canv, doc, footer)
 
     def body_page(canv, doc):
-        draw_header(canv, doc, header)
+        draw_header(canv, doc, header, f"{data.copy_label} · Confidential")
         draw_footer(canv, doc, footer)
 
     def templates(doc):
@@ -81,25 +83,35 @@ def render_report(data: ReportData) -> bytes:
     return buffer.getvalue()
 
 
+#: What each copy holds, for the cover.
+COPY_NOTES = {
+    "hr": "For HR and the promotion panel: shows everything, including rater disagreement and rater quality. "
+          "Do not give this copy to the candidate.",
+    "candidate": "The candidate's own copy: numbers that could reveal a single rater's answer are left out.",
+}
+
+
 def _cover(data: ReportData) -> list[Flowable]:
     when = data.assessed_on.strftime("%-d %B %Y")
     story = [
-        Spacer(1, 32 * mm),
+        Spacer(1, 26 * mm),
         p("PROMOTION READINESS REPORT", "kicker"),
         Spacer(1, 4 * mm),
         p(data.candidate_name, "cover_name"),
         p(f"{data.current_role_name} → {data.target_role_name}", "cover_role"),
         kv_table([
+            ("Copy", data.copy_label),
             ("Cycle", data.cycle_name),
             ("Assessment date", when),
             ("Rubric", f"{data.framework_name}, version {data.framework_version}"),
             ("Generated", data.generated_at.strftime("%-d %B %Y, %H:%M %Z").strip()),
         ], style="body"),
-        Spacer(1, 14 * mm),
+        Spacer(1, 10 * mm),
     ]
+    story += [_cover_verdict(data), Spacer(1, 10 * mm)]
     notice = Table([[pb(
-        "Confidential.", " Prepared for the promotion panel and the candidate. It rests on the ratings "
-        "submitted in this cycle and the rubric version named above; do not forward it.")]],
+        f"Confidential. {data.copy_label}.", f" {COPY_NOTES[data.audience]} It rests on the ratings submitted in "
+        "this cycle and the rubric version named above; do not forward it.")]],
         colWidths=[A4[0] - 2 * MARGIN])
     notice.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), TINT),
@@ -110,6 +122,18 @@ def _cover(data: ReportData) -> list[Flowable]:
     ]))
     story.append(notice)
     return story
+
+
+def _cover_verdict(data: ReportData) -> Table:
+    """The verdict on the cover: the computed one, and the panel's calibrated one when HR recorded it."""
+    result = data.result
+    colour = band_colour(result.band_rank, len(result.band_order))
+    rows = [p(f"Verdict for {result.target_role_name}", "kicker"), p(result.band_label, "band", color=colour)]
+    if data.calibration:
+        rows[0] = p(f"Calibrated verdict for {result.target_role_name}", "kicker")
+        rows[1] = p(data.calibration.band_label, "band", color=NAVY)
+        rows.append(p(f"Computed verdict: {result.band_label}. The report shows both.", "small"))
+    return box(rows, NAVY if data.calibration else colour)
 
 
 def _verdict(data: ReportData) -> list[Flowable]:
