@@ -20,6 +20,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE
 from .charts import INK, MUTED
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
+from .numbers import shown_gap, shown_level
 from .text import TextBlock, TextStyle, width_of
 
 NAVY = colors.HexColor("#1B3A5C")
@@ -70,15 +71,23 @@ def pb(bold: str, rest: str = "", style: str = "body") -> TextBlock:
     return TextBlock(((bold, True), (rest, False)), styles()[style])
 
 
-def num(value: float | None, digits: int = 1) -> str:
-    return DASH if value is None else f"{value:.{digits}f}"
+def num(value: float | None, digits: int = 1, required: float | None = None) -> str:
+    """A score for a table cell; with ``required``, never rounded up to it from below (see reports.numbers)."""
+    return DASH if value is None else f"{shown_level(value, required, digits):.{digits}f}"
 
 
-def fmt(value: float | None) -> str:
-    """A level for a sentence: one decimal, or two where one would hide a difference (1.78, 0.33)."""
+def fmt(value: float | None, required: float | None = None) -> str:
+    """A level for a sentence: one decimal, or two where one would hide a difference (1.78, 0.33); with
+    ``required``, never rounded up to it from below."""
     if value is None:
         return DASH
+    value = shown_level(value, required, 2)
     return f"{value:.1f}" if abs(value * 10 - round(value * 10)) < 1e-9 else f"{value:.2f}"
+
+
+def gap_text(score: float | None, required: float | None) -> str:
+    """The gap as shown beside a one-decimal score: that shown score minus the requirement, signed."""
+    return signed(shown_gap(score, required, 1))
 
 
 def signed(value: float | None) -> str:

@@ -88,7 +88,7 @@ def panel_story(data: PanelData) -> list[Flowable]:
         verdict = row.band_label + (f" → {row.calibrated_label}" if row.calibrated_label else "")
         cells = [p(row.candidate_name, "cell"), p(row.target_role_name, "cell"), p(verdict, "cell")]
         for j, (score, required) in enumerate(zip(row.scores, row.required), start=3):
-            cells.append(num(score))
+            cells.append(num(score, required=required))
             gap = score - required if score is not None and required is not None else None
             style.append(("BACKGROUND", (j, i), (j, i), heat_colour(gap)))
         rows.append(cells)

@@ -21,7 +21,9 @@ from .data import ReportData
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
 from .layout import (DASH, FAIL, MARGIN, NAVY, PASS, RULE, TINT, NumberedCanvas, band_colour, box, draw_footer,
-                     draw_header, fit_text, fmt, kv_table, make_doc, make_frame, num, p, pb, pct, signed, styles)
+                     draw_header, fit_text, fmt, gap_text, kv_table, make_doc, make_frame, num, p, pb, pct,
+                     styles)
+from .numbers import shown_level
 from .panel import panel_story, render_panel_summary
 from .text import TextStyle
 
@@ -186,7 +188,8 @@ def _verdict(data: ReportData) -> list[Flowable]:
         for s in result.holding_back:
             crit = " (critical)" if s.is_critical else ""
             story.append(pb(
-                s.name, f"{crit}: {fmt(s.score)} against {s.required} required, {fmt(s.shortfall)} short", "item"))
+                s.name, f"{crit}: {fmt(s.score, s.required)} against {s.required} required, "
+                f"{fmt(s.required - shown_level(s.score, s.required, 2))} short", "item"))
     elif not result.is_sufficient:
         story.append(p("No competency with a score is below the required level: the failed evidence rule above "
                        "holds the verdict back.", "item"))
@@ -240,8 +243,8 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             num(c.manager_score),
             # A dagger, not a bare dash: the peers' levels exist but are held back (see the legend).
             f"{DASH}†" if c.peers_suppressed and result.peer_mode == PEERS_SHOWN else num(c.peer_score),
-            num(c.decision_score),
-            signed(c.gap),
+            num(c.decision_score, required=c.required),
+            gap_text(c.decision_score, c.required),
             f"{c.rated} of {c.raters}",
             ", ".join(notes),
         ])
@@ -274,7 +277,8 @@ def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
     story = []
     story += _listing(
         "Strengths",
-        [(c.name, f": {num(c.decision_score)} against {c.required} required ({signed(c.gap)})")
+        [(c.name, f": {num(c.decision_score, required=c.required)} against {c.required} required "
+                  f"({gap_text(c.decision_score, c.required)})")
          for c in result.strengths[:6]],
         "No competency reaches the required level yet.",
     )

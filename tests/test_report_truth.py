@@ -46,3 +46,40 @@ def test_cover_shows_the_calibrated_verdict_with_the_computed_one():
     assert data.calibration.band_label in cover and f"Computed verdict: {data.result.band_label}." in cover
     plain = story_text(report_story(replace(data, calibration=None))[:12])
     assert "Calibrated" not in plain and data.result.band_label in plain
+
+
+def _with_decision(result, competency_id: str, score: float):
+    """The result with one competency's decision score (and gap) replaced: the numbers-as-shown cases."""
+    comps = tuple(replace(c, decision_score=score, gap=score - c.required) if c.competency_id == competency_id
+                  else c for c in result.competencies)
+    return replace(result, competencies=comps)
+
+
+@needs_poppler
+def test_a_score_just_below_the_requirement_is_never_printed_as_meeting_it(tmp_path):
+    """3.967 against 4 prints 3.9 with gap −0.1 in the table (not 4.0 / 0.0), and 3.97 in the sentences."""
+    data = sample_report(0, calibrated=False)
+    comp = next(c for c in data.result.competencies if c.required == 4)
+    result = _with_decision(data.result, comp.competency_id, 3.967)
+    holding = [s for s in result.holding_back if s.competency_id != comp.competency_id]
+    from rubrics.readiness import Shortfall
+
+    holding.insert(0, Shortfall(comp.competency_id, comp.name, 4, 3.967, 0.033, comp.is_critical))
+    result = replace(result, holding_back=tuple(holding))
+    text = " ".join(pdf_pages(render_report(replace(data, result=result)), tmp_path))
+    row = text[text.index(comp.name + (" ★" if comp.is_critical else ""), text.index("Competencies Competency")):]
+    cells = row.split()[len(comp.name.split()) + (1 if comp.is_critical else 0):][:8]
+    assert "3.9" in cells and "−0.1" in cells and "4.0" not in cells[4:6] and "0.0" not in cells, cells
+    assert f"{comp.name}{' (critical)' if comp.is_critical else ''}: 3.97 against 4 required, 0.03 short" in text
+
+
+def test_shown_level_never_rounds_up_to_the_requirement():
+    """The rule itself: round as usual, except up to the requirement from below; the gap follows the shown score."""
+    from reports.numbers import shown_gap, shown_level
+
+    assert shown_level(3.967, 4) == 3.9 and shown_gap(3.967, 4) == -0.1
+    assert shown_level(3.996, 4, 2) == 3.99 and shown_gap(3.996, 4, 2) == -0.01
+    assert shown_level(4.04, 4) == 4.0 and shown_gap(4.04, 4) == 0.0
+    assert shown_level(3.44, 4) == 3.4 and shown_level(3.46, 4) == 3.5
+    assert shown_level(3.967) == 4.0, "without a requirement it is plain rounding"
+    assert shown_level(None, 4) is None and shown_gap(None, 4) is None

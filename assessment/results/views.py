@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_login import current_user
 
 from reports.charts import radar_svg
+from reports.numbers import shown_gap, shown_level
 from reports.pdf import render_report
 from rubrics.readiness import verdict_label
 
@@ -42,6 +43,18 @@ def format_gap(value) -> str:
         return "–"
     text = format_score(abs(value))
     return text if text == "0" else ("+" if value > 0 else "−") + text
+
+
+@bp.app_template_filter("level")
+def format_level(value, required) -> str:
+    """A decision score against its requirement: never rounded up to it from below (3.997 of 4 is 3.99)."""
+    return format_score(shown_level(value, required, 2))
+
+
+@bp.app_template_filter("gap_to")
+def format_gap_to(value, required) -> str:
+    """The gap of a decision score as shown: the shown score minus the requirement, with its sign."""
+    return format_gap(shown_gap(value, required, 2))
 
 
 bp.add_app_template_global(gap_class, "gap_class")
