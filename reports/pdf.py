@@ -85,6 +85,9 @@ def render_report(data: ReportData) -> bytes:
     return buffer.getvalue()
 
 
+#: Development priorities given in full (with the next level's anchor); the rest are listed briefly.
+TOP_PRIORITIES = 3
+
 #: What each copy holds, for the cover.
 COPY_NOTES = {
     "hr": "For HR and the promotion panel: shows everything, including rater disagreement and rater quality. "
@@ -310,19 +313,24 @@ def _development(result: ReadinessResult) -> list[Flowable]:
     if not result.development_priorities:
         story.append(p("No competency is below the level the target role requires.", "body"))
         return story
-    story.append(p("In order of priority: critical competencies first, then by weighted shortfall. The "
-                   "behavioural anchor of the next level is the concrete action to work towards.", "small"))
+    story.append(p(f"In order of priority: critical competencies first, then by weighted shortfall. The first "
+                   f"{TOP_PRIORITIES} come with the behavioural anchor of the next level, the concrete action to work "
+                   "towards; any others are listed briefly after them.", "small"))
     story.append(Spacer(1, 4))
-    for n, d in enumerate(result.development_priorities, start=1):
-        crit = " · critical" if d.is_critical else ""
+    top, rest = result.development_priorities[:TOP_PRIORITIES], result.development_priorities[TOP_PRIORITIES:]
+    for n, d in enumerate(top, start=1):
         # A conditional break, not KeepTogether: the same effect here at a fraction of the layout cost.
-        story += [
-            CondPageBreak(16 * mm),
-            pb(f"{n}. {d.name}", f"{crit} · {fmt(d.shortfall)} short · next: level {d.next_level} "
-               f"{d.next_level_label}"),
-            p(d.action, "action"),
-        ]
+        story += [CondPageBreak(16 * mm), pb(f"{n}. {d.name}", _priority_line(d)), p(d.action, "action")]
+    if rest:
+        story += [CondPageBreak(14 * mm), p("Further priorities, briefly", "h3")]
+        story += [pb(f"{n}. {d.name}", _priority_line(d), "item")
+                  for n, d in enumerate(rest, start=TOP_PRIORITIES + 1)]
     return story
+
+
+def _priority_line(d) -> str:
+    crit = " · critical" if d.is_critical else ""
+    return f"{crit} · {fmt(d.shortfall)} short · next: level {d.next_level} {d.next_level_label}"
 
 
 def _comments(result: ReadinessResult) -> list[Flowable]:

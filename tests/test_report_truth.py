@@ -83,3 +83,19 @@ def test_shown_level_never_rounds_up_to_the_requirement():
     assert shown_level(3.44, 4) == 3.4 and shown_level(3.46, 4) == 3.5
     assert shown_level(3.967) == 4.0, "without a requirement it is plain rounding"
     assert shown_level(None, 4) is None and shown_gap(None, 4) is None
+
+
+def test_development_gives_the_top_three_in_full_and_the_rest_briefly():
+    """With more than three priorities, the first three carry their next-level anchor; the others are one line."""
+    seed = next(s for s in range(60) if len(sample_report(s).result.development_priorities) > 4)
+    data = sample_report(seed)
+    priorities = data.result.development_priorities
+    text = story_text(report_story(data))
+    for d in priorities[:3]:
+        assert d.action in text
+    assert "Further priorities, briefly" in text
+    for n, d in enumerate(priorities[3:], start=4):
+        assert f"{n}. {d.name}" in text
+        # An anchor may be shared by two priorities only by accident; none of the rest prints its own.
+        if all(d.action != top.action for top in priorities[:3]):
+            assert d.action not in text
