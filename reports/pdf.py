@@ -276,14 +276,19 @@ def _listing(title: str, items, empty: str) -> list[Flowable]:
     return story
 
 
+def strengths(result: ReadinessResult):
+    """Competencies strictly above their requirement: one at it is met, not a strength."""
+    return tuple(c for c in result.strengths if c.gap is not None and c.gap > 0)
+
+
 def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
     story = []
     story += _listing(
         "Strengths",
         [(c.name, f": {num(c.decision_score, required=c.required)} against {c.required} required "
                   f"({gap_text(c.decision_score, c.required)})")
-         for c in result.strengths[:6]],
-        "No competency reaches the required level yet.",
+         for c in strengths(result)[:6]],
+        "No competency is above the required level: meeting it is not yet a strength.",
     )
     story += _listing(
         "Blind spots",

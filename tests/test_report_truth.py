@@ -99,3 +99,21 @@ def test_development_gives_the_top_three_in_full_and_the_rest_briefly():
         # An anchor may be shared by two priorities only by accident; none of the rest prints its own.
         if all(d.action != top.action for top in priorities[:3]):
             assert d.action not in text
+
+
+def test_strengths_are_above_the_requirement_not_at_it():
+    """A competency exactly at its required level is not listed as a strength; one above it is."""
+    from rubrics.readiness import RaterSheet, assess_readiness
+    from reports.sample import framework
+
+    fw = framework()
+    role = fw.role("head_of_operations")
+    above = role.requirements[0]
+    ratings = {r.competency_id: r.required for r in role.requirements} | {above.competency_id: above.required + 1}
+    sheets = [RaterSheet("manager-1", "manager", ratings), RaterSheet("manager-2", "manager", ratings)]
+    data = replace(sample_report(0, calibrated=False), result=assess_readiness(fw, role.id, sheets))
+    text = story_text(report_story(data))
+    section = text[text.index("Strengths"):text.index("Blind spots")]
+    assert fw.competency(above.competency_id).name in section
+    for req in role.requirements[1:]:
+        assert fw.competency(req.competency_id).name not in section, req.competency_id

@@ -33,3 +33,17 @@ def test_page_never_rounds_a_shortfall_up_to_the_requirement(client, auth, make,
     row = re.search(r"<th scope=\"row\">" + re.escape(name) + r".*?</tr>", html, re.S).group(0)
     assert "<strong>3.99</strong>" in row and ">−0.01</td>" in row, row
     assert "<strong>4</strong>" not in row
+
+
+def test_page_lists_strengths_above_the_requirement_only(client, auth, make):
+    """The page's Strengths name the competency above its requirement, never one exactly at it."""
+    role = make.framework.role("head_of_operations")
+    above = role.requirements[0]
+    levels = {r.competency_id: r.required for r in role.requirements} | {above.competency_id: above.required + 1}
+    assessment = rated_assessment(make, manager=levels)
+    auth.login(make.user("hr"))
+    html = client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True)
+    section = re.search(r'<section aria-labelledby="strengths-heading">.*?</section>', html, re.S).group(0)
+    assert make.framework.competency(above.competency_id).name in section
+    for req in role.requirements[1:]:
+        assert make.framework.competency(req.competency_id).name not in section

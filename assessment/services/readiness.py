@@ -81,6 +81,20 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     return sheets
 
 
+def load_assigned(assessment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Sheets asked for per rater group (self, manager, peer), per assessment id, in one query: the report says
+    "2 peers were asked; none submitted" rather than nothing at all."""
+    assigned: dict[int, dict[str, int]] = {assessment_id: {} for assessment_id in assessment_ids}
+    if assessment_ids:
+        for assessment_id, group, count in db.session.execute(
+            sa.select(RaterAssignment.assessment_id, RaterAssignment.rater_group, sa.func.count(RaterAssignment.id))
+            .where(RaterAssignment.assessment_id.in_(assessment_ids))
+            .group_by(RaterAssignment.assessment_id, RaterAssignment.rater_group)
+        ):
+            assigned[assessment_id][group] = count
+    return assigned
+
+
 def _latest_calibrations(assessment_ids: Sequence[int]) -> dict[int, Calibration]:
     latest: dict[int, Calibration] = {}
     if assessment_ids:
