@@ -80,7 +80,7 @@ def test_raising_a_nonself_rating_never_lowers_the_verdict(case, data):
     after = assess_readiness(FW, role, with_rating(sheets, k, comp_id, higher))
     assert after.is_sufficient == before.is_sufficient
     if before.is_sufficient:
-        assert after.band_rank <= before.band_rank
+        assert after.verdict_rank <= before.verdict_rank
         assert after.weighted_attainment >= before.weighted_attainment - 1e-12
 
 
@@ -145,7 +145,7 @@ def test_not_observed_never_counts_as_a_low_score(case, data):
     assert scores[1] <= scores[NOT_OBSERVED] <= scores[5]
     low, unseen = results[1], results[NOT_OBSERVED]
     if low.is_sufficient and unseen.is_sufficient:
-        assert unseen.band_rank <= low.band_rank
+        assert unseen.verdict_rank <= low.verdict_rank
     # Where the rater's group gave higher levels, a 1 visibly pulls down; "not observed" does not.
     seen = unseen.competency(comp_id)
     group_score = seen.manager_score if sheets[k].group == "manager" else seen.peer_score
