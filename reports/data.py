@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from rubrics.model import Framework, ScaleLevel, Source
-from rubrics.readiness import ReadinessResult, rules_in_words, verdicts
+from rubrics.readiness import ReadinessResult, candidate_view, rules_in_words, verdicts
 
 
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
@@ -108,6 +108,10 @@ def report_data(
     """The report data for one assessment from the pinned framework and its readiness result, for an audience."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown report audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
+    if audience == "candidate":
+        # The candidate's copy is made from the engine's candidate view, whoever builds it: no number in it
+        # depends on peers kept anonymous.
+        result = candidate_view(result)
     return ReportData(
         candidate_name=candidate_name,
         current_role_name=framework.role(current_role).name,

@@ -15,12 +15,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, Table, TableStyle
 
-from rubrics.readiness import INSUFFICIENT_EVIDENCE
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, display_gap, display_score
 
 from .charts import INK, MUTED
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
-from .numbers import shown_gap, shown_level
 from .text import TextBlock, TextStyle, width_of
 
 NAVY = colors.HexColor("#1B3A5C")
@@ -29,7 +28,9 @@ RULE = colors.HexColor("#D9DEE5")
 PASS = colors.HexColor("#2E7D32")
 FAIL = colors.HexColor("#B3261E")
 BAND_COLOURS = {"best": colors.HexColor("#2E7D32"), "middle": colors.HexColor("#A15C00"),
-                "worst": colors.HexColor("#B3261E"), INSUFFICIENT_EVIDENCE: colors.HexColor("#52606D")}
+                "worst": colors.HexColor("#B3261E"), INSUFFICIENT_EVIDENCE: colors.HexColor("#52606D"),
+                PANEL_REVIEW: colors.HexColor("#5B3A8C")}
+NOT_APPLICABLE_INK = colors.HexColor("#616E7C")
 PAGE_FORM = "opsladder-page-count"
 MARGIN = 18 * mm
 DASH = "–"  # en dash for "no score"
@@ -71,23 +72,25 @@ def pb(bold: str, rest: str = "", style: str = "body") -> TextBlock:
     return TextBlock(((bold, True), (rest, False)), styles()[style])
 
 
-def num(value: float | None, digits: int = 1, required: float | None = None) -> str:
-    """A score for a table cell; with ``required``, never rounded up to it from below (see reports.numbers)."""
-    return DASH if value is None else f"{shown_level(value, required, digits):.{digits}f}"
+def num(value: float | None, digits: int = 1) -> str:
+    return DASH if value is None else f"{value:.{digits}f}"
 
 
-def fmt(value: float | None, required: float | None = None) -> str:
-    """A level for a sentence: one decimal, or two where one would hide a difference (1.78, 0.33); with
-    ``required``, never rounded up to it from below."""
+def fmt(value: float | None) -> str:
+    """A level for a sentence: one decimal, or two where one would hide a difference (1.78, 0.33)."""
     if value is None:
         return DASH
-    value = shown_level(value, required, 2)
     return f"{value:.1f}" if abs(value * 10 - round(value * 10)) < 1e-9 else f"{value:.2f}"
 
 
+def decision_text(score: float | None, required: float | None) -> str:
+    """A decision score as printed: never rounded across its requirement (3.967 of 4 is 3.9, not 4.0)."""
+    return display_score(score, required)
+
+
 def gap_text(score: float | None, required: float | None) -> str:
-    """The gap as shown beside a one-decimal score: that shown score minus the requirement, signed."""
-    return signed(shown_gap(score, required, 1))
+    """The gap printed beside ``decision_text``: that score minus the requirement, with a real minus sign."""
+    return DASH if score is None or required is None else display_gap(score, required).replace("-", "−")
 
 
 def signed(value: float | None) -> str:
@@ -101,6 +104,13 @@ def signed(value: float | None) -> str:
 
 def pct(value: float | None) -> str:
     return DASH if value is None else f"{value * 100:.1f}%"
+
+
+def verdict_colour(result):
+    """The colour of a result's verdict: its band's, violet for Panel review, grey for insufficient evidence."""
+    if result.band_id == PANEL_REVIEW:
+        return BAND_COLOURS[PANEL_REVIEW]
+    return band_colour(result.band_rank, len(result.band_order))
 
 
 def band_colour(rank: int | None, band_count: int):

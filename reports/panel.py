@@ -12,7 +12,8 @@ from reportlab.platypus import Flowable, PageTemplate, Spacer, Table, TableStyle
 from .charts import INK, MUTED, heat_colour, swatch
 from .data import PanelData
 from .fonts import register_fonts
-from .layout import MARGIN, NAVY, RULE, NumberedCanvas, draw_footer, draw_header, make_doc, make_frame, num, p
+from .layout import (MARGIN, NAVY, RULE, NumberedCanvas, decision_text, draw_footer, draw_header, make_doc,
+                     make_frame, p)
 
 
 
@@ -88,7 +89,7 @@ def panel_story(data: PanelData) -> list[Flowable]:
         verdict = row.band_label + (f" → {row.calibrated_label}" if row.calibrated_label else "")
         cells = [p(row.candidate_name, "cell"), p(row.target_role_name, "cell"), p(verdict, "cell")]
         for j, (score, required) in enumerate(zip(row.scores, row.required), start=3):
-            cells.append(num(score, required=required))
+            cells.append(decision_text(score, required))
             gap = score - required if score is not None and required is not None else None
             style.append(("BACKGROUND", (j, i), (j, i), heat_colour(gap)))
         rows.append(cells)

@@ -12,20 +12,20 @@ from functools import lru_cache
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (CondPageBreak, Flowable, NextPageTemplate, PageBreak, PageTemplate, Spacer, Table,
+                                TableStyle)
 
-from rubrics.readiness import PEERS_SHOWN, PEERS_SUPPRESSED, ReadinessResult, plural
+from rubrics.readiness import PEERS_SHOWN, PEERS_SUPPRESSED, ReadinessResult
 
 from .charts import INK, DrawingFlowable, heat_colour, radar_for
 from .data import ReportData
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
-from .layout import (DASH, FAIL, MARGIN, NAVY, PASS, RULE, TINT, NumberedCanvas, band_colour, box, draw_footer,
-                     draw_header, fit_text, fmt, gap_text, kv_table, make_doc, make_frame, num, p, pb, pct,
-                     styles)
-from .numbers import shown_level
+from .layout import (DASH, FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer, draw_header, fit_text, fmt,
+                     gap_text, kv_table, make_doc, make_frame, num, p, pb, styles)
 from .panel import panel_story, render_panel_summary
 from .text import TextStyle
+from .verdict import cover_verdict, verdict_section
 
 __all__ = ["fit_text", "panel_story", "render_panel_summary", "render_report", "report_story", "styles"]
 
@@ -37,7 +37,7 @@ def report_story(data: ReportData) -> list[Flowable]:
     story: list[Flowable] = []
     story += _cover(data)
     story += [NextPageTemplate("body"), PageBreak()]
-    story += _verdict(data)
+    story += verdict_section(data)
     story += _profile(data)
     story += _competency_table(data)
     story += _observations(data.result, for_hr=data.for_hr)
@@ -113,7 +113,7 @@ def _cover(data: ReportData) -> list[Flowable]:
         ], style="body"),
         Spacer(1, 10 * mm),
     ]
-    story += [_cover_verdict(data), Spacer(1, 10 * mm)]
+    story += [cover_verdict(data), Spacer(1, 10 * mm)]
     notice = Table([[pb(
         f"Confidential. {data.copy_label}.", f" {COPY_NOTES[data.audience]} It rests on the ratings submitted in "
         "this cycle and the rubric version named above; do not forward it.")]],
@@ -127,85 +127,6 @@ def _cover(data: ReportData) -> list[Flowable]:
     ]))
     story.append(notice)
     return story
-
-
-def _cover_verdict(data: ReportData) -> Table:
-    """The verdict on the cover: the computed one, and the panel's calibrated one when HR recorded it."""
-    result = data.result
-    colour = band_colour(result.band_rank, len(result.band_order))
-    rows = [p(f"Verdict for {result.target_role_name}", "kicker"), p(result.band_label, "band", color=colour)]
-    if data.calibration:
-        rows[0] = p(f"Calibrated verdict for {result.target_role_name}", "kicker")
-        rows[1] = p(data.calibration.band_label, "band", color=NAVY)
-        rows.append(p(f"Computed verdict: {result.band_label}. The report shows both.", "small"))
-    return box(rows, NAVY if data.calibration else colour)
-
-
-def _verdict(data: ReportData) -> list[Flowable]:
-    result = data.result
-    colour = band_colour(result.band_rank, len(result.band_order))
-    heading = "Computed verdict" if data.calibration else "Verdict"
-    story = [p("Verdict", "h1")]
-    story.append(box([
-        p(f"{heading} for {result.target_role_name}", "kicker"),
-        p(result.band_label, "band", color=colour),
-        p(result.summary),
-    ], colour))
-    if data.calibration:
-        cal = data.calibration
-        when = cal.at.strftime("%-d %B %Y")
-        story += [Spacer(1, 6), box([
-            p("Calibrated verdict (recorded by HR)", "kicker"),
-            p(cal.band_label, "band", color=NAVY),
-            pb("Rationale: ", cal.rationale),
-            # Who calibrated is for HR; the candidate's version says when only (as on their results page).
-            p(f"Recorded {f'by {cal.by} ' if data.for_hr else ''}on {when}. The computed verdict above is kept "
-              "beside it.", "small"),
-        ], NAVY)]
-    counts = result.sheet_counts
-    figures = [
-        ("Weighted attainment", pct(result.weighted_attainment)),
-        ("Largest critical shortfall", fmt(result.largest_critical_shortfall)),
-        ("Submitted sheets", f"{counts.get('self', 0)} self, {plural(counts.get('manager', 0), 'manager')}, "
-                             f"{plural(counts.get('peer', 0), 'peer')}"),
-    ]
-    story += [Spacer(1, 8), kv_table(figures, col1=48 * mm)]
-    if result.peer_mode == PEERS_SUPPRESSED:
-        story.append(p(
-            "Fewer peers than the anonymity threshold submitted: their ratings and comments are not shown and "
-            "do not count, so that no single peer's answer can be recovered.", "small"))
-
-    story.append(p("Rules", "h2"))
-    if not result.is_sufficient:
-        story.append(p("An evidence rule failed, so no band is given; the band conditions below are shown "
-                       "for information only.", "small", space_after=4))
-    rows = [["✓" if rule.passed else "✗", rule.text, rule.detail] for rule in result.rules]
-    colours = {(i, 0): PASS if rule.passed else FAIL for i, rule in enumerate(result.rules)}
-    story.append(Grid(["", "Rule", "Result"], rows, [7 * mm, 78 * mm, A4[0] - 2 * MARGIN - 85 * mm],
-                      _rules_style(), colours=colours))
-
-    # In the best band nothing holds the verdict back; shortfalls are still worth listing.
-    held = result.band_rank != 0
-    story.append(p("What holds the verdict back" if held else "Still below the required level", "h2"))
-    if result.holding_back:
-        for s in result.holding_back:
-            crit = " (critical)" if s.is_critical else ""
-            story.append(pb(
-                s.name, f"{crit}: {fmt(s.score, s.required)} against {s.required} required, "
-                f"{fmt(s.required - shown_level(s.score, s.required, 2))} short", "item"))
-    elif not result.is_sufficient:
-        story.append(p("No competency with a score is below the required level: the failed evidence rule above "
-                       "holds the verdict back.", "item"))
-    else:
-        story.append(p("No competency with a score is below the required level.", "item"))
-    return story
-
-
-@lru_cache(maxsize=1)
-def _rules_style() -> GridStyle:
-    cell = styles()["cell"]
-    return GridStyle(text=cell, header=cell.but(font=cell.bold, size=8), rule=RULE, header_rule=NAVY,
-                     wrap=frozenset({1, 2}), columns={0: cell.but(font=cell.bold, size=10)})
 
 
 def _profile(data: ReportData) -> list[Flowable]:
@@ -246,7 +167,7 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             num(c.manager_score),
             # A dagger, not a bare dash: the peers' levels exist but are held back (see the legend).
             f"{DASH}†" if c.peers_suppressed and result.peer_mode == PEERS_SHOWN else num(c.peer_score),
-            num(c.decision_score, required=c.required),
+            c.decision_text,
             gap_text(c.decision_score, c.required),
             f"{c.rated} of {c.raters}",
             ", ".join(notes),
@@ -285,8 +206,7 @@ def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
     story = []
     story += _listing(
         "Strengths",
-        [(c.name, f": {num(c.decision_score, required=c.required)} against {c.required} required "
-                  f"({gap_text(c.decision_score, c.required)})")
+        [(c.name, f": {c.decision_text} against {c.required} required ({gap_text(c.decision_score, c.required)})")
          for c in strengths(result)[:6]],
         "No competency is above the required level: meeting it is not yet a strength.",
     )

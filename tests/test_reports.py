@@ -11,6 +11,7 @@ from reportlab.platypus import Table
 
 from reports import fonts
 from reports.bundle import write_zip
+from reports.data import report_data
 from reports.charts import DrawingFlowable, radar_for, radar_svg
 from reports.grid import Grid
 from reports.pdf import panel_story, render_panel_summary, render_report, report_story
@@ -100,8 +101,10 @@ def test_story_has_every_part_of_the_report():
         assert rule.text in text
     for comp in result.competencies:
         assert comp.name in text
-    for priority in result.development_priorities:
+    for priority in result.top_development_priorities:
         assert priority.action in text
+    for priority in result.further_development_priorities:
+        assert priority.name in text
     for source in data.sources:
         assert source.title in text and source.file in text
     for line in data.rules_text:
@@ -161,7 +164,7 @@ def test_suppressed_peers_never_reach_the_report():
     assert "manager evidence" in text
     assert "secret peer remark" not in text
     assert "Peer comments are not shown" in text
-    assert "shown for information only" not in text  # the manager alone is enough evidence here
+    assert "the band conditions below do not apply" not in text  # the manager alone is enough evidence here
 
 
 def test_thinly_rated_competency_hides_its_peers_in_the_report(tmp_path):
@@ -182,8 +185,14 @@ def test_thinly_rated_competency_hides_its_peers_in_the_report(tmp_path):
     assert "group remark" in text and "lone peer remark" not in text
     assert "†Fewer than 3 peers gave a level on this competency" in text
     assert "Peer comments on a competency are shown only where at least 3 peers gave a level" in text
-    row = next(line for line in text.splitlines() if line.startswith("Performance metrics"))
-    assert "–†" in row and "1.0" not in row, row
+    row = next(line for line in text.splitlines() if line.startswith("Performance metrics") and "against" not in line)
+    assert "–†" in row and "\t1.0" not in row, row
+    # The lone peer counts in HR's decision (rubric 2026.12); the candidate's copy withholds what depends on it.
+    candidate = report_data(fw, result, candidate_name="Zoë", current_role="operations_manager",
+                            cycle_name="c", assessed_on=data.assessed_on, audience="candidate")
+    text = story_text(report_story(candidate))
+    row = next(line for line in text.splitlines() if line.startswith("Performance metrics") and "against" not in line)
+    assert row.split("\t")[4:7] == ["–†", "–", "–"], row
 
 
 def test_unobserved_critical_competency_report_gives_no_band():
@@ -194,8 +203,8 @@ def test_unobserved_critical_competency_report_gives_no_band():
     result = assess_readiness(fw, role.id, [RaterSheet("manager-1", "manager", ratings)])
     text = story_text(report_story(replace(sample_report(0, calibrated=False), result=result)))
     assert "Insufficient evidence: Budget authority not observed." in text
-    assert "Every critical competency was rated by a manager or by at least 3 peers." in text
-    assert "the failed evidence rule above holds the verdict back" in text
+    assert "Every critical competency was rated by a manager or a peer." in text
+    assert "the evidence rule that was not met holds the verdict back" in text
 
 
 def test_insufficient_evidence_report_says_no_band_is_given():
@@ -205,7 +214,7 @@ def test_insufficient_evidence_report_says_no_band_is_given():
     sheets = [RaterSheet("self-1", "self", {i: 4 for i in ids})]
     data = replace(sample_report(0, calibrated=False), result=assess_readiness(fw, "head_of_operations", sheets))
     text = story_text(report_story(data))
-    assert "Insufficient evidence" in text and "shown for information only" in text
+    assert "Insufficient evidence" in text and "the band conditions below do not apply" in text
 
 
 @needs_qpdf

@@ -23,7 +23,7 @@ def _patched_decision(monkeypatch, competency_id: str, score: float):
 
 
 def test_page_never_rounds_a_shortfall_up_to_the_requirement(client, auth, make, monkeypatch):
-    """A decision of 3.997 against 4 shows 3.99 with gap −0.01 on the page, never 4 with gap 0."""
+    """A decision of 3.997 against 4 shows 3.9 with gap −0.1 on the page, never 4 with gap 0."""
     assessment = rated_assessment(make, manager=4)
     comp = next(r for r in make.framework.role(assessment.target_role).requirements if r.required == 4)
     _patched_decision(monkeypatch, comp.competency_id, 3.997)
@@ -31,7 +31,7 @@ def test_page_never_rounds_a_shortfall_up_to_the_requirement(client, auth, make,
     html = client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True)
     name = make.framework.competency(comp.competency_id).name
     row = re.search(r"<th scope=\"row\">" + re.escape(name) + r".*?</tr>", html, re.S).group(0)
-    assert "<strong>3.99</strong>" in row and ">−0.01</td>" in row, row
+    assert "<strong>3.9</strong>" in row and ">−0.1</td>" in row, row
     assert "<strong>4</strong>" not in row
 
 

@@ -7,9 +7,10 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_login import current_user
 
 from reports.charts import radar_svg
-from reports.numbers import shown_gap, shown_level
 from reports.pdf import render_report
-from rubrics.readiness import verdict_label
+from reports.verdict import attainment_text, failing_text
+from rubrics.readiness import display_gap, display_score, verdict_label
+from rubrics.readiness_candidate import WITHHELD_NOTE
 
 from .. import jobs
 from ..access import get_or_404, owned_or_404, role_required
@@ -20,7 +21,7 @@ from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
 from ..services import exports as export_service
 from ..services.calibrations import calibrate_verdict as record_calibration
-from ..services.readiness import assess, report_audience, report_data
+from ..services.readiness import assess, report_audience, report_data, visible_result
 from .forms import CalibrationForm, StartExportForm
 from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
 
@@ -47,17 +48,25 @@ def format_gap(value) -> str:
 
 @bp.app_template_filter("level")
 def format_level(value, required) -> str:
-    """A decision score against its requirement: never rounded up to it from below (3.997 of 4 is 3.99)."""
-    return format_score(shown_level(value, required, 2))
+    """A decision score against its requirement: never rounded across it (3.97 of 4 is 3.9, not 4.0)."""
+    return _short(display_score(value, required))
 
 
 @bp.app_template_filter("gap_to")
 def format_gap_to(value, required) -> str:
     """The gap of a decision score as shown: the shown score minus the requirement, with its sign."""
-    return format_gap(shown_gap(value, required, 2))
+    return "–" if value is None else _short(display_gap(value, required)).replace("-", "−")
+
+
+def _short(text: str) -> str:
+    """ "4.0" as "4" and "+1.0" as "+1", as the page writes whole levels; "3.9" stays."""
+    return text[:-2] if text.endswith(".0") else text
 
 
 bp.add_app_template_global(gap_class, "gap_class")
+bp.add_app_template_global(attainment_text, "attainment_text")
+bp.add_app_template_global(failing_text, "failing_text")
+bp.add_app_template_global(WITHHELD_NOTE, "withheld_note")
 
 
 def _visible_assessment(assessment_id: int) -> Assessment:
@@ -74,7 +83,7 @@ def _is_released_to_viewer(assessment: Assessment) -> bool:
 
 def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200):
     framework = pinned_framework(assessment.cycle)
-    outcome = assess(assessment)
+    outcome = visible_result(assess(assessment), report_audience(current_user))
     if form is None and current_user.role == "hr":
         form = CalibrationForm(bands=framework.readiness.bands)
     chart = radar_svg(outcome.result)

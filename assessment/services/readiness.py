@@ -4,7 +4,8 @@ Each sheet counts with its last SUBMITTED revision: a submitted sheet with its c
 reopened and not yet resubmitted with the revision it was submitted in (so closing a cycle never silently drops
 a submission); a sheet never submitted does not count. Raters are passed to the core under neutral keys
 ("manager-1", "peer-2", "self"), never names or ids, so nothing downstream can identify them. A whole
-cycle is loaded in a fixed number of queries, whatever its size.
+cycle is loaded in a fixed number of queries, whatever its size. The sheets asked for per rater group go in
+too, so the report can say "2 peers were asked; none submitted"; the candidate sees ``visible_result``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from rubrics import NOT_OBSERVED, Framework
-from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, verdict_label
+from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, candidate_view, verdict_label
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -110,8 +111,15 @@ def assess(assessment: Assessment) -> AssessmentResult:
     """The readiness result of one assessment from its submitted sheets, with its calibration."""
     framework = pinned_framework(assessment.cycle)
     sheets = load_sheets([assessment.id])[assessment.id]
-    result = assess_readiness(framework, assessment.target_role, sheets)
+    result = assess_readiness(framework, assessment.target_role, sheets, load_assigned([assessment.id])[assessment.id])
     return AssessmentResult(assessment, result, latest_calibration(assessment))
+
+
+def visible_result(outcome: AssessmentResult, audience: str) -> AssessmentResult:
+    """The outcome as this audience may see it: HR everything, the candidate the engine's candidate view."""
+    if audience == "hr":
+        return outcome
+    return AssessmentResult(outcome.assessment, candidate_view(outcome.result), outcome.calibration)
 
 
 def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[Assessment]:
@@ -128,10 +136,10 @@ def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[Assess
     framework = pinned_framework(cycle)
     assessments = cycle_assessments(cycle, target_role=target_role)
     ids = [a.id for a in assessments]
-    sheets = load_sheets(ids)
+    sheets, assigned = load_sheets(ids), load_assigned(ids)
     calibrations = _latest_calibrations(ids)
-    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id]), calibrations.get(a.id))
-            for a in assessments]
+    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id]),
+                             calibrations.get(a.id)) for a in assessments]
 
 
 def report_audience(user) -> str:
