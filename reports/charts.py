@@ -39,12 +39,14 @@ def _axis_point(cx, cy, radius, index, count, value):
 
 @lru_cache(maxsize=32)
 def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_size: float,
-          unscored: frozenset[int] = frozenset()) -> Group:
+          notes: tuple[tuple[int, str], ...] = ()) -> Group:
     """Rings at each level, spokes, level numbers and wrapped axis labels: the static part of a radar.
 
-    An axis in ``unscored`` (no decision score) gets a dashed spoke and "(no score)" under its label, so
-    that its absence is said, not only left out.
+    An axis without a decision score gets a dashed spoke and its note under its label ("(no score)", or
+    "(not shown)" in the candidate's copy), so that its absence is said, not only left out. ``notes`` is a
+    tuple of (axis, note) pairs, so the grid can be cached.
     """
+    unscored = dict(notes)
     font, _ = register_fonts()
     count = len(labels)
     group = Group()
@@ -69,7 +71,7 @@ def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_siz
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
         lines = textwrap.wrap(label, 20) or [""]
         if i in unscored:
-            lines.append("(no score)")
+            lines.append(unscored[i])
         lead = font_size * 1.15
         # Labels above the centre grow upwards, labels below grow downwards, so none overlaps the rings.
         top = y + (len(lines) - 1) * lead if math.sin(angle) > 0.2 else y - font_size * 0.35
@@ -161,11 +163,15 @@ def radar_drawing(
     self_scores=None,
     *,
     target_label: str = "Target profile",
+    withheld=(),
     width: float = 440,
     height: float = 330,
     font_size: float = 7.5,
 ) -> Drawing:
-    """A radar of decision scores against the target profile, self drawn separately; None = no score."""
+    """A radar of decision scores against the target profile, self drawn separately; None = no score.
+
+    ``withheld`` are the axes whose score the candidate's copy leaves out: marked "(not shown)", not "(no score)".
+    """
     font, _ = register_fonts()
     legend_h = 22
     cx, cy = width / 2, legend_h + (height - legend_h) / 2
@@ -174,8 +180,8 @@ def radar_drawing(
     decision = list(decision)
     # An opaque pale fill under the grid-coloured lines: no transparency, so PDF and SVG look the same.
     drawing.add(_fill(cx, cy, radius, decision))
-    unscored = frozenset(i for i, v in enumerate(decision) if v is None)
-    drawing.add(_grid(tuple(labels), cx, cy, radius, font_size, unscored))
+    notes = tuple((i, "(not shown)" if i in withheld else "(no score)") for i, v in enumerate(decision) if v is None)
+    drawing.add(_grid(tuple(labels), cx, cy, radius, font_size, notes))
     drawing.add(_series(cx, cy, radius, list(required), TARGET, width=1.3, dashed=True))
     drawing.add(_series(cx, cy, radius, decision, DECISION, markers=True))
     entries = [(DECISION, "Decision score", False), (TARGET, target_label, True)]
@@ -209,6 +215,7 @@ def radar_for(result: ReadinessResult, **options) -> Drawing:
         [c.decision_score for c in comps],
         [c.self_score for c in comps],
         target_label=f"Required: {result.target_role_name}",
+        withheld=frozenset(i for i, c in enumerate(comps) if result.is_candidate_view and c.is_withheld_from_candidate),
         **options,
     )
 

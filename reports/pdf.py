@@ -15,7 +15,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (CondPageBreak, Flowable, NextPageTemplate, PageBreak, PageTemplate, Spacer, Table,
                                 TableStyle)
 
-from rubrics.readiness import PEERS_SHOWN, PEERS_SUPPRESSED, ReadinessResult
+from rubrics.readiness import PEER, PEERS_SHOWN, PEERS_SUPPRESSED, TOP_PRIORITIES, ReadinessResult
+from rubrics.readiness_candidate import WITHHELD_NOTE
 
 from .charts import INK, DrawingFlowable, heat_colour, radar_for
 from .data import ReportData
@@ -84,9 +85,6 @@ def render_report(data: ReportData) -> bytes:
     doc.build(report_story(data), canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
-
-#: Development priorities given in full (with the next level's anchor); the rest are listed briefly.
-TOP_PRIORITIES = 3
 
 #: What each copy holds, for the cover.
 COPY_NOTES = {
@@ -167,8 +165,8 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             num(c.manager_score),
             # A dagger, not a bare dash: the peers' levels exist but are held back (see the legend).
             f"{DASH}†" if c.peers_suppressed and result.peer_mode == PEERS_SHOWN else num(c.peer_score),
-            c.decision_text,
-            gap_text(c.decision_score, c.required),
+            *((f"{DASH}‡", f"{DASH}‡") if withheld(result, c)
+              else (c.decision_text, gap_text(c.decision_score, c.required))),
             f"{c.rated} of {c.raters}",
             ", ".join(notes),
         ])
@@ -183,12 +181,22 @@ def _competency_table(data: ReportData) -> list[Flowable]:
         "who gave a level, of those counted. “–”: no score (not observed is not a low score)."
     )
     if result.peer_mode != PEERS_SHOWN:
+        # Say what happened: "2 peers were asked; none submitted", never "no peers were asked" when some were.
         legend += (" *Peers are shown only when at least the anonymity threshold of peers submitted."
-                   if result.peer_mode == PEERS_SUPPRESSED else " *No peers were asked.")
+                   if result.peer_mode == PEERS_SUPPRESSED else f" *{result.group_count(PEER).text}")
     elif result.has_suppressed_peer_groups:
         legend += (f" †Fewer than {result.peer_anonymity_threshold} peers gave a level on this competency: their "
-                   "levels and comments on it are left out of everything, to keep them anonymous.")
+                   "levels and comments on it are not shown, to keep them anonymous.")
+        if data.for_hr and any(c.is_withheld_from_candidate for c in result.competencies):
+            legend += " They still count in the decision score; the candidate's copy leaves out what depends on them."
+    if any(withheld(result, c) for c in result.competencies):
+        legend += f" ‡{WITHHELD_NOTE}"
     return [CondPageBreak(90 * mm), p("Competencies", "h2"), table, Spacer(1, 4), p(legend, "small")]
+
+
+def withheld(result: ReadinessResult, comp) -> bool:
+    """The candidate's copy withholds this competency's decision score and gap (they depend on hidden peers)."""
+    return result.is_candidate_view and comp.is_withheld_from_candidate
 
 
 def _listing(title: str, items, empty: str) -> list[Flowable]:
@@ -237,19 +245,24 @@ def _development(result: ReadinessResult) -> list[Flowable]:
     story = [CondPageBreak(60 * mm), p("Development priorities", "h1")]
     if not result.development_priorities:
         story.append(p("No competency is below the level the target role requires.", "body"))
-        return story
-    story.append(p(f"In order of priority: critical competencies first, then by weighted shortfall. The first "
-                   f"{TOP_PRIORITIES} come with the behavioural anchor of the next level, the concrete action to work "
-                   "towards; any others are listed briefly after them.", "small"))
-    story.append(Spacer(1, 4))
-    top, rest = result.development_priorities[:TOP_PRIORITIES], result.development_priorities[TOP_PRIORITIES:]
-    for n, d in enumerate(top, start=1):
+    else:
+        story.append(p(f"In order of priority: critical competencies first, then by weighted shortfall. The first "
+                       f"{TOP_PRIORITIES} come with the behavioural anchor of the next level, the concrete action to "
+                       "work towards; any others are listed briefly after them.", "small"))
+        story.append(Spacer(1, 4))
+    for n, d in enumerate(result.top_development_priorities, start=1):
         # A conditional break, not KeepTogether: the same effect here at a fraction of the layout cost.
         story += [CondPageBreak(16 * mm), pb(f"{n}. {d.name}", _priority_line(d)), p(d.action, "action")]
-    if rest:
+    if result.further_development_priorities:
         story += [CondPageBreak(14 * mm), p("Further priorities, briefly", "h3")]
         story += [pb(f"{n}. {d.name}", _priority_line(d), "item")
-                  for n, d in enumerate(rest, start=TOP_PRIORITIES + 1)]
+                  for n, d in enumerate(result.further_development_priorities, start=TOP_PRIORITIES + 1)]
+    if result.development_notes:
+        # Every candidate gets these, a ready one too: blind spots and competencies met with no margin.
+        story += [CondPageBreak(20 * mm), p("Development notes", "h2"),
+                  p("Worth working on even where nothing is short: blind spots, and competencies just at the "
+                    "required level.", "small")]
+        story += [p(f"• {note.text}", "item") for note in result.development_notes]
     return story
 
 
