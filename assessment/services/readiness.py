@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from rubrics import NOT_OBSERVED, Framework
-from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, verdict_label
+from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, candidate_view, verdict_label
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -81,6 +81,20 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     return sheets
 
 
+def load_assigned(assessment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Sheets asked for per rater group (self, manager, peer), per assessment id, in one query: the report says
+    "2 peers were asked; none submitted" rather than nothing at all."""
+    assigned: dict[int, dict[str, int]] = {assessment_id: {} for assessment_id in assessment_ids}
+    if assessment_ids:
+        for assessment_id, group, count in db.session.execute(
+            sa.select(RaterAssignment.assessment_id, RaterAssignment.rater_group, sa.func.count(RaterAssignment.id))
+            .where(RaterAssignment.assessment_id.in_(assessment_ids))
+            .group_by(RaterAssignment.assessment_id, RaterAssignment.rater_group)
+        ):
+            assigned[assessment_id][group] = count
+    return assigned
+
+
 def _latest_calibrations(assessment_ids: Sequence[int]) -> dict[int, Calibration]:
     latest: dict[int, Calibration] = {}
     if assessment_ids:
@@ -96,7 +110,8 @@ def assess(assessment: Assessment) -> AssessmentResult:
     """The readiness result of one assessment from its submitted sheets, with its calibration."""
     framework = pinned_framework(assessment.cycle)
     sheets = load_sheets([assessment.id])[assessment.id]
-    result = assess_readiness(framework, assessment.target_role, sheets)
+    assigned = load_assigned([assessment.id])[assessment.id]
+    result = assess_readiness(framework, assessment.target_role, sheets, assigned)
     return AssessmentResult(assessment, result, latest_calibration(assessment))
 
 
@@ -115,8 +130,10 @@ def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[Assess
     assessments = cycle_assessments(cycle, target_role=target_role)
     ids = [a.id for a in assessments]
     sheets = load_sheets(ids)
+    assigned = load_assigned(ids)
     calibrations = _latest_calibrations(ids)
-    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id]), calibrations.get(a.id))
+    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id]),
+                             calibrations.get(a.id))
             for a in assessments]
 
 
@@ -152,7 +169,9 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str)
         calibrated = CalibratedVerdict(band_label=verdict_label(framework.readiness, calibration.band_id),
                                        rationale=calibration.rationale, by=calibration.created_by.name,
                                        at=calibration.created_at)
-    return build(framework, outcome.result, candidate_name=assessment.candidate.name,
+    # The candidate's copy never carries a number that depends on peers kept anonymous (docs/readiness.md, 3).
+    result = outcome.result if audience == "hr" else candidate_view(outcome.result)
+    return build(framework, result, candidate_name=assessment.candidate.name,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
                  assessed_on=_assessed_on(assessment.cycle), calibration=calibrated, audience=audience)
 
