@@ -78,6 +78,8 @@ def test_straight_lining_and_central_tendency():
     # A short sheet (4 levels, under the 5 needed) of one level is not straight-lining.
     short = rater_quality(panel("e", sheet("F", "e", 4)[:4]), RULES, WEIGHTS)
     assert STRAIGHT_LINING not in flags(short, "F")
+    five = rater_quality(panel("e", sheet("F", "e", 4)[:5]), RULES, WEIGHTS)
+    assert STRAIGHT_LINING in flags(five, "F")
     # A spread of exactly 0.5 is not "almost none".
     assert CENTRAL_TENDENCY not in flags(rater_quality(panel("f", sheet("H", "f", [3, 4, 3, 4, 3, 4])), RULES, WEIGHTS), "H")
 
