@@ -55,6 +55,7 @@ from .readiness_model import (
 )
 from .readiness_numbers import display_gap, display_percent, display_score, exact, fmt, pct, plural
 from .readiness_panel import panel_review_reasons
+from .readiness_quality import CycleRating, RaterFlag, RaterQuality, RaterQualityReport, rater_quality
 from .readiness_rules import Evidence, choose_band, evidence_rules
 from .readiness_scores import comments_of, competency_result
 from .readiness_words import evidence_summary, rules_in_words, verdict_label, verdicts
@@ -62,7 +63,8 @@ from .readiness_words import evidence_summary, rules_in_words, verdict_label, ve
 __all__ = [
     "FAILED", "GROUP_LABELS", "INSUFFICIENT_EVIDENCE", "MANAGER", "NONSELF_GROUPS", "NOT_APPLICABLE", "PANEL_REVIEW",
     "PASSED", "PEER", "PEERS_NONE", "PEERS_SHOWN", "PEERS_SUPPRESSED", "RATER_GROUPS", "SELF", "TOP_PRIORITIES",
-    "CommentBlock", "CompetencyResult", "DevelopmentNote", "DevelopmentPriority", "GroupScore", "RaterGroupCount",
+    "CommentBlock", "CompetencyResult", "CycleRating", "RaterFlag", "RaterQuality", "RaterQualityReport",
+    "rater_quality", "DevelopmentNote", "DevelopmentPriority", "GroupScore", "RaterGroupCount",
     "RaterSheet", "ReadinessResult", "RuleResult", "Shortfall", "assess_readiness", "candidate_view",
     "coverage_text", "display_gap", "display_percent", "display_score", "exact", "plural", "rules_in_words",
     "suppressed_coverage_text", "verdict_label", "verdicts",

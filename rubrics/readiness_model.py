@@ -203,7 +203,7 @@ class Shortfall:
     @property
     def shortfall_text(self) -> str:
         """The shortfall to print, never "0" for a real one (0.033 short: "0.1")."""
-        return display_gap(self.score, self.required).lstrip("−+")
+        return display_gap(self.score, self.required).lstrip("+-")
 
 
 @dataclass(frozen=True)

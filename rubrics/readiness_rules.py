@@ -197,7 +197,7 @@ def choose_band(bands: Sequence[Band], ev: Evidence, sufficient: bool) -> tuple[
         checks = band_checks(band, ev)
         if not sufficient:
             checks = [not_applicable(c, "No band is given: the evidence is insufficient.") for c in checks]
-        elif chosen is None and all(c.passed for c in checks):
+        elif chosen is None and all(c.status != FAILED for c in checks):
             chosen = index
         if not checks:
             checks = [fallback_check(band, sufficient and chosen == index)]

@@ -53,3 +53,28 @@ def test_the_shipped_rubric_has_the_new_rules():
     assert rules.bands[0].min_raters == 2 and rules.bands[0].min_managers == 1
     assert rules.bands[0].max_any_gap == 1 and rules.bands[0].max_unscored_others == 1
     assert rules.bands[1].label == "Ready after development"
+
+
+def test_new_readiness_keys_are_validated_with_clear_messages():
+    """Bad values of the 2026.12 keys are reported with their place, all at once."""
+    from rubrics import RubricError
+    from rubrics.loader import parse_framework
+
+    data = load_framework().data
+    readiness = dict(data["readiness"], peers_below_threshold="sometimes",
+                     panel_review={"label": "Panel review", "critical_disagreement": 0, "overall_disagreement": 1.5,
+                                   "colour": "red"},
+                     rater_quality={"leniency": -1})
+    bands = [dict(b) for b in readiness["bands"]]
+    bands[0]["min_raters"] = 0
+    bands[-1]["min_managers"] = 1
+    readiness["bands"] = bands
+    with pytest.raises(RubricError) as error:
+        parse_framework(dict(data, readiness=readiness), origin="r.yaml")
+    problems = "\n".join(error.value.problems)
+    assert "r.yaml: readiness.peers_below_threshold: must be leave_out or count, not 'sometimes'" in problems
+    assert "r.yaml: readiness.panel_review.critical_disagreement: must be greater than 0, not 0" in problems
+    assert "r.yaml: readiness.panel_review.colour: unknown key" in problems
+    assert "r.yaml: readiness.rater_quality.leniency: must be greater than 0, not -1" in problems
+    assert "r.yaml: readiness.bands[0].min_raters: 0 is outside 1..100" in problems
+    assert "r.yaml: readiness.bands[2]: the last band catches everything else and must have no conditions" in problems

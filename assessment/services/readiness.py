@@ -111,7 +111,8 @@ def assess(assessment: Assessment) -> AssessmentResult:
     """The readiness result of one assessment from its submitted sheets, with its calibration."""
     framework = pinned_framework(assessment.cycle)
     sheets = load_sheets([assessment.id])[assessment.id]
-    result = assess_readiness(framework, assessment.target_role, sheets, load_assigned([assessment.id])[assessment.id])
+    assigned = load_assigned([assessment.id])[assessment.id]
+    result = assess_readiness(framework, assessment.target_role, sheets, assigned)
     return AssessmentResult(assessment, result, latest_calibration(assessment))
 
 
@@ -136,10 +137,12 @@ def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[Assess
     framework = pinned_framework(cycle)
     assessments = cycle_assessments(cycle, target_role=target_role)
     ids = [a.id for a in assessments]
-    sheets, assigned = load_sheets(ids), load_assigned(ids)
+    sheets = load_sheets(ids)
+    assigned = load_assigned(ids)
     calibrations = _latest_calibrations(ids)
     return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id]),
-                             calibrations.get(a.id)) for a in assessments]
+                             calibrations.get(a.id))
+            for a in assessments]
 
 
 def report_audience(user) -> str:
@@ -174,7 +177,9 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str)
         calibrated = CalibratedVerdict(band_label=verdict_label(framework.readiness, calibration.band_id),
                                        rationale=calibration.rationale, by=calibration.created_by.name,
                                        at=calibration.created_at)
-    return build(framework, outcome.result, candidate_name=assessment.candidate.name,
+    # The candidate's copy never carries a number that depends on peers kept anonymous (docs/readiness.md, 3).
+    result = outcome.result if audience == "hr" else candidate_view(outcome.result)
+    return build(framework, result, candidate_name=assessment.candidate.name,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
                  assessed_on=_assessed_on(assessment.cycle), calibration=calibrated, audience=audience)
 
