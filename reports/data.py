@@ -26,6 +26,19 @@ class CalibratedVerdict:
 
 
 @dataclass(frozen=True)
+class RaterNote:
+    """A flagged rater of this candidate, for HR's copy only: who, their share of the decision, and why flagged."""
+
+    rater: str
+    #: "manager" or "peer".
+    group: str
+    #: The rater's share of the candidate's decision weight (0..1).
+    share: float
+    #: (label, plain-word explanation) per flag.
+    flags: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class ReportData:
     candidate_name: str
     current_role_name: str
@@ -47,6 +60,11 @@ class ReportData:
     generated_at: datetime
     #: "hr" or "candidate" (see ``AUDIENCES``).
     audience: str = "candidate"
+    #: HR's copy only: the candidate's raters flagged by rater quality across the cycle (None: not assessed, as
+    #: for cycles on a rubric without rater-quality rules), and, when the verdict rests mainly on one of them, a
+    #: sentence saying so. Always None and empty in the candidate's copy.
+    rater_notes: tuple[RaterNote, ...] | None = None
+    rests_on_flagged: str = ""
 
     @property
     def for_hr(self) -> bool:
@@ -104,14 +122,17 @@ def report_data(
     calibration: CalibratedVerdict | None = None,
     generated_at: datetime | None = None,
     audience: str = "candidate",
+    rater_notes=None,
+    rests_on_flagged: str = "",
 ) -> ReportData:
     """The report data for one assessment from the pinned framework and its readiness result, for an audience."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown report audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     if audience == "candidate":
         # The candidate's copy is made from the engine's candidate view, whoever builds it: no number in it
-        # depends on peers kept anonymous.
+        # depends on peers kept anonymous; and rater quality (it names raters) never reaches it.
         result = candidate_view(result)
+        rater_notes, rests_on_flagged = None, ""
     return ReportData(
         candidate_name=candidate_name,
         current_role_name=framework.role(current_role).name,
@@ -130,6 +151,8 @@ def report_data(
         calibration=calibration,
         generated_at=generated_at or _now(),
         audience=audience,
+        rater_notes=tuple(rater_notes) if rater_notes is not None else None,
+        rests_on_flagged=rests_on_flagged,
     )
 
 

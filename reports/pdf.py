@@ -26,7 +26,7 @@ from .layout import (DASH, FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_
                      gap_text, kv_table, make_doc, make_frame, num, p, pb, styles)
 from .panel import panel_story, render_panel_summary
 from .text import TextStyle
-from .verdict import cover_verdict, verdict_section
+from .verdict import cover_verdict, rater_quality_section, verdict_section
 
 __all__ = ["fit_text", "panel_story", "render_panel_summary", "render_report", "report_story", "styles"]
 
@@ -42,6 +42,7 @@ def report_story(data: ReportData) -> list[Flowable]:
     story += _profile(data)
     story += _competency_table(data)
     story += _observations(data.result, for_hr=data.for_hr)
+    story += rater_quality_section(data)
     story += _development(data.result)
     story += _comments(data.result)
     story += [PageBreak()]

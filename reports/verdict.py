@@ -22,6 +22,7 @@ from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, fm
 STATUS_MARKS = {PASSED: ("✓", "Passed.", PASS), FAILED: ("✗", "Not met.", FAIL),
                 NOT_APPLICABLE: ("–", "Not applicable.", NOT_APPLICABLE_INK)}
 GROUP_NAMES = {MANAGER: "Managers", PEER: "Peers", SELF: "Self-assessment"}
+GROUP_NOUNS = {MANAGER: "manager", PEER: "peer"}
 #: Said where the candidate's copy leaves a number out.
 WITHHELD = "Not shown in this copy: it includes the input of peers kept anonymous."
 
@@ -40,8 +41,8 @@ def cover_verdict(data: ReportData) -> Table:
     return box(rows, NAVY if data.calibration else colour)
 
 
-def verdict_section(data: ReportData, extra_rows=()) -> list[Flowable]:
-    """The verdict page; ``extra_rows`` go into the verdict box after the evidence (HR's rater-quality mark)."""
+def verdict_section(data: ReportData) -> list[Flowable]:
+    """The verdict page: verdict box, calibration, figures, rules, what holds the verdict back."""
     result = data.result
     colour = verdict_colour(result)
     heading = "Computed verdict" if data.calibration else "Verdict"
@@ -54,7 +55,8 @@ def verdict_section(data: ReportData, extra_rows=()) -> list[Flowable]:
         rows += [p(f"• {reason}", "item") for reason in result.panel_review_reasons]
     if result.evidence_summary:
         rows.append(pb("Evidence: ", result.evidence_summary))
-    rows += list(extra_rows)
+    if data.for_hr and data.rests_on_flagged:
+        rows.append(pb("Rater quality: ", data.rests_on_flagged))
     story = [p("Verdict", "h1"), box(rows, colour)]
     story += _calibration(data)
     story += [Spacer(1, 8), kv_table(_figures(result), col1=48 * mm)]
@@ -155,4 +157,25 @@ def _holding_back(result: ReadinessResult) -> list[Flowable]:
                        "holds the verdict back until the panel has reviewed it.", "item"))
     else:
         story.append(p("No competency with a score is below the required level.", "item"))
+    return story
+
+
+def rater_quality_section(data: ReportData) -> list[Flowable]:
+    """HR's copy only: this candidate's raters flagged by rater quality across the cycle, explained."""
+    if not data.for_hr:
+        return []
+    story = [p("Rater quality (HR copy only)", "h2"),
+             p("Flags look at each rater across the whole cycle, against the other raters of the same candidates. "
+               "A flag never changes the verdict; it says where the verdict may reflect the rater more than the "
+               "candidate.", "small", space_after=3)]
+    if data.rater_notes is None:
+        story.append(p("Rater quality is not assessed for this cycle: its rubric version has no rater-quality "
+                       "rules.", "item"))
+    elif not data.rater_notes:
+        story.append(p("No rater of this candidate is flagged as lenient, severe, central-tending or "
+                       "straight-lining.", "item"))
+    for note in data.rater_notes or ():
+        story.append(pb(note.rater, f" ({GROUP_NOUNS.get(note.group, note.group)}, {note.share * 100:.0f}% of the "
+                                    "decision weight)", "item"))
+        story += [pb(f"{label}: ", explanation, "quote") for label, explanation in note.flags]
     return story

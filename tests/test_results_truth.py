@@ -1,6 +1,7 @@
 """The results page and the cycle overview tell the same truth as the PDF (issue 7): numbers that agree with
 the decision, every rater group's story, rules as applied, the engine's outcomes, and the candidate's view."""
 
+import html as html_lib
 import re
 import shutil
 import subprocess
@@ -67,7 +68,7 @@ def _pdf(client, assessment, tmp_path) -> str:
 
 def _page(client, assessment) -> str:
     html = client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def _levels(make, value, **overrides):
@@ -233,3 +234,50 @@ def test_a_ready_candidate_still_gets_development_notes(client, auth, make, tmp_
         assert "Development notes" in text
         for note in result.development_notes:
             assert note.text.split(":")[0] + ": at the required level with no margin" in text
+
+
+# ---------------------------------------------------------------- rater quality, for HR only
+
+
+@pytest.fixture
+def lenient_cycle(make):
+    """A manager who gives 5 everywhere against three peers around 4: lenient and straight-lining, and the
+    verdict rests on him (a manager carries two thirds of the decision weight here)."""
+    from assessment.extensions import db
+
+    cycle = make.cycle(name="Autumn round")
+    ids = [c.id for c in make.framework.competencies]
+    varied = [{i: (4, 3, 4, 5)[(k + shift) % 4] for k, i in enumerate(ids)} for shift in range(3)]
+    assessment = rated_assessment(make, cycle=cycle, manager=5, peers=tuple(varied), self_level=4)
+    sheet(assessment, "manager").rater.name = "Lenny Lenient"
+    db.session.commit()
+    return cycle, assessment
+
+
+@needs_poppler
+def test_rater_quality_is_shown_to_hr_and_marks_the_verdict(client, auth, make, tmp_path, lenient_cycle):
+    """Overview: the flagged rater with each flag explained, and the candidate marked; HR's page and PDF: the
+    rater's flags and the verdict box saying the verdict rests mainly on him."""
+    cycle, assessment = lenient_cycle
+    auth.login(make.user("hr"))
+    html = client.get(f"/cycles/{cycle.id}/overview").get_data(as_text=True)
+    section = re.search(r'<section aria-labelledby="quality-heading".*?</section>', html, re.S).group(0)
+    assert "Lenny Lenient" in section and "<strong>Lenient:</strong> Rates" in section
+    assert "<strong>Straight-lining:</strong> Gave one and the same level" in section
+    assert "⚑ Rests on a flagged rater" in html
+    for text in (_page(client, assessment), _pdf(client, assessment, tmp_path)):
+        assert "The verdict rests mainly on Lenny Lenient's ratings (67% of the decision weight), flagged lenient " \
+               "and straight-lining across the cycle" in text
+        assert "Lenny Lenient (manager, 67% of the decision weight)" in text
+        assert "Lenient: Rates 1" in text and "levels above the other raters of the same candidates" in text
+
+
+@needs_poppler
+def test_the_candidate_never_sees_rater_quality(client, auth, make, tmp_path, lenient_cycle):
+    """The candidate's page and PDF carry no rater name, flag or rater-quality section."""
+    cycle, assessment = lenient_cycle
+    move_cycle(cycle, "closed", "released")
+    auth.login(assessment.candidate)
+    for text in (_page(client, assessment), _pdf(client, assessment, tmp_path)):
+        assert "Rater quality" not in text and "Lenny" not in text and "Lenient" not in text
+        assert "rests mainly" not in text and "Straight-lining" not in text

@@ -21,6 +21,7 @@ from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
 from ..services import exports as export_service
 from ..services.calibrations import calibrate_verdict as record_calibration
+from ..services.rater_flags import cycle_flags, report_flags
 from ..services.readiness import assess, report_audience, report_data, visible_result
 from .forms import CalibrationForm, StartExportForm
 from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
@@ -87,8 +88,11 @@ def _render_results(assessment: Assessment, form: CalibrationForm | None = None,
     if form is None and current_user.role == "hr":
         form = CalibrationForm(bands=framework.readiness.bands)
     chart = radar_svg(outcome.result)
+    # Rater quality names raters: HR only.
+    flags = report_flags(cycle_flags(assessment.cycle), assessment.id) if current_user.role == "hr" else {}
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
-                           result=outcome.result, chart=chart, form=form,
+                           result=outcome.result, chart=chart, form=form, rater_notes=flags.get("rater_notes"),
+                           rests_on_flagged=flags.get("rests_on_flagged", ""), is_rater_quality=bool(flags),
                            band_label=lambda band_id: verdict_label(framework.readiness, band_id)), status
 
 

@@ -150,15 +150,25 @@ def report_audience(user) -> str:
     return "hr" if user is not None and user.role == "hr" else "candidate"
 
 
+def _cycle_flags(cycle: Cycle):
+    # Imported here: rater quality reads the sheets with this module's helpers (no import circle at load).
+    from .rater_flags import cycle_flags
+
+    return cycle_flags(cycle)
+
+
 def report_data(assessment: Assessment, *, audience: str):
-    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate"."""
-    return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience)
+    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate";
+    HR's copy carries the rater-quality flags of the candidate's raters."""
+    flags = _cycle_flags(assessment.cycle) if audience == "hr" else None
+    return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience, flags)
 
 
 def cycle_report_data(cycle: Cycle) -> list[tuple[AssessmentResult, object]]:
     """Every assessment of a cycle with its result and HR's report data (the bulk export is for HR)."""
     framework = pinned_framework(cycle)
-    return [(outcome, _report_data(framework, outcome, "hr")) for outcome in assess_cycle(cycle)]
+    flags = _cycle_flags(cycle)
+    return [(outcome, _report_data(framework, outcome, "hr", flags)) for outcome in assess_cycle(cycle)]
 
 
 def _assessed_on(cycle: Cycle) -> date:
@@ -168,8 +178,10 @@ def _assessed_on(cycle: Cycle) -> date:
     return cycle.closed_at.date() if cycle.closed_at else date.today()
 
 
-def _report_data(framework: Framework, outcome: AssessmentResult, audience: str):
+def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags=None):
     from reports.data import CalibratedVerdict, report_data as build
+
+    from .rater_flags import report_flags
 
     assessment, calibration = outcome.assessment, outcome.calibration
     calibrated = None
@@ -181,7 +193,8 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str)
     result = outcome.result if audience == "hr" else candidate_view(outcome.result)
     return build(framework, result, candidate_name=assessment.candidate.name,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
-                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated, audience=audience)
+                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated, audience=audience,
+                 **(report_flags(flags, assessment.id) if audience == "hr" else {}))
 
 
 def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None):
