@@ -192,7 +192,7 @@ def test_thinly_rated_competency_hides_its_peers_in_the_report(tmp_path):
                             cycle_name="c", assessed_on=data.assessed_on, audience="candidate")
     text = story_text(report_story(candidate))
     row = next(line for line in text.splitlines() if line.startswith("Performance metrics") and "against" not in line)
-    assert row.split("\t")[4:7] == ["–†", "–", "–"], row
+    assert row.split("\t")[4:7] == ["–†", "–‡", "–‡"], row
 
 
 def test_unobserved_critical_competency_report_gives_no_band():
