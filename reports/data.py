@@ -89,6 +89,10 @@ class PanelRow:
     #: Required level per competency for this candidate's target role, None when the role does not ask it.
     required: tuple[int | None, ...]
     calibrated_label: str | None = None
+    #: For Panel review: the band the rules would give.
+    provisional_label: str = ""
+    #: The verdict rests mainly on a rater flagged by rater quality (HR's panel summary marks it).
+    rests_on_flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,8 @@ def report_data(
     )
 
 
-def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework, calibrated_label=None) -> PanelRow:
+def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework, calibrated_label=None,
+              rests_on_flagged: bool = False) -> PanelRow:
     """One heat-map row from a candidate's readiness result."""
     by_id = {c.competency_id: c for c in result.competencies}
     return PanelRow(
@@ -167,6 +172,8 @@ def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework
         scores=tuple(by_id[c.id].decision_score if c.id in by_id else None for c in framework.competencies),
         required=tuple(by_id[c.id].required if c.id in by_id else None for c in framework.competencies),
         calibrated_label=calibrated_label,
+        provisional_label=result.provisional_band_label if result.is_panel_review else "",
+        rests_on_flagged=rests_on_flagged,
     )
 
 

@@ -86,7 +86,8 @@ def panel_story(data: PanelData) -> list[Flowable]:
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     for i, row in enumerate(data.rows, start=1):
-        verdict = row.band_label + (f" → {row.calibrated_label}" if row.calibrated_label else "")
+        verdict = row.band_label + (f" (provisional: {row.provisional_label})" if row.provisional_label else "")
+        verdict += (f" → {row.calibrated_label}" if row.calibrated_label else "") + (" ⚑" if row.rests_on_flagged else "")
         cells = [p(row.candidate_name, "cell"), p(row.target_role_name, "cell"), p(verdict, "cell")]
         for j, (score, required) in enumerate(zip(row.scores, row.required), start=3):
             cells.append(decision_text(score, required))
@@ -108,7 +109,9 @@ def panel_story(data: PanelData) -> list[Flowable]:
                                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
     story += [Spacer(1, 6), legend_table,
               p("Each cell is the candidate's decision score (managers and peers); the colour is its gap to the level "
-                "the candidate's target role requires. Verdict: computed → calibrated by HR, where HR recorded one.",
+                "the candidate's target role requires. Verdict: computed → calibrated by HR, where HR recorded one; Panel "
+                "review gives the band the rules would give; ⚑ the verdict rests mainly on a rater flagged by rater "
+                "quality (see the cycle overview).",
                 "small")]
     return story
 

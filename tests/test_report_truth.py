@@ -105,3 +105,22 @@ def test_strengths_are_above_the_requirement_not_at_it():
     assert fw.competency(above.competency_id).name in section
     for req in role.requirements[1:]:
         assert fw.competency(req.competency_id).name not in section, req.competency_id
+
+
+def test_panel_summary_shows_panel_review_with_its_provisional_band_and_the_flag_mark():
+    """The panel summary's verdict column gives Panel review's provisional band and marks a flagged rater."""
+    from reports.data import panel_data, panel_row
+    from reports.pdf import panel_story
+    from reports.sample import framework
+    from rubrics.readiness import RaterSheet, assess_readiness
+
+    fw = framework()
+    ids = [c.id for c in fw.competencies]
+    sheets = [RaterSheet("manager-1", "manager", {i: 5 for i in ids})]
+    sheets += [RaterSheet(f"peer-{k}", "peer", {i: 1 for i in ids}) for k in (1, 2, 3)]
+    result = assess_readiness(fw, "head_of_operations", sheets)
+    assert result.is_panel_review
+    rows = [panel_row("Zoë Müller-Šimić", result, fw, rests_on_flagged=True)]
+    text = story_text(panel_story(panel_data(fw, "Autumn", rows)))
+    assert f"Panel review (provisional: {result.provisional_band_label}) ⚑" in text
+    assert "Panel review" in text.split("Decision scores")[0], "the counts table has a Panel review row"

@@ -281,3 +281,18 @@ def test_the_candidate_never_sees_rater_quality(client, auth, make, tmp_path, le
     for text in (_page(client, assessment), _pdf(client, assessment, tmp_path)):
         assert "Rater quality" not in text and "Lenny" not in text and "Lenient" not in text
         assert "rests mainly" not in text and "Straight-lining" not in text
+
+
+def test_score_export_carries_panel_review_and_the_attainment_coverage(client, auth, make):
+    """A Panel review candidate's rows give the provisional band; every row says how many competencies scored."""
+    import csv
+    import io
+
+    cycle = make.cycle()
+    assessment = rated_assessment(make, cycle=cycle, manager=5, peers=(1, 1, 1))
+    result = assess(assessment).result
+    auth.login(make.user("hr"))
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/cycles/{cycle.id}/scores.csv").data.decode("utf-8-sig"))))
+    assert rows and all(r["computed_band"] == "Panel review" for r in rows)
+    assert {r["provisional_band"] for r in rows} == {result.provisional_band_label}
+    assert {r["scored"] for r in rows} == {f"{result.scored_count} of {result.competency_count}"}

@@ -203,7 +203,9 @@ def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None)
 
     framework = pinned_framework(cycle)
     outcomes = assess_cycle(cycle) if outcomes is None else outcomes
+    flags = _cycle_flags(cycle)
     rows = [panel_row(o.assessment.candidate.name, o.result, framework,
-                      verdict_label(framework.readiness, o.calibration.band_id) if o.calibration else None)
+                      verdict_label(framework.readiness, o.calibration.band_id) if o.calibration else None,
+                      rests_on_flagged=bool(flags and flags.rests_on(o.assessment.id)))
             for o in sorted(outcomes, key=lambda o: o.assessment.candidate.name.casefold())]
     return build(framework, cycle.name, rows)
