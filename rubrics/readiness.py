@@ -56,7 +56,7 @@ from .readiness_model import (
 from .readiness_numbers import display_gap, display_percent, display_score, exact, fmt, pct, plural
 from .readiness_panel import panel_review_reasons
 from .readiness_quality import CycleRating, RaterFlag, RaterQuality, RaterQualityReport, rater_quality
-from .readiness_rules import Evidence, choose_band, evidence_rules
+from .readiness_rules import build_evidence, choose_band, evidence_rules
 from .readiness_scores import comments_of, competency_result
 from .readiness_words import evidence_summary, rules_in_words, verdict_label, verdicts
 
@@ -89,32 +89,19 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     requirements = sorted(role.requirements, key=lambda r: order.get(r.competency_id, len(order)))
     pairs = [competency_result(framework, req, by_group, peer_mode, rules) for req in requirements]
     comps = tuple(c for c, _ in pairs)
-    scores = tuple(s for _, s in pairs)
-
-    scored = [s for s in scores if s.decision is not None]
-    weight_sum = sum(exact(s.requirement.weight) for s in scored)
-    attainment = (sum(exact(s.requirement.weight) * min(s.decision / s.requirement.required, Fraction(1))
-                      for s in scored) / weight_sum if scored and weight_sum > 0 else None)
-    critical = [s for s in scored if s.requirement.is_critical]
-    largest = max((max(Fraction(0), s.requirement.required - s.decision) for s in critical), default=None)
     counted_peers = n_peers if (peer_mode == PEERS_SHOWN or rules.peers_below_threshold == PEERS_COUNT) else 0
-    thresholds = tuple(float(b.min_weighted_attainment) for b in rules.bands if b.min_weighted_attainment is not None)
-    ev = Evidence(role.name, comps, scores, counts[MANAGER], counted_peers, n_peers - counted_peers,
-                  attainment, largest, thresholds)
+    ev = build_evidence(rules, role.name, comps, tuple(s for _, s in pairs), counts[MANAGER], counted_peers,
+                        n_peers - counted_peers)
+    attainment, largest, thresholds = ev.attainment, ev.largest_critical, ev.thresholds
+    scored = [s for s in ev.scores if s.decision is not None]
 
     results = evidence_rules(rules, ev, rules.peer_anonymity_threshold)
     sufficient = all(r.status != FAILED for r in results)
     n_evidence_rules = len(results)
     chosen, checks = choose_band(rules.bands, ev, sufficient)
     results.extend(checks)
-    reasons = panel_review_reasons(rules.panel_review, comps, scores, by_group[MANAGER]) if sufficient else ()
-    if chosen is None:
-        band_id, band_label, band_rank = INSUFFICIENT_EVIDENCE, rules.insufficient_evidence_label, None
-    elif reasons:
-        band_id, band_label, band_rank = PANEL_REVIEW, rules.panel_review.label, None
-    else:
-        band = rules.bands[chosen]
-        band_id, band_label, band_rank = band.id, band.label, chosen
+    reasons = panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER]) if sufficient else ()
+    band_id, band_label, band_rank = _outcome(rules, chosen, reasons)
 
     group_counts = tuple(
         RaterGroupCount(g, max(assigned.get(g, 0), counts[g]) if assigned is not None else None, counts[g])
@@ -159,6 +146,15 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         development_notes=_development_notes(comps),
         attainment_thresholds=thresholds,
     )
+
+
+def _outcome(rules, chosen: int | None, reasons) -> tuple[str, str, int | None]:
+    """The verdict's id, label and band rank: insufficient evidence, Panel review, or the chosen band."""
+    if chosen is None:
+        return INSUFFICIENT_EVIDENCE, rules.insufficient_evidence_label, None
+    if reasons:
+        return PANEL_REVIEW, rules.panel_review.label, None
+    return rules.bands[chosen].id, rules.bands[chosen].label, chosen
 
 
 def _holding_back(comps: Sequence[CompetencyResult], order) -> tuple[Shortfall, ...]:

@@ -45,6 +45,20 @@ class Evidence:
         return sorted(short, key=lambda item: -item[1])
 
 
+def build_evidence(rules: ReadinessRules, role_name: str, comps, scores, managers: int, counted_peers: int,
+                   uncounted_peers: int) -> Evidence:
+    """Weighted attainment and the largest critical shortfall, exactly, with what the rules need beside them."""
+    scored = [s for s in scores if s.decision is not None]
+    weight_sum = sum(exact(s.requirement.weight) for s in scored)
+    attainment = (sum(exact(s.requirement.weight) * min(s.decision / s.requirement.required, Fraction(1))
+                      for s in scored) / weight_sum if scored and weight_sum > 0 else None)
+    critical = [s for s in scored if s.requirement.is_critical]
+    largest = max((max(Fraction(0), s.requirement.required - s.decision) for s in critical), default=None)
+    thresholds = tuple(float(b.min_weighted_attainment) for b in rules.bands if b.min_weighted_attainment is not None)
+    return Evidence(role_name, tuple(comps), tuple(scores), managers, counted_peers, uncounted_peers, attainment,
+                    largest, thresholds)
+
+
 def _status(ok: bool) -> str:
     return PASSED if ok else FAILED
 
