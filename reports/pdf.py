@@ -188,8 +188,9 @@ def _competency_table(data: ReportData) -> list[Flowable]:
     elif result.has_suppressed_peer_groups:
         legend += (f" †Fewer than {result.peer_anonymity_threshold} peers gave a level on this competency: their "
                    "levels and comments on it are not shown, to keep them anonymous.")
-        if data.for_hr and any(c.is_withheld_from_candidate for c in result.competencies):
-            legend += " They still count in the decision score; the candidate's copy leaves out what depends on them."
+    if data.for_hr and any(c.is_withheld_from_candidate for c in result.competencies):
+        legend += (" Peers not shown still count in the decision score; the candidate's copy leaves out the numbers "
+                   "that depend on them.")
     if any(withheld(result, c) for c in result.competencies):
         legend += f" ‡{WITHHELD_NOTE}"
     return [CondPageBreak(90 * mm), p("Competencies", "h2"), table, Spacer(1, 4), p(legend, "small")]
@@ -312,7 +313,7 @@ def _methodology(data: ReportData) -> list[Flowable]:
     if not data.for_hr:
         story.append(p("Rater disagreement is reviewed by HR; this copy does not show it, so that no single "
                        "rater's level can be worked out.", "small"))
-    story.append(p("Rubric", "h2"))
+    story += [CondPageBreak(45 * mm), p("Rubric", "h2")]
     story.append(kv_table([
         ("Framework", data.framework_name),
         ("Version", data.framework_version),

@@ -11,12 +11,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from rubrics.readiness import FAILED, MANAGER, NOT_APPLICABLE, PASSED, PEER, PEERS_SUPPRESSED, SELF, ReadinessResult
+from rubrics.readiness_candidate import WITHHELD_NOTE
 
 from .data import ReportData
 from .grid import Grid, GridStyle
 from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, fmt, gap_text, kv_table, p, pb,
-                     styles,
-                     verdict_colour)
+                     styles, verdict_colour)
 
 #: How a rule's status is marked and said: never a tick for a rule that does not apply.
 STATUS_MARKS = {PASSED: ("✓", "Passed.", PASS), FAILED: ("✗", "Not met.", FAIL),
@@ -25,6 +25,8 @@ GROUP_NAMES = {MANAGER: "Managers", PEER: "Peers", SELF: "Self-assessment"}
 GROUP_NOUNS = {MANAGER: "manager", PEER: "peer"}
 #: Said where the candidate's copy leaves a number out.
 WITHHELD = "Not shown in this copy: it includes the input of peers kept anonymous."
+#: Stands for the engine's WITHHELD_NOTE in a rule's detail (the note is printed once, under the rules).
+WITHHELD_MARK = "Details not shown in this copy‡."
 
 
 def cover_verdict(data: ReportData) -> Table:
@@ -119,9 +121,20 @@ def failing_text(rule, result: ReadinessResult) -> str:
     return ""
 
 
+def rule_detail(rule) -> str:
+    """A rule's detail as printed: in the candidate's copy the engine's long "not shown" sentence becomes a
+    short mark, explained once under the rules."""
+    return rule.detail.replace(WITHHELD_NOTE, WITHHELD_MARK).strip()
+
+
+def rules_withhold(result: ReadinessResult) -> bool:
+    """Some rule's detail is withheld in this (the candidate's) copy."""
+    return any(WITHHELD_NOTE in rule.detail for rule in result.rules)
+
+
 def rule_result_text(rule, result: ReadinessResult) -> str:
     """What a rule's result says: its status in words, its detail, and the competencies failing it."""
-    parts = [STATUS_MARKS[rule.status][1], rule.detail.strip(), failing_text(rule, result)]
+    parts = [STATUS_MARKS[rule.status][1], rule_detail(rule), failing_text(rule, result)]
     return " ".join(part for part in parts if part)
 
 
@@ -134,8 +147,10 @@ def _rules(result: ReadinessResult) -> list[Flowable]:
     colours = {(i, 0): STATUS_MARKS[rule.status][2] for i, rule in enumerate(result.rules)}
     story.append(Grid(["", "Rule", "Result"], rows, [7 * mm, 78 * mm, A4[0] - 2 * MARGIN - 85 * mm],
                       _rules_style(), colours=colours))
-    story.append(p("✓ passed · ✗ not met · – not applicable (the rule does not apply to this candidate or this "
-                   "outcome).", "small", space_before=3))
+    legend = "✓ passed · ✗ not met · – not applicable (the rule does not apply to this candidate or this outcome)."
+    if rules_withhold(result):
+        legend += f" ‡{WITHHELD_NOTE}"
+    story.append(p(legend, "small", space_before=3))
     return story
 
 

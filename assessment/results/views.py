@@ -8,9 +8,7 @@ from flask_login import current_user
 
 from reports.charts import radar_svg
 from reports.pdf import render_report
-from reports.verdict import attainment_text, failing_text
-from rubrics.readiness import display_gap, display_score, verdict_label
-from rubrics.readiness_candidate import WITHHELD_NOTE
+from rubrics.readiness import verdict_label
 
 from .. import jobs
 from ..access import get_or_404, owned_or_404, role_required
@@ -23,51 +21,14 @@ from ..services import exports as export_service
 from ..services.calibrations import calibrate_verdict as record_calibration
 from ..services.rater_flags import cycle_flags, report_flags
 from ..services.readiness import assess, report_audience, report_data, visible_result
+from .display import register_display
 from .forms import CalibrationForm, StartExportForm
-from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
+from .overview import GAP_CLASSES, OverviewQuery, build_overview
 
 bp = Blueprint("results", __name__)
 
 
-@bp.app_template_filter("score")
-def format_score(value) -> str:
-    """A score or level for display: 3, 3.5, 3.67; a dash when there is none."""
-    if value is None:
-        return "–"
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-@bp.app_template_filter("gap")
-def format_gap(value) -> str:
-    """A gap with its sign (+0.5, −1, 0); a dash when there is no score."""
-    if value is None:
-        return "–"
-    text = format_score(abs(value))
-    return text if text == "0" else ("+" if value > 0 else "−") + text
-
-
-@bp.app_template_filter("level")
-def format_level(value, required) -> str:
-    """A decision score against its requirement: never rounded across it (3.97 of 4 is 3.9, not 4.0)."""
-    return _short(display_score(value, required))
-
-
-@bp.app_template_filter("gap_to")
-def format_gap_to(value, required) -> str:
-    """The gap of a decision score as shown: the shown score minus the requirement, with its sign."""
-    return "–" if value is None else _short(display_gap(value, required)).replace("-", "−")
-
-
-def _short(text: str) -> str:
-    """ "4.0" as "4" and "+1.0" as "+1", as the page writes whole levels; "3.9" stays."""
-    return text[:-2] if text.endswith(".0") else text
-
-
-bp.add_app_template_global(gap_class, "gap_class")
-bp.add_app_template_global(attainment_text, "attainment_text")
-bp.add_app_template_global(failing_text, "failing_text")
-bp.add_app_template_global(WITHHELD_NOTE, "withheld_note")
+register_display(bp)
 
 
 def _visible_assessment(assessment_id: int) -> Assessment:
