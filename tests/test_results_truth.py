@@ -264,7 +264,7 @@ def test_rater_quality_is_shown_to_hr_and_marks_the_verdict(client, auth, make, 
     section = re.search(r'<section aria-labelledby="quality-heading".*?</section>', html, re.S).group(0)
     assert "Lenny Lenient" in section and "<strong>Lenient:</strong> Rates" in section
     assert "<strong>Straight-lining:</strong> Gave one and the same level" in section
-    assert "⚑ Rests on a flagged rater" in html
+    assert "⚑ Rests mainly on a flagged rater (Lenny Lenient: lenient and straight-lining)" in html
     for text in (_page(client, assessment), _pdf(client, assessment, tmp_path)):
         assert "The verdict rests mainly on Lenny Lenient's ratings (67% of the decision weight), flagged lenient " \
                "and straight-lining across the cycle" in text

@@ -80,7 +80,7 @@ class Row:
     verdict: str
     calibrated: str
     cells: tuple[Cell, ...]
-    #: "The verdict rests mainly on ..." when it rests on a flagged rater, else "".
+    #: "Lenny Lenient: lenient" when the verdict rests mainly on a flagged rater, else "".
     rests_on_flagged: str = ""
 
 
@@ -118,7 +118,7 @@ def _row(framework: Framework, outcome: AssessmentResult, flags: CycleFlags | No
     cells = tuple(Cell(c.id, by_id[c.id].decision_score, by_id[c.id].required, by_id[c.id].gap)
                   for c in framework.competencies if c.id in by_id)
     calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
-    rests_on = flags.rests_on(outcome.assessment.id) if flags is not None else ""
+    rests_on = flags.rests_on_short(outcome.assessment.id) if flags is not None else ""
     return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells,
                rests_on)
 

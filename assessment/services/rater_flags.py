@@ -44,9 +44,17 @@ class CycleFlags:
         if rater is None:
             return ""
         share = self.quality.report.influence.get(str(assessment_id), {}).get(rater.rater_key, 0.0)
-        labels = " and ".join(flag.label.lower() for flag in rater.flags)
         return (f"The verdict rests mainly on {self.name(rater.rater_key)}'s ratings ({share * 100:.0f}% of the "
-                f"decision weight), flagged {labels} across the cycle; see Rater quality.")
+                f"decision weight), flagged {_labels(rater)} across the cycle; see Rater quality.")
+
+    def rests_on_short(self, assessment_id: int) -> str:
+        """ "Lenny Lenient: lenient and straight-lining" for the overview's row, or ""."""
+        rater = self.quality.rests_on_flagged(assessment_id)
+        return f"{self.name(rater.rater_key)}: {_labels(rater)}" if rater is not None else ""
+
+
+def _labels(rater) -> str:
+    return " and ".join(flag.label.lower() for flag in rater.flags)
 
 
 def cycle_flags(cycle: Cycle) -> CycleFlags | None:
