@@ -128,7 +128,7 @@ def render_panel_summary(data: PanelData) -> bytes:
     footer = f"{data.framework_name} {data.framework_version} · rubric {data.content_hash[:12]}"
 
     def page(canv, doc):
-        draw_header(canv, doc, f"Panel summary · {data.cycle_name}")
+        draw_header(canv, doc, f"Panel summary · {data.cycle_name}", "HR / panel copy · Confidential")
         draw_footer(canv, doc, footer)
 
     def templates(doc):
