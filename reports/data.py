@@ -8,6 +8,8 @@ from datetime import date, datetime, timezone
 from rubrics.model import Framework, ScaleLevel, Source
 from rubrics.readiness import ReadinessResult, candidate_view, rules_in_words, verdicts
 
+from .anchor_sources import AnchorSource, anchor_sources
+
 
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
 #: candidate's leaves both out: with two managers, mean and spread would give away each manager's level.
@@ -65,6 +67,8 @@ class ReportData:
     #: sentence saying so. Always None and empty in the candidate's copy.
     rater_notes: tuple[RaterNote, ...] | None = None
     rests_on_flagged: str = ""
+    #: Every quote of the rubric, on a competency or under a level's anchor, for the methodology page.
+    anchor_sources: tuple[AnchorSource, ...] = ()
 
     @property
     def for_hr(self) -> bool:
@@ -157,6 +161,7 @@ def report_data(
         audience=audience,
         rater_notes=tuple(rater_notes) if rater_notes is not None else None,
         rests_on_flagged=rests_on_flagged,
+        anchor_sources=anchor_sources(framework),
     )
 
 
