@@ -223,13 +223,13 @@ def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
     )
     story += _listing(
         "Blind spots",
-        [(c.name, f": self {num(c.self_score)}, managers and peers {num(c.decision_score)}")
+        [(c.name, f": self {num(c.self_score)}, managers and peers {c.decision_text}")
          for c in result.blind_spots],
         "None: the self-assessment is nowhere well above the others' view.",
     )
     story += _listing(
         "Hidden strengths",
-        [(c.name, f": self {num(c.self_score)}, managers and peers {num(c.decision_score)}")
+        [(c.name, f": self {num(c.self_score)}, managers and peers {c.decision_text}")
          for c in result.hidden_strengths],
         "None: the self-assessment is nowhere well below the others' view.",
     )
