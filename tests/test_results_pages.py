@@ -101,10 +101,10 @@ def test_a_competency_one_peer_rated_shows_no_peer_score_or_comment(client, auth
                      | {thin: NOT_OBSERVED})
     auth.login(make.user("hr"))
     html = client.get(_url(assessment)).get_data(as_text=True)
-    row = re.search(r"Performance metrics and KPIs.*?</tr>", html, re.S).group(0)
+    row = re.search(r'<th scope="row">Performance metrics and KPIs.*?</tr>', html, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    # Self, Managers, Peers, Decision: the lone peer's 1 would have made the decision (2*4 + 1)/3 = 3.
-    assert cells[1:4] == ["4", '<span class="muted">not shown</span>', "<strong>4</strong>"], cells
+    # Self, Managers, Peers, Decision: from rubric 2026.12 the lone peer's 1 counts in HR's decision, (2*4 + 1)/3.
+    assert cells[1:4] == ["4", '<span class="muted">not shown</span>', "<strong>3</strong>"], cells
     assert "rated by 1 of 1" in row, "the coverage counts the manager only, never the suppressed peer"
     assert "Lone peer evidence" not in html
     assert "fewer than 3 peers gave a level on that competency" in html
@@ -170,7 +170,7 @@ def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, mak
     assert event.actor_id == hr.id and event.after["calibrated_band"] == "ready_1_2_years"
     assert event.before["computed_band"] == calibration.computed_band_id
     html = client.get(_url(released)).get_data(as_text=True)
-    assert "Calibrated verdict (HR panel)" in html and rationale in html and "Ready in 1-2 years" in html
+    assert "Calibrated verdict (HR panel)" in html and rationale in html and "Ready after development" in html
 
 
 @pytest.mark.parametrize("data, field, message", [
