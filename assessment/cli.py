@@ -24,7 +24,7 @@ def rubric_cli():
               help="Folder of the source documents the quotes are checked against (default: ../shared/seeds).")
 def rubric_check(path, sources):
     """Validate the framework and print a summary, or every problem (exit status 1)."""
-    from rubrics import RubricError, default_sources_dir, load_framework
+    from rubrics import SCALE, RubricError, default_sources_dir, load_framework
 
     path = path or os.environ.get("OPSLADDER_RUBRIC") or None
     sources = sources or default_sources_dir()
@@ -40,10 +40,13 @@ def rubric_check(path, sources):
     click.echo(f"content hash: {fw.content_hash}")
     click.echo(f"quotes checked against: {sources}" if sources else
                "quotes NOT checked: source documents not found (set OPSLADDER_SOURCES_DIR)")
-    cites = sum(len(c.citations) for c in fw.competencies)
+    cites = sum(len(c.all_citations) for c in fw.competencies)
     click.echo(f"{len(fw.competencies)} competencies, {cites} citations from {len(fw.sources)} sources:")
     for comp in fw.competencies:
-        click.echo(f"  {comp.id:32} {comp.name} ({len(comp.citations)} citation{'s' if len(comp.citations) != 1 else ''})")
+        cited = [str(lv) for lv in SCALE if comp.anchor_citations(lv)]
+        levels = f", under level{'s' if len(cited) != 1 else ''} {', '.join(cited)}" if cited else ""
+        n = len(comp.all_citations)
+        click.echo(f"  {comp.id:32} {comp.name} ({n} citation{'s' if n != 1 else ''}{levels})")
     click.echo("role profiles (required level, * = critical):")
     header = "  " + " " * 32 + "".join(f"{r.id[:18]:>20}" for r in fw.ladder)
     click.echo(header)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput
 
+from .demo_evidence import evidence_for
 from .extensions import db
 from .models import Assessment, Cycle, RaterAssignment, User
 from .services.assessments import add_assessment, assign_rater
@@ -40,17 +41,6 @@ CANDIDATES = [
     ("jose.alvarez@example.com", "José Álvarez", "head_of_operations", -0.8, 1.0),
     ("ayse.demir@example.com", "Ayşe Demir", "head_of_operations", -0.3, -0.2),
     ("bjorn.thorsson@example.com", "Björn Þórsson", "head_of_operations", -1.5, 0.0),
-]
-
-EVIDENCE = [
-    "Led the quarterly S&OP review for the northern sites; the plan was adopted by the board with two changes.",
-    "During the March warehouse flood she set up a response cell within two hours and kept customers informed daily.",
-    "Owns a €4.2m departmental budget; closed the year 1.8% under plan without cutting service levels.",
-    "Ran the cross-site KPI workshop & agreed one definition of on-time-in-full (OTIF) across <3> regions.",
-    "Negotiated the new 3PL contract with legal and procurement; terms now include penalty clauses for late delivery.",
-    "I have not seen this in situations where it mattered; no evidence to rate.",
-    "Introduced the ERP picking module on two sites; trained 40 staff and kept the go-live within the planned week.",
-    "Escalated the supplier insolvency risk early and had an alternative source qualified before stock ran out.",
 ]
 
 
@@ -96,9 +86,9 @@ def _fill(assignment: RaterAssignment, framework: Framework, target: str, streng
             value = NOT_OBSERVED
         else:
             value = min(5, max(1, round(profile.requirement(comp.id).required + strength + rng.uniform(-0.7, 0.7))))
+        # Evidence where the rubric asks for it, and on most other ratings; always about this competency.
         needs = framework.readiness.needs_evidence(value)
-        evidence = EVIDENCE[5] if value == NOT_OBSERVED else (rng.choice(EVIDENCE[:5] + EVIDENCE[6:])
-                                                               if needs or rng.random() < 0.6 else "")
+        evidence = evidence_for(comp.id, value) if value == NOT_OBSERVED or needs or rng.random() < 0.6 else ""
         inputs.append(RatingInput(comp.id, value, evidence))
     save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
                expected_version=assignment.version_id, submit=submit and share >= 1.0)

@@ -8,6 +8,8 @@ from datetime import date, datetime, timezone
 from rubrics.model import Framework, ScaleLevel, Source
 from rubrics.readiness import ReadinessResult, rules_in_words, verdicts
 
+from .anchor_sources import AnchorSource, anchor_sources
+
 
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
 #: candidate's leaves both out: with two managers, mean and spread would give away each manager's level.
@@ -46,6 +48,8 @@ class ReportData:
     generated_at: datetime
     #: "hr" or "candidate" (see ``AUDIENCES``).
     audience: str = "candidate"
+    #: Every quote of the rubric, on a competency or under a level's anchor, for the methodology page.
+    anchor_sources: tuple[AnchorSource, ...] = ()
 
     @property
     def for_hr(self) -> bool:
@@ -120,6 +124,7 @@ def report_data(
         calibration=calibration,
         generated_at=generated_at or _now(),
         audience=audience,
+        anchor_sources=anchor_sources(framework),
     )
 
 

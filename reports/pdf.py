@@ -32,6 +32,7 @@ from reportlab.platypus import (
 
 from rubrics.readiness import INSUFFICIENT_EVIDENCE, PEERS_SHOWN, PEERS_SUPPRESSED, ReadinessResult, plural
 
+from .anchor_sources import anchor_source_groups
 from .charts import INK, MUTED, DrawingFlowable, heat_colour, radar_for, swatch
 from .data import PanelData, ReportData
 from .fonts import register_fonts
@@ -538,7 +539,23 @@ def _methodology(data: ReportData) -> list[Flowable]:
     ], col1=46 * mm))
     story.append(p("Sources the rubric cites", "h2"))
     story += [pb(s.title, f" ({s.file})", "item") for s in data.sources]
+    if data.anchor_sources:
+        story += [p("What each anchor rests on", "h2"), p(ANCHOR_SOURCES_NOTE, "small", space_after=4)]
+        # One grid per competency, its name in the header, so that the name repeats when a grid splits.
+        cell = styles()["cell"].but(size=7.4, leading=9.2)
+        style = GridStyle(text=cell, header=cell.but(font=cell.bold), rule=RULE, wrap=frozenset({1}), pad_y=2.2,
+                          align=("C", "L"))
+        for name, rows in anchor_source_groups(data.anchor_sources):
+            story.append(Grid(["Level", name], rows, [11 * mm, A4[0] - 2 * MARGIN - 11 * mm], style))
     return story
+
+
+ANCHOR_SOURCES_NOTE = (
+    "Each quote is copied word for word from its source (named by the number its file starts with, as listed "
+    "above), in the source's language, and shown on the rating sheet under the anchor of its level. “all”: the "
+    "quote supports the competency as a whole, or states a requirement the source gives both roles. Levels 1 and 2 "
+    "sit below an Operations Manager, whom no source describes; a level without a quote is a step of scope of our "
+    "own.")
 
 
 # ---------------------------------------------------------------- the panel summary

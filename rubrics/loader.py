@@ -9,16 +9,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from pathlib import Path
 
 import yaml
 
+from .competency_checks import ID as _ID
+from .competency_checks import CompetencyChecks
+from .competency_checks import item_where as _item_where
+from .competency_checks import kind as _kind
 from .loader_readiness import ReadinessValidator
 from .model import (
     SCALE,
-    Citation,
-    Competency,
     Framework,
     Requirement,
     RoleProfile,
@@ -29,15 +30,12 @@ from .model import (
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_RUBRIC = PACKAGE_DIR / "data" / "framework.yaml"
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 TOP_KEYS = {"name", "version", "scale", "sources", "competencies", "roles", "readiness"}
 SCALE_KEYS = {"levels", "not_observed"}
 SCALE_LEVEL_KEYS = {"level", "label", "summary"}
 NOT_OBSERVED_KEYS = {"label", "summary"}
 SOURCE_KEYS = {"file", "title", "language"}
-COMPETENCY_KEYS = {"id", "name", "definition", "levels", "citations"}
-CITATION_KEYS = {"source", "quote"}
 ROLE_KEYS = {"id", "name", "next_role", "summary", "requirements"}
 REQUIREMENT_KEYS = {"required", "weight", "critical"}
 
@@ -99,7 +97,7 @@ def parse_framework(raw, origin: str = "<data>", sources_dir: str | os.PathLike 
     return framework
 
 
-class _Validator(ReadinessValidator):
+class _Validator(CompetencyChecks, ReadinessValidator):
     def __init__(self, origin: str):
         self.origin = origin
         self.problems: list[str] = []
@@ -131,6 +129,15 @@ class _Validator(ReadinessValidator):
         ident = self.text(value, where)
         if ident and not _ID.match(ident):
             self.fail(where, f"{ident!r} is not a valid id (lower-case letters, digits and _)")
+        return ident
+
+    def unique_ident(self, value, where: str, seen: set, what: str) -> str:
+        """An id that must not repeat among ``seen`` (which it joins)."""
+        ident = self.ident(value, where)
+        if ident:
+            if ident in seen:
+                self.fail(where, f"duplicate {what} id {ident!r}")
+            seen.add(ident)
         return ident
 
     def sequence(self, value, where: str) -> list:
@@ -217,45 +224,6 @@ class _Validator(ReadinessValidator):
                                   self.text(item.get("language"), f"{where}.language")))
         return tuple(sources)
 
-    def competencies(self, value, source_files: set) -> tuple[Competency, ...]:
-        result, seen = [], set()
-        for i, item in enumerate(self.sequence(value, "competencies")):
-            where = _item_where("competencies", i, item)
-            if self.mapping(item, where, COMPETENCY_KEYS) is None:
-                continue
-            cid = self.ident(item.get("id"), f"{where}.id")
-            if cid:
-                if cid in seen:
-                    self.fail(f"{where}.id", f"duplicate competency id {cid!r}")
-                seen.add(cid)
-            anchors = self.anchors(item.get("levels"), f"{where}.levels")
-            citations = []
-            for j, cite in enumerate(self.sequence(item.get("citations"), f"{where}.citations")):
-                cwhere = f"{where}.citations[{j}]"
-                if self.mapping(cite, cwhere, CITATION_KEYS) is None:
-                    continue
-                source = self.text(cite.get("source"), f"{cwhere}.source")
-                if source and source not in source_files:
-                    self.fail(f"{cwhere}.source", f"{source!r} is not one of the declared sources")
-                citations.append(Citation(source, self.text(cite.get("quote"), f"{cwhere}.quote")))
-            result.append(Competency(cid, self.text(item.get("name"), f"{where}.name"),
-                                     self.text(item.get("definition"), f"{where}.definition"),
-                                     anchors, tuple(citations)))
-        return tuple(result)
-
-    def anchors(self, value, where: str) -> tuple:
-        if not isinstance(value, dict):
-            self.fail(where, f"must be a mapping of the levels 1..5 to their anchors, not {_kind(value)}")
-            return ("",) * len(SCALE)
-        expected = [str(lv) for lv in SCALE]
-        for key in value:
-            if key not in expected:
-                self.fail(f"{where}.{key}", f"level {key} is outside the scale {SCALE[0]}..{SCALE[-1]}")
-        missing = [k for k in expected if k not in value]
-        if missing:
-            self.fail(where, f"must have exactly {len(SCALE)} levels; missing level(s) {', '.join(missing)}")
-        return tuple(self.text(value.get(k), f"{where}.{k}") if k in value else "" for k in expected)
-
     def roles(self, value, competency_ids: list[str]) -> tuple[RoleProfile, ...]:
         result, seen = [], set()
         items = self.sequence(value, "roles")
@@ -263,11 +231,7 @@ class _Validator(ReadinessValidator):
             where = _item_where("roles", i, item)
             if self.mapping(item, where, ROLE_KEYS) is None:
                 continue
-            rid = self.ident(item.get("id"), f"{where}.id")
-            if rid:
-                if rid in seen:
-                    self.fail(f"{where}.id", f"duplicate role id {rid!r}")
-                seen.add(rid)
+            rid = self.unique_ident(item.get("id"), f"{where}.id", seen, "role")
             nxt = item.get("next_role")
             if nxt is not None:
                 nxt = self.ident(nxt, f"{where}.next_role")
@@ -308,33 +272,6 @@ class _Validator(ReadinessValidator):
             result.append(Requirement(cid, level, weight, bool(critical)))
         return tuple(result)
 
-    def check_quotes(self, framework: Framework, sources_dir: Path) -> None:
-        texts = {}
-        for source in framework.sources:
-            try:
-                texts[source.file] = " ".join((sources_dir / source.file).read_text(encoding="utf-8").split())
-            except OSError:
-                self.fail(f"sources[{source.file}]", f"document not found in {sources_dir}")
-        for comp in framework.competencies:
-            for j, cite in enumerate(comp.citations):
-                text = texts.get(cite.source)
-                if text is not None and cite.quote not in text:
-                    self.fail(f"competencies[{comp.id}].citations[{j}].quote",
-                              f"not found word for word in {cite.source}: {cite.quote!r}")
-
-
-def _item_where(section: str, index: int, item) -> str:
-    """``section[id]`` when the item has a usable id, else ``section[index]``."""
-    ident = item.get("id") if isinstance(item, dict) else None
-    return f"{section}[{ident}]" if isinstance(ident, str) and _ID.match(ident) else f"{section}[{index}]"
-
 
 def _join(where: str, key) -> str:
     return f"{where}.{key}" if where else str(key)
-
-
-def _kind(value) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "a text", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)

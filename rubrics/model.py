@@ -53,10 +53,23 @@ class Competency:
     definition: str
     #: Behavioural anchors for levels 1..5, in order.
     anchors: tuple[str, str, str, str, str]
+    #: Quotes that support the competency as a whole (its definition; what the sources say all roles share).
     citations: tuple[Citation, ...]
+    #: Per level 1..5, in order, the quotes that support that level's anchor; empty for a rubric (or an old
+    #: pinned snapshot) that cites only the competency.
+    level_citations: tuple[tuple[Citation, ...], ...] = ()
 
     def anchor(self, level: int) -> str:
         return self.anchors[level - 1]
+
+    def anchor_citations(self, level: int) -> tuple[Citation, ...]:
+        """The quotes under the anchor of ``level``; empty when that level cites nothing."""
+        return self.level_citations[level - 1] if self.level_citations else ()
+
+    @property
+    def all_citations(self) -> tuple[Citation, ...]:
+        """Every quote of the competency: its own, then each level's in level order."""
+        return self.citations + tuple(c for level in self.level_citations for c in level)
 
 
 @dataclass(frozen=True)
@@ -171,6 +184,12 @@ class Framework:
     content_hash: str
     #: The validated data as plain JSON-able dicts; what a cycle stores as its snapshot.
     data: dict = field(hash=False, compare=False, repr=False)
+
+    def source(self, file: str) -> Source:
+        for item in self.sources:
+            if item.file == file:
+                return item
+        raise KeyError(file)
 
     def competency(self, competency_id: str) -> Competency:
         for item in self.competencies:

@@ -256,3 +256,30 @@ def test_a_level_outside_the_scale_is_refused(client, sheet, make):
     response = client.post(url(sheet), data=data)
     assert response.status_code == 400 and f'href="#level_{comp.id}"' in response.get_data(as_text=True)
     assert reload(sheet).current_ratings() == []
+
+
+def _level_label(page: str, comp_id: str, level) -> str:
+    """The HTML of one level's label (radio, level name, anchor and what is under it) on the sheet."""
+    match = re.search(rf'<label class="level[^"]*" for="level_{comp_id}-{level}">(.*?)</label>', page, re.S)
+    assert match, (comp_id, level)
+    return match.group(1)
+
+
+def test_anchor_shows_its_source_quote_under_it(client, sheet, make):
+    """A level that cites the sources shows "From the source:" with the quote and title under its anchor only."""
+    framework = make.framework
+    page = client.get(url(sheet)).get_data(as_text=True)
+    comp = framework.competency("strategic_planning")
+    four, five, one = (_level_label(page, comp.id, i) for i in (3, 4, 0))  # radio ids count from 0
+    quote = comp.anchor_citations(4)[0].quote
+    assert comp.anchor(4).replace("'", "&#39;") in four
+    anchor_at = four.index(comp.anchor(4).replace("'", "&#39;"))
+    assert four.index("From the source:") > anchor_at
+    assert f'<q lang="en">{quote}</q>' in four
+    assert "(Operations Manager vs Head of Operations: Differences)" in four
+    # The German quote keeps its language; level 1 cites nothing and shows no source.
+    assert '<q lang="de">Er sorgt dafür, dass die strategischen Vorgaben' in five
+    assert "From the source" not in one
+    assert 'style="' not in page and "<script>" not in page
+    shown = page.count('<span class="anchor-source">')
+    assert shown == sum(1 for c in framework.competencies for lv in (1, 2, 3, 4, 5) if c.anchor_citations(lv))

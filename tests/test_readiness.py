@@ -143,7 +143,7 @@ def test_verdict_examples(small, name, sheets, band, attainment, shortfall):
 
 
 # The reviewer's case on the shipped rubric: one manager at every required level, with the four competencies
-# the brief names "not observed" (4 of 12 is within the 34% coverage rule).
+# the brief names "not observed" (4 of 15 is within the 34% coverage rule).
 UNOBSERVED = ["strategic_planning", "cross_functional_collaboration", "crisis_management", "budget_authority"]
 
 

@@ -35,7 +35,7 @@ def test_shipped_framework_is_valid_and_complete():
     assert [r.id for r in fw.ladder] == ["operations_manager", "head_of_operations", "coo"]
     for comp in fw.competencies:
         assert len(comp.anchors) == 5 and all(len(a.split()) >= 8 for a in comp.anchors), comp.id
-        assert comp.citations, comp.id
+        assert comp.all_citations, comp.id
     for role in fw.roles:
         assert {r.competency_id for r in role.requirements} == {c.id for c in fw.competencies}
         assert any(r.is_critical for r in role.requirements), role.id
@@ -46,10 +46,10 @@ def test_every_shipped_citation_is_found_word_for_word():
     """Every quote of the shipped rubric occurs verbatim in its source document."""
     fw = load_framework(sources_dir=SOURCES)
     for comp in fw.competencies:
-        for cite in comp.citations:
+        for cite in comp.all_citations:
             text = " ".join((SOURCES / cite.source).read_text(encoding="utf-8").split())
             assert cite.quote in text, (comp.id, cite.quote)
-    assert {c.source for comp in fw.competencies for c in comp.citations} == {s.file for s in fw.sources}
+    assert {c.source for comp in fw.competencies for c in comp.all_citations} == {s.file for s in fw.sources}
 
 
 def test_roles_require_more_up_the_ladder():
@@ -65,7 +65,7 @@ def test_content_hash_is_stable_and_changes_with_content():
     data = shipped()
     a, b = parse_framework(data), parse_framework(shipped())
     assert a.content_hash == b.content_hash
-    data["competencies"][0]["levels"][3] += " Changed."
+    data["competencies"][0]["levels"][1] += " Changed."
     assert parse_framework(data).content_hash != a.content_hash
 
 
@@ -123,7 +123,7 @@ def test_duplicate_competency_id_is_reported():
 def test_quote_not_in_document_is_reported():
     """A citation whose quote is not in its document fails, naming the citation."""
     data = shipped()
-    comp = data["competencies"][0]
+    comp = next(c for c in data["competencies"] if c.get("citations"))
     comp["citations"][0]["quote"] = "Operations leaders should juggle flaming torches"
     problems = problems_of(data, sources=SOURCES)
     assert len(problems) == 1
@@ -134,7 +134,7 @@ def test_quote_not_in_document_is_reported():
 def test_citation_of_an_undeclared_source_is_reported():
     """A citation must name one of the declared sources."""
     data = shipped()
-    data["competencies"][0]["citations"][0]["source"] = "999_unknown.txt"
+    next(c for c in data["competencies"] if c.get("citations"))["citations"][0]["source"] = "999_unknown.txt"
     assert any("'999_unknown.txt' is not one of the declared sources" in p for p in problems_of(data))
 
 
@@ -199,3 +199,96 @@ def test_rubrics_package_stays_free_of_flask_and_sqlalchemy():
     result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- citations per level ---------------------------------------------------------------------------------------
+
+OLD_SNAPSHOT = Path(__file__).parent / "data" / "rubric_2026_11_snapshot.json"
+#: The content hash cycles opened with rubric 2026.11 pinned (text levels, citations on competencies only).
+OLD_SNAPSHOT_HASH = "e1b77a5e96854f6b02d4b5544cfe3b1830ac0eca9733a15269fa024e9ed503c8"
+
+
+def test_level_citations_load_with_their_anchor():
+    """A level written as {anchor, citations} gives the anchor and its quotes; a text level gives no quotes."""
+    data = shipped()
+    data["competencies"][0]["levels"][2] = {
+        "anchor": "Plans own team's work for the coming weeks against targets handed down.",
+        "citations": [{"source": "001_518a61860484d925.txt",
+                       "quote": "They focus on executing strategies rather than creating them."}],
+    }
+    comp = parse_framework(data).competencies[0]
+    assert comp.anchor(2) == "Plans own team's work for the coming weeks against targets handed down."
+    assert [(c.source, c.quote) for c in comp.anchor_citations(2)] == [
+        ("001_518a61860484d925.txt", "They focus on executing strategies rather than creating them.")]
+    assert comp.anchor_citations(1) == ()
+    assert comp.anchor_citations(2)[0] in comp.all_citations
+
+
+@needs_sources
+def test_level_quote_not_in_document_is_reported_with_its_level():
+    """A level's quote that is not verbatim in its document fails, naming competency, level and citation."""
+    data = shipped()
+    comp = data["competencies"][0]
+    comp["levels"][4]["citations"][0]["quote"] = "The Head of Operations sets the strategy alone."
+    problems = problems_of(data, sources=SOURCES)
+    assert problems == [f"framework.yaml: competencies[{comp['id']}].levels.4.citations[0].quote: not found word "
+                        f"for word in 001_518a61860484d925.txt: 'The Head of Operations sets the strategy alone.'"]
+
+
+def test_level_citation_without_quote_or_anchor_is_reported():
+    """A level citation missing its quote, and a level mapping missing its anchor, are each reported at their place."""
+    data = shipped()
+    comp = data["competencies"][0]
+    del comp["levels"][4]["citations"][0]["quote"]
+    del comp["levels"][5]["anchor"]
+    problems = problems_of(data)
+    assert f"framework.yaml: competencies[{comp['id']}].levels.4.citations[0].quote: missing" in problems
+    assert f"framework.yaml: competencies[{comp['id']}].levels.5.anchor: missing" in problems
+
+
+def test_bad_level_keys_are_reported():
+    """A level outside the scale carrying citations, and a misspelt key inside a level, fail at their place."""
+    data = shipped()
+    comp = data["competencies"][0]
+    comp["levels"][6] = {"anchor": "Beyond the scale.", "citations": comp["levels"][5]["citations"]}
+    comp["levels"][4]["citation"] = comp["levels"][4].pop("citations")
+    text = "\n".join(problems_of(data))
+    assert f"competencies[{comp['id']}].levels.6: level 6 is outside the scale 1..5" in text
+    assert f"competencies[{comp['id']}].levels.4.citation: unknown key (expected one of: anchor, citations)" in text
+
+
+def test_competency_without_any_citation_is_reported():
+    """A competency needs a quote somewhere: on itself or on one of its levels."""
+    data = shipped()
+    comp = data["competencies"][0]
+    comp.pop("citations", None)
+    comp["levels"] = {k: (v["anchor"] if isinstance(v, dict) else v) for k, v in comp["levels"].items()}
+    assert problems_of(data) == [f"framework.yaml: competencies[{comp['id']}].citations: missing: cite the "
+                                 "competency or at least one of its levels"]
+
+
+def test_old_snapshot_without_level_citations_still_loads_and_scores_the_same():
+    """A cycle pinned on 2026.11 (citations on competencies only) loads with its hash; level quotes change no score."""
+    import json
+
+    from rubrics import framework_from_snapshot
+    from rubrics.readiness import RaterSheet, assess_readiness
+
+    data = json.loads(OLD_SNAPSHOT.read_text(encoding="utf-8"))
+    old = framework_from_snapshot(data)
+    assert old.content_hash == OLD_SNAPSHOT_HASH and old.version == "2026.11"
+    assert len(old.competencies) == 12
+    assert all(c.citations and not any(c.level_citations) for c in old.competencies)
+    assert all(c.anchor_citations(lv) == () for c in old.competencies for lv in (1, 2, 3, 4, 5))
+    # The same rubric with a quote moved under a level: a new hash, the same verdict on the same sheets.
+    cited = json.loads(json.dumps(data))
+    comp = cited["competencies"][0]
+    comp["levels"]["3"] = {"anchor": comp["levels"]["3"], "citations": [comp["citations"][0]]}
+    moved = framework_from_snapshot(cited)
+    assert moved.content_hash != old.content_hash and moved.competencies[0].anchor(3) == old.competencies[0].anchor(3)
+    ratings = {c.id: 4 for c in old.competencies} | {"budget_authority": 3}
+    sheets = [RaterSheet("manager-1", "manager", ratings), RaterSheet("self-1", "self", {"budget_authority": 5})]
+    for role in ("head_of_operations", "coo"):
+        a, b = assess_readiness(old, role, sheets), assess_readiness(moved, role, sheets)
+        assert (a.band_id, a.weighted_attainment, a.summary) == (b.band_id, b.weighted_attainment, b.summary)
+        assert [c.decision_score for c in a.competencies] == [c.decision_score for c in b.competencies]
