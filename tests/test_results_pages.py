@@ -103,8 +103,9 @@ def test_a_competency_one_peer_rated_shows_no_peer_score_or_comment(client, auth
     html = client.get(_url(assessment)).get_data(as_text=True)
     row = re.search(r'<th scope="row">Performance metrics and KPIs.*?</tr>', html, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    # Self, Managers, Peers, Decision: from rubric 2026.12 the lone peer's 1 counts in HR's decision, (2*4 + 1)/3.
-    assert cells[1:4] == ["4", '<span class="muted">not shown</span>', "<strong>3</strong>"], cells
+    # Decision, Required, Gap come first (phones), then Self, Managers, Peers. From rubric 2026.12 the lone
+    # peer's 1 counts in HR's decision: (2*4 + 1)/3 = 3.
+    assert cells[0] == "<strong>3</strong>" and cells[4:6] == ["4", '<span class="muted">not shown</span>'], cells
     assert "rated by 1 of 1" in row, "the coverage counts the manager only, never the suppressed peer"
     assert "Lone peer evidence" not in html
     assert "fewer than 3 peers gave a level on that competency" in html

@@ -206,8 +206,9 @@ def test_candidate_copy_hides_numbers_that_depend_on_hidden_peers(client, auth, 
     html = client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True)
     row = re.search(r'<th scope="row">' + re.escape(name) + r".*?</tr>", html, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    assert cells[2:6] == ['<span class="muted">not shown</span>', '<span class="muted">not shown*</span>', "4",
-                          '<span class="muted">not shown*</span>'], cells
+    # Decision, Required, Gap, then Self, Managers, Peers.
+    assert cells[0:3] == ['<span class="muted">not shown*</span>', "4", '<span class="muted">not shown*</span>'], cells
+    assert cells[5] == '<span class="muted">not shown</span>', cells
     from rubrics.readiness_candidate import WITHHELD_NOTE
 
     page = _page(client, assessment)

@@ -15,7 +15,8 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and deprec
     def SelectChoice(value, label):  # noqa: N802 - stands in for the class
         return (value, label)
 
-ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
+#: A required select starts with an empty choice, so nobody submits the first role by accident (and the HTML is valid).
+ROLE_CHOICES = [SelectChoice("", "Choose…")] + [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 
 class CycleForm(FlaskForm):
@@ -59,7 +60,8 @@ class ImportForm(FlaskForm):
 
 class RaterForm(FlaskForm):
     email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=320)])
-    rater_group = SelectField("Rates as", choices=[SelectChoice("manager", "Manager"), SelectChoice("peer", "Peer")],
+    rater_group = SelectField("Rates as", choices=[SelectChoice("", "Choose…"), SelectChoice("manager", "Manager"),
+                                                        SelectChoice("peer", "Peer")],
                               validators=[DataRequired()])
 
 

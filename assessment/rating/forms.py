@@ -26,16 +26,27 @@ def evidence_name(competency_id: str) -> str:
     return f"evidence_{competency_id}"
 
 
-def evidence_rule(framework: Framework) -> str:
-    """In words, which answers need evidence: 'Required for 1 Emerging, 5 Expert and Not observed.'"""
+def evidence_answers(framework: Framework) -> str | None:
+    """In words, which answers need evidence: '1 Emerging, 5 Expert and Not observed'; None when none does."""
     names = [f"{lv.level} {lv.label}" for lv in framework.scale.levels
              if framework.readiness.needs_evidence(lv.level)]
     if framework.readiness.needs_evidence(NOT_OBSERVED):
         names.append(framework.scale.not_observed_label)
     if not names:
-        return "Optional."
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"Required for {listed}; optional otherwise."
+        return None
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def evidence_rule(framework: Framework) -> str:
+    """The evidence rule as a hint: 'Required for 1 Emerging, 5 Expert and Not observed; optional otherwise.'"""
+    listed = evidence_answers(framework)
+    return f"Required for {listed}; optional otherwise." if listed else "Optional."
+
+
+class SubmitForm(FlaskForm):
+    """The confirmation page: submit the saved answers of this version (CSRF token + version)."""
+
+    version = HiddenField()
 
 
 class SheetFormBase(FlaskForm):
@@ -44,8 +55,11 @@ class SheetFormBase(FlaskForm):
     version = HiddenField()
 
 
-def sheet_form(framework: Framework, **kwargs) -> SheetFormBase:
-    """A form with one level radio group and one evidence box per competency of ``framework``."""
+def sheet_form(framework: Framework, *, is_self: bool = False, **kwargs) -> SheetFormBase:
+    """A form with one level radio group and one evidence box per competency of ``framework``.
+
+    ``is_self``: the candidate's own sheet, whose evidence boxes ask for their examples in their words.
+    """
 
     class SheetForm(SheetFormBase):
         pass
@@ -54,10 +68,11 @@ def sheet_form(framework: Framework, **kwargs) -> SheetFormBase:
     choices.append(_Choice(NOT_OBSERVED, framework.scale.not_observed_label))
     for comp in framework.competencies:
         setattr(SheetForm, level_name(comp.id), RadioField(comp.name, choices=choices, validators=[Optional()]))
+        label = f"Your examples for {comp.name}" if is_self else f"Evidence for {comp.name}"
         setattr(SheetForm, evidence_name(comp.id),
-                TextAreaField(f"Evidence for {comp.name}", validators=[Optional(), Length(max=EVIDENCE_MAX)]))
-    # Added last so that its error comes after the competencies' in the error summary.
-    SheetForm.confirm = BooleanField("I have checked my answers and want to submit them (this locks the sheet)")
+                TextAreaField(label, validators=[Optional(), Length(max=EVIDENCE_MAX)]))
+    # Sent by the sheet's confirmation dialog (sheet.js); without it, Submit leads to the confirmation page.
+    SheetForm.confirm = BooleanField("Submit now, without the confirmation page")
     return SheetForm(**kwargs)
 
 
@@ -69,6 +84,12 @@ def sheet_data(assignment) -> dict:
         data[level_name(rating.competency_id)] = None if value is None else str(value)
         data[evidence_name(rating.competency_id)] = rating.evidence
     return data
+
+
+def stored_inputs(assignment) -> list[RatingInput]:
+    """The sheet's saved answers as plain inputs, as the confirmation page submits them."""
+    return [RatingInput(r.competency_id, NOT_OBSERVED if r.is_not_observed else r.level, r.evidence or "")
+            for r in assignment.current_ratings()]
 
 
 def sheet_inputs(form: SheetFormBase, framework: Framework) -> list[RatingInput]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager
@@ -17,7 +17,9 @@ from ..listing import sorted_page
 from ..models import ASSIGNMENT_STATUSES, Assessment, Cycle, RaterAssignment, User
 from ..services import ConflictError, ServiceError
 from ..services.ratings import IncompleteSheet, reopen_reason, save_sheet, submitted_self_ratings
-from .forms import evidence_rule, sheet_data, sheet_form, sheet_inputs, show_problems
+from .forms import SubmitForm, evidence_answers, evidence_rule, sheet_data, sheet_form, sheet_inputs, show_problems, \
+    stored_inputs
+from .progress import evidence_values, sheet_progress
 
 bp = Blueprint("rating", __name__, url_prefix="/ratings")
 
@@ -56,24 +58,25 @@ def my_sheets():
 @bp.route("/<int:assignment_id>", methods=["GET", "POST"])
 @signed_in
 def edit_sheet(assignment_id: int):
-    """One rater's sheet: a form while it can be edited, read-only once submitted or when the cycle is not open."""
-    assignment = get_or_404(RaterAssignment, assignment_id)
-    is_rater = assignment.rater_id == current_user.id
-    owned_or_404(assignment, is_rater or current_user.role == "hr")
-    cycle = assignment.assessment.cycle
-    framework = pinned_framework(cycle)
-    if request.method == "POST" and not is_rater:
-        abort(403)  # HR may read any sheet, but only its rater fills it in
-    editable = is_rater and cycle.state == "open" and assignment.status != "submitted"
-    if request.method == "GET" and not editable:
+    """One rater's sheet: a form while it can be edited, read-only once submitted or when the cycle is not open.
+
+    The sheet's script saves drafts in the background through the same POST, asking for JSON (``_json_answer``).
+    """
+    assignment, framework, is_rater = _load(assignment_id)
+    if request.method == "GET" and not _editable(assignment, is_rater):
         return _render(assignment, framework, None)
 
     # A POST is read from the request alone: a missing version must count as stale, never as "current".
-    form = sheet_form(framework) if request.method == "POST" else sheet_form(framework, data=sheet_data(assignment))
+    is_self = assignment.rater_group == "self"
+    form = sheet_form(framework, is_self=is_self) if request.method == "POST" \
+        else sheet_form(framework, is_self=is_self, data=sheet_data(assignment))
     status = 200
     if form.is_submitted():
-        submit = request.form.get("action") == "submit"
-        status, message = _save(form, assignment, framework, submit)
+        status, message, review = _save(form, assignment, framework, request.form.get("action") == "submit")
+        if _wants_json():
+            return _json_answer(form, assignment, status, message)
+        if review:
+            return redirect(url_for("rating.submit_sheet", assignment_id=assignment.id))
         if status == 200:
             flash(message, "success")
             return redirect(url_for("rating.edit_sheet", assignment_id=assignment.id))
@@ -84,35 +87,102 @@ def edit_sheet(assignment_id: int):
     return _render(assignment, framework, form, conflict=status == 409), status
 
 
-def _save(form, assignment, framework, submit: bool) -> tuple[int, str | None]:
-    """Validate and save; (200, success message) or (error status, message for the top of the form)."""
+@bp.route("/<int:assignment_id>/submit", methods=["GET", "POST"])
+@signed_in
+def submit_sheet(assignment_id: int):
+    """Confirm and submit the saved answers: the sheet's Submit leads here when no script asked first."""
+    assignment, framework, is_rater = _load(assignment_id)
+    if not _editable(assignment, is_rater):
+        return redirect(url_for("rating.edit_sheet", assignment_id=assignment.id))
+    form = SubmitForm() if request.method == "POST" else SubmitForm(version=str(assignment.version_id))
+    inputs = stored_inputs(assignment)
+    problems = submission_problems(framework, {i.competency_id: i for i in inputs})
+    status = 200
+    if form.validate_on_submit() and not problems:
+        status, message, _ = _store(assignment, inputs, framework, _version(form), submit=True)
+        if status == 200:
+            flash(message, "success")
+            return redirect(url_for("rating.edit_sheet", assignment_id=assignment.id))
+        form.form_errors.append(message)
+    return render_template("rating/confirm_submit.html", assignment=assignment, framework=framework, form=form,
+                           answers={i.competency_id: i for i in inputs}, problems=problems), status
+
+
+def _load(assignment_id: int):
+    """The sheet, its pinned framework and whether the current user is its rater; 404 when it is not theirs.
+
+    HR may read any sheet, but only its rater fills it in: a POST from anyone else is 403.
+    """
+    assignment = get_or_404(RaterAssignment, assignment_id)
+    is_rater = assignment.rater_id == current_user.id
+    owned_or_404(assignment, is_rater or current_user.role == "hr")
+    if request.method == "POST" and not is_rater:
+        abort(403)
+    return assignment, pinned_framework(assignment.assessment.cycle), is_rater
+
+
+def _editable(assignment: RaterAssignment, is_rater: bool) -> bool:
+    return is_rater and assignment.assessment.cycle.state == "open" and assignment.status != "submitted"
+
+
+def _save(form, assignment, framework, submit: bool) -> tuple[int, str | None, bool]:
+    """Validate and save: (status, message, review). ``review``: a complete sheet was kept as a draft and
+    waits for the confirmation page, because Submit was pressed without confirming first."""
     if not form.validate():
-        return 400, None
+        return 400, None, False
     inputs = sheet_inputs(form, framework)
-    if submit and not form.confirm.data:
-        form.confirm.errors = ["Tick this box to confirm, then press Submit again."]
-        show_problems(form, framework, submission_problems(framework, {i.competency_id: i for i in inputs}))
-        return 400, None
+    review = submit and not form.confirm.data
+    if review:
+        problems = submission_problems(framework, {i.competency_id: i for i in inputs})
+        if problems:
+            show_problems(form, framework, problems)
+            return 400, None, False
+    status, message, problems = _store(assignment, inputs, framework, _version(form), submit=submit and not review)
+    if problems:
+        show_problems(form, framework, problems)
+    return status, message, review and status == 200
+
+
+def _store(assignment, inputs, framework, version: int, *, submit: bool) -> tuple[int, str | None, dict]:
+    """Save or submit through the service and commit: (status, message, submission problems by competency)."""
     try:
-        save_sheet(assignment, inputs, actor=current_user, framework=framework,
-                   expected_version=_version(form), submit=submit)
+        save_sheet(assignment, inputs, actor=current_user, framework=framework, expected_version=version,
+                   submit=submit)
         db.session.commit()
     except IncompleteSheet as exc:
         db.session.rollback()
-        show_problems(form, framework, exc.problems)
-        return 400, None
+        return 400, None, exc.problems
     except ConflictError as exc:
         db.session.rollback()
-        return 409, exc.message
+        return 409, exc.message, {}
     except ServiceError as exc:
         db.session.rollback()
-        return (409 if exc.field is None else 400), exc.message
+        return (409 if exc.field is None else 400), exc.message, {}
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("saving sheet %s failed", assignment.id)
         return 500, ("The database could not save your answers, so nothing was changed. "
-                     "Your answers are kept below; please try again in a moment.")
-    return 200, "Your rating was submitted." if submit else "Draft saved. You can come back and finish it later."
+                     "Your answers are kept below; please try again in a moment."), {}
+    if not submit:
+        return 200, "Draft saved. You can come back and finish it later.", {}
+    own = assignment.rater_group == "self"
+    return 200, "Your self-assessment was submitted." if own else "Your rating was submitted.", {}
+
+
+def _wants_json() -> bool:
+    """The sheet's background save asks for JSON; a browser's form post asks for HTML."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _json_answer(form, assignment, status: int, message: str | None):
+    """The background save's answer: the new version to send next time, or what went wrong, in words."""
+    if status == 200:
+        return jsonify(saved=True, version=assignment.version_id,
+                       message=f"Draft saved automatically at {assignment.updated_at:%H:%M} UTC."), 200
+    if message is None:  # a field problem, e.g. an evidence text that is too long
+        problems = [f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors and f.name != "csrf_token"]
+        message = "Not saved: " + ("; ".join(problems) or "the form could not be read") + "."
+    return jsonify(saved=False, conflict=status == 409, message=message), status
 
 
 def _version(form) -> int:
@@ -134,4 +204,7 @@ def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = Fa
     ratings = {r.competency_id: r for r in assignment.current_ratings()}
     return render_template("rating/sheet.html", assignment=assignment, framework=framework, form=form,
                            ratings=ratings, self_ratings=self_ratings, reopen_reason=reopen_reason(assignment),
-                           evidence_rule=evidence_rule(framework), conflict=conflict)
+                           evidence_rule=evidence_rule(framework), evidence_answers=evidence_answers(framework),
+                           conflict=conflict, unsaved=form is not None and form.is_submitted(),
+                           progress=form and sheet_progress(form, framework, assignment.assessment.target_role),
+                           evidence_values=evidence_values(framework))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,20 +73,30 @@ def live_app(tmp_path):
         db.engine.dispose()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+@contextmanager
+def browser_page(browser, **options):
+    """A page in a context of its own (a laptop screen unless ``options`` say otherwise), closed afterwards."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot of what the user sees now, as test-artifacts/screenshots/<name>.png."""
+@pytest.fixture
+def page(browser):
+    with browser_page(browser) as page:
+        yield page
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot of what the user sees now, as test-artifacts/screenshots/<name>.png: the whole page,
+    or (``full_page=False``) the window only, where a dialog or a bar that stays in view is the point."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -73,7 +73,6 @@ def test_manager_saves_a_draft_with_the_keyboard_then_submits(live_app, page):
     assert page.locator(f"#evidence_{first.id}").input_value() == "Wrote the 2027 plan for the northern sites."
 
     # An incomplete submit: the error summary lists every problem and its links jump to the fieldset.
-    page.get_by_label("I have checked my answers").check()
     page.get_by_role("button", name="Submit").click()
     summary = page.get_by_role("alert")
     assert f"There are {len(framework.competencies) - 1} problems" in summary.inner_text()
@@ -84,8 +83,8 @@ def test_manager_saves_a_draft_with_the_keyboard_then_submits(live_app, page):
     assert page.locator(f"#evidence_{first.id}").input_value() == "Wrote the 2027 plan for the northern sites."
 
     _answer_all(page, framework, 3)  # 4 Advanced everywhere: no evidence needed
-    page.get_by_label("I have checked my answers").check()
     page.get_by_role("button", name="Submit").click()
+    page.get_by_role("dialog").get_by_role("button", name="Submit now").click()
     expect(page.get_by_text("Your rating was submitted.")).to_be_visible()
     assert page.locator("input[type=radio], textarea").count() == 0
     expect(page.get_by_text("Submitted 20")).to_be_visible()
@@ -111,17 +110,17 @@ def test_candidate_completes_the_self_assessment(live_app, page, browser):
     small = phone.new_page()
     sign_in(small, server.url, assessment.candidate.email)
     small.goto(page.url)
-    width = small.evaluate("document.documentElement.scrollWidth")
+    width = small.evaluate("Math.max(document.documentElement.scrollWidth, window.innerWidth)")
     screenshot(small, "rating-sheet-phone")
     phone.close()
     assert width <= 390, "the sheet scrolls sideways on a phone"
 
     _answer_all(page, framework, 3)
     page.locator(f"#level_{framework.competencies[0].id}-5").check()  # Not observed needs evidence
-    page.get_by_label(f"Evidence for {framework.competencies[0].name}").fill("New in the role since June.")
-    page.get_by_label("I have checked my answers").check()
-    page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_text("Your rating was submitted.")).to_be_visible()
+    page.get_by_label(f"Your examples for {framework.competencies[0].name}").fill("New in the role since June.")
+    page.get_by_role("button", name="Submit my self-assessment").click()
+    page.get_by_role("dialog").get_by_role("button", name="Submit now").click()
+    expect(page.get_by_text("Your self-assessment was submitted.")).to_be_visible()
     page.get_by_role("link", name="Back to your assessment").click()
     expect(page.get_by_text("View your self-assessment")).to_be_visible()
 
