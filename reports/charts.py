@@ -69,7 +69,8 @@ def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_siz
         x, y = _axis_point(cx, cy, radius + 9, i, count, LEVELS)
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        lines = textwrap.wrap(label, 20) or [""]
+        # 22 characters: two lines at most for every competency name (a third would run into the next label).
+        lines = textwrap.wrap(label, 22) or [""]
         if i in unscored:
             lines.append(unscored[i])
         lead = font_size * 1.15
