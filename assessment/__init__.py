@@ -68,7 +68,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .candidate.views import bp as candidate_bp
+    from .hr.tools import bp as hrtools_bp
     from .hr.views import bp as hr_bp
+    from .mail.account import bp as account_bp
+    from .mail.views import bp as mail_bp
     from .main.views import bp as main_bp
     from .rating.views import bp as rating_bp
     from .results.views import bp as results_bp
@@ -76,6 +79,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(hr_bp)
+    app.register_blueprint(hrtools_bp)
     app.register_blueprint(rating_bp)
     app.register_blueprint(candidate_bp)
     app.register_blueprint(results_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(mail_bp)

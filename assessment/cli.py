@@ -185,6 +185,48 @@ def worker_command(burst):
     work(current_app._get_current_object(), burst=burst)
 
 
+@click.command("remind")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as if today were this date (default: today, UTC).")
+@with_appcontext
+def remind_command(today):
+    """Record the reminders due today (each once: safe hourly from cron), then send what is waiting."""
+    from flask import current_app
+
+    from .mail.outbox import deliver
+    from .mail.reminders import remind_due
+
+    current_app.config["MAIL_DISPATCH"] = "off"  # this command sends itself, below, and reports the count
+    runs = remind_due(today.date() if today else None)
+    for run in runs:
+        click.echo(f"{run.cycle_name}: {run.stage}: {run.recorded} reminder{'s' if run.recorded != 1 else ''} "
+                   f"recorded, {run.skipped} already sent before")
+    if not runs:
+        click.echo("No reminders due.")
+    click.echo(f"Sent {deliver()} message(s).")
+
+
+@click.group("mail")
+def mail_cli():
+    """The outbox of outgoing e-mail."""
+
+
+@mail_cli.command("send-pending")
+@with_appcontext
+def mail_send_pending():
+    """Send every message that is due (new ones, and retries whose delay has passed)."""
+    import sqlalchemy as sa
+
+    from .extensions import db
+    from .mail.models import OutboxMessage
+    from .mail.outbox import deliver
+
+    sent = deliver()
+    waiting = db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == "pending"))
+    failed = db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == "failed"))
+    click.echo(f"Sent {sent} message(s); {waiting} waiting for a later try; {failed} given up (see /hr/outbox).")
+
+
 def register(app) -> None:
     """Add the commands to the app's CLI, so ``flask --app wsgi ...`` has them too."""
     app.cli.add_command(rubric_cli)
@@ -193,6 +235,8 @@ def register(app) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(export_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(remind_command)
+    app.cli.add_command(mail_cli)
 
 
 def _create_app():

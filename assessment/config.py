@@ -15,6 +15,19 @@
 | EXPORT_JOB_TIMEOUT       | 3600                                     | seconds before a running job counts stalled |
 | EXPORT_RETENTION_HOURS   | 168                                      | finished exports are deleted after this     |
 | RQ_QUEUE                 | opsladder                                | the RQ queue name (with REDIS_URL)          |
+| SMTP_HOST                | (unset: mail is written to MAIL_DIR)     | the SMTP server for outgoing mail           |
+| SMTP_PORT                | 587 (465 with SMTP_SECURITY=tls)         | its port                                    |
+| SMTP_SECURITY            | starttls                                 | starttls, tls (implicit) or none            |
+| SMTP_USER / SMTP_PASSWORD| (unset: no login)                        | SMTP credentials                            |
+| SMTP_TIMEOUT             | 20                                       | seconds before an SMTP connection gives up  |
+| MAIL_FROM                | OpsLadder <opsladder@localhost>          | the sender of every message                 |
+| MAIL_DIR                 | <instance>/mail                          | where .eml files go without SMTP_HOST       |
+| MAIL_DISPATCH            | thread                                   | thread: send after commit; off: cron only   |
+| MAIL_MAX_ATTEMPTS        | 8                                        | tries before a message is given up          |
+| OPSLADDER_BASE_URL       | (the request's host; 127.0.0.1:5000)     | start of the links in e-mails               |
+| REMINDER_DAYS            | 7,2                                      | reminders this many days before the due date|
+| PASSWORD_RESET_HOURS     | 2                                        | how long a password-reset link works        |
+| INVITATION_DAYS          | 14                                       | how long an invitation link works           |
 """
 
 from __future__ import annotations
@@ -49,6 +62,32 @@ def instance_secret_key(instance_path: str) -> str:
     return key
 
 
+def _days(value: str) -> tuple[int, ...]:
+    return tuple(sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip().isdigit()},
+                        reverse=True))
+
+
+def mail_config(env) -> dict:
+    """Outgoing mail: SMTP when SMTP_HOST is set, else .eml files in MAIL_DIR (see docs/mail.md)."""
+    security = (env.get("SMTP_SECURITY") or "starttls").strip().lower()
+    return {
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(env.get("SMTP_PORT") or (465 if security == "tls" else 587)),
+        "SMTP_SECURITY": security,
+        "SMTP_USER": env.get("SMTP_USER") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT") or 20),
+        "MAIL_FROM": env.get("MAIL_FROM") or "OpsLadder <opsladder@localhost>",
+        "MAIL_DIR": env.get("MAIL_DIR") or None,
+        "MAIL_DISPATCH": (env.get("MAIL_DISPATCH") or "thread").strip().lower(),
+        "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS") or 8),
+        "BASE_URL": env.get("OPSLADDER_BASE_URL") or None,
+        "REMINDER_DAYS": _days(env.get("REMINDER_DAYS") or "7,2"),
+        "PASSWORD_RESET_HOURS": float(env.get("PASSWORD_RESET_HOURS") or 2),
+        "INVITATION_DAYS": float(env.get("INVITATION_DAYS") or 14),
+    }
+
+
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     """The app's configuration: defaults, then environment variables, then ``overrides`` (tests)."""
     env = os.environ
@@ -75,6 +114,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "EXPORT_JOB_TIMEOUT": int(env.get("EXPORT_JOB_TIMEOUT", 3600)),
         "EXPORT_RETENTION_HOURS": int(env.get("EXPORT_RETENTION_HOURS", 168)),
         "RQ_QUEUE": env.get("RQ_QUEUE") or None,
+        **mail_config(env),
     }
     config.update(overrides)
     if "SQLALCHEMY_DATABASE_URI" in overrides:

@@ -121,9 +121,13 @@ class Assessment(db.Model):
     current_role: Mapped[str] = mapped_column(sa.String(50))
     target_role: Mapped[str] = mapped_column(sa.String(50))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: A withdrawn candidate stays in the cycle with their sheets, but nobody owes those sheets any more.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     cycle: Mapped[Cycle] = relationship(back_populates="assessments")
-    candidate: Mapped[User] = relationship()
+    candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
     assignments: Mapped[list[RaterAssignment]] = relationship(
         back_populates="assessment", order_by="RaterAssignment.id"
     )
@@ -132,6 +136,10 @@ class Assessment(db.Model):
     )
 
     __table_args__ = (sa.UniqueConstraint("cycle_id", "candidate_id"),)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class RaterAssignment(db.Model):
@@ -277,3 +285,6 @@ class AuditEvent(db.Model):
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_is_append_only(mapper, connection, target):
     raise RuntimeError("the audit trail is append-only: audit events are never changed or deleted")
+
+
+from .mail.models import OutboxMessage  # noqa: E402,F401  (the outbox's table, for Alembic and the app)

@@ -81,6 +81,8 @@ def app_config(url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "REDIS_URL": None,
         "SERVER_NAME": None,
+        # Mail stays in the outbox unless a test turns delivery on (tests/test_mail*.py).
+        "MAIL_DISPATCH": "off",
     }
     config.update(extra)
     return config

@@ -19,7 +19,8 @@ bp = Blueprint("candidate", __name__)
 def home():
     """The candidate's own assessments: self-assessment status and the results state."""
     assessments = db.session.scalars(
-        sa.select(Assessment).where(Assessment.candidate_id == current_user.id).order_by(Assessment.id.desc())
+        sa.select(Assessment).where(Assessment.candidate_id == current_user.id, Assessment.withdrawn_at.is_(None))
+        .order_by(Assessment.id.desc())
     ).all()
     rows = []
     for assessment in assessments:

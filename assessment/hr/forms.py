@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, \
+from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, \
     TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -17,6 +17,15 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and deprec
 
 #: A required select starts with an empty choice, so nobody submits the first role by accident (and the HTML is valid).
 ROLE_CHOICES = [SelectChoice("", "Choose…")] + [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
+
+
+def picker_attrs(field_id: str, *, multiple: bool = False) -> dict:
+    """A people picker's input: suggestions from the <datalist> that static/js/people-picker.js fills (hr/_picker.html);
+    without JavaScript it is a plain field for the e-mail address."""
+    attrs = {"list": f"{field_id}-options", "autocomplete": "off", "data-people-picker": ""}
+    if multiple:
+        attrs["data-multiple"] = ""
+    return attrs
 
 
 class CycleForm(FlaskForm):
@@ -43,8 +52,10 @@ class CandidateForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
     current_role = SelectField("Current role", validators=[DataRequired()])
     target_role = SelectField("Target role", validators=[DataRequired()])
-    manager_emails = StringField("Manager e-mails", validators=[DataRequired(), Length(max=2000)])
-    peer_emails = StringField("Peer e-mails", validators=[Optional(), Length(max=2000)])
+    manager_emails = StringField("Manager e-mails", validators=[DataRequired(), Length(max=2000)],
+                                 render_kw=picker_attrs("manager_emails", multiple=True))
+    peer_emails = StringField("Peer e-mails", validators=[Optional(), Length(max=2000)],
+                              render_kw=picker_attrs("peer_emails", multiple=True))
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +70,7 @@ class ImportForm(FlaskForm):
 
 
 class RaterForm(FlaskForm):
-    email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=320)])
+    email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=320)], render_kw=picker_attrs("email"))
     rater_group = SelectField("Rates as", choices=[SelectChoice("", "Choose…"), SelectChoice("manager", "Manager"),
                                                         SelectChoice("peer", "Peer")],
                               validators=[DataRequired()])
@@ -76,6 +87,7 @@ class PersonForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
     password = PasswordField("Initial password", validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
                              render_kw={"autocomplete": "new-password"})
+    invite = BooleanField("E-mail an invitation to set a password", default=True)
 
 
 class RoleForm(FlaskForm):
@@ -90,3 +102,17 @@ class PasswordForm(FlaskForm):
     repeat = PasswordField("Repeat the new password",
                            validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
                            render_kw={"autocomplete": "new-password"})
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("Reason for withdrawing", validators=[DataRequired(), Length(max=2000)],
+                           render_kw={"rows": 3})
+
+
+class CopyCycleForm(FlaskForm):
+    name = StringField("Name of the new cycle", validators=[DataRequired(), Length(max=200)])
+
+
+class BulkReopenForm(FlaskForm):
+    reason = TextAreaField("Reason for reopening", validators=[DataRequired(), Length(max=2000)],
+                           render_kw={"rows": 3})

@@ -11,8 +11,9 @@ from ..extensions import db
 from ..listing import Page, paginate
 from ..models import Assessment, AuditEvent, Cycle, RaterAssignment, User
 
-PROGRESS = ("not_started", "in_progress", "complete")
-PROGRESS_LABELS = {"not_started": "Not started", "in_progress": "In progress", "complete": "Complete"}
+PROGRESS = ("not_started", "in_progress", "complete", "withdrawn")
+PROGRESS_LABELS = {"not_started": "Not started", "in_progress": "In progress", "complete": "Complete",
+                   "withdrawn": "Withdrawn"}
 DASHBOARD_SORTS = ("name", "status", "target_role", "completion")
 
 
@@ -24,13 +25,15 @@ def _drafts(column):
     return sa.func.sum(sa.case((column == "draft", 1), else_=0))
 
 
-def _sheet_stats(cycle_id: int):
-    """Per assessment of the cycle: its number of sheets, submitted sheets and drafts."""
-    return (sa.select(RaterAssignment.assessment_id, sa.func.count().label("total"),
+def _sheet_stats(cycle_id: int, *, withdrawn: bool = True):
+    """Per assessment of the cycle: its number of sheets, submitted sheets and drafts (``withdrawn``: also theirs)."""
+    stmt = (sa.select(RaterAssignment.assessment_id, sa.func.count().label("total"),
                       _submitted(RaterAssignment.status).label("submitted"),
                       _drafts(RaterAssignment.status).label("drafts"))
-            .join(Assessment).where(Assessment.cycle_id == cycle_id)
-            .group_by(RaterAssignment.assessment_id).subquery())
+            .join(Assessment).where(Assessment.cycle_id == cycle_id))
+    if not withdrawn:
+        stmt = stmt.where(Assessment.withdrawn_at.is_(None))
+    return stmt.group_by(RaterAssignment.assessment_id).subquery()
 
 
 @dataclass
@@ -51,6 +54,7 @@ def cycle_summaries() -> list[CycleSummary]:
                        sa.func.count(RaterAssignment.id).label("sheets"),
                        _submitted(RaterAssignment.status).label("submitted"))
              .join(RaterAssignment, RaterAssignment.assessment_id == Assessment.id)
+             .where(Assessment.withdrawn_at.is_(None))
              .group_by(Assessment.cycle_id).subquery())
     rows = db.session.execute(
         sa.select(Cycle, stats.c.candidates, stats.c.sheets, stats.c.submitted)
@@ -60,8 +64,10 @@ def cycle_summaries() -> list[CycleSummary]:
 
 
 def cycle_counts(cycle_id: int) -> dict[str, int]:
-    """The cycle's candidates by progress, and its sheets in total and submitted."""
-    stats = _sheet_stats(cycle_id)
+    """The cycle's candidates by progress, and its sheets in total and submitted (withdrawn candidates apart)."""
+    stats = _sheet_stats(cycle_id, withdrawn=False)
+    withdrawn = db.session.scalar(sa.select(sa.func.count()).where(Assessment.cycle_id == cycle_id,
+                                                                   Assessment.withdrawn_at.is_not(None)))
     row = db.session.execute(sa.select(
         sa.func.count(), sa.func.coalesce(sa.func.sum(stats.c.total), 0),
         sa.func.coalesce(sa.func.sum(stats.c.submitted), 0),
@@ -70,7 +76,7 @@ def cycle_counts(cycle_id: int) -> dict[str, int]:
     )).one()
     candidates, sheets, submitted, complete, not_started = (int(v) for v in row)
     return {"candidates": candidates, "sheets": sheets, "submitted": submitted, "complete": complete,
-            "not_started": not_started, "in_progress": candidates - complete - not_started,
+            "not_started": not_started, "in_progress": candidates - complete - not_started, "withdrawn": withdrawn,
             "completion": round(100 * submitted / sheets) if sheets else 0}
 
 
@@ -98,7 +104,8 @@ def dashboard_page(cycle_id: int, *, search: str = "", target_role: str = "", pr
     """A page of the cycle's candidates with their progress, filtered and sorted in the database (three queries)."""
     stats = _sheet_stats(cycle_id)
     completion = stats.c.submitted * 1.0 / stats.c.total
-    rank = sa.case((stats.c.submitted == stats.c.total, 2), (stats.c.submitted + stats.c.drafts > 0, 1), else_=0)
+    rank = sa.case((Assessment.withdrawn_at.is_not(None), 3), (stats.c.submitted == stats.c.total, 2),
+                   (stats.c.submitted + stats.c.drafts > 0, 1), else_=0)
     stmt = (sa.select(Assessment, stats.c.total, stats.c.submitted, stats.c.drafts, rank)
             .join(stats, stats.c.assessment_id == Assessment.id)
             .join(Assessment.candidate).options(contains_eager(Assessment.candidate))
@@ -139,7 +146,8 @@ class RaterDebt:
 
 def outstanding_page(cycle_id: int, *, page: int = 1, per_page: int = 50) -> Page:
     """The raters who still owe sheets in a cycle, most owed first, with those sheets (three queries)."""
-    open_sheet = sa.and_(Assessment.cycle_id == cycle_id, RaterAssignment.status != "submitted")
+    open_sheet = sa.and_(Assessment.cycle_id == cycle_id, RaterAssignment.status != "submitted",
+                         Assessment.withdrawn_at.is_(None))
     stmt = (sa.select(User, sa.func.count(RaterAssignment.id), _drafts(RaterAssignment.status))
             .join(RaterAssignment, RaterAssignment.rater_id == User.id)
             .join(Assessment, Assessment.id == RaterAssignment.assessment_id)

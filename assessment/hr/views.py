@@ -15,7 +15,7 @@ from ..models import ROLE_LABELS, ROLES, Assessment, Cycle, RaterAssignment, Use
 from ..services import ServiceError
 from ..services import assessments as assessment_service
 from ..services import cycles as cycle_service
-from ..services import imports, ratings, users
+from ..services import accounts, imports, ratings, users
 from . import queries
 from .forms import CandidateForm, ConfirmForm, CycleForm, ImportForm, PasswordForm, PersonForm, RaterForm, \
     ReopenForm, RoleForm
@@ -147,7 +147,7 @@ def view_cycle(cycle_id: int):
                            candidates=candidates, outstanding=outstanding, counts=queries.cycle_counts(cycle.id),
                            role_names=_role_names(framework),
                            progress_labels=queries.PROGRESS_LABELS, changes=STATE_CHANGES,
-                           next_states=NEXT_STATE)
+                           next_states=NEXT_STATE, bulk_form=ConfirmForm())
 
 
 @bp.route("/cycles/<int:cycle_id>/state", methods=["GET", "POST"])
@@ -332,13 +332,24 @@ def list_people():
 def create_person():
     """Create an account with a role and, optionally, an initial password."""
     form = PersonForm()
+    if request.method == "GET":  # the people picker's "create the person" link passes what HR typed
+        form.email.data, form.name.data = request.args.get("email", "")[:320], request.args.get("name", "")[:200]
+        form.role.data = request.args.get("role") if request.args.get("role") in ROLES else "candidate"
     if form.validate_on_submit():
-        user = _save(form, lambda: users.create_user(form.email.data, form.name.data, form.role.data,
-                                                     form.password.data or None, actor=_actor()))
+        invite = form.invite.data and not form.password.data
+        user = _save(form, lambda: _create_person(form, invite))
         if user is not FAILED:
-            flash(f"Account created for {user.email}.", "success")
+            flash(f"Account created for {user.email}" + (", and an invitation e-mailed." if invite else "."), "success")
             return redirect(url_for("hr.edit_person", user_id=user.id))
     return render_template("hr/person_form.html", form=form), 400 if form.errors else 200
+
+
+def _create_person(form: PersonForm, invite: bool) -> User:
+    user = users.create_user(form.email.data, form.name.data, form.role.data, form.password.data or None,
+                             actor=_actor())
+    if invite:
+        accounts.invite(user, actor=_actor())
+    return user
 
 
 @bp.route("/people/<int:user_id>")

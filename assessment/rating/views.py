@@ -43,7 +43,7 @@ def my_sheets():
         sa.select(RaterAssignment)
         .join(RaterAssignment.assessment).join(Assessment.cycle).join(Assessment.candidate)
         .where(RaterAssignment.rater_id == current_user.id, RaterAssignment.rater_group != "self",
-               Cycle.state != "draft")
+               Cycle.state != "draft", Assessment.withdrawn_at.is_(None))
         # The rows show the candidate and the cycle: load them with the same query, not one query per row.
         .options(contains_eager(RaterAssignment.assessment).contains_eager(Assessment.cycle),
                  contains_eager(RaterAssignment.assessment).contains_eager(Assessment.candidate))

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from rubrics import Framework
 
 from ..extensions import db
+from ..mail.notify import notify_new_sheets
 from ..models import Assessment, Cycle, RaterAssignment, User
 from . import NotAllowed, ServiceError
 from .audit import record_audit
@@ -48,9 +49,11 @@ def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role
     assessment = Assessment(cycle=cycle, candidate=candidate, current_role=current_role, target_role=target_role)
     db.session.add(assessment)
     db.session.flush()
-    db.session.add(RaterAssignment(assessment=assessment, rater=candidate, rater_group="self"))
+    own = RaterAssignment(assessment=assessment, rater=candidate, rater_group="self")
+    db.session.add(own)
     db.session.flush()
-    if audit:
+    if audit:  # a batch (``audit=False``) tells each rater once, about all their sheets (imports.import_candidates)
+        notify_new_sheets([own])
         record_audit("assessment.create", assessment, f"Added {candidate.name} ({current_role} -> {target_role})",
                      actor=actor, cycle_id=cycle.id,
                      after={"candidate": candidate.email, "current_role": current_role, "target_role": target_role})
@@ -75,6 +78,7 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
     db.session.add(assignment)
     db.session.flush()
     if audit:
+        notify_new_sheets([assignment])
         record_audit("assignment.create", assignment,
                      f"Assigned {rater.name} as {group} for {assessment.candidate.name}",
                      actor=actor, cycle_id=assessment.cycle_id, after={"rater": rater.email, "group": group})

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from rubrics import Framework
 
 from ..extensions import db
+from ..mail import notify
 from ..models import Cycle, RubricVersion, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
@@ -97,4 +98,8 @@ def change_state(cycle: Cycle, new_state: str, *, actor: User | None, framework:
         after["rubric_hash"] = cycle.rubric_version.content_hash
     record_audit(f"cycle.{new_state}", cycle, f"Cycle {cycle.name}: {before['state']} -> {new_state}",
                  actor=actor, cycle_id=cycle.id, before=before, after=after)
+    if new_state == "open":
+        notify.notify_cycle_opened(cycle)
+    elif new_state == "released":
+        notify.notify_results_released(cycle, cycle.assessments)
     return cycle

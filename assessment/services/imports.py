@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from rubrics import Framework
 
 from ..extensions import db
+from ..mail.notify import notify_new_sheets
 from ..models import Assessment, Cycle, User
 from . import NotAllowed, ServiceError
 from .assessments import add_assessment, assign_rater, check_ladder_step
@@ -300,6 +301,7 @@ def import_candidates(cycle: Cycle, filename: str, data: bytes, *, framework: Fr
         raise ImportRejected(problems)
     known = set(_users_by_email([r.email for r in rows]))
     made = _apply(cycle, rows, framework, actor, audit=False)
+    notify_new_sheets([sheet for assessment in made for sheet in assessment.assignments])
     record_audit("cycle.import", cycle, f"Imported {len(made)} candidate{'s' if len(made) != 1 else ''} "
                                         f"from {filename}", actor=actor, cycle_id=cycle.id,
                  after={"file": filename,

@@ -12,6 +12,7 @@ from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, submission_problems
 
 from ..extensions import db
+from ..mail.notify import notify_sheet_reopened
 from ..models import Assessment, Cycle, Rating, RaterAssignment, Submission, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
@@ -43,6 +44,8 @@ def save_sheet(assignment: RaterAssignment, inputs: Iterable[RatingInput], *, ac
                             "again to see the saved version, then make your changes there.")
     if assignment.assessment.cycle.state != "open":
         raise NotAllowed("This cycle is not open for ratings.")
+    if assignment.assessment.is_withdrawn:
+        raise NotAllowed("This candidate was withdrawn from the cycle: the sheet is kept but no longer needed.")
     if assignment.status == "submitted":
         raise NotAllowed("This sheet has been submitted and is locked; HR can reopen it.")
     by_id = {item.competency_id: item for item in inputs}
@@ -118,6 +121,7 @@ def reopen_sheet(assignment: RaterAssignment, reason: str, *, actor: User) -> Ra
                  cycle_id=assignment.assessment.cycle_id,
                  before={"status": "submitted", "revision": assignment.revision - 1},
                  after={"status": "draft", "revision": assignment.revision, "reason": reason.strip()})
+    notify_sheet_reopened(assignment, reason.strip())
     return assignment
 
 

@@ -20,12 +20,12 @@ def _create_a_cycle(page, server, make, script):
     page.goto(f"{server.url}/hr/cycles/new")
     page.get_by_role("button", name="Create").click()
     expect(page.locator("#error-summary")).to_be_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()  # waits: autofocus lands after the paint
     if script:
         screenshot(page, "focus-error-summary")
         page.get_by_label("Name").fill("Winter 2027 promotion round")
         page.get_by_role("button", name="Create").click()
         message = page.locator("main > .flash")
         expect(message).to_contain_text("created in draft")
-        assert page.evaluate("document.activeElement === document.querySelector('main > .flash')")
+        expect(message).to_be_focused()
         assert message.get_attribute("tabindex") == "-1"

@@ -1,0 +1,158 @@
+"""HR's everyday tools: the people picker's search, invitations, withdrawing a candidate, starting a cycle from
+another one, and bulk actions on the dashboard (remind the selected raters, reopen the selected sheets)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy.orm import joinedload
+
+from ..access import get_or_404, role_required
+from ..extensions import db
+from ..framework import current_framework
+from ..mail.reminders import remind_now
+from ..models import Assessment, Cycle, RaterAssignment, User
+from ..services import accounts, ratings, withdrawals
+from .forms import BulkReopenForm, ConfirmForm, CopyCycleForm, WithdrawForm
+from .views import FAILED, _actor, _save
+
+bp = Blueprint("hrtools", __name__, url_prefix="/hr")
+
+#: The people picker offers this many matches at most; typing more narrows them down.
+PICKER_LIMIT = 10
+#: Who may be picked for what: a manager slot takes managers and HR (as the rater rules do); peers anyone.
+PICKER_ROLES = {"manager": ("manager", "hr"), "candidate": ("candidate",)}
+
+
+@bp.route("/people/search")
+@role_required("hr")
+def search_people():
+    """People whose name or e-mail contains ?q= (at least 2 characters), as JSON for the people picker."""
+    q = request.args.get("q", "").strip()[:200]
+    if len(q) < 2:
+        return jsonify(results=[])
+    stmt = sa.select(User).where(User.is_active, sa.or_(User.name.icontains(q, autoescape=True),
+                                                         User.email.icontains(q, autoescape=True)))
+    roles = PICKER_ROLES.get(request.args.get("role", ""))
+    if roles:
+        stmt = stmt.where(User.role.in_(roles))
+    people = db.session.scalars(stmt.order_by(User.name, User.id).limit(PICKER_LIMIT)).all()
+    return jsonify(results=[{"name": p.name, "email": p.email, "role": p.role_label} for p in people])
+
+
+@bp.route("/people/<int:user_id>/invite", methods=["POST"])
+@role_required("hr")
+def invite_person(user_id: int):
+    """E-mail a person a link to set their password."""
+    person = get_or_404(User, user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("The page had expired, so nothing was sent; please try again.", "error")
+    elif _save(form, lambda: accounts.invite(person, actor=_actor())) is not FAILED:
+        flash(f"Invitation sent to {person.email}; its link works once, for a limited time.", "success")
+    for message in form.form_errors:
+        flash(message, "error")
+    return redirect(url_for("hr.edit_person", user_id=person.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/withdraw", methods=["GET", "POST"])
+@role_required("hr")
+def withdraw_candidate(assessment_id: int):
+    """Confirm, with a reason, then withdraw a candidate from a cycle (their sheets are kept, no longer owed)."""
+    assessment = get_or_404(Assessment, assessment_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        saved = _save(form, lambda: withdrawals.withdraw_candidate(assessment, form.reason.data, actor=_actor()))
+        if saved is not FAILED:
+            flash(f"{assessment.candidate.name} is withdrawn from {assessment.cycle.name}. Their sheets are kept; "
+                  "nobody is asked for them any more.", "success")
+            return redirect(url_for("hr.view_cycle", cycle_id=assessment.cycle_id))
+    return render_template("hr/withdraw.html", form=form, assessment=assessment), \
+        400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>/copy", methods=["GET", "POST"])
+@role_required("hr")
+def copy_cycle(cycle_id: int):
+    """Start a new cycle, in draft, with this one's candidates, raters and instructions."""
+    source = get_or_404(Cycle, cycle_id)
+    form = CopyCycleForm()
+    if request.method == "GET":
+        form.name.data = f"{source.name} (next)"
+    if form.validate_on_submit():
+        cycle = _save(form, lambda: withdrawals.copy_cycle(source, form.name.data, actor=_actor(),
+                                                           framework=current_framework()))
+        if cycle is not FAILED:
+            flash(f"Cycle “{cycle.name}” created in draft with {len(cycle.assessments)} candidates and their raters. "
+                  "Check it, set its dates, then open it.", "success")
+            return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
+    candidates = [a for a in source.assessments if not a.is_withdrawn]
+    return render_template("hr/copy_cycle.html", form=form, source=source, candidates=candidates), \
+        400 if form.errors or form.form_errors else 200
+
+
+def _selected_sheets(cycle: Cycle) -> list[RaterAssignment]:
+    """The sheets ticked on the dashboard, and the unsubmitted sheets of the raters ticked, in this cycle only."""
+    ids = [int(v) for v in request.form.getlist("sheet") if v.isdigit()]
+    raters = [int(v) for v in request.form.getlist("rater") if v.isdigit()]
+    if not ids and not raters:
+        return []
+    chosen = sa.or_(RaterAssignment.id.in_(ids),
+                    sa.and_(RaterAssignment.rater_id.in_(raters), RaterAssignment.status != "submitted"))
+    return db.session.scalars(
+        sa.select(RaterAssignment).join(Assessment)
+        .options(joinedload(RaterAssignment.rater), joinedload(RaterAssignment.assessment).joinedload(Assessment.candidate))
+        .where(chosen, Assessment.cycle_id == cycle.id).order_by(RaterAssignment.id)).unique().all()
+
+
+@bp.route("/cycles/<int:cycle_id>/bulk", methods=["POST"])
+@role_required("hr")
+def bulk_action(cycle_id: int):
+    """The dashboard's bulk actions on the selected sheets: remind their raters now, or reopen them (confirmed)."""
+    cycle = get_or_404(Cycle, cycle_id)
+    back = url_for("hr.view_cycle", cycle_id=cycle.id)
+    if not ConfirmForm().validate_on_submit():
+        flash("The page had expired, so nothing was done; please try again.", "error")
+        return redirect(back)
+    action, sheets = request.form.get("action"), _selected_sheets(cycle)
+    if not sheets:
+        flash("Select at least one sheet first (the boxes beside the raters' names).", "error")
+        return redirect(back)
+    if action == "remind":
+        return _remind_selected(cycle, sheets, back)
+    if action in ("reopen", "reopen_confirmed"):
+        return _reopen_selected(cycle, sheets, back, confirmed=action == "reopen_confirmed")
+    flash("Choose what to do with the selected sheets.", "error")
+    return redirect(back)
+
+
+def _remind_selected(cycle: Cycle, sheets: list[RaterAssignment], back: str):
+    owing = {s.rater_id for s in sheets if s.status != "submitted" and not s.assessment.is_withdrawn}
+    if cycle.state != "open" or not owing:
+        flash("None of the selected sheets is still owed in an open cycle: nobody was reminded.", "info")
+        return redirect(back)
+    recorded, skipped = remind_now(cycle, owing)
+    db.session.commit()
+    text = f"Reminder sent to {recorded} rater{'s' if recorded != 1 else ''}."
+    if skipped:
+        text += f" {skipped} had already been reminded in the last hour and were left alone."
+    flash(text, "success")
+    return redirect(back)
+
+
+def _reopen_selected(cycle: Cycle, sheets: list[RaterAssignment], back: str, *, confirmed: bool):
+    submitted = [s for s in sheets if s.status == "submitted"]
+    if not submitted:
+        flash("None of the selected sheets is submitted, so there is nothing to reopen.", "info")
+        return redirect(back)
+    form = BulkReopenForm() if confirmed else BulkReopenForm(formdata=None)
+    if confirmed and form.validate():
+        def reopen_all():
+            for sheet in submitted:
+                ratings.reopen_sheet(sheet, form.reason.data, actor=_actor())
+        if _save(form, reopen_all) is not FAILED:
+            flash(f"Reopened {len(submitted)} sheet{'s' if len(submitted) != 1 else ''}; each rater is told why by "
+                  "e-mail.", "success")
+            return redirect(back)
+    return render_template("hr/bulk_reopen.html", form=form, cycle=cycle, sheets=submitted,
+                           skipped=len(sheets) - len(submitted), back=back), 400 if confirmed else 200

@@ -1,0 +1,78 @@
+"""Pages reached from an e-mail or the sign-in page: "Forgot password?" and setting a password from a link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Length
+
+from ..access import public
+from ..extensions import db
+from ..forms import add_error
+from ..hr.forms import PasswordForm
+from ..services import ServiceError
+from ..services.users import MIN_PASSWORD_LENGTH
+from ..services.accounts import request_password_reset, set_password_from_link
+from .tokens import LinkProblem, read_token
+
+bp = Blueprint("account", __name__, url_prefix="/password")
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)],
+                       render_kw={"autocomplete": "username"})
+
+
+def _no_referrer(html: str, status: int):
+    # The link's token is in this page's address: never hand it to another site in a Referer header.
+    response = make_response(html, status)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        try:
+            request_password_reset(form.email.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            add_error(form, exc.field, exc.message)
+        else:
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same request twice at once: the other one's link was recorded
+                db.session.rollback()
+            return render_template("account/forgot_sent.html", email=form.email.data.strip())
+    return render_template("account/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/set/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str):
+    """Choose a password from an invitation or a reset link; a used or expired link says so and offers a new one."""
+    try:
+        user, purpose = read_token(token)
+    except LinkProblem as problem:
+        form = ForgotForm(email=problem.user.email if problem.user else None)
+        status = 400 if problem.reason == "invalid" else 410
+        return _no_referrer(render_template("account/link_problem.html", problem=problem, form=form), status)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_password_from_link(user, purpose, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            add_error(form, exc.field, exc.message)
+        else:
+            db.session.commit()
+            flash("Your password is set. Sign in with your e-mail address and the new password.", "success")
+            return redirect(url_for("auth.login"))
+    form.password.data = form.repeat.data = ""
+    return _no_referrer(render_template("account/set_password.html", form=form, user=user, purpose=purpose,
+                                        min_length=MIN_PASSWORD_LENGTH), 400 if form.errors else 200)

@@ -1,0 +1,45 @@
+"""Writing messages from templates (templates/mail/<name>.txt and .html) and the absolute links they carry."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request
+
+from ..models import User
+from .models import OutboxMessage
+from .outbox import queue_message
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000/"
+
+
+def base_url() -> str:
+    """OPSLADDER_BASE_URL when set; else the address of the current request; else the development server's."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/") + "/"
+    if has_request_context():
+        return request.host_url
+    return DEFAULT_BASE_URL
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail, also outside a request (``opsladder remind`` runs from cron)."""
+    adapter = current_app.url_map.bind("localhost")
+    return base_url().rstrip("/") + adapter.build(endpoint, values)
+
+
+def render_message(template: str, **context) -> tuple[str, str]:
+    """The plain-text and HTML bodies of one message."""
+    # Straight from the Jinja environment: mail is written outside requests too (cron, workers), where the
+    # pages' context processors (the signed-in user, ...) have nothing to say. HTML templates autoescape.
+    context.setdefault("app_url", base_url())
+    env = current_app.jinja_env
+    return tuple(env.get_template(f"mail/{template}.{ext}").render(config=current_app.config, **context)
+                 for ext in ("txt", "html"))
+
+
+def send_to(user: User, kind: str, subject: str, template: str, *, cycle_id: int | None = None,
+            dedupe_key: str | None = None, **context) -> OutboxMessage:
+    """Render a message for ``user`` and record it in the outbox (sent after commit)."""
+    text, html = render_message(template, user=user, subject=subject, **context)
+    return queue_message(kind=kind, to_address=user.email, to_name=user.name, subject=subject, text_body=text,
+                         html_body=html, recipient_id=user.id, cycle_id=cycle_id, dedupe_key=dedupe_key)

@@ -1,0 +1,142 @@
+"""The messages OpsLadder sends, recorded in the outbox by the service that causes them (flush, never commit)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Assessment, Cycle, RaterAssignment, User, utcnow
+from .compose import external_url, render_message, send_to
+from .outbox import already_queued
+from .tokens import make_token
+
+#: A second reset request within this many minutes sends nothing new (the first link still works).
+RESET_QUIET_MINUTES = 2
+
+
+def owed_sheets(cycle: Cycle, rater_ids=None) -> dict[User, list[RaterAssignment]]:
+    """The sheets each rater still owes in a cycle (not submitted, candidate not withdrawn), by rater."""
+    stmt = (sa.select(RaterAssignment).join(Assessment)
+            .options(joinedload(RaterAssignment.rater),
+                     joinedload(RaterAssignment.assessment).joinedload(Assessment.candidate))
+            .where(Assessment.cycle_id == cycle.id, Assessment.withdrawn_at.is_(None),
+                   RaterAssignment.status != "submitted")
+            .order_by(RaterAssignment.rater_id, RaterAssignment.id))
+    if rater_ids is not None:
+        stmt = stmt.where(RaterAssignment.rater_id.in_(list(rater_ids)))
+    by_rater: dict[User, list[RaterAssignment]] = defaultdict(list)
+    for sheet in db.session.scalars(stmt).unique():
+        by_rater[sheet.rater].append(sheet)
+    return dict(by_rater)
+
+
+def _sheet_lines(sheets: list[RaterAssignment]) -> list[dict]:
+    return [{"what": "Your self-assessment" if s.rater_group == "self"
+             else f"{s.assessment.candidate.name} (as {s.rater_group})",
+             "status": s.status.replace("_", " "),
+             "url": external_url("candidate.home") if s.rater_group == "self"
+             else external_url("rating.edit_sheet", assignment_id=s.id)} for s in sheets]
+
+
+def _password_link(user: User) -> str | None:
+    """A set-password link for someone who has never had a password, else None (they sign in as usual)."""
+    if user.password_hash:
+        return None
+    return external_url("account.set_password", token=make_token(user, "invitation"))
+
+
+def send_invitation(user: User) -> None:
+    """Invite a person to set their password (a signed link, valid INVITATION_DAYS, usable once)."""
+    send_to(user, "invitation", "You are invited to OpsLadder: set your password", "invitation",
+            link=external_url("account.set_password", token=make_token(user, "invitation")))
+
+
+def send_password_reset(user: User | None, email: str) -> None:
+    """A reset link for ``user``; for an unknown address the same work is done and nothing is recorded."""
+    subject = "Reset your OpsLadder password"
+    if user is None or not user.is_active:
+        # Same rendering work as for a real account, so the answer gives nothing away; nothing is stored.
+        stand_in = User(id=0, email=email, name=email, role="candidate")
+        render_message("password_reset", user=stand_in, subject=subject,
+                       link=external_url("account.set_password", token=make_token(stand_in, "password_reset")))
+        return
+    quiet = f"password_reset:{user.id}:{utcnow():%Y%m%d%H}{utcnow().minute // RESET_QUIET_MINUTES:02d}"
+    if already_queued(quiet):
+        return
+    send_to(user, "password_reset", subject, "password_reset", dedupe_key=quiet,
+            link=external_url("account.set_password", token=make_token(user, "password_reset")))
+
+
+def notify_cycle_opened(cycle: Cycle) -> int:
+    """Tell every rater of a cycle that has just opened what they owe, and by when; returns messages recorded."""
+    count = 0
+    for rater, sheets in owed_sheets(cycle).items():
+        send_to(rater, "cycle_opened", f"{cycle.name} is open: {len(sheets)} sheet{'s' if len(sheets) != 1 else ''} "
+                f"to fill in", "cycle_opened", cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines(sheets),
+                password_link=_password_link(rater), sign_in=external_url("auth.login"))
+        count += 1
+    return count
+
+
+def notify_new_sheets(sheets: list[RaterAssignment]) -> int:
+    """Tell raters added to a cycle that is already open what they now owe: one message per rater."""
+    by_rater: dict[User, list[RaterAssignment]] = defaultdict(list)
+    for sheet in sheets:
+        if sheet.assessment.cycle.state == "open":
+            by_rater[sheet.rater].append(sheet)
+    for rater, owed in by_rater.items():
+        cycle = owed[0].assessment.cycle
+        what = "a new sheet" if len(owed) == 1 else f"{len(owed)} new sheets"
+        send_to(rater, "cycle_opened", f"{cycle.name}: {what} for you to fill in", "cycle_opened",
+                cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines(owed), added=True,
+                password_link=_password_link(rater), sign_in=external_url("auth.login"))
+    return len(by_rater)
+
+
+def send_reminders(cycle: Cycle, *, stage: str, rater_ids=None, key_suffix: str | None = None,
+                   today: date | None = None) -> tuple[int, int]:
+    """Remind the raters who still owe sheets; one message per rater and stage. Returns (recorded, skipped)."""
+    today = today or utcnow().date()
+    recorded = skipped = 0
+    for rater, sheets in owed_sheets(cycle, rater_ids).items():
+        key = f"reminder:{cycle.id}:{rater.id}:{stage}:{key_suffix or cycle.ends_on}"
+        if already_queued(key):
+            skipped += 1
+            continue
+        days_left = (cycle.ends_on - today).days if cycle.ends_on else None
+        overdue = days_left is not None and days_left < 0
+        subject = (f"Overdue: {cycle.name}, {len(sheets)} sheet{'s' if len(sheets) != 1 else ''} still to submit"
+                   if overdue else f"Reminder: {cycle.name}, {len(sheets)} sheet{'s' if len(sheets) != 1 else ''} "
+                   "still to submit")
+        send_to(rater, "reminder", subject, "reminder", cycle_id=cycle.id, dedupe_key=key, cycle=cycle,
+                sheets=_sheet_lines(sheets), days_left=days_left, overdue=overdue,
+                password_link=_password_link(rater), sign_in=external_url("auth.login"))
+        recorded += 1
+    return recorded, skipped
+
+
+def notify_results_released(cycle: Cycle, assessments: list[Assessment]) -> int:
+    """Tell each candidate whose results were released (withdrawn candidates excepted); the release calls this."""
+    count = 0
+    for assessment in assessments:
+        if assessment.is_withdrawn:
+            continue
+        send_to(assessment.candidate, "results_released", f"Your results from {cycle.name} are ready",
+                "results_released", cycle_id=cycle.id, cycle=cycle,
+                link=external_url("results.view_results", assessment_id=assessment.id),
+                password_link=_password_link(assessment.candidate))
+        count += 1
+    return count
+
+
+def notify_sheet_reopened(assignment: RaterAssignment, reason: str) -> None:
+    """Tell the rater that HR reopened their submitted sheet, and why."""
+    assessment = assignment.assessment
+    what = "your self-assessment" if assignment.rater_group == "self" else f"your rating of {assessment.candidate.name}"
+    send_to(assignment.rater, "sheet_reopened", f"Reopened: {what} in {assessment.cycle.name}", "sheet_reopened",
+            cycle_id=assessment.cycle_id, cycle=assessment.cycle, what=what, reason=reason,
+            link=_sheet_lines([assignment])[0]["url"])
