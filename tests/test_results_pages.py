@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import AuditEvent, Calibration
-from assessment.services.calibrations import calibrate_verdict
+from assessment.services.calibrations import approve_calibration, calibrate_verdict
 from assessment.services.readiness import assess
 from tests.results_helpers import NOT_OBSERVED, move_cycle, rated_assessment, sheet, submit_sheet
 
@@ -101,11 +101,11 @@ def test_a_competency_one_peer_rated_shows_no_peer_score_or_comment(client, auth
                      | {thin: NOT_OBSERVED})
     auth.login(make.user("hr"))
     html = client.get(_url(assessment)).get_data(as_text=True)
-    row = re.search(r"Performance metrics and KPIs.*?</tr>", html, re.S).group(0)
+    row = re.search(r'<th scope="row">Performance metrics and KPIs.*?</tr>', html, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    # Decision, Required, Gap come first (phones), then Self, Managers, Peers: the lone peer's 1 would have made
-    # the decision (2*4 + 1)/3 = 3.
-    assert cells[0] == "<strong>4</strong>" and cells[4:6] == ["4", '<span class="muted">not shown</span>'], cells
+    # Decision, Required, Gap come first (phones), then Self, Managers, Peers. From rubric 2026.12 the lone
+    # peer's 1 counts in HR's decision: (2*4 + 1)/3 = 3.
+    assert cells[0] == "<strong>3</strong>" and cells[4:6] == ["4", '<span class="muted">not shown</span>'], cells
     assert "rated by 1 of 1" in row, "the coverage counts the manager only, never the suppressed peer"
     assert "Lone peer evidence" not in html
     assert "fewer than 3 peers gave a level on that competency" in html
@@ -136,9 +136,11 @@ def test_spread_and_calibrator_are_for_hr_only(client, auth, make, tmp_path):
     submit_sheet(sheet(assessment, "manager", 1), 5)
     move_cycle(cycle, "closed")
     hr = make.user("hr", name="Ingrid Halvorsen")
-    calibrate_verdict(assessment, make.framework.readiness.bands[1].id,
-                      "Panel weighed the site merger and the record of the last two quarters.", actor=hr,
-                      candidate_note="Panel weighed the site merger.")
+    proposal = calibrate_verdict(assessment, make.framework.readiness.bands[1].id,
+                                 "Panel weighed the site merger and the record of the last two quarters.",
+                                 actor=hr, candidate_note="Panel weighed the site merger.")
+    # Managers 1 and 5 contradict each other: Panel review, so the move needs a second HR person.
+    approve_calibration(assessment, proposal.id, actor=make.user("hr", name="Second Approver"))
     db.session.commit()
     move_cycle(cycle, "released")
     auth.login(hr)
@@ -177,7 +179,7 @@ def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, mak
     assert event.actor_id == hr.id and event.after["calibrated_band"] == "ready_1_2_years"
     assert event.before["computed_band"] == calibration.computed_band_id
     html = client.get(_url(released)).get_data(as_text=True)
-    assert "Calibrated verdict (HR panel)" in html and rationale in html and "Ready in 1-2 years" in html
+    assert "Calibrated verdict (HR panel)" in html and rationale in html and "Ready after development" in html
 
 
 @pytest.mark.parametrize("data, field, message", [

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from flask import request
 
 from rubrics import Framework
-from rubrics.readiness import INSUFFICIENT_EVIDENCE, verdict_label, verdicts
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, verdict_label, verdicts
 
 from ..framework import pinned_framework
 from ..listing import Sorting, page_arg, page_of, page_size, sorting_arg
+from ..services.rater_flags import CycleFlags, cycle_flags
 from ..services.readiness import AssessmentResult, assess_cycle
 
 #: Heat-map classes by gap (decision score - required level), with the legend's words.
@@ -81,6 +82,19 @@ class Row:
     cells: tuple[Cell, ...]
     #: A calibration awaiting its second HR approval (not in force), or "".
     proposed: str = ""
+    #: "Lenny Lenient: lenient" when the verdict rests mainly on a flagged rater, else "".
+    rests_on_flagged: str = ""
+
+
+@dataclass(frozen=True)
+class FlaggedRater:
+    """A rater flagged across the cycle, for HR: name, how much they rated, and each flag in words."""
+
+    name: str
+    levels: int
+    candidates: int
+    mean: float
+    flags: tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -94,17 +108,28 @@ class Overview:
     roles: list[tuple[str, str]] = field(default_factory=list)
     #: The target role filtered on (its name), or "" for all.
     role_name: str = ""
+    #: Raters flagged across the cycle (None: the cycle's rubric has no rater-quality rules).
+    flagged_raters: list[FlaggedRater] | None = None
+    #: Raters judged (levels given by managers and peers) in the cycle.
+    raters_judged: int = 0
 
 
-def _row(framework: Framework, outcome: AssessmentResult) -> Row:
+def _row(framework: Framework, outcome: AssessmentResult, flags: CycleFlags | None) -> Row:
     result = outcome.result
     by_id = {comp.competency_id: comp for comp in result.competencies}
     cells = tuple(Cell(c.id, by_id[c.id].decision_score, by_id[c.id].required, by_id[c.id].gap)
                   for c in framework.competencies if c.id in by_id)
     calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
     proposed = verdict_label(framework.readiness, outcome.proposal.band_id) if outcome.proposal else ""
+    rests_on = flags.rests_on_short(outcome.assessment.id) if flags is not None else ""
     return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells,
-               proposed)
+               proposed, rests_on)
+
+
+def _flagged_raters(flags: CycleFlags) -> list[FlaggedRater]:
+    return sorted((FlaggedRater(flags.name(r.rater_key), r.levels, r.candidates, r.mean,
+                                tuple((f.label, f.explanation) for f in r.flags))
+                   for r in flags.quality.report.flagged), key=lambda r: r.name.casefold())
 
 
 def _sort_key(framework: Framework, sort: str):
@@ -132,13 +157,17 @@ def build_overview(cycle, query: OverviewQuery) -> Overview:
     roles = sorted({o.assessment.target_role for o in outcomes}, key=[r.id for r in framework.ladder].index)
     role_names = {role.id: role.name for role in framework.roles}
     chosen = [o for o in outcomes if query.role is None or o.assessment.target_role == query.role]
-    rows = sorted((_row(framework, o) for o in chosen), key=_sort_key(framework, query.sort), reverse=query.desc)
+    flags = cycle_flags(cycle)
+    rows = sorted((_row(framework, o, flags) for o in chosen), key=_sort_key(framework, query.sort),
+                  reverse=query.desc)
     counted = Counter(o.result.band_id for o in chosen)
-    # Insufficient evidence is listed only when some candidate has it.
+    # Insufficient evidence and Panel review are listed only when some candidate has them.
     bands = [(band_id, label) for band_id, label in verdicts(framework.readiness)
-             if band_id != INSUFFICIENT_EVIDENCE or band_id in counted]
+             if band_id not in (INSUFFICIENT_EVIDENCE, PANEL_REVIEW) or band_id in counted]
     shown = page_of(rows, query.page, query.page_size)
     return Overview(framework=framework, rows=shown.items, total=shown.total, page=shown.page,
                     pages=shown.pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],
                     roles=[(role_id, role_names[role_id]) for role_id in roles],
-                    role_name=role_names.get(query.role, query.role or ""))
+                    role_name=role_names.get(query.role, query.role or ""),
+                    flagged_raters=_flagged_raters(flags) if flags is not None else None,
+                    raters_judged=len(flags.quality.report.raters) if flags is not None else 0)

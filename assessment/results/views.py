@@ -21,32 +21,16 @@ from ..services import exports as export_service
 from ..services.calibration_rules import RATIONALE_RULE
 from ..services.calibrations import approve_calibration as approve_proposal
 from ..services.calibrations import calibrate_verdict as record_calibration
-from ..services.readiness import assess, report_audience, report_data
+from ..services.rater_flags import cycle_flags, report_flags
+from ..services.readiness import assess, report_audience, report_data, visible_result
+from .display import register_display
 from .forms import ApprovalForm, CalibrationForm, StartExportForm
-from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
+from .overview import GAP_CLASSES, OverviewQuery, build_overview
 
 bp = Blueprint("results", __name__)
 
 
-@bp.app_template_filter("score")
-def format_score(value) -> str:
-    """A score or level for display: 3, 3.5, 3.67; a dash when there is none."""
-    if value is None:
-        return "–"
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-@bp.app_template_filter("gap")
-def format_gap(value) -> str:
-    """A gap with its sign (+0.5, −1, 0); a dash when there is no score."""
-    if value is None:
-        return "–"
-    text = format_score(abs(value))
-    return text if text == "0" else ("+" if value > 0 else "−") + text
-
-
-bp.add_app_template_global(gap_class, "gap_class")
+register_display(bp)
 
 
 def _visible_assessment(assessment_id: int) -> Assessment:
@@ -65,16 +49,19 @@ def _is_released_to_viewer(assessment: Assessment) -> bool:
 def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200,
                     approval: ApprovalForm | None = None):
     framework = pinned_framework(assessment.cycle)
-    outcome = assess(assessment)
+    outcome = visible_result(assess(assessment), report_audience(current_user))
     if current_user.role == "hr":
         form = form or CalibrationForm(bands=framework.readiness.bands)
         approval = approval or ApprovalForm()
         if outcome.proposal is not None:
             approval.calibration_id.data = str(outcome.proposal.id)
     chart = radar_svg(outcome.result)
+    # Rater quality names raters: HR only.
+    flags = report_flags(cycle_flags(assessment.cycle), assessment.id) if current_user.role == "hr" else {}
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
                            result=outcome.result, chart=chart, form=form, approval=approval,
-                           rationale_rule=RATIONALE_RULE,
+                           rationale_rule=RATIONALE_RULE, rater_notes=flags.get("rater_notes"),
+                           rests_on_flagged=flags.get("rests_on_flagged", ""), is_rater_quality=bool(flags),
                            band_label=lambda band_id: verdict_label(framework.readiness, band_id)), status
 
 

@@ -223,7 +223,8 @@ def write_cycle_files(cycle: Cycle, folder: Path, *, progress: Callable[[int, in
 
 SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competency_id", "competency",
                  "rater_group", "score", "rated", "coverage", "decision_score", "required", "gap",
-                 "computed_band", "calibrated_band", "weighted_attainment", "proposed_band")
+                 "computed_band", "calibrated_band", "weighted_attainment", "proposed_band", "provisional_band",
+                 "scored")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -245,7 +246,10 @@ def scores_table(cycle: Cycle) -> list[tuple]:
                              framework.role(assessment.target_role).name, comp.competency_id, comp.name,
                              group.group, _round(group.score), group.rated, group.coverage,
                              _round(comp.decision_score), comp.required, _round(comp.gap), result.band_label,
-                             calibrated, _round(result.weighted_attainment), proposed))
+                             calibrated, _round(result.weighted_attainment), proposed,
+                             # Panel review carries the band the rules give; the attainment's coverage.
+                             result.provisional_band_label if result.is_panel_review else "",
+                             f"{result.scored_count} of {result.competency_count}"))
     return rows
 
 

@@ -4,7 +4,8 @@ Each sheet counts with its last SUBMITTED revision: a submitted sheet with its c
 reopened and not yet resubmitted with the revision it was submitted in (so closing a cycle never silently drops
 a submission); a sheet never submitted does not count. Raters are passed to the core under neutral keys
 ("manager-1", "peer-2", "self"), never names or ids, so nothing downstream can identify them. A whole
-cycle is loaded in a fixed number of queries, whatever its size.
+cycle is loaded in a fixed number of queries, whatever its size. The sheets asked for per rater group go in
+too, so the report can say "2 peers were asked; none submitted"; the candidate sees ``visible_result``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from rubrics import NOT_OBSERVED, Framework
-from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, verdict_label
+from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, candidate_view, verdict_label
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -84,6 +85,20 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     return sheets
 
 
+def load_assigned(assessment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Sheets asked for per rater group (self, manager, peer), per assessment id, in one query: the report says
+    "2 peers were asked; none submitted" rather than nothing at all."""
+    assigned: dict[int, dict[str, int]] = {assessment_id: {} for assessment_id in assessment_ids}
+    if assessment_ids:
+        for assessment_id, group, count in db.session.execute(
+            sa.select(RaterAssignment.assessment_id, RaterAssignment.rater_group, sa.func.count(RaterAssignment.id))
+            .where(RaterAssignment.assessment_id.in_(assessment_ids))
+            .group_by(RaterAssignment.assessment_id, RaterAssignment.rater_group)
+        ):
+            assigned[assessment_id][group] = count
+    return assigned
+
+
 def _calibrations(assessment_ids: Sequence[int]) -> dict[int, list[Calibration]]:
     """Every calibration of these assessments, oldest first, per assessment id (one query, plus the people)."""
     found: dict[int, list[Calibration]] = defaultdict(list)
@@ -101,8 +116,16 @@ def assess(assessment: Assessment) -> AssessmentResult:
     """The readiness result of one assessment from its submitted sheets, with its calibration."""
     framework = pinned_framework(assessment.cycle)
     sheets = load_sheets([assessment.id])[assessment.id]
-    result = assess_readiness(framework, assessment.target_role, sheets)
+    assigned = load_assigned([assessment.id])[assessment.id]
+    result = assess_readiness(framework, assessment.target_role, sheets, assigned)
     return AssessmentResult(assessment, result, in_force(assessment.calibrations), pending(assessment.calibrations))
+
+
+def visible_result(outcome: AssessmentResult, audience: str) -> AssessmentResult:
+    """The outcome as this audience may see it: HR everything, the candidate the engine's candidate view."""
+    if audience == "hr":
+        return outcome
+    return AssessmentResult(outcome.assessment, candidate_view(outcome.result), outcome.calibration)
 
 
 def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[Assessment]:
@@ -120,8 +143,9 @@ def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[Assess
     assessments = cycle_assessments(cycle, target_role=target_role)
     ids = [a.id for a in assessments]
     sheets = load_sheets(ids)
+    assigned = load_assigned(ids)
     calibrations = _calibrations(ids)
-    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id]),
+    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id]),
                              in_force(calibrations[a.id]), pending(calibrations[a.id]))
             for a in assessments]
 
@@ -131,15 +155,25 @@ def report_audience(user) -> str:
     return "hr" if user is not None and user.role == "hr" else "candidate"
 
 
+def _cycle_flags(cycle: Cycle):
+    # Imported here: rater quality reads the sheets with this module's helpers (no import circle at load).
+    from .rater_flags import cycle_flags
+
+    return cycle_flags(cycle)
+
+
 def report_data(assessment: Assessment, *, audience: str):
-    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate"."""
-    return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience)
+    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate";
+    HR's copy carries the rater-quality flags of the candidate's raters."""
+    flags = _cycle_flags(assessment.cycle) if audience == "hr" else None
+    return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience, flags)
 
 
 def cycle_report_data(cycle: Cycle) -> list[tuple[AssessmentResult, object]]:
     """Every assessment of a cycle with its result and HR's report data (the bulk export is for HR)."""
     framework = pinned_framework(cycle)
-    return [(outcome, _report_data(framework, outcome, "hr")) for outcome in assess_cycle(cycle)]
+    flags = _cycle_flags(cycle)
+    return [(outcome, _report_data(framework, outcome, "hr", flags)) for outcome in assess_cycle(cycle)]
 
 
 def _assessed_on(cycle: Cycle) -> date:
@@ -169,14 +203,19 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
                              approved_by=calibration.approved_by.name if calibration.approved_by else None)
 
 
-def _report_data(framework: Framework, outcome: AssessmentResult, audience: str):
+def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags=None):
     from reports.data import report_data as build
 
+    from .rater_flags import report_flags
+
     assessment = outcome.assessment
-    return build(framework, outcome.result, candidate_name=assessment.candidate.name,
+    # The candidate's copy never carries a number that depends on peers kept anonymous (docs/readiness.md, 3).
+    result = outcome.result if audience == "hr" else candidate_view(outcome.result)
+    return build(framework, result, candidate_name=assessment.candidate.name,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
                  assessed_on=_assessed_on(assessment.cycle),
-                 calibration=_calibrated_verdict(framework, outcome, audience), audience=audience)
+                 calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
+                 **(report_flags(flags, assessment.id) if audience == "hr" else {}))
 
 
 def _band_label(framework: Framework, calibration: Calibration | None) -> str | None:
@@ -189,7 +228,9 @@ def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None)
 
     framework = pinned_framework(cycle)
     outcomes = assess_cycle(cycle) if outcomes is None else outcomes
+    flags = _cycle_flags(cycle)
     label = partial(_band_label, framework)
-    rows = [panel_row(o.assessment.candidate.name, o.result, framework, label(o.calibration), label(o.proposal))
+    rows = [panel_row(o.assessment.candidate.name, o.result, framework, label(o.calibration), label(o.proposal),
+                      rests_on_flagged=bool(flags and flags.rests_on(o.assessment.id)))
             for o in sorted(outcomes, key=lambda o: o.assessment.candidate.name.casefold())]
     return build(framework, cycle.name, rows)
