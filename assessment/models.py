@@ -21,6 +21,9 @@ ROLE_LABELS = {"hr": "HR", "manager": "Manager", "candidate": "Candidate"}
 CYCLE_STATES = ("draft", "open", "closed", "released")
 RATER_GROUPS = ("self", "manager", "peer")
 ASSIGNMENT_STATUSES = ("not_started", "draft", "submitted")
+#: A calibration is proposed until a second HR person approves it (two-person rule), or approved at once
+#: when the move is small; only an approved calibration is in force.
+CALIBRATION_STATUSES = ("proposed", "approved")
 
 
 def utcnow() -> datetime:
@@ -121,6 +124,8 @@ class Assessment(db.Model):
     current_role: Mapped[str] = mapped_column(sa.String(50))
     target_role: Mapped[str] = mapped_column(sa.String(50))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: HR held this candidate's results back when releasing the cycle; released later one by one.
+    is_withheld: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: A withdrawn candidate stays in the cycle with their sheets, but nobody owes those sheets any more.
     withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -224,7 +229,11 @@ class Submission(db.Model):
 
 
 class Calibration(db.Model):
-    """HR's calibrated verdict, with its rationale, beside the computed one; every one is kept."""
+    """HR's calibrated verdict, with its rationale, beside the computed one; every one is kept.
+
+    ``rationale`` is for HR and the panel only; ``candidate_note`` is what the candidate reads. A large move
+    is ``proposed`` until a second HR person approves it; rows from before the two-person rule are approved.
+    """
 
     __tablename__ = "calibrations"
 
@@ -235,9 +244,23 @@ class Calibration(db.Model):
     rationale: Mapped[str] = mapped_column(sa.Text)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    candidate_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    #: Who sat on the panel, as HR typed it (names).
+    panel_members: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="approved", server_default="approved")
+    #: The second HR person, for a move that needed one; None when the move was approved with its recording.
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     assessment: Mapped[Assessment] = relationship(back_populates="calibrations")
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+    __table_args__ = (sa.CheckConstraint(_in("status", CALIBRATION_STATUSES), name="status"),)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == "approved"
 
 
 class ExportJob(db.Model):

@@ -11,7 +11,8 @@ from tests.results_helpers import rated_assessment
 def overview_cycle(make):
     """Three candidates for Head of Operations (strong, middling, weak) and one for COO."""
     cycle = make.cycle(name="Autumn round")
-    strong = rated_assessment(make, cycle=cycle, manager=5, candidate=make.user(name="Ada Strong"))
+    # Two raters, one a manager: since rubric 2026.12 the best band never rests on one sheet (issue 7).
+    strong = rated_assessment(make, cycle=cycle, manager=5, peers=(5,), candidate=make.user(name="Ada Strong"))
     middling = rated_assessment(make, cycle=cycle, manager=3, candidate=make.user(name="Ben Middling"))
     weak = rated_assessment(make, cycle=cycle, manager=1, candidate=make.user(name="Cleo Weak"))
     coo = rated_assessment(make, cycle=cycle, manager=4, current_role="head_of_operations",

@@ -89,7 +89,8 @@ def test_an_object_used_twice_is_stored_once_and_decodes_as_one_object():
 def _fresh(assessment) -> ReadinessResult:
     framework = pinned_framework(assessment.cycle)
     sheets = readiness.load_sheets([assessment.id])[assessment.id]
-    return assess_readiness(framework, assessment.target_role, sheets)
+    assigned = readiness.load_assigned([assessment.id])[assessment.id]
+    return assess_readiness(framework, assessment.target_role, sheets, assigned)
 
 
 def _stored(assessment) -> StoredResult | None:

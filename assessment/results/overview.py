@@ -14,7 +14,7 @@ from flask import request
 from sqlalchemy.orm import contains_eager
 
 from rubrics import Framework
-from rubrics.readiness import INSUFFICIENT_EVIDENCE, verdict_label, verdicts
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, verdict_label, verdicts
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -22,6 +22,7 @@ from ..listing import Sorting, page_arg, page_size, paginate, sorting_arg
 from ..models import Assessment, User
 from ..results.models import StoredResult
 from ..services import readiness, results_store
+from ..services.rater_flags import CycleFlags, cycle_flags
 from ..services.readiness import AssessmentResult
 
 #: Heat-map classes by gap (decision score - required level), with the legend's words.
@@ -85,6 +86,8 @@ class RowResult:
     band_label: str
     weighted_attainment: float | None
     competencies: tuple[CompetencyScore, ...]
+    is_panel_review: bool
+    provisional_band_label: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,21 @@ class Row:
     verdict: str
     calibrated: str
     cells: tuple[Cell, ...]
+    #: A calibration awaiting its second HR approval (not in force), or "".
+    proposed: str = ""
+    #: "Lenny Lenient: lenient" when the verdict rests mainly on a flagged rater, else "".
+    rests_on_flagged: str = ""
+
+
+@dataclass(frozen=True)
+class FlaggedRater:
+    """A rater flagged across the cycle, for HR: name, how much they rated, and each flag in words."""
+
+    name: str
+    levels: int
+    candidates: int
+    mean: float
+    flags: tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -119,15 +137,28 @@ class Overview:
     roles: list[tuple[str, str]] = field(default_factory=list)
     #: The target role filtered on (its name), or "" for all.
     role_name: str = ""
+    #: Raters flagged across the cycle (None: the cycle's rubric has no rater-quality rules).
+    flagged_raters: list[FlaggedRater] | None = None
+    #: Raters judged (levels given by managers and peers) in the cycle.
+    raters_judged: int = 0
 
 
-def _row(framework: Framework, outcome: AssessmentResult) -> Row:
+def _row(framework: Framework, outcome: AssessmentResult, flags: CycleFlags | None) -> Row:
     result = outcome.result
     by_id = {comp.competency_id: comp for comp in result.competencies}
     cells = tuple(Cell(c.id, by_id[c.id].decision_score, by_id[c.id].required, by_id[c.id].gap)
                   for c in framework.competencies if c.id in by_id)
     calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
-    return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells)
+    proposed = verdict_label(framework.readiness, outcome.proposal.band_id) if outcome.proposal else ""
+    rests_on = flags.rests_on_short(outcome.assessment.id) if flags is not None else ""
+    return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells,
+               proposed, rests_on)
+
+
+def _flagged_raters(flags: CycleFlags) -> list[FlaggedRater]:
+    return sorted((FlaggedRater(flags.name(r.rater_key), r.levels, r.candidates, r.mean,
+                                tuple((f.label, f.explanation) for f in r.flags))
+                   for r in flags.quality.report.flagged), key=lambda r: r.name.casefold())
 
 
 def _order_by(sort: str, descending: bool) -> list:
@@ -158,15 +189,19 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
     counted = dict(db.session.execute(
         sa.select(StoredResult.band_id, sa.func.count()).join(Assessment).where(*chosen)
         .group_by(StoredResult.band_id)).all())
-    # Insufficient evidence is listed only when some candidate has it.
+    # Insufficient evidence and Panel review are listed only when some candidate has them.
     bands = [(band_id, label) for band_id, label in verdicts(framework.readiness)
-             if band_id != INSUFFICIENT_EVIDENCE or band_id in counted]
+             if band_id not in (INSUFFICIENT_EVIDENCE, PANEL_REVIEW) or band_id in counted]
     stmt = (sa.select(Assessment).join(StoredResult).join(Assessment.candidate)
             .options(contains_eager(Assessment.candidate)).where(*chosen)
             .order_by(*_order_by(query.sort, query.desc)))
     shown = paginate(stmt, query.page, query.page_size)
-    rows = [_row(framework, outcome) for outcome in readiness.assess_many(cycle, shown.items, as_type=RowResult)]
+    flags = cycle_flags(cycle)
+    rows = [_row(framework, outcome, flags)
+            for outcome in readiness.assess_many(cycle, shown.items, as_type=RowResult)]
     return Overview(framework=framework, rows=rows, total=shown.total, page=shown.page,
                     pages=shown.pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],
                     roles=[(role_id, role_names[role_id]) for role_id in roles],
-                    role_name=role_names.get(query.role, query.role or ""))
+                    role_name=role_names.get(query.role, query.role or ""),
+                    flagged_raters=_flagged_raters(flags) if flags is not None else None,
+                    raters_judged=len(flags.quality.report.raters) if flags is not None else 0)

@@ -23,7 +23,8 @@ from ..models import Assessment, Cycle
 
 SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competency_id", "competency",
                  "rater_group", "score", "rated", "coverage", "decision_score", "required", "gap",
-                 "computed_band", "calibrated_band", "weighted_attainment")
+                 "computed_band", "calibrated_band", "weighted_attainment", "proposed_band", "provisional_band",
+                 "scored")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,6 +48,10 @@ class ScoresResult:
     band_label: str
     weighted_attainment: float | None
     competencies: tuple[ScoredCompetency, ...]
+    is_panel_review: bool
+    provisional_band_label: str
+    scored_count: int | None
+    competency_count: int
 
 
 def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
@@ -61,13 +66,18 @@ def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
         for outcome in batch:
             assessment, result = outcome.assessment, outcome.result
             calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
+            # A proposal awaiting its second HR approval is not in force: its own column, never calibrated_band.
+            proposed = verdict_label(framework.readiness, outcome.proposal.band_id) if outcome.proposal else ""
+            # Panel review carries the band the rules give; the attainment's coverage.
+            provisional = result.provisional_band_label if result.is_panel_review else ""
+            scored = f"{result.scored_count} of {result.competency_count}"
             for comp in result.competencies:
                 for group in comp.groups:
                     rows.append((cycle.name, assessment.candidate.name, roles[assessment.current_role],
                                  roles[assessment.target_role], comp.competency_id, comp.name,
                                  group.group, _round(group.score), group.rated, group.coverage,
                                  _round(comp.decision_score), comp.required, _round(comp.gap), result.band_label,
-                                 calibrated, _round(result.weighted_attainment)))
+                                 calibrated, _round(result.weighted_attainment), proposed, provisional, scored))
         yield len(batch), rows
 
 
@@ -112,8 +122,8 @@ def scores_csv(cycle: Cycle) -> str:
     return "".join(iter_scores_csv(cycle))
 
 
-#: Column widths of the scores workbook, A to P.
-_XLSX_WIDTHS = (26, 24, 20, 20, 28, 30, 10, 8, 8, 10, 10, 9, 8, 20, 20, 12)
+#: Column widths of the scores workbook, A to S.
+_XLSX_WIDTHS = (26, 24, 20, 20, 28, 30, 10, 8, 8, 10, 10, 9, 8, 20, 20, 12, 20, 20, 10)
 
 
 def write_scores_xlsx(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None) -> int:

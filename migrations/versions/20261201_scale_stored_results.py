@@ -1,7 +1,7 @@
 """Stored readiness results (with the fingerprint of their inputs), and indexes for the pages at scale.
 
 Revision ID: 5ca1e0c0ffee
-Revises: 7e1d4a9c2b55
+Revises: 20261201_governance
 Create Date: 2026-12-01 15:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5ca1e0c0ffee'
-down_revision = '7e1d4a9c2b55'
+down_revision = '20261201_governance'
 branch_labels = None
 depends_on = None
 
