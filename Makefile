@@ -23,7 +23,9 @@ serve: install
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 bench: install-test system-deps
+	@bash scripts/ensure-system-packages --bench
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/web.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

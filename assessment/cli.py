@@ -167,6 +167,36 @@ def export_command(cycle_id, output, as_zip, workers):
     click.echo(f"Wrote {count} PDF files of {cycle.name} to {target}.")
 
 
+@click.group("results")
+def results_cli():
+    """Stored readiness results."""
+
+
+@results_cli.command("rebuild")
+@click.option("--cycle", "cycle_id", type=int, required=True, help="The cycle's id.")
+@click.option("--missing-only", is_flag=True, help="Compute only the results that are missing or stale.")
+@with_appcontext
+def results_rebuild(cycle_id, missing_only):
+    """Compute and store every readiness result of a cycle again, with a progress bar."""
+    from .extensions import db
+    from .models import Cycle
+    from .services import readiness, results_store
+
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise click.ClickException(f"there is no cycle with id {cycle_id}")
+    total = len(results_store.missing_results(cycle)) if missing_only else len(cycle.assessments)
+    # On a terminal, a bar with the count and an estimate; elsewhere (logs, CI) just the label.
+    with click.progressbar(length=total, label=f"Results of {cycle.name}", show_pos=True) as bar:
+        def progress(done, _total):
+            bar.update(done - bar.pos)
+
+        count = results_store.refresh_cycle(cycle, readiness.compute_results, force=not missing_only,
+                                            progress=progress)
+    db.session.commit()
+    click.echo(f"Stored {count} readiness result{'' if count == 1 else 's'} of {cycle.name}.")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
@@ -235,6 +265,7 @@ def register(app) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(export_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(results_cli)
     app.cli.add_command(remind_command)
     app.cli.add_command(mail_cli)
 

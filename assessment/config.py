@@ -17,6 +17,8 @@
 | EXPORT_WORKERS           | 1                                        | processes rendering one bulk export         |
 | EXPORT_JOB_TIMEOUT       | 3600                                     | seconds before a running job counts stalled |
 | EXPORT_RETENTION_HOURS   | 168                                      | finished exports are deleted after this     |
+| SCORES_XLSX_INLINE_MAX   | 1000                                     | larger cycles get their XLSX from a job     |
+| RESULTS_INLINE_MAX       | 300                                      | more missing results: computed by a job     |
 | RQ_QUEUE                 | opsladder                                | the RQ queue name (with REDIS_URL)          |
 | SMTP_HOST                | (unset: mail is written to MAIL_DIR)     | the SMTP server for outgoing mail           |
 | SMTP_PORT                | 587 (465 with SMTP_SECURITY=tls)         | its port                                    |
@@ -118,6 +120,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "EXPORT_WORKERS": int(env.get("EXPORT_WORKERS", 1)),
         "EXPORT_JOB_TIMEOUT": int(env.get("EXPORT_JOB_TIMEOUT", 3600)),
         "EXPORT_RETENTION_HOURS": int(env.get("EXPORT_RETENTION_HOURS", 168)),
+        "SCORES_XLSX_INLINE_MAX": int(env.get("SCORES_XLSX_INLINE_MAX", 1000)),
+        "RESULTS_INLINE_MAX": int(env.get("RESULTS_INLINE_MAX", 300)),
         "RQ_QUEUE": env.get("RQ_QUEUE") or None,
         **mail_config(env),
     }

@@ -21,6 +21,9 @@ ROLE_LABELS = {"hr": "HR", "manager": "Manager", "candidate": "Candidate"}
 CYCLE_STATES = ("draft", "open", "closed", "released")
 RATER_GROUPS = ("self", "manager", "peer")
 ASSIGNMENT_STATUSES = ("not_started", "draft", "submitted")
+#: A calibration is proposed until a second HR person approves it (two-person rule), or approved at once
+#: when the move is small; only an approved calibration is in force.
+CALIBRATION_STATUSES = ("proposed", "approved")
 
 
 def utcnow() -> datetime:
@@ -134,6 +137,8 @@ class Assessment(db.Model):
     current_role: Mapped[str] = mapped_column(sa.String(50))
     target_role: Mapped[str] = mapped_column(sa.String(50))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: HR held this candidate's results back when releasing the cycle; released later one by one.
+    is_withheld: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: A withdrawn candidate stays in the cycle with their sheets, but nobody owes those sheets any more.
     withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -182,6 +187,8 @@ class RaterAssignment(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("assessment_id", "rater_id"),
+        # Covers the per-assessment sheet counts of the dashboard and cycle list (index-only; docs/scale.md).
+        sa.Index("ix_rater_assignments_assessment_id_status", "assessment_id", "status"),
         sa.CheckConstraint(_in("rater_group", RATER_GROUPS), name="rater_group"),
         sa.CheckConstraint(_in("status", ASSIGNMENT_STATUSES), name="status"),
     )
@@ -235,7 +242,11 @@ class Submission(db.Model):
 
 
 class Calibration(db.Model):
-    """HR's calibrated verdict, with its rationale, beside the computed one; every one is kept."""
+    """HR's calibrated verdict, with its rationale, beside the computed one; every one is kept.
+
+    ``rationale`` is for HR and the panel only; ``candidate_note`` is what the candidate reads. A large move
+    is ``proposed`` until a second HR person approves it; rows from before the two-person rule are approved.
+    """
 
     __tablename__ = "calibrations"
 
@@ -246,9 +257,23 @@ class Calibration(db.Model):
     rationale: Mapped[str] = mapped_column(sa.Text)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    candidate_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    #: Who sat on the panel, as HR typed it (names).
+    panel_members: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="approved", server_default="approved")
+    #: The second HR person, for a move that needed one; None when the move was approved with its recording.
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     assessment: Mapped[Assessment] = relationship(back_populates="calibrations")
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+    __table_args__ = (sa.CheckConstraint(_in("status", CALIBRATION_STATUSES), name="status"),)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == "approved"
 
 
 class ExportJob(db.Model):
@@ -293,6 +318,9 @@ class AuditEvent(db.Model):
 
     actor: Mapped[User | None] = relationship()
 
+    # The audit trail of one cycle, newest first, without walking every other cycle's events (docs/scale.md).
+    __table_args__ = (sa.Index("ix_audit_events_cycle_id_occurred_at", "cycle_id", "occurred_at"),)
+
 
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
@@ -300,4 +328,5 @@ def _audit_is_append_only(mapper, connection, target):
     raise RuntimeError("the audit trail is append-only: audit events are never changed or deleted")
 
 
+from .results.models import StoredResult  # noqa: E402,F401  (its own module; imported here for Alembic and the app)
 from .mail.models import OutboxMessage  # noqa: E402,F401  (the outbox's table, for Alembic and the app)

@@ -20,12 +20,15 @@ from rubrics.readiness import ReadinessResult
 from .fonts import register_fonts
 
 INK = colors.HexColor("#1F2933")
-MUTED = colors.HexColor("#616E7C")
+MUTED = colors.HexColor("#616E7C")  # 5.2:1 on white
 GRID = colors.HexColor("#CBD2D9")
+# Every line and label of the chart has at least 3:1 contrast on white (WCAG 1.4.11) and on the pale fill:
+# decision 6.4:1, target 6.5:1, self 4.7:1 (the old #D08A00 was 2.87:1), level numbers 5.2:1.
 DECISION = colors.HexColor("#1F5FA8")
 DECISION_FILL = colors.HexColor("#DCE7F5")
 TARGET = colors.HexColor("#B3261E")
-SELF = colors.HexColor("#D08A00")
+SELF = colors.HexColor("#A86400")
+SCALE_LABEL = MUTED
 LEVELS = 5
 
 
@@ -35,9 +38,16 @@ def _axis_point(cx, cy, radius, index, count, value):
     return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
 
-@lru_cache(maxsize=16)
-def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_size: float) -> Group:
-    """Rings at each level, spokes, level numbers and wrapped axis labels: the static part of a radar."""
+@lru_cache(maxsize=32)
+def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_size: float,
+          notes: tuple[tuple[int, str], ...] = ()) -> Group:
+    """Rings at each level, spokes, level numbers and wrapped axis labels: the static part of a radar.
+
+    An axis without a decision score gets a dashed spoke and its note under its label ("(no score)", or
+    "(not shown)" in the candidate's copy), so that its absence is said, not only left out. ``notes`` is a
+    tuple of (axis, note) pairs, so the grid can be cached.
+    """
+    unscored = dict(notes)
     font, _ = register_fonts()
     count = len(labels)
     group = Group()
@@ -48,49 +58,103 @@ def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_siz
         group.add(Polygon(points, strokeColor=GRID, strokeWidth=0.5 if level < LEVELS else 0.8, fillColor=None))
     for i in range(count):
         x, y = _axis_point(cx, cy, radius, i, count, LEVELS)
-        group.add(Line(cx, cy, x, y, strokeColor=GRID, strokeWidth=0.5))
+        spoke = Line(cx, cy, x, y, strokeColor=MUTED if i in unscored else GRID, strokeWidth=0.5)
+        if i in unscored:
+            spoke.strokeDashArray = [1.5, 2]
+        group.add(spoke)
     for level in range(1, LEVELS + 1):
         x, y = _axis_point(cx, cy, radius, 0, count, level)
-        group.add(String(x + 2.5, y - 2.5, str(level), fontName=font, fontSize=font_size - 1.5, fillColor=MUTED))
+        group.add(String(x + 2.5, y - 2.5, str(level), fontName=font, fontSize=font_size - 1, fillColor=SCALE_LABEL))
     for i, label in enumerate(labels):
         angle = math.pi / 2 - 2 * math.pi * i / count
         x, y = _axis_point(cx, cy, radius + 9, i, count, LEVELS)
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        lines = textwrap.wrap(label, 20) or [""]
+        # 22 characters: two lines at most for every competency name (a third would run into the next label).
+        lines = textwrap.wrap(label, 22) or [""]
+        if i in unscored:
+            lines.append(unscored[i])
         lead = font_size * 1.15
         # Labels above the centre grow upwards, labels below grow downwards, so none overlaps the rings.
         top = y + (len(lines) - 1) * lead if math.sin(angle) > 0.2 else y - font_size * 0.35
         if abs(math.sin(angle)) <= 0.2:
             top = y + (len(lines) - 1) * lead / 2 - font_size * 0.35
         for k, line in enumerate(lines):
-            group.add(String(x, top - k * lead, line, fontName=font, fontSize=font_size, fillColor=INK,
-                             textAnchor=anchor))
+            muted = i in unscored and k == len(lines) - 1
+            group.add(String(x, top - k * lead, line, fontName=font, fontSize=font_size,
+                             fillColor=MUTED if muted else INK, textAnchor=anchor))
     return group
 
 
-def _points(cx, cy, radius, values) -> list[float]:
-    """The polygon's points; an axis without a score is skipped (not drawn as a zero)."""
+def _runs(values) -> list[list[int]]:
+    """The axes with a score, as runs of neighbouring axes (cyclic); one run covering all means a closed ring.
+
+    Lines join only neighbouring scored axes: a line from the axis before a missing one to the axis after
+    it would cross the missing axis at some level, as if it had a score there.
+    """
+    count = len(values)
+    scored = [i for i, v in enumerate(values) if v is not None]
+    if len(scored) == count:
+        return [list(range(count))]
+    if not scored:
+        return []
+    start = next(i for i in range(count) if values[i] is not None and values[i - 1] is None)
+    runs, run = [], []
+    for k in range(count):
+        i = (start + k) % count
+        if values[i] is None:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append(i)
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _coords(cx, cy, radius, values, axes) -> list[float]:
     points = []
-    for i, value in enumerate(values):
-        if value is not None:
-            points += _axis_point(cx, cy, radius, i, len(values), value)
+    for i in axes:
+        points += _axis_point(cx, cy, radius, i, len(values), values[i])
     return points
 
 
-def _series(points, stroke, width=1.6, dashed=False, markers=False) -> Group:
+def _series(cx, cy, radius, values, stroke, width=1.6, dashed=False, markers=False) -> Group:
+    """A score series: a closed ring when every axis has a score, else lines between neighbouring scores only."""
     group = Group()
-    if len(points) >= 6:
-        shape = Polygon(points, strokeColor=stroke, strokeWidth=width, fillColor=None)
-        if dashed:
-            shape.strokeDashArray = [4, 2.5]
-        group.add(shape)
-    elif len(points) == 4:
-        group.add(PolyLine(points, strokeColor=stroke, strokeWidth=width))
-    if markers:
-        for k in range(0, len(points), 2):
-            group.add(Circle(points[k], points[k + 1], 2.2, fillColor=stroke, strokeColor=colors.white,
-                             strokeWidth=0.6))
+    runs = _runs(values)
+    closed = len(runs) == 1 and len(runs[0]) == len(values)
+    for run in runs:
+        points = _coords(cx, cy, radius, values, run)
+        if closed and len(run) >= 3:
+            shape = Polygon(points, strokeColor=stroke, strokeWidth=width, fillColor=None)
+        elif len(run) >= 2:
+            shape = PolyLine(points, strokeColor=stroke, strokeWidth=width)
+        else:
+            shape = None
+        if shape is not None:
+            if dashed:
+                shape.strokeDashArray = [4, 2.5]
+            group.add(shape)
+        if markers:
+            for k in range(0, len(points), 2):
+                group.add(Circle(points[k], points[k + 1], 2.2, fillColor=stroke, strokeColor=colors.white,
+                                 strokeWidth=0.6))
+    return group
+
+
+def _fill(cx, cy, radius, values) -> Group:
+    """The pale area under the decision scores: the whole ring, or wedges between neighbouring scores only."""
+    group = Group()
+    runs = _runs(values)
+    if len(runs) == 1 and len(runs[0]) == len(values) and len(values) >= 3:
+        group.add(Polygon(_coords(cx, cy, radius, values, runs[0]), strokeColor=None, fillColor=DECISION_FILL))
+        return group
+    for run in runs:
+        if len(run) >= 2:
+            group.add(Polygon([cx, cy] + _coords(cx, cy, radius, values, run), strokeColor=None,
+                              fillColor=DECISION_FILL))
     return group
 
 
@@ -101,26 +165,30 @@ def radar_drawing(
     self_scores=None,
     *,
     target_label: str = "Target profile",
+    withheld=(),
     width: float = 440,
     height: float = 330,
     font_size: float = 7.5,
 ) -> Drawing:
-    """A radar of decision scores against the target profile, self drawn separately; None = no score."""
+    """A radar of decision scores against the target profile, self drawn separately; None = no score.
+
+    ``withheld`` are the axes whose score the candidate's copy leaves out: marked "(not shown)", not "(no score)".
+    """
     font, _ = register_fonts()
     legend_h = 22
     cx, cy = width / 2, legend_h + (height - legend_h) / 2
     radius = min(width / 2 - 95, (height - legend_h) / 2 - 30)
     drawing = Drawing(width, height)
-    decision_points = _points(cx, cy, radius, decision)
+    decision = list(decision)
     # An opaque pale fill under the grid-coloured lines: no transparency, so PDF and SVG look the same.
-    if len(decision_points) >= 6:
-        drawing.add(Polygon(decision_points, strokeColor=None, fillColor=DECISION_FILL))
-    drawing.add(_grid(tuple(labels), cx, cy, radius, font_size))
-    drawing.add(_series(_points(cx, cy, radius, required), TARGET, width=1.3, dashed=True))
-    drawing.add(_series(decision_points, DECISION, markers=True))
+    drawing.add(_fill(cx, cy, radius, decision))
+    notes = tuple((i, "(not shown)" if i in withheld else "(no score)") for i, v in enumerate(decision) if v is None)
+    drawing.add(_grid(tuple(labels), cx, cy, radius, font_size, notes))
+    drawing.add(_series(cx, cy, radius, list(required), TARGET, width=1.3, dashed=True))
+    drawing.add(_series(cx, cy, radius, decision, DECISION, markers=True))
     entries = [(DECISION, "Decision score", False), (TARGET, target_label, True)]
     if self_scores is not None and any(v is not None for v in self_scores):
-        drawing.add(_series(_points(cx, cy, radius, self_scores), SELF, width=1.1, markers=True))
+        drawing.add(_series(cx, cy, radius, list(self_scores), SELF, width=1.1, markers=True))
         entries.append((SELF, "Self (not in the verdict)", False))
     total = sum(22 + _width(text, font, font_size) for _, text, _ in entries) + 16 * (len(entries) - 1)
     x = max(2, (width - total) / 2)
@@ -149,6 +217,7 @@ def radar_for(result: ReadinessResult, **options) -> Drawing:
         [c.decision_score for c in comps],
         [c.self_score for c in comps],
         target_label=f"Required: {result.target_role_name}",
+        withheld=frozenset(i for i, c in enumerate(comps) if result.is_candidate_view and c.is_withheld_from_candidate),
         **options,
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from rubrics.model import Framework, ScaleLevel, Source
-from rubrics.readiness import ReadinessResult, rules_in_words, verdicts
+from rubrics.readiness import ReadinessResult, candidate_view, rules_in_words, verdicts
 
 from .anchor_sources import AnchorSource, anchor_sources
 
@@ -14,16 +14,41 @@ from .anchor_sources import AnchorSource, anchor_sources
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
 #: candidate's leaves both out: with two managers, mean and spread would give away each manager's level.
 AUDIENCES = ("hr", "candidate")
+COPY_LABELS = {"hr": "HR / panel copy", "candidate": "Candidate copy"}
 
 
 @dataclass(frozen=True)
 class CalibratedVerdict:
-    """HR's calibrated verdict, kept beside the computed one."""
+    """HR's calibrated verdict, kept beside the computed one.
+
+    ``rationale`` is HR's in the HR copy and the note to the candidate in the candidate's copy. A "proposed"
+    calibration (HR copy only) awaits a second HR person's approval and is not in force.
+    """
 
     band_label: str
     rationale: str
     by: str
     at: datetime
+    status: str = "approved"
+    #: The second HR person who approved it, when the move needed one.
+    approved_by: str | None = None
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == "proposed"
+
+
+@dataclass(frozen=True)
+class RaterNote:
+    """A flagged rater of this candidate, for HR's copy only: who, their share of the decision, and why flagged."""
+
+    rater: str
+    #: "manager" or "peer".
+    group: str
+    #: The rater's share of the candidate's decision weight (0..1).
+    share: float
+    #: (label, plain-word explanation) per flag.
+    flags: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -48,12 +73,22 @@ class ReportData:
     generated_at: datetime
     #: "hr" or "candidate" (see ``AUDIENCES``).
     audience: str = "candidate"
+    #: HR's copy only: the candidate's raters flagged by rater quality across the cycle (None: not assessed, as
+    #: for cycles on a rubric without rater-quality rules), and, when the verdict rests mainly on one of them, a
+    #: sentence saying so. Always None and empty in the candidate's copy.
+    rater_notes: tuple[RaterNote, ...] | None = None
+    rests_on_flagged: str = ""
     #: Every quote of the rubric, on a competency or under a level's anchor, for the methodology page.
     anchor_sources: tuple[AnchorSource, ...] = ()
 
     @property
     def for_hr(self) -> bool:
         return self.audience == "hr"
+
+    @property
+    def copy_label(self) -> str:
+        """Whose copy this is, printed on the cover and in every page header."""
+        return COPY_LABELS[self.audience]
 
 
 @dataclass(frozen=True)
@@ -69,6 +104,12 @@ class PanelRow:
     #: Required level per competency for this candidate's target role, None when the role does not ask it.
     required: tuple[int | None, ...]
     calibrated_label: str | None = None
+    #: A calibration awaiting a second HR person's approval: shown, never counted as in force.
+    proposed_label: str | None = None
+    #: For Panel review: the band the rules would give.
+    provisional_label: str = ""
+    #: The verdict rests mainly on a rater flagged by rater quality (HR's panel summary marks it).
+    rests_on_flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,10 +143,17 @@ def report_data(
     calibration: CalibratedVerdict | None = None,
     generated_at: datetime | None = None,
     audience: str = "candidate",
+    rater_notes=None,
+    rests_on_flagged: str = "",
 ) -> ReportData:
     """The report data for one assessment from the pinned framework and its readiness result, for an audience."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown report audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
+    if audience == "candidate":
+        # The candidate's copy is made from the engine's candidate view, whoever builds it: no number in it
+        # depends on peers kept anonymous; and rater quality (it names raters) never reaches it.
+        result = candidate_view(result)
+        rater_notes, rests_on_flagged = None, ""
     return ReportData(
         candidate_name=candidate_name,
         current_role_name=framework.role(current_role).name,
@@ -124,11 +172,14 @@ def report_data(
         calibration=calibration,
         generated_at=generated_at or _now(),
         audience=audience,
+        rater_notes=tuple(rater_notes) if rater_notes is not None else None,
+        rests_on_flagged=rests_on_flagged,
         anchor_sources=anchor_sources(framework),
     )
 
 
-def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework, calibrated_label=None) -> PanelRow:
+def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework, calibrated_label=None,
+              proposed_label=None, rests_on_flagged: bool = False) -> PanelRow:
     """One heat-map row from a candidate's readiness result."""
     by_id = {c.competency_id: c for c in result.competencies}
     return PanelRow(
@@ -139,6 +190,9 @@ def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework
         scores=tuple(by_id[c.id].decision_score if c.id in by_id else None for c in framework.competencies),
         required=tuple(by_id[c.id].required if c.id in by_id else None for c in framework.competencies),
         calibrated_label=calibrated_label,
+        proposed_label=proposed_label,
+        provisional_label=result.provisional_band_label if result.is_panel_review else "",
+        rests_on_flagged=rests_on_flagged,
     )
 
 

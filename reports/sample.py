@@ -87,7 +87,7 @@ def sample_report(seed: int = 0, *, calibrated: bool | None = None, audience: st
     if calibrated and result.is_sufficient:
         calibration = CalibratedVerdict(
             # The panel moves the verdict one band: down from the best band, up from any other.
-            band_label=fw.readiness.bands[1 if result.band_rank == 0 else result.band_rank - 1].label,
+            band_label=fw.readiness.bands[1 if result.verdict_rank == 0 else result.verdict_rank - 1].label,
             rationale="The panel weighed the restructuring of the northern sites, which the ratings predate; "
             "budget authority at division level has not yet been tested.",
             by="Ingrid Halvorsen",

@@ -17,12 +17,10 @@ from .competency_checks import ID as _ID
 from .competency_checks import CompetencyChecks
 from .competency_checks import item_where as _item_where
 from .competency_checks import kind as _kind
+from .loader_readiness import ReadinessValidator
 from .model import (
-    NOT_OBSERVED,
     SCALE,
-    Band,
     Framework,
-    ReadinessRules,
     Requirement,
     RoleProfile,
     Scale,
@@ -40,20 +38,6 @@ NOT_OBSERVED_KEYS = {"label", "summary"}
 SOURCE_KEYS = {"file", "title", "language"}
 ROLE_KEYS = {"id", "name", "next_role", "summary", "requirements"}
 REQUIREMENT_KEYS = {"required", "weight", "critical"}
-READINESS_KEYS = {
-    "evidence_required_for",
-    "rater_group_weights",
-    "min_nonself_raters",
-    "max_not_observed_share",
-    "peer_anonymity_threshold",
-    "blind_spot_threshold",
-    "disagreement_threshold",
-    "bands",
-    "insufficient_evidence_label",
-}
-BAND_KEYS = {"id", "label"}
-BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment"}
-RATER_GROUPS = {"manager", "peer"}
 
 
 class RubricError(Exception):
@@ -113,7 +97,7 @@ def parse_framework(raw, origin: str = "<data>", sources_dir: str | os.PathLike 
     return framework
 
 
-class _Validator(CompetencyChecks):
+class _Validator(CompetencyChecks, ReadinessValidator):
     def __init__(self, origin: str):
         self.origin = origin
         self.problems: list[str] = []
@@ -287,53 +271,6 @@ class _Validator(CompetencyChecks):
                 self.fail(f"{rwhere}.critical", f"must be true or false, not {_kind(critical)}")
             result.append(Requirement(cid, level, weight, bool(critical)))
         return tuple(result)
-
-    def readiness(self, value) -> ReadinessRules | None:
-        r = self.mapping(value, "readiness", READINESS_KEYS)
-        if r is None:
-            return None
-        where = "readiness"
-        evidence = set()
-        for i, item in enumerate(r.get("evidence_required_for") or []):
-            if item == NOT_OBSERVED:
-                evidence.add(NOT_OBSERVED)
-            elif (lv := self.level(item, f"{where}.evidence_required_for[{i}]")) is not None:
-                evidence.add(lv)
-        weights = {}
-        gw = self.mapping(r.get("rater_group_weights"), f"{where}.rater_group_weights", RATER_GROUPS)
-        for group in sorted(RATER_GROUPS & set(gw or {})):
-            weights[group] = self.number(gw[group], f"{where}.rater_group_weights.{group}", positive=True)
-        bands = []
-        items = self.sequence(r.get("bands"), f"{where}.bands")
-        for i, item in enumerate(items):
-            bwhere = f"{where}.bands[{i}]"
-            band = self.mapping(item, bwhere, BAND_KEYS | BAND_CRITERIA, required=BAND_KEYS)
-            if band is None:
-                continue
-            gap = band.get("max_critical_gap")
-            att = band.get("min_weighted_attainment")
-            if gap is not None:
-                gap = self.number(gap, f"{bwhere}.max_critical_gap", minimum=0, maximum=4)
-            if att is not None:
-                att = self.number(att, f"{bwhere}.min_weighted_attainment", minimum=0, maximum=1)
-            last = i == len(items) - 1
-            if last and (gap is not None or att is not None):
-                self.fail(bwhere, "the last band catches everything else and must have no conditions")
-            if not last and gap is None and att is None:
-                self.fail(bwhere, "needs max_critical_gap or min_weighted_attainment (only the last band has none)")
-            bands.append(Band(self.ident(band.get("id"), f"{bwhere}.id"), self.text(band.get("label"), f"{bwhere}.label"),
-                              gap, att))
-        return ReadinessRules(
-            evidence_required_for=frozenset(evidence),
-            rater_group_weights=weights,
-            min_nonself_raters=self.number(r.get("min_nonself_raters"), f"{where}.min_nonself_raters", minimum=1, maximum=100, integer=True),
-            max_not_observed_share=self.number(r.get("max_not_observed_share"), f"{where}.max_not_observed_share", minimum=0, maximum=1),
-            peer_anonymity_threshold=self.number(r.get("peer_anonymity_threshold"), f"{where}.peer_anonymity_threshold", minimum=2, maximum=100, integer=True),
-            blind_spot_threshold=self.number(r.get("blind_spot_threshold"), f"{where}.blind_spot_threshold", positive=True),
-            disagreement_threshold=self.number(r.get("disagreement_threshold"), f"{where}.disagreement_threshold", positive=True),
-            bands=tuple(bands),
-            insufficient_evidence_label=self.text(r.get("insufficient_evidence_label"), f"{where}.insufficient_evidence_label"),
-        )
 
 
 def _join(where: str, key) -> str:

@@ -97,12 +97,55 @@ class RoleProfile:
 
 @dataclass(frozen=True)
 class Band:
+    """One readiness band and what it needs; a condition set to None is not checked (rubric 2026.11 had only the
+    first two)."""
+
     id: str
     label: str
     #: Largest allowed shortfall (required - score) on any critical competency; None: no condition.
     max_critical_gap: float | None = None
     #: Smallest allowed weighted attainment (0..1); None: no condition.
     min_weighted_attainment: float | None = None
+    #: Fewest counted manager and peer sheets (independent evidence); None: no condition.
+    min_raters: int | None = None
+    #: Fewest counted manager sheets among them; None: no condition.
+    min_managers: int | None = None
+    #: Largest allowed shortfall on ANY competency of the target role (the floor); None: no condition.
+    max_any_gap: float | None = None
+    #: Most non-critical competencies without a decision score (every critical one needs one); None: no condition.
+    max_unscored_others: int | None = None
+
+
+#: How peers below the anonymity threshold count: left out of everything (rubric 2026.11), or counted in the
+#: decision and hidden from the candidate's view (from 2026.12; see docs/readiness.md, point 3).
+PEERS_LEAVE_OUT, PEERS_COUNT = "leave_out", "count"
+
+
+@dataclass(frozen=True)
+class PanelReviewRules:
+    """When contested evidence goes to the panel instead of giving a band."""
+
+    label: str = "Panel review"
+    #: Levels apart, on a critical competency, of managers vs peers, or of two managers.
+    critical_disagreement: float = 2.0
+    #: Levels apart of the mean over all competencies both rated: managers vs peers, or two managers.
+    overall_disagreement: float = 1.5
+
+
+@dataclass(frozen=True)
+class RaterQualityRules:
+    """Thresholds of the cycle-wide rater quality flags (HR only; they never change a verdict)."""
+
+    #: Fewest levels a rater must have given (and shared with other raters, for leniency) to be judged.
+    min_ratings: int = 6
+    #: A rater's mean this far above (below) the other raters of the same candidates: lenient (severe).
+    leniency: float = 0.75
+    #: Standard deviation of a rater's levels below this: central tendency (almost no spread).
+    min_spread: float = 0.5
+    #: A sheet with at least this many levels, all the same: straight-lining.
+    straight_line_min_levels: int = 5
+    #: A verdict rests mainly on a rater who carries at least this share of its decision weight.
+    rests_on_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -118,6 +161,11 @@ class ReadinessRules:
     #: Checked in order; the last band has no conditions and catches the rest.
     bands: tuple[Band, ...] = ()
     insufficient_evidence_label: str = "Insufficient evidence"
+    #: PEERS_LEAVE_OUT (absent from the data: the 2026.11 rule) or PEERS_COUNT.
+    peers_below_threshold: str = PEERS_LEAVE_OUT
+    #: None (absent from the data, as in 2026.11): contested evidence never goes to the panel.
+    panel_review: PanelReviewRules | None = None
+    rater_quality: RaterQualityRules = field(default_factory=RaterQualityRules)
 
     def needs_evidence(self, value: int | str | None) -> bool:
         return value is not None and value in self.evidence_required_for

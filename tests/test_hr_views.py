@@ -141,7 +141,8 @@ def test_closing_warns_about_reopened_sheets_not_resubmitted(client, hr, make):
     assert "previous submission will count" in page and "can no longer be changed after closing" in page
     assert f"{reopened.rater.name} (manager) for Cora Candidate" in page
     assert f"{resubmitted.rater.name} (manager)" not in page
-    assert b"reopened sheet" not in client.get(f"/hr/cycles/{assessment.cycle_id}/state?to=released").data
+    # The release confirmation lists them too (issue 7, section 5: before close and before release).
+    assert b"1 reopened sheet was not resubmitted" in client.get(f"/hr/cycles/{assessment.cycle_id}/state?to=released").data
 
 
 def test_add_a_candidate_through_the_form(client, hr, make):

@@ -1,14 +1,22 @@
-"""Properties of the readiness engine over random assessments (hypothesis), on the shipped rubric."""
+"""Properties of the readiness engine over random assessments (hypothesis), on the shipped rubric, every role.
+
+Monotonicity is of ``verdict_rank`` (the provisional band; insufficient evidence below every band) and of every
+decision score; Panel review is a flag on top (docs/readiness.md, point 3). The 2026.11 anonymity rule (peers
+below the threshold left out of everything) is still tested on the 2026.11 snapshot, which old cycles keep.
+"""
 
 from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rubrics import NOT_OBSERVED, load_framework
-from rubrics.readiness import PEER, PEERS_SUPPRESSED, RaterSheet, assess_readiness
+from rubrics.readiness import NOT_APPLICABLE, PEER, PEERS_SUPPRESSED, RaterSheet, assess_readiness, candidate_view
 
 FW = load_framework()
+OLD_FW = load_framework(Path(__file__).parent / "fixtures" / "framework_2026_11.yaml")
 IDS = [c.id for c in FW.competencies]
 ROLES = [r.id for r in FW.roles]
 THRESHOLD = FW.readiness.peer_anonymity_threshold
@@ -62,9 +70,30 @@ def shown(result):
 
 
 @settings(max_examples=150, deadline=None)
+
+def decisions(result):
+    return [c.decision_score for c in result.competencies]
+
+
+def no_lower(after, before):
+    """``after`` is no worse than ``before``: verdict rank, and every decision score that existed."""
+    assert after.verdict_rank <= before.verdict_rank
+    for new, old in zip(decisions(after), decisions(before)):
+        if old is not None:
+            assert new is not None and new >= old - 1e-12
+
+
+def group_mean(sheets, group, comp_id):
+    """The group's current score on a competency over EVERY counted level (what the decision uses)."""
+    levels = [s.ratings[comp_id] for s in sheets if s.group == group and s.ratings.get(comp_id, NOT_OBSERVED) != NOT_OBSERVED]
+    return Fraction(sum(levels), len(levels)) if levels else None
+
+
+@settings(max_examples=150, deadline=None)
 @given(assessments(), st.data())
 def test_raising_a_nonself_rating_never_lowers_the_verdict(case, data):
-    """Raising any manager or peer level never moves the verdict to a worse band, nor changes sufficiency."""
+    """Raising any manager or peer level never worsens the verdict rank nor lowers any decision score, and
+    never changes sufficiency."""
     role, sheets = case
     raisable = [
         (k, i)
@@ -79,15 +108,48 @@ def test_raising_a_nonself_rating_never_lowers_the_verdict(case, data):
     before = assess_readiness(FW, role, sheets)
     after = assess_readiness(FW, role, with_rating(sheets, k, comp_id, higher))
     assert after.is_sufficient == before.is_sufficient
+    no_lower(after, before)
     if before.is_sufficient:
-        assert after.band_rank <= before.band_rank
         assert after.weighted_attainment >= before.weighted_attainment - 1e-12
+
+
+@st.composite
+def added_rating(draw):
+    """A case and a rating to add: a level where a manager or peer gave none (on their sheet, or on a new
+    sheet), at or above its group's current score; at or above the decision score when its group had none;
+    at or above the required level when the competency had no score at all."""
+    role, sheets = draw(assessments())
+    comp_id = draw(st.sampled_from(IDS))
+    group = draw(st.sampled_from(["manager", PEER]))
+    before = assess_readiness(FW, role, sheets)
+    current = group_mean(sheets, group, comp_id)
+    decision = before.competency(comp_id).decision_score
+    floor = current if current is not None else (decision if decision is not None else FW.role(role).requirement(comp_id).required)
+    level = draw(st.integers(max(1, -int(-floor // 1)), 5)) if floor <= 5 else None
+    spots = [k for k, s in enumerate(sheets) if s.group == group and s.ratings.get(comp_id, NOT_OBSERVED) == NOT_OBSERVED]
+    spot = draw(st.sampled_from(spots + [None]))
+    if spot is None:
+        after = sheets + [RaterSheet(f"{group}-new", group, {comp_id: level})]
+    else:
+        after = with_rating(sheets, spot, comp_id, level)
+    return role, sheets, after
+
+
+@settings(max_examples=200, deadline=None)
+@given(added_rating())
+def test_an_added_rating_never_lowers_the_verdict(picked):
+    """An added rating (as defined in docs/readiness.md, point 3) never worsens the verdict rank nor lowers a
+    decision score; evidence can only grow, so insufficient evidence never appears."""
+    role, sheets, after_sheets = picked
+    before, after = assess_readiness(FW, role, sheets), assess_readiness(FW, role, after_sheets)
+    no_lower(after, before)
+    assert after.is_sufficient or not before.is_sufficient
 
 
 @settings(max_examples=100, deadline=None)
 @given(assessments(), st.randoms(use_true_random=False))
 def test_rater_order_does_not_matter(case, rng):
-    """Shuffling the sheets gives an identical result, comments included."""
+    """Shuffling the sheets gives an identical result, comments and panel-review reasons included."""
     role, sheets = case
     shuffled = list(sheets)
     rng.shuffle(shuffled)
@@ -97,7 +159,8 @@ def test_rater_order_does_not_matter(case, rng):
 @settings(max_examples=100, deadline=None)
 @given(assessments(), st.data())
 def test_self_ratings_never_change_the_verdict(case, data):
-    """Any self-assessment, or none, leaves band, rules and decision scores unchanged."""
+    """Any self-assessment, or none, leaves the verdict (Panel review included), rules and decision scores
+    unchanged."""
     role, sheets = case
     others = [s for s in sheets if s.group != "self"]
     new_self = data.draw(sheet_of("self", 9))
@@ -122,45 +185,56 @@ def test_not_observed_is_the_same_as_no_answer(case, data):
 @settings(max_examples=150, deadline=None)
 @given(assessments(managers=st.integers(1, 3)), st.data())
 def test_not_observed_never_counts_as_a_low_score(case, data):
-    """Where others rated the competency, "not observed" sits between a 1 and a 5: it is not a 1.
-
-    A peer's level can lift the peer group on that competency over the anonymity threshold and so bring
-    the other peers' levels into view; that is the anonymity rule, not a score, so such spots are skipped.
-    """
+    """Where others rated the competency, "not observed" sits between a 1 and a 5: it is not a 1. (Peers below
+    the threshold count, so no spot needs skipping since 2026.12.)"""
     role, sheets = case
-    spots = [
-        (k, i)
-        for k, s in enumerate(sheets)
-        for i, v in s.ratings.items()
-        if v == NOT_OBSERVED
-        and (s.group == "manager" or (s.group == PEER and peer_levels(sheets, i, skip=k) >= THRESHOLD))
-    ]
+    spots = [(k, i) for k, s in enumerate(sheets) for i, v in s.ratings.items() if v == NOT_OBSERVED and s.group != "self"]
     if not spots:
         return
     k, comp_id = data.draw(st.sampled_from(spots))
     results = {v: assess_readiness(FW, role, with_rating(sheets, k, comp_id, v)) for v in (1, NOT_OBSERVED, 5)}
     scores = {v: r.competency(comp_id).decision_score for v, r in results.items()}
     if scores[NOT_OBSERVED] is None:
-        return  # nobody else rated it: "not observed" is then no evidence, which the coverage rule weighs
+        return  # nobody else rated it: "not observed" is then no evidence, which the coverage rules weigh
     assert scores[1] <= scores[NOT_OBSERVED] <= scores[5]
-    low, unseen = results[1], results[NOT_OBSERVED]
-    if low.is_sufficient and unseen.is_sufficient:
-        assert unseen.band_rank <= low.band_rank
+    assert results[NOT_OBSERVED].verdict_rank <= results[1].verdict_rank
     # Where the rater's group gave higher levels, a 1 visibly pulls down; "not observed" does not.
-    seen = unseen.competency(comp_id)
-    group_score = seen.manager_score if sheets[k].group == "manager" else seen.peer_score
-    if group_score is not None and group_score > 1:
+    current = group_mean(with_rating(sheets, k, comp_id, NOT_OBSERVED), sheets[k].group, comp_id)
+    if current is not None and current > 1:
         assert scores[1] < scores[NOT_OBSERVED]
+
+
+def coarse_free(view):
+    """The candidate view with its coarse outcomes set aside (verdict, sufficiency, Panel review, rule
+    statuses): what must not depend on a hidden peer at all. Rule details and failing lists are compared
+    only where the rule applies, since "does not apply" follows from the verdict."""
+    label, provisional = view.band_label, view.provisional_band_label
+    rules = tuple((r.id, r.text, r.detail, r.competencies) if r.status != NOT_APPLICABLE else (r.id, r.text)
+                  for r in view.rules)
+    summary = view.summary.replace(label, "<verdict>").replace(provisional or "<none>", "<band>")
+    return replace(view, band_id="", band_label="", band_rank=None, is_sufficient=None, provisional_band_id=None,
+                   provisional_band_label="", provisional_band_rank=None, is_panel_review=None,
+                   panel_review_reasons=(), summary=summary, rules=rules)
+
+
+def same_for_candidate(before, after):
+    """Nothing in the candidate's view but the coarse outcomes differs; and where a rule applies in both, the
+    same competencies fail it."""
+    a, b = candidate_view(before), candidate_view(after)
+    assert a.is_candidate_view and b.is_candidate_view
+    left, right = coarse_free(a), coarse_free(b)
+    both = {r.id for r in a.rules if r.status != NOT_APPLICABLE} & {r.id for r in b.rules if r.status != NOT_APPLICABLE}
+    left = replace(left, rules=tuple(r for r in left.rules if r[0] in both))
+    right = replace(right, rules=tuple(r for r in right.rules if r[0] in both))
+    assert left == right
 
 
 @settings(max_examples=150, deadline=None)
 @given(assessments(peers=st.integers(1, THRESHOLD - 1)), st.data())
-def test_too_few_peers_cannot_be_recovered(case, data):
-    """Below the threshold, any change to any peer's ratings and comments changes nothing that is shown.
-
-    So no output (scores, "others", spread, comments, verdict) carries a single peer's answer, and no
-    subtraction of the managers' shown score from any shown mean can recover it.
-    """
+def test_too_few_peers_cannot_be_recovered_by_the_candidate(case, data):
+    """Below the threshold of peer sheets, any change to any peer's whole sheet changes nothing in the
+    candidate's view but the coarse outcomes: no number there carries a single peer's answer. HR's result
+    does count them (the decision uses every counted level)."""
     role, sheets = case
     peers = [k for k, s in enumerate(sheets) if s.group == PEER]
     k = data.draw(st.sampled_from(peers))
@@ -168,15 +242,16 @@ def test_too_few_peers_cannot_be_recovered(case, data):
     changed = [replace(other, rater_key=sheets[k].rater_key) if j == k else s for j, s in enumerate(sheets)]
     before, after = assess_readiness(FW, role, sheets), assess_readiness(FW, role, changed)
     assert before.peer_mode == PEERS_SUPPRESSED
-    assert shown(after) == shown(before)
-    for comp in before.competencies:
-        assert comp.peer_score is None
+    same_for_candidate(before, after)
+    view = candidate_view(before)
+    for comp in view.competencies:
+        assert comp.peer_score is None and comp.decision_score is None and comp.gap is None
         assert {g.group for g in comp.groups} <= {"self", "manager"}
-    assert all(block.group != PEER for block in before.comments)
+    assert view.weighted_attainment is None and all(block.group != PEER for block in view.comments)
 
 
 @st.composite
-def thinly_rated(draw):
+def thinly_rated(draw, framework=FW):
     """Enough peer sheets for a Peers column, and a competency on which, even with peer ``k``'s level, fewer than
     the threshold of peers gave one: returns the case, ``k`` and that competency."""
     role, sheets = draw(assessments(peers=st.integers(THRESHOLD, 5)))
@@ -190,26 +265,64 @@ def thinly_rated(draw):
     return (role, sheets), k, comp_id
 
 
-@settings(max_examples=150, deadline=None)
+def changed_on(sheets, k, comp_id, value, comment):
+    changed = with_rating(sheets, k, comp_id, value)
+    changed[k] = replace(changed[k], comments=dict(changed[k].comments) | {comp_id: comment})
+    return changed
+
+
+@settings(max_examples=200, deadline=None)
 @given(thinly_rated(), VALUES, COMMENT)
-def test_a_thinly_rated_competency_hides_its_peers(picked, value, comment):
-    """On a competency fewer than the threshold of peers rated, any change to one peer's level (or "not
-    observed", or no answer) and comment there changes nothing that is shown, although other competencies
-    show the peer group: per-competency anonymity, coverage counts included."""
+def test_the_candidate_view_is_the_same_whatever_a_hidden_peer_gave(picked, value, comment):
+    """On a competency fewer than the threshold of peers rated, whatever one peer gives there (a level, "not
+    observed", no answer, any comment), the candidate's view is the same but for the coarse outcomes; the
+    competency's decision, gap and attainment are withheld from it."""
     (role, sheets), k, comp_id = picked
     assert peer_levels(sheets, comp_id, skip=k) + 1 < THRESHOLD
-    changed = with_rating(sheets, k, comp_id, value)
-    comments = dict(changed[k].comments) | {comp_id: comment}
-    changed[k] = replace(changed[k], comments=comments)
-    before, after = assess_readiness(FW, role, sheets), assess_readiness(FW, role, changed)
+    before = assess_readiness(FW, role, sheets)
+    after = assess_readiness(FW, role, changed_on(sheets, k, comp_id, value, comment))
     assert before.peer_mode == "shown"
-    assert shown(after) == shown(before)
-    if any(r.competency_id == comp_id for r in FW.role(role).requirements):
-        comp = before.competency(comp_id)
-        assert comp.peer_score is None and comp.peers_suppressed
-        peer_group = next(g for g in comp.groups if g.group == PEER)
-        assert peer_group.is_suppressed and peer_group.rated is None
-    assert all(not (block.group == PEER and block.competency_id == comp_id) for block in before.comments)
+    same_for_candidate(before, after)
+    comp = candidate_view(before).competency(comp_id)
+    assert comp.is_withheld_from_candidate and comp.peer_score is None and comp.decision_score is None
+    assert candidate_view(before).weighted_attainment is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(thinly_rated(), st.sampled_from([1, 2, 3, 4, 5]))
+def test_hidden_peers_count_in_the_decision(picked, value):
+    """HR's result counts a hidden peer's level: the decision is the weighted mean over every counted level."""
+    (role, sheets), k, comp_id = picked
+    changed = with_rating(sheets, k, comp_id, value)
+    comp = assess_readiness(FW, role, changed).competency(comp_id)
+    managers = group_mean(changed, "manager", comp_id)
+    peers = group_mean(changed, PEER, comp_id)
+    weights = FW.readiness.rater_group_weights
+    expected = peers if managers is None else (weights["manager"] * managers + weights["peer"] * peers) / (
+        weights["manager"] + weights["peer"])
+    assert comp.peers_suppressed and comp.peer_score is None
+    assert abs(comp.decision_score - float(expected)) < 1e-12
+
+
+@settings(max_examples=100, deadline=None)
+@given(assessments(peers=st.integers(1, THRESHOLD - 1)), st.data())
+def test_2026_11_snapshot_too_few_peers_change_nothing_shown(case, data):
+    """Old cycles (2026.11 rule): below the threshold, any change to any peer's sheet changes nothing at all."""
+    role, sheets = case
+    peers = [k for k, s in enumerate(sheets) if s.group == PEER]
+    k = data.draw(st.sampled_from(peers))
+    other = data.draw(sheet_of(PEER, 99))
+    changed = [replace(other, rater_key=sheets[k].rater_key) if j == k else s for j, s in enumerate(sheets)]
+    assert shown(assess_readiness(OLD_FW, role, changed)) == shown(assess_readiness(OLD_FW, role, sheets))
+
+
+@settings(max_examples=100, deadline=None)
+@given(thinly_rated(), VALUES, COMMENT)
+def test_2026_11_snapshot_thinly_rated_competency_hides_its_peers(picked, value, comment):
+    """Old cycles (2026.11 rule): on a competency too few peers rated, one peer's answer there changes nothing."""
+    (role, sheets), k, comp_id = picked
+    changed = changed_on(sheets, k, comp_id, value, comment)
+    assert shown(assess_readiness(OLD_FW, role, changed)) == shown(assess_readiness(OLD_FW, role, sheets))
 
 
 @settings(max_examples=150, deadline=None)
@@ -219,6 +332,8 @@ def test_unobserving_a_critical_competency_never_raises_the_verdict(case, data):
     verdict (insufficient evidence ranks below every band), and it is then insufficient evidence, named."""
     role, sheets = case
     critical = [r.competency_id for r in FW.role(role).requirements if r.is_critical]
+    if not critical:
+        return
     comp_id = data.draw(st.sampled_from(critical))
     unseen = sheets
     for k, s in enumerate(sheets):
@@ -226,9 +341,9 @@ def test_unobserving_a_critical_competency_never_raises_the_verdict(case, data):
             unseen = with_rating(unseen, k, comp_id, NOT_OBSERVED)
     before, after = assess_readiness(FW, role, sheets), assess_readiness(FW, role, unseen)
     assert after.verdict_rank >= before.verdict_rank
-    assert not after.is_sufficient and after.band_rank is None
+    assert not after.is_sufficient and after.band_rank is None and after.band_id == "insufficient_evidence"
     rule = next(r for r in after.rules if r.id == "critical_observed")
-    assert not rule.passed and FW.competency(comp_id).name in rule.detail
+    assert not rule.passed and FW.competency(comp_id).name in rule.detail and comp_id in rule.competencies
 
 
 @settings(max_examples=60, deadline=None)

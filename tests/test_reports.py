@@ -11,6 +11,7 @@ from reportlab.platypus import Table
 
 from reports import fonts
 from reports.bundle import write_zip
+from reports.data import report_data
 from reports.charts import DrawingFlowable, radar_for, radar_svg
 from reports.grid import Grid
 from reports.pdf import panel_story, render_panel_summary, render_report, report_story
@@ -102,8 +103,10 @@ def test_story_has_every_part_of_the_report():
         assert rule.text in text
     for comp in result.competencies:
         assert comp.name in text
-    for priority in result.development_priorities:
+    for priority in result.top_development_priorities:
         assert priority.action in text
+    for priority in result.further_development_priorities:
+        assert priority.name in text
     for source in data.sources:
         assert source.title in text and source.file in text
     for line in data.rules_text:
@@ -163,7 +166,7 @@ def test_suppressed_peers_never_reach_the_report():
     assert "manager evidence" in text
     assert "secret peer remark" not in text
     assert "Peer comments are not shown" in text
-    assert "shown for information only" not in text  # the manager alone is enough evidence here
+    assert "the band conditions below do not apply" not in text  # the manager alone is enough evidence here
 
 
 def test_thinly_rated_competency_hides_its_peers_in_the_report(tmp_path):
@@ -184,8 +187,14 @@ def test_thinly_rated_competency_hides_its_peers_in_the_report(tmp_path):
     assert "group remark" in text and "lone peer remark" not in text
     assert "†Fewer than 3 peers gave a level on this competency" in text
     assert "Peer comments on a competency are shown only where at least 3 peers gave a level" in text
-    row = next(line for line in text.splitlines() if line.startswith("Performance metrics"))
-    assert "–†" in row and "1.0" not in row, row
+    row = next(line for line in text.splitlines() if line.startswith("Performance metrics") and "against" not in line)
+    assert "–†" in row and "\t1.0" not in row, row
+    # The lone peer counts in HR's decision (rubric 2026.12); the candidate's copy withholds what depends on it.
+    candidate = report_data(fw, result, candidate_name="Zoë", current_role="operations_manager",
+                            cycle_name="c", assessed_on=data.assessed_on, audience="candidate")
+    text = story_text(report_story(candidate))
+    row = next(line for line in text.splitlines() if line.startswith("Performance metrics") and "against" not in line)
+    assert row.split("\t")[4:7] == ["–†", "–‡", "–‡"], row
 
 
 def test_unobserved_critical_competency_report_gives_no_band():
@@ -196,8 +205,8 @@ def test_unobserved_critical_competency_report_gives_no_band():
     result = assess_readiness(fw, role.id, [RaterSheet("manager-1", "manager", ratings)])
     text = story_text(report_story(replace(sample_report(0, calibrated=False), result=result)))
     assert "Insufficient evidence: Budget authority not observed." in text
-    assert "Every critical competency was rated by a manager or by at least 3 peers." in text
-    assert "the failed evidence rule above holds the verdict back" in text
+    assert "Every critical competency was rated by a manager or a peer." in text
+    assert "the evidence rule that was not met holds the verdict back" in text
 
 
 def test_insufficient_evidence_report_says_no_band_is_given():
@@ -207,7 +216,7 @@ def test_insufficient_evidence_report_says_no_band_is_given():
     sheets = [RaterSheet("self-1", "self", {i: 4 for i in ids})]
     data = replace(sample_report(0, calibrated=False), result=assess_readiness(fw, "head_of_operations", sheets))
     text = story_text(report_story(data))
-    assert "Insufficient evidence" in text and "shown for information only" in text
+    assert "Insufficient evidence" in text and "the band conditions below do not apply" in text
 
 
 @needs_qpdf
@@ -327,34 +336,74 @@ def test_radar_svg_draws_every_axis_and_the_legend():
             assert word in svg
 
 
-def test_radar_skips_axes_without_a_score():
-    """An axis nobody scored is left out of the decision polygon rather than drawn as zero."""
-    from reportlab.graphics.shapes import Polygon
+def _shapes(drawing, colour):
+    """The polygons and polylines of one colour in a drawing, and its strings."""
+    from reportlab.graphics.shapes import PolyLine, Polygon, String
+
+    shapes, strings = [], []
+
+    def walk(nodes):
+        for n in nodes:
+            if hasattr(n, "contents"):
+                walk(n.contents)
+            elif isinstance(n, (Polygon, PolyLine)) and n.strokeColor == colour:
+                shapes.append(n)
+            elif isinstance(n, String):
+                strings.append(n.text)
+
+    walk(drawing.contents)
+    return shapes, strings
+
+
+def _axis_of(x, y, count, cx, cy):
+    import math
+
+    angle = math.atan2(y - cy, x - cx)
+    return round((math.pi / 2 - angle) / (2 * math.pi / count)) % count
+
+
+def test_radar_draws_no_line_across_an_axis_without_a_score():
+    """An axis nobody scored gets no decision line through it, a dashed spoke and "(no score)" under its label."""
+    from reports.charts import DECISION
 
     data = sample_report(3)
     comps = list(data.result.competencies)
-    comps[0] = replace(comps[0], decision_score=None)
-    result = replace(data.result, competencies=tuple(comps))
-    full = radar_for(data.result)
-    gap = radar_for(result)
+    count = len(comps)
+    full_shapes, full_strings = _shapes(radar_for(data.result), DECISION)
+    assert len(full_shapes) == 1 and len(full_shapes[0].points) == 2 * count, "every axis scored: one closed ring"
+    assert "(no score)" not in full_strings
+    for missing in ([0], [0, 5], [3, 4]):
+        changed = [replace(c, decision_score=None) if i in missing else c for i, c in enumerate(comps)]
+        drawing = radar_for(replace(data.result, competencies=tuple(changed)), width=440, height=330)
+        shapes, strings = _shapes(drawing, DECISION)
+        cx, cy = 440 / 2, 22 + (330 - 22) / 2
+        for shape in shapes:
+            assert type(shape).__name__ == "PolyLine", "with a gap the decision line is open, never a ring"
+            axes = [_axis_of(shape.points[k], shape.points[k + 1], count, cx, cy)
+                    for k in range(0, len(shape.points), 2)]
+            for a, b in zip(axes, axes[1:]):
+                assert (b - a) % count == 1, f"a line joins axes {a} and {b} across a missing axis"
+            assert not set(axes) & set(missing)
+        assert strings.count("(no score)") == len(missing)
 
-    def blue_polygons(drawing):
-        from reports.charts import DECISION
 
-        found = []
+def test_radar_colours_have_at_least_3_to_1_contrast_on_white():
+    """The self line, the decision and target lines and the level numbers are at least 3:1 against white."""
+    from reports import charts
 
-        def walk(nodes):
-            for n in nodes:
-                if hasattr(n, "contents"):
-                    walk(n.contents)
-                elif isinstance(n, Polygon) and n.strokeColor == DECISION:
-                    found.append(n)
+    def luminance(colour):
+        def channel(c):
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-        walk(drawing.contents)
-        return found
+        return 0.2126 * channel(colour.red) + 0.7152 * channel(colour.green) + 0.0722 * channel(colour.blue)
 
-    assert len(blue_polygons(full)[0].points) == 2 * len(comps)
-    assert len(blue_polygons(gap)[0].points) == 2 * (len(comps) - 1)
+    for name in ("SELF", "DECISION", "TARGET", "SCALE_LABEL"):
+        ratio = 1.05 / (luminance(getattr(charts, name)) + 0.05)
+        assert ratio >= 3, f"{name} has {ratio:.2f}:1 on white"
+        fill = (luminance(charts.DECISION_FILL) + 0.05) / (luminance(getattr(charts, name)) + 0.05)
+        assert fill >= 3, f"{name} has {fill:.2f}:1 on the decision fill"
+    svg = radar_svg(sample_report(3).result)
+    assert "#d08a00" not in svg.lower()
 
 
 def test_missing_font_fails_with_the_paths_tried(monkeypatch, tmp_path):

@@ -59,3 +59,31 @@ def test_export_of_an_unknown_cycle_fails_clearly(runner, app, tmp_path):
     """An unknown cycle id is an error naming the id."""
     result = runner.invoke(args=["export", "--cycle", "777", "-o", str(tmp_path)])
     assert result.exit_code != 0 and "no cycle with id 777" in result.output
+
+
+def test_results_rebuild_stores_every_result_of_the_cycle(runner, cycle):
+    """`opsladder results rebuild --cycle ID` computes and stores each result (equal to a fresh one), with progress."""
+    import sqlalchemy as sa
+
+    from assessment.extensions import db
+    from assessment.results.models import StoredResult
+    from assessment.services import readiness
+
+    db.session.execute(sa.delete(StoredResult))
+    db.session.commit()
+    result = runner.invoke(args=["results", "rebuild", "--cycle", str(cycle.id)])
+    assert result.exit_code == 0, result.output
+    assert "Stored 2 readiness results of Spring round." in result.output
+    assert "Results of Spring round" in result.output  # the progress bar's label (the bar itself needs a terminal)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredResult)) == 2
+    fresh = readiness.compute_results(cycle.assessments)
+    assert {o.assessment.id: o.result for o in readiness.assess_cycle(cycle)} == fresh
+    again = runner.invoke(args=["results", "rebuild", "--cycle", str(cycle.id), "--missing-only"])
+    assert again.exit_code == 0 and "Stored 0 readiness results" in again.output
+
+
+def test_results_rebuild_of_an_unknown_cycle_fails_clearly(runner, app):
+    """An unknown cycle id is an error naming the id."""
+    result = runner.invoke(args=["results", "rebuild", "--cycle", "424242"])
+    assert result.exit_code != 0 and "no cycle with id 424242" in result.output

@@ -11,7 +11,8 @@ from tests.results_helpers import rated_assessment
 def overview_cycle(make):
     """Three candidates for Head of Operations (strong, middling, weak) and one for COO."""
     cycle = make.cycle(name="Autumn round")
-    strong = rated_assessment(make, cycle=cycle, manager=5, candidate=make.user(name="Ada Strong"))
+    # Two raters, one a manager: since rubric 2026.12 the best band never rests on one sheet (issue 7).
+    strong = rated_assessment(make, cycle=cycle, manager=5, peers=(5,), candidate=make.user(name="Ada Strong"))
     middling = rated_assessment(make, cycle=cycle, manager=3, candidate=make.user(name="Ben Middling"))
     weak = rated_assessment(make, cycle=cycle, manager=1, candidate=make.user(name="Cleo Weak"))
     coo = rated_assessment(make, cycle=cycle, manager=4, current_role="head_of_operations",
@@ -98,3 +99,57 @@ def test_overview_of_a_missing_cycle_is_404(client, auth, make):
     """An unknown cycle id gives 404."""
     auth.login(make.user("hr"))
     assert client.get("/cycles/999999/overview").status_code == 404
+
+
+def test_overview_page_costs_the_same_whatever_the_cycle_size(client, auth, make, app, overview_cycle, monkeypatch):
+    """Once results are stored, a page runs the same queries and decodes only its own rows, for 4 or 8 candidates."""
+    from assessment.services import result_codec
+    from tests.querycount import counted_queries
+
+    cycle, *_ = overview_cycle
+    app.config["PAGE_SIZE"] = 2
+    auth.login(make.user("hr"))
+    decoded = []
+    loads = result_codec.loads
+    monkeypatch.setattr(result_codec, "loads", lambda cls, text: decoded.append(1) or loads(cls, text))
+
+    def cost(url):
+        client.get(url)  # computes and stores what is missing
+        decoded.clear()
+        with counted_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements), len(decoded)
+
+    small = cost(f"/cycles/{cycle.id}/overview?sort=c:strategic_planning")
+    for level in (2, 3, 4, 5):
+        rated_assessment(make, cycle=cycle, manager=level)
+    assert cost(f"/cycles/{cycle.id}/overview?sort=c:strategic_planning") == small
+    assert small[1] == 2
+
+
+def test_an_overview_with_many_results_to_compute_sends_them_to_a_job(client, auth, make, app, overview_cycle):
+    """Above RESULTS_INLINE_MAX missing results the overview starts a job instead of computing, shows its
+    progress page, and once it is done every result is stored and the overview is served."""
+    import sqlalchemy as sa
+
+    from assessment import jobs
+    from assessment.extensions import db
+    from assessment.models import ExportJob
+    from assessment.results.models import StoredResult
+
+    cycle, *_ = overview_cycle
+    app.config["RESULTS_INLINE_MAX"] = 1
+    db.session.execute(sa.delete(StoredResult))
+    db.session.commit()
+    auth.login(make.user("hr"))
+    first = client.get(f"/cycles/{cycle.id}/overview")
+    assert first.status_code == 302 and "/exports/" in first.headers["Location"]
+    jobs.wait_for_threads()
+    job = db.session.scalar(sa.select(ExportJob))
+    db.session.refresh(job)
+    assert job.kind == "results" and job.state == "done" and job.progress_done == 4
+    assert "Open the overview" in client.get(first.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredResult)) == 4
+    page = client.get(f"/cycles/{cycle.id}/overview")
+    assert page.status_code == 200 and _names(page.get_data(as_text=True))[0] == "Ada Strong"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 1

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import AuditEvent, Calibration
-from assessment.services.calibrations import calibrate_verdict
+from assessment.services.calibrations import approve_calibration, calibrate_verdict
 from assessment.services.readiness import assess
 from tests.results_helpers import NOT_OBSERVED, move_cycle, rated_assessment, sheet, submit_sheet
 
@@ -101,11 +101,11 @@ def test_a_competency_one_peer_rated_shows_no_peer_score_or_comment(client, auth
                      | {thin: NOT_OBSERVED})
     auth.login(make.user("hr"))
     html = client.get(_url(assessment)).get_data(as_text=True)
-    row = re.search(r"Performance metrics and KPIs.*?</tr>", html, re.S).group(0)
+    row = re.search(r'<th scope="row">Performance metrics and KPIs.*?</tr>', html, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    # Decision, Required, Gap come first (phones), then Self, Managers, Peers: the lone peer's 1 would have made
-    # the decision (2*4 + 1)/3 = 3.
-    assert cells[0] == "<strong>4</strong>" and cells[4:6] == ["4", '<span class="muted">not shown</span>'], cells
+    # Decision, Required, Gap come first (phones), then Self, Managers, Peers. From rubric 2026.12 the lone
+    # peer's 1 counts in HR's decision: (2*4 + 1)/3 = 3.
+    assert cells[0] == "<strong>3</strong>" and cells[4:6] == ["4", '<span class="muted">not shown</span>'], cells
     assert "rated by 1 of 1" in row, "the coverage counts the manager only, never the suppressed peer"
     assert "Lone peer evidence" not in html
     assert "fewer than 3 peers gave a level on that competency" in html
@@ -136,7 +136,11 @@ def test_spread_and_calibrator_are_for_hr_only(client, auth, make, tmp_path):
     submit_sheet(sheet(assessment, "manager", 1), 5)
     move_cycle(cycle, "closed")
     hr = make.user("hr", name="Ingrid Halvorsen")
-    calibrate_verdict(assessment, make.framework.readiness.bands[1].id, "Panel weighed the site merger.", actor=hr)
+    proposal = calibrate_verdict(assessment, make.framework.readiness.bands[1].id,
+                                 "Panel weighed the site merger and the record of the last two quarters.",
+                                 actor=hr, candidate_note="Panel weighed the site merger.")
+    # Managers 1 and 5 contradict each other: Panel review, so the move needs a second HR person.
+    approve_calibration(assessment, proposal.id, actor=make.user("hr", name="Second Approver"))
     db.session.commit()
     move_cycle(cycle, "released")
     auth.login(hr)
@@ -150,7 +154,11 @@ def test_spread_and_calibrator_are_for_hr_only(client, auth, make, tmp_path):
     assert "raters disagree" not in page and "spread" not in page and "Ingrid Halvorsen" not in page
     pdf = _pdf_text(client.get(_url(assessment, "pdf")).data, tmp_path)
     assert "Raters differ" not in pdf and "apart across" not in pdf and "Ingrid Halvorsen" not in pdf
-    assert "Panel weighed the site merger." in pdf  # the calibrated verdict itself is the candidate's too
+    assert "Panel weighed the site merger." in pdf  # the note to the candidate is the candidate's
+    assert "last two quarters" not in pdf and "last two quarters" not in page, "the rationale is HR's only"
+
+
+LONG_ENOUGH = "A long enough rationale for the panel, with the evidence it weighed."
 
 
 def _calibrate(client, assessment, **data):
@@ -162,7 +170,7 @@ def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, mak
     hr = make.user("hr")
     auth.login(hr)
     rationale = "Panel saw strong crisis leadership during the Q3 outage; board feedback agrees."
-    response = _calibrate(client, released, band_id="ready_1_2_years", rationale=rationale)
+    response = _calibrate(client, released, band_id="ready_1_2_years", rationale=rationale, panel_members="A, B")
     assert response.status_code == 302
     calibration = db.session.scalar(sa.select(Calibration))
     assert calibration.band_id == "ready_1_2_years" and calibration.rationale == rationale
@@ -171,19 +179,20 @@ def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, mak
     assert event.actor_id == hr.id and event.after["calibrated_band"] == "ready_1_2_years"
     assert event.before["computed_band"] == calibration.computed_band_id
     html = client.get(_url(released)).get_data(as_text=True)
-    assert "Calibrated verdict (HR panel)" in html and rationale in html and "Ready in 1-2 years" in html
+    assert "Calibrated verdict (HR panel)" in html and rationale in html and "Ready after development" in html
 
 
 @pytest.mark.parametrize("data, field, message", [
     ({"band_id": "ready_now", "rationale": ""}, "rationale", "a rationale is required"),
-    ({"band_id": "ready_now", "rationale": "too short"}, "rationale", "at least 20 characters"),
-    ({"rationale": "A long enough rationale for the panel."}, "band_id", "choose a band"),
-    ({"band_id": "promoted_yesterday", "rationale": "A long enough rationale for the panel."}, "band_id", "Not a valid choice"),
+    ({"band_id": "ready_now", "rationale": "too short"}, "rationale", "at least a sentence of real words"),
+    ({"band_id": "ready_now", "rationale": "x" * 20}, "rationale", "this has 0 real words"),
+    ({"rationale": LONG_ENOUGH}, "band_id", "choose a band"),
+    ({"band_id": "promoted_yesterday", "rationale": LONG_ENOUGH}, "band_id", "Not a valid choice"),
 ])
 def test_calibration_errors_are_shown_and_keep_the_input(client, auth, make, released, data, field, message):
     """A bad calibration is refused next to its field, keeps what was typed, and records nothing."""
     auth.login(make.user("hr"))
-    response = _calibrate(client, released, **data)
+    response = _calibrate(client, released, panel_members="Ingrid Halvorsen, Rafael Ortega", **data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in html and f'href="#{field}"' in html
@@ -198,7 +207,7 @@ def test_calibration_is_refused_while_the_cycle_is_open(client, auth, make):
     """While ratings may still change, calibrating is refused with a clear message."""
     assessment = rated_assessment(make, manager=4)
     auth.login(make.user("hr"))
-    response = _calibrate(client, assessment, band_id="ready_now", rationale="A long enough rationale for the panel.")
+    response = _calibrate(client, assessment, band_id="ready_now", rationale=LONG_ENOUGH, panel_members="A, B")
     assert response.status_code == 422 and "once the cycle is closed" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Calibration.id))) == 0
 
@@ -208,6 +217,6 @@ def test_only_hr_may_calibrate(client, auth, make, released, role):
     """The candidate (even the assessed one) and managers are refused."""
     user = released.candidate if role == "candidate" else make.user("manager")
     auth.login(user)
-    response = _calibrate(client, released, band_id="ready_now", rationale="A long enough rationale for the panel.")
+    response = _calibrate(client, released, band_id="ready_now", rationale=LONG_ENOUGH, panel_members="A, B")
     assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Calibration.id))) == 0

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from assessment.extensions import db
@@ -53,7 +54,7 @@ def test_csv_has_one_row_per_candidate_competency_and_group(client, auth, make, 
     assert float(peer_row["required"]) == make.framework.role(shown.target_role).requirement(
         peer_row["competency_id"]).required
     zoe = by_candidate["Zoë Müller-Šimić"][0]
-    assert zoe["calibrated_band"] == "Ready in 1-2 years" and zoe["computed_band"]
+    assert zoe["calibrated_band"] == "Ready after development" and zoe["computed_band"]
     assert float(zoe["gap"]) == pytest.approx(float(zoe["decision_score"]) - float(zoe["required"]))
 
 
@@ -93,3 +94,43 @@ def test_only_hr_exports_scores(client, auth, make, cycle_with_scores, role):
     auth.login(make.user(role))
     for fmt in ("csv", "xlsx"):
         assert client.get(f"/cycles/{cycle.id}/scores.{fmt}").status_code == 403
+
+
+def test_csv_is_streamed_with_the_same_rows_as_the_table(client, auth, make, cycle_with_scores):
+    """The CSV response is streamed in chunks (never built whole) and parses back to the scores table."""
+    from assessment.services.exports import scores_table
+
+    cycle, *_ = cycle_with_scores
+    auth.login(make.user("hr"))
+    response = client.get(f"/cycles/{cycle.id}/scores.csv")
+    assert response.is_streamed
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff") and text.count("\ufeff") == 1
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) - 1 == len(scores_table(cycle))
+
+
+def test_a_large_cycles_xlsx_is_made_by_a_job_with_progress(client, auth, make, cycle_with_scores, app, tmp_path):
+    """Above SCORES_XLSX_INLINE_MAX candidates the XLSX link leads to a job; its file has the same rows."""
+    from assessment import jobs
+    from assessment.models import ExportJob
+
+    cycle, *_ = cycle_with_scores
+    app.config.update(SCORES_XLSX_INLINE_MAX=1, EXPORTS_DIR=str(tmp_path))
+    auth.login(make.user("hr"))
+    response = client.get(f"/cycles/{cycle.id}/scores.xlsx")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cycles/{cycle.id}/exports/scores")
+    assert "2 candidates" in client.get(response.headers["Location"]).get_data(as_text=True)
+    started = client.post(f"/cycles/{cycle.id}/exports/scores")
+    jobs.wait_for_threads()
+    job = db.session.scalar(sa.select(ExportJob))
+    db.session.refresh(job)
+    assert started.headers["Location"].endswith(f"/exports/{job.id}")
+    assert job.kind == "scores_xlsx" and job.state == "done" and job.progress_done == job.progress_total == 3
+    assert "Download the XLSX" in client.get(f"/exports/{job.id}").get_data(as_text=True)
+    download = client.get(f"/exports/{job.id}/download")
+    assert download.status_code == 200 and "spreadsheetml" in download.mimetype
+    sheet = load_workbook(io.BytesIO(download.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == SCORE_COLUMNS and len(rows) - 1 == 5 * len(make.framework.competencies)
+    assert next(c for c in sheet["B"][1:] if str(c.value).startswith("=")).data_type == "s"

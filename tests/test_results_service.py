@@ -84,3 +84,30 @@ def test_a_whole_cycle_loads_in_a_fixed_number_of_queries(make):
     large_count = _count_queries(lambda: [o.assessment.candidate.name for o in assess_cycle(large)])
     assert small_count == large_count
     assert len(assess_cycle(large)) == 6
+
+
+def test_the_result_says_how_many_were_asked_and_how_many_submitted(make):
+    """Assigned counts reach the core: "2 peers were asked; none submitted", never "No peers were asked"."""
+    assessment = make.assessment(managers=1, peers=2)
+    submit_sheet(sheet(assessment, "manager"), 4)
+    save_draft(sheet(assessment, "peer", 0), 3)
+    result = assess(assessment).result
+    assert result.group_count("peer").text == "2 peers were asked; none submitted."
+    assert result.group_count("manager").text == "1 manager was asked; 1 submitted."
+    assert "2 peers were asked; none submitted." in result.evidence_summary
+    (outcome,) = assess_cycle(assessment.cycle)
+    assert outcome.result.group_counts == result.group_counts
+
+
+def test_the_candidate_report_withholds_numbers_that_depend_on_hidden_peers(make):
+    """With two peers (below the threshold of 3) HR's report counts them; the candidate's carries no decision
+    score, gap or attainment that could give a peer's level away."""
+    from assessment.services.readiness import report_data
+
+    assessment = rated_assessment(make, manager=4, self_level=3, peers=(1, 2))
+    hr, candidate = report_data(assessment, audience="hr"), report_data(assessment, audience="candidate")
+    assert not hr.result.is_candidate_view and hr.result.weighted_attainment is not None
+    assert all(c.decision_score is not None for c in hr.result.competencies)
+    assert candidate.result.is_candidate_view and candidate.result.weighted_attainment is None
+    assert all(c.decision_score is None and c.gap is None for c in candidate.result.competencies)
+    assert candidate.result.band_id == hr.result.band_id

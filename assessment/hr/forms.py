@@ -1,8 +1,9 @@
 """HR forms. Choices that come from the rubric are given by keyword when the form is built."""
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, \
-    TextAreaField
+from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, \
+    SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..forms import CleanForm
@@ -45,6 +46,24 @@ class CycleForm(CleanForm):
 
 class ConfirmForm(CleanForm):
     """An empty form: its CSRF token is what makes a confirmation button safe."""
+
+
+class ReleaseOneForm(CleanForm):
+    """Releasing one withheld candidate: the acknowledgement is needed when their verdict is not a band."""
+
+    acknowledge = BooleanField("Acknowledgement")
+
+
+class ReleaseForm(ReleaseOneForm):
+    """Releasing a cycle: candidates to withhold (assessment ids), and the acknowledgement."""
+
+    withhold = SelectMultipleField("Withhold these candidates from the release", coerce=int, choices=[],
+                                   validate_choice=False, widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput())
+
+    def __init__(self, *args, assessments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.withhold.choices = [(a.id, a.candidate.name) for a in assessments]
 
 
 class CandidateForm(CleanForm):

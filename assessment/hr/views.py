@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,6 +14,7 @@ from ..listing import choice_arg, int_arg, page_arg, page_size, sorting_arg, tex
 from ..models import ROLE_LABELS, ROLES, Assessment, Cycle, RaterAssignment, User
 from ..services import ServiceError
 from ..services import assessments as assessment_service
+from ..services import conflicts as conflict_service
 from ..services import cycles as cycle_service
 from ..services import accounts, imports, ratings, users
 from . import queries
@@ -142,49 +143,14 @@ def view_cycle(cycle_id: int):
         cycle.id, search=filters["q"], target_role=filters["target_role"], progress=filters["status"],
         sort=sorting.sort, descending=sorting.descending, page=page_arg("page"), per_page=page_size())
     # The raters' list pages on its own (?rpage=), so paging one list keeps the other where it is.
+    # Once closed, nothing is owed any more: the page lists the sheets never submitted instead (same query).
     outstanding = queries.outstanding_page(cycle.id, page=page_arg("rpage"), per_page=page_size())
     return render_template("hr/dashboard.html", cycle=cycle, framework=framework, filters=filters, sorting=sorting,
                            candidates=candidates, outstanding=outstanding, counts=queries.cycle_counts(cycle.id),
+                           conflicts=conflict_service.conflicts(line.assessment.id for line in candidates.items),
                            role_names=_role_names(framework),
                            progress_labels=queries.PROGRESS_LABELS, changes=STATE_CHANGES,
                            next_states=NEXT_STATE, bulk_form=ConfirmForm())
-
-
-@bp.route("/cycles/<int:cycle_id>/state", methods=["GET", "POST"])
-@role_required("hr")
-def change_cycle_state(cycle_id: int):
-    """Confirm, then open, close or release a cycle."""
-    cycle = get_or_404(Cycle, cycle_id)
-    # Without ?to= the page offers the cycle's next step, so the address alone is a useful link.
-    new_state = request.args.get("to") or NEXT_STATE.get(cycle.state)
-    if new_state is None:
-        flash(f"Cycle “{cycle.name}” is {cycle.state}: there is no further step.", "info")
-        return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
-    if new_state not in STATE_CHANGES:
-        abort(404)
-    form = ConfirmForm()
-    framework = pinned_framework(cycle)
-    if form.validate_on_submit():
-        saved = _save(form, lambda: cycle_service.change_state(cycle, new_state, actor=_actor(), framework=framework))
-        if saved is not FAILED:
-            flash(f"Cycle “{cycle.name}” is now {new_state}.", "success")
-            return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
-    verb, meaning = STATE_CHANGES[new_state]
-    warning, warning_items = None, []
-    if new_state == "closed":
-        reopened = ratings.reopened_sheets(cycle)
-        if reopened:
-            warning = (f"{len(reopened)} reopened sheet{' was' if len(reopened) == 1 else 's were'} not "
-                       "resubmitted. Their previous submission will count, and they can no longer be changed "
-                       "after closing:")
-            warning_items = [f"{a.rater.name} ({a.rater_group}) for {a.assessment.candidate.name}"
-                             for a in reopened]
-    return render_template("hr/confirm.html", form=form, title=f"{verb} cycle “{cycle.name}”?",
-                           message=meaning.format(rubric=f"{framework.name}, version {framework.version}"),
-                           warning=warning, warning_items=warning_items,
-                           button=f"{verb} the cycle", back=url_for("hr.view_cycle", cycle_id=cycle.id),
-                           action=url_for("hr.change_cycle_state", cycle_id=cycle.id, to=new_state)), \
-        400 if form.errors else 200
 
 
 # --- candidates --------------------------------------------------------------------------------------------
@@ -259,6 +225,7 @@ def download_import_template():
 def assign_raters(assessment_id: int):
     """One candidate's sheets, and assigning managers and peers to rate them."""
     assessment = get_or_404(Assessment, assessment_id)
+    role_names = _role_names(pinned_framework(assessment.cycle))
     form = RaterForm()
     if form.validate_on_submit():
         rater = users.find_user(form.email.data)
@@ -270,9 +237,14 @@ def assign_raters(assessment_id: int):
                                                                              actor=_actor()))
             if assignment is not FAILED:
                 flash(f"{rater.name} will rate {assessment.candidate.name} as {assignment.rater_group}.", "success")
+                reasons = conflict_service.conflicts([assessment.id]).get(assignment.id)
+                if reasons:
+                    flash(conflict_service.conflict_text(assignment, reasons, role_names[assessment.target_role])
+                          + " The assignment is marked; remove it if another rater can be found.", "warning")
                 return redirect(url_for("hr.assign_raters", assessment_id=assessment.id))
-    return render_template("hr/assessment.html", assessment=assessment, form=form,
-                           role_names=_role_names(pinned_framework(assessment.cycle)),
+    return render_template("hr/assessment.html", assessment=assessment, form=form, role_names=role_names,
+                           conflicts=conflict_service.conflicts([assessment.id]),
+                           conflict_text=conflict_service.conflict_text,
                            reason_of=ratings.reopen_reason), 400 if form.errors or form.form_errors else 200
 
 
@@ -414,3 +386,7 @@ def audit_trail():
                "kind": text_arg("kind", label="kind of event", max_length=64)}
     events = queries.audit_page(**filters, page=page_arg(), per_page=page_size())
     return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())
+
+
+# The cycle's steps (open, close, release) and per-candidate release live in their own module, on this blueprint.
+from . import cycle_steps  # noqa: E402,F401

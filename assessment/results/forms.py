@@ -1,5 +1,5 @@
-from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import CleanForm
 
@@ -8,14 +8,29 @@ class CalibrationForm(CleanForm):
     """HR's calibrated verdict; the band choices come from the cycle's pinned rubric."""
 
     band_id = RadioField("Calibrated verdict", validators=[DataRequired(message="choose a band")])
-    rationale = TextAreaField("Rationale", validators=[DataRequired(message="a rationale is required"),
-                                                       Length(max=5000)],
+    panel_members = TextAreaField("Panel members present",
+                                  validators=[DataRequired(message="name the panel members who were present"),
+                                              Length(max=2000)], render_kw={"rows": 2})
+    rationale = TextAreaField("Rationale (HR and panel only)",
+                              validators=[DataRequired(message="a rationale is required"), Length(max=5000)],
                               render_kw={"rows": 4})
+    candidate_note = TextAreaField("Note to the candidate (optional)", validators=[Optional(), Length(max=5000)],
+                                   render_kw={"rows": 3})
     submit = SubmitField("Record calibrated verdict")
 
     def __init__(self, *args, bands=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.band_id.choices = [(band.id, band.label) for band in bands]
+
+
+class ApprovalForm(CleanForm):
+    """A second HR person approves a proposed calibration: the one they read (its id), never a newer one."""
+
+    calibration_id = HiddenField(validators=[DataRequired()])
+
+    def proposal_id(self) -> int | None:
+        value = (self.calibration_id.data or "").strip()
+        return int(value) if value.isdigit() else None
 
 
 class StartExportForm(CleanForm):

@@ -1,22 +1,29 @@
 """The cycle overview: every candidate's decision scores as a heat-map, with verdict counts.
 
-Sorting, filtering and paging happen here (in Python, over results computed for the whole cycle in a
-fixed number of queries), so the view stays thin and the template only draws.
+Sorting, filtering, counting and paging happen in the database, over the stored results (missing ones are
+computed first, once), so a page costs the same whatever the cycle's size; only the rows of the page shown
+are decoded and checked against their inputs. The view stays thin and the template only draws.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from flask import request
+from sqlalchemy.orm import contains_eager
 
 from rubrics import Framework
-from rubrics.readiness import INSUFFICIENT_EVIDENCE, verdict_label, verdicts
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, verdict_label, verdicts
 
+from ..extensions import db
 from ..framework import pinned_framework
-from ..listing import Sorting, page_arg, page_of, page_size, sorting_arg
-from ..services.readiness import AssessmentResult, assess_cycle
+from ..listing import Sorting, page_arg, page_size, paginate, sorting_arg
+from ..models import Assessment, User
+from ..results.models import StoredResult
+from ..services import readiness, results_store
+from ..services.rater_flags import CycleFlags, cycle_flags
+from ..services.readiness import AssessmentResult
 
 #: Heat-map classes by gap (decision score - required level), with the legend's words.
 GAP_CLASSES = (
@@ -61,6 +68,29 @@ class OverviewQuery:
 
 
 @dataclass(frozen=True)
+class CompetencyScore:
+    """The part of a stored ``CompetencyResult`` a heat-map cell shows."""
+
+    competency_id: str
+    decision_score: float | None
+    required: int
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """The part of a stored ``ReadinessResult`` a heat-map row shows: decoded without the rest (a page of
+    50 full results would cost more to decode than everything else on the page)."""
+
+    band_id: str
+    band_label: str
+    weighted_attainment: float | None
+    competencies: tuple[CompetencyScore, ...]
+    is_panel_review: bool
+    provisional_band_label: str
+
+
+@dataclass(frozen=True)
 class Cell:
     competency_id: str
     score: float | None
@@ -79,6 +109,21 @@ class Row:
     verdict: str
     calibrated: str
     cells: tuple[Cell, ...]
+    #: A calibration awaiting its second HR approval (not in force), or "".
+    proposed: str = ""
+    #: "Lenny Lenient: lenient" when the verdict rests mainly on a flagged rater, else "".
+    rests_on_flagged: str = ""
+
+
+@dataclass(frozen=True)
+class FlaggedRater:
+    """A rater flagged across the cycle, for HR: name, how much they rated, and each flag in words."""
+
+    name: str
+    levels: int
+    candidates: int
+    mean: float
+    flags: tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -92,49 +137,71 @@ class Overview:
     roles: list[tuple[str, str]] = field(default_factory=list)
     #: The target role filtered on (its name), or "" for all.
     role_name: str = ""
+    #: Raters flagged across the cycle (None: the cycle's rubric has no rater-quality rules).
+    flagged_raters: list[FlaggedRater] | None = None
+    #: Raters judged (levels given by managers and peers) in the cycle.
+    raters_judged: int = 0
 
 
-def _row(framework: Framework, outcome: AssessmentResult) -> Row:
+def _row(framework: Framework, outcome: AssessmentResult, flags: CycleFlags | None) -> Row:
     result = outcome.result
     by_id = {comp.competency_id: comp for comp in result.competencies}
     cells = tuple(Cell(c.id, by_id[c.id].decision_score, by_id[c.id].required, by_id[c.id].gap)
                   for c in framework.competencies if c.id in by_id)
     calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
-    return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells)
+    proposed = verdict_label(framework.readiness, outcome.proposal.band_id) if outcome.proposal else ""
+    rests_on = flags.rests_on_short(outcome.assessment.id) if flags is not None else ""
+    return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells,
+               proposed, rests_on)
 
 
-def _sort_key(framework: Framework, sort: str):
-    order = {band.id: i for i, band in enumerate(framework.readiness.bands)}
+def _flagged_raters(flags: CycleFlags) -> list[FlaggedRater]:
+    return sorted((FlaggedRater(flags.name(r.rater_key), r.levels, r.candidates, r.mean,
+                                tuple((f.label, f.explanation) for f in r.flags))
+                   for r in flags.quality.report.flagged), key=lambda r: r.name.casefold())
+
+
+def _order_by(sort: str, descending: bool) -> list:
+    """The ORDER BY of a sort: the column, then the candidate's name (both reversed by dir=desc), then the id."""
     if sort == "verdict":
-        return lambda row: (order.get(row.outcome.result.band_id, len(order)), row.outcome.assessment.candidate.name)
-    if sort == "attainment":
-        return lambda row: (row.outcome.result.weighted_attainment or 0.0, row.outcome.assessment.candidate.name)
-    if sort.startswith("c:"):
-        competency_id = sort[2:]
-
-        def by_competency(row):
-            cell = next((c for c in row.cells if c.competency_id == competency_id), None)
-            score = cell.score if cell is not None and cell.score is not None else -1.0
-            return (score, row.outcome.assessment.candidate.name)
-
-        return by_competency
-    return lambda row: row.outcome.assessment.candidate.name.casefold()
+        key = StoredResult.verdict_rank
+    elif sort == "attainment":
+        key = sa.func.coalesce(StoredResult.weighted_attainment, 0.0)
+    elif sort.startswith("c:"):
+        key = sa.func.coalesce(StoredResult.decision_scores[sort[2:]].as_float(), -1.0)
+    else:
+        key = None
+    name = sa.func.lower(User.name)
+    keys = [name] if key is None else [key, name]
+    return [k.desc() if descending else k.asc() for k in keys] + [Assessment.id]
 
 
-def build_overview(cycle, query: OverviewQuery) -> Overview:
-    """The heat-map rows of one page, the verdict counts (of the filtered set) and the role filter's choices."""
+def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = None) -> Overview:
+    """The heat-map rows of one page, the verdict counts (of the filtered set) and the role filter's choices;
+    the results still ``missing`` (``results_store.missing_results``, asked for when not given) are computed first."""
     framework = pinned_framework(cycle)
-    outcomes = assess_cycle(cycle)
-    roles = sorted({o.assessment.target_role for o in outcomes}, key=[r.id for r in framework.ladder].index)
+    results_store.refresh_cycle(cycle, readiness.compute_results, missing=missing)
+    in_cycle = Assessment.cycle_id == cycle.id
+    roles = set(db.session.scalars(sa.select(Assessment.target_role).where(in_cycle).distinct()))
+    roles = sorted(roles, key=[r.id for r in framework.ladder].index)
     role_names = {role.id: role.name for role in framework.roles}
-    chosen = [o for o in outcomes if query.role is None or o.assessment.target_role == query.role]
-    rows = sorted((_row(framework, o) for o in chosen), key=_sort_key(framework, query.sort), reverse=query.desc)
-    counted = Counter(o.result.band_id for o in chosen)
-    # Insufficient evidence is listed only when some candidate has it.
+    chosen = [in_cycle] + ([Assessment.target_role == query.role] if query.role else [])
+    counted = dict(db.session.execute(
+        sa.select(StoredResult.band_id, sa.func.count()).join(Assessment).where(*chosen)
+        .group_by(StoredResult.band_id)).all())
+    # Insufficient evidence and Panel review are listed only when some candidate has them.
     bands = [(band_id, label) for band_id, label in verdicts(framework.readiness)
-             if band_id != INSUFFICIENT_EVIDENCE or band_id in counted]
-    shown = page_of(rows, query.page, query.page_size)
-    return Overview(framework=framework, rows=shown.items, total=shown.total, page=shown.page,
+             if band_id not in (INSUFFICIENT_EVIDENCE, PANEL_REVIEW) or band_id in counted]
+    stmt = (sa.select(Assessment).join(StoredResult).join(Assessment.candidate)
+            .options(contains_eager(Assessment.candidate)).where(*chosen)
+            .order_by(*_order_by(query.sort, query.desc)))
+    shown = paginate(stmt, query.page, query.page_size)
+    flags = cycle_flags(cycle)
+    rows = [_row(framework, outcome, flags)
+            for outcome in readiness.assess_many(cycle, shown.items, as_type=RowResult)]
+    return Overview(framework=framework, rows=rows, total=shown.total, page=shown.page,
                     pages=shown.pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],
                     roles=[(role_id, role_names[role_id]) for role_id in roles],
-                    role_name=role_names.get(query.role, query.role or ""))
+                    role_name=role_names.get(query.role, query.role or ""),
+                    flagged_raters=_flagged_raters(flags) if flags is not None else None,
+                    raters_judged=len(flags.quality.report.raters) if flags is not None else 0)

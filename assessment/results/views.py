@@ -3,7 +3,8 @@ the cycle overview heat-map, and the exports (the cycle's reports as a ZIP job, 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file,
+                   stream_with_context, url_for)
 from flask_login import current_user
 
 from reports.charts import radar_svg
@@ -18,33 +19,20 @@ from ..framework import pinned_framework
 from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
 from ..services import exports as export_service
+from ..services.calibration_rules import RATIONALE_RULE
+from ..services.calibrations import approve_calibration as approve_proposal
 from ..services.calibrations import calibrate_verdict as record_calibration
-from ..services.readiness import assess, report_audience, report_data
-from .forms import CalibrationForm, StartExportForm
-from .overview import GAP_CLASSES, OverviewQuery, build_overview, gap_class
+from ..services.rater_flags import cycle_flags, report_flags
+from ..services.readiness import assess, report_audience, report_data, visible_result
+from ..services.results_store import missing_results
+from .display import register_display
+from .forms import ApprovalForm, CalibrationForm, StartExportForm
+from .overview import GAP_CLASSES, OverviewQuery, build_overview
 
 bp = Blueprint("results", __name__)
 
 
-@bp.app_template_filter("score")
-def format_score(value) -> str:
-    """A score or level for display: 3, 3.5, 3.67; a dash when there is none."""
-    if value is None:
-        return "–"
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-@bp.app_template_filter("gap")
-def format_gap(value) -> str:
-    """A gap with its sign (+0.5, −1, 0); a dash when there is no score."""
-    if value is None:
-        return "–"
-    text = format_score(abs(value))
-    return text if text == "0" else ("+" if value > 0 else "−") + text
-
-
-bp.add_app_template_global(gap_class, "gap_class")
+register_display(bp)
 
 
 def _visible_assessment(assessment_id: int) -> Assessment:
@@ -56,17 +44,26 @@ def _visible_assessment(assessment_id: int) -> Assessment:
 
 
 def _is_released_to_viewer(assessment: Assessment) -> bool:
-    return current_user.role == "hr" or assessment.cycle.state == "released"
+    """HR always; the candidate once the cycle is released and HR did not withhold their results."""
+    return current_user.role == "hr" or (assessment.cycle.state == "released" and not assessment.is_withheld)
 
 
-def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200):
+def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200,
+                    approval: ApprovalForm | None = None):
     framework = pinned_framework(assessment.cycle)
-    outcome = assess(assessment)
-    if form is None and current_user.role == "hr":
-        form = CalibrationForm(bands=framework.readiness.bands)
+    outcome = visible_result(assess(assessment), report_audience(current_user))
+    if current_user.role == "hr":
+        form = form or CalibrationForm(bands=framework.readiness.bands)
+        approval = approval or ApprovalForm()
+        if outcome.proposal is not None:
+            approval.calibration_id.data = str(outcome.proposal.id)
     chart = radar_svg(outcome.result)
+    # Rater quality names raters: HR only.
+    flags = report_flags(cycle_flags(assessment.cycle), assessment.id) if current_user.role == "hr" else {}
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
-                           result=outcome.result, chart=chart, form=form,
+                           result=outcome.result, chart=chart, form=form, approval=approval,
+                           rationale_rule=RATIONALE_RULE, rater_notes=flags.get("rater_notes"),
+                           rests_on_flagged=flags.get("rests_on_flagged", ""), is_rater_quality=bool(flags),
                            band_label=lambda band_id: verdict_label(framework.readiness, band_id)), status
 
 
@@ -93,24 +90,52 @@ def download_report(assessment_id: int):
         "Cache-Control": "private, no-store"})
 
 
+def _calibration_step(assessment: Assessment, form, action, message):
+    """Run a calibration service and commit, then answer beside the form: a redirect to the section's message
+    (``message(result)``), or None after a refusal, which lands on ``form``."""
+    try:
+        result = action()
+    except ServiceError as exc:
+        db.session.rollback()
+        add_error(form, exc.field, exc.message)
+        return None
+    db.session.commit()
+    # "inline": shown in the calibration section, where the user is looking, not at the top of the page.
+    flash(message(result), "inline")
+    return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration-message")
+
+
 @bp.route("/assessments/<int:assessment_id>/calibration", methods=["POST"])
 @role_required("hr")
 def calibrate_verdict(assessment_id: int):
-    """HR records a calibrated verdict with its rationale, beside the computed one."""
+    """HR records a calibrated verdict (or proposes one, under the two-person rule) beside the computed one."""
     assessment = get_or_404(Assessment, assessment_id)
-    framework = pinned_framework(assessment.cycle)
-    form = CalibrationForm(bands=framework.readiness.bands)
+    form = CalibrationForm(bands=pinned_framework(assessment.cycle).readiness.bands)
     if form.validate_on_submit():
-        try:
-            record_calibration(assessment, form.band_id.data, form.rationale.data, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            add_error(form, exc.field, exc.message)
-        else:
-            db.session.commit()
-            flash("The calibrated verdict was recorded beside the computed one.", "success")
-            return redirect(url_for("results.view_results", assessment_id=assessment.id) + "#calibration")
+        done = _calibration_step(assessment, form, lambda: record_calibration(
+            assessment, form.band_id.data, form.rationale.data, actor=current_user,
+            candidate_note=form.candidate_note.data, panel_members=form.panel_members.data),
+            lambda calibration: "The calibrated verdict was recorded beside the computed one and is in force."
+            if calibration.is_approved else "The calibration was recorded as a proposal. It is not in force "
+            "until a second HR person approves it.")
+        if done is not None:
+            return done
     return _render_results(assessment, form=form, status=422)
+
+
+@bp.route("/assessments/<int:assessment_id>/calibration/approval", methods=["POST"])
+@role_required("hr")
+def approve_calibration(assessment_id: int):
+    """A second HR person approves the pending proposal, which then comes into force."""
+    assessment = get_or_404(Assessment, assessment_id)
+    form = ApprovalForm()
+    if not form.validate_on_submit():
+        form.form_errors.append("The approval did not say which proposal it approves; reload the page.")
+        return _render_results(assessment, status=422, approval=form)
+    done = _calibration_step(assessment, form, lambda: approve_proposal(assessment, form.proposal_id(),
+                                                                        actor=current_user),
+                             lambda _: "You approved the proposed calibration: it is now in force.")
+    return done or _render_results(assessment, status=422, approval=form)
 
 
 @bp.route("/cycles/<int:cycle_id>/overview")
@@ -118,8 +143,17 @@ def calibrate_verdict(assessment_id: int):
 def cycle_overview(cycle_id: int):
     """HR's heat-map of a cycle: candidates x competencies, verdict counts, filter by target role, sortable."""
     cycle = get_or_404(Cycle, cycle_id)
+    missing = missing_results(cycle)
+    if len(missing) > current_app.config["RESULTS_INLINE_MAX"]:
+        # Too many results to compute within one request (right after closing a large cycle): a job does it,
+        # its page shows the progress and leads back here.
+        job, is_new = export_service.results_job(cycle, actor=current_user)
+        db.session.commit()
+        if is_new:
+            jobs.dispatch_export(job)
+        return redirect(url_for("results.view_export", job_id=job.id))
     query = OverviewQuery.from_request()
-    overview = build_overview(cycle, query)
+    overview = build_overview(cycle, query, missing=missing)
     return render_template("results/overview.html", cycle=cycle, overview=overview, query=query,
                            gap_classes=GAP_CLASSES)
 
@@ -127,16 +161,43 @@ def cycle_overview(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/scores.<any(csv, xlsx):fmt>")
 @role_required("hr")
 def export_scores(cycle_id: int, fmt: str):
-    """The cycle's scores per candidate x competency x rater group, as CSV or XLSX."""
+    """The cycle's scores per candidate x competency x rater group: CSV streamed, XLSX made here or, for a
+    large cycle, by a background job (this then leads to the page that starts it)."""
     cycle = get_or_404(Cycle, cycle_id)
     name = export_service.safe_filename(f"{cycle.name}-scores.{fmt}")
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if fmt == "csv":
-        body, mimetype = export_service.scores_csv(cycle).encode("utf-8-sig"), "text/csv"
-    else:
-        body = export_service.scores_xlsx(cycle)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                      "Cache-Control": "private, no-store"})
+        chunks = export_service.iter_scores_csv(cycle)
+        body = stream_with_context("\ufeff" + chunk if index == 0 else chunk for index, chunk in enumerate(chunks))
+        return Response(body, mimetype="text/csv", headers=headers)
+    if export_service.candidate_count(cycle) > current_app.config["SCORES_XLSX_INLINE_MAX"]:
+        return redirect(url_for("results.start_scores_export", cycle_id=cycle.id))
+    return Response(export_service.scores_xlsx(cycle), mimetype=export_service.MIMETYPES[".xlsx"], headers=headers)
+
+
+def _start_job(cycle: Cycle, kind: str):
+    """Start an export job of ``kind`` from its confirmation form: to its progress page, or back with why not."""
+    try:
+        job = export_service.start_cycle_export(cycle, actor=current_user, kind=kind)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("results.cycle_overview", cycle_id=cycle.id))
+    db.session.commit()
+    jobs.dispatch_export(job)
+    return redirect(url_for("results.view_export", job_id=job.id))
+
+
+@bp.route("/cycles/<int:cycle_id>/exports/scores", methods=["GET", "POST"])
+@role_required("hr")
+def start_scores_export(cycle_id: int):
+    """Confirm, then start the job that writes a large cycle's scores as one XLSX workbook."""
+    cycle = get_or_404(Cycle, cycle_id)
+    form = StartExportForm()
+    if form.validate_on_submit():
+        return _start_job(cycle, export_service.SCORES_KIND)
+    return render_template("results/start_scores_export.html", cycle=cycle, form=form,
+                           count=export_service.candidate_count(cycle))
 
 
 @bp.route("/cycles/<int:cycle_id>/exports", methods=["GET", "POST"])
@@ -146,18 +207,10 @@ def start_export(cycle_id: int):
     cycle = get_or_404(Cycle, cycle_id)
     form = StartExportForm()
     if form.validate_on_submit():
-        try:
-            job = export_service.start_cycle_export(cycle, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("results.cycle_overview", cycle_id=cycle.id))
-        db.session.commit()
-        jobs.dispatch_export(job)
-        return redirect(url_for("results.view_export", job_id=job.id))
+        return _start_job(cycle, export_service.EXPORT_KIND)
     recent = export_service.recent_exports(cycle)
     return render_template("results/start_export.html", cycle=cycle, form=form, recent=recent,
-                           count=len(cycle.assessments))
+                           count=export_service.candidate_count(cycle))
 
 
 @bp.route("/exports/<int:job_id>")
@@ -187,5 +240,5 @@ def download_export(job_id: int):
         abort(404)
     export_service.record_download(job, actor=current_user)
     db.session.commit()
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=path.name,
-                     max_age=0)
+    return send_file(path, mimetype=export_service.MIMETYPES.get(path.suffix, "application/octet-stream"),
+                     as_attachment=True, download_name=path.name, max_age=0)

@@ -11,6 +11,7 @@ from ..mail.notify import notify_new_sheets
 from ..models import Assessment, Cycle, RaterAssignment, User
 from . import NotAllowed, ServiceError
 from .audit import record_audit
+from .conflicts import conflicts
 
 
 def check_ladder_step(framework: Framework, current_role: str, target_role: str) -> None:
@@ -79,9 +80,13 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
     db.session.flush()
     if audit:
         notify_new_sheets([assignment])
+        after = {"rater": rater.email, "group": group}
+        reasons = conflicts([assessment.id]).get(assignment.id)
+        if reasons:
+            after["conflict_of_interest"] = list(reasons)
         record_audit("assignment.create", assignment,
                      f"Assigned {rater.name} as {group} for {assessment.candidate.name}",
-                     actor=actor, cycle_id=assessment.cycle_id, after={"rater": rater.email, "group": group})
+                     actor=actor, cycle_id=assessment.cycle_id, after=after)
     return assignment
 
 

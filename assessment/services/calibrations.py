@@ -1,46 +1,115 @@
-"""HR's calibrated verdict: recorded beside the computed one, with a rationale; every one is kept."""
+"""HR's calibrated verdict: recorded beside the computed one, with a rationale; every one is kept.
+
+Two-person rule: a move out of a non-band outcome (insufficient evidence, panel review) or by two bands or
+more is recorded as a proposal, not in force, until a second HR person approves it. The proposer cannot
+approve their own proposal. Only the latest approved calibration is in force; a newer proposal replaces an
+older one still pending.
+"""
 
 from __future__ import annotations
 
+from rubrics.readiness import verdict_label
+
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Calibration, User
-from . import NotAllowed, ServiceError
+from ..models import Assessment, Calibration, User, utcnow
+from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
+from .calibration_rules import needs_second_approval, rationale_problem
 
-MIN_RATIONALE_LENGTH = 20
+MAX_NOTE_LENGTH = 5000
 
 
 def latest_calibration(assessment: Assessment) -> Calibration | None:
-    """The calibration in force: the most recent one, or None."""
-    return assessment.calibrations[-1] if assessment.calibrations else None
+    """The calibration in force: the most recent approved one, or None."""
+    return in_force(assessment.calibrations)
 
 
-def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, actor: User) -> Calibration:
-    """Record HR's calibrated band with its rationale; the band computed now is stored beside it and audited."""
-    from .readiness import assess
+def in_force(calibrations) -> Calibration | None:
+    """Of an assessment's calibrations (oldest first), the most recent approved one."""
+    return next((c for c in reversed(calibrations) if c.is_approved), None)
 
-    framework = pinned_framework(assessment.cycle)
+
+def pending(calibrations) -> Calibration | None:
+    """Of an assessment's calibrations (oldest first), the proposal awaiting approval: the latest row, if proposed."""
+    return calibrations[-1] if calibrations and not calibrations[-1].is_approved else None
+
+
+def pending_proposal(assessment: Assessment) -> Calibration | None:
+    """The assessment's proposal awaiting a second HR person, or None."""
+    return pending(assessment.calibrations)
+
+
+def _check_closed(assessment: Assessment) -> None:
     if assessment.cycle.state not in ("closed", "released"):
         raise NotAllowed("Verdicts can be calibrated once the cycle is closed; while it is open the ratings "
                          "may still change.")
+
+
+def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, actor: User, candidate_note: str = "",
+                      panel_members: str = "") -> Calibration:
+    """Record HR's calibrated band (in force at once, or proposed under the two-person rule) and audit it.
+
+    ``rationale`` is for HR and the panel; ``candidate_note`` (optional) is what the candidate reads.
+    """
+    from .readiness import assess
+
+    framework = pinned_framework(assessment.cycle)
+    _check_closed(assessment)
     bands = {band.id: band.label for band in framework.readiness.bands}
     if band_id not in bands:
         raise ServiceError("choose one of the readiness bands", field="band_id")
     rationale = (rationale or "").strip()
-    if len(rationale) < MIN_RATIONALE_LENGTH:
-        raise ServiceError(f"give the panel's reasons in at least {MIN_RATIONALE_LENGTH} characters",
-                           field="rationale")
+    problem = rationale_problem(rationale)
+    if problem:
+        raise ServiceError(problem, field="rationale")
+    candidate_note = (candidate_note or "").strip()
+    if len(candidate_note) > MAX_NOTE_LENGTH:
+        raise ServiceError(f"keep the note to the candidate under {MAX_NOTE_LENGTH} characters",
+                           field="candidate_note")
     previous = latest_calibration(assessment)
     computed_band_id = assess(assessment).result.band_id
+    proposed = needs_second_approval(framework.readiness, computed_band_id, band_id)
+    now = utcnow()
     calibration = Calibration(assessment=assessment, band_id=band_id, computed_band_id=computed_band_id,
-                              rationale=rationale, created_by_id=actor.id)
+                              rationale=rationale, candidate_note=candidate_note,
+                              panel_members=(panel_members or "").strip(), created_by_id=actor.id, created_at=now,
+                              status="proposed" if proposed else "approved", approved_at=None if proposed else now)
     db.session.add(calibration)
     db.session.flush()
-    record_audit("verdict.calibrate", calibration,
-                 f"{actor.name} calibrated the verdict of {assessment.candidate.name} to {bands[band_id]}",
+    if proposed:
+        summary = (f"{actor.name} proposed to calibrate the verdict of {assessment.candidate.name} to "
+                   f"{bands[band_id]}; it needs a second HR person's approval")
+    else:
+        summary = f"{actor.name} calibrated the verdict of {assessment.candidate.name} to {bands[band_id]}"
+    record_audit("verdict.propose" if proposed else "verdict.calibrate", calibration, summary,
                  actor=actor, cycle_id=assessment.cycle_id,
                  before={"computed_band": computed_band_id,
                          "calibrated_band": previous.band_id if previous else None},
-                 after={"calibrated_band": band_id, "rationale": rationale})
+                 after={"calibrated_band": band_id, "status": calibration.status, "rationale": rationale,
+                        "candidate_note": candidate_note, "panel_members": calibration.panel_members})
     return calibration
+
+
+def approve_calibration(assessment: Assessment, calibration_id: int | None, *, actor: User) -> Calibration:
+    """A second HR person approves the assessment's pending proposal, which comes into force; audited."""
+    _check_closed(assessment)
+    proposal = pending_proposal(assessment)
+    if proposal is None:
+        raise NotAllowed("There is no proposed calibration awaiting approval.")
+    if calibration_id != proposal.id:
+        raise ConflictError("The proposal changed after you opened the page: read the current proposal, "
+                            "then approve it if you agree.")
+    if proposal.created_by_id == actor.id:
+        raise NotAllowed("You proposed this calibration: a second HR person must approve it.")
+    previous = latest_calibration(assessment)
+    proposal.status, proposal.approved_by_id, proposal.approved_at = "approved", actor.id, utcnow()
+    db.session.flush()
+    band = verdict_label(pinned_framework(assessment.cycle).readiness, proposal.band_id)
+    record_audit("verdict.approve", proposal,
+                 f"{actor.name} approved {proposal.created_by.name}'s calibration of {assessment.candidate.name} "
+                 f"to {band}", actor=actor, cycle_id=assessment.cycle_id,
+                 before={"status": "proposed", "calibrated_band": previous.band_id if previous else None},
+                 after={"status": "approved", "calibrated_band": proposal.band_id,
+                        "proposed_by": proposal.created_by.email})
+    return proposal

@@ -3,8 +3,6 @@ scores as CSV or XLSX."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import time
 import unicodedata
@@ -15,16 +13,22 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from rubrics.readiness import verdict_label
-
-from ..cleaning import replace_unstorable
 from ..extensions import db
-from ..framework import pinned_framework
 from ..models import Assessment, Cycle, ExportJob, User, utcnow
 from . import NotAllowed
 from .audit import record_audit
+from .scores_export import (SCORE_COLUMNS, iter_scores_csv, scores_csv, scores_table,  # noqa: F401 (re-exported)
+                            scores_xlsx, write_scores_xlsx)
 
 EXPORT_KIND = "cycle_reports"
+#: The scores of a large cycle as XLSX, made in the background.
+SCORES_KIND = "scores_xlsx"
+#: Computing (and storing) the readiness results of a whole cycle: no file, the overview once done.
+RESULTS_KIND = "results"
+#: What each kind of job makes: a word for its file name and audit line, and its file suffix.
+JOB_FILES = {EXPORT_KIND: ("reports", ".zip"), SCORES_KIND: ("scores", ".xlsx")}
+MIMETYPES = {".zip": "application/zip",
+             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 #: Seconds between two progress writes, so a fast export does not spend its time committing.
 PROGRESS_INTERVAL = 0.3
 
@@ -54,21 +58,58 @@ def exports_dir() -> Path:
     return path
 
 
-def start_cycle_export(cycle: Cycle, *, actor: User) -> ExportJob:
-    """Queue the export of a cycle's reports (one ZIP); the caller commits and then dispatches the job."""
+def candidate_count(cycle: Cycle) -> int:
+    """How many candidates the cycle has (one query, without loading them)."""
+    return db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
+
+
+def start_cycle_export(cycle: Cycle, *, actor: User, kind: str = EXPORT_KIND) -> ExportJob:
+    """Queue the export of a cycle's reports (one ZIP), or of its scores as XLSX (``SCORES_KIND``); the caller
+    commits and then dispatches the job."""
     if cycle.state == "draft":
         raise NotAllowed("A draft cycle has no ratings to report on yet.")
-    count = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
+    count = candidate_count(cycle)
     if not count:
         raise NotAllowed("This cycle has no candidates to export.")
     remove_expired_exports()
-    job = ExportJob(cycle_id=cycle.id, requested_by_id=actor.id, kind=EXPORT_KIND, state="queued",
+    job = ExportJob(cycle_id=cycle.id, requested_by_id=actor.id, kind=kind, state="queued",
                     progress_total=count + 1)
     db.session.add(job)
     db.session.flush()
-    record_audit("export.start", job, f"{actor.name} started the export of the reports of {cycle.name}",
+    record_audit("export.start", job, f"{actor.name} started the export of the {JOB_FILES[kind][0]} of {cycle.name}",
                  actor=actor, cycle_id=cycle.id, after={"candidates": count})
     return job
+
+
+def results_job(cycle: Cycle, *, actor: User) -> tuple[ExportJob, bool]:
+    """The job computing the cycle's missing results: the one already queued or running, else a new one
+    (True: the caller commits and dispatches it). Not audited: it computes, it exports nothing."""
+    running = db.session.scalar(sa.select(ExportJob).where(
+        ExportJob.cycle_id == cycle.id, ExportJob.kind == RESULTS_KIND, ExportJob.state.in_(("queued", "running")))
+        .order_by(ExportJob.id.desc()))
+    if running is not None and not is_stalled(running):
+        return running, False
+    job = ExportJob(cycle_id=cycle.id, requested_by_id=actor.id, kind=RESULTS_KIND, state="queued",
+                    progress_total=candidate_count(cycle))
+    db.session.add(job)
+    db.session.flush()
+    return job, True
+
+
+def _run_results_job(job: ExportJob, cycle: Cycle) -> None:
+    from . import readiness, results_store
+
+    try:
+        results_store.refresh_cycle(cycle, readiness.compute_results, progress=_Progress(job))
+    except Exception as exc:  # the job must end in a state the page can explain
+        db.session.rollback()
+        current_app.logger.exception("results job %s failed", job.id)
+        job = db.session.get(ExportJob, job.id)
+        job.state, job.finished_at = "failed", utcnow()
+        job.error = f"Computing the results stopped: {type(exc).__name__}: {exc}"[:2000]
+    else:
+        job.state, job.finished_at, job.progress_done = "done", utcnow(), job.progress_total
+    db.session.commit()
 
 
 def remove_expired_exports() -> int:
@@ -79,9 +120,11 @@ def remove_expired_exports() -> int:
     keep = current_app.config.get("EXPORT_RETENTION_HOURS", 168) * 3600
     abandoned = current_app.config.get("EXPORT_JOB_TIMEOUT", 3600)
     removed = 0
-    for path in folder.glob("*.zip*"):
+    for path in folder.iterdir():
+        if not path.is_file():
+            continue
         age = now - path.stat().st_mtime
-        if (path.suffix == ".part" and age > abandoned) or (path.suffix == ".zip" and age > keep):
+        if (path.suffix == ".part" and age > abandoned) or (path.suffix in MIMETYPES and age > keep):
             path.unlink(missing_ok=True)
             removed += 1
     return removed
@@ -89,7 +132,8 @@ def remove_expired_exports() -> int:
 
 def record_download(job: ExportJob, *, actor: User) -> None:
     """Audit that someone took a copy of a cycle's reports out of the app."""
-    record_audit("export.download", job, f"{actor.name} downloaded the export of the reports ({job.file_path})",
+    what = JOB_FILES.get(job.kind, JOB_FILES[EXPORT_KIND])[0]
+    record_audit("export.download", job, f"{actor.name} downloaded the export of the {what} ({job.file_path})",
                  actor=actor, cycle_id=job.cycle_id)
 
 
@@ -152,12 +196,16 @@ def run_export_job(job_id: int) -> None:
     job.state, job.started_at, job.progress_done, job.error = "running", utcnow(), 0, None
     db.session.commit()
     cycle = db.session.get(Cycle, job.cycle_id)
-    name = safe_filename(f"{cycle.name}-reports-{job.id}.zip")
+    if job.kind == RESULTS_KIND:
+        return _run_results_job(job, cycle)
+    word, suffix = JOB_FILES.get(job.kind, JOB_FILES[EXPORT_KIND])
+    name = safe_filename(f"{cycle.name}-{word}-{job.id}{suffix}")
     target = exports_dir() / name
-    partial = target.with_suffix(".zip.part")
+    partial = target.with_suffix(suffix + ".part")
+    write = write_scores_xlsx if job.kind == SCORES_KIND else write_cycle_zip
     try:
         with partial.open("wb") as out:
-            write_cycle_zip(cycle, out, progress=_Progress(job))
+            write(cycle, out, progress=_Progress(job))
         partial.replace(target)
     except Exception as exc:  # the job must end in a state the page can explain, whatever went wrong
         db.session.rollback()
@@ -218,75 +266,3 @@ def write_cycle_files(cycle: Cycle, folder: Path, *, progress: Callable[[int, in
         if progress:
             progress(done + 1, total)
     return total
-
-
-# --- scores as CSV / XLSX --------------------------------------------------------------------------------
-
-SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competency_id", "competency",
-                 "rater_group", "score", "rated", "coverage", "decision_score", "required", "gap",
-                 "computed_band", "calibrated_band", "weighted_attainment")
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def scores_table(cycle: Cycle) -> list[tuple]:
-    """One row per candidate x competency x rater group shown (self / manager / peer or others)."""
-    from .readiness import assess_cycle
-
-    framework = pinned_framework(cycle)
-    rows = []
-    for outcome in assess_cycle(cycle):
-        assessment, result = outcome.assessment, outcome.result
-        calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
-        for comp in result.competencies:
-            for group in comp.groups:
-                rows.append((cycle.name, assessment.candidate.name, framework.role(assessment.current_role).name,
-                             framework.role(assessment.target_role).name, comp.competency_id, comp.name,
-                             group.group, _round(group.score), group.rated, group.coverage,
-                             _round(comp.decision_score), comp.required, _round(comp.gap), result.band_label,
-                             calibrated, _round(result.weighted_attainment)))
-    return rows
-
-
-def _round(value):
-    return None if value is None else round(float(value), 2)
-
-
-def _csv_cell(value):
-    # A spreadsheet would run a text cell starting with one of these as a formula.
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
-
-
-def scores_csv(cycle: Cycle) -> str:
-    """The scores table as CSV text, safe to open in a spreadsheet (no cell is taken for a formula)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(SCORE_COLUMNS)
-    for row in scores_table(cycle):
-        writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue()
-
-
-def scores_xlsx(cycle: Cycle) -> bytes:
-    """The scores table as an XLSX workbook; text cells are stored as text, never as formulas."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
-
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = "Scores"
-    sheet.append(SCORE_COLUMNS)
-    for row in scores_table(cycle):
-        # Text saved before input cleaning may hold a control character, which an XLSX file cannot.
-        sheet.append([replace_unstorable(v) if isinstance(v, str) else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = TYPE_STRING  # "=..." stays text
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKLMNOP", (26, 24, 20, 20, 28, 30, 10, 8, 8, 10, 10, 9, 8, 20, 20, 12)):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -4,7 +4,8 @@ Each sheet counts with its last SUBMITTED revision: a submitted sheet with its c
 reopened and not yet resubmitted with the revision it was submitted in (so closing a cycle never silently drops
 a submission); a sheet never submitted does not count. Raters are passed to the core under neutral keys
 ("manager-1", "peer-2", "self"), never names or ids, so nothing downstream can identify them. A whole
-cycle is loaded in a fixed number of queries, whatever its size.
+cycle is loaded in a fixed number of queries, whatever its size. The sheets asked for per rater group go in
+too, so the report can say "2 peers were asked; none submitted"; the candidate sees ``visible_result``.
 """
 
 from __future__ import annotations
@@ -13,32 +14,41 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from rubrics import NOT_OBSERVED, Framework
-from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, verdict_label
+from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, candidate_view, verdict_label
 
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
-from .calibrations import latest_calibration
+from . import results_store
+from .calibrations import in_force, pending
 
 
 @dataclass(frozen=True)
 class AssessmentResult:
-    """One assessment with its computed result and the calibration in force (or None)."""
+    """One assessment with its computed result, the calibration in force (or None) and, for HR, a proposal
+    awaiting a second HR person's approval (or None): a proposal is never in force."""
 
     assessment: Assessment
     result: ReadinessResult
     calibration: Calibration | None
+    proposal: Calibration | None = None
 
 
-def _counted_revision():
-    """The revision a sheet counts with (None when never submitted), and the outer join it needs."""
-    # Submission rows say which revisions were submitted; a reopened sheet's draft revision has none.
+def _counted_revision(assessment_ids):
+    """The revision a sheet counts with (None when never submitted), and the outer join it needs; only the
+    submissions of ``assessment_ids`` (a list, or a select of ids) are read."""
+    # Submission rows say which revisions were submitted; a reopened sheet's draft revision has none. Only these
+    # assessments' submissions are grouped: grouping every submission cost 44 ms per call on PostgreSQL at
+    # 5,000 candidates (docs/scale.md).
     last = (sa.select(Submission.assignment_id, sa.func.max(Submission.revision).label("revision"))
+            .join(RaterAssignment, RaterAssignment.id == Submission.assignment_id)
+            .where(RaterAssignment.assessment_id.in_(assessment_ids))
             .group_by(Submission.assignment_id).subquery())
     counted = sa.case((RaterAssignment.status == "submitted", RaterAssignment.revision), else_=last.c.revision)
     return counted, last
@@ -48,7 +58,7 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     """The sheets (last submitted revision) of these assessments, per assessment id, in two queries."""
     if not assessment_ids:
         return {}
-    counted, last = _counted_revision()
+    counted, last = _counted_revision(assessment_ids)
     assignments = db.session.execute(
         sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group)
         .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
@@ -81,23 +91,54 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     return sheets
 
 
-def _latest_calibrations(assessment_ids: Sequence[int]) -> dict[int, Calibration]:
-    latest: dict[int, Calibration] = {}
+def load_assigned(assessment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Sheets asked for per rater group (self, manager, peer), per assessment id, in one query: the report says
+    "2 peers were asked; none submitted" rather than nothing at all."""
+    assigned: dict[int, dict[str, int]] = {assessment_id: {} for assessment_id in assessment_ids}
+    if assessment_ids:
+        for assessment_id, group, count in db.session.execute(
+            sa.select(RaterAssignment.assessment_id, RaterAssignment.rater_group, sa.func.count(RaterAssignment.id))
+            .where(RaterAssignment.assessment_id.in_(assessment_ids))
+            .group_by(RaterAssignment.assessment_id, RaterAssignment.rater_group)
+        ):
+            assigned[assessment_id][group] = count
+    return assigned
+
+
+def _calibrations(assessment_ids: Sequence[int]) -> dict[int, list[Calibration]]:
+    """Every calibration of these assessments, oldest first, per assessment id (one query, plus the people)."""
+    found: dict[int, list[Calibration]] = defaultdict(list)
     if assessment_ids:
         for calibration in db.session.scalars(
             sa.select(Calibration).where(Calibration.assessment_id.in_(assessment_ids))
-            .options(selectinload(Calibration.created_by)).order_by(Calibration.id)
+            .options(selectinload(Calibration.created_by), selectinload(Calibration.approved_by))
+            .order_by(Calibration.id)
         ):
-            latest[calibration.assessment_id] = calibration
-    return latest
+            found[calibration.assessment_id].append(calibration)
+    return found
 
 
 def assess(assessment: Assessment) -> AssessmentResult:
     """The readiness result of one assessment from its submitted sheets, with its calibration."""
-    framework = pinned_framework(assessment.cycle)
-    sheets = load_sheets([assessment.id])[assessment.id]
-    result = assess_readiness(framework, assessment.target_role, sheets)
-    return AssessmentResult(assessment, result, latest_calibration(assessment))
+    result = results_store.fresh_results(assessment.cycle, [assessment], compute_results)[assessment.id]
+    return AssessmentResult(assessment, result, in_force(assessment.calibrations), pending(assessment.calibrations))
+
+
+def visible_result(outcome: AssessmentResult, audience: str) -> AssessmentResult:
+    """The outcome as this audience may see it: HR everything, the candidate the engine's candidate view."""
+    if audience == "hr":
+        return outcome
+    return AssessmentResult(outcome.assessment, candidate_view(outcome.result), outcome.calibration)
+
+
+def compute_results(assessments: Sequence[Assessment]) -> dict[int, ReadinessResult]:
+    """The engine's result for each of these assessments (of one cycle) from their submitted sheets, per id."""
+    if not assessments:
+        return {}
+    framework = pinned_framework(assessments[0].cycle)
+    ids = [a.id for a in assessments]
+    sheets, assigned = load_sheets(ids), load_assigned(ids)
+    return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id]) for a in assessments}
 
 
 def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[Assessment]:
@@ -111,13 +152,29 @@ def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[A
 
 def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[AssessmentResult]:
     """Every assessment of a cycle with its result and calibration, in a fixed number of queries."""
-    framework = pinned_framework(cycle)
     assessments = cycle_assessments(cycle, target_role=target_role)
-    ids = [a.id for a in assessments]
-    sheets = load_sheets(ids)
-    calibrations = _latest_calibrations(ids)
-    return [AssessmentResult(a, assess_readiness(framework, a.target_role, sheets[a.id]), calibrations.get(a.id))
+    return assess_many(cycle, assessments)
+
+
+def assess_many(cycle: Cycle, assessments: Sequence[Assessment], *, as_type: type = ReadinessResult
+                ) -> list[AssessmentResult]:
+    """These assessments of one cycle with their results (or the part ``as_type`` of them, see
+    ``results_store.fresh_results``) and calibrations, in a fixed number of queries."""
+    results = results_store.fresh_results(cycle, assessments, compute_results, as_type=as_type)
+    calibrations = _calibrations([a.id for a in assessments])
+    return [AssessmentResult(a, results[a.id], in_force(calibrations[a.id]), pending(calibrations[a.id]))
             for a in assessments]
+
+
+def assess_cycle_batches(cycle: Cycle, *, batch: int = results_store.BATCH, as_type: type = ReadinessResult):
+    """``assess_cycle`` a batch at a time (for exports of any size in flat memory): lists of AssessmentResult."""
+    ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id)
+                                  .order_by(Assessment.id)))
+    for start in range(0, len(ids), batch):
+        assessments = list(db.session.scalars(
+            sa.select(Assessment).where(Assessment.id.in_(ids[start:start + batch]))
+            .options(selectinload(Assessment.candidate)).order_by(Assessment.id)))
+        yield assess_many(cycle, assessments, as_type=as_type)
 
 
 def report_audience(user) -> str:
@@ -125,15 +182,25 @@ def report_audience(user) -> str:
     return "hr" if user is not None and user.role == "hr" else "candidate"
 
 
+def _cycle_flags(cycle: Cycle):
+    # Imported here: rater quality reads the sheets with this module's helpers (no import circle at load).
+    from .rater_flags import cycle_flags
+
+    return cycle_flags(cycle)
+
+
 def report_data(assessment: Assessment, *, audience: str):
-    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate"."""
-    return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience)
+    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate";
+    HR's copy carries the rater-quality flags of the candidate's raters."""
+    flags = _cycle_flags(assessment.cycle) if audience == "hr" else None
+    return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience, flags)
 
 
 def cycle_report_data(cycle: Cycle) -> list[tuple[AssessmentResult, object]]:
     """Every assessment of a cycle with its result and HR's report data (the bulk export is for HR)."""
     framework = pinned_framework(cycle)
-    return [(outcome, _report_data(framework, outcome, "hr")) for outcome in assess_cycle(cycle)]
+    flags = _cycle_flags(cycle)
+    return [(outcome, _report_data(framework, outcome, "hr", flags)) for outcome in assess_cycle(cycle)]
 
 
 def _assessed_on(cycle: Cycle) -> date:
@@ -143,18 +210,43 @@ def _assessed_on(cycle: Cycle) -> date:
     return cycle.closed_at.date() if cycle.closed_at else date.today()
 
 
-def _report_data(framework: Framework, outcome: AssessmentResult, audience: str):
-    from reports.data import CalibratedVerdict, report_data as build
+def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audience: str):
+    """The calibration the report shows: HR's copy the one in force or, before it, a pending proposal marked
+    as proposed; the candidate's copy only the one in force, with the note to the candidate (never HR's
+    rationale)."""
+    from reports.data import CalibratedVerdict
 
-    assessment, calibration = outcome.assessment, outcome.calibration
-    calibrated = None
-    if calibration is not None:
-        calibrated = CalibratedVerdict(band_label=verdict_label(framework.readiness, calibration.band_id),
-                                       rationale=calibration.rationale, by=calibration.created_by.name,
-                                       at=calibration.created_at)
-    return build(framework, outcome.result, candidate_name=assessment.candidate.name,
+    calibration = outcome.calibration
+    if audience == "hr" and outcome.proposal is not None:
+        calibration = outcome.proposal
+    if calibration is None:
+        return None
+    if audience == "hr":
+        text = calibration.rationale
+    else:
+        text = calibration.candidate_note or "HR wrote no note about this calibration."
+    return CalibratedVerdict(band_label=verdict_label(framework.readiness, calibration.band_id), rationale=text,
+                             by=calibration.created_by.name, at=calibration.created_at, status=calibration.status,
+                             approved_by=calibration.approved_by.name if calibration.approved_by else None)
+
+
+def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags=None):
+    from reports.data import report_data as build
+
+    from .rater_flags import report_flags
+
+    assessment = outcome.assessment
+    # The candidate's copy never carries a number that depends on peers kept anonymous (docs/readiness.md, 3).
+    result = outcome.result if audience == "hr" else candidate_view(outcome.result)
+    return build(framework, result, candidate_name=assessment.candidate.name,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
-                 assessed_on=_assessed_on(assessment.cycle), calibration=calibrated, audience=audience)
+                 assessed_on=_assessed_on(assessment.cycle),
+                 calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
+                 **(report_flags(flags, assessment.id) if audience == "hr" else {}))
+
+
+def _band_label(framework: Framework, calibration: Calibration | None) -> str | None:
+    return verdict_label(framework.readiness, calibration.band_id) if calibration is not None else None
 
 
 def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None):
@@ -163,7 +255,9 @@ def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None)
 
     framework = pinned_framework(cycle)
     outcomes = assess_cycle(cycle) if outcomes is None else outcomes
-    rows = [panel_row(o.assessment.candidate.name, o.result, framework,
-                      verdict_label(framework.readiness, o.calibration.band_id) if o.calibration else None)
+    flags = _cycle_flags(cycle)
+    label = partial(_band_label, framework)
+    rows = [panel_row(o.assessment.candidate.name, o.result, framework, label(o.calibration), label(o.proposal),
+                      rests_on_flagged=bool(flags and flags.rests_on(o.assessment.id)))
             for o in sorted(outcomes, key=lambda o: o.assessment.candidate.name.casefold())]
     return build(framework, cycle.name, rows)

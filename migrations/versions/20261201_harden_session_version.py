@@ -1,7 +1,7 @@
 """Users get a session version: signing out or changing the password ends every session of that person.
 
 Revision ID: 20261201harden
-Revises: 7e1d4a9c2b55
+Revises: 5ca1e0c0ffee
 Create Date: 2026-12-01 15:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261201harden'
-down_revision = '7e1d4a9c2b55'
+down_revision = '5ca1e0c0ffee'
 branch_labels = None
 depends_on = None
 

@@ -42,11 +42,14 @@ def test_hr_calibrates_and_exports_and_the_candidate_reads_their_results(live_ap
     page.get_by_label("Rationale").fill("Too short")
     page.get_by_role("button", name="Record calibrated verdict").click()
     assert page.get_by_label("Rationale").input_value() == "Too short"
-    page.get_by_label("Ready now").check()
+    # The middle band: at most one band from any computed band, so it is in force at once (no second approver).
+    middle = make.framework.readiness.bands[1].label
+    page.get_by_label(middle).check()
+    page.get_by_label("Panel members present").fill("Ingrid Halvorsen, Rafael Ortega")
     rationale = "The panel weighed her lead role in the Q3 supplier crisis more than the ratings show."
     page.get_by_label("Rationale").fill(rationale)
     page.get_by_role("button", name="Record calibrated verdict").click()
-    assert page.locator("#calibrated-verdict").inner_text().count("Ready now") == 1
+    assert page.locator("#calibrated-verdict .verdict-label").inner_text() == middle
     assert rationale in page.locator("#calibrated-verdict").inner_text()
     screenshot(page, "results-page-hr")
 
@@ -82,4 +85,50 @@ def test_hr_calibrates_and_exports_and_the_candidate_reads_their_results(live_ap
     assert candidate_page.get_by_role("heading", name="Development priorities").is_visible()
     assert candidate_page.get_by_role("button", name="Record calibrated verdict").count() == 0
     screenshot(candidate_page, "results-candidate-released")
+    candidate_page.context.close()
+
+
+def test_hr_reads_panel_review_and_rater_quality_and_the_candidate_a_withheld_copy(live_app, page, browser):
+    """HR: the overview with a Panel review and a flagged rater; the Panel review page. The candidate: a page
+    where numbers resting on hidden peers are not shown."""
+    from tests.results_helpers import NOT_OBSERVED, sheet, submit_sheet
+
+    server, make = live_app
+    cycle = make.cycle(name="Autumn 2026 promotion round")
+    contested = rated_assessment(make, cycle=cycle, manager=5, peers=(1, 1, 1), self_level=4,
+                                 candidate=make.user(name="Zoë Müller-Šimić"))
+    ids = [c.id for c in make.framework.competencies]
+    varied = [{i: (4, 3, 4, 5)[(k + shift) % 4] for k, i in enumerate(ids)} for shift in range(3)]
+    lenient = rated_assessment(make, cycle=cycle, manager=5, peers=tuple(varied), self_level=4,
+                               candidate=make.user(name="Łukasz Nowak"))
+    sheet(lenient, "manager").rater.name = "Lenny Lenient"
+    thin = make.assessment(cycle=cycle, managers=1, peers=3, candidate=make.user(name="Aoife O'Brien"))
+    submit_sheet(sheet(thin, "manager"), 4)
+    submit_sheet(sheet(thin, "self"), 4)
+    submit_sheet(sheet(thin, "peer", 0), {i: 4 for i in ids} | {"performance_metrics": 1})
+    for index in (1, 2):
+        submit_sheet(sheet(thin, "peer", index), {i: 4 for i in ids} | {"performance_metrics": NOT_OBSERVED})
+    db.session.commit()
+    move_cycle(cycle, "closed", "released")
+    sign_in(page, server.url, make.user("hr", name="Ingrid Halvorsen").email)
+
+    page.goto(f"{server.url}/cycles/{cycle.id}/overview")
+    assert page.get_by_role("heading", name="Rater quality").is_visible()
+    assert page.locator(".flagged-raters").get_by_text("Lenny Lenient").is_visible()
+    assert page.get_by_text("⚑ Rests mainly on a flagged rater (Lenny Lenient: lenient and straight-lining)").is_visible()
+    assert page.locator(".verdict-tag.band-panel_review").count() == 1
+    screenshot(page, "results-overview-panel-review-rater-quality")
+
+    page.get_by_role("link", name="Zoë Müller-Šimić").click()
+    assert page.locator("#computed-verdict").get_by_text("Provisional band:").is_visible()
+    assert page.locator(".panel-reasons li").count() >= 1
+    screenshot(page, "results-page-panel-review-hr")
+
+    candidate_page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(candidate_page, server.url, thin.candidate.email)
+    candidate_page.goto(f"{server.url}/assessments/{thin.id}/results")
+    assert candidate_page.locator("td.withheld").count() == 2
+    assert candidate_page.locator(".withheld-note").is_visible()
+    assert candidate_page.get_by_text("Rater quality").count() == 0
+    screenshot(candidate_page, "results-candidate-withheld")
     candidate_page.context.close()

@@ -1,0 +1,78 @@
+"""HR: moving a cycle on (open, close, release) with a confirmation page that shows what the step means and,
+before close and release, how complete the cycle is; releasing with candidates withheld; releasing a
+withheld candidate later."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from ..access import get_or_404, role_required
+from ..framework import pinned_framework
+from ..models import Assessment, Cycle
+from ..services import cycles as cycle_service
+from ..services import release as release_service
+from ..services.readiness import assess
+from .forms import ConfirmForm, ReleaseForm, ReleaseOneForm
+from .views import FAILED, NEXT_STATE, STATE_CHANGES, _actor, _save, bp
+
+
+@bp.route("/cycles/<int:cycle_id>/state", methods=["GET", "POST"])
+@role_required("hr")
+def change_cycle_state(cycle_id: int):
+    """Confirm, then open, close or release a cycle (a release may withhold chosen candidates)."""
+    cycle = get_or_404(Cycle, cycle_id)
+    # Without ?to= the page offers the cycle's next step, so the address alone is a useful link.
+    new_state = request.args.get("to") or NEXT_STATE.get(cycle.state)
+    if new_state is None:
+        flash(f"Cycle “{cycle.name}” is {cycle.state}: there is no further step.", "info")
+        return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
+    if new_state not in STATE_CHANGES:
+        abort(404)
+    framework = pinned_framework(cycle)
+    completion = release_service.cycle_completion(cycle) if new_state in ("closed", "released") else None
+    if new_state == "released":
+        form = ReleaseForm(assessments=completion.assessments)
+        action = lambda: release_service.release_cycle(  # noqa: E731
+            cycle, actor=_actor(), withhold=form.withhold.data or (), acknowledged=form.acknowledge.data)
+    else:
+        form = ConfirmForm()
+        action = lambda: cycle_service.change_state(cycle, new_state, actor=_actor(), framework=framework)  # noqa: E731
+    if form.validate_on_submit() and _save(form, action) is not FAILED:
+        withheld = len(form.withhold.data or ()) if new_state == "released" else 0
+        flash(f"Cycle “{cycle.name}” is now {new_state}."
+              + (f" {withheld} candidate{' is' if withheld == 1 else 's are'} withheld." if withheld else ""),
+              "success")
+        return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
+    verb, meaning = STATE_CHANGES[new_state]
+    return render_template("hr/confirm_state.html", form=form, cycle=cycle, new_state=new_state,
+                           completion=completion, title=f"{verb} cycle “{cycle.name}”?",
+                           message=meaning.format(rubric=f"{framework.name}, version {framework.version}"),
+                           button=f"{verb} the cycle", back=url_for("hr.view_cycle", cycle_id=cycle.id),
+                           action=url_for("hr.change_cycle_state", cycle_id=cycle.id, to=new_state)), \
+        400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/assessments/<int:assessment_id>/release", methods=["GET", "POST"])
+@role_required("hr")
+def release_assessment(assessment_id: int):
+    """Confirm, then release one candidate whose results were withheld from the cycle's release."""
+    assessment = get_or_404(Assessment, assessment_id)
+    back = url_for("hr.assign_raters", assessment_id=assessment.id)
+    if assessment.cycle.state != "released" or not assessment.is_withheld:
+        flash(f"The results of {assessment.candidate.name} are not withheld.", "info")
+        return redirect(back)
+    form = ReleaseOneForm()
+    if form.validate_on_submit():
+        saved = _save(form, lambda: release_service.release_assessment(assessment, actor=_actor(),
+                                                                       acknowledged=form.acknowledge.data))
+        if saved is not FAILED:
+            flash(f"The results of {assessment.candidate.name} are released: they can see them now.", "success")
+            return redirect(back)
+    flagged = release_service.flagged_candidates(assessment.cycle, [assess(assessment)])
+    return render_template("hr/release_one.html", form=form, flagged=flagged, back=back, button="Release the results",
+                           action=url_for("hr.release_assessment", assessment_id=assessment.id),
+                           title=f"Release the results of {assessment.candidate.name}?",
+                           message=f"Their results were withheld when {assessment.cycle.name} was released. Once "
+                                   f"released, {assessment.candidate.name} sees their results and report; this "
+                                   "cannot be undone."), \
+        400 if form.errors or form.form_errors else 200

@@ -1,0 +1,68 @@
+"""How the results pages write numbers and rules: template filters and globals, shared with the PDF's wording
+(``reports.verdict``) and the engine's display rules (a score is never printed across its requirement)."""
+
+from __future__ import annotations
+
+from reports.verdict import attainment_text, failing_text, rule_detail, rules_withhold
+from rubrics.readiness import display_gap, display_score
+from rubrics.readiness_candidate import WITHHELD_NOTE
+
+from .overview import gap_class
+
+
+FILTERS = {}
+
+
+def _filter(name):
+    def add(function):
+        FILTERS[name] = function
+        return function
+
+    return add
+
+
+@_filter("score")
+def format_score(value) -> str:
+    """A score or level for display: 3, 3.5, 3.67; a dash when there is none."""
+    if value is None:
+        return "–"
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@_filter("gap")
+def format_gap(value) -> str:
+    """A gap with its sign (+0.5, −1, 0); a dash when there is no score."""
+    if value is None:
+        return "–"
+    text = format_score(abs(value))
+    return text if text == "0" else ("+" if value > 0 else "−") + text
+
+
+@_filter("level")
+def format_level(value, required) -> str:
+    """A decision score against its requirement: never rounded across it (3.97 of 4 is 3.9, not 4.0)."""
+    return _short(display_score(value, required))
+
+
+@_filter("gap_to")
+def format_gap_to(value, required) -> str:
+    """The gap of a decision score as shown: the shown score minus the requirement, with its sign."""
+    return "–" if value is None else _short(display_gap(value, required)).replace("-", "−")
+
+
+def _short(text: str) -> str:
+    """ "4.0" as "4" and "+1.0" as "+1", as the page writes whole levels; "3.9" stays."""
+    return text[:-2] if text.endswith(".0") else text
+
+
+GLOBALS = {"gap_class": gap_class, "attainment_text": attainment_text, "failing_text": failing_text,
+           "rule_detail": rule_detail, "rules_withhold": rules_withhold, "withheld_note": WITHHELD_NOTE}
+
+
+def register_display(bp) -> None:
+    """Give every template of the app the results' filters and globals (through the blueprint)."""
+    for name, function in FILTERS.items():
+        bp.add_app_template_filter(function, name)
+    for name, value in GLOBALS.items():
+        bp.add_app_template_global(value, name)

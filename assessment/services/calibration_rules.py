@@ -1,0 +1,54 @@
+"""The rules a calibration must follow, as plain functions: a rationale of substance, and the two-person rule.
+
+No database here: the service (``calibrations``) and the form hints use these, and they are tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rubrics.model import ReadinessRules
+
+#: A rationale needs at least this many real words (letters only, two or more, not one letter repeated) ...
+MIN_RATIONALE_WORDS = 8
+#: ... of which at least this many different ones: "word word word ..." is not a sentence.
+MIN_DISTINCT_WORDS = 5
+#: A move by this many bands or more (between bands) needs a second HR person's approval.
+TWO_PERSON_BAND_STEPS = 2
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+RATIONALE_RULE = (f"at least a sentence of real words ({MIN_RATIONALE_WORDS} or more, {MIN_DISTINCT_WORDS} of them "
+                  "different; a repeated character or the same word over and over does not count)")
+
+
+def real_words(text: str) -> list[str]:
+    """The words of ``text`` that count: runs of letters, two or more long, not one letter repeated ("xxx")."""
+    return [w.casefold() for w in _WORD.findall(text or "") if len(w) >= 2 and len(set(w.casefold())) > 1]
+
+
+def rationale_problem(text: str) -> str | None:
+    """Why ``text`` is not a rationale a panel can defend, or None when it is."""
+    words = real_words(text)
+    if len(words) < MIN_RATIONALE_WORDS or len(set(words)) < MIN_DISTINCT_WORDS:
+        return (f"give the panel's reasons in {RATIONALE_RULE}; this has {len(words)} real "
+                f"word{'' if len(words) == 1 else 's'}")
+    return None
+
+
+def band_rank(rules: ReadinessRules, verdict_id: str) -> int | None:
+    """The position of a band, best first; None for a verdict that is not a band (insufficient evidence,
+    panel review, or any other outcome the engine may give)."""
+    for index, band in enumerate(rules.bands):
+        if band.id == verdict_id:
+            return index
+    return None
+
+
+def needs_second_approval(rules: ReadinessRules, computed_id: str, calibrated_id: str) -> bool:
+    """True when moving the computed verdict to ``calibrated_id`` needs a second HR person: out of any
+    non-band outcome, or by two bands or more."""
+    computed, calibrated = band_rank(rules, computed_id), band_rank(rules, calibrated_id)
+    if computed is None or calibrated is None:
+        return computed_id != calibrated_id
+    return abs(computed - calibrated) >= TWO_PERSON_BAND_STEPS

@@ -1,0 +1,110 @@
+"""Rater quality as HR reads it beside one candidate: which of their raters are flagged across the cycle, and
+whether the verdict rests mainly on one of them (``services.rater_quality`` computes the flags; this module
+puts names and rater groups to them for HR's report, results page and cycle overview). HR only: it names
+raters, so nothing here may reach a candidate.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from reports.data import RaterNote
+
+from ..extensions import db
+from ..framework import pinned_framework
+from ..models import Assessment, Cycle, RaterAssignment, Submission
+from .rater_quality import CycleRaterQuality, cycle_rater_quality
+
+
+@dataclass(frozen=True)
+class CycleFlags:
+    """A cycle's rater quality with each rater's group per assessment, for HR's pages and reports."""
+
+    quality: CycleRaterQuality
+    #: (assessment id, rater key) -> rater group.
+    groups: dict[tuple[int, str], str]
+
+    def name(self, rater_key: str) -> str:
+        return self.quality.rater_names.get(rater_key, f"Rater {rater_key}")
+
+    def notes(self, assessment_id: int) -> tuple[RaterNote, ...]:
+        """The assessment's flagged raters, heaviest share of the decision first."""
+        shares = self.quality.report.influence.get(str(assessment_id), {})
+        flagged = {r.rater_key: r for r in self.quality.report.flagged}
+        return tuple(
+            RaterNote(self.name(key), self.groups.get((assessment_id, key), ""), share,
+                      tuple((flag.label, flag.explanation) for flag in flagged[key].flags))
+            for key, share in sorted(shares.items(), key=lambda item: (-item[1], item[0])) if key in flagged)
+
+    def rests_on(self, assessment_id: int) -> str:
+        """A sentence when the verdict rests mainly on a flagged rater, else ""."""
+        rater = self.quality.rests_on_flagged(assessment_id)
+        if rater is None:
+            return ""
+        share = self.quality.report.influence.get(str(assessment_id), {}).get(rater.rater_key, 0.0)
+        return (f"The verdict rests mainly on {self.name(rater.rater_key)}'s ratings ({share * 100:.0f}% of the "
+                f"decision weight), flagged {_labels(rater)} across the cycle; see Rater quality.")
+
+    def rests_on_short(self, assessment_id: int) -> str:
+        """ "Lenny Lenient: lenient and straight-lining" for the overview's row, or ""."""
+        rater = self.quality.rests_on_flagged(assessment_id)
+        return f"{self.name(rater.rater_key)}: {_labels(rater)}" if rater is not None else ""
+
+
+def _labels(rater) -> str:
+    return " and ".join(flag.label.lower() for flag in rater.flags)
+
+
+#: Rater quality reads every counted rating of the cycle: kept per process, keyed by what it is made of.
+_CACHE: OrderedDict[tuple, CycleFlags] = OrderedDict()
+_CACHE_SIZE = 8
+
+
+def _inputs(cycle: Cycle) -> tuple:
+    """What a cycle's rater quality is made of, in one aggregate query: counted ratings change only when a
+    sheet is submitted (a new submission row) or a sheet is added or removed (assignments)."""
+    sheets = (sa.select(RaterAssignment.id).join(Assessment, Assessment.id == RaterAssignment.assessment_id)
+              .where(Assessment.cycle_id == cycle.id))
+    submissions = db.session.execute(
+        sa.select(sa.func.count(Submission.id), sa.func.max(Submission.id), sa.func.max(Submission.submitted_at))
+        .where(Submission.assignment_id.in_(sheets))).one()
+    assignments = db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(sheets.subquery().c.id))).one()
+    # The cycle's creation time too: ids can come back after rows are deleted (SQLite reuses the highest).
+    return (cycle.id, str(cycle.created_at), pinned_framework(cycle).content_hash, tuple(map(str, submissions)),
+            tuple(assignments))
+
+
+def cycle_flags(cycle: Cycle) -> CycleFlags | None:
+    """The cycle's rater flags, or None when its pinned rubric has no rater-quality rules. Computed once per
+    change of its inputs (``_inputs``) and kept in a small per-process cache: every results page and the
+    overview ask for it, and a 5,000-candidate cycle has some 300,000 counted levels."""
+    if getattr(pinned_framework(cycle).readiness, "rater_quality", None) is None:
+        return None
+    key = _inputs(cycle)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    flags = _compute(cycle)
+    _CACHE[key] = flags
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return flags
+
+
+def _compute(cycle: Cycle) -> CycleFlags:
+    rows = db.session.execute(
+        sa.select(RaterAssignment.assessment_id, RaterAssignment.rater_id, RaterAssignment.rater_group)
+        .join(Assessment, Assessment.id == RaterAssignment.assessment_id).where(Assessment.cycle_id == cycle.id)
+    ).all()
+    return CycleFlags(cycle_rater_quality(cycle), {(a, str(r)): g for a, r, g in rows})
+
+
+def report_flags(flags: CycleFlags | None, assessment_id: int) -> dict:
+    """The rater-quality keywords of ``reports.data.report_data`` for HR's copy of one assessment."""
+    if flags is None:
+        return {}
+    return {"rater_notes": flags.notes(assessment_id), "rests_on_flagged": flags.rests_on(assessment_id)}

@@ -1,0 +1,275 @@
+"""Readiness results stored, not recomputed on every view; recomputed once when stale, never served stale.
+
+Each assessment's ``ReadinessResult`` is stored as JSON (``result_codec``: generic over the engine's frozen
+dataclasses) under the *fingerprint* of everything it is computed from: the engine version, the cycle's rubric
+hash and state, the target role, every counted sheet (id, group, status, counted revision) and the latest
+calibration. Reading a result recomputes the fingerprint from a few small queries; a stored result whose
+fingerprint or engine version differs (or that no longer decodes) is recomputed and stored again.
+
+``ENGINE_VERSION`` changes by itself when the engine's source or the shape of its result types changes, so a
+new engine never reads results made by an old one; ``ENGINE_REVISION`` is there to force it by hand.
+
+Stored rows are also deleted as soon as an input changes (listeners in ``results.models``), so that cycle-wide
+queries can trust the rows that exist and only fill in the missing ones (``refresh_cycle``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+import rubrics
+from rubrics.readiness import ReadinessResult
+
+from ..extensions import db
+from ..framework import pinned_framework
+from ..models import Assessment, Calibration, Cycle, RaterAssignment, Submission
+from ..results.models import StoredResult
+from . import result_codec
+
+#: Bump to recompute every stored result even though the engine's source did not change.
+ENGINE_REVISION = 1
+#: Assessments per query and per batch of recomputation (keeps IN lists and memory bounded).
+BATCH = 500
+
+Compute = Callable[[Sequence[Assessment]], dict[int, ReadinessResult]]
+
+
+@cache
+def engine_version() -> str:
+    """The revision, the result types' shape and a hash of the engine's source: any change makes a new one."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(rubrics.__file__).parent.glob("*.py")):
+        if path.name.startswith(("readiness", "model")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{ENGINE_REVISION}.{result_codec.shape(ReadinessResult)}.{digest.hexdigest()[:16]}"
+
+
+def _chunks(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _counted_revision():
+    """The revision a sheet counts with (None when never submitted; see ``readiness.load_sheets``), as a
+    correlated subquery: one index lookup per sheet, where a grouped subquery would read every submission."""
+    last = (sa.select(sa.func.max(Submission.revision)).where(Submission.assignment_id == RaterAssignment.id)
+            .correlate(RaterAssignment).scalar_subquery())
+    return sa.case((RaterAssignment.status == "submitted", RaterAssignment.revision), else_=last)
+
+
+def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment]) -> dict[int, str]:
+    """The fingerprint of each assessment's inputs now, in two queries per batch."""
+    rubric = cycle.rubric_version.content_hash if cycle.rubric_version else pinned_framework(cycle).content_hash
+    fingerprints = {}
+    for batch in _chunks(list(assessments)):
+        ids = [a.id for a in batch]
+        sheets: dict[int, list] = {i: [] for i in ids}
+        for assignment_id, assessment_id, group, status, revision in db.session.execute(
+            sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
+                      RaterAssignment.status, _counted_revision())
+            .where(RaterAssignment.assessment_id.in_(ids)).order_by(RaterAssignment.id)
+        ):
+            sheets[assessment_id].append((assignment_id, group, status, revision))
+        calibrations = dict(db.session.execute(
+            sa.select(Calibration.assessment_id, sa.func.max(Calibration.id))
+            .where(Calibration.assessment_id.in_(ids)).group_by(Calibration.assessment_id)).all())
+        for a in batch:
+            inputs = [engine_version(), rubric, cycle.state, a.target_role, a.current_role, sheets[a.id],
+                      calibrations.get(a.id)]
+            fingerprints[a.id] = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    return fingerprints
+
+
+def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Compute, *,
+                  as_type: type = ReadinessResult) -> dict[int, ReadinessResult]:
+    """The current result of each assessment: stored when still fresh, else computed (once) and stored.
+
+    ``as_type`` decodes only part of each stored result: a dataclass whose fields are some of
+    ``ReadinessResult``'s (recursively), for a page that shows only those; a result computed now is
+    returned whole (it has those fields too).
+    """
+    fingerprints = input_fingerprints(cycle, assessments)
+    results: dict[int, ReadinessResult] = {}
+    for batch in _chunks([a.id for a in assessments]):
+        for row in db.session.execute(
+            sa.select(StoredResult.assessment_id, StoredResult.fingerprint, StoredResult.payload)
+            .where(StoredResult.assessment_id.in_(batch), StoredResult.engine_version == engine_version())
+        ):
+            if row.fingerprint != fingerprints[row.assessment_id]:
+                continue
+            try:
+                results[row.assessment_id] = result_codec.loads(as_type, row.payload)
+            except (TypeError, KeyError, ValueError):  # made for another shape: recompute it
+                pass
+    stale = [a for a in assessments if a.id not in results]
+    if stale:
+        computed = compute(stale)
+        store(cycle, {a.id: (fingerprints[a.id], computed[a.id]) for a in stale})
+        results.update(computed)
+    return results
+
+
+def _row(framework, assessment_id: int, fingerprint: str, result: ReadinessResult) -> dict:
+    order = {band.id: i for i, band in enumerate(framework.readiness.bands)}
+    return {"assessment_id": assessment_id, "fingerprint": fingerprint, "engine_version": engine_version(),
+            "band_id": result.band_id, "verdict_rank": order.get(result.band_id, len(order)),
+            "weighted_attainment": result.weighted_attainment,
+            "decision_scores": {c.competency_id: c.decision_score for c in result.competencies},
+            "payload": result_codec.dumps(result), "computed_at": sa.func.now()}
+
+
+def store(cycle: Cycle, results: dict[int, tuple[str, ReadinessResult]]) -> None:
+    """Store (insert or replace) results with their fingerprints.
+
+    When this request has written nothing yet, on a connection of its own, committed at once: a page that only
+    reads (and never commits) still keeps what it computed. Otherwise in the request's own transaction, so the
+    stored result commits or rolls back with the change it was computed from.
+    """
+    if not results:
+        return
+    framework = pinned_framework(cycle)
+    rows = [_row(framework, i, fingerprint, result) for i, (fingerprint, result) in results.items()]
+    if db.session.info.get(_WROTE):
+        _upsert(db.session.connection(), rows)
+    else:
+        with db.engine.begin() as connection:
+            _upsert(connection, rows)
+
+
+def _upsert(connection, rows: list[dict]) -> None:
+    table = StoredResult.__table__
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif connection.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # another database: delete and insert, which a concurrent writer may still race
+        connection.execute(table.delete().where(table.c.assessment_id.in_([r["assessment_id"] for r in rows])))
+        connection.execute(table.insert(), rows)
+        return
+    for batch in _chunks(rows, 200):
+        stmt = insert(table).values(list(batch))
+        connection.execute(stmt.on_conflict_do_update(
+            index_elements=[table.c.assessment_id],
+            set_={name: stmt.excluded[name] for name in rows[0] if name != "assessment_id"}))
+
+
+def missing_results(cycle: Cycle) -> list[int]:
+    """Ids of the cycle's assessments without a stored result from this engine (one query)."""
+    return list(db.session.scalars(
+        sa.select(Assessment.id).outerjoin(
+            StoredResult, sa.and_(StoredResult.assessment_id == Assessment.id,
+                                  StoredResult.engine_version == engine_version()))
+        .where(Assessment.cycle_id == cycle.id, StoredResult.assessment_id.is_(None)).order_by(Assessment.id)))
+
+
+def refresh_cycle(cycle: Cycle, compute: Compute, *, force: bool = False, missing: Sequence[int] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> int:
+    """Compute and store the cycle's missing results (``missing``, when the caller has just asked for them;
+    every result with ``force``); returns how many.
+
+    A stored row exists only while its inputs are unchanged (the listeners delete it otherwise), so after this
+    the cycle's stored rows can be counted and sorted on.
+    """
+    if force:
+        ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id)
+                                      .order_by(Assessment.id)))
+    else:
+        ids = list(missing) if missing is not None else missing_results(cycle)
+    done = 0
+    for batch in _chunks(ids):
+        assessments = list(db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(batch))
+                                              .order_by(Assessment.id)))
+        fingerprints = input_fingerprints(cycle, assessments)
+        computed = compute(assessments)
+        store(cycle, {a.id: (fingerprints[a.id], computed[a.id]) for a in assessments})
+        done += len(assessments)
+        if progress:
+            progress(done, len(ids))
+    return done
+
+
+# --- a stored result is deleted as soon as one of its inputs changes through the ORM ------------------------
+
+_table = StoredResult.__table__
+
+
+def _forget(connection, assessment_ids) -> None:
+    connection.execute(_table.delete().where(_table.c.assessment_id.in_(assessment_ids)))
+
+
+def _changed(target, *names: str) -> bool:
+    state = sa.inspect(target)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+@event.listens_for(Submission, "after_insert")
+@event.listens_for(Submission, "after_update")
+@event.listens_for(Submission, "after_delete")
+def _submission_changed(mapper, connection, target):
+    _forget(connection, sa.select(RaterAssignment.assessment_id).where(RaterAssignment.id == target.assignment_id))
+
+
+@event.listens_for(RaterAssignment, "after_insert")
+@event.listens_for(RaterAssignment, "after_delete")
+def _sheet_added_or_removed(mapper, connection, target):
+    _forget(connection, [target.assessment_id])
+
+
+@event.listens_for(RaterAssignment, "after_update")
+def _sheet_changed(mapper, connection, target):
+    # Saving a draft again changes none of these (its result stays); a submit or a reopen does.
+    if _changed(target, "status", "revision", "rater_group", "assessment_id"):
+        _forget(connection, [target.assessment_id])
+
+
+@event.listens_for(Calibration, "after_insert")
+@event.listens_for(Calibration, "after_update")
+@event.listens_for(Calibration, "after_delete")
+def _calibration_changed(mapper, connection, target):
+    _forget(connection, [target.assessment_id])
+
+
+@event.listens_for(Assessment, "after_update")
+def _assessment_changed(mapper, connection, target):
+    if _changed(target, "target_role", "current_role", "cycle_id"):
+        _forget(connection, [target.id])
+
+
+@event.listens_for(Assessment, "before_delete")
+def _assessment_deleted(mapper, connection, target):
+    _forget(connection, [target.id])
+
+
+@event.listens_for(Cycle, "after_update")
+def _cycle_changed(mapper, connection, target):
+    if _changed(target, "state", "rubric_version_id"):
+        _forget(connection, sa.select(Assessment.id).where(Assessment.cycle_id == target.id))
+
+
+# A request that has written (flushed or executed DML) keeps stored results in its own transaction.
+_WROTE = "opsladder.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session, flush_context):
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)

@@ -1,0 +1,295 @@
+"""The web benchmark under load: gunicorn (2 sync workers) and wrk on loopback, and 50 concurrent raters on
+PostgreSQL. Used by bench/web.py; every run is bounded (wrk for a fixed time, each rater a fixed script)."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import web_data
+
+ROOT = Path(__file__).resolve().parents[1]
+USER_AGENT = "opsladder-bench"
+PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with 2 sync workers on a free loopback port, stopped on exit."""
+
+    def __init__(self, app: str, env: dict, *, cwd: Path = ROOT, workers: int = 2):
+        self.port = free_port()
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        self.proc = subprocess.Popen([gunicorn, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+                                      "--timeout", "120", app], cwd=cwd, env={**os.environ, **env},
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def wait(self, path: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn stopped: {self.proc.stderr.read().decode()[-2000:]}")
+            try:
+                urllib.request.urlopen(self.url + path, timeout=5).read()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"gunicorn did not answer {path} in {timeout} s")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def app_env(url: str) -> dict:
+    return {"DATABASE_URL": url, "SECRET_KEY": web_data.SECRET_KEY, "PYTHONPATH": str(ROOT), "REDIS_URL": ""}
+
+
+class Browser:
+    """A cookie-keeping HTTP client that signs in through the real form (with its CSRF token)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers={"User-Agent": USER_AGENT})
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def sign_in(self, email: str, password: str = web_data.PASSWORD) -> None:
+        _, page = self.request("/login")
+        status, _ = self.request("/login", {"email": email, "password": password, "csrf_token": csrf(page)})
+        if status != 302:
+            raise RuntimeError(f"sign-in of {email} answered {status}")
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, *, seconds: int, connections: int = 8, cookie: str = "") -> dict:
+    """wrk's requests/s, p50, p99 (ms) and non-2xx/3xx count for one URL."""
+    headers = ["-H", f"User-Agent: {USER_AGENT}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          *headers, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    latency = {m[0]: float(m[1]) * _UNITS[m[2]] for m in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency.get("50"),
+            "p99": latency.get("99"), "errors": int(errors.group(1)) if errors else 0}
+
+
+def serve_and_load(db_path: Path, folder: Path, *, seconds: int) -> None:
+    """Requests/s and p50/p99 at 8 connections: sign-in, dashboard, overview, results, PDF, and the bare page."""
+    if shutil.which("wrk") is None:
+        print("\n  wrk is not installed (make bench installs it from Debian): load figures skipped")
+        return
+    ids = _first_ids(db_path)
+    url = f"sqlite:///{db_path}"
+    with Server("wsgi:app", app_env(url)) as app, Server("bare_app:app", {"DATABASE_URL": url},
+                                                         cwd=ROOT / "bench") as bare:
+        app.wait("/login")
+        bare.wait("/bare")
+        browser = Browser(app.url)
+        browser.sign_in(web_data.HR_EMAIL)
+        cookie = browser.cookie_header()
+        targets = [("sign-in page", app.url + "/login", ""),
+                   ("HR dashboard", f"{app.url}/hr/cycles/{ids['cycle']}", cookie),
+                   ("HR overview", f"{app.url}/cycles/{ids['cycle']}/overview", cookie),
+                   ("results page", f"{app.url}/assessments/{ids['assessment']}/results", cookie),
+                   ("report PDF", f"{app.url}/assessments/{ids['assessment']}/report.pdf", cookie),
+                   ("bare Flask+SQLAlchemy+Jinja", bare.url + "/bare", "")]
+        print(f"\n  under gunicorn (2 sync workers), wrk {seconds} s per URL at 8 connections, "
+              f"{ids['size']} candidates")
+        print(f"  {'page':32}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+        figures = {}
+        for label, target, cookie_value in targets:
+            wrk(target, seconds=1, cookie=cookie_value)  # warm both workers
+            figures[label] = result = wrk(target, seconds=seconds, cookie=cookie_value)
+            print(f"  {label:32}{result['rps']:9.0f}{result['p50']:9.1f}{result['p99']:9.1f}{result['errors']:8d}")
+        single = wrk(targets[4][1], seconds=seconds, connections=1, cookie=cookie)
+        print(f"  {'report PDF, one connection':32}{single['rps']:9.0f}{single['p50']:9.1f}{single['p99']:9.1f}"
+              f"{single['errors']:8d}")
+        ratio = figures["results page"]["rps"] / figures["bare Flask+SQLAlchemy+Jinja"]["rps"]
+        print(f"  results page / bare page requests/s: {ratio:.2f}")
+
+
+def _first_ids(db_path: Path) -> dict:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{db_path}")
+    with engine.connect() as conn:
+        ids = {"cycle": conn.scalar(sa.text("SELECT min(id) FROM cycles")),
+               "assessment": conn.scalar(sa.text("SELECT min(id) FROM assessments")),
+               "size": conn.scalar(sa.text("SELECT count(*) FROM assessments"))}
+    engine.dispose()
+    return ids
+
+
+# --- 50 raters at once on PostgreSQL ---------------------------------------------------------------------
+
+
+def _throwaway_postgres():
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"opsladder_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+def _answers(framework, rater: int, sheet: int, final: bool) -> dict[str, str]:
+    """A rater's levels: a draft first, then different final levels, so a lost save shows."""
+    return {c.id: str(1 + (rater + sheet + index + (2 if final else 0)) % 5)
+            for index, c in enumerate(framework.competencies)}
+
+
+def _rate(browser: Browser, framework, rater: int, sheets: list[int], log: list, errors: list) -> None:
+    def timed(path, data=None, expect=(200, 302)):
+        started = time.perf_counter()
+        status, page = browser.request(path, data)
+        log.append((time.perf_counter() - started) * 1000)
+        if status not in expect:
+            errors.append(f"{path}: {status}")
+        return page
+
+    for number, sheet_id in enumerate(sheets):
+        for final in (False, True):
+            page = timed(f"/ratings/{sheet_id}", expect=(200,))
+            version = re.search(r'name="version"[^>]*value="(\d+)"', page)
+            if version is None:
+                errors.append(f"/ratings/{sheet_id}: no form")
+                break
+            data = {"csrf_token": csrf(page), "version": version.group(1), "action": "submit" if final else "save"}
+            for comp_id, level in _answers(framework, rater, number, final).items():
+                data[f"level_{comp_id}"] = level
+                data[f"evidence_{comp_id}"] = f"Seen by rater {rater} in the quarterly review."
+            if final:
+                data["confirm"] = "y"
+            timed(f"/ratings/{sheet_id}", data, expect=(302,))
+
+
+def concurrent_raters(*, raters: int = 50) -> None:
+    """``raters`` people save a draft and then submit each of their sheets, all at once, through gunicorn on
+    PostgreSQL; then every sheet is checked against what its rater sent last."""
+    import sqlalchemy as sa
+
+    try:
+        url, drop = _throwaway_postgres()
+    except Exception as exc:  # no PostgreSQL here: say so, measure the rest
+        print(f"\n  PostgreSQL not reachable ({type(exc).__name__}): concurrent raters skipped")
+        return
+    try:
+        web_data.build(url, raters, state="open", submitted=False)
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT u.email, r.id FROM rater_assignments r JOIN users u ON u.id = "
+                                        "r.rater_id WHERE u.role = 'candidate' ORDER BY u.id, r.id")).all()
+        people: dict[str, list[int]] = {}
+        for email, sheet_id in rows:
+            people.setdefault(email, []).append(sheet_id)
+        app = web_data.app_for(url)
+        with app.app_context():
+            from assessment.framework import current_framework
+
+            framework = current_framework()
+        with Server("wsgi:app", app_env(url)) as server:
+            server.wait("/login")
+            browsers = []
+            for email in people:
+                browser = Browser(server.url)
+                browser.sign_in(email)
+                browsers.append(browser)
+            log: list[float] = []
+            errors: list[str] = []
+            start = threading.Barrier(len(browsers))
+
+            def run(index, browser, sheets):
+                start.wait()
+                _rate(browser, framework, index, sheets, log, errors)
+
+            threads = [threading.Thread(target=run, args=(i, b, s)) for i, (b, s) in
+                       enumerate(zip(browsers, people.values()))]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=600)
+            wall = time.perf_counter() - started
+        lost = _lost_updates(engine, framework, people)
+        engine.dispose()
+        log.sort()
+        p99 = log[min(len(log) - 1, int(len(log) * 0.99))]
+        print(f"\n  {len(people)} raters at once on PostgreSQL (gunicorn, 2 sync workers): {sum(map(len, people.values()))} "
+              f"sheets, {len(log)} requests in {wall:.1f} s; errors {len(errors)}, lost updates {lost}; "
+              f"p50 {statistics.median(log):.0f} ms, p99 {p99:.0f} ms")
+        for error in errors[:5]:
+            print(f"    {error}")
+    finally:
+        drop()
+
+
+def _lost_updates(engine, framework, people: dict[str, list[int]]) -> int:
+    """Sheets whose stored, submitted levels are not exactly what their rater submitted last."""
+    import sqlalchemy as sa
+
+    lost = 0
+    with engine.connect() as conn:
+        for rater, sheets in enumerate(people.values()):
+            for number, sheet_id in enumerate(sheets):
+                status, revision = conn.execute(sa.text("SELECT status, revision FROM rater_assignments WHERE id = :i"),
+                                                {"i": sheet_id}).one()
+                stored = dict(conn.execute(sa.text(
+                    "SELECT competency_id, level FROM ratings WHERE assignment_id = :i AND revision = :r"),
+                    {"i": sheet_id, "r": revision}).all())
+                expected = {k: int(v) for k, v in _answers(framework, rater, number, True).items()}
+                lost += status != "submitted" or stored != expected
+    return lost

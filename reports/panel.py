@@ -1,0 +1,141 @@
+"""The cycle's panel summary (landscape): verdict counts and the candidates x competencies heat-map."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageTemplate, Spacer, Table, TableStyle
+
+from .charts import INK, MUTED, heat_colour, swatch
+from .data import PanelData
+from .fonts import register_fonts
+from .layout import (MARGIN, NAVY, RULE, NumberedCanvas, decision_text, draw_footer, draw_header, make_doc,
+                     make_frame, p)
+
+
+
+class VerticalText(Flowable):
+    """A column header turned 90 degrees, so twelve competency names fit above narrow score columns."""
+
+    def __init__(self, text: str, height: float, size: float = 7.2):
+        super().__init__()
+        self.text, self.height_, self.size = text, height, size
+
+    def wrap(self, avail_width, avail_height):
+        return self.size * 1.3, self.height_
+
+    def draw(self):
+        font, _ = register_fonts()
+        canv = self.canv
+        canv.saveState()
+        canv.setFont(font, self.size)
+        canv.setFillColor(INK)
+        canv.translate(self.size * 1.0, 0)
+        canv.rotate(90)
+        canv.drawString(0, 0, self.text)
+        canv.restoreState()
+
+
+def panel_story(data: PanelData) -> list[Flowable]:
+    """The panel summary's flowables: title, verdict counts, the heat-map and its legend."""
+    font, bold = register_fonts()
+    story = [
+        p("PANEL SUMMARY", "kicker"),
+        p(data.cycle_name, "h1"),
+        p(f"{len(data.rows)} candidates · {data.framework_name} {data.framework_version} · generated "
+          f"{data.generated_at.strftime('%-d %B %Y, %H:%M %Z').strip()}", "small"),
+        p("Verdicts", "h2"),
+    ]
+    computed, final = {}, {}
+    for row in data.rows:
+        computed[row.band_label] = computed.get(row.band_label, 0) + 1
+        label = row.calibrated_label or row.band_label
+        final[label] = final.get(label, 0) + 1
+    counts = [["Verdict", "Computed", "After HR calibration"]]
+    counts += [[label, str(computed.get(label, 0)), str(final.get(label, 0))] for _, label in data.bands]
+    counts.append(["Candidates", str(len(data.rows)), str(len(data.rows))])
+    table = Table(counts, colWidths=[60 * mm, 25 * mm, 38 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, 0), bold, 8.2),
+        ("FONT", (0, 1), (-1, -1), font, 8.6),
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
+        ("LINEBELOW", (0, 1), (-1, -2), 0.3, RULE),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY),
+        ("FONT", (0, -1), (-1, -1), bold, 8.6),
+    ]))
+    story += [table, p("Decision scores against the required level", "h2")]
+
+    names = [name for _, name in data.competencies]
+    header_h = max(pdf_width(n, font, 7.2) for n in names) + 6
+    header = ["Candidate", "Target role", "Verdict"] + [VerticalText(n, header_h) for n in names]
+    rows = [header]
+    style = [
+        ("FONT", (0, 0), (2, 0), bold, 7.8),
+        ("FONT", (0, 1), (-1, -1), font, 7.8),
+        ("VALIGN", (0, 0), (2, 0), "BOTTOM"),
+        ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+        ("ALIGN", (3, 1), (-1, -1), "CENTER"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.white),
+        ("LINEAFTER", (2, 1), (-1, -1), 0.6, colors.white),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i, row in enumerate(data.rows, start=1):
+        verdict = row.band_label + (f" (provisional: {row.provisional_label})" if row.provisional_label else "")
+        verdict += (f" → {row.calibrated_label}" if row.calibrated_label else "") + (
+            f" (proposed: {row.proposed_label}, not in force)" if row.proposed_label else "") + (
+            " ⚑" if row.rests_on_flagged else "")
+        cells = [p(row.candidate_name, "cell"), p(row.target_role_name, "cell"), p(verdict, "cell")]
+        for j, (score, required) in enumerate(zip(row.scores, row.required), start=3):
+            cells.append(decision_text(score, required))
+            gap = score - required if score is not None and required is not None else None
+            style.append(("BACKGROUND", (j, i), (j, i), heat_colour(gap)))
+        rows.append(cells)
+    width = landscape(A4)[0] - 2 * MARGIN
+    fixed = [44 * mm, 34 * mm, 40 * mm]
+    cell = (width - sum(fixed)) / max(1, len(names))
+    heat = Table(rows, colWidths=fixed + [cell] * len(names), repeatRows=1)
+    heat.setStyle(TableStyle(style))
+    story.append(heat)
+    legend = [[swatch(heat_colour(0.0)), "at or above required", swatch(heat_colour(1.0)), "a level or more above",
+               swatch(heat_colour(-0.5)), "up to one level short", swatch(heat_colour(-2)), "more than one level short",
+               swatch(heat_colour(None)), "no score"]]
+    legend_table = Table(legend, hAlign="LEFT", colWidths=[4 * mm, 34 * mm, 4 * mm, 34 * mm, 4 * mm, 34 * mm,
+                                                           4 * mm, 40 * mm, 4 * mm, 20 * mm])
+    legend_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 7.5), ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
+                                      ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
+    story += [Spacer(1, 6), legend_table,
+              p("Each cell is the candidate's decision score (managers and peers); the colour is its gap to the level "
+                "the candidate's target role requires. Verdict: computed → calibrated by HR, where HR recorded one; Panel "
+                "review gives the band the rules would give; ⚑ the verdict rests mainly on a rater flagged by rater "
+                "quality (see the cycle overview).",
+                "small")]
+    return story
+
+
+def pdf_width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, font, size)
+
+
+def render_panel_summary(data: PanelData) -> bytes:
+    """A cycle's panel summary (verdict counts and the candidates x competencies heat-map) as PDF bytes."""
+    buffer = io.BytesIO()
+    footer = f"{data.framework_name} {data.framework_version} · rubric {data.content_hash[:12]}"
+
+    def page(canv, doc):
+        draw_header(canv, doc, f"Panel summary · {data.cycle_name}", "HR / panel copy · Confidential")
+        draw_footer(canv, doc, footer)
+
+    def templates(doc):
+        return [PageTemplate("panel", [make_frame(doc, "panel")], onPage=page)]
+
+    doc = make_doc(buffer, landscape(A4), f"Panel summary: {data.cycle_name}", "OpsLadder", templates)
+    doc.build(panel_story(data), canvasmaker=NumberedCanvas)
+    return buffer.getvalue()

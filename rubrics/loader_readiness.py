@@ -1,0 +1,131 @@
+"""Validation of the framework's ``readiness`` section (the loader's other sections are in loader.py).
+
+Keys new in rubric 2026.12 are optional: a snapshot pinned without them keeps the 2026.11 behaviour.
+"""
+
+from __future__ import annotations
+
+from .model import (
+    NOT_OBSERVED,
+    PEERS_COUNT,
+    PEERS_LEAVE_OUT,
+    Band,
+    PanelReviewRules,
+    RaterQualityRules,
+    ReadinessRules,
+)
+
+READINESS_KEYS = {
+    "evidence_required_for",
+    "rater_group_weights",
+    "min_nonself_raters",
+    "max_not_observed_share",
+    "peer_anonymity_threshold",
+    "blind_spot_threshold",
+    "disagreement_threshold",
+    "bands",
+    "insufficient_evidence_label",
+    # Optional, from rubric 2026.12 (absent: the 2026.11 behaviour, so pinned snapshots keep their verdicts).
+    "peers_below_threshold",
+    "panel_review",
+    "rater_quality",
+}
+BAND_KEYS = {"id", "label"}
+BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment", "min_raters", "min_managers", "max_any_gap",
+                 "max_unscored_others"}
+OPTIONAL_READINESS_KEYS = {"peers_below_threshold", "panel_review", "rater_quality"}
+PANEL_REVIEW_KEYS = {"label", "critical_disagreement", "overall_disagreement"}
+RATER_QUALITY_KEYS = {"min_ratings", "leniency", "min_spread", "straight_line_min_levels", "rests_on_share"}
+RATER_GROUPS = {"manager", "peer"}
+
+
+class ReadinessValidator:
+    """Mixed into the loader's validator, which provides ``mapping``, ``number``, ``level``, ``text``, ``ident``,
+    ``sequence`` and ``fail``."""
+
+    def readiness(self, value) -> ReadinessRules | None:
+        r = self.mapping(value, "readiness", READINESS_KEYS, required=READINESS_KEYS - OPTIONAL_READINESS_KEYS)
+        if r is None:
+            return None
+        where = "readiness"
+        evidence = set()
+        for i, item in enumerate(r.get("evidence_required_for") or []):
+            if item == NOT_OBSERVED:
+                evidence.add(NOT_OBSERVED)
+            elif (lv := self.level(item, f"{where}.evidence_required_for[{i}]")) is not None:
+                evidence.add(lv)
+        weights = {}
+        gw = self.mapping(r.get("rater_group_weights"), f"{where}.rater_group_weights", RATER_GROUPS)
+        for group in sorted(RATER_GROUPS & set(gw or {})):
+            weights[group] = self.number(gw[group], f"{where}.rater_group_weights.{group}", positive=True)
+        bands = []
+        items = self.sequence(r.get("bands"), f"{where}.bands")
+        for i, item in enumerate(items):
+            band = self.band(item, f"{where}.bands[{i}]", last=i == len(items) - 1)
+            if band is not None:
+                bands.append(band)
+        peers = r.get("peers_below_threshold", PEERS_LEAVE_OUT)
+        if peers not in (PEERS_LEAVE_OUT, PEERS_COUNT):
+            self.fail(f"{where}.peers_below_threshold", f"must be {PEERS_LEAVE_OUT} or {PEERS_COUNT}, not {peers!r}")
+        return ReadinessRules(
+            evidence_required_for=frozenset(evidence),
+            rater_group_weights=weights,
+            min_nonself_raters=self.number(r.get("min_nonself_raters"), f"{where}.min_nonself_raters", minimum=1, maximum=100, integer=True),
+            max_not_observed_share=self.number(r.get("max_not_observed_share"), f"{where}.max_not_observed_share", minimum=0, maximum=1),
+            peer_anonymity_threshold=self.number(r.get("peer_anonymity_threshold"), f"{where}.peer_anonymity_threshold", minimum=2, maximum=100, integer=True),
+            blind_spot_threshold=self.number(r.get("blind_spot_threshold"), f"{where}.blind_spot_threshold", positive=True),
+            disagreement_threshold=self.number(r.get("disagreement_threshold"), f"{where}.disagreement_threshold", positive=True),
+            bands=tuple(bands),
+            insufficient_evidence_label=self.text(r.get("insufficient_evidence_label"), f"{where}.insufficient_evidence_label"),
+            peers_below_threshold=peers,
+            panel_review=self.panel_review(r["panel_review"], f"{where}.panel_review") if "panel_review" in r else None,
+            rater_quality=self.rater_quality(r.get("rater_quality", {}), f"{where}.rater_quality"),
+        )
+
+    def band(self, item, where: str, *, last: bool) -> Band | None:
+        band = self.mapping(item, where, BAND_KEYS | BAND_CRITERIA, required=BAND_KEYS)
+        if band is None:
+            return None
+        limits = {
+            "max_critical_gap": dict(minimum=0, maximum=4),
+            "min_weighted_attainment": dict(minimum=0, maximum=1),
+            "min_raters": dict(minimum=1, maximum=100, integer=True),
+            "min_managers": dict(minimum=0, maximum=100, integer=True),
+            "max_any_gap": dict(minimum=0, maximum=4),
+            "max_unscored_others": dict(minimum=0, maximum=100, integer=True),
+        }
+        criteria = {key: self.number(band[key], f"{where}.{key}", **limits[key])
+                    for key in sorted(BAND_CRITERIA) if band.get(key) is not None}
+        if last and criteria:
+            self.fail(where, "the last band catches everything else and must have no conditions")
+        if not last and not criteria:
+            self.fail(where, f"needs one of {', '.join(sorted(BAND_CRITERIA))} (only the last band has none)")
+        return Band(self.ident(band.get("id"), f"{where}.id"), self.text(band.get("label"), f"{where}.label"),
+                    **criteria)
+
+    def panel_review(self, value, where: str) -> PanelReviewRules | None:
+        p = self.mapping(value, where, PANEL_REVIEW_KEYS)
+        if p is None:
+            return None
+        return PanelReviewRules(
+            label=self.text(p.get("label"), f"{where}.label"),
+            critical_disagreement=self.number(p.get("critical_disagreement"), f"{where}.critical_disagreement",
+                                              positive=True),
+            overall_disagreement=self.number(p.get("overall_disagreement"), f"{where}.overall_disagreement",
+                                             positive=True),
+        )
+
+    def rater_quality(self, value, where: str) -> RaterQualityRules:
+        q = self.mapping(value, where, RATER_QUALITY_KEYS, required=set())
+        if not q:
+            return RaterQualityRules()
+        limits = {
+            "min_ratings": dict(minimum=1, maximum=1000, integer=True),
+            "leniency": dict(positive=True),
+            "min_spread": dict(positive=True),
+            "straight_line_min_levels": dict(minimum=2, maximum=100, integer=True),
+            "rests_on_share": dict(minimum=0, maximum=1),
+        }
+        given = {key: self.number(q[key], f"{where}.{key}", **limits[key]) for key in sorted(q) if key in limits}
+        return RaterQualityRules(**{k: v for k, v in given.items() if v is not None})
+

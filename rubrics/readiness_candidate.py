@@ -1,0 +1,79 @@
+"""The candidate's copy of a result: nothing in it depends on a single peer's level.
+
+From rubric 2026.12 peers below the anonymity threshold count in the decision score (so the verdict is
+monotone, docs/readiness.md point 3). The candidate must not be able to read their levels back, so this view
+removes every number that depends on them: on each competency whose peer group is not shown
+(``is_withheld_from_candidate``) the decision score, gap, self-vs-others and next level; wherever any such
+competency exists, the weighted attainment, the coverage counts of scores and the itemised rule details. What
+is left that can depend on those peers are coarse outcomes only: the verdict (band, insufficient evidence,
+Panel review) and whether each rule held. It also drops what is for HR only anyway: spread, rater disagreement
+and the Panel review reasons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .readiness_model import ReadinessResult, RuleResult
+from .readiness_panel import CANDIDATE_PANEL_REASON
+
+#: Said in the candidate's copy wherever numbers were withheld.
+WITHHELD_NOTE = ("Numbers that include the input of peers kept anonymous (fewer than the threshold rated) are "
+                 "not shown in this copy.")
+
+#: Rules whose detail itemises scores or unscored competencies (the others count sheets, which are shown anyway).
+_SCORE_RULES = ("max_not_observed_share", "critical_observed", ".max_unscored_others", ".max_any_gap",
+                ".max_critical_gap", ".min_weighted_attainment")
+
+
+def _withhold(comp):
+    return replace(comp, decision_score=None, gap=None, self_minus_others=None, is_blind_spot=False,
+                   is_hidden_strength=False, next_level=None, next_level_label="", development_action="")
+
+
+def _rule(rule: RuleResult, withheld: set, names: dict) -> RuleResult:
+    if not any(rule.id == r or (r.startswith(".") and rule.id.endswith(r)) for r in _SCORE_RULES):
+        return rule
+    shown = tuple(i for i in rule.competencies if i not in withheld)
+    detail = (f"Not met by: {', '.join(names[i] for i in shown)}. " if shown else "") + WITHHELD_NOTE
+    return replace(rule, detail=detail, competencies=shown)
+
+
+def candidate_view(result: ReadinessResult) -> ReadinessResult:
+    """The result as the candidate may see it (same type; ``is_candidate_view`` set). Pure; idempotent."""
+    withheld = {c.competency_id for c in result.competencies if c.is_withheld_from_candidate}
+    comps = tuple(_withhold(c) if c.competency_id in withheld else c for c in result.competencies)
+    comps = tuple(replace(c, spread=None, is_disagreement=False) for c in comps)
+    by_id = {c.competency_id: c for c in comps}
+
+    def keep(items):
+        return tuple(i for i in items if i.competency_id not in withheld)
+
+    def pick(items):
+        """The kept competencies of a list, as they are in this view."""
+        return tuple(by_id[i.competency_id] for i in keep(items))
+
+    changes = dict(
+        competencies=comps,
+        disagreements=(),
+        panel_review_reasons=(CANDIDATE_PANEL_REASON,) if result.is_panel_review else (),
+        holding_back=keep(result.holding_back),
+        strengths=pick(result.strengths),
+        blind_spots=pick(result.blind_spots),
+        hidden_strengths=pick(result.hidden_strengths),
+        development_priorities=keep(result.development_priorities),
+        development_notes=keep(result.development_notes),
+        is_candidate_view=True,
+    )
+    if withheld:
+        names = {c.competency_id: c.name for c in result.competencies}
+        critical_withheld = any(c.is_critical for c in result.competencies if c.competency_id in withheld)
+        changes.update(
+            weighted_attainment=None,
+            largest_critical_shortfall=None if critical_withheld else result.largest_critical_shortfall,
+            unscored_share=None,
+            scored_count=None,
+            rules=tuple(_rule(r, withheld, names) for r in result.rules),
+            summary=f"{result.band_label} for {result.target_role_name}. {WITHHELD_NOTE}",
+        )
+    return replace(result, **changes)

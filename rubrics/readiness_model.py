@@ -1,0 +1,343 @@
+"""The readiness engine's plain data: the sheets that go in and the explained result that comes out.
+
+docs/readiness.md describes every field; ``rubrics.readiness`` re-exports all public names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .model import NOT_OBSERVED, SCALE
+from .readiness_numbers import display_gap, display_percent, display_score, plural
+
+SELF = "self"
+MANAGER = "manager"
+PEER = "peer"
+RATER_GROUPS = (SELF, MANAGER, PEER)
+NONSELF_GROUPS = (MANAGER, PEER)
+GROUP_LABELS = {SELF: "Self", MANAGER: "Managers", PEER: "Peers"}
+GROUP_NOUNS = {SELF: "self-assessment", MANAGER: "manager", PEER: "peer"}
+INSUFFICIENT_EVIDENCE = "insufficient_evidence"
+PANEL_REVIEW = "panel_review"
+
+#: How peers count: shown as a group, suppressed (fewer than the anonymity threshold), or there are none.
+PEERS_SHOWN, PEERS_SUPPRESSED, PEERS_NONE = "shown", "suppressed", "none"
+
+#: A rule's status: it held, it did not, or it does not apply here (never shown with a tick).
+PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"
+
+#: How many development priorities lead the list; the rest are listed briefly.
+TOP_PRIORITIES = 3
+
+
+@dataclass(frozen=True)
+class RaterSheet:
+    """One submitted rating sheet. ``rater_key`` is opaque and stable within an assessment, never a name."""
+
+    rater_key: str
+    group: str
+    ratings: Mapping[str, int | str]
+    comments: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.group not in RATER_GROUPS:
+            raise ValueError(f"rater group {self.group!r} is not one of {', '.join(RATER_GROUPS)}")
+        for comp_id, value in self.ratings.items():
+            if value != NOT_OBSERVED and (isinstance(value, bool) or value not in SCALE):
+                raise ValueError(f"rating {value!r} for {comp_id!r} is neither a level 1..5 nor not observed")
+
+
+def coverage_text(rated: int, raters: int) -> str:
+    """ "rated by 2 of 3": raters who gave a level, of the sheets counted. """
+    return f"rated by {rated} of {raters}"
+
+
+def suppressed_coverage_text(threshold: int, raters: int) -> str:
+    """ "rated by fewer than 3 of 4": a peer group below the threshold, without its count (that is an answer). """
+    return f"rated by fewer than {threshold} of {raters}"
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """A rater group's score on one competency as shown: mean of the levels given, and coverage.
+
+    A peer group below the anonymity threshold on this competency is ``is_suppressed``: no score, and
+    ``rated`` is None because how many peers gave a level is itself their answer.
+    """
+
+    group: str
+    label: str
+    score: float | None
+    rated: int | None
+    raters: int
+    is_suppressed: bool = False
+    #: The anonymity threshold, for the coverage text of a suppressed group.
+    min_shown: int = 0
+
+    @property
+    def coverage(self) -> str:
+        if self.is_suppressed:
+            return suppressed_coverage_text(self.min_shown, self.raters)
+        return coverage_text(self.rated, self.raters)
+
+
+@dataclass(frozen=True)
+class RaterGroupCount:
+    """Sheets of one rater group: how many were asked for (None: not known) and how many were submitted."""
+
+    group: str
+    assigned: int | None
+    submitted: int
+
+    @property
+    def text(self) -> str:
+        """ "2 peers were asked; none submitted", "1 manager was asked; 1 submitted", "No peers were asked." """
+        noun = GROUP_NOUNS[self.group]
+        if self.assigned is None:
+            return f"{plural(self.submitted, noun)} submitted."
+        if self.assigned == 0:
+            return f"No {noun}s were asked."
+        asked = f"{plural(self.assigned, noun)} {'was' if self.assigned == 1 else 'were'} asked"
+        done = "none" if self.submitted == 0 else ("all" if self.submitted == self.assigned > 1 else str(self.submitted))
+        return f"{asked}; {done} submitted."
+
+
+@dataclass(frozen=True)
+class CompetencyResult:
+    """Everything shown about one competency of the target role."""
+
+    competency_id: str
+    name: str
+    required: int
+    weight: float
+    is_critical: bool
+    self_score: float | None
+    #: None when no manager gave a level.
+    manager_score: float | None
+    #: None unless at least the anonymity threshold of peers gave a level on this competency.
+    peer_score: float | None
+    decision_score: float | None
+    gap: float | None
+    #: Counted non-self raters who gave a level, of their sheets submitted: managers, and peers when their group
+    #: is shown on this competency (a suppressed peer group is in neither number).
+    rated: int
+    raters: int
+    #: Highest minus lowest counted non-self level; None under two such ratings.
+    spread: float | None
+    is_disagreement: bool
+    #: Self minus the decision score; None without both.
+    self_minus_others: float | None
+    is_blind_spot: bool
+    is_hidden_strength: bool
+    next_level: int | None
+    next_level_label: str
+    #: The behavioural anchor of the next level up: a ready-made development action.
+    development_action: str
+    groups: tuple[GroupScore, ...]
+    #: Peers submitted but fewer than the anonymity threshold gave a level here: their group is not shown.
+    peers_suppressed: bool = False
+    #: The decision may include peer input the candidate must not see (peers below the threshold who count,
+    #: rubric 2026.12): the candidate view withholds every number of this competency that depends on it.
+    #: Set whenever the peer group is suppressed, even if no peer gave a level (that is their answer too).
+    is_withheld_from_candidate: bool = False
+
+    @property
+    def shortfall(self) -> float:
+        return max(0.0, -self.gap) if self.gap is not None else 0.0
+
+    @property
+    def coverage(self) -> str:
+        return coverage_text(self.rated, self.raters)
+
+    @property
+    def is_strength(self) -> bool:
+        """Strictly above the required level (at it is not a strength)."""
+        return self.gap is not None and self.gap > 0
+
+    @property
+    def decision_text(self) -> str:
+        """The decision score to print, on the side of the required level the decision is (3.967 of 4: "3.9")."""
+        return display_score(self.decision_score, self.required)
+
+    @property
+    def gap_text(self) -> str:
+        """The gap to print, agreeing with ``decision_text`` ("−0.1", "+0.0" only when exactly met)."""
+        return display_gap(self.decision_score, self.required)
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One rule of the rubric as applied: what it asks, whether it held (or does not apply), and why."""
+
+    id: str
+    text: str
+    #: PASSED, FAILED or NOT_APPLICABLE.
+    status: str
+    detail: str
+    #: The competency ids that fail it, in rubric order.
+    competencies: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    @property
+    def applies(self) -> bool:
+        return self.status != NOT_APPLICABLE
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    competency_id: str
+    name: str
+    required: int
+    score: float
+    shortfall: float
+    is_critical: bool
+
+    @property
+    def score_text(self) -> str:
+        return display_score(self.score, self.required)
+
+    @property
+    def shortfall_text(self) -> str:
+        """The shortfall to print, never "0" for a real one (0.033 short: "0.1")."""
+        return display_gap(self.score, self.required).lstrip("+-")
+
+
+@dataclass(frozen=True)
+class DevelopmentPriority:
+    competency_id: str
+    name: str
+    shortfall: float
+    is_critical: bool
+    next_level: int
+    next_level_label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class DevelopmentNote:
+    """Something to work on even without a shortfall: a blind spot, or a competency just at the requirement."""
+
+    competency_id: str
+    name: str
+    #: "blind_spot" or "at_requirement".
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CommentBlock:
+    """The comments of one rater group on one competency, in text order: never keyed to a rater."""
+
+    competency_id: str
+    competency_name: str
+    group: str
+    group_label: str
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReadinessResult:
+    target_role_id: str
+    target_role_name: str
+    #: The verdict: a band id, INSUFFICIENT_EVIDENCE or PANEL_REVIEW.
+    band_id: str
+    band_label: str
+    is_sufficient: bool
+    #: Position of the verdict's band in the rubric's order (0 is best); None for the two non-band outcomes.
+    band_rank: int | None
+    weighted_attainment: float | None
+    largest_critical_shortfall: float | None
+    #: Share of the target role's competencies without a decision score.
+    unscored_share: float | None
+    rules: tuple[RuleResult, ...]
+    competencies: tuple[CompetencyResult, ...]
+    holding_back: tuple[Shortfall, ...]
+    #: Competencies strictly above their required level, largest surplus first.
+    strengths: tuple[CompetencyResult, ...]
+    blind_spots: tuple[CompetencyResult, ...]
+    hidden_strengths: tuple[CompetencyResult, ...]
+    disagreements: tuple[CompetencyResult, ...]
+    development_priorities: tuple[DevelopmentPriority, ...]
+    comments: tuple[CommentBlock, ...]
+    peer_mode: str
+    #: The rubric's bands as (id, label), best first: the verdict order (the non-band outcomes not included).
+    band_order: tuple[tuple[str, str], ...]
+    #: Submitted sheets per group (self, manager, peer).
+    sheet_counts: Mapping[str, int]
+    summary: str
+    #: Fewest peers with a level on a competency for their group to be shown there (from the rubric).
+    peer_anonymity_threshold: int
+    #: The band the rules give, before Panel review (None when the evidence is insufficient).
+    provisional_band_id: str | None = None
+    provisional_band_label: str = ""
+    provisional_band_rank: int | None = None
+    #: Raters contradict each other: the verdict is Panel review, carrying the provisional band and the reasons.
+    is_panel_review: bool = False
+    panel_review_reasons: tuple[str, ...] = ()
+    #: What the verdict rests on, in words: "Rests on one manager's sheet."
+    evidence_summary: str = ""
+    #: Competencies with a decision score, of the target role's: the coverage of the weighted attainment.
+    scored_count: int | None = 0
+    competency_count: int = 0
+    #: Per rater group (self, manager, peer): sheets asked for and submitted.
+    group_counts: tuple[RaterGroupCount, ...] = ()
+    #: Blind spots and competencies just at the requirement: notes for every candidate, a ready one too.
+    development_notes: tuple[DevelopmentNote, ...] = ()
+    #: The band thresholds of weighted attainment, for printing it on the right side of each.
+    attainment_thresholds: tuple[float, ...] = ()
+    #: True for the copy made by ``candidate_view``: numbers that depend on hidden peers are removed.
+    is_candidate_view: bool = False
+
+    @property
+    def has_suppressed_peer_groups(self) -> bool:
+        """A Peers column is shown, but some competency's peer group is left out of it."""
+        return self.peer_mode == PEERS_SHOWN and any(c.peers_suppressed for c in self.competencies)
+
+    @property
+    def verdict_rank(self) -> int:
+        """The provisional band's position for comparing verdicts (0 is best); insufficient evidence ranks below
+        every band. Panel review is a flag on top and does not change it."""
+        rank = self.provisional_band_rank if self.provisional_band_rank is not None else self.band_rank
+        return rank if rank is not None else len(self.band_order)
+
+    def competency(self, competency_id: str) -> CompetencyResult:
+        for item in self.competencies:
+            if item.competency_id == competency_id:
+                return item
+        raise KeyError(competency_id)
+
+    @property
+    def shown_groups(self) -> tuple[str, ...]:
+        """The score columns to show, in order: self, managers, and peers when enough submitted to ever be shown."""
+        if self.peer_mode == PEERS_SHOWN:
+            return (SELF, MANAGER, PEER)
+        return (SELF, MANAGER)
+
+    @property
+    def top_development_priorities(self) -> tuple[DevelopmentPriority, ...]:
+        return self.development_priorities[:TOP_PRIORITIES]
+
+    @property
+    def further_development_priorities(self) -> tuple[DevelopmentPriority, ...]:
+        return self.development_priorities[TOP_PRIORITIES:]
+
+    @property
+    def attainment_text(self) -> str:
+        """ "100% of the 8 of 12 scored"; "100% (12 of 12 scored)" is never shortened to a bare 100% when some
+        were unscored; empty without a score."""
+        if self.weighted_attainment is None:
+            return ""
+        value = display_percent(self.weighted_attainment, self.attainment_thresholds)
+        if self.scored_count == self.competency_count:
+            return f"{value} (all {self.competency_count} scored)"
+        return f"{value} of the {self.scored_count} of {self.competency_count} scored"
+
+    def group_count(self, group: str) -> RaterGroupCount:
+        for item in self.group_counts:
+            if item.group == group:
+                return item
+        return RaterGroupCount(group, None, self.sheet_counts.get(group, 0))

@@ -1,0 +1,161 @@
+"""Rater quality across a cycle, for HR: leniency, severity, central tendency, straight-lining.
+
+A pure function over plain ratings (rater key, candidate key, competency, level, group); the thresholds are
+the rubric's ``readiness.rater_quality``. Flags never change a verdict: they tell HR and the panel where a
+verdict may rest on a rater whose levels say more about the rater than about the candidate
+(docs/readiness.md, "Rater quality").
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .model import SCALE, RaterQualityRules
+from .readiness_model import MANAGER, NONSELF_GROUPS
+from .readiness_numbers import exact, fmt, plural
+
+LENIENT, SEVERE, CENTRAL_TENDENCY, STRAIGHT_LINING = "lenient", "severe", "central_tendency", "straight_lining"
+FLAG_LABELS = {LENIENT: "Lenient", SEVERE: "Severe", CENTRAL_TENDENCY: "Central tendency",
+               STRAIGHT_LINING: "Straight-lining"}
+
+
+@dataclass(frozen=True)
+class CycleRating:
+    """One counted level a manager or peer gave (self-assessments are not rater quality's business)."""
+
+    rater_key: str
+    candidate_key: str
+    competency_id: str
+    level: int
+    group: str = MANAGER
+
+
+@dataclass(frozen=True)
+class RaterFlag:
+    id: str
+    label: str
+    #: Plain words with the numbers behind the flag.
+    explanation: str
+
+
+@dataclass(frozen=True)
+class RaterQuality:
+    rater_key: str
+    levels: int
+    candidates: int
+    mean: float
+    #: Population standard deviation of the rater's levels.
+    spread: float
+    #: The rater's mean minus the other raters' mean on the same candidates and competencies; None when the
+    #: rater shares too few (fewer than ``min_ratings``) such levels with others.
+    leniency: float | None
+    flags: tuple[RaterFlag, ...]
+
+    @property
+    def is_flagged(self) -> bool:
+        return bool(self.flags)
+
+
+@dataclass(frozen=True)
+class RaterQualityReport:
+    raters: tuple[RaterQuality, ...]
+    #: Per candidate key, each rater's share of the candidate's decision weight (sums to 1 where rated).
+    influence: Mapping[str, Mapping[str, float]]
+    rests_on_share: float
+
+    def rater(self, rater_key: str) -> RaterQuality:
+        for item in self.raters:
+            if item.rater_key == rater_key:
+                return item
+        raise KeyError(rater_key)
+
+    @property
+    def flagged(self) -> tuple[RaterQuality, ...]:
+        return tuple(r for r in self.raters if r.is_flagged)
+
+    def rests_on_flagged(self, candidate_key: str) -> RaterQuality | None:
+        """The flagged rater a candidate's verdict rests mainly on (at least ``rests_on_share`` of its decision
+        weight), or None."""
+        shares = self.influence.get(candidate_key, {})
+        flagged = {r.rater_key: r for r in self.flagged}
+        heavy = sorted((share, key) for key, share in shares.items()
+                       if key in flagged and share >= self.rests_on_share - 1e-12)
+        return flagged[heavy[-1][1]] if heavy else None
+
+
+def influence(ratings: Iterable[CycleRating], weights: Mapping[str, float]) -> dict[str, dict[str, float]]:
+    """Each rater's share of each candidate's decision weight: per competency the rater carries its group's
+    weight split among the group's raters there (as the decision score does); averaged over the competencies."""
+    cells: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in ratings:
+        if r.group in NONSELF_GROUPS:
+            cells[r.candidate_key, r.competency_id][r.group].append(r.rater_key)
+    totals: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+    counts: dict[str, int] = defaultdict(int)
+    for (candidate, _), groups in cells.items():
+        weight_sum = sum(exact(weights.get(g, 0)) for g in groups)
+        if weight_sum == 0:
+            continue
+        counts[candidate] += 1
+        for group, raters in groups.items():
+            for key in raters:
+                totals[candidate][key] += exact(weights.get(group, 0)) / weight_sum / len(raters)
+    return {c: {k: float(v / counts[c]) for k, v in sorted(shares.items())} for c, shares in totals.items()}
+
+
+def rater_quality(ratings: Iterable[CycleRating], rules: RaterQualityRules,
+                  weights: Mapping[str, float]) -> RaterQualityReport:
+    """Per rater, their quality figures and flags, over every counted manager and peer level of a cycle."""
+    ratings = [r for r in ratings if r.group in NONSELF_GROUPS]
+    by_rater: dict[str, list[CycleRating]] = defaultdict(list)
+    by_cell: dict[tuple[str, str], list[CycleRating]] = defaultdict(list)
+    for r in ratings:
+        by_rater[r.rater_key].append(r)
+        by_cell[r.candidate_key, r.competency_id].append(r)
+    raters = tuple(_one_rater(key, by_rater[key], by_cell, rules) for key in sorted(by_rater))
+    return RaterQualityReport(raters, influence(ratings, weights), float(rules.rests_on_share))
+
+
+def _one_rater(key: str, own: list[CycleRating], by_cell, rules: RaterQualityRules) -> RaterQuality:
+    levels = [r.level for r in own]
+    mine, theirs = [], []
+    for r in own:
+        others = [o.level for o in by_cell[r.candidate_key, r.competency_id] if o.rater_key != key]
+        if others:
+            mine.append(r.level)
+            theirs.append(Fraction(sum(others), len(others)))
+    leniency = (Fraction(sum(mine), len(mine)) - sum(theirs) / len(theirs)) if len(mine) >= rules.min_ratings else None
+    spread = statistics.pstdev(levels) if levels else 0.0
+    flags = []
+    limit = exact(rules.leniency)
+    if leniency is not None and leniency >= limit:
+        flags.append(RaterFlag(LENIENT, FLAG_LABELS[LENIENT],
+                               f"Rates {fmt(leniency)} levels above the other raters of the same candidates, on "
+                               f"average over {plural(len(mine), 'shared level')}: their verdicts may be too kind."))
+    if leniency is not None and -leniency >= limit:
+        flags.append(RaterFlag(SEVERE, FLAG_LABELS[SEVERE],
+                               f"Rates {fmt(-leniency)} levels below the other raters of the same candidates, on "
+                               f"average over {plural(len(mine), 'shared level')}: their verdicts may be too harsh."))
+    sheets: dict[str, set[int]] = defaultdict(set)
+    sizes: dict[str, int] = defaultdict(int)
+    for r in own:
+        sheets[r.candidate_key].add(r.level)
+        sizes[r.candidate_key] += 1
+    flat = sorted(c for c, used in sheets.items() if len(used) == 1 and sizes[c] >= rules.straight_line_min_levels)
+    if flat:
+        flags.append(RaterFlag(STRAIGHT_LINING, FLAG_LABELS[STRAIGHT_LINING],
+                               f"Gave one and the same level on every competency of {len(flat)} of "
+                               f"{plural(len(sheets), 'sheet')}: the sheet does not tell strengths from gaps."))
+    ends = {SCALE[0], SCALE[-1]}
+    if (len(levels) >= rules.min_ratings and len(set(levels)) > 1 and spread < float(rules.min_spread)
+            and not ends & set(levels)):
+        flags.append(RaterFlag(CENTRAL_TENDENCY, FLAG_LABELS[CENTRAL_TENDENCY],
+                               f"Levels hardly vary (standard deviation {fmt(spread)} over "
+                               f"{plural(len(levels), 'level')}, only levels {min(levels)}–{max(levels)}, never "
+                               f"{SCALE[0]} or {SCALE[-1]}): the rater may avoid committing to high or low levels."))
+    return RaterQuality(key, len(levels), len(sheets), float(Fraction(sum(levels), len(levels))) if levels else 0.0,
+                        spread, float(leniency) if leniency is not None else None, tuple(flags))

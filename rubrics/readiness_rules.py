@@ -1,0 +1,219 @@
+"""The rubric's readiness rules as applied: the evidence rules, then each band's conditions, each one passed,
+failed or not applicable, with the competencies that fail it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .model import Band, ReadinessRules
+from .readiness_model import FAILED, NOT_APPLICABLE, PASSED, CompetencyResult, RuleResult
+from .readiness_numbers import exact, fmt, pct, plural
+from .readiness_scores import ExactScores
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the verdict rests on, computed once for the rules (exact values)."""
+
+    role_name: str
+    comps: tuple[CompetencyResult, ...]
+    scores: tuple[ExactScores, ...]
+    managers: int
+    #: Peer sheets counted: all of them when peers below the threshold count, else only from the threshold.
+    counted_peers: int
+    #: Peer sheets submitted but not counted (2026.11 rule: fewer than the threshold).
+    uncounted_peers: int
+    attainment: Fraction | None
+    largest_critical: Fraction | None
+    #: Band thresholds of weighted attainment, so a printed percentage never lands on the wrong side of one.
+    thresholds: tuple[float, ...]
+
+    @property
+    def raters(self) -> int:
+        return self.managers + self.counted_peers
+
+    def names(self, ids) -> str:
+        return ", ".join(c.name for c in self.comps if c.competency_id in ids)
+
+    def shortfalls(self, *, critical_only: bool) -> list[tuple[CompetencyResult, Fraction]]:
+        """(competency, exact shortfall) of every scored competency below its required level, largest first."""
+        short = [(c, s.requirement.required - s.decision) for c, s in zip(self.comps, self.scores)
+                 if s.decision is not None and s.decision < s.requirement.required
+                 and (c.is_critical or not critical_only)]
+        return sorted(short, key=lambda item: -item[1])
+
+
+def build_evidence(rules: ReadinessRules, role_name: str, comps, scores, managers: int, counted_peers: int,
+                   uncounted_peers: int) -> Evidence:
+    """Weighted attainment and the largest critical shortfall, exactly, with what the rules need beside them."""
+    scored = [s for s in scores if s.decision is not None]
+    weight_sum = sum(exact(s.requirement.weight) for s in scored)
+    attainment = (sum(exact(s.requirement.weight) * min(s.decision / s.requirement.required, Fraction(1))
+                      for s in scored) / weight_sum if scored and weight_sum > 0 else None)
+    critical = [s for s in scored if s.requirement.is_critical]
+    largest = max((max(Fraction(0), s.requirement.required - s.decision) for s in critical), default=None)
+    thresholds = tuple(float(b.min_weighted_attainment) for b in rules.bands if b.min_weighted_attainment is not None)
+    return Evidence(role_name, tuple(comps), tuple(scores), managers, counted_peers, uncounted_peers, attainment,
+                    largest, thresholds)
+
+
+def _status(ok: bool) -> str:
+    return PASSED if ok else FAILED
+
+
+def evidence_rules(rules: ReadinessRules, ev: Evidence, threshold: int) -> list[RuleResult]:
+    """The three rules without which no band is given (insufficient evidence)."""
+    detail = f"{ev.raters} counted: {plural(ev.managers, 'manager')}, {plural(ev.counted_peers, 'peer')}."
+    if ev.uncounted_peers:
+        detail += (
+            f" {ev.uncounted_peers} peer sheet(s) not counted: peers count from {threshold}"
+            " submitted, to keep them anonymous."
+        )
+    out = [RuleResult("min_nonself_raters", f"At least {rules.min_nonself_raters} manager or peer sheet(s) counted.",
+                      _status(ev.raters >= rules.min_nonself_raters), detail)]
+    unscored = tuple(c.competency_id for c in ev.comps if c.decision_score is None)
+    total = len(ev.comps)
+    share = Fraction(len(unscored), total) if total else Fraction(0)
+    max_share = exact(rules.max_not_observed_share)
+    ok = share <= max_share
+    out.append(RuleResult(
+        "max_not_observed_share",
+        f"At most {pct(max_share)} of the {ev.role_name} competencies without a manager or peer score.",
+        _status(ok),
+        f"{len(unscored)} of {total} ({pct(share)}) without a score"
+        + (f": {ev.names(unscored)}." if unscored else "."),
+        () if ok else unscored,
+    ))
+    critical = [c for c in ev.comps if c.is_critical]
+    missing = tuple(c.competency_id for c in critical if c.decision_score is None)
+    text = f"Every critical competency was rated by a manager or by at least {plural(threshold, 'peer')}."
+    if rules.peers_below_threshold == "count":
+        text = "Every critical competency was rated by a manager or a peer."
+    if not critical:
+        out.append(RuleResult("critical_observed", text, NOT_APPLICABLE, "The role has no critical competency."))
+    elif missing:
+        out.append(RuleResult("critical_observed", text, FAILED, f"{ev.names(missing)} not observed.", missing))
+    else:
+        out.append(RuleResult("critical_observed", text, PASSED, f"{len(critical)} of {len(critical)} observed."))
+    return out
+
+
+def band_checks(band: Band, ev: Evidence) -> list[RuleResult]:
+    """The band's conditions as applied, in a fixed order: evidence first, then scores."""
+    checks = []
+    if band.min_raters is not None:
+        checks.append(RuleResult(
+            f"{band.id}.min_raters",
+            f"{band.label}: at least {band.min_raters} manager or peer sheets counted, so the verdict never rests "
+            "on one rater.",
+            _status(ev.raters >= band.min_raters),
+            f"{ev.raters} counted: {plural(ev.managers, 'manager')}, {plural(ev.counted_peers, 'peer')}.",
+        ))
+    if band.min_managers is not None:
+        checks.append(RuleResult(
+            f"{band.id}.min_managers",
+            f"{band.label}: at least {plural(band.min_managers, 'manager')}’s sheet among them.",
+            _status(ev.managers >= band.min_managers),
+            f"{plural(ev.managers, 'manager')} counted.",
+        ))
+    if band.max_unscored_others is not None:
+        checks.append(_unscored_check(band, ev))
+    if band.max_any_gap is not None:
+        checks.append(_gap_check(band, band.max_any_gap, ev, critical_only=False))
+    if band.max_critical_gap is not None:
+        checks.append(_gap_check(band, band.max_critical_gap, ev, critical_only=True))
+    if band.min_weighted_attainment is not None:
+        limit = exact(band.min_weighted_attainment)
+        checks.append(RuleResult(
+            f"{band.id}.min_weighted_attainment",
+            f"{band.label}: weighted attainment at least {pct(limit)}.",
+            _status(ev.attainment is not None and ev.attainment >= limit),
+            f"Weighted attainment {pct(ev.attainment, ev.thresholds)}{_coverage(ev)}."
+            if ev.attainment is not None else "No scores.",
+        ))
+    return checks
+
+
+def _coverage(ev: Evidence) -> str:
+    scored = sum(s.decision is not None for s in ev.scores)
+    return "" if scored == len(ev.scores) else f" of the {scored} of {len(ev.scores)} scored"
+
+
+def _unscored_check(band: Band, ev: Evidence) -> RuleResult:
+    limit = band.max_unscored_others
+    critical = tuple(c.competency_id for c in ev.comps if c.is_critical and c.decision_score is None)
+    others = tuple(c.competency_id for c in ev.comps if not c.is_critical and c.decision_score is None)
+    ok = not critical and len(others) <= limit
+    failing = critical + (others if len(others) > limit else ())
+    parts = []
+    if critical:
+        parts.append(f"critical unscored: {ev.names(critical)}")
+    parts.append(f"{len(others)} other(s) unscored" + (f": {ev.names(others)}" if others else ""))
+    return RuleResult(
+        f"{band.id}.max_unscored_others",
+        f"{band.label}: every critical competency scored and at most {limit} other{'s' if limit != 1 else ''} "
+        "left unscored (“not observed” is no hiding place).",
+        _status(ok),
+        _sentence("; ".join(parts)),
+        tuple(c.competency_id for c in ev.comps if c.competency_id in failing),
+    )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def _gap_check(band: Band, limit_value, ev: Evidence, *, critical_only: bool) -> RuleResult:
+    limit = exact(limit_value)
+    levels = f"level{'s' if limit != 1 else ''}"
+    short = ev.shortfalls(critical_only=critical_only)
+    over = [(c, s) for c, s in short if s > limit]
+    if critical_only:
+        rid = f"{band.id}.max_critical_gap"
+        want = "below" if limit == 0 else f"more than {fmt(limit)} {levels} below"
+        text = f"{band.label}: no critical competency {want} the required level."
+        largest = ev.largest_critical
+        if largest is None:
+            return RuleResult(rid, text, NOT_APPLICABLE, "The role has no critical competency with a score.")
+    else:
+        rid = f"{band.id}.max_any_gap"
+        text = (f"{band.label}: every competency within {fmt(limit)} {levels} of its required level (a competency "
+                f"further short caps the verdict below {band.label})." if limit else
+                f"{band.label}: every competency at or above its required level.")
+        largest = short[0][1] if short else Fraction(0)
+    if over:
+        detail = "Over the limit: " + ", ".join(f"{c.name} ({fmt(s)})" for c, s in over) + "."
+    elif critical_only:
+        detail = f"Largest critical shortfall {fmt(largest)}."
+    else:
+        detail = f"Largest shortfall {fmt(largest)}."
+    failing = {c.competency_id for c, _ in over}
+    return RuleResult(rid, text, _status(not over), detail,
+                      tuple(c.competency_id for c in ev.comps if c.competency_id in failing))
+
+
+def fallback_check(band: Band, holds: bool) -> RuleResult:
+    """The last band without conditions: it holds when it is the verdict, and does not apply otherwise."""
+    return RuleResult(f"{band.id}.fallback", f"{band.label}: when no band above holds.",
+                      PASSED if holds else NOT_APPLICABLE, "" if holds else "A band above holds, or no band is given.")
+
+
+def not_applicable(check: RuleResult, why: str) -> RuleResult:
+    return RuleResult(check.id, check.text, NOT_APPLICABLE, why, ())
+
+
+def choose_band(bands: Sequence[Band], ev: Evidence, sufficient: bool) -> tuple[int | None, list[RuleResult]]:
+    """The first band whose conditions all pass (None when the evidence is insufficient), and every check."""
+    chosen, results = None, []
+    for index, band in enumerate(bands):
+        checks = band_checks(band, ev)
+        if not sufficient:
+            checks = [not_applicable(c, "No band is given: the evidence is insufficient.") for c in checks]
+        elif chosen is None and all(c.status != FAILED for c in checks):
+            chosen = index
+        if not checks:
+            checks = [fallback_check(band, sufficient and chosen == index)]
+        results.extend(checks)
+    return chosen, results

@@ -1,0 +1,145 @@
+"""Rater quality across a cycle: the pure core (rubrics.readiness_quality) and HR's service over the database."""
+
+import random
+
+import pytest
+
+from rubrics.model import RaterQualityRules
+from rubrics.readiness_quality import (
+    CENTRAL_TENDENCY,
+    LENIENT,
+    SEVERE,
+    STRAIGHT_LINING,
+    CycleRating,
+    influence,
+    rater_quality,
+)
+
+RULES = RaterQualityRules()  # min_ratings 6, leniency 0.75, min_spread 0.5, straight lines from 5 levels
+WEIGHTS = {"manager": 2, "peer": 1}
+COMPS = [f"c{i}" for i in range(6)]
+
+
+def sheet(rater, candidate, levels, group="peer"):
+    """Ratings of one rater on one candidate: one level per competency (a list) or the same level everywhere."""
+    levels = levels if isinstance(levels, list) else [levels] * len(COMPS)
+    return [CycleRating(rater, candidate, c, lv, group) for c, lv in zip(COMPS, levels)]
+
+
+def flags(report, rater):
+    return [f.id for f in report.rater(rater).flags]
+
+
+def panel(candidate, extra, others=(3, 3, 3)):
+    """A candidate rated by three ordinary raters with varied levels around ``others`` and by ``extra``."""
+    out = []
+    for n, base in enumerate(others):
+        out += sheet(f"o{n}-{candidate}", candidate, [base, base + 1, base - 1, base, base + 1, base - 1])
+    return out + extra
+
+
+def test_a_lenient_rater_is_flagged_and_explained():
+    """Two levels above the others of the same candidates: lenient, with the numbers in plain words."""
+    ratings = panel("a", sheet("L", "a", [5, 5, 4, 5, 5, 4])) + panel("b", sheet("L", "b", [5, 4, 5, 5, 4, 5]))
+    report = rater_quality(ratings, RULES, WEIGHTS)
+    lenient = report.rater("L")
+    assert flags(report, "L") == [LENIENT]
+    assert lenient.leniency == pytest.approx(4.667 - 3, abs=1e-3)
+    assert lenient.flags[0].explanation.startswith("Rates 1.67 levels above the other raters of the same candidates")
+    # The ordinary raters are pulled only a little by L: none of them is flagged severe.
+    assert all(not r.is_flagged for r in report.raters if r.rater_key != "L")
+
+
+def test_a_severe_rater_and_the_threshold_is_inclusive():
+    """Exactly 0.75 below the others is severe; just under it is not; fewer than 6 shared levels: not judged."""
+    others = [sheet(f"o{n}", "a", 4) for n in range(3)]
+    # Exactly -0.75 over 8 shared levels: six 4s against 4s, two 1s against 4s: -6/8.
+    at = sheet("S", "a", [4, 4, 4, 4, 1, 1]) + [CycleRating("S", "b", "c0", 4), CycleRating("S", "b", "c1", 4)]
+    more = [CycleRating(f"o{n}", "b", c, 4) for n in range(3) for c in ("c0", "c1")]
+    report = rater_quality(sum(others, []) + at + more, RULES, WEIGHTS)
+    assert report.rater("S").leniency == pytest.approx(-0.75)
+    assert SEVERE in flags(report, "S")
+    under = sheet("S", "a", [4, 4, 4, 4, 2, 1]) + [CycleRating("S", "b", "c0", 4), CycleRating("S", "b", "c1", 4)]
+    assert SEVERE not in flags(rater_quality(sum(others, []) + under + more, RULES, WEIGHTS), "S")
+    few = rater_quality(sum(others, []) + sheet("S", "a", [1, 2, 1, 1, 1, 4])[:5], RULES, WEIGHTS)
+    assert few.rater("S").leniency is None and not few.rater("S").is_flagged
+
+
+def test_straight_lining_and_central_tendency():
+    """The same level on a whole sheet is straight-lining; levels that hardly vary, never at either end of the
+    scale, are central tendency (a lenient 4-and-5 rater is not)."""
+    ratings = panel("a", sheet("F", "a", 4)) + panel("b", sheet("F", "b", [2, 3, 2, 3, 2, 3]))
+    ratings += panel("c", sheet("C", "c", [3, 3, 3, 3, 4, 3])) + panel("d", sheet("C", "d", [3, 3, 3, 3, 3, 4]))
+    report = rater_quality(ratings, RULES, WEIGHTS)
+    assert STRAIGHT_LINING in flags(report, "F")
+    assert report.rater("F").flags[0].explanation.startswith("Gave one and the same level on every competency of 1 of 2 sheets")
+    assert flags(report, "C") == [CENTRAL_TENDENCY]
+    assert "standard deviation 0.37" in report.rater("C").flags[0].explanation
+    # A short sheet (4 levels, under the 5 needed) of one level is not straight-lining.
+    short = rater_quality(panel("e", sheet("F", "e", 4)[:4]), RULES, WEIGHTS)
+    assert STRAIGHT_LINING not in flags(short, "F")
+    five = rater_quality(panel("e", sheet("F", "e", 4)[:5]), RULES, WEIGHTS)
+    assert STRAIGHT_LINING in flags(five, "F")
+    # A spread of exactly 0.5 is not "almost none".
+    assert CENTRAL_TENDENCY not in flags(rater_quality(panel("f", sheet("H", "f", [3, 4, 3, 4, 3, 4])), RULES, WEIGHTS), "H")
+
+
+def test_a_verdict_resting_mainly_on_a_flagged_rater_is_marked():
+    """A lenient manager beside one peer carries 2/3 of the decision weight: the verdict rests on them."""
+    ratings = sheet("M", "a", [5, 5, 5, 5, 5, 4], "manager") + sheet("p1", "a", [3, 2, 3, 4, 3, 2])
+    ratings += sheet("M", "b", [5, 5, 4, 5, 5, 5], "manager") + sheet("p2", "b", [3, 3, 2, 3, 4, 3])
+    report = rater_quality(ratings, RULES, WEIGHTS)
+    assert LENIENT in flags(report, "M")
+    assert report.influence["a"] == {"M": pytest.approx(2 / 3), "p1": pytest.approx(1 / 3)}
+    assert report.rests_on_flagged("a").rater_key == "M"
+    # With three other managers beside them, M carries a quarter of the weight at most: not "mainly".
+    crowd = ratings + sum((sheet(f"m{n}", "a", 3, "manager") for n in range(3)), [])
+    shares = influence(crowd, WEIGHTS)["a"]
+    assert shares["M"] < 0.5 and sum(shares.values()) == pytest.approx(1)
+    assert rater_quality(crowd, RULES, WEIGHTS).rests_on_flagged("a") is None
+
+
+def test_rater_order_does_not_matter():
+    """Shuffled ratings give the same report."""
+    ratings = panel("a", sheet("L", "a", 5)) + panel("b", sheet("C", "b", [3, 3, 3, 3, 4, 3]))
+    shuffled = list(ratings)
+    random.Random(7).shuffle(shuffled)
+    assert rater_quality(shuffled, RULES, WEIGHTS) == rater_quality(ratings, RULES, WEIGHTS)
+
+
+def test_the_cycle_service_flags_a_lenient_manager_in_fixed_queries(make):
+    """HR's service: counted levels under real rater ids; the same number of queries for 1 or 3 candidates."""
+    from assessment.extensions import db
+    from assessment.services.assessments import assign_rater
+    from assessment.services.rater_quality import cycle_rater_quality
+    from tests.querycount import counted_queries
+    from tests.results_helpers import sheet as assignment, submit_sheet
+
+    def build(n):
+        cycle = make.cycle()
+        lenient = make.user("manager", name="Lenny Lenient")
+        ids = []
+        for _ in range(n):
+            a = make.assessment(cycle=cycle, managers=0, peers=3)
+            assign_rater(a, lenient, "manager", actor=None)
+            db.session.commit()
+            submit_sheet(assignment(a, "manager"), 5)
+            for k, level in enumerate((2, 3, 2)):
+                submit_sheet(assignment(a, "peer", k), level)
+            ids.append(a.id)
+        return cycle, lenient, ids
+
+    cycle, lenient, ids = build(1)
+    quality = cycle_rater_quality(cycle)
+    key = str(lenient.id)
+    assert quality.rater_names[key] == "Lenny Lenient"
+    assert LENIENT in [f.id for f in quality.report.rater(key).flags]
+    assert quality.rests_on_flagged(ids[0]).rater_key == key
+    big, _, _ = build(3)
+    db.session.expire_all()
+    with counted_queries() as small_count:
+        cycle_rater_quality(cycle)
+    db.session.expire_all()
+    with counted_queries() as big_count:
+        cycle_rater_quality(big)
+    assert len(small_count) == len(big_count)
