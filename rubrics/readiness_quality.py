@@ -134,11 +134,11 @@ def _one_rater(key: str, own: list[CycleRating], by_cell, rules: RaterQualityRul
     limit = exact(rules.leniency)
     if leniency is not None and leniency >= limit:
         flags.append(RaterFlag(LENIENT, FLAG_LABELS[LENIENT],
-                               f"Rates {fmt(leniency)} levels above the other raters of the same candidates, on "
+                               f"Rates {_levels(leniency)} above the other raters of the same candidates, on "
                                f"average over {plural(len(mine), 'shared level')}: their verdicts may be too kind."))
     if leniency is not None and -leniency >= limit:
         flags.append(RaterFlag(SEVERE, FLAG_LABELS[SEVERE],
-                               f"Rates {fmt(-leniency)} levels below the other raters of the same candidates, on "
+                               f"Rates {_levels(-leniency)} below the other raters of the same candidates, on "
                                f"average over {plural(len(mine), 'shared level')}: their verdicts may be too harsh."))
     sheets: dict[str, set[int]] = defaultdict(set)
     sizes: dict[str, int] = defaultdict(int)
@@ -159,3 +159,8 @@ def _one_rater(key: str, own: list[CycleRating], by_cell, rules: RaterQualityRul
                                f"{SCALE[0]} or {SCALE[-1]}): the rater may avoid committing to high or low levels."))
     return RaterQuality(key, len(levels), len(sheets), float(Fraction(sum(levels), len(levels))) if levels else 0.0,
                         spread, float(leniency) if leniency is not None else None, tuple(flags))
+
+
+def _levels(amount: Fraction) -> str:
+    """ "1 level", "1.67 levels": the amount a rater sits above or below the others."""
+    return f"{fmt(amount)} level{'' if amount == 1 else 's'}"

@@ -15,7 +15,7 @@ from .readiness_model import (
 )
 from .readiness_numbers import exact, fmt, pct, plural
 
-_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 
 
 def verdicts(rules: ReadinessRules) -> tuple[tuple[str, str], ...]:
@@ -47,8 +47,12 @@ def evidence_summary(managers: int, counted_peers: int, uncounted_peers: int,
         text = f"Rests on one {'manager' if managers else 'peer'}’s sheet."
     elif managers == 0:
         text = f"Rests on {_count(counted_peers)} peers’ sheets and no manager’s."
+    elif counted_peers == 0:
+        text = f"Rests on {_count(managers)} managers’ sheets and no peer’s."
     else:
-        text = f"Rests on {_count(raters)} sheets: {plural(managers, 'manager')}, {plural(counted_peers, 'peer')}."
+        text = (f"Rests on {_count(raters)} sheets: {_count(managers)} from "
+                f"{'a manager' if managers == 1 else 'managers'} and {_count(counted_peers)} from "
+                f"{'a peer' if counted_peers == 1 else 'peers'}.")
     if uncounted_peers:
         text += f" {plural(uncounted_peers, 'peer sheet')} not counted, to keep peers anonymous."
     short = [g.text for g in group_counts if g.group in (MANAGER, PEER) and g.assigned and g.submitted < g.assigned]

@@ -87,6 +87,15 @@ def test_three_peers_without_a_manager_are_never_the_best_band():
     assert result.evidence_summary == "Rests on three peers’ sheets and no manager’s."
 
 
+def test_the_evidence_summary_names_each_counted_group_in_words():
+    """Managers only, and managers with peers: one way of counting, no "0 peers", no "1 levels"."""
+    managers = [sheet("manager", n) for n in (1, 2)]
+    assert assess_readiness(NEW, TARGET, managers).evidence_summary == "Rests on two managers’ sheets and no peer’s."
+    mixed = managers[:1] + [sheet("peer", n) for n in (1, 2, 3)]
+    assert assess_readiness(NEW, TARGET, mixed).evidence_summary == \
+        "Rests on four sheets: one from a manager and three from peers."
+
+
 def test_a_collapse_on_a_non_critical_competency_caps_below_the_best_band():
     """A level 1 on a non-critical competency left "Ready now" at 93.75%; the floor rule now fails, naming it."""
     sheets = [sheet("manager", **{X: 1}), sheet("peer", **{X: 1})]
