@@ -66,7 +66,7 @@ class Server:
 
 
 def app_env(url: str) -> dict:
-    return {"DATABASE_URL": url, "SECRET_KEY": web_data.SECRET_KEY, "PYTHONPATH": str(ROOT), "REDIS_URL": ""}
+    return {"DATABASE_URL": url, "SECRET_KEY": web_data.SECRET_KEY, "PYTHONPATH": str(ROOT), "REDIS_URL": "", "MAIL_DISPATCH": "off"}
 
 
 class Browser:
