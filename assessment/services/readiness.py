@@ -236,13 +236,13 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str,
     from .rater_flags import report_flags
 
     assessment = outcome.assessment
-    # The candidate's copy never carries a number that depends on peers kept anonymous (docs/readiness.md, 3).
-    result = outcome.result if audience == "hr" else candidate_view(outcome.result)
-    return build(framework, result, candidate_name=assessment.candidate.name,
+    # The builder makes the candidate's copy from the engine's candidate view and leaves rater quality out of it
+    # (docs/readiness.md, 3); ``flags`` is given for HR's copies only.
+    return build(framework, outcome.result, candidate_name=assessment.candidate.name,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
                  assessed_on=_assessed_on(assessment.cycle),
                  calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
-                 **(report_flags(flags, assessment.id) if audience == "hr" else {}))
+                 **report_flags(flags, assessment.id))
 
 
 def _band_label(framework: Framework, calibration: Calibration | None) -> str | None:
