@@ -27,8 +27,11 @@ bench: install-test system-deps
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/web.py $(BENCH_ARGS)
 
+# Installing compiles the translation catalogues (.po -> .mo); compiled files are never committed.
 install: $(VENV)/.installed
+	$(BIN)/python scripts/catalogues.py compile
 install-test: $(VENV)/.installed-test
+	$(BIN)/python scripts/catalogues.py compile
 
 check-python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "OpsLadder needs Python 3.11 or newer, found " + sys.version.split()[0]'

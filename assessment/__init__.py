@@ -43,10 +43,11 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
 
-    from . import cli, errors, security, templating
+    from . import cli, errors, i18n, security, templating
 
     errors.register(app)
     security.register(app)
+    i18n.register(app)
     templating.register(app)
     cli.register(app)
     return app

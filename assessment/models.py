@@ -47,6 +47,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: Part of the id kept in the session cookie: raising it (sign-out, a new password) ends every session.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: The language this person reads OpsLadder in (rubrics.language); None until chosen: the browser's.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     __table_args__ = (sa.CheckConstraint(_in("role", ROLES), name="role"),)
 

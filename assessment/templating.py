@@ -1,19 +1,30 @@
 """Template helpers available on every page."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+
+from rubrics import language
 
 from .listing import url_with
 
 
 def format_datetime(value: datetime | None) -> str:
+    """A moment in the reader's language, in UTC: "15 Apr 2026, 14:03 UTC" / "15.04.2026, 14:03 UTC"."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+    return language.date_time(value.astimezone(timezone.utc))
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A day in the reader's language: "15 April 2026" / "15. April 2026"."""
+    return "" if value is None else language.long_date(value)
 
 
 def register(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["number"] = language.number
+    app.jinja_env.filters["percent"] = language.percent
     # Sort and page links (templates/_listing.html) build their URLs from the current request.
     app.add_template_global(url_with)

@@ -95,7 +95,7 @@ def _fresh(assessment) -> ReadinessResult:
 
 def _stored(assessment) -> StoredResult | None:
     db.session.expire_all()
-    return db.session.get(StoredResult, assessment.id)
+    return db.session.get(StoredResult, (assessment.id, "en"))
 
 
 def test_stored_results_equal_fresh_ones_and_are_read_not_recomputed(make, monkeypatch):

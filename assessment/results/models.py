@@ -23,6 +23,8 @@ class StoredResult(db.Model):
 
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"),
                                                primary_key=True)
+    #: The language its text is in (rubrics.language): a result is stored once per language it was read in.
+    language: Mapped[str] = mapped_column(sa.String(8), primary_key=True, default="en", server_default="en")
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     engine_version: Mapped[str] = mapped_column(sa.String(80))
     band_id: Mapped[str] = mapped_column(sa.String(64))

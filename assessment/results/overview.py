@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import request
 from sqlalchemy.orm import contains_eager
 
-from rubrics import Framework
+from rubrics import Framework, language
 from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, verdict_label, verdicts
 
 from ..extensions import db
@@ -185,7 +185,8 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
     roles = set(db.session.scalars(sa.select(Assessment.target_role).where(in_cycle).distinct()))
     roles = sorted(roles, key=[r.id for r in framework.ladder].index)
     role_names = {role.id: role.name for role in framework.roles}
-    chosen = [in_cycle] + ([Assessment.target_role == query.role] if query.role else [])
+    chosen = [in_cycle, StoredResult.language == language.current()] + (
+        [Assessment.target_role == query.role] if query.role else [])
     counted = dict(db.session.execute(
         sa.select(StoredResult.band_id, sa.func.count()).join(Assessment).where(*chosen)
         .group_by(StoredResult.band_id)).all())

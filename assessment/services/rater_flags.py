@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from reports.data import RaterNote
+from rubrics import language
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -74,8 +75,9 @@ def _inputs(cycle: Cycle) -> tuple:
     assignments = db.session.execute(
         sa.select(sa.func.count(), sa.func.max(sheets.subquery().c.id))).one()
     # The cycle's creation time too: ids can come back after rows are deleted (SQLite reuses the highest).
+    # The language too: the flags' labels and explanations are text.
     return (cycle.id, str(cycle.created_at), pinned_framework(cycle).content_hash, tuple(map(str, submissions)),
-            tuple(assignments))
+            tuple(assignments), language.current())
 
 
 def cycle_flags(cycle: Cycle) -> CycleFlags | None:

@@ -9,6 +9,9 @@ fingerprint or engine version differs (or that no longer decodes) is recomputed 
 ``ENGINE_VERSION`` changes by itself when the engine's source or the shape of its result types changes, so a
 new engine never reads results made by an old one; ``ENGINE_REVISION`` is there to force it by hand.
 
+A result holds text (rule explanations, competency names), so it is stored once per language: each row is
+for the language that was current when it was computed, and is read only in that language.
+
 Stored rows are also deleted as soon as an input changes (listeners in ``results.models``), so that cycle-wide
 queries can trust the rows that exist and only fill in the missing ones (``refresh_cycle``).
 """
@@ -26,6 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 import rubrics
+from rubrics import language
 from rubrics.readiness import ReadinessResult
 
 from ..extensions import db
@@ -44,11 +48,13 @@ Compute = Callable[[Sequence[Assessment]], dict[int, ReadinessResult]]
 
 @cache
 def engine_version() -> str:
-    """The revision, the result types' shape and a hash of the engine's source: any change makes a new one."""
+    """The revision, the result types' shape and a hash of the engine's source and its catalogues: any change
+    makes a new one."""
     digest = hashlib.sha256()
-    for path in sorted(Path(rubrics.__file__).parent.glob("*.py")):
-        if path.name.startswith(("readiness", "model")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    folder = Path(rubrics.__file__).parent
+    paths = [p for p in folder.glob("*.py") if p.name.startswith(("readiness", "model", "language"))]
+    for path in sorted(paths) + sorted(folder.glob("translations/*/LC_MESSAGES/*.po")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"{ENGINE_REVISION}.{result_codec.shape(ReadinessResult)}.{digest.hexdigest()[:16]}"
 
 
@@ -101,7 +107,8 @@ def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Comp
     for batch in _chunks([a.id for a in assessments]):
         for row in db.session.execute(
             sa.select(StoredResult.assessment_id, StoredResult.fingerprint, StoredResult.payload)
-            .where(StoredResult.assessment_id.in_(batch), StoredResult.engine_version == engine_version())
+            .where(StoredResult.assessment_id.in_(batch), StoredResult.language == language.current(),
+                   StoredResult.engine_version == engine_version())
         ):
             if row.fingerprint != fingerprints[row.assessment_id]:
                 continue
@@ -119,7 +126,7 @@ def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Comp
 
 def _row(framework, assessment_id: int, fingerprint: str, result: ReadinessResult) -> dict:
     order = {band.id: i for i, band in enumerate(framework.readiness.bands)}
-    return {"assessment_id": assessment_id, "fingerprint": fingerprint, "engine_version": engine_version(),
+    return {"assessment_id": assessment_id, "language": language.current(), "fingerprint": fingerprint, "engine_version": engine_version(),
             "band_id": result.band_id, "verdict_rank": order.get(result.band_id, len(order)),
             "weighted_attainment": result.weighted_attainment,
             "decision_scores": {c.competency_id: c.decision_score for c in result.competencies},
@@ -151,21 +158,24 @@ def _upsert(connection, rows: list[dict]) -> None:
     elif connection.dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # another database: delete and insert, which a concurrent writer may still race
-        connection.execute(table.delete().where(table.c.assessment_id.in_([r["assessment_id"] for r in rows])))
+        connection.execute(table.delete().where(table.c.assessment_id.in_([r["assessment_id"] for r in rows]),
+                                                table.c.language == language.current()))
         connection.execute(table.insert(), rows)
         return
     for batch in _chunks(rows, 200):
         stmt = insert(table).values(list(batch))
         connection.execute(stmt.on_conflict_do_update(
-            index_elements=[table.c.assessment_id],
-            set_={name: stmt.excluded[name] for name in rows[0] if name != "assessment_id"}))
+            index_elements=[table.c.assessment_id, table.c.language],
+            set_={name: stmt.excluded[name] for name in rows[0] if name not in ("assessment_id", "language")}))
 
 
 def missing_results(cycle: Cycle) -> list[int]:
-    """Ids of the cycle's assessments without a stored result from this engine (one query)."""
+    """Ids of the cycle's assessments without a stored result from this engine in the current language (one
+    query)."""
     return list(db.session.scalars(
         sa.select(Assessment.id).outerjoin(
             StoredResult, sa.and_(StoredResult.assessment_id == Assessment.id,
+                                  StoredResult.language == language.current(),
                                   StoredResult.engine_version == engine_version()))
         .where(Assessment.cycle_id == cycle.id, StoredResult.assessment_id.is_(None)).order_by(Assessment.id)))
 

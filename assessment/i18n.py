@@ -1,0 +1,91 @@
+"""The web app's language: Flask-Babel, each person's choice, the switch in the page header.
+
+The language of a request is the signed-in person's setting; failing that the one chosen with the header switch
+before signing in (kept in the session); failing that the best match for the browser's Accept-Language; failing
+that English. The readiness engine and the reports produce their text in ``rubrics.language.current()``, which
+is set to the same language for the whole request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, g, redirect, request, session
+from flask_babel import Babel, get_locale, refresh
+from flask_login import current_user
+
+from rubrics import language
+
+from .access import public
+from .auth.views import safe_next
+from .extensions import db
+from .forms import CleanForm
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+#: Every folder of compiled catalogues the app depends on (the engine's and the reports' too).
+CATALOGUE_DIRS = (TRANSLATIONS_DIR, Path(language.__file__).resolve().parent / "translations",
+                  Path(__file__).resolve().parent.parent / "reports" / "translations")
+
+babel = Babel()
+bp = Blueprint("language", __name__)
+
+
+def select_language() -> str:
+    """The language of this request (see the module's docstring)."""
+    chosen = getattr(current_user, "language", None) if current_user and current_user.is_authenticated else None
+    chosen = language.normalise(chosen) or language.normalise(session.get("language"))
+    return chosen or request.accept_languages.best_match(language.LANGUAGES) or language.DEFAULT_LANGUAGE
+
+
+def stale_catalogues() -> list[str]:
+    """Catalogues whose compiled .mo is missing or older than the .po it is compiled from."""
+    out = []
+    for folder in CATALOGUE_DIRS:
+        for po in sorted(folder.glob("*/LC_MESSAGES/*.po")):
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                out.append(str(po))
+    return out
+
+
+class LanguageForm(CleanForm):
+    """The header switch: a button per language; only the CSRF token is checked here."""
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def switch():
+    """Use the language chosen in the header from now on: the account's setting, or this browser's before sign-in."""
+    chosen = language.normalise(request.form.get("language"))
+    if chosen and LanguageForm().validate_on_submit():
+        session["language"] = chosen
+        if current_user.is_authenticated:
+            current_user.language = chosen
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")))
+
+
+def _start_request() -> None:
+    refresh()  # Flask-Babel keeps the locale on g, which a test client's requests may share
+    g.language_token = language.set_current(str(get_locale()))
+
+
+def _end_request(_exc=None) -> None:
+    token = g.pop("language_token", None)
+    if token is not None:
+        language.reset(token)
+
+
+def register(app) -> None:
+    problems = stale_catalogues()
+    if problems:
+        raise RuntimeError("The compiled translations are missing or older than their catalogues "
+                           f"({', '.join(problems)}): run `make install` (python scripts/catalogues.py compile).")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", language.DEFAULT_LANGUAGE)
+    babel.init_app(app, locale_selector=select_language)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(current_language=language.current, language_names=language.LANGUAGE_NAMES)
+    app.before_request(_start_request)
+    app.teardown_request(_end_request)
+    app.register_blueprint(bp)
