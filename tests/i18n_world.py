@@ -1,0 +1,265 @@
+"""The data of the pseudo-locale test (tests/test_i18n_pseudo.py): people who read German, three cycles (draft,
+open, released), rich results (several raters, blind spots, a calibration, a withheld candidate), e-mails of
+every kind in the outbox, and the URLs and forms each persona can reach.
+
+Every name and every text typed here is distinctive, so the test knows it as data and never mistakes it for
+interface text (or interface text for it).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from assessment.extensions import db
+from assessment.framework import current_framework
+from assessment.mail import notify
+from assessment.mail.models import OutboxMessage
+from assessment.mail.tokens import make_token
+from assessment.models import ExportJob, User
+from assessment.services import accounts
+from assessment.services.assessments import add_assessment, assign_rater
+from assessment.services.calibrations import calibrate_verdict
+from assessment.services.cycles import change_state, create_cycle
+from assessment.services.ratings import reopen_sheet, save_sheet
+from assessment.services.release import release_cycle
+from assessment.services.users import create_user, set_password
+from rubrics import NOT_OBSERVED
+from rubrics.sheet import RatingInput
+
+PERSONAS = ("hr", "manager", "peer", "candidate", "anonymous")
+#: Parameters that choose a representation, not an object.
+FORMAT_PARAMS = {"fmt": ["csv"]}
+#: POST-only rules whose empty POST would change the test's data (or sign out): left to the curated posts.
+CHANGES_THE_DATA = ("logout", "switch", "change_state", "release", "withdraw", "remove", "invite", "bulk",
+                    "retry", "export", "copy", "role", "password", "approve")
+
+
+class World:
+    PASSWORD = "correct-horse-battery"
+
+    def __init__(self, app, tmp_path):
+        self.app = app
+        self.framework = current_framework()
+        self.typed: set[str] = set()
+        self._people()
+        self._released_cycle()
+        self._open_cycle(tmp_path)
+        self.draft = self._cycle("Runde Plimsquatsch Entwurf", instructions="Quibbelhof Hinweise für Xanthippe.")
+        db.session.commit()
+
+    # --- building -----------------------------------------------------------------------------------------
+
+    def text(self, value: str) -> str:
+        self.typed.add(value)
+        return value
+
+    def person(self, key: str, name: str, role: str, password: bool = True):
+        email = self.text(f"{key}@quorvex.example")
+        user = create_user(email, self.text(name), role, None, actor=None)
+        if password:  # one hash for everyone: scrypt takes half a second a time on a busy machine
+            if not hasattr(World, "_hash"):
+                set_password(user, self.PASSWORD)
+                World._hash = user.password_hash
+            user.password_hash = World._hash
+        user.language = "de"
+        return user
+
+    def _people(self) -> None:
+        self.hr = self.person("henrike.zwackel", "Henrike Zwackelmann", "hr")
+        self.hr2 = self.person("hubertus.krawinkel", "Hubertus Krawinkel", "hr")
+        self.manager = self.person("mirko.quasten", "Mirko Quastenberg", "manager")
+        self.manager2 = self.person("malwine.fjodor", "Malwine Fjodorsky", "manager")
+        self.peers = [self.person(f"peer{i}.xylander", f"{first} Xylander", "candidate")
+                      for i, first in enumerate(("Pankraz", "Philippa", "Prudenzia"), 1)]
+        self.candidate = self.person("annelore.brisquet", "Annelore Brisquet", "candidate")
+        self.candidate2 = self.person("bertrand.ypsilon", "Bertrand Ypsilonne", "candidate")
+        self.candidate3 = self.person("cosima.wurzelbrack", "Cosima Wurzelbrack", "candidate")
+        self.candidate4 = self.person("dietlinde.ozymand", "Dietlinde Ozymandias", "candidate")
+        self.invited = self.person("ignaz.unbekannt", "Ignaz Unbekanntinger", "manager", password=False)
+        accounts.invite(self.invited, actor=self.hr)
+        self.users = {"hr": self.hr, "manager": self.manager, "peer": self.peers[0], "candidate": self.candidate}
+        self.role_titles = {role.name for role in self.framework.roles}
+        db.session.flush()
+
+    def _cycle(self, name: str, **fields):
+        return create_cycle(self.text(name), actor=self.hr, **fields)
+
+    def _assess(self, cycle, candidate, managers=(), peers=()):
+        target = self.framework.next_role("operations_manager").id
+        assessment = add_assessment(cycle, candidate, "operations_manager", target, framework=self.framework,
+                                    actor=self.hr)
+        for manager in managers:
+            assign_rater(assessment, manager, "manager", actor=self.hr)
+        for peer in peers:
+            assign_rater(assessment, peer, "peer", actor=self.hr)
+        db.session.flush()
+        return assessment
+
+    def rate(self, sheet, levels, *, submit=True, tag="") -> None:
+        """Levels by competency index (cycling through ``levels``), each with its own distinctive evidence."""
+        inputs = []
+        for index, comp in enumerate(self.framework.competencies):
+            value = levels[index % len(levels)]
+            evidence = self.text(f"Beleg {tag or sheet.id}-{index}: Quorvex-Lager Zwiebelturm Nummer {index}.")
+            inputs.append(RatingInput(comp.id, value, evidence))
+        save_sheet(sheet, inputs, actor=sheet.rater, framework=self.framework, expected_version=sheet.version_id,
+                   submit=submit)
+        db.session.flush()
+
+    @staticmethod
+    def sheet(assessment, group: str, index: int = 0):
+        return [a for a in assessment.assignments if a.rater_group == group][index]
+
+    def _released_cycle(self) -> None:
+        cycle = self.released = self._cycle("Runde Quorvex Frühling", instructions="Zwockelbrunn Anleitung.")
+        a = self.assessment = self._assess(cycle, self.candidate, [self.manager, self.manager2], self.peers)
+        b = self.assessment2 = self._assess(cycle, self.candidate2, [self.manager2])
+        c = self.assessment3 = self._assess(cycle, self.candidate3, [self.manager])
+        change_state(cycle, "open", actor=self.hr, framework=self.framework)
+        self.rate(self.sheet(a, "manager"), [4, 3, 2, 5, NOT_OBSERVED, 4])
+        self.rate(self.sheet(a, "manager", 1), [3, 3, 2, 4, 4])
+        for index, peer_levels in enumerate(([3, 4, 2], [2, 3, 3, 4], [5, 4, 3])):
+            self.rate(self.sheet(a, "peer", index), peer_levels)
+        self.rate(self.sheet(a, "self"), [5, 5, 4])
+        self.rate(self.sheet(b, "manager"), [2, NOT_OBSERVED, 1, 2])
+        self.rate(self.sheet(c, "manager"), [1, 2, 3, 1, 5])
+        self.rate(self.sheet(c, "self"), [3, 2], submit=False)
+        change_state(cycle, "closed", actor=self.hr)
+        band = self.framework.readiness.bands[-1].id
+        calibrate_verdict(a, band, self.text("Das Gremium Quorvex hat die Belege des Zwiebelturm-Projekts, die "
+                                             "Rückmeldungen der Peers und die Ziele der Runde gründlich geprüft."),
+                          actor=self.hr, candidate_note=self.text("Notiz Wexmoor für Annelore Brisquet."),
+                          panel_members=self.text("Gremium Quibbelhof und Krawinkel"))
+        release_cycle(cycle, actor=self.hr, withhold=[c.id], acknowledged=True)
+        db.session.flush()
+
+    def _open_cycle(self, tmp_path) -> None:
+        cycle = self.open = self._cycle("Runde Wexmoor Herbst", instructions="Wexmoor Anleitung Zwockel.")
+        d = self.assessment4 = self._assess(cycle, self.candidate4, [self.manager], [self.peers[1]])
+        change_state(cycle, "open", actor=self.hr, framework=self.framework)
+        self.rate(self.sheet(d, "manager"), [3, 4], submit=False)
+        self.rate(self.sheet(d, "peer"), [3, 2, 4])
+        reopen_sheet(self.sheet(d, "peer"), self.text("Grund Zwiebelturm: bitte Quorvex-Belege ergänzen."),
+                     actor=self.hr)
+        self._assess(cycle, self.candidate2, [self.manager2])  # a new sheet in an open cycle: its e-mail
+        notify.notify_new_sheets([self.sheet(self.assessment4, "manager")])
+        notify.send_reminders(cycle, stage="first")
+        notify.send_password_reset(self.candidate3, self.candidate3.email)
+        archive = tmp_path / "export.zip"
+        with zipfile.ZipFile(archive, "w") as zf:
+            zf.writestr("readme.txt", "Quorvex")
+        self.job = ExportJob(cycle_id=self.released.id, requested_by_id=self.hr.id, kind="reports_zip",
+                             state="done", progress_done=2, progress_total=2, file_path=str(archive))
+        db.session.add(self.job)
+        db.session.flush()
+        self.message = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).first()
+        self.message.status, self.message.attempts = "failed", 8
+        self.message.last_error = self.text("Zwockel-Server 421: Quorvex nicht erreichbar")
+
+    @staticmethod
+    def switch_everyone_to(lang: str) -> None:
+        for user in db.session.scalars(db.select(User)):
+            user.language = lang
+        db.session.commit()
+
+    def plan(self) -> dict:
+        """What the crawl does, as plain data (made inside the app context, used outside it)."""
+        return {"emails": {persona: user.email for persona, user in self.users.items()},
+                "paths": {persona: self.paths(self.app, persona) for persona in PERSONAS},
+                "posts": self.posts()}
+
+    # --- what each persona reaches ------------------------------------------------------------------------
+
+    def owned(self, persona: str) -> dict[str, list]:
+        """Per URL parameter, the ids of this persona's own objects (every kind, to see every state)."""
+        tokens = [make_token(self.invited, "invitation"), "not-a-valid-link"]
+        if persona == "anonymous":
+            return {"token": tokens}
+        if persona == "hr":
+            d = self.assessment4
+            return {"cycle_id": [self.released.id, self.open.id, self.draft.id],
+                    "assessment_id": [self.assessment.id, self.assessment2.id, self.assessment3.id, d.id],
+                    "assignment_id": [self.sheet(self.assessment, "manager").id, self.sheet(d, "manager").id,
+                                      self.sheet(d, "peer").id],
+                    "user_id": [self.candidate.id, self.invited.id], "job_id": [self.job.id],
+                    "message_id": [self.message.id], "token": tokens}
+        if persona == "manager":
+            return {"assignment_id": [self.sheet(self.assessment, "manager").id,
+                                      self.sheet(self.assessment4, "manager").id], "user_id": [self.manager.id]}
+        if persona == "peer":
+            return {"assignment_id": [self.sheet(self.assessment, "peer").id], "user_id": [self.peers[0].id]}
+        return {"assignment_id": [self.sheet(self.assessment, "self").id], "assessment_id": [self.assessment.id],
+                "user_id": [self.candidate.id]}
+
+    def allowed(self, app, rule, persona: str) -> bool:
+        roles = app.view_functions[rule.endpoint].allowed_roles
+        if roles == "public":
+            return True
+        if persona == "anonymous":
+            return False
+        return roles == "signed_in" or self.users[persona].role in roles
+
+    def paths(self, app, persona: str) -> list[str]:
+        """Every GET path of the URL map this persona may call, once per own object; then error pages."""
+        own = {**FORMAT_PARAMS, **self.owned(persona)}
+        out = []
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint == "static" or "GET" not in rule.methods or not self.allowed(app, rule, persona):
+                continue
+            if not all(p in own for p in rule.arguments):
+                continue
+            first = {p: own[p][0] for p in rule.arguments}
+            variants = [first] + [{**first, p: v} for p in sorted(rule.arguments) for v in own[p][1:]]
+            out.extend(rule.build(values, append_unknown=False)[1] for values in variants)
+        out.append("/no-such-page-quorvex")
+        if persona in ("manager", "candidate", "peer"):
+            out.append("/hr/cycles")  # forbidden
+        if persona == "hr":
+            out += ["/hr/people?q=zzquorvexnobody", "/hr/people/search?q=Xylander", f"/cycles/{self.open.id}/overview",
+                    f"/hr/cycles/{self.open.id}?q=zzquorvexnobody"]
+        return list(dict.fromkeys(out))
+
+    def posts(self) -> list[tuple[str, str, dict]]:
+        """(persona, path, form data): answers to forms with mistakes, and a few that succeed with a message."""
+        d, a = self.assessment4, self.assessment
+        manager_sheet, peer_sheet = self.sheet(d, "manager"), self.sheet(d, "peer")
+        levels = {f"level_{c.id}": "3" for c in self.framework.competencies}
+        out = [
+            ("anonymous", "/login", {"email": self.candidate.email, "password": "wrong-quorvex"}),
+            ("anonymous", "/login", {}),
+            ("anonymous", "/forgot", {}),
+            ("anonymous", "/forgot", {"email": self.candidate2.email}),
+            ("manager", "/account/password", {"current": "wrong", "password": "short", "repeat": "other"}),
+            ("manager", f"/ratings/{manager_sheet.id}", {"version": str(manager_sheet.version_id), "action": "save"}),
+            ("manager", f"/ratings/{manager_sheet.id}", {"version": str(manager_sheet.version_id),
+                                                         "action": "submit", "confirm": "y"}),
+            ("manager", f"/ratings/{manager_sheet.id}", {"version": "0", "action": "save", **levels}),
+            ("manager", f"/ratings/{manager_sheet.id}/submit", {}),
+            ("peer", f"/ratings/{self.sheet(a, 'peer').id}", {"version": "1", "action": "save"}),
+            ("hr", f"/hr/assignments/{peer_sheet.id}/reopen", {}),
+            ("hr", f"/hr/assessments/{d.id}", {"email": "nobody@quorvex.example", "rater_group": "peer"}),
+            ("hr", f"/hr/assessments/{d.id}", {"email": self.candidate4.email, "rater_group": "peer"}),
+            ("hr", f"/hr/people/{self.invited.id}/invite", {}),
+            ("hr", "/hr/people/new", {"name": self.text("Quirin Neuzugang"), "role": "manager", "invite": "y",
+                                      "email": self.text("quirin.neu@quorvex.example")}),
+            ("hr", f"/hr/people/{self.candidate.id}/role", {"role": "manager"}),
+            ("hr", f"/hr/people/{self.candidate.id}/password", {"password": "x", "repeat": "y"}),
+            ("hr", f"/hr/cycles/{self.open.id}/bulk", {"action": "remind",
+                                                       "rater": [str(self.manager.id), str(self.manager2.id)]}),
+            ("hr", f"/hr/cycles/{self.open.id}/bulk", {"action": "reopen", "sheet": [str(peer_sheet.id)]}),
+            ("hr", f"/hr/cycles/{self.draft.id}/state", {}),
+            ("hr", f"/hr/cycles/{self.released.id}/copy", {}),
+            ("hr", f"/hr/assessments/{self.assessment3.id}/release", {}),
+            ("hr", f"/hr/assessments/{d.id}/withdraw", {}),
+            ("hr", f"/hr/cycles/{self.open.id}/import", {"file": (io.BytesIO(
+                b"name,email,current_role,target_role\nQuax Zeile,not-an-address,operations_manager,coo\n"),
+                "kandidaten.csv")}),
+            ("hr", f"/assessments/{a.id}/calibration", {"band_id": "ready_now", "rationale": "zu kurz"}),
+            ("hr", f"/assessments/{a.id}/calibration/approval", {}),
+        ]
+        for rule in self.app.url_map.iter_rules():
+            if ("POST" in rule.methods and "GET" not in rule.methods and not rule.arguments
+                    and not any(word in rule.endpoint for word in CHANGES_THE_DATA)):
+                out.append(("hr", rule.rule, {}))
+        return out

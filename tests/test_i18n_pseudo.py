@@ -1,0 +1,216 @@
+"""The pseudo-locale test: every text a person reads goes through translation (docs/languages.md).
+
+Every string of the three catalogue domains is "translated" into a pseudo-language (``⟦Šàvé ðŕàƒţ⟧``, see
+tests/pseudo_locale.py), compiled as German, and read by the web app (BABEL_TRANSLATION_DIRECTORIES), the
+engine and the reports (``catalogue.override``). Then every page each kind of person can reach (the URL map
+walked with the ids of this test's data, as tests/test_access_matrix.py does), some answers to forms, the
+e-mails in the outbox and the PDF reports are read: a run of text with Latin letters outside the markers that is
+not known data (the rubric's texts in every language, what this test typed, WTForms' German messages) and not
+an allowed word (brand, role titles, ids, e-mail addresses, numbers, dates) bypassed translation.
+Switching back to English must leave no marker anywhere (nothing translated once and cached).
+SQLite only: the question is what the code says, not what the database stores.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from flask_migrate import upgrade
+
+from assessment import create_app
+from assessment.extensions import db
+from rubrics import language
+from tests import pseudo_locale as pl
+from tests.conftest import app_config, make_throwaway_database
+from tests.i18n_world import PERSONAS, World
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) needed")
+
+ALLOWED_WORDS = {"OpsLadder", "HR", "UTC", "PDF", "CSV", "XLSX", "ZIP", "CEO", "CFO", "CIO", "COO", "KPI", "KPIs",
+                 "ERP", *language.LANGUAGE_NAMES.values()}
+#: Answers that are files for a program, not text a person reads in OpsLadder (the ZIP holds the PDFs above).
+NOT_READ = ("text/csv", "application/vnd.openxmlformats", "application/zip", "application/octet-stream")
+
+
+class Crawl:
+    """Everything read, per place ("GET /hr/cycles as hr", "e-mail ..."), and what went wrong on the way."""
+
+    def __init__(self, judge: pl.Judge, tmp_path):
+        self.judge = judge
+        self.tmp_path = tmp_path
+        self.leaks: dict[str, list[str]] = {}
+        self.errors: list[str] = []
+        self.places = 0
+        self.bodies: dict[str, list[str]] = {}
+        self.kinds: dict[str, str] = {}
+
+    def read(self, place: str, response) -> None:
+        self.places += 1
+        if response.status_code >= 500:
+            self.errors.append(f"{place}: HTTP {response.status_code}")
+        if 300 <= response.status_code < 400:
+            return  # the page it leads to is read on its own
+        runs = self.runs(place, response)
+        self.bodies[place] = runs
+        self.kinds[place] = response.mimetype
+        self.judge_runs(place, runs)
+
+    def judge_runs(self, place: str, runs: list[str]) -> None:
+        found = [leak for run in runs for leak in self.judge.leaks(run)]
+        if found:
+            self.leaks[place] = list(dict.fromkeys(found))
+
+    def runs(self, place: str, response) -> list[str]:
+        kind = response.mimetype or ""
+        if kind == "text/html":
+            return pl.html_runs(response.get_data(as_text=True))
+        if kind == "application/pdf":
+            return pl.pdf_runs(response.data, self.tmp_path / f"{self.places}.pdf")
+        if kind == "application/json":
+            return pl.json_runs(response.get_json())
+        if kind.startswith(NOT_READ):
+            return []
+        if kind.startswith("text/"):
+            return [response.get_data(as_text=True)]
+        self.errors.append(f"{place}: answered {kind!r}, which this test does not know how to read")
+        return []
+
+    def report(self) -> str:
+        lines = [f"{place}: {pl.short(leak)}" for place, leaks in sorted(self.leaks.items()) for leak in leaks]
+        return f"{len(lines)} texts bypass translation:\n" + "\n".join(lines)
+
+
+def signed_in_clients(app, plan: dict) -> dict:
+    """A browser per persona, signed in once (a sign-in costs a password hash)."""
+    clients = {}
+    for persona in PERSONAS:
+        clients[persona] = client = app.test_client()
+        email = plan["emails"].get(persona)
+        if email is not None:
+            answer = client.post("/login", data={"email": email, "password": World.PASSWORD})
+            assert answer.status_code == 302, f"cannot sign in {email}"
+    return clients
+
+
+def walk(clients, crawl: Crawl, plan: dict, lang: str) -> None:
+    """GET every page each persona can reach with the ids of the data (and the pages' error answers)."""
+    headers = {"Accept-Language": lang}
+    for persona, client in clients.items():
+        for path in plan["paths"][persona]:
+            place = f"GET {path} as {persona}"
+            try:
+                response = client.get(path, headers=headers)
+            except Exception as exc:  # a streamed answer that breaks after its view returned
+                crawl.errors.append(f"{place}: {type(exc).__name__}: {pl.short(str(exc), 160)}")
+                continue
+            crawl.read(place, response)
+
+
+def post_forms(clients, crawl: Crawl, plan: dict) -> None:
+    """Answers to forms: errors next to fields, messages after a redirect."""
+    headers = {"Accept-Language": pl.PSEUDO_LANGUAGE}
+    for persona, path, data in plan["posts"]:
+        response = clients[persona].post(path, data=data, headers=headers, follow_redirects=True)
+        crawl.read(f"POST {path} as {persona} ({', '.join(sorted(data)) or 'empty'})", response)
+
+
+def read_outbox(crawl: Crawl) -> None:
+    from assessment.mail.models import OutboxMessage
+
+    for message in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)):
+        place = f"e-mail {message.kind} to {message.to_address}"
+        runs = [message.subject, message.text_body, *pl.html_runs(message.html_body)]
+        crawl.bodies[place] = runs
+        crawl.judge_runs(place, runs)
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """The whole crawl, once: German under the pseudo-locale, then English, on one app (one set of caches).
+
+    Requests run outside the app context the data is made in: a request inside it would share its ``g``
+    (Flask-Login's user, Flask-Babel's locale) with every other request.
+    """
+    folder = pl.write_pseudo_catalogues(tmp_path_factory.mktemp("pseudo"))
+    url, drop = make_throwaway_database("sqlite", tmp_path_factory)
+    app = create_app(app_config(url, BABEL_TRANSLATION_DIRECTORIES=str(folder)))
+    overridden = pl.override_catalogues(folder)
+    try:
+        with app.app_context():
+            upgrade()
+            world = World(app, tmp_path_factory.mktemp("world"))
+            plan = world.plan()
+            judge = pl.Judge(known=pl.rubric_texts(world.framework) | world.typed | pl.wtforms_texts(),
+                             allowed_words=ALLOWED_WORDS | pl.calendar_words(pl.PSEUDO_LANGUAGE)
+                             | world.role_titles)
+            db.session.remove()
+        clients = signed_in_clients(app, plan)
+        german = Crawl(judge, tmp_path_factory.mktemp("pdf-de"))
+        walk(clients, german, plan, pl.PSEUDO_LANGUAGE)
+        post_forms(clients, german, plan)
+        english = Crawl(judge, tmp_path_factory.mktemp("pdf-en"))
+        with app.app_context():
+            read_outbox(german)
+            World.switch_everyone_to("en")
+            db.session.remove()
+        walk(clients, english, plan, "en")
+        with app.app_context():
+            db.engine.dispose()
+        yield {"german": german, "english": english, "overridden": overridden}
+    finally:
+        pl.override_catalogues(None)
+        drop()
+
+
+def test_the_pseudo_locale_keeps_placeholders_tags_and_entities():
+    assert pl.pseudo("Save draft") == "⟦Šàvé ðŕàƒţ⟧"
+    assert pl.pseudo("%(num)d sheet for <b>%(name)s</b> &amp; co.") == "⟦%(num)d šĥééţ ƒöŕ <b>%(name)s</b> &amp; çö.⟧"
+    assert pl.pseudo("Evidence is required for “{level}”.  ") == "⟦Évîðéñçé îš ŕéqüîŕéð ƒöŕ “{level}”.⟧  "
+
+
+def test_the_judge_finds_unmarked_text_and_lets_known_data_through():
+    judge = pl.Judge(known={"Zorana Quillfeather", "Strategic planning"}, allowed_words={"OpsLadder"})
+    page = pl.html_runs('<p>⟦Šéé %(x)s⟧ Zorana Quillfeather</p><p title="Open me">OpsLadder 3,9</p>'
+                        '<p>⟦Ŕöüñð ⟦ñéšţéð⟧⟧ <b>Strategic planning</b>: 15. Dezember 2026</p><p>Sheets: 3</p>'
+                        '<script>var x = "not read";</script><input type="submit" value="Send">')
+    leaks = [leak for run in page for leak in judge.leaks(run)]
+    assert leaks == [": 15. Dezember 2026", "Sheets: 3", "Open me", "Send"]
+    numbers = judge.leaks("⟦Šçöŕé⟧ 3.9, ⟦ñüɱƀéŕ 81.5%⟧ 15.12.2026 2026.12 127.0.0.1 3,9")
+    assert [leak.split()[1] for leak in numbers] == ["3.9", "81.5"]
+
+
+def test_every_text_people_read_in_german_went_through_translation(crawled):
+    """Pages of every role and signed out, answers to forms, e-mails, PDF reports: no text bypasses the catalogues."""
+    german = crawled["german"]
+    assert not german.leaks, german.report()
+
+
+def test_no_answer_breaks(crawled):
+    """No 5xx, no streamed answer that fails, no answer of a kind the test cannot read (German and English)."""
+    errors = crawled["german"].errors + crawled["english"].errors
+    assert errors == [], "\n".join(errors)
+
+
+def test_the_engine_and_reports_catalogues_are_swapped_with_the_others(crawled):
+    """The pseudo-locale reaches the engine and the reports through their catalogues, once they exist."""
+    missing = [name for name in pl.CATALOGUE_MODULES if name not in crawled["overridden"]]
+    if missing:
+        pytest.skip(f"not on this branch yet: {', '.join(missing)} (RULES.md: one catalogue per package)")
+
+
+def test_switching_back_to_english_leaves_no_marker(crawled):
+    """Nothing translated under one language is cached and shown in another: English pages carry no marker."""
+    english = crawled["english"]
+    marked = [f"{place}: {pl.short(run[max(run.find(pl.OPEN), 0):])}" for place, runs in english.bodies.items()
+              for run in runs if pl.OPEN in run or pl.CLOSE in run]
+    assert marked == [], "\n".join(marked)
+
+
+def test_the_crawl_is_not_vacuous(crawled):
+    """The German crawl really was translated: its pages carry markers (else the pseudo-catalogues were not read)."""
+    german = crawled["german"]
+    pages = [place for place, kind in german.kinds.items() if kind == "text/html"]
+    unmarked = [place for place in pages if not any(pl.OPEN in run for run in german.bodies[place])]
+    assert len(pages) > 40 and unmarked == [], json.dumps(unmarked)
