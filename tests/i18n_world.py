@@ -167,7 +167,7 @@ class World:
         """What the crawl does, as plain data (made inside the app context, used outside it)."""
         return {"emails": {persona: user.email for persona, user in self.users.items()},
                 "paths": {persona: self.paths(self.app, persona) for persona in PERSONAS},
-                "posts": self.posts()}
+                "posts": self.posts(), "open_cycle": self.open.id, "reset_in_english": self.candidate4.email}
 
     # --- what each persona reaches ------------------------------------------------------------------------
 

@@ -116,14 +116,30 @@ def post_forms(clients, crawl: Crawl, plan: dict) -> None:
         crawl.read(f"POST {path} as {persona} ({', '.join(sorted(data)) or 'empty'})", response)
 
 
-def read_outbox(crawl: Crawl) -> None:
+def read_outbox(crawl: Crawl, after: int = 0) -> int:
+    """Read the e-mails recorded since message ``after``; returns the last message's id."""
     from assessment.mail.models import OutboxMessage
 
-    for message in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)):
-        place = f"e-mail {message.kind} to {message.to_address}"
+    last = after
+    for message in db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id > after)
+                                      .order_by(OutboxMessage.id)):
+        place = f"e-mail {message.kind} to {message.to_address} (#{message.id})"
         runs = [message.subject, message.text_body, *pl.html_runs(message.html_body)]
         crawl.bodies[place] = runs
         crawl.judge_runs(place, runs)
+        last = message.id
+    return last
+
+
+def english_mail(app, clients, plan: dict) -> None:
+    """E-mails written after everyone switched back to English: from a request, and from a command (cron)."""
+    clients["anonymous"].post("/forgot", data={"email": plan["reset_in_english"]}, headers={"Accept-Language": "en"})
+    with app.app_context():
+        from assessment.mail import notify
+        from assessment.models import Cycle
+
+        notify.send_reminders(db.session.get(Cycle, plan["open_cycle"]), stage="english")
+        db.session.commit()
 
 
 @pytest.fixture(scope="module")
@@ -152,11 +168,14 @@ def crawled(tmp_path_factory):
         post_forms(clients, german, plan)
         english = Crawl(judge, tmp_path_factory.mktemp("pdf-en"))
         with app.app_context():
-            read_outbox(german)
+            last = read_outbox(german)
             World.switch_everyone_to("en")
             db.session.remove()
         walk(clients, english, plan, "en")
+        english_mail(app, clients, plan)
         with app.app_context():
+            assert read_outbox(english, after=last) > last, "no e-mail was written in English"
+            db.session.remove()
             db.engine.dispose()
         yield {"german": german, "english": english, "overridden": overridden}
     finally:
@@ -214,3 +233,40 @@ def test_the_crawl_is_not_vacuous(crawled):
     pages = [place for place, kind in german.kinds.items() if kind == "text/html"]
     unmarked = [place for place in pages if not any(pl.OPEN in run for run in german.bodies[place])]
     assert len(pages) > 40 and unmarked == [], json.dumps(unmarked)
+
+
+#: Words a selector or a directive is made of, not text: "use strict", "thead th".
+_SCRIPT_WORDS = {"use", "strict", "thead", "tbody", "tfoot", "tr", "th", "td", "li", "ul", "ol", "div", "span", "a",
+                 "p", "input", "button", "label", "select", "option", "textarea", "form", "table", "details",
+                 "summary", "dialog", "main", "section", "nav", "h1", "h2", "h3"}
+
+
+def prose_in_scripts() -> list[str]:
+    """String literals of static/js that read as text for people (the page's strings come from data- attributes)."""
+    import re
+    from pathlib import Path
+
+    import assessment
+
+    found = []
+    for path in sorted((Path(assessment.__file__).parent / "static" / "js").glob("*.js")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = re.sub(r"//.*$", "", line) if "://" not in line else line
+            for literal in re.findall(r"\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)'|`([^`]*)`", code):
+                text = next(part for part in literal if part) if any(literal) else ""
+                # Selectors, MIME types and media queries are not text: "table.cards", "application/json".
+                if not re.search(r"[A-Za-z]", text) or re.search(r"[\[#=]|^\.|\w\.\w|^[\w-]+/[\w.+-]+$|\((?:max|min)-",
+                                                             text):
+                    continue
+                words = re.findall(r"[A-Za-z][\w'’-]*", text)
+                fragment = text != text.strip()  # " people match": a piece of a sentence
+                sentence = re.fullmatch(r"[A-Z]\w*[….!?]", text) is not None  # "Saving…"
+                if (len(words) >= 2 or fragment or sentence) and not {w.lower() for w in words} <= _SCRIPT_WORDS:
+                    found.append(f"{path.name}:{number}: {text!r}")
+    return found
+
+
+def test_scripts_carry_no_text_of_their_own():
+    """A script shows only text the page gave it (data- attributes, translated by the template)."""
+    found = prose_in_scripts()
+    assert found == [], f"{len(found)} texts in scripts bypass translation:\n" + "\n".join(found)
