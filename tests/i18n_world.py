@@ -16,7 +16,7 @@ from assessment.framework import current_framework
 from assessment.mail import notify
 from assessment.mail.models import OutboxMessage
 from assessment.mail.tokens import make_token
-from assessment.models import ExportJob, User
+from assessment.models import AuditEvent, ExportJob, User
 from assessment.services import accounts
 from assessment.services.assessments import add_assessment, assign_rater
 from assessment.services.calibrations import calibrate_verdict
@@ -82,8 +82,8 @@ class World:
         self.role_titles = {role.name for role in self.framework.roles}
         db.session.flush()
 
-    def _cycle(self, name: str, **fields):
-        return create_cycle(self.text(name), actor=self.hr, **fields)
+    def _cycle(self, name: str, instructions: str):
+        return create_cycle(self.text(name), actor=self.hr, instructions=self.text(instructions))
 
     def _assess(self, cycle, candidate, managers=(), peers=()):
         target = self.framework.next_role("operations_manager").id
@@ -163,6 +163,11 @@ class World:
             user.language = lang
         db.session.commit()
 
+    @staticmethod
+    def recorded() -> set[str]:
+        """Text stored as it was written when something happened: the audit trail's descriptions."""
+        return set(db.session.scalars(db.select(AuditEvent.summary)))
+
     def plan(self) -> dict:
         """What the crawl does, as plain data (made inside the app context, used outside it)."""
         return {"emails": {persona: user.email for persona, user in self.users.items()},
@@ -225,6 +230,7 @@ class World:
         d, a = self.assessment4, self.assessment
         manager_sheet, peer_sheet = self.sheet(d, "manager"), self.sheet(d, "peer")
         levels = {f"level_{c.id}": "3" for c in self.framework.competencies}
+        self.text("Quax Zeilinger"), self.text("not-an-address")  # the import's bad row, named in its problems
         out = [
             ("anonymous", "/login", {"email": self.candidate.email, "password": "wrong-quorvex"}),
             ("anonymous", "/login", {}),
@@ -253,9 +259,9 @@ class World:
             ("hr", f"/hr/assessments/{self.assessment3.id}/release", {}),
             ("hr", f"/hr/assessments/{d.id}/withdraw", {}),
             ("hr", f"/hr/cycles/{self.open.id}/import", {"file": (io.BytesIO(
-                b"name,email,current_role,target_role\nQuax Zeile,not-an-address,operations_manager,coo\n"),
+                b"name,email,current_role,target_role\nQuax Zeilinger,not-an-address,operations_manager,coo\n"),
                 "kandidaten.csv")}),
-            ("hr", f"/assessments/{a.id}/calibration", {"band_id": "ready_now", "rationale": "zu kurz"}),
+            ("hr", f"/assessments/{a.id}/calibration", {"band_id": "ready_now", "rationale": self.text("Quorvex kurz")}),
             ("hr", f"/assessments/{a.id}/calibration/approval", {}),
         ]
         for rule in self.app.url_map.iter_rules():

@@ -93,20 +93,22 @@ def override_catalogues(folder: Path | None) -> list[str]:
 
 # --- what a page says ------------------------------------------------------------------------------------
 
-#: Elements whose content nobody reads as text.
-_SKIP = {"script", "style", "noscript"}
+#: Elements whose content nobody reads as text, or that show code: an event's kind id in <code>cycle.open</code>.
+_SKIP = {"script", "style", "noscript", "code", "kbd", "samp"}
 #: Elements that end a run of text (anything else, <b> or <a>, continues the sentence).
 _BLOCK = {"address", "article", "aside", "blockquote", "body", "br", "button", "caption", "dd", "details",
           "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
           "h4", "h5", "h6", "head", "header", "hr", "html", "input", "label", "legend", "li", "main", "meta",
           "nav", "ol", "optgroup", "option", "p", "pre", "section", "select", "summary", "table", "tbody", "td",
-          "textarea", "tfoot", "th", "thead", "title", "tr", "ul", "svg", "text", "g", "img"}
-#: Elements that continue a run on a new line (a chart label wrapped into two lines).
-_LINE = {"tspan"}
+          "textarea", "tfoot", "th", "thead", "title", "tr", "ul", "svg", "img"}
+#: Elements that continue a run on a new line (a chart label wrapped into lines: <text> or <tspan> each).
+_LINE = {"text", "tspan"}
 _READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "aria-description", "aria-roledescription")
 _SHOWN_VALUE = {"submit", "button", "reset"}
-#: data- attributes that carry words for a script to show (the others carry URLs, ids and states).
-_DATA_WORDS = re.compile(r"^data-(?:.*-)?(?:label|word|note|text|message|title|one|many|hint|confirm)$")
+#: data- attributes that carry words for a script to show: by their name, or any with a space in its value
+#: (single words in the others are URLs, ids and states: data-state="done").
+_DATA_WORDS = re.compile(r"^data-(?:.*-)?(?:label|word|note|text|message|title|one|many|none|hint|confirm|"
+                         r"needed|done|saving|saved|error)$")
 
 
 class _Reader(HTMLParser):
@@ -125,7 +127,8 @@ class _Reader(HTMLParser):
             self.text.append(" ")
         values = dict(attrs)
         for name, value in attrs:
-            if value and (name in _READ_ATTRIBUTES or (name.startswith("data-") and _DATA_WORDS.match(name))):
+            if value and (name in _READ_ATTRIBUTES or (name.startswith("data-") and (
+                    _DATA_WORDS.match(name) or (" " in value.strip() and "/" not in value)))):
                 self.attributes.append(value)
         if tag == "input" and (values.get("type") or "").lower() in _SHOWN_VALUE and values.get("value"):
             self.attributes.append(values["value"])
@@ -142,8 +145,8 @@ class _Reader(HTMLParser):
             self.text.append("\n")
 
     def handle_data(self, data):
-        if not self._skipping:
-            self.text.append(data)
+        if not self._skipping:  # a line break in the page's source is a space, not the end of a run
+            self.text.append(re.sub(r"\s", " ", data))
 
 
 def html_runs(html: str) -> list[str]:
@@ -219,6 +222,14 @@ def wtforms_texts() -> set[str]:
     return texts
 
 
+def file_format_names() -> set[str]:
+    """Names that belong to a file format in each language (the import's column headings), not to the page."""
+    from assessment.services import import_files
+
+    return {name for attr in dir(import_files) if attr.endswith("_HEADERS")
+            for name in strings_in(getattr(import_files, attr)) if isinstance(getattr(import_files, attr), dict)}
+
+
 def calendar_words(language: str) -> set[str]:
     """Month and day names of ``language`` as Babel formats dates (long and abbreviated)."""
     locale = Locale.parse(language)
@@ -230,15 +241,25 @@ def calendar_words(language: str) -> set[str]:
     return words
 
 
-_ALLOWED_PATTERNS = [
+_ALLOWED_PATTERNS = [  # in this order: a file name may look like an id
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",        # e-mail addresses
     r"https?://\S+",                        # links in e-mails
-    r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b",        # ids: strategic_planning, ready_now
     r"\b[\w-]+\.(?:pdf|csv|xlsx|zip|txt)\b",  # file names
     r"\b[0-9a-f]{12,64}\b",                # content hashes
+    r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b",        # ids: strategic_planning, ready_now
 ]
 
 
+_PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sd]")
+
+
+def _template(text: str) -> re.Pattern:
+    """A known text with placeholders as a pattern: %(n)d a number, %(x)s anything."""
+    parts, last = [], 0
+    for match in _PLACEHOLDER.finditer(text):
+        parts += [re.escape(text[last:match.start()]), r"\d+" if match.group().endswith("d") else r".+?"]
+        last = match.end()
+    return re.compile("".join(parts) + re.escape(text[last:]))
 #: A decimal with a point, not part of a date, a version or an address (01.12.2026, 2026.12, 127.0.0.1).
 _DECIMAL = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,2}(?![\d.])")
 
@@ -248,9 +269,13 @@ class Judge:
 
     def __init__(self, known: Iterable[str], allowed_words: Iterable[str]):
         normal = {" ".join(k.split()) for k in known}
+        # A text broken at a hyphen at the end of a PDF line reads joined in pdftotext ("Stakeholderund").
+        normal |= {re.sub(r"(?<=\w)- ?(?=\w)", "", k) for k in normal if "-" in k}
         # Codes and ids ("de", "manager", "ready_now") are data nobody reads: shown as they are, they are leaks.
         self.known = sorted((k for k in normal if re.search(r"[A-Za-z]", k) and not re.fullmatch(r"[a-z0-9_.-]+", k)),
                             key=len, reverse=True)
+        #: Known texts with placeholders ("Feld muss zwischen %(min)d und %(max)d Zeichen beinhalten.").
+        self.templates = [_template(k) for k in self.known if _PLACEHOLDER.search(k)]
         self._patterns: dict[str, re.Pattern] = {}
         self._seen: dict[str, list[str]] = {}
         words = sorted({w for w in allowed_words if w}, key=len, reverse=True)
@@ -292,6 +317,8 @@ class Judge:
         for known in self.known:
             if known in line:
                 line = self._pattern(known).sub("\n", line)
+        for template in self.templates:
+            line = template.sub("\n", line)
         return line
 
     def _line_leaks(self, line: str) -> list[str]:

@@ -14,7 +14,9 @@ SQLite only: the question is what the code says, not what the database stores.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -45,6 +47,8 @@ class Crawl:
         self.places = 0
         self.bodies: dict[str, list[str]] = {}
         self.kinds: dict[str, str] = {}
+        #: Text stored as it was written, in the language of its time (an e-mail's subject).
+        self.stored: set[str] = set()
 
     def read(self, place: str, response) -> None:
         self.places += 1
@@ -125,6 +129,7 @@ def read_outbox(crawl: Crawl, after: int = 0) -> int:
                                       .order_by(OutboxMessage.id)):
         place = f"e-mail {message.kind} to {message.to_address} (#{message.id})"
         runs = [message.subject, message.text_body, *pl.html_runs(message.html_body)]
+        crawl.stored.add(message.subject)  # shown as written (HR's outbox lists it), in any language
         crawl.bodies[place] = runs
         crawl.judge_runs(place, runs)
         last = message.id
@@ -158,7 +163,8 @@ def crawled(tmp_path_factory):
             upgrade()
             world = World(app, tmp_path_factory.mktemp("world"))
             plan = world.plan()
-            judge = pl.Judge(known=pl.rubric_texts(world.framework) | world.typed | pl.wtforms_texts(),
+            judge = pl.Judge(known=pl.rubric_texts(world.framework) | world.typed | pl.wtforms_texts()
+                             | pl.file_format_names() | world.recorded(),
                              allowed_words=ALLOWED_WORDS | pl.calendar_words(pl.PSEUDO_LANGUAGE)
                              | world.role_titles)
             db.session.remove()
@@ -221,9 +227,14 @@ def test_the_engine_and_reports_catalogues_are_swapped_with_the_others(crawled):
 
 def test_switching_back_to_english_leaves_no_marker(crawled):
     """Nothing translated under one language is cached and shown in another: English pages carry no marker."""
-    english = crawled["english"]
-    marked = [f"{place}: {pl.short(run[max(run.find(pl.OPEN), 0):])}" for place, runs in english.bodies.items()
-              for run in runs if pl.OPEN in run or pl.CLOSE in run]
+    english, stored = crawled["english"], sorted(crawled["german"].stored, key=len, reverse=True)
+    marked = []
+    for place, runs in english.bodies.items():
+        for run in runs:
+            for text in stored:  # the outbox shows each e-mail's subject as it was written
+                run = run.replace(text, "")
+            if pl.OPEN in run or pl.CLOSE in run:
+                marked.append(f"{place}: {pl.short(' '.join(run[max(run.find(pl.OPEN), 0):].split()))}")
     assert marked == [], "\n".join(marked)
 
 
@@ -241,28 +252,42 @@ _SCRIPT_WORDS = {"use", "strict", "thead", "tbody", "tfoot", "tr", "th", "td", "
                  "summary", "dialog", "main", "section", "nav", "h1", "h2", "h3"}
 
 
+def _script_literal(text: str, before: str) -> str:
+    """What a string literal of a script is: "text" for people, "default" (English words the page replaces
+    through a data- attribute) or "code"; ``before`` is the code just before it."""
+    if before.endswith("||") and re.search(r"getAttribute\(\s*[\"']data-|dataset\.", before[-160:]):
+        return "default"  # el.getAttribute("data-none") || "Nobody matches"
+    if re.search(r"\w\(\s*[\"'][\w-]+[\"']\s*,$", before):
+        return "default"  # a look-up by key: text("saving", "Saving…") reads data-saving
+    # Selectors, MIME types and media queries are not text: "table.cards", "application/json".
+    if not re.search(r"[A-Za-z]", text) or re.search(r"[\[#=]|^\.|\w\.\w|^[\w-]+/[\w.+-]+$|\((?:max|min)-", text):
+        return "code"
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    fragment = text != text.strip()  # " people match": a piece of a sentence
+    sentence = re.fullmatch(r"[A-Z]\w*[….!?]", text) is not None  # "Saving…"
+    prose = (len(words) >= 2 or fragment or sentence) and not {w.lower() for w in words} <= _SCRIPT_WORDS
+    return "text" if prose else "code"
+
+
 def prose_in_scripts() -> list[str]:
     """String literals of static/js that read as text for people (the page's strings come from data- attributes)."""
-    import re
-    from pathlib import Path
-
     import assessment
 
     found = []
     for path in sorted((Path(assessment.__file__).parent / "static" / "js").glob("*.js")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            code = re.sub(r"//.*$", "", line) if "://" not in line else line
-            for literal in re.findall(r"\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)'|`([^`]*)`", code):
-                text = next(part for part in literal if part) if any(literal) else ""
-                # Selectors, MIME types and media queries are not text: "table.cards", "application/json".
-                if not re.search(r"[A-Za-z]", text) or re.search(r"[\[#=]|^\.|\w\.\w|^[\w-]+/[\w.+-]+$|\((?:max|min)-",
-                                                             text):
-                    continue
-                words = re.findall(r"[A-Za-z][\w'’-]*", text)
-                fragment = text != text.strip()  # " people match": a piece of a sentence
-                sentence = re.fullmatch(r"[A-Z]\w*[….!?]", text) is not None  # "Saving…"
-                if (len(words) >= 2 or fragment or sentence) and not {w.lower() for w in words} <= _SCRIPT_WORDS:
-                    found.append(f"{path.name}:{number}: {text!r}")
+        code = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group().count("\n"), path.read_text(encoding="utf-8"),
+                      flags=re.S)
+        code = "\n".join(re.sub(r"(?<![:\\])//.*$", "", line) for line in code.splitlines())
+        default_ends = -1  # where the last default ended: "Keep this " + "page open" goes on with it
+        for match in re.finditer(r"\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)'|`([^`]*)`", code):
+            text = next((part for part in match.groups() if part), "")
+            if default_ends >= 0 and re.fullmatch(r"\s*\+\s*", code[default_ends:match.start()]):
+                kind = "default"
+            else:
+                kind = _script_literal(text, code[max(match.start() - 200, 0):match.start()].rstrip())
+            default_ends = match.end() if kind == "default" else -1
+            if kind == "text":
+                found.append(f"{path.name}:{code.count(chr(10), 0, match.start()) + 1}: {text!r}")
     return found
 
 
