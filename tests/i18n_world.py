@@ -80,6 +80,9 @@ class World:
         accounts.invite(self.invited, actor=self.hr)
         self.users = {"hr": self.hr, "manager": self.manager, "peer": self.peers[0], "candidate": self.candidate}
         self.role_titles = {role.name for role in self.framework.roles}
+        #: The rubric's ids (an audit event's fields name them: "communication").
+        self.ids = ({c.id for c in self.framework.competencies} | {r.id for r in self.framework.roles}
+                    | {b.id for b in self.framework.readiness.bands})
         db.session.flush()
 
     def _cycle(self, name: str, instructions: str):

@@ -158,11 +158,12 @@ def html_runs(html: str) -> list[str]:
 
 
 def pdf_runs(pdf: bytes, path: Path) -> list[str]:
-    """The PDF's text as pdftotext reads it, as one run (lines of a paragraph are joined: they wrap anywhere)."""
+    """The PDF's text as pdftotext reads it in the order it was drawn (``-raw``: a table cell's lines stay
+    together), as one run: lines are joined, and a word hyphenated at a line's end is joined again."""
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
                           text=True).stdout
-    return [" ".join(text.split())]
+    return [" ".join(re.sub(r"(?<=\w)-\n(?=\w)", "", text).split())]
 
 
 def json_runs(payload) -> list[str]:

@@ -120,18 +120,23 @@ def post_forms(clients, crawl: Crawl, plan: dict) -> None:
         crawl.read(f"POST {path} as {persona} ({', '.join(sorted(data)) or 'empty'})", response)
 
 
-def read_outbox(crawl: Crawl, after: int = 0) -> int:
-    """Read the e-mails recorded since message ``after``; returns the last message's id."""
+def read_outbox(crawl: Crawl, after: int = 0, english: Crawl | None = None) -> int:
+    """Read the e-mails recorded since message ``after``; returns the last message's id. An e-mail is in its
+    recipient's language: one to a person without German (a new account) goes to ``english``."""
     from assessment.mail.models import OutboxMessage
+    from assessment.models import User
 
     last = after
-    for message in db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id > after)
-                                      .order_by(OutboxMessage.id)):
+    for message, lang in db.session.execute(
+            db.select(OutboxMessage, User.language).outerjoin(User, User.id == OutboxMessage.recipient_id)
+            .where(OutboxMessage.id > after).order_by(OutboxMessage.id)):
         place = f"e-mail {message.kind} to {message.to_address} (#{message.id})"
         runs = [message.subject, message.text_body, *pl.html_runs(message.html_body)]
         crawl.stored.add(message.subject)  # shown as written (HR's outbox lists it), in any language
-        crawl.bodies[place] = runs
-        crawl.judge_runs(place, runs)
+        target = crawl if english is None or lang == pl.PSEUDO_LANGUAGE else english
+        target.bodies[place] = runs
+        if target is crawl:
+            crawl.judge_runs(place, runs)
         last = message.id
     return last
 
@@ -166,7 +171,7 @@ def crawled(tmp_path_factory):
             judge = pl.Judge(known=pl.rubric_texts(world.framework) | world.typed | pl.wtforms_texts()
                              | pl.file_format_names() | world.recorded(),
                              allowed_words=ALLOWED_WORDS | pl.calendar_words(pl.PSEUDO_LANGUAGE)
-                             | world.role_titles)
+                             | world.role_titles | world.ids)
             db.session.remove()
         clients = signed_in_clients(app, plan)
         german = Crawl(judge, tmp_path_factory.mktemp("pdf-de"))
@@ -174,7 +179,7 @@ def crawled(tmp_path_factory):
         post_forms(clients, german, plan)
         english = Crawl(judge, tmp_path_factory.mktemp("pdf-en"))
         with app.app_context():
-            last = read_outbox(german)
+            last = read_outbox(german, english=english)
             World.switch_everyone_to("en")
             db.session.remove()
         walk(clients, english, plan, "en")
