@@ -27,7 +27,10 @@ from assessment.services.users import create_user, set_password
 from rubrics import NOT_OBSERVED
 from rubrics.sheet import RatingInput
 
-PERSONAS = ("hr", "manager", "peer", "candidate", "anonymous")
+#: Who reads: HR, a manager (a submitted sheet and a draft), a peer (a submitted sheet and a reopened one), the
+#: candidate with released results, a candidate whose results were withheld, a candidate rating themself in an
+#: open cycle, and someone signed out.
+PERSONAS = ("hr", "manager", "peer", "candidate", "withheld", "self_rater", "anonymous")
 #: Parameters that choose a representation, not an object.
 FORMAT_PARAMS = {"fmt": ["csv"]}
 #: POST-only rules whose empty POST would change the test's data (or sign out): left to the curated posts.
@@ -78,7 +81,8 @@ class World:
         self.candidate4 = self.person("dietlinde.ozymand", "Dietlinde Ozymandias", "candidate")
         self.invited = self.person("ignaz.unbekannt", "Ignaz Unbekanntinger", "manager", password=False)
         accounts.invite(self.invited, actor=self.hr)
-        self.users = {"hr": self.hr, "manager": self.manager, "peer": self.peers[0], "candidate": self.candidate}
+        self.users = {"hr": self.hr, "manager": self.manager, "peer": self.peers[1], "candidate": self.candidate,
+                      "withheld": self.candidate3, "self_rater": self.candidate4}
         self.role_titles = {role.name for role in self.framework.roles}
         #: The rubric's ids (an audit event's fields name them: "communication").
         self.ids = ({c.id for c in self.framework.competencies} | {r.id for r in self.framework.roles}
@@ -196,9 +200,11 @@ class World:
             return {"assignment_id": [self.sheet(self.assessment, "manager").id,
                                       self.sheet(self.assessment4, "manager").id], "user_id": [self.manager.id]}
         if persona == "peer":
-            return {"assignment_id": [self.sheet(self.assessment, "peer").id], "user_id": [self.peers[0].id]}
-        return {"assignment_id": [self.sheet(self.assessment, "self").id], "assessment_id": [self.assessment.id],
-                "user_id": [self.candidate.id]}
+            return {"assignment_id": [self.sheet(self.assessment, "peer", 1).id, self.sheet(self.assessment4, "peer").id],
+                    "user_id": [self.peers[1].id]}
+        own = {"candidate": self.assessment, "withheld": self.assessment3, "self_rater": self.assessment4}[persona]
+        return {"assignment_id": [self.sheet(own, "self").id], "assessment_id": [own.id],
+                "user_id": [self.users[persona].id]}
 
     def allowed(self, app, rule, persona: str) -> bool:
         roles = app.view_functions[rule.endpoint].allowed_roles
@@ -231,7 +237,7 @@ class World:
     def posts(self) -> list[tuple[str, str, dict]]:
         """(persona, path, form data): answers to forms with mistakes, and a few that succeed with a message."""
         d, a = self.assessment4, self.assessment
-        manager_sheet, peer_sheet = self.sheet(d, "manager"), self.sheet(d, "peer")
+        manager_sheet, peer_sheet, self_sheet = self.sheet(d, "manager"), self.sheet(d, "peer"), self.sheet(d, "self")
         levels = {f"level_{c.id}": "3" for c in self.framework.competencies}
         self.text("Quax Zeilinger"), self.text("not-an-address")  # the import's bad row, named in its problems
         out = [
@@ -244,8 +250,16 @@ class World:
             ("manager", f"/ratings/{manager_sheet.id}", {"version": str(manager_sheet.version_id),
                                                          "action": "submit", "confirm": "y"}),
             ("manager", f"/ratings/{manager_sheet.id}", {"version": "0", "action": "save", **levels}),
+            # The sheet's script saves in the background and shows the JSON answer's message.
+            ("manager", f"/ratings/{manager_sheet.id}?json", {"version": str(manager_sheet.version_id),
+                                                              "action": "save", **levels}),
+            ("manager", f"/ratings/{manager_sheet.id}?json", {"version": "0", "action": "save", **levels}),
             ("manager", f"/ratings/{manager_sheet.id}/submit", {}),
-            ("peer", f"/ratings/{self.sheet(a, 'peer').id}", {"version": "1", "action": "save"}),
+            ("peer", f"/ratings/{self.sheet(a, 'peer', 1).id}", {"version": "1", "action": "save"}),
+            ("peer", f"/ratings/{peer_sheet.id}", {"version": str(peer_sheet.version_id), "action": "submit",
+                                                    "confirm": "y", **levels}),
+            ("self_rater", f"/ratings/{self_sheet.id}", {"version": str(self_sheet.version_id), "action": "submit",
+                                                         "confirm": "y", **{k: "5" for k in levels}}),
             ("hr", f"/hr/assignments/{peer_sheet.id}/reopen", {}),
             ("hr", f"/hr/assessments/{d.id}", {"email": "nobody@quorvex.example", "rater_group": "peer"}),
             ("hr", f"/hr/assessments/{d.id}", {"email": self.candidate4.email, "rater_group": "peer"}),

@@ -116,8 +116,10 @@ def post_forms(clients, crawl: Crawl, plan: dict) -> None:
     """Answers to forms: errors next to fields, messages after a redirect."""
     headers = {"Accept-Language": pl.PSEUDO_LANGUAGE}
     for persona, path, data in plan["posts"]:
-        response = clients[persona].post(path, data=data, headers=headers, follow_redirects=True)
-        crawl.read(f"POST {path} as {persona} ({', '.join(sorted(data)) or 'empty'})", response)
+        asks = {"Accept": "application/json"} if path.endswith("?json") else {}  # as the sheet's script does
+        response = clients[persona].post(path, data=data, headers={**headers, **asks}, follow_redirects=True)
+        fields = ", ".join(sorted(data)) if len(data) <= 4 else f"{len(data)} fields"
+        crawl.read(f"POST {path} as {persona} ({fields or 'empty'})", response)
 
 
 def read_outbox(crawl: Crawl, after: int = 0, english: Crawl | None = None) -> int:
