@@ -224,7 +224,9 @@ class World:
             if not all(p in own for p in rule.arguments):
                 continue
             first = {p: own[p][0] for p in rule.arguments}
-            variants = [first] + [{**first, p: v} for p in sorted(rule.arguments) for v in own[p][1:]]
+            # Every object's page, but a PDF only of the first two candidates (a full and a thin report).
+            most = 2 if rule.endpoint == "results.download_report" else None
+            variants = [first] + [{**first, p: v} for p in sorted(rule.arguments) for v in own[p][1:most]]
             out.extend(rule.build(values, append_unknown=False)[1] for values in variants)
         out.append("/no-such-page-quorvex")
         if persona in ("manager", "candidate", "peer"):

@@ -277,8 +277,12 @@ class Judge:
                             key=len, reverse=True)
         #: Known texts with placeholders ("Feld muss zwischen %(min)d und %(max)d Zeichen beinhalten.").
         self.templates = [_template(k) for k in self.known if _PLACEHOLDER.search(k)]
+        #: Each known text under its first word: a line is searched only for the texts whose first word it has.
+        self._by_word: dict[str, list[str]] = {}
+        for k in self.known:
+            self._by_word.setdefault((re.findall(r"\w+", k) or [""])[0], []).append(k)
         self._patterns: dict[str, re.Pattern] = {}
-        self._seen: dict[str, list[str]] = {}
+        self._seen: dict[tuple[str, str], list[str]] = {}
         words = sorted({w for w in allowed_words if w}, key=len, reverse=True)
         self.allowed = re.compile("|".join([*_ALLOWED_PATTERNS,
                                             *(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words)]))
@@ -308,14 +312,20 @@ class Judge:
         for line in self.unmarked(text).split("\n"):
             line = " ".join(line.split())
             if re.search(r"[A-Za-z]", line):
-                found = self._seen.get(line)
-                if found is None:
-                    found = self._seen[line] = self._line_leaks(line)
-                out.extend(found)
+                out.extend(self._cached("text", line, self._line_leaks))
         return out
 
+    def _cached(self, kind: str, line: str, judge) -> list[str]:
+        """Pages repeat their header, menu and footer: each line is judged once."""
+        found = self._seen.get((kind, line))
+        if found is None:
+            found = self._seen[kind, line] = judge(line)
+        return found
+
     def _without_known(self, line: str) -> str:
-        for known in self.known:
+        words = set(re.findall(r"\w+", line))
+        candidates = [k for word in words for k in self._by_word.get(word, ())]
+        for known in sorted(candidates, key=len, reverse=True):
             if known in line:
                 line = self._pattern(known).sub("\n", line)
         for template in self.templates:
@@ -331,11 +341,16 @@ class Judge:
         out = []
         for line in text.split("\n"):
             if _DECIMAL.search(line):
-                rest = self._without_known(" ".join(line.split()))
-                for match in _DECIMAL.finditer(rest):
-                    start = max(match.start() - 40, 0)
-                    context = " ".join(self.unmarked(rest[start:match.end() + 20]).replace("\n", " … ").split())
-                    out.append(f"number {match.group()} in English format: {context}")
+                out.extend(self._cached("number", " ".join(line.split()), self._line_numbers))
+        return out
+
+    def _line_numbers(self, line: str) -> list[str]:
+        out = []
+        rest = self._without_known(line)
+        for match in _DECIMAL.finditer(rest):
+            start = max(match.start() - 40, 0)
+            context = " ".join(self.unmarked(rest[start:match.end() + 20]).replace("\n", " … ").split())
+            out.append(f"number {match.group()} in English format: {context}")
         return out
 
 
