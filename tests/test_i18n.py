@@ -69,3 +69,28 @@ def test_formats_follow_the_language():
         assert language.long_date(date(2026, 4, 15)) == "15 April 2026"
         assert language.percent(0.893, 1) == "89.3%"
     assert language.current() == language.DEFAULT_LANGUAGE
+
+
+def hard_coded_language_lists() -> list[str]:
+    """Lists, tuples and sets in the code that spell out the languages: each would miss a language added to
+    ``rubrics.language.LANGUAGES`` (docs/languages.md, "Adding a language")."""
+    import ast
+    from pathlib import Path
+
+    root = Path(catalogues.ROOT)
+    found = []
+    for package in ("assessment", "rubrics", "reports", "scripts"):
+        for path in sorted((root / package).rglob("*.py")):
+            if path == root / "rubrics" / "language.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+                    codes = {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+                    if len(codes & set(language.LANGUAGES)) >= 2:
+                        found.append(f"{path.relative_to(root)}:{node.lineno}: {sorted(codes)}")
+    return found
+
+
+def test_the_languages_are_named_in_one_place():
+    """Only rubrics/language.py lists the languages; everything else reads LANGUAGES (so adding one is one line)."""
+    assert hard_coded_language_lists() == []
