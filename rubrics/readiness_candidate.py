@@ -43,7 +43,9 @@ def _rule(rule: RuleResult, withheld: set, names: dict) -> RuleResult:
         return rule
     shown = tuple(i for i in rule.competencies if i not in withheld)
     note = withheld_note()
-    detail = _("Not met by: %(names)s. %(note)s", names=", ".join(names[i] for i in shown), note=note) if shown else note
+    if not shown:
+        return replace(rule, detail=note, competencies=shown)
+    detail = _("Not met by: %(names)s. %(note)s", names=", ".join(names[i] for i in shown), note=note)
     return replace(rule, detail=detail, competencies=shown)
 
 
