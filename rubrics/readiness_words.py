@@ -177,9 +177,13 @@ def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
             "verdict is not a band but goes to the panel, with the band the rules would give and the reasons; "
             "peers kept anonymous count for this check without being shown.", label=panel.label,
             critical=fmt(exact(panel.critical_disagreement)), overall=fmt(exact(panel.overall_disagreement))))
-    lines.append(_(
+    blind = exact(rules.blind_spot_threshold)
+    lines.append(ngettext(
         "Blind spot: self at least %(blind)s level(s) above the decision score; hidden strength: the same "
         "distance below. Rater disagreement: manager and peer levels on a competency %(spread)s or more levels "
         "apart. Strengths are competencies above their required level, not at it.",
-        blind=fmt(exact(rules.blind_spot_threshold)), spread=fmt(exact(rules.disagreement_threshold))))
+        "Blind spot: self at least %(blind)s level(s) above the decision score; hidden strength: the same "
+        "distance below. Rater disagreement: manager and peer levels on a competency %(spread)s or more levels "
+        "apart. Strengths are competencies above their required level, not at it.",
+        _levels_n(blind), blind=fmt(blind), spread=fmt(exact(rules.disagreement_threshold))))
     return tuple(lines)

@@ -281,7 +281,7 @@ def test_the_methodology_in_german():
     assert lines[3] == "Abstand = Entscheidungswert − geforderte Stufe der Zielrolle."
     best = next(line for line in lines if line.startswith("1. "))
     assert "darunter mindestens 1 Führungskraft" in best and f"mindestens 90{NBSP}%." in best and " und " in best
-    assert lines[-1].startswith("Blinder Fleck: Selbsteinschätzung mindestens 1 Stufe(n) über dem Entscheidungswert")
+    assert lines[-1].startswith("Blinder Fleck: Selbsteinschätzung mindestens 1 Stufe über dem Entscheidungswert")
     assert not english_in(lines, FW)
 
 
