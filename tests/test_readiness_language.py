@@ -265,8 +265,8 @@ def test_rater_quality_flags_in_german():
     report = de(rater_quality, ratings, RULES, WEIGHTS)
     flat = report.rater("F").flags[0]
     assert (flat.label, flat.explanation) == ("Einheitsbewertung", (
-        "Vergibt auf 1 von 2 Bögen für jede Kompetenz dieselbe Stufe: Diese Bögen unterscheiden nicht zwischen "
-        "Stärken und Lücken."))
+        "Vergibt auf 1 von 2 Bögen für jede Kompetenz dieselbe Stufe: Ein solcher Bogen unterscheidet nicht "
+        "zwischen Stärken und Lücken."))
     central = report.rater("C").flags[0]
     assert central.label == "Tendenz zur Mitte"
     assert central.explanation.startswith("Die Stufen schwanken kaum (Standardabweichung 0,37 über 12 Bewertungen, "
