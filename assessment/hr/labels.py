@@ -10,6 +10,8 @@ CYCLE_STATES = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")
 SHEET_STATUSES = {"not_started": _l("Not started"), "draft": _l("Draft"), "submitted": _l("Submitted"),
                   "not_submitted": _l("Not submitted")}
 RATER_GROUPS = {"self": _l("Self"), "manager": _l("Manager"), "peer": _l("Peer")}
+#: The groups inside a sentence ("Ann (manager) for Ben"): lower case in English, nouns in German.
+RATER_GROUP_WORDS = {"self": _l("self"), "manager": _l("manager"), "peer": _l("peer")}
 #: The groups as table rows ("Managers: 3 submitted").
 RATER_GROUPS_PLURAL = {"self": _l("Self"), "manager": _l("Managers"), "peer": _l("Peers")}
 ACCOUNT_ROLES = {"hr": _l("HR"), "manager": _l("Manager"), "candidate": _l("Candidate")}
@@ -75,7 +77,8 @@ def label(labels: dict, value) -> str:
 def register(bp) -> None:
     """The filters the HR templates use: ``{{ cycle.state|cycle_state_label }}`` and so on."""
     filters = {"cycle_state_label": CYCLE_STATES, "sheet_status_label": SHEET_STATUSES,
-               "rater_group_label": RATER_GROUPS, "rater_groups_label": RATER_GROUPS_PLURAL,
+               "rater_group_label": RATER_GROUPS, "rater_group_word": RATER_GROUP_WORDS,
+               "rater_groups_label": RATER_GROUPS_PLURAL,
                "account_role_label": ACCOUNT_ROLES, "audit_kind_label": AUDIT_KINDS,
                "audit_field_label": AUDIT_FIELDS}
     for name, labels in filters.items():

@@ -200,7 +200,7 @@ def import_candidates(cycle_id: int):
             form.form_errors.append(exc.message)
     failed = bool(form.errors or form.form_errors or problems)
     return render_template("hr/import.html", form=form, cycle=cycle, problems=problems, summary=summary,
-                           columns=imports.COLUMNS,
+                           columns=imports.COLUMNS, headers=imports.headers(), column_label=imports.column_label,
                            required=imports.REQUIRED_COLUMNS, column_help=imports.COLUMN_HELP), \
         400 if failed else 200
 
@@ -287,9 +287,13 @@ def reopen_assignment(assignment_id: int):
     if form.validate_on_submit():
         saved = _save(form, lambda: ratings.reopen_sheet(assignment, form.reason.data, actor=_actor()))
         if saved is not FAILED:
-            flash(_("The sheet of %(rater)s (%(group)s) is open again as a draft; they will see your reason.",
-                    rater=assignment.rater.name, group=labels.label(labels.RATER_GROUPS, assignment.rater_group)),
-                  "success")
+            texts = {"self": _("The self-assessment of %(rater)s is open again as a draft; they will see your reason.",
+                               rater=assignment.rater.name),
+                     "manager": _("The manager sheet of %(rater)s is open again as a draft; they will see your reason.",
+                                  rater=assignment.rater.name),
+                     "peer": _("The peer sheet of %(rater)s is open again as a draft; they will see your reason.",
+                               rater=assignment.rater.name)}
+            flash(texts[assignment.rater_group], "success")
             return redirect(url_for("hr.assign_raters", assessment_id=assignment.assessment_id))
     return render_template("hr/reopen.html", form=form, assignment=assignment), \
         400 if form.errors or form.form_errors else 200

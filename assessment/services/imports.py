@@ -21,7 +21,8 @@ from .assessments import add_assessment, assign_rater, check_ladder_step
 from .audit import record_audit
 from .cycles import state_word
 from .import_files import (COLUMN_HELP, COLUMNS, MAX_LENGTH, MAX_ROWS, REQUIRED_COLUMNS, CandidateRow,  # noqa: F401
-                           ImportRejected, Problem, read_rows, split_emails, template_csv, template_xlsx)
+                           ImportRejected, Problem, column_label, headers, read_rows, split_emails, template_csv,
+                           template_xlsx)
 from .users import check_email, create_user, normalise_email, role_word
 
 
