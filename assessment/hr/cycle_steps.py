@@ -13,7 +13,6 @@ from ..models import Assessment, Cycle
 from ..services import cycles as cycle_service
 from ..services import release as release_service
 from ..services.readiness import assess
-from . import labels
 from .forms import ConfirmForm, ReleaseForm, ReleaseOneForm
 from .views import FAILED, NEXT_STATE, STATE_CHANGES, _actor, _save, bp
 
@@ -27,7 +26,7 @@ def change_cycle_state(cycle_id: int):
     new_state = request.args.get("to") or NEXT_STATE.get(cycle.state)
     if new_state is None:
         flash(_("Cycle “%(name)s” is %(state)s: there is no further step.", name=cycle.name,
-                state=labels.label(labels.CYCLE_STATES, cycle.state)), "info")
+                state=cycle_service.state_word(cycle.state)), "info")
         return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
     if new_state not in STATE_CHANGES:
         abort(404)

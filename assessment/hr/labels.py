@@ -4,7 +4,9 @@ follow the reader's language (template filters, registered on the HR blueprint).
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from ..services.cycles import state_word
 
 CYCLE_STATES = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "released": _l("Released")}
 SHEET_STATUSES = {"not_started": _l("Not started"), "draft": _l("Draft"), "submitted": _l("Submitted"),
@@ -74,6 +76,17 @@ def label(labels: dict, value) -> str:
     return str(found) if found is not None else ("" if value is None else str(value))
 
 
+def audit_value(value) -> str | None:
+    """A before/after value as short text, or None when it is nested data that wants the JSON view."""
+    if value is None:
+        return _("(none)")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (list, tuple)) and len(value) <= 3 and not any(isinstance(v, (list, dict)) for v in value):
+        return " · ".join(str(v) for v in value if v not in (None, "")) or _("(empty)")
+    return None if isinstance(value, (list, tuple, dict)) else str(value)
+
+
 def register(bp) -> None:
     """The filters the HR templates use: ``{{ cycle.state|cycle_state_label }}`` and so on."""
     filters = {"cycle_state_label": CYCLE_STATES, "sheet_status_label": SHEET_STATUSES,
@@ -83,3 +96,5 @@ def register(bp) -> None:
                "audit_field_label": AUDIT_FIELDS}
     for name, labels in filters.items():
         bp.add_app_template_filter(lambda value, labels=labels: label(labels, value), name)
+    bp.add_app_template_filter(audit_value, "audit_value")
+    bp.add_app_template_filter(state_word, "cycle_state_word")  # a state inside a sentence: "the cycle is closed"

@@ -40,18 +40,6 @@ class _Failed:
 FAILED = _Failed()
 
 
-@bp.app_template_filter("audit_value")
-def audit_value(value) -> str | None:
-    """A before/after value as short text, or None when it is nested data that wants the JSON view."""
-    if value is None:
-        return _("(none)")
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, (list, tuple)) and len(value) <= 3 and not any(isinstance(v, (list, dict)) for v in value):
-        return " · ".join(str(v) for v in value if v not in (None, "")) or _("(empty)")
-    return None if isinstance(value, (list, tuple, dict)) else str(value)
-
-
 def _role_names(framework) -> dict[str, str]:
     return {role.id: role.name for role in framework.roles}
 

@@ -13,7 +13,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext, pgettext
 
 from rubrics import language
 
@@ -272,7 +272,7 @@ def template_xlsx() -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Candidates")  # a sheet's name: at most 31 characters, no ":"
+    sheet.title = pgettext("the name of a worksheet: at most 31 characters, no colon", "Candidates")
     sheet.append(headers())
     for row in EXAMPLE_ROWS:
         sheet.append(row)
