@@ -66,8 +66,9 @@ AUDIT_FIELDS = {
     "candidate_note": _l("note to the candidate"), "panel_members": _l("panel members"),
     "proposed_by": _l("proposed by"), "acknowledged": _l("acknowledged"), "source_cycle": _l("source cycle"),
     "rater_group": _l("rater group"), "revision": _l("revision"), "current_role": _l("current role"),
-    "target_role": _l("target role"),
+    "target_role": _l("target role"), "rater": _l("rater"), "raters": _l("raters"), "group": _l("group"),
 }
+
 
 
 def label(labels: dict, value) -> str:
@@ -76,8 +77,12 @@ def label(labels: dict, value) -> str:
     return str(found) if found is not None else ("" if value is None else str(value))
 
 
-def audit_value(value) -> str | None:
-    """A before/after value as short text, or None when it is nested data that wants the JSON view."""
+def audit_value(value, key: str = "") -> str | None:
+    """A before/after value as short text, or None when it is nested data that wants the JSON view; the ids
+    of states, roles, groups and statuses (by the field's ``key``) in words."""
+    words = AUDIT_VALUE_WORDS.get(key)
+    if words is not None and isinstance(value, str):
+        return label(words, value)
     if value is None:
         return _("(none)")
     if isinstance(value, bool):
@@ -85,6 +90,16 @@ def audit_value(value) -> str | None:
     if isinstance(value, (list, tuple)) and len(value) <= 3 and not any(isinstance(v, (list, dict)) for v in value):
         return " · ".join(str(v) for v in value if v not in (None, "")) or _("(empty)")
     return None if isinstance(value, (list, tuple, dict)) else str(value)
+
+
+#: The fields whose values are stored ids, with the words for them (lower case in English, as recorded).
+_STATE_WORDS = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed"), "released": _l("released")}
+AUDIT_VALUE_WORDS = {
+    "state": _STATE_WORDS, "role": {"hr": _l("HR"), "manager": _l("manager"), "candidate": _l("candidate")},
+    "group": RATER_GROUP_WORDS, "rater_group": RATER_GROUP_WORDS,
+    "status": {**_STATE_WORDS, "not_started": _l("not started"), "submitted": _l("submitted"),
+               "proposed": _l("proposed"), "approved": _l("approved")},
+}
 
 
 def register(bp) -> None:
