@@ -136,7 +136,7 @@ def test_people_and_the_outbox_in_german(client, hr_de, make):
     assert "Personen" in people and "Neues Konto" in people and "Noch kein Passwort" in people
     assert "Führungskraft" in people and "Alle Rollen" in people
     outbox = text(client.get("/hr/outbox/"))
-    assert "Postausgang" in outbox and "Wartet auf Versand" in outbox and "Jede Art" in outbox
+    assert "Postausgang" in outbox and "Ausstehend" in outbox and "Jede Art" in outbox
 
 
 def test_english_stays_the_default(client, make, auth):
