@@ -179,7 +179,8 @@ class World:
         """What the crawl does, as plain data (made inside the app context, used outside it)."""
         return {"emails": {persona: user.email for persona, user in self.users.items()},
                 "paths": {persona: self.paths(self.app, persona) for persona in PERSONAS},
-                "posts": self.posts(), "open_cycle": self.open.id, "reset_in_english": self.candidate4.email}
+                "posts": self.posts(), "open_cycle": self.open.id, "released_cycle": self.released.id,
+                "assessment": self.assessment.id, "reset_in_english": self.candidate4.email}
 
     # --- what each persona reaches ------------------------------------------------------------------------
 

@@ -247,6 +247,7 @@ _ALLOWED_PATTERNS = [  # in this order: a file name may look like an id
     r"https?://\S+",                        # links in e-mails
     r"\b[\w-]+\.(?:pdf|csv|xlsx|zip|txt)\b",  # file names
     r"\b[0-9a-f]{12,64}\b",                # content hashes
+    r"(?<![\w/])/(?:[\w.-]+/)*[\w.-]+",      # paths: /work/shared/seeds, /hr/outbox
     r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b",        # ids: strategic_planning, ready_now
 ]
 

@@ -143,6 +143,32 @@ def read_outbox(crawl: Crawl, after: int = 0, english: Crawl | None = None) -> i
     return last
 
 
+def run_commands(app, crawl: Crawl, plan: dict, folder: Path) -> None:
+    """The command line in German (``opsladder --lang de``): its messages, and the PDFs a report and an export
+    write (the export's panel summary is made nowhere else)."""
+    commands = [["rubric", "check"], ["remind"], ["results", "rebuild", "--cycle", str(plan["released_cycle"])],
+                ["report", "--assessment", str(plan["assessment"]), "-o", str(folder / "report.pdf"), "--lang", "de"],
+                ["export", "--cycle", str(plan["released_cycle"]), "-o", str(folder / "export"), "--files",
+                 "--lang", "de"]]
+    runner = app.test_cli_runner()
+    for args in commands:
+        command = app.cli.get_command(None, args[0])
+        if command is None or "--lang" in args and "lang" not in {p.name for p in command.params}:
+            continue  # not on this branch (yet)
+        place = "opsladder --lang de " + " ".join(a if "/" not in a else Path(a).name for a in args)
+        with language.use("de"):  # what ``--lang de`` does before the command runs
+            result = runner.invoke(args=args)
+        if result.exit_code != 0:
+            crawl.errors.append(f"{place}: exit {result.exit_code}: {pl.short(result.output or repr(result.exception))}")
+        crawl.places += 1
+        crawl.bodies[place] = [result.output]
+        crawl.judge_runs(place, [result.output])
+    for pdf in sorted(folder.rglob("*.pdf")):
+        place = f"opsladder: {pdf.name}"
+        crawl.bodies[place] = pl.pdf_runs(pdf.read_bytes(), folder / "read.pdf")
+        crawl.judge_runs(place, crawl.bodies[place])
+
+
 def english_mail(app, clients, plan: dict) -> None:
     """E-mails written after everyone switched back to English: from a request, and from a command (cron)."""
     clients["anonymous"].post("/forgot", data={"email": plan["reset_in_english"]}, headers={"Accept-Language": "en"})
@@ -163,7 +189,9 @@ def crawled(tmp_path_factory):
     """
     folder = pl.write_pseudo_catalogues(tmp_path_factory.mktemp("pseudo"))
     url, drop = make_throwaway_database("sqlite", tmp_path_factory)
-    app = create_app(app_config(url, BABEL_TRANSLATION_DIRECTORIES=str(folder)))
+    files = tmp_path_factory.mktemp("files")  # mail a command delivers, exports: never the instance folder
+    app = create_app(app_config(url, BABEL_TRANSLATION_DIRECTORIES=str(folder), MAIL_DIR=str(files / "mail"),
+                                EXPORTS_DIR=str(files / "exports")))
     overridden = pl.override_catalogues(folder)
     try:
         with app.app_context():
@@ -179,6 +207,8 @@ def crawled(tmp_path_factory):
         german = Crawl(judge, tmp_path_factory.mktemp("pdf-de"))
         walk(clients, german, plan, pl.PSEUDO_LANGUAGE)
         post_forms(clients, german, plan)
+        with app.app_context():
+            run_commands(app, german, plan, tmp_path_factory.mktemp("cli"))
         english = Crawl(judge, tmp_path_factory.mktemp("pdf-en"))
         with app.app_context():
             last = read_outbox(german, english=english)
