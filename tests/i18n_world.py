@@ -239,30 +239,45 @@ class World:
 
     def posts(self) -> list[tuple[str, str, dict]]:
         """(persona, path, form data): answers to forms with mistakes, and a few that succeed with a message."""
-        d, a = self.assessment4, self.assessment
-        manager_sheet, peer_sheet, self_sheet = self.sheet(d, "manager"), self.sheet(d, "peer"), self.sheet(d, "self")
-        levels = {f"level_{c.id}": "3" for c in self.framework.competencies}
-        self.text("Quax Zeilinger"), self.text("not-an-address")  # the import's bad row, named in its problems
         out = [
             ("anonymous", "/login", {"email": self.candidate.email, "password": "wrong-quorvex"}),
             ("anonymous", "/login", {}),
             ("anonymous", "/forgot", {}),
             ("anonymous", "/forgot", {"email": self.candidate2.email}),
             ("manager", "/account/password", {"current": "wrong", "password": "short", "repeat": "other"}),
-            ("manager", f"/ratings/{manager_sheet.id}", {"version": str(manager_sheet.version_id), "action": "save"}),
-            ("manager", f"/ratings/{manager_sheet.id}", {"version": str(manager_sheet.version_id),
-                                                         "action": "submit", "confirm": "y"}),
+            *self._sheet_posts(), *self._hr_posts(),
+        ]
+        for rule in self.app.url_map.iter_rules():
+            if ("POST" in rule.methods and "GET" not in rule.methods and not rule.arguments
+                    and not any(word in rule.endpoint for word in CHANGES_THE_DATA)):
+                out.append(("hr", rule.rule, {}))
+        return out
+
+    def _sheet_posts(self) -> list[tuple[str, str, dict]]:
+        d = self.assessment4
+        manager_sheet, peer_sheet, self_sheet = self.sheet(d, "manager"), self.sheet(d, "peer"), self.sheet(d, "self")
+        levels = {f"level_{c.id}": "3" for c in self.framework.competencies}
+        current = str(manager_sheet.version_id)
+        return [
+            ("manager", f"/ratings/{manager_sheet.id}", {"version": current, "action": "save"}),
+            ("manager", f"/ratings/{manager_sheet.id}", {"version": current, "action": "submit", "confirm": "y"}),
             ("manager", f"/ratings/{manager_sheet.id}", {"version": "0", "action": "save", **levels}),
             # The sheet's script saves in the background and shows the JSON answer's message.
-            ("manager", f"/ratings/{manager_sheet.id}?json", {"version": str(manager_sheet.version_id),
-                                                              "action": "save", **levels}),
+            ("manager", f"/ratings/{manager_sheet.id}?json", {"version": current, "action": "save", **levels}),
             ("manager", f"/ratings/{manager_sheet.id}?json", {"version": "0", "action": "save", **levels}),
             ("manager", f"/ratings/{manager_sheet.id}/submit", {}),
-            ("peer", f"/ratings/{self.sheet(a, 'peer', 1).id}", {"version": "1", "action": "save"}),
+            ("peer", f"/ratings/{self.sheet(self.assessment, 'peer', 1).id}", {"version": "1", "action": "save"}),
             ("peer", f"/ratings/{peer_sheet.id}", {"version": str(peer_sheet.version_id), "action": "submit",
                                                     "confirm": "y", **levels}),
             ("self_rater", f"/ratings/{self_sheet.id}", {"version": str(self_sheet.version_id), "action": "submit",
                                                          "confirm": "y", **{k: "5" for k in levels}}),
+        ]
+
+    def _hr_posts(self) -> list[tuple[str, str, dict]]:
+        d, a, peer_sheet = self.assessment4, self.assessment, self.sheet(self.assessment4, "peer")
+        self.text("Quax Zeilinger"), self.text("not-an-address")  # the import's bad row, named in its problems
+        bad_row = b"name,email,current_role,target_role\nQuax Zeilinger,not-an-address,operations_manager,coo\n"
+        return [
             ("hr", f"/hr/assignments/{peer_sheet.id}/reopen", {}),
             ("hr", f"/hr/assessments/{d.id}", {"email": "nobody@quorvex.example", "rater_group": "peer"}),
             ("hr", f"/hr/assessments/{d.id}", {"email": self.candidate4.email, "rater_group": "peer"}),
@@ -278,14 +293,7 @@ class World:
             ("hr", f"/hr/cycles/{self.released.id}/copy", {}),
             ("hr", f"/hr/assessments/{self.assessment3.id}/release", {}),
             ("hr", f"/hr/assessments/{d.id}/withdraw", {}),
-            ("hr", f"/hr/cycles/{self.open.id}/import", {"file": (io.BytesIO(
-                b"name,email,current_role,target_role\nQuax Zeilinger,not-an-address,operations_manager,coo\n"),
-                "kandidaten.csv")}),
+            ("hr", f"/hr/cycles/{self.open.id}/import", {"file": (io.BytesIO(bad_row), "kandidaten.csv")}),
             ("hr", f"/assessments/{a.id}/calibration", {"band_id": "ready_now", "rationale": self.text("Quorvex kurz")}),
             ("hr", f"/assessments/{a.id}/calibration/approval", {}),
         ]
-        for rule in self.app.url_map.iter_rules():
-            if ("POST" in rule.methods and "GET" not in rule.methods and not rule.arguments
-                    and not any(word in rule.endpoint for word in CHANGES_THE_DATA)):
-                out.append(("hr", rule.rule, {}))
-        return out
