@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from functools import lru_cache
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Polygon, Rect, String
@@ -18,6 +17,8 @@ from reportlab.platypus import Flowable
 from rubrics.readiness import ReadinessResult
 
 from .fonts import register_fonts
+from .i18n import _
+from .words import wrap_label
 
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#616E7C")  # 5.2:1 on white
@@ -48,7 +49,7 @@ def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_siz
     tuple of (axis, note) pairs, so the grid can be cached.
     """
     unscored = dict(notes)
-    font, _ = register_fonts()
+    font = register_fonts()[0]
     count = len(labels)
     group = Group()
     for level in range(1, LEVELS + 1):
@@ -70,8 +71,9 @@ def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_siz
         x, y = _axis_point(cx, cy, radius + 9, i, count, LEVELS)
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        # 22 characters: two lines at most for every competency name (a third would run into the next label).
-        lines = textwrap.wrap(label, 22) or [""]
+        # About 22 characters a line: two lines for most competency names; a word longer than a line is
+        # hyphenated (German compounds), never left running into the next label.
+        lines = wrap_label(label, 22) or [""]
         if i in unscored:
             lines.append(unscored[i])
         lead = font_size * 1.15
@@ -164,7 +166,7 @@ def radar_drawing(
     decision,
     self_scores=None,
     *,
-    target_label: str = "Target profile",
+    target_label: str | None = None,
     withheld=(),
     width: float = 440,
     height: float = 330,
@@ -174,7 +176,7 @@ def radar_drawing(
 
     ``withheld`` are the axes whose score the candidate's copy leaves out: marked "(not shown)", not "(no score)".
     """
-    font, _ = register_fonts()
+    font = register_fonts()[0]
     legend_h = 22
     cx, cy = width / 2, legend_h + (height - legend_h) / 2
     radius = min(width / 2 - 95, (height - legend_h) / 2 - 30)
@@ -182,15 +184,16 @@ def radar_drawing(
     decision = list(decision)
     # An opaque pale fill under the grid-coloured lines: no transparency, so PDF and SVG look the same.
     drawing.add(_fill(cx, cy, radius, decision))
-    notes = tuple((i, "(not shown)" if i in withheld else "(no score)") for i, v in enumerate(decision) if v is None)
+    not_shown, no_score = _("(not shown)"), _("(no score)")
+    notes = tuple((i, not_shown if i in withheld else no_score) for i, v in enumerate(decision) if v is None)
     drawing.add(_grid(tuple(labels), cx, cy, radius, font_size, notes))
     drawing.add(_series(cx, cy, radius, list(required), TARGET, width=1.3, dashed=True))
     drawing.add(_series(cx, cy, radius, decision, DECISION, markers=True))
-    entries = [(DECISION, "Decision score", False), (TARGET, target_label, True)]
+    entries = [(DECISION, _("Decision score"), False), (TARGET, target_label or _("Target profile"), True)]
     if self_scores is not None and any(v is not None for v in self_scores):
         drawing.add(_series(cx, cy, radius, list(self_scores), SELF, width=1.1, markers=True))
-        entries.append((SELF, "Self (not in the verdict)", False))
-    total = sum(22 + _width(text, font, font_size) for _, text, _ in entries) + 16 * (len(entries) - 1)
+        entries.append((SELF, _("Self (not in the verdict)"), False))
+    total = sum(22 + _width(text, font, font_size) for _colour, text, _dashed in entries) + 16 * (len(entries) - 1)
     x = max(2, (width - total) / 2)
     for colour, text, dashed in entries:
         line = Line(x, 8, x + 18, 8, strokeColor=colour, strokeWidth=2)
@@ -216,7 +219,7 @@ def radar_for(result: ReadinessResult, **options) -> Drawing:
         [c.required for c in comps],
         [c.decision_score for c in comps],
         [c.self_score for c in comps],
-        target_label=f"Required: {result.target_role_name}",
+        target_label=_("Required: %(role)s", role=result.target_role_name),
         withheld=frozenset(i for i, c in enumerate(comps) if result.is_candidate_view and c.is_withheld_from_candidate),
         **options,
     )
@@ -234,8 +237,8 @@ def radar_svg(result: ReadinessResult, **options) -> str:
     svg = svg[svg.index("<svg"):].replace(
         "font-family: DejaVuSans", "font-family: 'DejaVu Sans', Verdana, sans-serif"
     )
-    title = escape(f"Radar chart: decision scores against the levels required for {result.target_role_name}, "
-                   "with the self-assessment drawn separately")
+    title = escape(_("Radar chart: decision scores against the levels required for %(role)s, with the "
+                     "self-assessment drawn separately", role=result.target_role_name))
     svg = svg.replace("<title>...</title>", f"<title>{title}</title>", 1).replace("<desc>...</desc>", "", 1)
     svg = _STYLE_ATTRIBUTE.sub(_as_presentation_attributes, svg)
     head_end = svg.index(">")
@@ -250,7 +253,7 @@ _STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
 def _as_presentation_attributes(match: re.Match) -> str:
     attributes = []
     for declaration in match.group(1).split(";"):
-        name, _, value = declaration.partition(":")
+        name, _sep, value = declaration.partition(":")
         if name.strip() and value.strip():
             attributes.append(f' {name.strip()}="{value.strip()}"')
     return "".join(attributes)
