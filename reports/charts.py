@@ -18,7 +18,7 @@ from rubrics.readiness import ReadinessResult
 
 from .fonts import register_fonts
 from .i18n import _
-from .words import wrap_label
+from .radar_labels import extent, place_labels
 
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#616E7C")  # 5.2:1 on white
@@ -66,25 +66,13 @@ def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_siz
     for level in range(1, LEVELS + 1):
         x, y = _axis_point(cx, cy, radius, 0, count, level)
         group.add(String(x + 2.5, y - 2.5, str(level), fontName=font, fontSize=font_size - 1, fillColor=SCALE_LABEL))
-    for i, label in enumerate(labels):
-        angle = math.pi / 2 - 2 * math.pi * i / count
-        x, y = _axis_point(cx, cy, radius + 9, i, count, LEVELS)
-        cos = math.cos(angle)
-        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        # About 22 characters a line: two lines for most competency names; a word longer than a line is
-        # hyphenated (German compounds), never left running into the next label.
-        lines = wrap_label(label, 22) or [""]
-        if i in unscored:
-            lines.append(unscored[i])
-        lead = font_size * 1.15
-        # Labels above the centre grow upwards, labels below grow downwards, so none overlaps the rings.
-        top = y + (len(lines) - 1) * lead if math.sin(angle) > 0.2 else y - font_size * 0.35
-        if abs(math.sin(angle)) <= 0.2:
-            top = y + (len(lines) - 1) * lead / 2 - font_size * 0.35
-        for k, line in enumerate(lines):
-            muted = i in unscored and k == len(lines) - 1
-            group.add(String(x, top - k * lead, line, fontName=font, fontSize=font_size,
-                             fillColor=MUTED if muted else INK, textAnchor=anchor))
+    # Labels above the centre grow upwards, labels below grow downwards, so none overlaps the rings; labels
+    # that would overlap each other are moved apart (reports/radar_labels.py).
+    for label in place_labels(labels, notes, cx, cy, radius, font_size, font, LEVELS):
+        for k, line in enumerate(label.lines):
+            muted = label.noted and k == len(label.lines) - 1
+            group.add(String(label.x, label.top - k * label.lead, line, fontName=font, fontSize=font_size,
+                             fillColor=MUTED if muted else INK, textAnchor=label.anchor))
     return group
 
 
@@ -178,14 +166,13 @@ def radar_drawing(
     """
     font = register_fonts()[0]
     legend_h = 22
-    cx, cy = width / 2, legend_h + (height - legend_h) / 2
-    radius = min(width / 2 - 95, (height - legend_h) / 2 - 30)
-    drawing = Drawing(width, height)
     decision = list(decision)
-    # An opaque pale fill under the grid-coloured lines: no transparency, so PDF and SVG look the same.
-    drawing.add(_fill(cx, cy, radius, decision))
     not_shown, no_score = _("(not shown)"), _("(no score)")
     notes = tuple((i, not_shown if i in withheld else no_score) for i, v in enumerate(decision) if v is None)
+    cx, cy, radius = _fit(tuple(labels), notes, width, height, legend_h, font_size)
+    drawing = Drawing(width, height)
+    # An opaque pale fill under the grid-coloured lines: no transparency, so PDF and SVG look the same.
+    drawing.add(_fill(cx, cy, radius, decision))
     drawing.add(_grid(tuple(labels), cx, cy, radius, font_size, notes))
     drawing.add(_series(cx, cy, radius, list(required), TARGET, width=1.3, dashed=True))
     drawing.add(_series(cx, cy, radius, decision, DECISION, markers=True))
@@ -203,6 +190,25 @@ def radar_drawing(
         drawing.add(String(x + 22, 5.5, text, fontName=font, fontSize=font_size, fillColor=INK))
         x += 22 + _width(text, font, font_size) + 16
     return drawing
+
+
+@lru_cache(maxsize=32)
+def _fit(labels, notes, width, height, legend_h, font_size) -> tuple[float, float, float]:
+    """Centre and radius of the rings such that every label stays within the drawing, above the legend: long
+    labels (German compounds in three lines, "(no score)" notes) shrink the rings rather than run out of it."""
+    font = register_fonts()[0]
+    cx, cy = width / 2, legend_h + (height - legend_h) / 2
+    radius = min(width / 2 - 95, (height - legend_h) / 2 - 30)
+    if not labels:
+        return cx, cy, radius
+    for _attempt in range(6):
+        low, high = extent(place_labels(labels, notes, cx, cy, radius, font_size, font, LEVELS))
+        over_top, over_bottom = max(0.0, high - (height - 1)), max(0.0, legend_h + 2 - low)
+        if not over_top and not over_bottom:
+            break
+        radius -= (over_top + over_bottom) / 2 + 0.5
+        cy += (over_bottom - over_top) / 2
+    return cx, cy, radius
 
 
 def _width(text, font, size):

@@ -3,7 +3,8 @@
 ReportLab's Table styles and draws every cell on its own (a text object, a state push and a style lookup
 per cell); for grids of short strings and numbers, drawing them directly is several times cheaper. Cells
 are plain strings; the columns named in ``wrap`` (and every header cell) wrap at word boundaries (and
-inside over-long words, hyphenated where the language allows), the others are single-line. The header row, if any, repeats when the grid splits across pages.
+inside over-long words, hyphenated where the language allows), the others are single-line. The header row,
+if any, repeats when the grid splits across pages.
 """
 
 from __future__ import annotations

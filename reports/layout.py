@@ -7,6 +7,7 @@ when the document is saved, so a story is laid out only once.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from reportlab.lib import colors
@@ -88,14 +89,28 @@ def fmt(value: float | None) -> str:
     return language.number(value, 1 if abs(value * 10 - round(value * 10)) < 1e-9 else 2)
 
 
+_PLAIN_NUMBER = re.compile(r"([+-]?)(\d+)\.(\d+)")
+
+
+def local(text: str) -> str:
+    """A number the engine printed ("3.9", "-0.1", "+0.3") in the report's language ("3,9", "−0,1"), the same
+    digits; text that is not such a number (a dash, a number already localised) is left as it is."""
+    match = _PLAIN_NUMBER.fullmatch(text)
+    if not match:
+        return text
+    sign, whole, decimals = match.groups()
+    shown = language.number(float(f"{whole}.{decimals}"), len(decimals))
+    return {"-": "−", "+": "+"}.get(sign, "") + shown
+
+
 def decision_text(score: float | None, required: float | None) -> str:
     """A decision score as printed: never rounded across its requirement (3.967 of 4 is 3.9, not 4.0)."""
-    return display_score(score, required)
+    return local(display_score(score, required))
 
 
 def gap_text(score: float | None, required: float | None) -> str:
     """The gap printed beside ``decision_text``: that score minus the requirement, with a real minus sign."""
-    return DASH if score is None or required is None else display_gap(score, required).replace("-", "−")
+    return DASH if score is None or required is None else local(display_gap(score, required)).replace("-", "−")
 
 
 def signed(value: float | None) -> str:

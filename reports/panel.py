@@ -62,7 +62,10 @@ def panel_story(data: PanelData) -> list[Flowable]:
     counts = [[_("Verdict"), _("Computed"), _("After HR calibration")]]
     counts += [[p(label, "cell"), str(computed.get(label, 0)), str(final.get(label, 0))] for _id, label in data.bands]
     counts.append([_("Candidates"), str(len(data.rows)), str(len(data.rows))])
-    table = Table(counts, colWidths=[60 * mm, 25 * mm, 38 * mm], hAlign="LEFT")
+    # Number columns as wide as their (German: longer) headers.
+    widths = [60 * mm] + [max(base, pdf_width(head, bold, 8.2) + 8)
+                          for base, head in zip((25 * mm, 38 * mm), counts[0][1:])]
+    table = Table(counts, colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, 0), bold, 8.2),
         ("FONT", (0, 1), (-1, -1), font, 8.6),
@@ -109,10 +112,9 @@ def panel_story(data: PanelData) -> list[Flowable]:
     heat = Table(rows, colWidths=fixed + [cell] * len(names), repeatRows=1)
     heat.setStyle(TableStyle(style))
     story.append(heat)
-    legend = [[swatch(heat_colour(0.0)), p(_("at or above required"), "legend"), swatch(heat_colour(1.0)),
-               p(_("a level or more above"), "legend"), swatch(heat_colour(-0.5)), p(_("up to one level short"), "legend"),
-               swatch(heat_colour(-2)), p(_("more than one level short"), "legend"), swatch(heat_colour(None)),
-               p(_("no score"), "legend")]]
+    keys = [(0.0, _("at or above required")), (1.0, _("a level or more above")), (-0.5, _("up to one level short")),
+            (-2, _("more than one level short")), (None, _("no score"))]
+    legend = [[cell for gap, text in keys for cell in (swatch(heat_colour(gap)), p(text, "legend"))]]
     legend_table = Table(legend, hAlign="LEFT", colWidths=[4 * mm, 40 * mm, 4 * mm, 40 * mm, 4 * mm, 40 * mm,
                                                            4 * mm, 46 * mm, 4 * mm, 30 * mm])
     legend_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 7.5), ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),

@@ -26,9 +26,11 @@ from .fonts import register_fonts
 from .grid import Grid, GridStyle
 from .i18n import N_, _, ngettext
 from .layout import (DASH, FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer, draw_header, fit_text, fmt,
-                     footer_text, gap_text, kv_table, long_date, make_doc, make_frame, num, p, pb, stamp, styles)
+                     footer_text, gap_text, kv_table, local, long_date, make_doc, make_frame, num, p, pb, stamp,
+                     styles)
 from .panel import panel_story, render_panel_summary
-from .text import TextStyle
+from .text import TextStyle, width_of
+from .words import break_points
 from .verdict import cover_verdict, rater_quality_section, verdict_section
 
 __all__ = ["fit_text", "panel_story", "render_panel_summary", "render_report", "report_story", "styles"]
@@ -123,9 +125,10 @@ def _cover(data: ReportData) -> list[Flowable]:
         Spacer(1, 10 * mm),
     ]
     story += [cover_verdict(data), Spacer(1, 10 * mm)]
-    notice = Table([[pb(
-        _("Confidential. %(copy)s.", copy=data.copy_label), " " + _(COPY_NOTES[data.audience]) + " " + _(
-            "It rests on the ratings submitted in this cycle and the rubric version named above; do not forward it."))]],
+    rests = _("It rests on the ratings submitted in this cycle and the rubric version named above; do not "
+              "forward it.")
+    notice = Table([[pb(_("Confidential. %(copy)s.", copy=data.copy_label),
+                        " " + _(COPY_NOTES[data.audience]) + " " + rests)]],
         colWidths=[A4[0] - 2 * MARGIN])
     notice.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), TINT),
@@ -178,14 +181,13 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             # A dagger, not a bare dash: the peers' levels exist but are held back (see the legend).
             f"{DASH}†" if c.peers_suppressed and result.peer_mode == PEERS_SHOWN else num(c.peer_score),
             *((f"{DASH}‡", f"{DASH}‡") if withheld(result, c)
-              else (c.decision_text, gap_text(c.decision_score, c.required))),
+              else (local(c.decision_text), gap_text(c.decision_score, c.required))),
             _("%(rated)s of %(raters)s", rated=c.rated, raters=c.raters),
             ", ".join(notes),
         ])
         if c.gap is not None:
             backgrounds[(i, 6)] = heat_colour(c.gap)
-    widths = [54 * mm, 14 * mm, 10 * mm, 15.5 * mm, 11 * mm, 14.5 * mm, 11 * mm, 15 * mm]
-    widths.append(A4[0] - 2 * MARGIN - sum(widths))
+    widths = _column_widths(header, [54 * mm, 14 * mm, 10 * mm, 15.5 * mm, 11 * mm, 14.5 * mm, 11 * mm, 15 * mm])
     table = Grid(header, rows, widths, _grid_style(), backgrounds)
     legend = _(
         "★ critical for the target role. Decision = weighted mean of managers (weight "
@@ -210,6 +212,30 @@ def _competency_table(data: ReportData) -> list[Flowable]:
     return [CondPageBreak(90 * mm), p(_("Competencies"), "h2"), table, Spacer(1, 4), p(legend, "small")]
 
 
+def _column_widths(header, base) -> list[float]:
+    """The score table's column widths: each number column at least as wide as its header's longest word, or
+    the longer half of it hyphenated once ("Führungs-/kräfte"), so no header is cut mid-word; the room comes
+    from the competency column (down to 38 mm), the notes column takes what is left."""
+    style = _grid_style()
+    face = style.header
+    widths = list(base)
+    for col in range(1, len(base)):
+        need = max(header_word_width(word, face.bold, face.size) for word in header[col].split()) + 2 * style.pad_x
+        widths[col] = max(widths[col], need + 0.5)
+    widths[0] = max(38 * mm, widths[0] - (sum(widths) - sum(base)))
+    widths.append(A4[0] - 2 * MARGIN - sum(widths))
+    return widths
+
+
+def header_word_width(word: str, font: str, size: float) -> float:
+    """The width a header word needs: whole, or as its two halves at its most even hyphenation point."""
+    whole = width_of(word, font, size)
+    if len(word) <= 9:
+        return whole
+    halves = [max(width_of(word[:k] + "-", font, size), width_of(word[k:], font, size)) for k in break_points(word)]
+    return min([whole, *halves])
+
+
 def withheld(result: ReadinessResult, comp) -> bool:
     """The candidate's copy withholds this competency's decision score and gap (they depend on hidden peers)."""
     return result.is_candidate_view and comp.is_withheld_from_candidate
@@ -230,8 +256,9 @@ def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
     story = []
     story += _listing(
         _("Strengths"),
-        [(c.name, ": " + _("%(score)s against %(required)s required (%(gap)s)", score=c.decision_text,
-                           required=c.required, gap=gap_text(c.decision_score, c.required)))
+        [(c.name, ": " + _("%(score)s against %(required)s required (%(gap)s)",
+                           score=local(c.decision_text), required=c.required,
+                           gap=gap_text(c.decision_score, c.required)))
          for c in strengths(result)[:6]],
         _("No competency is above the required level: meeting it is not yet a strength."),
     )
@@ -259,7 +286,8 @@ def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
 
 
 def _self_against_others(c) -> str:
-    return _("self %(own)s, managers and peers %(decision)s", own=num(c.self_score), decision=c.decision_text)
+    return _("self %(own)s, managers and peers %(decision)s", own=num(c.self_score),
+             decision=local(c.decision_text))
 
 
 def _development(result: ReadinessResult) -> list[Flowable]:

@@ -17,8 +17,8 @@ from rubrics.readiness_candidate import WITHHELD_NOTE
 from .data import ReportData
 from .grid import Grid, GridStyle
 from .i18n import N_, _
-from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, fmt, gap_text, kv_table, long_date, p,
-                     pb, styles, verdict_colour)
+from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, fmt, gap_text, kv_table, local,
+                     long_date, p, pb, styles, verdict_colour)
 
 #: How a rule's status is marked and said: never a tick for a rule that does not apply. The words are
 #: English here (extracted with N_) and translated where they are shown.
@@ -179,8 +179,9 @@ def _holding_back(result: ReadinessResult) -> list[Flowable]:
             crit = " " + _("(critical)") if s.is_critical else ""
             # The shortfall as printed agrees with the score as printed (3.967 of 4: 3.9, 0.1 short).
             short = gap_text(s.score, s.required).lstrip("−-")
-            story.append(pb(s.name, crit + ": " + _("%(score)s against %(required)s required, %(short)s short",
-                                                    score=s.score_text, required=s.required, short=short), "item"))
+            line = _("%(score)s against %(required)s required, %(short)s short", score=local(s.score_text),
+                     required=s.required, short=short)
+            story.append(pb(s.name, crit + ": " + line, "item"))
     elif not result.is_sufficient:
         story.append(p(_("No competency with a score is below the required level: the evidence rule that was not "
                          "met holds the verdict back."), "item"))
