@@ -77,16 +77,28 @@ def pb(bold: str, rest: str = "", style: str = "body") -> TextBlock:
     return TextBlock(((bold, True), (rest, False)), styles()[style])
 
 
+def number(value: float, digits: int = 1) -> str:
+    """``rubrics.language.number`` in the current language, remembered: Babel's formatting costs about 50 µs a
+    call, and a report prints a hundred numbers, mostly the same few levels."""
+    return _number(value, digits, language.current())
+
+
+@lru_cache(maxsize=8192)
+def _number(value: float, digits: int, lang: str) -> str:
+    with language.use(lang):
+        return language.number(value, digits)
+
+
 def num(value: float | None, digits: int = 1) -> str:
     """A number in the report's language: "3.5" / "3,5"."""
-    return DASH if value is None else language.number(value, digits)
+    return DASH if value is None else number(value, digits)
 
 
 def fmt(value: float | None) -> str:
     """A level for a sentence: one decimal, or two where one would hide a difference (1.78, 0.33)."""
     if value is None:
         return DASH
-    return language.number(value, 1 if abs(value * 10 - round(value * 10)) < 1e-9 else 2)
+    return number(value, 1 if abs(value * 10 - round(value * 10)) < 1e-9 else 2)
 
 
 _PLAIN_NUMBER = re.compile(r"([+-]?)(\d+)\.(\d+)")
@@ -95,11 +107,16 @@ _PLAIN_NUMBER = re.compile(r"([+-]?)(\d+)\.(\d+)")
 def local(text: str) -> str:
     """A number the engine printed ("3.9", "-0.1", "+0.3") in the report's language ("3,9", "−0,1"), the same
     digits; text that is not such a number (a dash, a number already localised) is left as it is."""
+    return _local(text, language.current())
+
+
+@lru_cache(maxsize=8192)
+def _local(text: str, lang: str) -> str:
     match = _PLAIN_NUMBER.fullmatch(text)
     if not match:
         return text
     sign, whole, decimals = match.groups()
-    shown = language.number(float(f"{whole}.{decimals}"), len(decimals))
+    shown = _number(float(f"{whole}.{decimals}"), len(decimals), lang)
     return {"-": "−", "+": "+"}.get(sign, "") + shown
 
 
@@ -116,8 +133,8 @@ def gap_text(score: float | None, required: float | None) -> str:
 def signed(value: float | None) -> str:
     if value is None:
         return DASH
-    text = language.number(abs(value), 1)
-    if text == language.number(0, 1):
+    text = number(abs(value), 1)
+    if text == number(0, 1):
         return text
     return ("+" if value > 0 else "−") + text
 
