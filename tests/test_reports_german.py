@@ -81,6 +81,8 @@ def test_german_hr_copy_has_german_headings_dates_and_numbers(tmp_path):
     assert pages >= 4 and f"Seite 1 von {pages}" in text
     # Levels and scores with a decimal comma (the table: "4,0"); no English furniture left.
     assert re.search(r"\b[1-5],\d\b", text)
+    # Percentages as German writes them: "79,3 %" (the weighted attainment, computed in German).
+    assert re.search(r"\b\d{1,3},\d %", text)
     for english in ("Page 1 of", "Methodology", "Development priorities", "Confidential", "Rater comments",
                     "Assessment date", "Decision score"):
         assert english not in text, english
