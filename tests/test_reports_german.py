@@ -142,8 +142,9 @@ def test_long_german_compounds_wrap_inside_their_cells(audience, tmp_path):
     data = renamed(sample_report(1, lang="de", audience=audience), LONG, LONGER)
     pdf = render_report(data)
     qpdf_check(pdf, tmp_path)
-    text = dehyphenated(pdf_text(pdf, tmp_path, layout=False))
-    assert LONG in " ".join(text.split()) and LONGER in text and "ß" in text
+    # Hyphenated at a line end (pyphen) or, without pyphen, cut: compared without the breaks.
+    joined = "".join(dehyphenated(pdf_text(pdf, tmp_path, layout=False)).split())
+    assert LONG.replace(" ", "") in joined and LONGER in joined and "ß" in joined
     pages = words(pdf, tmp_path)
     width = 595.28
     for number, boxes in enumerate(pages, start=1):
