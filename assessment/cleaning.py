@@ -22,7 +22,7 @@ _NAMES = {"\x00": _l("a NUL byte"), "\t": _l("a tab"), "\n": _l("a line break"),
 
 
 def _describe(char: str) -> str:
-    return str(_NAMES[char]) if char in _NAMES else _("the control character U+%(code)s", code=f"{ord(char):04X}")
+    return str(_NAMES[char]) if char in _NAMES else _("the control character U+%(code)s", code="%04X" % ord(char))
 
 
 def text_problem(value: str | None, *, multiline: bool = False, max_length: int | None = None) -> str | None:
