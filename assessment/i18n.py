@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from babel import dates
-from flask import Blueprint, g, redirect, request, session
+from flask import Blueprint, g, has_request_context, redirect, request, session
 from flask_babel import Babel, force_locale, get_locale, refresh
 from flask_login import current_user
 
@@ -48,7 +48,10 @@ def speaking(lang: str | None) -> Iterator[str]:
 
 
 def select_language() -> str:
-    """The language of this request (see the module's docstring)."""
+    """The language of this request (see the module's docstring); outside a request (the CLI, a worker) the
+    current ``rubrics.language``, which ``opsladder --lang`` / OPSLADDER_LANG set (cli.py)."""
+    if not has_request_context():
+        return language.current()
     chosen = getattr(current_user, "language", None) if current_user and current_user.is_authenticated else None
     chosen = language.normalise(chosen) or language.normalise(session.get("language"))
     return chosen or request.accept_languages.best_match(language.LANGUAGES) or language.DEFAULT_LANGUAGE
