@@ -39,13 +39,18 @@ def test_wtforms_own_messages_come_in_german(client):
     assert "E-Mail: Dieses Feld wird benötigt." in page  # the error summary names the field in German
 
 
-def test_a_rating_sheet_problem_is_said_in_german_and_keeps_what_was_typed(client, make, auth):
-    """A German manager's incomplete submit: 400, the problems in German beside their fields, typed text kept."""
-    assessment = make.assessment()
-    sheet = sheet_of(assessment, "manager")
+def _german_manager_sheet(make, auth):
+    """A manager whose account is set to German, signed in, and their sheet in an open cycle."""
+    sheet = sheet_of(make.assessment(), "manager")
     sheet.rater.language = "de"
     db.session.commit()
     auth.login(sheet.rater)
+    return sheet
+
+
+def test_a_rating_sheet_problem_is_said_in_german_and_keeps_what_was_typed(client, make, auth):
+    """A German manager's incomplete submit: 400, the problems in German beside their fields, typed text kept."""
+    sheet = _german_manager_sheet(make, auth)
     first, second, *rest = make.framework.competencies
     data = form_data(sheet, {first.id: (5, ""), second.id: (2, "Leitet die wöchentliche S&OP-Runde.")},
                      action="submit", confirm=True)
@@ -62,11 +67,7 @@ def test_a_rating_sheet_problem_is_said_in_german_and_keeps_what_was_typed(clien
 
 def test_a_control_character_is_refused_in_german_beside_the_field(client, make, auth):
     """cleaning.py's message, shown beside the evidence box, in the reader's language."""
-    assessment = make.assessment()
-    sheet = sheet_of(assessment, "manager")
-    sheet.rater.language = "de"
-    db.session.commit()
-    auth.login(sheet.rater)
+    sheet = _german_manager_sheet(make, auth)
     first = make.framework.competencies[0]
     response = client.post(f"/ratings/{sheet.id}", data=form_data(sheet, {first.id: (3, "Bericht\x00")}))
     page = response.get_data(as_text=True)
