@@ -77,9 +77,11 @@ def expire_idle_session(idle_minutes: int):
     now = int(time.time())
     seen = session.get("_seen")
     if isinstance(seen, int) and now - seen > idle_minutes * 60:
+        # Worded before signing out, so in the language of the account, not of a signed-out visitor.
+        message = _("You were signed out after %(minutes)s minutes without activity. Please sign in again.",
+                    minutes=idle_minutes)
         logout_user()
-        flash(_("You were signed out after %(minutes)s minutes without activity. Please sign in again.",
-                minutes=idle_minutes), "info")
+        flash(message, "info")
         return
     if not isinstance(seen, int) or now - seen >= _SEEN_RESOLUTION:
         session["_seen"] = now
