@@ -20,7 +20,7 @@
   var version = form.querySelector("input[name=version]");
 
   /* The words, translated by the page (data- attributes); English when an attribute is missing. */
-  function text(name, fallback) { return form.getAttribute("data-" + name) || fallback; }
+  function word(name, fallback) { return form.getAttribute("data-" + name) || fallback; }
 
   var edits = 0;          // changes typed so far; a save covers the edits made before it was sent
   var savedEdits = 0;     // edits covered by the last successful save
@@ -90,7 +90,7 @@
       link.href = location.pathname;
       link.target = "_blank";
       link.rel = "noopener";
-      link.textContent = text("open-saved", "Open the saved version in a new tab");
+      link.textContent = word("open-saved", "Open the saved version in a new tab");
       alertBox.appendChild(document.createTextNode(" "));
       alertBox.appendChild(link);
     }
@@ -103,7 +103,7 @@
     edits += 1;
     refresh();
     if (stopped) return;
-    say(text("unsaved-changes", "Unsaved changes…"));
+    say(word("unsaved-changes", "Unsaved changes…"));
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_DELAY_MS);
   }
@@ -119,7 +119,7 @@
     var data = new FormData(form);
     data.delete("confirm");
     data.set("action", "save");
-    say(text("saving", "Saving…"));
+    say(word("saving", "Saving…"));
     inFlight = fetch(location.pathname, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": data.get("csrf_token") || "" }
@@ -131,14 +131,14 @@
       }
       return response.json().then(function (body) { answered(response.status, body, sent); });
     }).catch(function (error) {
-      say(text("not-saved", "Not saved."));
+      say(word("not-saved", "Not saved."));
       if (error && error.message === "signed-out") {
-        warn(text("signed-out", "You have been signed out, so your latest answers were not saved. Keep this page " +
+        warn(word("signed-out", "You have been signed out, so your latest answers were not saved. Keep this page " +
                   "open, sign in again in another tab, then press Save draft here."));
       } else {
-        warn(text("save-failed", "Your latest answers could not be saved automatically ({reason}). They are still " +
+        warn(word("save-failed", "Your latest answers could not be saved automatically ({reason}). They are still " +
                   "on this page: press Save draft, or keep typing and we try again.")
-             .replace("{reason}", error && error.message || text("no-connection", "no connection")));
+             .replace("{reason}", error && error.message || word("no-connection", "no connection")));
       }
     }).then(function () { inFlight = null; });
     return inFlight;
@@ -149,13 +149,13 @@
       if (version) version.value = String(body.version);
       savedEdits = sent;
       alertBox.hidden = true;
-      say(dirty() ? text("unsaved-changes", "Unsaved changes…") : body.message);
+      say(dirty() ? word("unsaved-changes", "Unsaved changes…") : body.message);
       if (dirty() && !timer) timer = setTimeout(save, SAVE_DELAY_MS);
       return;
     }
-    say(text("not-saved", "Not saved."));
+    say(word("not-saved", "Not saved."));
     if (body.conflict) stopped = true;
-    warn(body.message || text("save-error", "The answers could not be saved (error {code}).").replace("{code}", code),
+    warn(body.message || word("save-error", "The answers could not be saved (error {code}).").replace("{code}", code),
          !!body.conflict);
   }
 
@@ -213,7 +213,7 @@
   var unsaved = form.getAttribute("data-unsaved");
   if (unsaved) {
     edits = 1;
-    say(text("page-unsaved", "Your answers on this page are not saved yet."));
+    say(word("page-unsaved", "Your answers on this page are not saved yet."));
     if (unsaved === "conflict") stopped = true;
     else timer = setTimeout(save, SAVE_DELAY_MS);
   }
