@@ -140,8 +140,10 @@ def demo_command():
               help="The PDF file to write.")
 @click.option("--for", "audience", type=click.Choice(["hr", "candidate"]), default="hr", show_default=True,
               help="HR's version (with rater disagreement and who calibrated) or the candidate's.")
+@click.option("--lang", "lang", type=click.Choice(["en", "de"]), default=None,
+              help="The report's language (default: the candidate's own language, else English).")
 @with_appcontext
-def report_command(assessment_id, output, audience):
+def report_command(assessment_id, output, audience, lang):
     """Write one candidate's readiness report as a PDF."""
     from reports.pdf import render_report
 
@@ -152,7 +154,7 @@ def report_command(assessment_id, output, audience):
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"there is no assessment with id {assessment_id}")
-    pdf = render_report(report_data(assessment, audience=audience))
+    pdf = render_report(report_data(assessment, audience=audience, lang=lang))
     with open(output, "wb") as fh:
         fh.write(pdf)
     click.echo(f"Wrote the report of {assessment.candidate.name} ({len(pdf):,} bytes) to {output}.")
@@ -166,8 +168,11 @@ def report_command(assessment_id, output, audience):
               help="One ZIP file, or the PDFs and the panel summary as separate files.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes that render the reports of the ZIP in parallel (use the number of cores).")
+@click.option("--lang", "lang", type=click.Choice(["own", "en", "de"]), default="own", show_default=True,
+              help="The reports' language: each candidate's own (else English), or one for all. The panel "
+                   "summary is in the language given, else English.")
 @with_appcontext
-def export_command(cycle_id, output, as_zip, workers):
+def export_command(cycle_id, output, as_zip, workers, lang):
     """Export every readiness report of a cycle and its panel summary, with a progress line."""
     from pathlib import Path
 
@@ -187,10 +192,10 @@ def export_command(cycle_id, output, as_zip, workers):
     if as_zip:
         target = folder / safe_filename(f"{cycle.name}-reports.zip")
         with target.open("wb") as out:
-            count = write_cycle_zip(cycle, out, progress=progress, workers=workers)
+            count = write_cycle_zip(cycle, out, progress=progress, workers=workers, lang=lang)
     else:
         target = folder
-        count = write_cycle_files(cycle, folder, progress=progress)
+        count = write_cycle_files(cycle, folder, progress=progress, lang=lang)
     click.echo("", err=True)
     click.echo(f"Wrote {count} PDF files of {cycle.name} to {target}.")
 
