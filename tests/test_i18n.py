@@ -94,3 +94,24 @@ def hard_coded_language_lists() -> list[str]:
 def test_the_languages_are_named_in_one_place():
     """Only rubrics/language.py lists the languages; everything else reads LANGUAGES (so adding one is one line)."""
     assert hard_coded_language_lists() == []
+
+
+def constant_filters(app) -> list[str]:
+    """Our filters applied to a constant in a template (``{{ 'draft'|status_label }}``): Jinja's optimizer works
+    such a filter out once, when it compiles the template, in the language of whoever came first, and every
+    later reader gets that language."""
+    from jinja2 import nodes
+
+    ours = {name for name, f in app.jinja_env.filters.items()
+            if getattr(f, "__module__", "").split(".")[0] in ("assessment", "rubrics", "reports")}
+    found = []
+    for name in app.jinja_env.list_templates(extensions=["html", "txt"]):
+        source = app.jinja_env.loader.get_source(app.jinja_env, name)[0]
+        for node in app.jinja_env.parse(source).find_all(nodes.Filter):
+            if node.name in ours and isinstance(node.node, nodes.Const):
+                found.append(f"{name}:{node.lineno}: {node.node.value!r}|{node.name}")
+    return found
+
+
+def test_no_template_translates_a_constant_once_for_everyone(app):
+    assert constant_filters(app) == []
