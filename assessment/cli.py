@@ -140,7 +140,7 @@ def demo_command():
               help="The PDF file to write.")
 @click.option("--for", "audience", type=click.Choice(["hr", "candidate"]), default="hr", show_default=True,
               help="HR's version (with rater disagreement and who calibrated) or the candidate's.")
-@click.option("--lang", "lang", type=click.Choice(["en", "de"]), default=None,
+@click.option("--lang", "lang", type=click.Choice(list(language.LANGUAGES)), default=None,
               help="The report's language (default: the candidate's own language, else English).")
 @with_appcontext
 def report_command(assessment_id, output, audience, lang):
@@ -153,11 +153,12 @@ def report_command(assessment_id, output, audience, lang):
 
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
-        raise click.ClickException(f"there is no assessment with id {assessment_id}")
+        raise click.ClickException(_("there is no assessment with id %(id)s", id=assessment_id))
     pdf = render_report(report_data(assessment, audience=audience, lang=lang))
     with open(output, "wb") as fh:
         fh.write(pdf)
-    click.echo(f"Wrote the report of {assessment.candidate.name} ({len(pdf):,} bytes) to {output}.")
+    click.echo(_("Wrote the report of %(name)s (%(size)s bytes) to %(path)s.", name=assessment.candidate.name,
+                 size=language.number(len(pdf), 0), path=output))
 
 
 @click.command("export")
@@ -168,7 +169,7 @@ def report_command(assessment_id, output, audience, lang):
               help="One ZIP file, or the PDFs and the panel summary as separate files.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes that render the reports of the ZIP in parallel (use the number of cores).")
-@click.option("--lang", "lang", type=click.Choice(["own", "en", "de"]), default="own", show_default=True,
+@click.option("--lang", "lang", type=click.Choice(["own", *language.LANGUAGES]), default="own", show_default=True,
               help="The reports' language: each candidate's own (else English), or one for all. The panel "
                    "summary is in the language given, else English.")
 @with_appcontext
@@ -182,12 +183,12 @@ def export_command(cycle_id, output, as_zip, workers, lang):
 
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
-        raise click.ClickException(f"there is no cycle with id {cycle_id}")
+        raise click.ClickException(_("there is no cycle with id %(id)s", id=cycle_id))
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
 
     def progress(done, total=None):
-        click.echo(f"\r  {done}/{total or '?'} files", nl=False, err=True)
+        click.echo("\r  " + _("%(done)s/%(total)s files", done=done, total=total or "?"), nl=False, err=True)
 
     if as_zip:
         target = folder / safe_filename(f"{cycle.name}-reports.zip")
@@ -197,7 +198,8 @@ def export_command(cycle_id, output, as_zip, workers, lang):
         target = folder
         count = write_cycle_files(cycle, folder, progress=progress, lang=lang)
     click.echo("", err=True)
-    click.echo(f"Wrote {count} PDF files of {cycle.name} to {target}.")
+    click.echo(ngettext("Wrote %(num)d PDF file of %(name)s to %(path)s.",
+                        "Wrote %(num)d PDF files of %(name)s to %(path)s.", count, name=cycle.name, path=target))
 
 
 @click.group("results")
