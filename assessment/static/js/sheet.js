@@ -127,7 +127,9 @@
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") === -1) {
         // A redirect to the sign-in page, or an error page: the answers were not saved.
-        throw new Error(response.redirected ? "signed-out" : "status " + response.status);
+        var problem = new Error(response.redirected ? "signed-out" : "status");
+        problem.reason = word("server-error", "error {code}").replace("{code}", String(response.status));
+        throw problem;
       }
       return response.json().then(function (body) { answered(response.status, body, sent); });
     }).catch(function (error) {
@@ -138,7 +140,7 @@
       } else {
         warn(word("save-failed", "Your latest answers could not be saved automatically ({reason}). They are still " +
                   "on this page: press Save draft, or keep typing and we try again.")
-             .replace("{reason}", error && error.message || word("no-connection", "no connection")));
+             .replace("{reason}", error && error.reason || word("no-connection", "no connection")));
       }
     }).then(function () { inFlight = null; });
     return inFlight;
