@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file,
                    stream_with_context, url_for)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reports.charts import radar_svg
@@ -115,9 +116,9 @@ def calibrate_verdict(assessment_id: int):
         done = _calibration_step(assessment, form, lambda: record_calibration(
             assessment, form.band_id.data, form.rationale.data, actor=current_user,
             candidate_note=form.candidate_note.data, panel_members=form.panel_members.data),
-            lambda calibration: "The calibrated verdict was recorded beside the computed one and is in force."
-            if calibration.is_approved else "The calibration was recorded as a proposal. It is not in force "
-            "until a second HR person approves it.")
+            lambda calibration: _("The calibrated verdict was recorded beside the computed one and is in force.")
+            if calibration.is_approved else _("The calibration was recorded as a proposal. It is not in force "
+                                              "until a second HR person approves it."))
         if done is not None:
             return done
     return _render_results(assessment, form=form, status=422)
@@ -130,11 +131,11 @@ def approve_calibration(assessment_id: int):
     assessment = get_or_404(Assessment, assessment_id)
     form = ApprovalForm()
     if not form.validate_on_submit():
-        form.form_errors.append("The approval did not say which proposal it approves; reload the page.")
+        form.form_errors.append(_("The approval did not say which proposal it approves; reload the page."))
         return _render_results(assessment, status=422, approval=form)
     done = _calibration_step(assessment, form, lambda: approve_proposal(assessment, form.proposal_id(),
                                                                         actor=current_user),
-                             lambda _: "You approved the proposed calibration: it is now in force.")
+                             lambda _result: _("You approved the proposed calibration: it is now in force."))
     return done or _render_results(assessment, status=422, approval=form)
 
 
