@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from reports.charts import radar_svg
 from reports.pdf import render_report
+from rubrics import language
 from rubrics.readiness import verdict_label
 
 from .. import jobs
@@ -26,6 +27,7 @@ from ..services.calibrations import calibrate_verdict as record_calibration
 from ..services.rater_flags import cycle_flags, report_flags
 from ..services.readiness import assess, report_audience, report_data, visible_result
 from ..services.results_store import missing_results
+from ..services.scores_export import iter_scores_csv_in
 from .display import register_display
 from .forms import ApprovalForm, CalibrationForm, StartExportForm
 from .overview import GAP_CLASSES, OverviewQuery, build_overview
@@ -168,7 +170,7 @@ def export_scores(cycle_id: int, fmt: str):
     name = export_service.safe_filename(f"{cycle.name}-scores.{fmt}")
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if fmt == "csv":
-        chunks = export_service.iter_scores_csv(cycle)
+        chunks = iter_scores_csv_in(language.current(), cycle)
         body = stream_with_context("\ufeff" + chunk if index == 0 else chunk for index, chunk in enumerate(chunks))
         return Response(body, mimetype="text/csv", headers=headers)
     if export_service.candidate_count(cycle) > current_app.config["SCORES_XLSX_INLINE_MAX"]:

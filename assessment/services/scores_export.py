@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
+from rubrics import language
 from rubrics.readiness import GroupScore, verdict_label
 
 from ..cleaning import replace_unstorable
@@ -151,6 +152,18 @@ def iter_scores_csv(cycle: Cycle) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
+
+
+def iter_scores_csv_in(lang: str, cycle: Cycle) -> Iterator[str]:
+    """``iter_scores_csv`` in ``lang`` however late it is read: a streamed response is read after the request's
+    own language is gone, so each chunk is made inside ``language.use`` (never across a yield)."""
+    chunks = iter_scores_csv(cycle)
+    while True:
+        with language.use(lang):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 def scores_csv(cycle: Cycle) -> str:
