@@ -168,3 +168,26 @@ def test_rater_flag_labels_join_in_the_current_language():
     assert _labels(Rater()) == "lenient and straight-lining"
     with language.use("de"):
         assert _labels(Rater()) == "Lenient und Straight-lining"
+
+
+def test_a_scores_job_started_in_german_writes_german_headers(client, auth, make, released, app, tmp_path):
+    """A background job writes in the language of the person who started it (the thread has no request)."""
+    from openpyxl import load_workbook
+
+    from assessment import jobs
+    from assessment.models import ExportJob
+
+    app.config.update(SCORES_XLSX_INLINE_MAX=0, EXPORTS_DIR=str(tmp_path))
+    auth.login(make.user("hr"))
+    confirm = client.get(f"/cycles/{released.cycle_id}/exports/scores", headers=GERMAN).get_data(as_text=True)
+    assert "Werte von Frühjahrsrunde als XLSX exportieren" in confirm and "1 Kandidat:in</strong>" in confirm
+    client.post(f"/cycles/{released.cycle_id}/exports/scores", headers=GERMAN)
+    jobs.wait_for_threads()
+    job = db.session.scalar(db.select(ExportJob))
+    db.session.refresh(job)
+    assert job.state == "done"
+    assert "XLSX herunterladen" in client.get(f"/exports/{job.id}", headers=GERMAN).get_data(as_text=True)
+    workbook = load_workbook(io.BytesIO(client.get(f"/exports/{job.id}/download").data))
+    assert workbook.sheetnames == ["Werte"]
+    header = next(workbook.active.iter_rows(values_only=True))
+    assert header[:2] == ("Beurteilungsrunde", "Kandidat:in") and header[4] == "Kompetenz-ID"
