@@ -8,7 +8,7 @@ from babel.numbers import get_decimal_symbol
 from reports.verdict import attainment_text, failing_text, rule_detail, rules_withhold
 from rubrics import language
 from rubrics.readiness import display_gap, display_score
-from rubrics.readiness_candidate import WITHHELD_NOTE
+from rubrics.readiness_candidate import withheld_note
 
 from .overview import gap_class
 
@@ -66,7 +66,7 @@ def _localise(text: str) -> str:
 
 
 GLOBALS = {"gap_class": gap_class, "attainment_text": attainment_text, "failing_text": failing_text,
-           "rule_detail": rule_detail, "rules_withhold": rules_withhold, "withheld_note": WITHHELD_NOTE}
+           "rule_detail": rule_detail, "rules_withhold": rules_withhold, "withheld_note": withheld_note}
 
 
 def register_display(bp) -> None:
