@@ -178,7 +178,10 @@ def test_a_scores_job_started_in_german_writes_german_headers(client, auth, make
     from assessment.models import ExportJob
 
     app.config.update(SCORES_XLSX_INLINE_MAX=0, EXPORTS_DIR=str(tmp_path))
-    auth.login(make.user("hr"))
+    hr = make.user("hr")
+    hr.language = "de"  # the account's language (services.exports runs the job in it)
+    db.session.commit()
+    auth.login(hr)
     confirm = client.get(f"/cycles/{released.cycle_id}/exports/scores", headers=GERMAN).get_data(as_text=True)
     assert "Werte von Frühjahrsrunde als XLSX exportieren" in confirm and "1 Kandidat:in</strong>" in confirm
     client.post(f"/cycles/{released.cycle_id}/exports/scores", headers=GERMAN)
