@@ -211,6 +211,30 @@ def rubric_texts(framework) -> set[str]:
     return texts
 
 
+def other_language_texts(framework, language: str) -> set[str]:
+    """The rubric's texts in every language but ``language``, where they differ from it ({en: ..., de: ...})."""
+    import rubrics
+    from rubrics.language import LANGUAGES
+
+    def walk(value):
+        if isinstance(value, dict):
+            if language in value and set(value) <= set(LANGUAGES) and all(isinstance(v, str) for v in value.values()):
+                yield from (v for k, v in value.items() if k != language and v != value[language])
+            else:
+                for v in value.values():
+                    yield from walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from walk(v)
+
+    import yaml
+
+    texts = set(walk(framework.data))
+    for path in sorted((Path(rubrics.__file__).parent / "data").rglob("*.y*ml")):
+        texts.update(walk(yaml.safe_load(path.read_text(encoding="utf-8"))))
+    return texts
+
+
 def wtforms_texts() -> set[str]:
     """WTForms' own messages in German, from its catalogue (they come translated, not through ours)."""
     import wtforms
@@ -269,8 +293,10 @@ _DECIMAL = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,2}(?![\d.])")
 class Judge:
     """Says which parts of a text bypassed translation."""
 
-    def __init__(self, known: Iterable[str], allowed_words: Iterable[str]):
-        normal = {" ".join(k.split()) for k in known}
+    def __init__(self, known: Iterable[str], allowed_words: Iterable[str], foreign: Iterable[str] = ()):
+        #: Known texts that must not show in the language judged: the rubric's English texts on a German page.
+        self.foreign = {" ".join(k.split()) for k in foreign if len(k.split()) >= 2}
+        normal = {" ".join(k.split()) for k in known} | self.foreign
         # A text broken at a hyphen at the end of a PDF line reads joined in pdftotext ("Stakeholderund").
         normal |= {re.sub(r"(?<=\w)- ?(?=\w)", "", k) for k in normal if "-" in k}
         # Codes and ids ("de", "manager", "ready_now") are data nobody reads: shown as they are, they are leaks.
@@ -323,19 +349,28 @@ class Judge:
             found = self._seen[kind, line] = judge(line)
         return found
 
-    def _without_known(self, line: str) -> str:
+    def _without_known(self, line: str, skip=frozenset(), found: list | None = None) -> str:
+        """``line`` with every known text (but those in ``skip``) cut out; ``found`` collects what was cut."""
         words = set(re.findall(r"\w+", line))
         candidates = [k for word in words for k in self._by_word.get(word, ())]
         for known in sorted(candidates, key=len, reverse=True):
-            if known in line:
-                line = self._pattern(known).sub("\n", line)
+            if known in line and known not in skip:
+                line, count = self._pattern(known).subn("\n", line)
+                if count and found is not None:
+                    found.append(known)
         for template in self.templates:
             line = template.sub("\n", line)
         return line
 
     def _line_leaks(self, line: str) -> list[str]:
-        rest = self._without_known(line)
-        return [piece.strip() for piece in rest.split("\n") if re.search(r"[A-Za-z]", self.allowed.sub(" ", piece))]
+        rest, foreign = line, []
+        if self.foreign:  # first what may hold an English phrase (a quote), then the English rubric texts
+            rest = self._without_known(rest, skip=self.foreign)
+            rest = self._without_known(rest, found=foreign)
+        out = [f"rubric text in the other language: {text}" for text in foreign if text in self.foreign]
+        rest = self._without_known(rest)
+        return out + [piece.strip() for piece in rest.split("\n")
+                      if re.search(r"[A-Za-z]", self.allowed.sub(" ", piece))]
 
     def english_numbers(self, text: str) -> list[str]:
         """Decimals written the English way ("3.9", "81.5%") outside known data: German writes "3,9"."""

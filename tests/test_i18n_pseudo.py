@@ -201,7 +201,8 @@ def crawled(tmp_path_factory):
             judge = pl.Judge(known=pl.rubric_texts(world.framework) | world.typed | pl.wtforms_texts()
                              | pl.file_format_names() | world.recorded(),
                              allowed_words=ALLOWED_WORDS | pl.calendar_words(pl.PSEUDO_LANGUAGE)
-                             | world.role_titles | world.ids)
+                             | world.role_titles | world.ids,
+                             foreign=pl.other_language_texts(world.framework, pl.PSEUDO_LANGUAGE))
             db.session.remove()
         clients = signed_in_clients(app, plan)
         german = Crawl(judge, tmp_path_factory.mktemp("pdf-de"))
@@ -239,6 +240,10 @@ def test_the_judge_finds_unmarked_text_and_lets_known_data_through():
                         '<script>var x = "not read";</script><input type="submit" value="Send">')
     leaks = [leak for run in page for leak in judge.leaks(run)]
     assert leaks == [": 15. Dezember 2026", "Sheets: 3", "Open me", "Send"]
+    bilingual = pl.Judge(known={"Strategische Planung", "“Strategic planning sets the direction.”"},
+                         allowed_words=set(), foreign={"Strategic planning"})
+    assert bilingual.leaks("Strategische Planung · Strategic planning · “Strategic planning sets the direction.”") \
+        == ["rubric text in the other language: Strategic planning"]
     numbers = judge.leaks("⟦Šçöŕé⟧ 3.9, ⟦ñüɱƀéŕ 81.5%⟧ 15.12.2026 2026.12 127.0.0.1 3,9")
     assert [leak.split()[1] for leak in numbers] == ["3.9", "81.5"]
 
