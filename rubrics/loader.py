@@ -30,6 +30,10 @@ from .model import (
     Source,
 )
 
+#: libyaml's safe loader where PyYAML has it: the same data, ten times faster on the bilingual rubric (the app
+#: loads the file at every start).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_RUBRIC = PACKAGE_DIR / "data" / "framework.yaml"
 
@@ -73,7 +77,7 @@ def load_framework(path: str | os.PathLike | None = None, sources_dir: str | os.
     except OSError as exc:
         raise RubricError([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f"line {where.line + 1}, column {where.column + 1}" if where else "(unknown place)"
