@@ -93,3 +93,24 @@ def with_languages(framework, build):
             sibling = build(code)
             variants[code] = replace(sibling, variants=variants)
     return framework
+
+
+def single_language(data: dict, language: str | None = None) -> dict:
+    """Rubric data with each text in ``language`` only (default, or when the rubric lacks it: its own) and no
+    ``languages``: the English-only format of the rubrics before 2026.12.1, such as tests that put today's
+    readiness rules into the 2026.11 rubric need."""
+    codes = data.get("languages") if isinstance(data, dict) else None
+    if not codes:
+        return data
+    pick = language if language in codes else codes[0]
+
+    def walk(value):
+        if isinstance(value, dict):
+            if value and set(value) == set(codes):
+                return value[pick]
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return {key: walk(value) for key, value in data.items() if key != "languages"}

@@ -9,6 +9,7 @@ import yaml
 
 from rubrics import DEFAULT_RUBRIC, RubricError, framework_from_snapshot, language, load_framework
 from rubrics.loader import parse_framework
+from rubrics.loader_language import single_language
 from rubrics.readiness import RaterSheet, assess_readiness
 
 DATA = Path(__file__).parent / "data"
@@ -26,17 +27,6 @@ def problems_of(data) -> list[str]:
     with pytest.raises(RubricError) as info:
         parse_framework(data, origin="framework.yaml")
     return info.value.problems
-
-
-def in_one_language(value, code: str):
-    """The data with every language mapping replaced by its ``code`` text and no ``languages``: a plain rubric."""
-    if isinstance(value, dict):
-        if value and set(value) <= {"en", "de"}:
-            return value[code]
-        return {k: in_one_language(v, code) for k, v in value.items() if k != "languages"}
-    if isinstance(value, list):
-        return [in_one_language(v, code) for v in value]
-    return value
 
 
 def text_fields(fw) -> dict:
@@ -123,7 +113,7 @@ def test_english_is_todays_english_field_by_field(fw):
     for name in ours:
         assert ours[name] == theirs[name], name
     # The same as the bilingual data with the German taken out, and the same verdicts on the same sheets.
-    plain = parse_framework(in_one_language(fw.data, "en"))
+    plain = parse_framework(single_language(fw.data, "en"))
     assert text_fields(plain) == text_fields(english)
     ratings = {c.id: 4 for c in fw.competencies} | {"budget_authority": 3, "crisis_management": 5}
     sheets = [RaterSheet("m1", "manager", ratings), RaterSheet("p1", "peer", ratings | {"budget_authority": 4}),
