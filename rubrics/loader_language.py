@@ -11,7 +11,6 @@ language of its source.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from .competency_checks import kind
 
@@ -83,15 +82,15 @@ class LanguageChecks:
 def with_languages(framework, build):
     """Give ``framework`` (in the rubric's own language) its siblings in the rubric's other languages.
 
-    ``build(language)`` returns the framework with its texts in that language. Every sibling shares one table,
-    so that ``in_language`` of any of them finds every other; ids, rules, weights, data and hash are the same.
+    ``build(language)`` returns the framework with its texts in that language; ids, rules, weights, data and hash
+    are the same in all of them, and ``in_language`` of any one finds every other.
     """
-    variants = framework.variants
-    variants[framework.language] = framework
+    variants = {framework.language: framework}
     for code in framework.languages:
         if code not in variants:
-            sibling = build(code)
-            variants[code] = replace(sibling, variants=variants)
+            variants[code] = build(code)
+    for sibling in variants.values():
+        sibling.share_languages(variants)
     return framework
 
 

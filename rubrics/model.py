@@ -188,13 +188,17 @@ class Framework:
     #: none (every one before 2026.12.1) is English only.
     language: str = "en"
     languages: tuple[str, ...] = ("en",)
-    #: The same framework in each of the rubric's languages, shared by all of them; filled by the loader.
-    variants: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def in_language(self, language: str | None) -> Framework:
         """This framework with its texts in ``language``, or in the rubric's own language when it lacks that one
         (an English-only snapshot gives English). Ids, rules, weights, citations, data and hash are the same."""
-        return self.variants.get(language) or self.variants.get(self.languages[0]) or self
+        variants = self.__dict__.get("_variants", {})
+        return variants.get(language) or variants.get(self.languages[0]) or self
+
+    def share_languages(self, variants: dict[str, Framework]) -> None:
+        """The loader's: the same framework in each of the rubric's languages (one table shared by them all). Kept
+        out of the fields, so that comparing, copying or ``asdict`` never walks from one language to the next."""
+        object.__setattr__(self, "_variants", variants)
 
     def source(self, file: str) -> Source:
         for item in self.sources:

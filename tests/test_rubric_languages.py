@@ -31,7 +31,7 @@ def problems_of(data) -> list[str]:
 
 def text_fields(fw) -> dict:
     """Every field of the framework except what differs by construction (hash, data, languages)."""
-    skip = {"content_hash", "data", "languages", "language", "variants"}
+    skip = {"content_hash", "data", "languages", "language"}
     return {f.name: getattr(fw, f.name) for f in dataclasses.fields(fw) if f.name not in skip}
 
 
