@@ -183,3 +183,23 @@ def test_app_gives_the_framework_in_the_current_language(make):
     db.session.commit()
     with language.use("de"):
         assert pinned_framework(old).competency("crisis_management").name == "Crisis management"
+
+
+def test_german_rating_sheet_shows_the_german_rubric_and_the_sources_own_quotes(make, auth, client):
+    """A rater reading German gets German names and anchors; quotes stay in their source's language."""
+    from tests.sheets import sheet_of
+
+    assignment = sheet_of(make.assessment(), "manager")
+    auth.login(assignment.rater)
+    page = client.get(f"/ratings/{assignment.id}", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<html lang="de"' in html
+    assert "Strategische Planung" in html and "Krisenmanagement" in html
+    assert "Wenn die Person ein Budget über mehrere Abteilungen" in html
+    assert "Strategic planning" not in html
+    # The German source's quote in German, an English source's quote in English.
+    assert "Im Zusammenspiel mit dem CFO werden Budgets, Kostenstrukturen und Investitionen optimiert." in html
+    assert "Operations Managers often have budgetary responsibilities limited to their department" in html
+    english = client.get(f"/ratings/{assignment.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Strategic planning" in english and "Strategische Planung" not in english
+    assert "Im Zusammenspiel mit dem CFO werden Budgets, Kostenstrukturen und Investitionen optimiert." in english
