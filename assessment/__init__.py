@@ -46,8 +46,8 @@ def create_app(config: dict | None = None) -> Flask:
     from . import cli, errors, i18n, security, templating
 
     errors.register(app)
+    i18n.register(app)  # first: the language is set before security's checks word their messages
     security.register(app)
-    i18n.register(app)
     templating.register(app)
     cli.register(app)
     return app

@@ -10,33 +10,40 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from rubrics import language
+
 #: Control characters (Unicode category Cc) but tab and line breaks, lone surrogates, and the two
 #: non-characters XML 1.0 (and so XLSX) cannot hold.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile("[\t\n\r]")
-_NAMES = {"\x00": "a NUL byte", "\t": "a tab", "\n": "a line break", "\r": "a line break"}
+_NAMES = {"\x00": _l("a NUL byte"), "\t": _l("a tab"), "\n": _l("a line break"), "\r": _l("a line break")}
 
 
 def _describe(char: str) -> str:
-    return _NAMES.get(char, f"the control character U+{ord(char):04X}")
+    return str(_NAMES[char]) if char in _NAMES else _("the control character U+%(code)s", code="%04X" % ord(char))
 
 
 def text_problem(value: str | None, *, multiline: bool = False, max_length: int | None = None) -> str | None:
     """Why ``value`` cannot be stored as text, or None when it can.
 
-    The message is a sentence fragment to put beside a field or after "Row 3, column name: ".
+    The message is a sentence fragment to put beside a field or after "Row 3, column name: ", in the current
+    language (Flask-Babel's; English outside a request).
     """
     if not value:
         return None
     found = _UNSTORABLE.search(value)
     if found:
-        return (f"contains {_describe(found.group())} at character {found.start() + 1}, which cannot be stored; "
-                "remove it (it may have come from a copy and paste)")
+        return _("contains %(what)s at character %(position)s, which cannot be stored; remove it (it may have "
+                 "come from a copy and paste)", what=_describe(found.group()), position=found.start() + 1)
     found = None if multiline else _LINE_BREAKS.search(value)
     if found:
-        return f"contains {_describe(found.group())} at character {found.start() + 1}; this is one line of text"
+        return _("contains %(what)s at character %(position)s; this is one line of text",
+                 what=_describe(found.group()), position=found.start() + 1)
     if max_length is not None and len(value) > max_length:
-        return f"is {len(value):,} characters long; at most {max_length:,} are allowed"
+        return _("is %(length)s characters long; at most %(limit)s are allowed",
+                 length=language.number(len(value), 0), limit=language.number(max_length, 0))
     return None
 
 

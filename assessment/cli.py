@@ -1,6 +1,7 @@
 """The ``opsladder`` command: the app's Flask CLI (``opsladder demo`` == ``flask --app wsgi demo``).
 
-Commands are thin wrappers over services, and commit once at the end.
+Commands are thin wrappers over services, and commit once at the end. Their messages are in the language chosen
+with ``opsladder --lang de ...`` or ``OPSLADDER_LANG=de`` (English by default; also for ``flask --app wsgi``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,33 @@ import os
 import sys
 
 import click
+from flask import has_app_context
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext as _, ngettext, refresh
+
+from rubrics import language
+
+#: The environment variable that chooses the language of the CLI's messages (and of what commands write).
+LANGUAGE_ENV = "OPSLADDER_LANG"
+
+
+def use_cli_language(value: str | None = None) -> str:
+    """Make ``value`` (or OPSLADDER_LANG) the language of this command; a language OpsLadder does not speak
+    is refused with the list of those it does."""
+    chosen = value if value is not None else os.environ.get(LANGUAGE_ENV)
+    if chosen and language.normalise(chosen) is None:
+        raise click.BadParameter(f"{chosen!r}: choose one of {', '.join(language.LANGUAGES)}",
+                                 param_hint=f"--lang / {LANGUAGE_ENV}")
+    language.set_current(chosen)
+    if has_app_context():
+        refresh()  # Flask-Babel keeps the locale it chose on g: choose again, in this language
+    return language.current()
+
+
+def _language_option(ctx, _param, value):
+    if not ctx.resilient_parsing:
+        use_cli_language(value)
+    return value
 
 
 @click.group("rubric")
@@ -76,19 +103,20 @@ def users_cli():
 def users_create(role, email, name, password_env):
     """Create an account without the web, e.g. the first HR account."""
     from .extensions import db
+    from .labels import role_label
     from .services import ServiceError
     from .services.users import create_user
 
     password = os.environ.get(password_env)
     if not password:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     try:
         user = create_user(email, name or email.split("@")[0], role, password, actor=None)
     except ServiceError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
     db.session.commit()
-    click.echo(f"Created {role} account {user.email}.")
+    click.echo(_("Created the account %(email)s (%(role)s).", email=user.email, role=role_label(role)))
 
 
 @click.command("demo")
@@ -101,8 +129,8 @@ def demo_command():
 
     logins, created = build_demo(current_framework())
     db.session.commit()
-    click.echo("Demo data " + ("created." if created else "already present; nothing added."))
-    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    click.echo(_("Demo data created.") if created else _("Demo data already present; nothing added."))
+    click.echo(_("Demo logins (password for all: %(password)s):", password=DEMO_PASSWORD))
     for role, email, name in logins:
         click.echo(f"  {role:10} {email:40} {name}")
 
@@ -113,8 +141,10 @@ def demo_command():
               help="The PDF file to write.")
 @click.option("--for", "audience", type=click.Choice(["hr", "candidate"]), default="hr", show_default=True,
               help="HR's version (with rater disagreement and who calibrated) or the candidate's.")
+@click.option("--lang", "lang", type=click.Choice(["en", "de"]), default=None,
+              help="The report's language (default: the candidate's own language, else English).")
 @with_appcontext
-def report_command(assessment_id, output, audience):
+def report_command(assessment_id, output, audience, lang):
     """Write one candidate's readiness report as a PDF."""
     from reports.pdf import render_report
 
@@ -125,7 +155,7 @@ def report_command(assessment_id, output, audience):
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"there is no assessment with id {assessment_id}")
-    pdf = render_report(report_data(assessment, audience=audience))
+    pdf = render_report(report_data(assessment, audience=audience, lang=lang))
     with open(output, "wb") as fh:
         fh.write(pdf)
     click.echo(f"Wrote the report of {assessment.candidate.name} ({len(pdf):,} bytes) to {output}.")
@@ -139,8 +169,11 @@ def report_command(assessment_id, output, audience):
               help="One ZIP file, or the PDFs and the panel summary as separate files.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes that render the reports of the ZIP in parallel (use the number of cores).")
+@click.option("--lang", "lang", type=click.Choice(["own", "en", "de"]), default="own", show_default=True,
+              help="The reports' language: each candidate's own (else English), or one for all. The panel "
+                   "summary is in the language given, else English.")
 @with_appcontext
-def export_command(cycle_id, output, as_zip, workers):
+def export_command(cycle_id, output, as_zip, workers, lang):
     """Export every readiness report of a cycle and its panel summary, with a progress line."""
     from pathlib import Path
 
@@ -160,10 +193,10 @@ def export_command(cycle_id, output, as_zip, workers):
     if as_zip:
         target = folder / safe_filename(f"{cycle.name}-reports.zip")
         with target.open("wb") as out:
-            count = write_cycle_zip(cycle, out, progress=progress, workers=workers)
+            count = write_cycle_zip(cycle, out, progress=progress, workers=workers, lang=lang)
     else:
         target = folder
-        count = write_cycle_files(cycle, folder, progress=progress)
+        count = write_cycle_files(cycle, folder, progress=progress, lang=lang)
     click.echo("", err=True)
     click.echo(f"Wrote {count} PDF files of {cycle.name} to {target}.")
 
@@ -185,17 +218,18 @@ def results_rebuild(cycle_id, missing_only):
 
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
-        raise click.ClickException(f"there is no cycle with id {cycle_id}")
+        raise click.ClickException(_("there is no cycle with id %(id)s", id=cycle_id))
     total = len(results_store.missing_results(cycle)) if missing_only else len(cycle.assessments)
     # On a terminal, a bar with the count and an estimate; elsewhere (logs, CI) just the label.
-    with click.progressbar(length=total, label=f"Results of {cycle.name}", show_pos=True) as bar:
+    with click.progressbar(length=total, label=_("Results of %(name)s", name=cycle.name), show_pos=True) as bar:
         def progress(done, _total):
             bar.update(done - bar.pos)
 
         count = results_store.refresh_cycle(cycle, readiness.compute_results, force=not missing_only,
                                             progress=progress)
     db.session.commit()
-    click.echo(f"Stored {count} readiness result{'' if count == 1 else 's'} of {cycle.name}.")
+    click.echo(ngettext("Stored %(num)d readiness result of %(name)s.", "Stored %(num)d readiness results of %(name)s.",
+                        count, name=cycle.name))
 
 
 @click.command("worker")
@@ -208,11 +242,11 @@ def worker_command(burst):
     from .jobs import queue_name, work
 
     if not current_app.config.get("REDIS_URL"):
-        raise click.ClickException("REDIS_URL is not set: exports run in-process, there is no queue to work on. "
-                                   "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the web app and the workers.")
+        raise click.ClickException(_("REDIS_URL is not set: exports run in-process, there is no queue to work on. "
+                                     "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the web app and the workers."))
     # The URL may carry a password: show only where the worker listens.
     where = current_app.config["REDIS_URL"].rsplit("@", 1)[-1]
-    click.echo(f"Working on queue {queue_name(current_app)!r} at {where}.")
+    click.echo(_("Working on queue %(queue)s at %(where)s.", queue=repr(queue_name(current_app)), where=where))
     work(current_app._get_current_object(), burst=burst)
 
 
@@ -230,11 +264,12 @@ def remind_command(today):
     current_app.config["MAIL_DISPATCH"] = "off"  # this command sends itself, below, and reports the count
     runs = remind_due(today.date() if today else None)
     for run in runs:
-        click.echo(f"{run.cycle_name}: {run.stage}: {run.recorded} reminder{'s' if run.recorded != 1 else ''} "
-                   f"recorded, {run.skipped} already sent before")
+        click.echo(ngettext("%(cycle)s: %(stage)s: %(num)d reminder recorded, %(skipped)d already sent before",
+                            "%(cycle)s: %(stage)s: %(num)d reminders recorded, %(skipped)d already sent before",
+                            run.recorded, cycle=run.cycle_name, stage=run.stage, skipped=run.skipped))
     if not runs:
-        click.echo("No reminders due.")
-    click.echo(f"Sent {deliver()} message(s).")
+        click.echo(_("No reminders due."))
+    click.echo(_("Sent %(num)d message(s).", num=deliver()))
 
 
 @click.group("mail")
@@ -255,11 +290,15 @@ def mail_send_pending():
     sent = deliver()
     waiting = db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == "pending"))
     failed = db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == "failed"))
-    click.echo(f"Sent {sent} message(s); {waiting} waiting for a later try; {failed} given up (see /hr/outbox).")
+    click.echo(_("Sent %(sent)d message(s); %(waiting)d waiting for a later try; %(failed)d given up (see /hr/outbox).",
+                 sent=sent, waiting=waiting, failed=failed))
 
 
 def register(app) -> None:
-    """Add the commands to the app's CLI, so ``flask --app wsgi ...`` has them too."""
+    """Add the commands to the app's CLI, so ``flask --app wsgi ...`` has them too (there OPSLADDER_LANG chooses
+    the language: ``--lang`` belongs to ``opsladder``)."""
+    if os.environ.get(LANGUAGE_ENV) and language.normalise(os.environ[LANGUAGE_ENV]):
+        language.set_current(os.environ[LANGUAGE_ENV])
     app.cli.add_command(rubric_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
@@ -277,6 +316,9 @@ def _create_app():
     return create_app()
 
 
-main = FlaskGroup(create_app=_create_app, help="OpsLadder: promotion readiness for operations leaders.")
+main = FlaskGroup(create_app=_create_app, help="OpsLadder: promotion readiness for operations leaders.", params=[
+    click.Option(["--lang"], envvar=LANGUAGE_ENV, expose_value=False, is_eager=True, callback=_language_option,
+                 help=f"The language of the messages: {', '.join(language.LANGUAGES)} (default {LANGUAGE_ENV}, "
+                      "else English).")])
 # The rubric check must work when the rubric is broken, i.e. when the app itself refuses to start.
 main.add_command(rubric_cli)

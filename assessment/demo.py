@@ -28,7 +28,7 @@ HR = [("ingrid.halvorsen@example.com", "Ingrid Halvorsen")]
 MANAGERS = [
     ("margaret.okafor@example.com", "Margaret Okafor"),
     ("rafael.ortega@example.com", "Rafael Ortega"),
-    ("priya.raghunathan@example.com", "Priya Raghunathan"),
+    ("katrin.schaefer@example.com", "Katrin Schäfer"),
 ]
 # (e-mail, name, current role, strength against the target profile, self-view bias)
 CANDIDATES = [
@@ -44,8 +44,16 @@ CANDIDATES = [
 ]
 
 
+#: Demo people who read OpsLadder (and get their reports) in German: a manager and a candidate.
+GERMAN_SPEAKING = frozenset({"katrin.schaefer@example.com", "zoe.muller-simic@example.com"})
+
+
 def _user(email: str, name: str, role: str) -> User:
-    return find_user(email) or create_user(email, name, role, DEMO_PASSWORD, actor=None)
+    user = find_user(email) or create_user(email, name, role, DEMO_PASSWORD, actor=None)
+    if email in GERMAN_SPEAKING and user.language is None:
+        # Their own choice, once made, is kept: running the demo again changes nothing.
+        user.language = "de"
+    return user
 
 
 def _cycle(name: str, instructions: str, starts_on: date, ends_on: date, hr: User) -> tuple[Cycle, bool]:

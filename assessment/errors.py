@@ -1,27 +1,39 @@
 """Error pages that say what happened and leak nothing (no stack trace, no object details)."""
 
 from flask import current_app, render_template
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
 
+from rubrics import language
+
+# Lazy: each error page is in its reader's language (the request's, see i18n.py).
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
-    403: ("Not allowed", "Your account does not have access to this page."),
-    404: ("Not found", "There is nothing here, or it is not yours to see."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    413: ("Too large", "What you sent is larger than the {limit} this site accepts, so nothing was saved. "
-                       "Go back and send something smaller (for an import, split the file)."),
-    429: ("Too many requests", "Please wait a little and try again."),
-    500: ("Something went wrong", "The error has been logged and nothing you sent was half-saved. Please try again."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
+    404: (_l("Not found"), _l("There is nothing here, or it is not yours to see.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), None),
+    429: (_l("Too many requests"), _l("Please wait a little and try again.")),
+    500: (_l("Something went wrong"),
+          _l("The error has been logged and nothing you sent was half-saved. Please try again.")),
 }
+
+
+def _too_large() -> str:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    if not limit:
+        return _("What you sent is larger than this site accepts, so nothing was saved. Go back and send something "
+                 "smaller (for an import, split the file).")
+    return _("What you sent is larger than the %(limit)s MB this site accepts, so nothing was saved. Go back and "
+             "send something smaller (for an import, split the file).",
+             limit=language.number(limit / 1024 / 1024, 0 if limit % (1024 * 1024) == 0 else 1))
 
 
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
-    if code == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        message = message.format(limit=f"{limit / 1024 / 1024:g} MB" if limit else "size")
+    message = _too_large() if code == 413 else message
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
@@ -39,8 +51,8 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render_error(400, "The form had expired or was sent from elsewhere (missing security token). "
-                                 "Go back, reload the page and send it again.")
+        return render_error(400, _("The form had expired or was sent from elsewhere (missing security token). "
+                                   "Go back, reload the page and send it again."))
 
     @app.errorhandler(500)
     def server_error(exc):

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in ``create_app``."""
 
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,6 +27,8 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to see that page."
+# Lazy, and made into text when flashed (a lazy string cannot go into the session): the reader's language.
+login_manager.login_message = _l("Please sign in to see that page.")
+login_manager.localize_callback = str
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"

@@ -1,5 +1,6 @@
 """What every area's forms share: the cleaning base form, and putting a domain error beside its field."""
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
@@ -21,7 +22,7 @@ class CleanForm(FlaskForm):
             problem = text_problem(field.data if isinstance(field.data, str) else None,
                                    multiline=isinstance(field, TextAreaField))
             if problem:
-                field.errors = [*field.errors, f"{field.label.text} {problem}."]
+                field.errors = [*field.errors, _("%(field)s %(problem)s.", field=field.label.text, problem=problem)]
                 valid = False
         return valid
 

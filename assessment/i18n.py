@@ -8,10 +8,13 @@ is set to the same language for the whole request.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from babel import dates
 from flask import Blueprint, g, has_request_context, redirect, request, session
-from flask_babel import Babel, get_locale, refresh
+from flask_babel import Babel, force_locale, get_locale, refresh
 from flask_login import current_user
 
 from rubrics import language
@@ -20,6 +23,7 @@ from .access import public
 from .auth.views import safe_next
 from .extensions import db
 from .forms import CleanForm
+from .labels import cycle_state_label, group_label, role_label, status_label
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 #: Every folder of compiled catalogues the app depends on (the engine's and the reports' too).
@@ -29,10 +33,24 @@ CATALOGUE_DIRS = (TRANSLATIONS_DIR, Path(language.__file__).resolve().parent / "
 babel = Babel()
 bp = Blueprint("language", __name__)
 
+def full_date(value) -> str:
+    """A day with its weekday, for e-mails: "Friday, 18 December 2026" / "Freitag, 18. Dezember 2026"."""
+    return "" if value is None else dates.format_date(value, format="full", locale=language.locale())
+
+
+@contextmanager
+def speaking(lang: str | None) -> Iterator[str]:
+    """Write text in ``lang`` inside the block (an e-mail to someone, a CLI message): Flask-Babel's gettext,
+    the engine's and the reports' catalogues and Babel's formats alike; an unknown language gives English."""
+    chosen = language.normalise(lang) or language.DEFAULT_LANGUAGE
+    with force_locale(chosen), language.use(chosen):
+        yield chosen
+
 
 def select_language() -> str:
-    """The language of this request (see the module's docstring)."""
-    if not has_request_context():  # the CLI, a background job, a test calling a service: rubrics.language's
+    """The language of this request (see the module's docstring); outside a request (the CLI, a worker) the
+    current ``rubrics.language``, which ``opsladder --lang`` / OPSLADDER_LANG set (cli.py)."""
+    if not has_request_context():
         return language.current()
     chosen = getattr(current_user, "language", None) if current_user and current_user.is_authenticated else None
     chosen = language.normalise(chosen) or language.normalise(session.get("language"))
@@ -88,6 +106,8 @@ def register(app) -> None:
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(current_language=language.current, language_names=language.LANGUAGE_NAMES)
+    app.jinja_env.filters.update(status_label=status_label, group_label=group_label, role_label=role_label,
+                                 cycle_state_label=cycle_state_label, full_date=full_date)
     app.before_request(_start_request)
     app.teardown_request(_end_request)
     app.register_blueprint(bp)

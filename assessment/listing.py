@@ -13,6 +13,7 @@ from typing import Callable, Collection
 
 import sqlalchemy as sa
 from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
 
 from .cleaning import text_problem
 from .extensions import db
@@ -65,7 +66,7 @@ def text_arg(name: str, *, label: str, max_length: int = 200) -> str:
     value = request.args.get(name, "").strip()
     problem = text_problem(value, max_length=max_length)
     if problem:
-        abort(400, description=f"The {label} {problem}. Change it and search again.")
+        abort(400, description=_("The %(what)s %(problem)s. Change it and search again.", what=label, problem=problem))
     return value
 
 

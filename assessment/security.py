@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from flask import abort, flash, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
 
 from .cleaning import text_problem
@@ -65,8 +66,8 @@ def refuse_bad_query_strings():
             continue
         problem = text_problem(name) or text_problem(value, max_length=4000)
         if problem:
-            shown = name if text_problem(name) is None else "(a query argument)"
-            abort(400, description=f"The address is not usable: {shown} {problem}.")
+            shown = name if text_problem(name) is None else _("(a query argument)")
+            abort(400, description=_("The address is not usable: %(name)s %(problem)s.", name=shown, problem=problem))
 
 
 def expire_idle_session(idle_minutes: int):
@@ -76,8 +77,11 @@ def expire_idle_session(idle_minutes: int):
     now = int(time.time())
     seen = session.get("_seen")
     if isinstance(seen, int) and now - seen > idle_minutes * 60:
+        # Worded before signing out, so in the language of the account, not of a signed-out visitor.
+        message = _("You were signed out after %(minutes)s minutes without activity. Please sign in again.",
+                    minutes=idle_minutes)
         logout_user()
-        flash(f"You were signed out after {idle_minutes} minutes without activity. Please sign in again.", "info")
+        flash(message, "info")
         return
     if not isinstance(seen, int) or now - seen >= _SEEN_RESOLUTION:
         session["_seen"] = now

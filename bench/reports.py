@@ -4,6 +4,7 @@
     python bench/reports.py --quick        # 40 timed reports, 200-report exports
     python bench/reports.py --reports 500  # the export size
     python bench/reports.py --no-accel     # as if rl_accel were not installed (ReportLab's Python fallbacks)
+    python bench/reports.py --lang de      # German only (default: English, then German)
 
 Measures, in one run on this machine:
   * ms per full report (ReportData -> PDF bytes) for demo-like candidates in a warm process: median, p90;
@@ -11,7 +12,8 @@ Measures, in one run on this machine:
     pages, no layout engine), and the ratio report / floor;
   * a ZIP export of N reports with one and with two worker processes: wall time, peak RSS, and RSS sampled
     as the export grows (flat when streaming works).
-Each export runs in a fresh child process, so its peak memory is its own.
+Each export runs in a fresh child process, so its peak memory is its own. Everything is measured for each
+language (the report's data made and rendered in it: German text is longer and its words are hyphenated).
 """
 
 from __future__ import annotations
@@ -84,11 +86,11 @@ def floor_pdf(data) -> bytes:
     return buffer.getvalue()
 
 
-def time_reports(count: int) -> dict:
+def time_reports(count: int, lang: str) -> dict:
     from reports.pdf import render_report
     from reports.sample import sample_report
 
-    datas = [sample_report(seed) for seed in range(count)]
+    datas = [sample_report(seed, lang=lang) for seed in range(count)]
     for data in datas[:5]:  # warm: fonts, styles, radar grid, imports
         render_report(data)
         floor_pdf(data)
@@ -118,7 +120,7 @@ def time_reports(count: int) -> dict:
     }
 
 
-def export_child(count: int, workers: int) -> dict:
+def export_child(count: int, workers: int, lang: str) -> dict:
     """Run in a fresh process: export ``count`` reports to a ZIP on disk, sampling RSS as it grows."""
     from reports.bundle import write_zip
     from reports.sample import sample_reports
@@ -134,7 +136,8 @@ def export_child(count: int, workers: int) -> dict:
         path = Path(tmp) / "reports.zip"
         start = time.perf_counter()
         with open(path, "wb") as fileobj:
-            written = write_zip(sample_reports(count), fileobj, workers=workers, total=count, progress=progress)
+            written = write_zip(sample_reports(count, lang=lang), fileobj, workers=workers, total=count,
+                                progress=progress)
         seconds = time.perf_counter() - start
         size = path.stat().st_size
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -151,9 +154,9 @@ def export_child(count: int, workers: int) -> dict:
     }
 
 
-def run_export(count: int, workers: int, no_accel: bool) -> dict:
+def run_export(count: int, workers: int, no_accel: bool, lang: str) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--export-child", str(count), "--workers", str(workers)]
+        [sys.executable, __file__, "--export-child", str(count), "--workers", str(workers), "--lang", lang]
         + (["--no-accel"] if no_accel else []),
         check=True, capture_output=True, text=True, cwd=ROOT,
     ).stdout
@@ -190,18 +193,31 @@ def main(argv=None):
     parser.add_argument("--no-accel", action="store_true", help="hide rl_accel, to measure what it brings")
     parser.add_argument("--export-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--lang", choices=("en", "de"), action="append", default=None,
+                        help="the reports' language (repeatable; default: en, then de)")
     args = parser.parse_args(argv)
     if args.no_accel:
         # Before ReportLab is imported: its rl_accel shim then falls back to pure Python.
         sys.modules["_rl_accel"] = None
+    languages = args.lang or ["en", "de"]
     if args.export_child:
-        print(json.dumps(export_child(args.export_child, args.workers)))
+        print(json.dumps(export_child(args.export_child, args.workers, languages[0])))
         return
     timed = args.timed or (40 if args.quick else 200)
     exported = args.reports or (200 if args.quick else 1000)
 
     print(f"Machine: {machine()}")
-    t = time_reports(timed)
+    for lang in languages:
+        report_language(lang, timed, exported, args.no_accel)
+    print("\nTargets: median under 30 ms and within 3x of the floor; 1,000 reports under 20 s with two workers.")
+
+
+def report_language(lang: str, timed: int, exported: int, no_accel: bool) -> None:
+    """The figures of one language."""
+    from rubrics.language import LANGUAGE_NAMES
+
+    print(f"\n=== Reports in {LANGUAGE_NAMES[lang]} ({lang}) ===")
+    t = time_reports(timed, lang)
     print(f"\nSingle reports, warm process ({t['count']} demo-like candidates, avg {t['avg_kb']:.0f} KB)")
     print(f"  {'':34}{'median':>10}{'p90':>10}")
     print(f"  {'full report (data -> PDF bytes)':34}{t['median_ms']:>8.1f}ms{t['p90_ms']:>8.1f}ms")
@@ -212,12 +228,11 @@ def main(argv=None):
     print(f"\nZIP export of {exported} reports (streamed; each run in a fresh process)")
     print(f"  {'workers':>8}{'wall':>10}{'per report':>12}{'peak RSS':>11}{'worker RSS':>12}  RSS at 25/50/75/100%")
     for workers in (1, 2):
-        e = run_export(exported, workers, args.no_accel)
+        e = run_export(exported, workers, no_accel, lang)
         worker = f"{e['peak_worker_rss_mb']:.0f} MB" if e["peak_worker_rss_mb"] else "-"
         samples = " / ".join(f"{v:.0f}" for _, v in sorted(e["rss_samples_mb"].items(), key=lambda kv: int(kv[0])))
         print(f"  {workers:>8}{e['seconds']:>9.1f}s{e['per_report_ms']:>10.1f}ms{e['peak_rss_mb']:>8.0f} MB"
               f"{worker:>12}  {samples} MB")
-    print("\nTargets: median under 30 ms and within 3x of the floor; 1,000 reports under 20 s with two workers.")
 
 
 if __name__ == "__main__":

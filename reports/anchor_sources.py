@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from rubrics.model import Framework
 
+from .i18n import _
+
 
 @dataclass(frozen=True)
 class AnchorSource:
@@ -37,7 +39,7 @@ def anchor_source_groups(items: tuple[AnchorSource, ...]) -> list[tuple[str, lis
     merged: dict[str, dict[tuple[str, str], list[str]]] = {}
     for item in items:
         merged.setdefault(item.competency_name, {}).setdefault((item.quote, item.source_file), []).append(
-            str(item.level) if item.level else "all")
+            str(item.level) if item.level else _("all"))
     return [(name, [[", ".join(levels), f"“{quote}” ({source_tag(file)})"] for (quote, file), levels in quotes.items()])
             for name, quotes in merged.items()]
 

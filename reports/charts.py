@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from functools import lru_cache
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Polygon, Rect, String
@@ -18,6 +17,8 @@ from reportlab.platypus import Flowable
 from rubrics.readiness import ReadinessResult
 
 from .fonts import register_fonts
+from .i18n import _
+from .radar_labels import extent, place_labels
 
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#616E7C")  # 5.2:1 on white
@@ -48,7 +49,7 @@ def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_siz
     tuple of (axis, note) pairs, so the grid can be cached.
     """
     unscored = dict(notes)
-    font, _ = register_fonts()
+    font = register_fonts()[0]
     count = len(labels)
     group = Group()
     for level in range(1, LEVELS + 1):
@@ -65,24 +66,13 @@ def _grid(labels: tuple[str, ...], cx: float, cy: float, radius: float, font_siz
     for level in range(1, LEVELS + 1):
         x, y = _axis_point(cx, cy, radius, 0, count, level)
         group.add(String(x + 2.5, y - 2.5, str(level), fontName=font, fontSize=font_size - 1, fillColor=SCALE_LABEL))
-    for i, label in enumerate(labels):
-        angle = math.pi / 2 - 2 * math.pi * i / count
-        x, y = _axis_point(cx, cy, radius + 9, i, count, LEVELS)
-        cos = math.cos(angle)
-        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        # 22 characters: two lines at most for every competency name (a third would run into the next label).
-        lines = textwrap.wrap(label, 22) or [""]
-        if i in unscored:
-            lines.append(unscored[i])
-        lead = font_size * 1.15
-        # Labels above the centre grow upwards, labels below grow downwards, so none overlaps the rings.
-        top = y + (len(lines) - 1) * lead if math.sin(angle) > 0.2 else y - font_size * 0.35
-        if abs(math.sin(angle)) <= 0.2:
-            top = y + (len(lines) - 1) * lead / 2 - font_size * 0.35
-        for k, line in enumerate(lines):
-            muted = i in unscored and k == len(lines) - 1
-            group.add(String(x, top - k * lead, line, fontName=font, fontSize=font_size,
-                             fillColor=MUTED if muted else INK, textAnchor=anchor))
+    # Labels above the centre grow upwards, labels below grow downwards, so none overlaps the rings; labels
+    # that would overlap each other are moved apart (reports/radar_labels.py).
+    for label in place_labels(labels, notes, cx, cy, radius, font_size, font, LEVELS):
+        for k, line in enumerate(label.lines):
+            muted = label.noted and k == len(label.lines) - 1
+            group.add(String(label.x, label.top - k * label.lead, line, fontName=font, fontSize=font_size,
+                             fillColor=MUTED if muted else INK, textAnchor=label.anchor))
     return group
 
 
@@ -164,7 +154,7 @@ def radar_drawing(
     decision,
     self_scores=None,
     *,
-    target_label: str = "Target profile",
+    target_label: str | None = None,
     withheld=(),
     width: float = 440,
     height: float = 330,
@@ -174,23 +164,23 @@ def radar_drawing(
 
     ``withheld`` are the axes whose score the candidate's copy leaves out: marked "(not shown)", not "(no score)".
     """
-    font, _ = register_fonts()
+    font = register_fonts()[0]
     legend_h = 22
-    cx, cy = width / 2, legend_h + (height - legend_h) / 2
-    radius = min(width / 2 - 95, (height - legend_h) / 2 - 30)
-    drawing = Drawing(width, height)
     decision = list(decision)
+    not_shown, no_score = _("(not shown)"), _("(no score)")
+    notes = tuple((i, not_shown if i in withheld else no_score) for i, v in enumerate(decision) if v is None)
+    cx, cy, radius = _fit(tuple(labels), notes, width, height, legend_h, font_size)
+    drawing = Drawing(width, height)
     # An opaque pale fill under the grid-coloured lines: no transparency, so PDF and SVG look the same.
     drawing.add(_fill(cx, cy, radius, decision))
-    notes = tuple((i, "(not shown)" if i in withheld else "(no score)") for i, v in enumerate(decision) if v is None)
     drawing.add(_grid(tuple(labels), cx, cy, radius, font_size, notes))
     drawing.add(_series(cx, cy, radius, list(required), TARGET, width=1.3, dashed=True))
     drawing.add(_series(cx, cy, radius, decision, DECISION, markers=True))
-    entries = [(DECISION, "Decision score", False), (TARGET, target_label, True)]
+    entries = [(DECISION, _("Decision score"), False), (TARGET, target_label or _("Target profile"), True)]
     if self_scores is not None and any(v is not None for v in self_scores):
         drawing.add(_series(cx, cy, radius, list(self_scores), SELF, width=1.1, markers=True))
-        entries.append((SELF, "Self (not in the verdict)", False))
-    total = sum(22 + _width(text, font, font_size) for _, text, _ in entries) + 16 * (len(entries) - 1)
+        entries.append((SELF, _("Self (not in the verdict)"), False))
+    total = sum(22 + _width(text, font, font_size) for _colour, text, _dashed in entries) + 16 * (len(entries) - 1)
     x = max(2, (width - total) / 2)
     for colour, text, dashed in entries:
         line = Line(x, 8, x + 18, 8, strokeColor=colour, strokeWidth=2)
@@ -200,6 +190,25 @@ def radar_drawing(
         drawing.add(String(x + 22, 5.5, text, fontName=font, fontSize=font_size, fillColor=INK))
         x += 22 + _width(text, font, font_size) + 16
     return drawing
+
+
+@lru_cache(maxsize=32)
+def _fit(labels, notes, width, height, legend_h, font_size) -> tuple[float, float, float]:
+    """Centre and radius of the rings such that every label stays within the drawing, above the legend: long
+    labels (German compounds in three lines, "(no score)" notes) shrink the rings rather than run out of it."""
+    font = register_fonts()[0]
+    cx, cy = width / 2, legend_h + (height - legend_h) / 2
+    radius = min(width / 2 - 95, (height - legend_h) / 2 - 30)
+    if not labels:
+        return cx, cy, radius
+    for _attempt in range(6):
+        low, high = extent(place_labels(labels, notes, cx, cy, radius, font_size, font, LEVELS))
+        over_top, over_bottom = max(0.0, high - (height - 1)), max(0.0, legend_h + 2 - low)
+        if not over_top and not over_bottom:
+            break
+        radius -= (over_top + over_bottom) / 2 + 0.5
+        cy += (over_bottom - over_top) / 2
+    return cx, cy, radius
 
 
 def _width(text, font, size):
@@ -216,7 +225,7 @@ def radar_for(result: ReadinessResult, **options) -> Drawing:
         [c.required for c in comps],
         [c.decision_score for c in comps],
         [c.self_score for c in comps],
-        target_label=f"Required: {result.target_role_name}",
+        target_label=_("Required: %(role)s", role=result.target_role_name),
         withheld=frozenset(i for i, c in enumerate(comps) if result.is_candidate_view and c.is_withheld_from_candidate),
         **options,
     )
@@ -234,8 +243,8 @@ def radar_svg(result: ReadinessResult, **options) -> str:
     svg = svg[svg.index("<svg"):].replace(
         "font-family: DejaVuSans", "font-family: 'DejaVu Sans', Verdana, sans-serif"
     )
-    title = escape(f"Radar chart: decision scores against the levels required for {result.target_role_name}, "
-                   "with the self-assessment drawn separately")
+    title = escape(_("Radar chart: decision scores against the levels required for %(role)s, with the "
+                     "self-assessment drawn separately", role=result.target_role_name))
     svg = svg.replace("<title>...</title>", f"<title>{title}</title>", 1).replace("<desc>...</desc>", "", 1)
     svg = _STYLE_ATTRIBUTE.sub(_as_presentation_attributes, svg)
     head_end = svg.index(">")
@@ -250,7 +259,7 @@ _STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
 def _as_presentation_attributes(match: re.Match) -> str:
     attributes = []
     for declaration in match.group(1).split(";"):
-        name, _, value = declaration.partition(":")
+        name, _sep, value = declaration.partition(":")
         if name.strip() and value.strip():
             attributes.append(f' {name.strip()}="{value.strip()}"')
     return "".join(attributes)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from rubrics import language
 from rubrics.model import Framework, ScaleLevel, Source
 from rubrics.readiness import ReadinessResult, candidate_view, rules_in_words, verdicts
 
 from .anchor_sources import AnchorSource, anchor_sources
+from .i18n import N_, _
 
 
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
 #: candidate's leaves both out: with two managers, mean and spread would give away each manager's level.
 AUDIENCES = ("hr", "candidate")
-COPY_LABELS = {"hr": "HR / panel copy", "candidate": "Candidate copy"}
+COPY_LABELS = {"hr": N_("HR / panel copy"), "candidate": N_("Candidate copy")}
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class ReportData:
     rests_on_flagged: str = ""
     #: Every quote of the rubric, on a competency or under a level's anchor, for the methodology page.
     anchor_sources: tuple[AnchorSource, ...] = ()
+    #: The language the report is written in ("en", "de"); its result and framework text were made in it.
+    language: str = language.DEFAULT_LANGUAGE
 
     @property
     def for_hr(self) -> bool:
@@ -87,8 +91,8 @@ class ReportData:
 
     @property
     def copy_label(self) -> str:
-        """Whose copy this is, printed on the cover and in every page header."""
-        return COPY_LABELS[self.audience]
+        """Whose copy this is, printed on the cover and in every page header (in the current language)."""
+        return _(COPY_LABELS[self.audience])
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,8 @@ class PanelData:
     bands: tuple[tuple[str, str], ...]
     rows: tuple[PanelRow, ...]
     generated_at: datetime
+    #: The language the summary is written in.
+    language: str = language.DEFAULT_LANGUAGE
 
 
 def _now() -> datetime:
@@ -145,8 +151,12 @@ def report_data(
     audience: str = "candidate",
     rater_notes=None,
     rests_on_flagged: str = "",
+    language_code: str | None = None,
 ) -> ReportData:
-    """The report data for one assessment from the pinned framework and its readiness result, for an audience."""
+    """The report data for one assessment from the pinned framework and its readiness result, for an audience.
+
+    ``language_code`` is the report's language, by default the current one: build the framework and the result
+    in it too (``with language.use(code)``), since they carry text (names, rules, explanations)."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown report audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     if audience == "candidate":
@@ -175,6 +185,7 @@ def report_data(
         rater_notes=tuple(rater_notes) if rater_notes is not None else None,
         rests_on_flagged=rests_on_flagged,
         anchor_sources=anchor_sources(framework),
+        language=language.normalise(language_code) or language.current(),
     )
 
 
@@ -196,7 +207,8 @@ def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework
     )
 
 
-def panel_data(framework: Framework, cycle_name: str, rows, generated_at: datetime | None = None) -> PanelData:
+def panel_data(framework: Framework, cycle_name: str, rows, generated_at: datetime | None = None,
+               language_code: str | None = None) -> PanelData:
     """The panel summary data of a cycle from its rows (``panel_row``), in the order given."""
     bands = verdicts(framework.readiness)
     return PanelData(
@@ -208,4 +220,5 @@ def panel_data(framework: Framework, cycle_name: str, rows, generated_at: dateti
         bands=bands,
         rows=tuple(rows),
         generated_at=generated_at or _now(),
+        language=language.normalise(language_code) or language.current(),
     )

@@ -2,8 +2,9 @@
 
 ReportLab's Table styles and draws every cell on its own (a text object, a state push and a style lookup
 per cell); for grids of short strings and numbers, drawing them directly is several times cheaper. Cells
-are plain strings; the columns named in ``wrap`` wrap at word boundaries (and inside over-long words),
-the others are single-line. The header row, if any, repeats when the grid splits across pages.
+are plain strings; the columns named in ``wrap`` (and every header cell) wrap at word boundaries (and
+inside over-long words, hyphenated where the language allows), the others are single-line. The header row,
+if any, repeats when the grid splits across pages.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Grid(Flowable):
             if (index, col) in self.colours:
                 face = face.but(color=self.colours[(index, col)])
             inner = self.col_widths[col] - 2 * st.pad_x
-            if col in st.wrap:
+            if col in st.wrap or index < 0:  # header cells always wrap: German headers are long
                 lines = [seg[0][0] if seg else "" for seg in wrap_runs(((value, False),), face, inner)] or [""]
             else:
                 lines = [value]

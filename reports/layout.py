@@ -7,6 +7,7 @@ when the document is saved, so a story is laid out only once.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from reportlab.lib import colors
@@ -15,11 +16,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, Table, TableStyle
 
+from rubrics import language
 from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, display_gap, display_score
 
 from .charts import INK, MUTED
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
+from .i18n import _
 from .text import TextBlock, TextStyle, draw_string, width_of
 
 NAVY = colors.HexColor("#1B3A5C")
@@ -47,6 +50,8 @@ def styles() -> dict[str, TextStyle]:
         "body": base,
         "small": base.but(size=8, leading=10.5, color=MUTED),
         "cell": base.but(size=8.3, leading=10.6),
+        "cell_head": base.but(font=bold, size=7.8, leading=10),
+        "legend": base.but(size=7.5, leading=9, color=MUTED),
         "h1": base.but(font=bold, size=15, leading=19, color=NAVY, space_before=4, space_after=8),
         "h2": base.but(font=bold, size=11, leading=14, color=NAVY, space_before=12, space_after=5),
         "h3": base.but(font=bold, size=9.5, leading=12.5, space_before=8, space_after=2),
@@ -72,38 +77,92 @@ def pb(bold: str, rest: str = "", style: str = "body") -> TextBlock:
     return TextBlock(((bold, True), (rest, False)), styles()[style])
 
 
+def number(value: float, digits: int = 1) -> str:
+    """``rubrics.language.number`` in the current language, remembered: Babel's formatting costs about 50 µs a
+    call, and a report prints a hundred numbers, mostly the same few levels."""
+    return _number(value, digits, language.current())
+
+
+@lru_cache(maxsize=8192)
+def _number(value: float, digits: int, lang: str) -> str:
+    with language.use(lang):
+        return language.number(value, digits)
+
+
 def num(value: float | None, digits: int = 1) -> str:
-    return DASH if value is None else f"{value:.{digits}f}"
+    """A number in the report's language: "3.5" / "3,5"."""
+    return DASH if value is None else number(value, digits)
 
 
 def fmt(value: float | None) -> str:
     """A level for a sentence: one decimal, or two where one would hide a difference (1.78, 0.33)."""
     if value is None:
         return DASH
-    return f"{value:.1f}" if abs(value * 10 - round(value * 10)) < 1e-9 else f"{value:.2f}"
+    return number(value, 1 if abs(value * 10 - round(value * 10)) < 1e-9 else 2)
+
+
+_PLAIN_NUMBER = re.compile(r"([+-]?)(\d+)\.(\d+)")
+
+
+def local(text: str) -> str:
+    """A number the engine printed ("3.9", "-0.1", "+0.3") in the report's language ("3,9", "−0,1"), the same
+    digits; text that is not such a number (a dash, a number already localised) is left as it is."""
+    return _local(text, language.current())
+
+
+@lru_cache(maxsize=8192)
+def _local(text: str, lang: str) -> str:
+    match = _PLAIN_NUMBER.fullmatch(text)
+    if not match:
+        return text
+    sign, whole, decimals = match.groups()
+    shown = _number(float(f"{whole}.{decimals}"), len(decimals), lang)
+    return {"-": "−", "+": "+"}.get(sign, "") + shown
 
 
 def decision_text(score: float | None, required: float | None) -> str:
     """A decision score as printed: never rounded across its requirement (3.967 of 4 is 3.9, not 4.0)."""
-    return display_score(score, required)
+    return local(display_score(score, required))
 
 
 def gap_text(score: float | None, required: float | None) -> str:
     """The gap printed beside ``decision_text``: that score minus the requirement, with a real minus sign."""
-    return DASH if score is None or required is None else display_gap(score, required).replace("-", "−")
+    return DASH if score is None or required is None else local(display_gap(score, required)).replace("-", "−")
 
 
 def signed(value: float | None) -> str:
     if value is None:
         return DASH
-    text = f"{value:+.1f}"
-    if text in ("+0.0", "-0.0"):
-        return "0.0"
-    return text.replace("-", "−")
+    text = number(abs(value), 1)
+    if text == number(0, 1):
+        return text
+    return ("+" if value > 0 else "−") + text
 
 
 def pct(value: float | None) -> str:
-    return DASH if value is None else f"{value * 100:.1f}%"
+    return DASH if value is None else language.percent(value, 1)
+
+
+def long_date(value) -> str:
+    """A date in the report's language: "15 April 2026" / "15. April 2026"."""
+    return language.long_date(value)
+
+
+def stamp(value) -> str:
+    """A moment in UTC in the report's language: "15 April 2026, 09:00 UTC" / "15. April 2026, 09:00 UTC"."""
+    from datetime import timezone
+
+    from babel.dates import format_time
+
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return _("%(date)s, %(time)s UTC", date=language.long_date(value),
+             time=format_time(value, "HH:mm", locale=language.locale()))
+
+
+def footer_text(name: str, version: str, content_hash: str) -> str:
+    """The footer's left part: the rubric and its hash."""
+    return _("%(name)s %(version)s · rubric %(hash)s", name=name, version=version, hash=content_hash[:12])
 
 
 def verdict_colour(result):
@@ -129,7 +188,7 @@ class NumberedCanvas(Canvas):
     """A canvas that fills in the total page count, referenced on every page as a form, when saved."""
 
     def save(self):
-        font, _ = register_fonts()
+        font = register_fonts()[0]
         self.beginForm(PAGE_FORM)
         self.setFont(font, 7.5)
         self.setFillColor(MUTED)
@@ -139,15 +198,15 @@ class NumberedCanvas(Canvas):
 
 
 def draw_footer(canv, doc, left: str):
-    font, _ = register_fonts()
-    width, _ = doc.pagesize
+    font = register_fonts()[0]
+    width = doc.pagesize[0]
     canv.setStrokeColor(RULE)
     canv.setLineWidth(0.5)
     canv.line(MARGIN, 12 * mm, width - MARGIN, 12 * mm)
     canv.setFont(font, 7.5)
     canv.setFillColor(MUTED)
     draw_string(canv, MARGIN, 8 * mm, left, font, 7.5)
-    label = f"Page {canv.getPageNumber()} of "
+    label = _("Page %(page)s of", page=canv.getPageNumber()) + " "
     x = width - MARGIN - canv.stringWidth(label + "99", font, 7.5)
     canv.drawString(x, 8 * mm, label)
     canv.saveState()
@@ -156,7 +215,7 @@ def draw_footer(canv, doc, left: str):
     canv.restoreState()
 
 
-def draw_header(canv, doc, left: str, right: str = "Confidential"):
+def draw_header(canv, doc, left: str, right: str):
     font, bold = register_fonts()
     width, height = doc.pagesize
     canv.setFont(font, 7.5)
@@ -191,7 +250,7 @@ def make_doc(buffer, pagesize, title: str, author: str, templates) -> BaseDocTem
         title=title,
         author=author,
         creator="OpsLadder",
-        subject="Promotion readiness",
+        subject=_("Promotion readiness"),
         invariant=1,
     )
     doc.addPageTemplates(templates(doc))

@@ -9,11 +9,14 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageTemplate, Spacer, Table, TableStyle
 
+from rubrics import language
+
 from .charts import INK, MUTED, heat_colour, swatch
 from .data import PanelData
 from .fonts import register_fonts
+from .i18n import _, ngettext
 from .layout import (MARGIN, NAVY, RULE, NumberedCanvas, decision_text, draw_footer, draw_header, make_doc,
-                     make_frame, p)
+                     make_frame, footer_text, p, stamp)
 
 
 
@@ -28,7 +31,7 @@ class VerticalText(Flowable):
         return self.size * 1.3, self.height_
 
     def draw(self):
-        font, _ = register_fonts()
+        font = register_fonts()[0]
         canv = self.canv
         canv.saveState()
         canv.setFont(font, self.size)
@@ -43,21 +46,26 @@ def panel_story(data: PanelData) -> list[Flowable]:
     """The panel summary's flowables: title, verdict counts, the heat-map and its legend."""
     font, bold = register_fonts()
     story = [
-        p("PANEL SUMMARY", "kicker"),
+        p(_("Panel summary").upper(), "kicker"),
         p(data.cycle_name, "h1"),
-        p(f"{len(data.rows)} candidates · {data.framework_name} {data.framework_version} · generated "
-          f"{data.generated_at.strftime('%-d %B %Y, %H:%M %Z').strip()}", "small"),
-        p("Verdicts", "h2"),
+        p(ngettext("%(num)d candidate · %(name)s %(version)s · generated %(when)s",
+                   "%(num)d candidates · %(name)s %(version)s · generated %(when)s", len(data.rows),
+                   name=data.framework_name, version=data.framework_version, when=stamp(data.generated_at)),
+          "small"),
+        p(_("Verdicts"), "h2"),
     ]
     computed, final = {}, {}
     for row in data.rows:
         computed[row.band_label] = computed.get(row.band_label, 0) + 1
         label = row.calibrated_label or row.band_label
         final[label] = final.get(label, 0) + 1
-    counts = [["Verdict", "Computed", "After HR calibration"]]
-    counts += [[label, str(computed.get(label, 0)), str(final.get(label, 0))] for _, label in data.bands]
-    counts.append(["Candidates", str(len(data.rows)), str(len(data.rows))])
-    table = Table(counts, colWidths=[60 * mm, 25 * mm, 38 * mm], hAlign="LEFT")
+    counts = [[_("Verdict"), _("Computed"), _("After HR calibration")]]
+    counts += [[p(label, "cell"), str(computed.get(label, 0)), str(final.get(label, 0))] for _id, label in data.bands]
+    counts.append([_("Candidates"), str(len(data.rows)), str(len(data.rows))])
+    # Number columns as wide as their (German: longer) headers.
+    widths = [60 * mm] + [max(base, pdf_width(head, bold, 8.2) + 8)
+                          for base, head in zip((25 * mm, 38 * mm), counts[0][1:])]
+    table = Table(counts, colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, 0), bold, 8.2),
         ("FONT", (0, 1), (-1, -1), font, 8.6),
@@ -67,11 +75,12 @@ def panel_story(data: PanelData) -> list[Flowable]:
         ("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY),
         ("FONT", (0, -1), (-1, -1), bold, 8.6),
     ]))
-    story += [table, p("Decision scores against the required level", "h2")]
+    story += [table, p(_("Decision scores against the required level"), "h2")]
 
-    names = [name for _, name in data.competencies]
+    names = [name for _id, name in data.competencies]
     header_h = max(pdf_width(n, font, 7.2) for n in names) + 6
-    header = ["Candidate", "Target role", "Verdict"] + [VerticalText(n, header_h) for n in names]
+    header = [p(_("Candidate"), "cell_head"), p(_("Target role"), "cell_head"), p(_("Verdict"), "cell_head")]
+    header += [VerticalText(n, header_h) for n in names]
     rows = [header]
     style = [
         ("FONT", (0, 0), (2, 0), bold, 7.8),
@@ -86,9 +95,10 @@ def panel_story(data: PanelData) -> list[Flowable]:
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     for i, row in enumerate(data.rows, start=1):
-        verdict = row.band_label + (f" (provisional: {row.provisional_label})" if row.provisional_label else "")
+        verdict = row.band_label + (" " + _("(provisional: %(band)s)", band=row.provisional_label)
+                                    if row.provisional_label else "")
         verdict += (f" → {row.calibrated_label}" if row.calibrated_label else "") + (
-            f" (proposed: {row.proposed_label}, not in force)" if row.proposed_label else "") + (
+            " " + _("(proposed: %(band)s, not in force)", band=row.proposed_label) if row.proposed_label else "") + (
             " ⚑" if row.rests_on_flagged else "")
         cells = [p(row.candidate_name, "cell"), p(row.target_role_name, "cell"), p(verdict, "cell")]
         for j, (score, required) in enumerate(zip(row.scores, row.required), start=3):
@@ -102,18 +112,18 @@ def panel_story(data: PanelData) -> list[Flowable]:
     heat = Table(rows, colWidths=fixed + [cell] * len(names), repeatRows=1)
     heat.setStyle(TableStyle(style))
     story.append(heat)
-    legend = [[swatch(heat_colour(0.0)), "at or above required", swatch(heat_colour(1.0)), "a level or more above",
-               swatch(heat_colour(-0.5)), "up to one level short", swatch(heat_colour(-2)), "more than one level short",
-               swatch(heat_colour(None)), "no score"]]
-    legend_table = Table(legend, hAlign="LEFT", colWidths=[4 * mm, 34 * mm, 4 * mm, 34 * mm, 4 * mm, 34 * mm,
-                                                           4 * mm, 40 * mm, 4 * mm, 20 * mm])
+    keys = [(0.0, _("at or above required")), (1.0, _("a level or more above")), (-0.5, _("up to one level short")),
+            (-2, _("more than one level short")), (None, _("no score"))]
+    legend = [[cell for gap, text in keys for cell in (swatch(heat_colour(gap)), p(text, "legend"))]]
+    legend_table = Table(legend, hAlign="LEFT", colWidths=[4 * mm, 40 * mm, 4 * mm, 40 * mm, 4 * mm, 40 * mm,
+                                                           4 * mm, 46 * mm, 4 * mm, 30 * mm])
     legend_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 7.5), ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
                                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
     story += [Spacer(1, 6), legend_table,
-              p("Each cell is the candidate's decision score (managers and peers); the colour is its gap to the level "
-                "the candidate's target role requires. Verdict: computed → calibrated by HR, where HR recorded one; Panel "
-                "review gives the band the rules would give; ⚑ the verdict rests mainly on a rater flagged by rater "
-                "quality (see the cycle overview).",
+              p(_("Each cell is the candidate's decision score (managers and peers); the colour is its gap to the "
+                  "level the candidate's target role requires. Verdict: computed → calibrated by HR, where HR recorded "
+                  "one; Panel review gives the band the rules would give; ⚑ the verdict rests mainly on a rater "
+                  "flagged by rater quality (see the cycle overview)."),
                 "small")]
     return story
 
@@ -125,17 +135,25 @@ def pdf_width(text: str, font: str, size: float) -> float:
 
 
 def render_panel_summary(data: PanelData) -> bytes:
-    """A cycle's panel summary (verdict counts and the candidates x competencies heat-map) as PDF bytes."""
+    """A cycle's panel summary (verdict counts and the candidates x competencies heat-map) as PDF bytes, in the
+    summary's language (``data.language``)."""
+    with language.use(data.language):
+        return _render_panel_summary(data)
+
+
+def _render_panel_summary(data: PanelData) -> bytes:
     buffer = io.BytesIO()
-    footer = f"{data.framework_name} {data.framework_version} · rubric {data.content_hash[:12]}"
+    footer = footer_text(data.framework_name, data.framework_version, data.content_hash)
 
     def page(canv, doc):
-        draw_header(canv, doc, f"Panel summary · {data.cycle_name}", "HR / panel copy · Confidential")
+        draw_header(canv, doc, _("Panel summary · %(cycle)s", cycle=data.cycle_name),
+                    _("%(copy)s · Confidential", copy=_("HR / panel copy")))
         draw_footer(canv, doc, footer)
 
     def templates(doc):
         return [PageTemplate("panel", [make_frame(doc, "panel")], onPage=page)]
 
-    doc = make_doc(buffer, landscape(A4), f"Panel summary: {data.cycle_name}", "OpsLadder", templates)
+    doc = make_doc(buffer, landscape(A4), _("Panel summary: %(cycle)s", cycle=data.cycle_name), "OpsLadder",
+                   templates)
     doc.build(panel_story(data), canvasmaker=NumberedCanvas)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (CondPageBreak, Flowable, NextPageTemplate, PageBreak, PageTemplate, Spacer, Table,
                                 TableStyle)
 
+from rubrics import language
 from rubrics.readiness import PEER, PEERS_SHOWN, PEERS_SUPPRESSED, TOP_PRIORITIES, ReadinessResult
 from rubrics.readiness_candidate import WITHHELD_NOTE
 
@@ -23,10 +24,13 @@ from .charts import INK, DrawingFlowable, heat_colour, radar_for
 from .data import ReportData
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
+from .i18n import N_, _, ngettext
 from .layout import (DASH, FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer, draw_header, fit_text, fmt,
-                     gap_text, kv_table, make_doc, make_frame, num, p, pb, styles)
+                     footer_text, gap_text, kv_table, local, long_date, make_doc, make_frame, num, p, pb, stamp,
+                     styles)
 from .panel import panel_story, render_panel_summary
-from .text import TextStyle
+from .text import TextStyle, width_of
+from .words import break_points
 from .verdict import cover_verdict, rater_quality_section, verdict_section
 
 __all__ = ["fit_text", "panel_story", "render_panel_summary", "render_report", "report_story", "styles"]
@@ -52,10 +56,16 @@ def report_story(data: ReportData) -> list[Flowable]:
 
 
 def render_report(data: ReportData) -> bytes:
-    """The readiness report of one candidate as PDF bytes."""
+    """The readiness report of one candidate as PDF bytes, in the report's language (``data.language``)."""
+    with language.use(data.language):
+        return _render_report(data)
+
+
+def _render_report(data: ReportData) -> bytes:
     buffer = io.BytesIO()
-    footer = f"{data.framework_name} {data.framework_version} · rubric {data.content_hash[:12]}"
-    header = f"Promotion readiness report · {data.candidate_name} · {data.target_role_name}"
+    footer = footer_text(data.framework_name, data.framework_version, data.content_hash)
+    header = _("Promotion readiness report · %(candidate)s · %(role)s", candidate=data.candidate_name,
+               role=data.target_role_name)
 
     def cover_page(canv, doc):
         font, bold = register_fonts()
@@ -66,15 +76,15 @@ def render_report(data: ReportData) -> bytes:
         canv.setFont(bold, 13)
         canv.drawString(MARGIN, height - 19 * mm, "OpsLadder")
         canv.setFont(font, 9)
-        canv.drawString(MARGIN, height - 25 * mm, "Operations leadership readiness")
+        canv.drawString(MARGIN, height - 25 * mm, _("Operations leadership readiness"))
         canv.setFont(bold, 8)
-        canv.drawRightString(width - MARGIN, height - 19 * mm, "CONFIDENTIAL")
+        canv.drawRightString(width - MARGIN, height - 19 * mm, _("Confidential").upper())
         canv.setFont(font, 8)
         canv.drawRightString(width - MARGIN, height - 25 * mm, data.copy_label.upper())
         draw_footer(canv, doc, footer)
 
     def body_page(canv, doc):
-        draw_header(canv, doc, header, f"{data.copy_label} · Confidential")
+        draw_header(canv, doc, header, _("%(copy)s · Confidential", copy=data.copy_label))
         draw_footer(canv, doc, footer)
 
     def templates(doc):
@@ -83,40 +93,42 @@ def render_report(data: ReportData) -> bytes:
             PageTemplate("body", [make_frame(doc, "body")], onPage=body_page),
         ]
 
-    doc = make_doc(buffer, A4, f"Readiness report: {data.candidate_name}", "OpsLadder", templates)
+    doc = make_doc(buffer, A4, _("Readiness report: %(candidate)s", candidate=data.candidate_name), "OpsLadder",
+                   templates)
     doc.build(report_story(data), canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
 
 #: What each copy holds, for the cover.
 COPY_NOTES = {
-    "hr": "For HR and the promotion panel: shows everything, including rater disagreement and rater quality. "
-          "Do not give this copy to the candidate.",
-    "candidate": "The candidate's own copy: numbers that could reveal a single rater's answer are left out.",
+    "hr": N_("For HR and the promotion panel: shows everything, including rater disagreement and rater quality. "
+             "Do not give this copy to the candidate."),
+    "candidate": N_("The candidate's own copy: numbers that could reveal a single rater's answer are left out."),
 }
 
 
 def _cover(data: ReportData) -> list[Flowable]:
-    when = data.assessed_on.strftime("%-d %B %Y")
     story = [
         Spacer(1, 26 * mm),
-        p("PROMOTION READINESS REPORT", "kicker"),
+        p(_("Promotion readiness report").upper(), "kicker"),
         Spacer(1, 4 * mm),
         p(data.candidate_name, "cover_name"),
         p(f"{data.current_role_name} → {data.target_role_name}", "cover_role"),
         kv_table([
-            ("Copy", data.copy_label),
-            ("Cycle", data.cycle_name),
-            ("Assessment date", when),
-            ("Rubric", f"{data.framework_name}, version {data.framework_version}"),
-            ("Generated", data.generated_at.strftime("%-d %B %Y, %H:%M %Z").strip()),
+            (_("Copy"), data.copy_label),
+            (_("Cycle"), data.cycle_name),
+            (_("Assessment date"), long_date(data.assessed_on)),
+            (_("Rubric"), _("%(name)s, version %(version)s", name=data.framework_name,
+                            version=data.framework_version)),
+            (_("Generated"), stamp(data.generated_at)),
         ], style="body"),
         Spacer(1, 10 * mm),
     ]
     story += [cover_verdict(data), Spacer(1, 10 * mm)]
-    notice = Table([[pb(
-        f"Confidential. {data.copy_label}.", f" {COPY_NOTES[data.audience]} It rests on the ratings submitted in "
-        "this cycle and the rubric version named above; do not forward it.")]],
+    rests = _("It rests on the ratings submitted in this cycle and the rubric version named above; do not "
+              "forward it.")
+    notice = Table([[pb(_("Confidential. %(copy)s.", copy=data.copy_label),
+                        " " + _(COPY_NOTES[data.audience]) + " " + rests)]],
         colWidths=[A4[0] - 2 * MARGIN])
     notice.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), TINT),
@@ -132,9 +144,9 @@ def _cover(data: ReportData) -> list[Flowable]:
 def _profile(data: ReportData) -> list[Flowable]:
     result = data.result
     # The profile and the competency table share a page: the chart and the numbers it draws.
-    return [PageBreak(), p("Profile", "h1"), p(
+    return [PageBreak(), p(_("Profile"), "h1"), p(_(
         "Decision scores (managers and peers) against the levels the target role requires; the self-assessment "
-        "is drawn separately and does not count. Axes without a decision score are skipped.", "small"),
+        "is drawn separately and does not count. Axes without a decision score are skipped."), "small"),
         Spacer(1, 2), DrawingFlowable(radar_for(result, width=170 * mm, height=100 * mm))]
 
 
@@ -143,23 +155,24 @@ def _grid_style() -> GridStyle:
     font, bold = register_fonts()
     text = TextStyle(font, bold, 8.2, 10.4, INK)
     return GridStyle(text=text, header=text.but(font=bold, size=7.8), rule=RULE, header_rule=NAVY, pad_x=3.5,
-                     align=("L", "C", "C", "C", "C", "C", "C", "C", "L"), wrap=frozenset({0, 8}),
+                     align=("L", "C", "C", "C", "C", "C", "C", "C", "L"), wrap=frozenset({0, 7, 8}),
                      bold=frozenset({5}))
 
 
 def _competency_table(data: ReportData) -> list[Flowable]:
     result = data.result
-    peers_col = "Peers" if result.peer_mode == PEERS_SHOWN else "Peers*"
-    header = ["Competency", "Required", "Self", "Managers", peers_col, "Decision", "Gap", "Coverage", "Notes"]
+    peers_col = _("Peers") if result.peer_mode == PEERS_SHOWN else _("Peers") + "*"
+    header = [_("Competency"), _("Required"), _("Self"), _("Managers"), peers_col, _("Decision"), _("Gap"),
+              _("Coverage"), _("Notes")]
     rows, backgrounds = [], {}
     for i, c in enumerate(result.competencies):
         notes = []
         if c.is_blind_spot:
-            notes.append("Blind spot")
+            notes.append(_("Blind spot"))
         if c.is_hidden_strength:
-            notes.append("Hidden strength")
+            notes.append(_("Hidden strength"))
         if c.is_disagreement and data.for_hr:
-            notes.append("Raters differ")
+            notes.append(_("Raters differ"))
         rows.append([
             c.name + (" ★" if c.is_critical else ""),
             str(c.required),
@@ -168,33 +181,59 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             # A dagger, not a bare dash: the peers' levels exist but are held back (see the legend).
             f"{DASH}†" if c.peers_suppressed and result.peer_mode == PEERS_SHOWN else num(c.peer_score),
             *((f"{DASH}‡", f"{DASH}‡") if withheld(result, c)
-              else (c.decision_text, gap_text(c.decision_score, c.required))),
-            f"{c.rated} of {c.raters}",
+              else (local(c.decision_text), gap_text(c.decision_score, c.required))),
+            _("%(rated)s of %(raters)s", rated=c.rated, raters=c.raters),
             ", ".join(notes),
         ])
         if c.gap is not None:
             backgrounds[(i, 6)] = heat_colour(c.gap)
-    widths = [54 * mm, 14 * mm, 10 * mm, 15.5 * mm, 11 * mm, 14.5 * mm, 11 * mm, 15 * mm]
-    widths.append(A4[0] - 2 * MARGIN - sum(widths))
+    widths = _column_widths(header, [54 * mm, 14 * mm, 10 * mm, 15.5 * mm, 11 * mm, 14.5 * mm, 11 * mm, 15 * mm])
     table = Grid(header, rows, widths, _grid_style(), backgrounds)
-    legend = (
+    legend = _(
         "★ critical for the target role. Decision = weighted mean of managers (weight "
         "2) and peers (weight 1); self never counts. Gap = decision − required. Coverage: managers and peers "
         "who gave a level, of those counted. “–”: no score (not observed is not a low score)."
     )
     if result.peer_mode != PEERS_SHOWN:
         # Say what happened: "2 peers were asked; none submitted", never "no peers were asked" when some were.
-        legend += (" *Peers are shown only when at least the anonymity threshold of peers submitted."
+        legend += (" *" + _("Peers are shown only when at least the anonymity threshold of peers submitted.")
                    if result.peer_mode == PEERS_SUPPRESSED else f" *{result.group_count(PEER).text}")
     elif result.has_suppressed_peer_groups:
-        legend += (f" †Fewer than {result.peer_anonymity_threshold} peers gave a level on this competency: their "
-                   "levels and comments on it are not shown, to keep them anonymous.")
+        legend += " †" + ngettext(
+            "Fewer than %(num)d peer gave a level on this competency: their levels and comments on it are not "
+            "shown, to keep them anonymous.",
+            "Fewer than %(num)d peers gave a level on this competency: their levels and comments on it are not "
+            "shown, to keep them anonymous.", result.peer_anonymity_threshold)
     if data.for_hr and any(c.is_withheld_from_candidate for c in result.competencies):
-        legend += (" Peers not shown still count in the decision score; the candidate's copy leaves out the numbers "
-                   "that depend on them.")
+        legend += " " + _("Peers not shown still count in the decision score; the candidate's copy leaves out the "
+                          "numbers that depend on them.")
     if any(withheld(result, c) for c in result.competencies):
         legend += f" ‡{WITHHELD_NOTE}"
-    return [CondPageBreak(90 * mm), p("Competencies", "h2"), table, Spacer(1, 4), p(legend, "small")]
+    return [CondPageBreak(90 * mm), p(_("Competencies"), "h2"), table, Spacer(1, 4), p(legend, "small")]
+
+
+def _column_widths(header, base) -> list[float]:
+    """The score table's column widths: each number column at least as wide as its header's longest word, or
+    the longer half of it hyphenated once ("Führungs-/kräfte"), so no header is cut mid-word; the room comes
+    from the competency column (down to 38 mm), the notes column takes what is left."""
+    style = _grid_style()
+    face = style.header
+    widths = list(base)
+    for col in range(1, len(base)):
+        need = max(header_word_width(word, face.bold, face.size) for word in header[col].split()) + 2 * style.pad_x
+        widths[col] = max(widths[col], need + 0.5)
+    widths[0] = max(38 * mm, widths[0] - (sum(widths) - sum(base)))
+    widths.append(A4[0] - 2 * MARGIN - sum(widths))
+    return widths
+
+
+def header_word_width(word: str, font: str, size: float) -> float:
+    """The width a header word needs: whole, or as its two halves at its most even hyphenation point."""
+    whole = width_of(word, font, size)
+    if len(word) <= 9:
+        return whole
+    halves = [max(width_of(word[:k] + "-", font, size), width_of(word[k:], font, size)) for k in break_points(word)]
+    return min([whole, *halves])
 
 
 def withheld(result: ReadinessResult, comp) -> bool:
@@ -216,75 +255,84 @@ def strengths(result: ReadinessResult):
 def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
     story = []
     story += _listing(
-        "Strengths",
-        [(c.name, f": {c.decision_text} against {c.required} required ({gap_text(c.decision_score, c.required)})")
+        _("Strengths"),
+        [(c.name, ": " + _("%(score)s against %(required)s required (%(gap)s)",
+                           score=local(c.decision_text), required=c.required,
+                           gap=gap_text(c.decision_score, c.required)))
          for c in strengths(result)[:6]],
-        "No competency is above the required level: meeting it is not yet a strength.",
+        _("No competency is above the required level: meeting it is not yet a strength."),
     )
     story += _listing(
-        "Blind spots",
-        [(c.name, f": self {num(c.self_score)}, managers and peers {c.decision_text}")
-         for c in result.blind_spots],
-        "None: the self-assessment is nowhere well above the others' view.",
+        _("Blind spots"),
+        [(c.name, ": " + _self_against_others(c)) for c in result.blind_spots],
+        _("None: the self-assessment is nowhere well above the others' view."),
     )
     story += _listing(
-        "Hidden strengths",
-        [(c.name, f": self {num(c.self_score)}, managers and peers {c.decision_text}")
-         for c in result.hidden_strengths],
-        "None: the self-assessment is nowhere well below the others' view.",
+        _("Hidden strengths"),
+        [(c.name, ": " + _self_against_others(c)) for c in result.hidden_strengths],
+        _("None: the self-assessment is nowhere well below the others' view."),
     )
     # Spread is for HR only: with two managers, mean and spread give both managers' levels away.
     if result.disagreements and for_hr:
         story += _listing(
-            "Rater disagreement",
-            [(c.name, f": levels {num(c.spread, 0)} apart across {c.rated} raters")
+            _("Rater disagreement"),
+            [(c.name, ": " + ngettext("levels %(spread)s apart across %(num)d rater",
+                                      "levels %(spread)s apart across %(num)d raters", c.rated,
+                                      spread=num(c.spread, 0)))
              for c in result.disagreements],
             "",
         )
     return story
 
 
+def _self_against_others(c) -> str:
+    return _("self %(own)s, managers and peers %(decision)s", own=num(c.self_score),
+             decision=local(c.decision_text))
+
+
 def _development(result: ReadinessResult) -> list[Flowable]:
-    story = [CondPageBreak(60 * mm), p("Development priorities", "h1")]
+    story = [CondPageBreak(60 * mm), p(_("Development priorities"), "h1")]
     if not result.development_priorities:
-        story.append(p("No competency is below the level the target role requires.", "body"))
+        story.append(p(_("No competency is below the level the target role requires."), "body"))
     else:
-        story.append(p(f"In order of priority: critical competencies first, then by weighted shortfall. The first "
-                       f"{TOP_PRIORITIES} come with the behavioural anchor of the next level, the concrete action to "
-                       "work towards; any others are listed briefly after them.", "small"))
+        story.append(p(_("In order of priority: critical competencies first, then by weighted shortfall. The first "
+                         "%(top)s come with the behavioural anchor of the next level, the concrete action to work "
+                         "towards; any others are listed briefly after them.", top=TOP_PRIORITIES), "small"))
         story.append(Spacer(1, 4))
     for n, d in enumerate(result.top_development_priorities, start=1):
         # A conditional break, not KeepTogether: the same effect here at a fraction of the layout cost.
         story += [CondPageBreak(16 * mm), pb(f"{n}. {d.name}", _priority_line(d)), p(d.action, "action")]
     if result.further_development_priorities:
-        story += [CondPageBreak(14 * mm), p("Further priorities, briefly", "h3")]
+        story += [CondPageBreak(14 * mm), p(_("Further priorities, briefly"), "h3")]
         story += [pb(f"{n}. {d.name}", _priority_line(d), "item")
                   for n, d in enumerate(result.further_development_priorities, start=TOP_PRIORITIES + 1)]
     if result.development_notes:
         # Every candidate gets these, a ready one too: blind spots and competencies met with no margin.
-        story += [CondPageBreak(20 * mm), p("Development notes", "h2"),
-                  p("Worth working on even where nothing is short: blind spots, and competencies just at the "
-                    "required level.", "small")]
+        story += [CondPageBreak(20 * mm), p(_("Development notes"), "h2"),
+                  p(_("Worth working on even where nothing is short: blind spots, and competencies just at the "
+                      "required level."), "small")]
         story += [p(f"• {note.text}", "item") for note in result.development_notes]
     return story
 
 
 def _priority_line(d) -> str:
-    crit = " · critical" if d.is_critical else ""
-    return f"{crit} · {fmt(d.shortfall)} short · next: level {d.next_level} {d.next_level_label}"
+    crit = " · " + _("critical") if d.is_critical else ""
+    return crit + " · " + _("%(short)s short · next: level %(level)s %(label)s", short=fmt(d.shortfall),
+                            level=d.next_level, label=d.next_level_label)
 
 
 def _comments(result: ReadinessResult) -> list[Flowable]:
-    story = [CondPageBreak(50 * mm), p("Rater comments", "h1")]
-    note = "Grouped by rater group, never by rater, and in alphabetical order within a group."
+    story = [CondPageBreak(50 * mm), p(_("Rater comments"), "h1")]
+    note = _("Grouped by rater group, never by rater, and in alphabetical order within a group.")
     if result.peer_mode == PEERS_SUPPRESSED:
-        note += " Peer comments are not shown: fewer peers submitted than the anonymity threshold."
+        note += " " + _("Peer comments are not shown: fewer peers submitted than the anonymity threshold.")
     elif result.has_suppressed_peer_groups:
-        note += (f" Peer comments on a competency are shown only where at least {result.peer_anonymity_threshold} "
-                 "peers gave a level on it.")
+        note += " " + ngettext("Peer comments on a competency are shown only where at least %(num)d peer gave a "
+                               "level on it.", "Peer comments on a competency are shown only where at least "
+                               "%(num)d peers gave a level on it.", result.peer_anonymity_threshold)
     story.append(p(note, "small"))
     if not result.comments:
-        story.append(p("No comments were written.", "body"))
+        story.append(p(_("No comments were written."), "body"))
         return story
     current = None
     for block in result.comments:
@@ -303,37 +351,37 @@ def _comments(result: ReadinessResult) -> list[Flowable]:
 
 
 def _methodology(data: ReportData) -> list[Flowable]:
-    story = [p("Methodology", "h1"), p("Rating scale", "h2")]
+    story = [p(_("Methodology"), "h1"), p(_("Rating scale"), "h2")]
     rows = [[str(s.level), s.label, s.summary] for s in data.scale]
     rows.append(["–", data.not_observed_label, data.not_observed_summary])
     cell = styles()["cell"]
-    scale_style = GridStyle(text=cell, rule=RULE, wrap=frozenset({2}), bold=frozenset({0, 1}))
+    scale_style = GridStyle(text=cell, rule=RULE, wrap=frozenset({1, 2}), bold=frozenset({0, 1}))
     story.append(Grid(None, rows, [8 * mm, 24 * mm, A4[0] - 2 * MARGIN - 32 * mm], scale_style))
-    story.append(p("How the verdict is reached", "h2"))
+    story.append(p(_("How the verdict is reached"), "h2"))
     story += [p(line, "item") for line in data.rules_text]
     if not data.for_hr:
-        story.append(p("Rater disagreement is reviewed by HR; this copy does not show it, so that no single "
-                       "rater's level can be worked out.", "small"))
-    story += [CondPageBreak(45 * mm), p("Rubric", "h2")]
+        story.append(p(_("Rater disagreement is reviewed by HR; this copy does not show it, so that no single "
+                         "rater's level can be worked out."), "small"))
+    story += [CondPageBreak(45 * mm), p(_("Rubric"), "h2")]
     story.append(kv_table([
-        ("Framework", data.framework_name),
-        ("Version", data.framework_version),
-        ("Content hash (SHA-256)", data.content_hash),
+        (_("Framework"), data.framework_name),
+        (_("Version"), data.framework_version),
+        (_("Content hash (SHA-256)"), data.content_hash),
     ], col1=46 * mm))
-    story.append(p("Sources the rubric cites", "h2"))
+    story.append(p(_("Sources the rubric cites"), "h2"))
     story += [pb(s.title, f" ({s.file})", "item") for s in data.sources]
     if data.anchor_sources:
-        story += [p("What each anchor rests on", "h2"), p(ANCHOR_SOURCES_NOTE, "small", space_after=4)]
+        story += [p(_("What each anchor rests on"), "h2"), p(_(ANCHOR_SOURCES_NOTE), "small", space_after=4)]
         # One grid per competency, its name in the header, so that the name repeats when a grid splits.
         cell = styles()["cell"].but(size=7.4, leading=9.2)
         style = GridStyle(text=cell, header=cell.but(font=cell.bold), rule=RULE, wrap=frozenset({1}), pad_y=2.2,
                           align=("C", "L"))
         for name, rows in anchor_source_groups(data.anchor_sources):
-            story.append(Grid(["Level", name], rows, [11 * mm, A4[0] - 2 * MARGIN - 11 * mm], style))
+            story.append(Grid([_("Level"), name], rows, [11 * mm, A4[0] - 2 * MARGIN - 11 * mm], style))
     return story
 
 
-ANCHOR_SOURCES_NOTE = (
+ANCHOR_SOURCES_NOTE = N_(
     "Each quote is copied word for word from its source (named by the number its file starts with, as listed "
     "above), in the source's language, and shown on the rating sheet under the anchor of its level. “all”: the "
     "quote supports the competency as a whole, or states a requirement the source gives both roles. Levels 1 and 2 "

@@ -9,7 +9,7 @@ import random
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from rubrics import NOT_OBSERVED, load_framework
+from rubrics import NOT_OBSERVED, language, load_framework
 from rubrics.model import Framework
 from rubrics.readiness import RaterSheet, assess_readiness
 
@@ -41,8 +41,13 @@ EVIDENCE = [
 CYCLE = "Promotion round autumn 2026"
 
 
-@lru_cache(maxsize=1)
 def framework() -> Framework:
+    """The shipped framework in the current language (its names and anchors are text)."""
+    return _framework(language.current())
+
+
+@lru_cache(maxsize=4)
+def _framework(lang: str) -> Framework:
     return load_framework()
 
 
@@ -73,8 +78,15 @@ def sample_sheets(
     return sheets
 
 
-def sample_report(seed: int = 0, *, calibrated: bool | None = None, audience: str = "hr") -> ReportData:
-    """A demo-like candidate's report data (HR's version by default); every third one carries a calibration."""
+def sample_report(seed: int = 0, *, calibrated: bool | None = None, audience: str = "hr",
+                  lang: str | None = None) -> ReportData:
+    """A demo-like candidate's report data (HR's version by default), in ``lang`` (default: the current
+    language); every third one carries a calibration."""
+    with language.use(lang or language.current()):
+        return _sample_report(seed, calibrated, audience)
+
+
+def _sample_report(seed: int, calibrated: bool | None, audience: str) -> ReportData:
     fw = framework()
     rng = random.Random(seed)
     current = rng.choice(("operations_manager", "operations_manager", "head_of_operations"))
@@ -106,14 +118,19 @@ def sample_report(seed: int = 0, *, calibrated: bool | None = None, audience: st
     )
 
 
-def sample_reports(count: int, start: int = 0):
+def sample_reports(count: int, start: int = 0, lang: str | None = None):
     """``count`` report data objects, made one at a time (so a long export never holds them all)."""
     for seed in range(start, start + count):
-        yield f"{seed + 1:04d}-{NAMES[seed % len(NAMES)]}.pdf", sample_report(seed)
+        yield f"{seed + 1:04d}-{NAMES[seed % len(NAMES)]}.pdf", sample_report(seed, lang=lang)
 
 
-def sample_panel(count: int = 10) -> PanelData:
-    """A cycle's panel summary with ``count`` demo-like candidates."""
+def sample_panel(count: int = 10, lang: str | None = None) -> PanelData:
+    """A cycle's panel summary with ``count`` demo-like candidates, in ``lang`` (default: the current one)."""
+    with language.use(lang or language.current()):
+        return _sample_panel(count)
+
+
+def _sample_panel(count: int) -> PanelData:
     fw = framework()
     rows = []
     for seed in range(count):

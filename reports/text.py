@@ -24,6 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from .fonts import REPLACEMENT, font_for
+from .words import hyphenated
 
 #: Scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...) and their presentation forms.
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -156,16 +157,10 @@ def _words(runs, style: TextStyle):
 
 
 def _break_word(word, font, size, limit):
-    """A word too long for a line, cut into pieces that fit (at least one character each)."""
-    pieces, start = [], 0
-    while start < len(word):
-        end = start + 1
-        # Grow by measuring; words this long are rare, so linear measuring is fine.
-        while end < len(word) and width_of(word[start:end + 1], font, size) <= limit:
-            end += 1
-        pieces.append(word[start:end])
-        start = end
-    return pieces
+    """A word too long for a line in pieces that fit: hyphenated at a syllable boundary where the report's
+    language allows (reports/words.py), else cut (at least one character a piece)."""
+    # Measuring grows piece by piece; words this long are rare, so linear measuring is fine.
+    return hyphenated(word, lambda piece: width_of(piece, font, size) <= limit)
 
 
 def wrap_runs(runs, style: TextStyle, width: float) -> list[tuple[tuple[str, str, float], ...]]:

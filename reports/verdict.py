@@ -10,36 +10,46 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
+from rubrics import language
 from rubrics.readiness import FAILED, MANAGER, NOT_APPLICABLE, PASSED, PEER, PEERS_SUPPRESSED, SELF, ReadinessResult
 from rubrics.readiness_candidate import WITHHELD_NOTE
 
 from .data import ReportData
 from .grid import Grid, GridStyle
-from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, fmt, gap_text, kv_table, p, pb,
-                     styles, verdict_colour)
+from .i18n import N_, _
+from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, fmt, gap_text, kv_table, local,
+                     long_date, p, pb, styles, verdict_colour)
 
-#: How a rule's status is marked and said: never a tick for a rule that does not apply.
-STATUS_MARKS = {PASSED: ("✓", "Passed.", PASS), FAILED: ("✗", "Not met.", FAIL),
-                NOT_APPLICABLE: ("–", "Not applicable.", NOT_APPLICABLE_INK)}
-GROUP_NAMES = {MANAGER: "Managers", PEER: "Peers", SELF: "Self-assessment"}
-GROUP_NOUNS = {MANAGER: "manager", PEER: "peer"}
+#: How a rule's status is marked and said: never a tick for a rule that does not apply. The words are
+#: English here (extracted with N_) and translated where they are shown.
+STATUS_MARKS = {PASSED: ("✓", N_("Passed."), PASS), FAILED: ("✗", N_("Not met."), FAIL),
+                NOT_APPLICABLE: ("–", N_("Not applicable."), NOT_APPLICABLE_INK)}
+GROUP_NAMES = {MANAGER: N_("Managers"), PEER: N_("Peers"), SELF: N_("Self-assessment")}
+GROUP_NOUNS = {MANAGER: N_("manager"), PEER: N_("peer")}
 #: Said where the candidate's copy leaves a number out.
-WITHHELD = "Not shown in this copy: it includes the input of peers kept anonymous."
+WITHHELD = N_("Not shown in this copy: it includes the input of peers kept anonymous.")
 #: Stands for the engine's WITHHELD_NOTE in a rule's detail (the note is printed once, under the rules).
-WITHHELD_MARK = "Details not shown in this copy‡."
+WITHHELD_MARK = N_("Details not shown in this copy‡.")
+
+
+def status_word(status: str) -> str:
+    """A rule's status in words, in the current language: "Passed." / "Bestanden."."""
+    return _(STATUS_MARKS[status][1])
 
 
 def cover_verdict(data: ReportData) -> Table:
     """The verdict on the cover: the computed one, and the panel's calibrated one when HR recorded it."""
     result = data.result
     colour = verdict_colour(result)
-    rows = [p(f"Verdict for {result.target_role_name}", "kicker"), p(result.band_label, "band", color=colour)]
+    role = result.target_role_name
+    rows = [p(_("Verdict for %(role)s", role=role), "kicker"), p(result.band_label, "band", color=colour)]
     if result.is_panel_review:
-        rows.append(p(f"Provisional band: {result.provisional_band_label}. The panel reviews the evidence.", "small"))
+        rows.append(p(_("Provisional band: %(band)s. The panel reviews the evidence.",
+                        band=result.provisional_band_label), "small"))
     if data.calibration:
-        rows[0] = p(f"Calibrated verdict for {result.target_role_name}", "kicker")
+        rows[0] = p(_("Calibrated verdict for %(role)s", role=role), "kicker")
         rows[1] = p(data.calibration.band_label, "band", color=NAVY)
-        rows.append(p(f"Computed verdict: {result.band_label}. The report shows both.", "small"))
+        rows.append(p(_("Computed verdict: %(band)s. The report shows both.", band=result.band_label), "small"))
     return box(rows, NAVY if data.calibration else colour)
 
 
@@ -47,25 +57,27 @@ def verdict_section(data: ReportData) -> list[Flowable]:
     """The verdict page: verdict box, calibration, figures, rules, what holds the verdict back."""
     result = data.result
     colour = verdict_colour(result)
-    heading = "Computed verdict" if data.calibration else "Verdict"
-    rows = [p(f"{heading} for {result.target_role_name}", "kicker"), p(result.band_label, "band", color=colour),
-            p(result.summary)]
+    role = result.target_role_name
+    heading = (_("Computed verdict for %(role)s", role=role) if data.calibration
+               else _("Verdict for %(role)s", role=role))
+    rows = [p(heading, "kicker"), p(result.band_label, "band", color=colour), p(result.summary)]
     if result.is_panel_review:
-        rows.append(pb("Provisional band: ", f"{result.provisional_band_label}, what the rules give; the panel "
-                                             "reviews the contested evidence before a band is given."))
-        rows.append(p("Why it goes to the panel", "h3", space_before=4))
+        rows.append(pb(_("Provisional band:") + " ", _(
+            "%(band)s, what the rules give; the panel reviews the contested evidence before a band is given.",
+            band=result.provisional_band_label)))
+        rows.append(p(_("Why it goes to the panel"), "h3", space_before=4))
         rows += [p(f"• {reason}", "item") for reason in result.panel_review_reasons]
     if result.evidence_summary:
-        rows.append(pb("Evidence: ", result.evidence_summary))
+        rows.append(pb(_("Evidence:") + " ", result.evidence_summary))
     if data.for_hr and data.rests_on_flagged:
-        rows.append(pb("Rater quality: ", data.rests_on_flagged))
-    story = [p("Verdict", "h1"), box(rows, colour)]
+        rows.append(pb(_("Rater quality:") + " ", data.rests_on_flagged))
+    story = [p(_("Verdict"), "h1"), box(rows, colour)]
     story += _calibration(data)
     story += [Spacer(1, 8), kv_table(_figures(result), col1=48 * mm)]
     if result.peer_mode == PEERS_SUPPRESSED:
-        story.append(p(
+        story.append(p(_(
             "Fewer peers than the anonymity threshold submitted: their ratings and comments are not shown as a "
-            "group, so that no single peer's answer can be recovered.", "small"))
+            "group, so that no single peer's answer can be recovered."), "small"))
     story += _rules(result)
     story += _holding_back(result)
     return story
@@ -75,15 +87,17 @@ def _calibration(data: ReportData) -> list[Flowable]:
     cal = data.calibration
     if not cal:
         return []
-    when = cal.at.strftime("%-d %B %Y")
+    when = long_date(cal.at)
+    # Who calibrated is for HR; the candidate's version says when only (as on their results page).
+    recorded = (_("Recorded by %(by)s on %(date)s. The computed verdict above is kept beside it.", by=cal.by,
+                  date=when) if data.for_hr
+                else _("Recorded on %(date)s. The computed verdict above is kept beside it.", date=when))
     return [Spacer(1, 6), box([
-        p("Proposed calibration: not in force until a second HR person approves it" if cal.is_proposed
-          else "Calibrated verdict (recorded by HR)", "kicker"),
+        p(_("Proposed calibration: not in force until a second HR person approves it") if cal.is_proposed
+          else _("Calibrated verdict (recorded by HR)"), "kicker"),
         p(cal.band_label, "band", color=NAVY),
-        pb("Rationale: " if data.for_hr else "Note from HR: ", cal.rationale),
-        # Who calibrated is for HR; the candidate's version says when only (as on their results page).
-        p(f"Recorded {f'by {cal.by} ' if data.for_hr else ''}on {when}. The computed verdict above is kept "
-          "beside it.", "small"),
+        pb((_("Rationale:") if data.for_hr else _("Note from HR:")) + " ", cal.rationale),
+        p(recorded, "small"),
     ], NAVY)]
 
 
@@ -92,17 +106,17 @@ def attainment_text(result: ReadinessResult) -> str:
     if result.weighted_attainment is not None:
         return result.attainment_text
     if result.is_candidate_view and any(c.is_withheld_from_candidate for c in result.competencies):
-        return WITHHELD
-    return "– (no competency has a manager or peer score)"
+        return _(WITHHELD)
+    return _("– (no competency has a manager or peer score)")
 
 
 def _figures(result: ReadinessResult) -> list[tuple[str, str]]:
     shortfall = result.largest_critical_shortfall
-    figures = [("Weighted attainment", attainment_text(result)),
-               ("Largest critical shortfall", fmt(shortfall) if shortfall is not None or not result.is_candidate_view
-                else WITHHELD)]
+    figures = [(_("Weighted attainment"), attainment_text(result)),
+               (_("Largest critical shortfall"),
+                fmt(shortfall) if shortfall is not None or not result.is_candidate_view else _(WITHHELD))]
     for group in (MANAGER, PEER, SELF):
-        figures.append((GROUP_NAMES[group], result.group_count(group).text))
+        figures.append((_(GROUP_NAMES[group]), result.group_count(group).text))
     return figures
 
 
@@ -118,14 +132,14 @@ def failing_text(rule, result: ReadinessResult) -> str:
     ids = {c.competency_id: c.name for c in result.competencies}
     names = [ids[i] for i in rule.competencies if i in ids]
     if names and rule.status == FAILED and not all(name in rule.detail for name in names):
-        return f"Failing: {', '.join(names)}."
+        return _("Failing: %(names)s.", names=", ".join(names))
     return ""
 
 
 def rule_detail(rule) -> str:
     """A rule's detail as printed: in the candidate's copy the engine's long "not shown" sentence becomes a
     short mark, explained once under the rules."""
-    return rule.detail.replace(WITHHELD_NOTE, WITHHELD_MARK).strip()
+    return rule.detail.replace(WITHHELD_NOTE, _(WITHHELD_MARK)).strip()
 
 
 def rules_withhold(result: ReadinessResult) -> bool:
@@ -135,20 +149,21 @@ def rules_withhold(result: ReadinessResult) -> bool:
 
 def rule_result_text(rule, result: ReadinessResult) -> str:
     """What a rule's result says: its status in words, its detail, and the competencies failing it."""
-    parts = [STATUS_MARKS[rule.status][1], rule_detail(rule), failing_text(rule, result)]
+    parts = [status_word(rule.status), rule_detail(rule), failing_text(rule, result)]
     return " ".join(part for part in parts if part)
 
 
 def _rules(result: ReadinessResult) -> list[Flowable]:
-    story = [p("Rules", "h2")]
+    story = [p(_("Rules"), "h2")]
     if not result.is_sufficient:
-        story.append(p("An evidence rule was not met, so no band is given; the band conditions below do not "
-                       "apply.", "small", space_after=4))
+        story.append(p(_("An evidence rule was not met, so no band is given; the band conditions below do not "
+                         "apply."), "small", space_after=4))
     rows = [[STATUS_MARKS[rule.status][0], rule.text, rule_result_text(rule, result)] for rule in result.rules]
     colours = {(i, 0): STATUS_MARKS[rule.status][2] for i, rule in enumerate(result.rules)}
-    story.append(Grid(["", "Rule", "Result"], rows, [7 * mm, 78 * mm, A4[0] - 2 * MARGIN - 85 * mm],
+    story.append(Grid(["", _("Rule"), _("Result")], rows, [7 * mm, 78 * mm, A4[0] - 2 * MARGIN - 85 * mm],
                       _rules_style(), colours=colours))
-    legend = "✓ passed · ✗ not met · – not applicable (the rule does not apply to this candidate or this outcome)."
+    legend = _("✓ passed · ✗ not met · – not applicable (the rule does not apply to this candidate or this "
+               "outcome).")
     if rules_withhold(result):
         legend += f" ‡{WITHHELD_NOTE}"
     story.append(p(legend, "small", space_before=3))
@@ -158,21 +173,23 @@ def _rules(result: ReadinessResult) -> list[Flowable]:
 def _holding_back(result: ReadinessResult) -> list[Flowable]:
     # In the best band nothing holds the verdict back; shortfalls are still worth listing.
     held = result.band_rank != 0
-    story = [p("What holds the verdict back" if held else "Still below the required level", "h2")]
+    story = [p(_("What holds the verdict back") if held else _("Still below the required level"), "h2")]
     if result.holding_back:
         for s in result.holding_back:
-            crit = " (critical)" if s.is_critical else ""
+            crit = " " + _("(critical)") if s.is_critical else ""
             # The shortfall as printed agrees with the score as printed (3.967 of 4: 3.9, 0.1 short).
             short = gap_text(s.score, s.required).lstrip("−-")
-            story.append(pb(s.name, f"{crit}: {s.score_text} against {s.required} required, {short} short", "item"))
+            line = _("%(score)s against %(required)s required, %(short)s short", score=local(s.score_text),
+                     required=s.required, short=short)
+            story.append(pb(s.name, crit + ": " + line, "item"))
     elif not result.is_sufficient:
-        story.append(p("No competency with a score is below the required level: the evidence rule that was not "
-                       "met holds the verdict back.", "item"))
+        story.append(p(_("No competency with a score is below the required level: the evidence rule that was not "
+                         "met holds the verdict back."), "item"))
     elif result.is_panel_review:
-        story.append(p("No competency with a score is below the required level: the contested evidence above "
-                       "holds the verdict back until the panel has reviewed it.", "item"))
+        story.append(p(_("No competency with a score is below the required level: the contested evidence above "
+                         "holds the verdict back until the panel has reviewed it."), "item"))
     else:
-        story.append(p("No competency with a score is below the required level.", "item"))
+        story.append(p(_("No competency with a score is below the required level."), "item"))
     return story
 
 
@@ -180,18 +197,19 @@ def rater_quality_section(data: ReportData) -> list[Flowable]:
     """HR's copy only: this candidate's raters flagged by rater quality across the cycle, explained."""
     if not data.for_hr:
         return []
-    story = [p("Rater quality (HR copy only)", "h2"),
-             p("Flags look at each rater across the whole cycle, against the other raters of the same candidates. "
-               "A flag never changes the verdict; it says where the verdict may reflect the rater more than the "
-               "candidate.", "small", space_after=3)]
+    story = [p(_("Rater quality (HR copy only)"), "h2"),
+             p(_("Flags look at each rater across the whole cycle, against the other raters of the same candidates. "
+                 "A flag never changes the verdict; it says where the verdict may reflect the rater more than the "
+                 "candidate."), "small", space_after=3)]
     if data.rater_notes is None:
-        story.append(p("Rater quality is not assessed for this cycle: its rubric version has no rater-quality "
-                       "rules.", "item"))
+        story.append(p(_("Rater quality is not assessed for this cycle: its rubric version has no rater-quality "
+                         "rules."), "item"))
     elif not data.rater_notes:
-        story.append(p("No rater of this candidate is flagged as lenient, severe, central-tending or "
-                       "straight-lining.", "item"))
+        story.append(p(_("No rater of this candidate is flagged as lenient, severe, central-tending or "
+                         "straight-lining."), "item"))
     for note in data.rater_notes or ():
-        story.append(pb(note.rater, f" ({GROUP_NOUNS.get(note.group, note.group)}, {note.share * 100:.0f}% of the "
-                                    "decision weight)", "item"))
+        group = _(GROUP_NOUNS[note.group]) if note.group in GROUP_NOUNS else note.group
+        story.append(pb(note.rater, " " + _("(%(group)s, %(share)s of the decision weight)", group=group,
+                                            share=language.percent(note.share, 0)), "item"))
         story += [pb(f"{label}: ", explanation, "quote") for label, explanation in note.flags]
     return story

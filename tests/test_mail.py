@@ -52,7 +52,7 @@ def test_opening_a_cycle_mails_every_rater_what_they_owe_after_commit(app, make,
     assert to_manager["Subject"] == "Spring review is open: 1 sheet to fill in"
     assert to_manager["From"] == "OpsLadder <opsladder@example.org>"
     body = text_of(to_manager)
-    assert "Please submit by Friday 18 December 2026." in body
+    assert "Please submit by Friday, 18 December 2026." in body
     assert f"{assessment.candidate.name} (as manager)" in body
     assert link_in(to_manager, "/ratings/") == f"/ratings/{sheet_of(assessment, 'manager').id}"
     assert "Rate with evidence." in body

@@ -31,7 +31,7 @@ def test_lists_only_my_manager_and_peer_sheets_with_status_and_due_date(client, 
     page = client.get("/ratings/").get_data(as_text=True)
     rows = _rows(page)
     assert len(rows) == 1
-    assert all(text in rows[0] for text in ("Łukasz Nowak", "Spring 2027", "Manager", "Not started", "2027-04-30"))
+    assert all(text in rows[0] for text in ("Łukasz Nowak", "Spring 2027", "Manager", "Not started", "30 April 2027"))
     assert f'href="/ratings/{sheet_of(mine, "manager").id}">Start' in rows[0]
     assert "Someone Else" not in page and "Not yet open" not in page
 
@@ -122,7 +122,7 @@ def test_sheets_still_owed_come_first_and_status_filters(client, auth, make):
     only = _rows(client.get("/ratings/?status=submitted").get_data(as_text=True))
     assert len(only) == 1 and "Done Dana" in only[0]
     empty = client.get("/ratings/?status=draft").get_data(as_text=True)
-    assert "No draft sheets" in empty and "<tbody>" not in empty
+    assert "No sheets with the status “Draft”" in empty and "<tbody>" not in empty
 
 
 def test_list_query_count_does_not_grow_with_its_rows(client, auth, make):

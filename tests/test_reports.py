@@ -501,6 +501,7 @@ def test_benchmark_script_runs_and_prints_its_table():
     out = subprocess.run([sys.executable, str(script), "--timed", "6", "--reports", "4"], check=True,
                          capture_output=True, text=True, timeout=300).stdout
     for needed in ["full report (data -> PDF bytes)", "floor (bare canvas, same text)", "ratio report / floor",
-                   "ZIP export of 4 reports", "RSS at 25/50/75/100%"]:
+                   "ZIP export of 4 reports", "RSS at 25/50/75/100%", "Reports in English", "Reports in Deutsch"]:
         assert needed in out, out
-    assert len([line for line in out.splitlines() if line.strip().startswith(("1 ", "2 "))]) == 2
+    # One and two workers, in each language.
+    assert len([line for line in out.splitlines() if line.strip().startswith(("1 ", "2 "))]) == 4

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -6,27 +7,27 @@ from ..services.users import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(CleanForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)],
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)],
                        render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)],
                              render_kw={"autocomplete": "current-password"})
-    submit = SubmitField("Sign in")
+    submit = SubmitField(_l("Sign in"))
 
 
 class LogoutForm(CleanForm):
-    submit = SubmitField("Sign out")
+    submit = SubmitField(_l("Sign out"))
 
 
 class OwnPasswordForm(CleanForm):
     """A person changes their own password: the current one first, then the new one twice."""
 
-    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=500)],
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=500)],
                                      render_kw={"autocomplete": "current-password"})
-    password = PasswordField("New password",
+    password = PasswordField(_l("New password"),
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
                              render_kw={"autocomplete": "new-password"},
-                             description=f"At least {MIN_PASSWORD_LENGTH} characters.")
-    repeat = PasswordField("Repeat the new password",
-                           validators=[DataRequired(), EqualTo("password", "The two new passwords differ.")],
+                             description=_l("At least %(num)s characters.", num=MIN_PASSWORD_LENGTH))
+    repeat = PasswordField(_l("Repeat the new password"),
+                           validators=[DataRequired(), EqualTo("password", _l("The two new passwords differ."))],
                            render_kw={"autocomplete": "new-password"})
-    submit = SubmitField("Change my password")
+    submit = SubmitField(_l("Change my password"))

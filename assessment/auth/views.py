@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..access import public, signed_in
@@ -55,7 +56,7 @@ def login():
         if user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
-        form.form_errors.append("The e-mail address or the password is not right.")
+        form.form_errors.append(_("The e-mail address or the password is not right."))
         status = 401
     elif request.method == "POST":
         status = 400
@@ -71,7 +72,7 @@ def logout():
         current_user.end_sessions()
         db.session.commit()
         logout_user()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -90,7 +91,7 @@ def change_password():
         else:
             db.session.commit()
             login_user(user)  # this session carries the new session version
-            flash("Your password was changed. Your other sessions, on any device, are signed out.", "success")
+            flash(_("Your password was changed. Your other sessions, on any device, are signed out."), "success")
             return redirect(url_for("main.index"))
     form.current_password.data = form.password.data = form.repeat.data = ""
     return render_template("auth/password.html", form=form), 400 if form.errors else 200

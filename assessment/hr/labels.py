@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
+from ..labels import CYCLE_STATE_LABELS as CYCLE_STATES
+from ..labels import GROUP_LABELS as RATER_GROUPS
+from ..labels import GROUP_WORDS as RATER_GROUP_WORDS  # inside a sentence: "Ann (manager) for Ben"
+from ..labels import ROLE_LABELS as ACCOUNT_ROLES
+from ..labels import STATUS_LABELS as SHEET_STATUSES
 from ..services.cycles import state_word
 
-CYCLE_STATES = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "released": _l("Released")}
-SHEET_STATUSES = {"not_started": _l("Not started"), "draft": _l("Draft"), "submitted": _l("Submitted"),
-                  "not_submitted": _l("Not submitted")}
-RATER_GROUPS = {"self": _l("Self"), "manager": _l("Manager"), "peer": _l("Peer")}
-#: The groups inside a sentence ("Ann (manager) for Ben"): lower case in English, nouns in German.
-RATER_GROUP_WORDS = {"self": _l("self"), "manager": _l("manager"), "peer": _l("peer")}
 #: The groups as table rows ("Managers: 3 submitted").
 RATER_GROUPS_PLURAL = {"self": _l("Self"), "manager": _l("Managers"), "peer": _l("Peers")}
-ACCOUNT_ROLES = {"hr": _l("HR"), "manager": _l("Manager"), "candidate": _l("Candidate")}
 #: The outbox (the page is HR's; the stored ids are the mail package's).
 OUTBOX_STATUSES = {"pending": _l("Waiting to send"), "sending": _l("Sending"), "sent": _l("Sent"),
                    "failed": _l("Gave up")}

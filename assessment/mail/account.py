@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
@@ -20,7 +21,7 @@ bp = Blueprint("account", __name__, url_prefix="/password")
 
 
 class ForgotForm(CleanForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)],
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)],
                        render_kw={"autocomplete": "username"})
 
 
@@ -70,7 +71,7 @@ def set_password(token: str):
             add_error(form, exc.field, exc.message)
         else:
             db.session.commit()
-            flash("Your password is set. Sign in with your e-mail address and the new password.", "success")
+            flash(_("Your password is set. Sign in with your e-mail address and the new password."), "success")
             return redirect(url_for("auth.login"))
     form.password.data = form.repeat.data = ""
     return _no_referrer(render_template("account/set_password.html", form=form, user=user, purpose=purpose,

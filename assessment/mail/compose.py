@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
+from flask_babel.speaklater import LazyString
 
+from ..i18n import speaking
 from ..models import User
 from .models import OutboxMessage
 from .outbox import queue_message
@@ -27,6 +29,11 @@ def external_url(endpoint: str, **values) -> str:
     return base_url().rstrip("/") + adapter.build(endpoint, values)
 
 
+def recipient_language(user: User) -> str | None:
+    """The language a person's e-mails are written in: their account's, else English (never the sender's)."""
+    return getattr(user, "language", None)
+
+
 def render_message(template: str, **context) -> tuple[str, str]:
     """The plain-text and HTML bodies of one message."""
     # Straight from the Jinja environment: mail is written outside requests too (cron, workers), where the
@@ -37,9 +44,16 @@ def render_message(template: str, **context) -> tuple[str, str]:
                  for ext in ("txt", "html"))
 
 
-def send_to(user: User, kind: str, subject: str, template: str, *, cycle_id: int | None = None,
+def send_to(user: User, kind: str, subject, template: str, *, cycle_id: int | None = None,
             dedupe_key: str | None = None, **context) -> OutboxMessage:
-    """Render a message for ``user`` and record it in the outbox (sent after commit)."""
-    text, html = render_message(template, user=user, subject=subject, **context)
+    """Render a message for ``user`` in their language and record it in the outbox (sent after commit).
+
+    ``subject`` is a lazy string (``lazy_gettext``), made into text in the recipient's language here; so are any
+    lazy strings in ``context``. Callers that build more text for the message do it inside ``speaking(user)``.
+    """
+    with speaking(recipient_language(user)):
+        subject = str(subject)
+        context = {key: str(value) if isinstance(value, LazyString) else value for key, value in context.items()}
+        text, html = render_message(template, user=user, subject=subject, **context)
     return queue_message(kind=kind, to_address=user.email, to_name=user.name, subject=subject, text_body=text,
                          html_body=html, recipient_id=user.id, cycle_id=cycle_id, dedupe_key=dedupe_key)

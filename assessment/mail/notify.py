@@ -6,9 +6,11 @@ from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l, lazy_ngettext
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..labels import GROUP_WORDS, STATUS_LABELS
 from ..models import Assessment, Cycle, RaterAssignment, User, utcnow
 from .compose import external_url, render_message, send_to
 from .outbox import already_queued
@@ -35,9 +37,10 @@ def owed_sheets(cycle: Cycle, rater_ids=None) -> dict[User, list[RaterAssignment
 
 
 def _sheet_lines(sheets: list[RaterAssignment]) -> list[dict]:
-    return [{"what": "Your self-assessment" if s.rater_group == "self"
-             else f"{s.assessment.candidate.name} (as {s.rater_group})",
-             "status": s.status.replace("_", " "),
+    # Lazy strings: made into text when the message is written, in the recipient's language (compose.send_to).
+    return [{"what": _l("Your self-assessment") if s.rater_group == "self"
+             else _l("%(name)s (as %(group)s)", name=s.assessment.candidate.name, group=GROUP_WORDS.get(s.rater_group, s.rater_group)),
+             "status": STATUS_LABELS.get(s.status, s.status),
              "url": external_url("candidate.home") if s.rater_group == "self"
              else external_url("rating.edit_sheet", assignment_id=s.id)} for s in sheets]
 
@@ -51,17 +54,17 @@ def _password_link(user: User) -> str | None:
 
 def send_invitation(user: User) -> None:
     """Invite a person to set their password (a signed link, valid INVITATION_DAYS, usable once)."""
-    send_to(user, "invitation", "You are invited to OpsLadder: set your password", "invitation",
+    send_to(user, "invitation", _l("You are invited to OpsLadder: set your password"), "invitation",
             link=external_url("account.set_password", token=make_token(user, "invitation")))
 
 
 def send_password_reset(user: User | None, email: str) -> None:
     """A reset link for ``user``; for an unknown address the same work is done and nothing is recorded."""
-    subject = "Reset your OpsLadder password"
+    subject = _l("Reset your OpsLadder password")
     if user is None or not user.is_active:
         # Same rendering work as for a real account, so the answer gives nothing away; nothing is stored.
         stand_in = User(id=0, email=email, name=email, role="candidate")
-        render_message("password_reset", user=stand_in, subject=subject,
+        render_message("password_reset", user=stand_in, subject=str(subject),
                        link=external_url("account.set_password", token=make_token(stand_in, "password_reset")))
         return
     quiet = f"password_reset:{user.id}:{utcnow():%Y%m%d%H}{utcnow().minute // RESET_QUIET_MINUTES:02d}"
@@ -75,8 +78,9 @@ def notify_cycle_opened(cycle: Cycle) -> int:
     """Tell every rater of a cycle that has just opened what they owe, and by when; returns messages recorded."""
     count = 0
     for rater, sheets in owed_sheets(cycle).items():
-        send_to(rater, "cycle_opened", f"{cycle.name} is open: {len(sheets)} sheet{'s' if len(sheets) != 1 else ''} "
-                f"to fill in", "cycle_opened", cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines(sheets),
+        send_to(rater, "cycle_opened", lazy_ngettext("%(name)s is open: %(num)d sheet to fill in",
+                                                     "%(name)s is open: %(num)d sheets to fill in", len(sheets),
+                                                     name=cycle.name), "cycle_opened", cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines(sheets),
                 password_link=_password_link(rater), sign_in=external_url("auth.login"))
         count += 1
     return count
@@ -90,8 +94,9 @@ def notify_new_sheets(sheets: list[RaterAssignment]) -> int:
             by_rater[sheet.rater].append(sheet)
     for rater, owed in by_rater.items():
         cycle = owed[0].assessment.cycle
-        what = "a new sheet" if len(owed) == 1 else f"{len(owed)} new sheets"
-        send_to(rater, "cycle_opened", f"{cycle.name}: {what} for you to fill in", "cycle_opened",
+        subject = lazy_ngettext("%(name)s: a new sheet for you to fill in",
+                                "%(name)s: %(num)d new sheets for you to fill in", len(owed), name=cycle.name)
+        send_to(rater, "cycle_opened", subject, "cycle_opened",
                 cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines(owed), added=True,
                 password_link=_password_link(rater), sign_in=external_url("auth.login"))
     return len(by_rater)
@@ -109,9 +114,11 @@ def send_reminders(cycle: Cycle, *, stage: str, rater_ids=None, key_suffix: str 
             continue
         days_left = (cycle.ends_on - today).days if cycle.ends_on else None
         overdue = days_left is not None and days_left < 0
-        subject = (f"Overdue: {cycle.name}, {len(sheets)} sheet{'s' if len(sheets) != 1 else ''} still to submit"
-                   if overdue else f"Reminder: {cycle.name}, {len(sheets)} sheet{'s' if len(sheets) != 1 else ''} "
-                   "still to submit")
+        subject = (lazy_ngettext("Overdue: %(name)s, %(num)d sheet still to submit",
+                                 "Overdue: %(name)s, %(num)d sheets still to submit", len(sheets), name=cycle.name)
+                   if overdue else
+                   lazy_ngettext("Reminder: %(name)s, %(num)d sheet still to submit",
+                                 "Reminder: %(name)s, %(num)d sheets still to submit", len(sheets), name=cycle.name))
         send_to(rater, "reminder", subject, "reminder", cycle_id=cycle.id, dedupe_key=key, cycle=cycle,
                 sheets=_sheet_lines(sheets), days_left=days_left, overdue=overdue,
                 password_link=_password_link(rater), sign_in=external_url("auth.login"))
@@ -125,7 +132,7 @@ def notify_results_released(cycle: Cycle, assessments: list[Assessment]) -> int:
     for assessment in assessments:
         if assessment.is_withdrawn:
             continue
-        send_to(assessment.candidate, "results_released", f"Your results from {cycle.name} are ready",
+        send_to(assessment.candidate, "results_released", _l("Your results from %(name)s are ready", name=cycle.name),
                 "results_released", cycle_id=cycle.id, cycle=cycle,
                 link=external_url("results.view_results", assessment_id=assessment.id),
                 password_link=_password_link(assessment.candidate))
@@ -136,7 +143,9 @@ def notify_results_released(cycle: Cycle, assessments: list[Assessment]) -> int:
 def notify_sheet_reopened(assignment: RaterAssignment, reason: str) -> None:
     """Tell the rater that HR reopened their submitted sheet, and why."""
     assessment = assignment.assessment
-    what = "your self-assessment" if assignment.rater_group == "self" else f"your rating of {assessment.candidate.name}"
-    send_to(assignment.rater, "sheet_reopened", f"Reopened: {what} in {assessment.cycle.name}", "sheet_reopened",
+    what = (_l("your self-assessment") if assignment.rater_group == "self"
+            else _l("your rating of %(name)s", name=assessment.candidate.name))
+    subject = _l("Reopened: %(what)s in %(name)s", what=what, name=assessment.cycle.name)
+    send_to(assignment.rater, "sheet_reopened", subject, "sheet_reopened",
             cycle_id=assessment.cycle_id, cycle=assessment.cycle, what=what, reason=reason,
             link=_sheet_lines([assignment])[0]["url"])

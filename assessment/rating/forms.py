@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -35,13 +36,15 @@ def evidence_answers(framework: Framework) -> str | None:
         names.append(framework.scale.not_observed_label)
     if not names:
         return None
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1])
 
 
 def evidence_rule(framework: Framework) -> str:
     """The evidence rule as a hint: 'Required for 1 Emerging, 5 Expert and Not observed; optional otherwise.'"""
     listed = evidence_answers(framework)
-    return f"Required for {listed}; optional otherwise." if listed else "Optional."
+    return _("Required for %(answers)s; optional otherwise.", answers=listed) if listed else _("Optional.")
 
 
 class SubmitForm(CleanForm):
@@ -69,11 +72,11 @@ def sheet_form(framework: Framework, *, is_self: bool = False, **kwargs) -> Shee
     choices.append(_Choice(NOT_OBSERVED, framework.scale.not_observed_label))
     for comp in framework.competencies:
         setattr(SheetForm, level_name(comp.id), RadioField(comp.name, choices=choices, validators=[Optional()]))
-        label = f"Your examples for {comp.name}" if is_self else f"Evidence for {comp.name}"
+        label = _("Your examples for %(name)s", name=comp.name) if is_self else _("Evidence for %(name)s", name=comp.name)
         setattr(SheetForm, evidence_name(comp.id),
                 TextAreaField(label, validators=[Optional(), Length(max=EVIDENCE_MAX)]))
     # Sent by the sheet's confirmation dialog (sheet.js); without it, Submit leads to the confirmation page.
-    SheetForm.confirm = BooleanField("Submit now, without the confirmation page")
+    SheetForm.confirm = BooleanField(_("Submit now, without the confirmation page"))
     return SheetForm(**kwargs)
 
 
@@ -100,12 +103,27 @@ def sheet_inputs(form: SheetFormBase, framework: Framework) -> list[RatingInput]
             for comp in framework.competencies]
 
 
+def problem_text(framework: Framework, value) -> str:
+    """What stops one competency from being submitted, in the reader's language: no answer yet, or an answer
+    whose evidence is missing (``rubrics.sheet.submission_problems`` decides which competencies have a problem)."""
+    if value is None:
+        return _("Choose a level or “%(label)s”.", label=framework.scale.not_observed_label)
+    return _("Evidence is required for “%(label)s”.", label=framework.scale.label(value))
+
+
+def problem_list(framework: Framework, problems: dict[str, str], inputs: dict[str, RatingInput]) -> dict[str, str]:
+    """The problems of a stored sheet, each named by its competency, for the confirmation page."""
+    return {comp_id: _("%(competency)s: %(problem)s", competency=framework.competency(comp_id).name,
+                       problem=problem_text(framework, inputs[comp_id].value if comp_id in inputs else None))
+            for comp_id in problems}
+
+
 def show_problems(form: SheetFormBase, framework: Framework, problems: dict[str, str]) -> None:
     """Put each competency's submission problem beside its field: the radio group or the evidence box."""
-    for comp_id, message in problems.items():
-        comp = framework.competency(comp_id)
-        message = message.removeprefix(f"{comp.name}: ")
-        message = message[:1].upper() + message[1:]
+    for comp_id in problems:
         level = form[level_name(comp_id)]
-        target = level if level.data in (None, "") else form[evidence_name(comp_id)]
-        target.errors = [*target.errors, message]
+        if level.data in (None, ""):
+            level.errors = [*level.errors, problem_text(framework, None)]
+        else:
+            evidence = form[evidence_name(comp_id)]
+            evidence.errors = [*evidence.errors, problem_text(framework, parse_value(level.data))]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timezone
+
 import sqlalchemy as sa
+from babel.dates import format_time
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager
 
+from rubrics import language
 from rubrics.sheet import submission_problems
 
 from ..access import get_or_404, owned_or_404, signed_in
@@ -17,8 +22,8 @@ from ..listing import choice_arg, sorted_page
 from ..models import ASSIGNMENT_STATUSES, Assessment, Cycle, RaterAssignment, User
 from ..services import ConflictError, ServiceError
 from ..services.ratings import IncompleteSheet, reopen_reason, save_sheet, submitted_self_ratings
-from .forms import SubmitForm, evidence_answers, evidence_rule, sheet_data, sheet_form, sheet_inputs, show_problems, \
-    stored_inputs
+from .forms import SubmitForm, evidence_answers, evidence_rule, problem_list, sheet_data, sheet_form, sheet_inputs, \
+    show_problems, stored_inputs
 from .progress import evidence_values, sheet_progress
 
 bp = Blueprint("rating", __name__, url_prefix="/ratings")
@@ -96,7 +101,8 @@ def submit_sheet(assignment_id: int):
         return redirect(url_for("rating.edit_sheet", assignment_id=assignment.id))
     form = SubmitForm() if request.method == "POST" else SubmitForm(version=str(assignment.version_id))
     inputs = stored_inputs(assignment)
-    problems = submission_problems(framework, {i.competency_id: i for i in inputs})
+    by_id = {i.competency_id: i for i in inputs}
+    problems = problem_list(framework, submission_problems(framework, by_id), by_id)
     status = 200
     if form.validate_on_submit() and not problems:
         status, message, _ = _store(assignment, inputs, framework, _version(form), submit=True)
@@ -105,7 +111,7 @@ def submit_sheet(assignment_id: int):
             return redirect(url_for("rating.edit_sheet", assignment_id=assignment.id))
         form.form_errors.append(message)
     return render_template("rating/confirm_submit.html", assignment=assignment, framework=framework, form=form,
-                           answers={i.competency_id: i for i in inputs}, problems=problems), status
+                           answers=by_id, problems=problems), status
 
 
 def _load(assignment_id: int):
@@ -161,12 +167,12 @@ def _store(assignment, inputs, framework, version: int, *, submit: bool) -> tupl
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("saving sheet %s failed", assignment.id)
-        return 500, ("The database could not save your answers, so nothing was changed. "
-                     "Your answers are kept below; please try again in a moment."), {}
+        return 500, _("The database could not save your answers, so nothing was changed. "
+                      "Your answers are kept below; please try again in a moment."), {}
     if not submit:
-        return 200, "Draft saved. You can come back and finish it later.", {}
+        return 200, _("Draft saved. You can come back and finish it later."), {}
     own = assignment.rater_group == "self"
-    return 200, "Your self-assessment was submitted." if own else "Your rating was submitted.", {}
+    return 200, _("Your self-assessment was submitted.") if own else _("Your rating was submitted."), {}
 
 
 def _wants_json() -> bool:
@@ -178,11 +184,18 @@ def _json_answer(form, assignment, status: int, message: str | None):
     """The background save's answer: the new version to send next time, or what went wrong, in words."""
     if status == 200:
         return jsonify(saved=True, version=assignment.version_id,
-                       message=f"Draft saved automatically at {assignment.updated_at:%H:%M} UTC."), 200
+                       message=_("Draft saved automatically at %(time)s UTC.",
+                                 time=format_time(_aware(assignment.updated_at), "short",
+                                                  locale=language.locale()))), 200
     if message is None:  # a field problem, e.g. an evidence text that is too long
-        problems = [f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors and f.name != "csrf_token"]
-        message = "Not saved: " + ("; ".join(problems) or "the form could not be read") + "."
+        problems = [_("%(field)s: %(problem)s", field=f.label.text, problem=" ".join(f.errors))
+                    for f in form if f.errors and f.name != "csrf_token"]
+        message = _("Not saved: %(problems)s.", problems="; ".join(problems) or _("the form could not be read"))
     return jsonify(saved=False, conflict=status == 409, message=message), status
+
+
+def _aware(moment):
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def _version(form) -> int:

@@ -1,7 +1,9 @@
-from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import CleanForm
+from ..hr.forms import SelectChoice
 
 
 class CalibrationForm(CleanForm):
@@ -34,4 +36,8 @@ class ApprovalForm(CleanForm):
 
 
 class StartExportForm(CleanForm):
+    #: The reports' language (services.exports.EXPORT_LANGUAGES); languages are named in themselves.
+    language = SelectField(_l("Language of the reports"), default="own", choices=[
+        SelectChoice("own", _l("Each candidate in their own language")), SelectChoice("en", "English"),
+        SelectChoice("de", "Deutsch")])
     submit = SubmitField("Start the export")

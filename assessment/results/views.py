@@ -3,8 +3,8 @@ the cycle overview heat-map, and the exports (the cycle's reports as a ZIP job, 
 
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file,
-                   stream_with_context, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, stream_with_context, url_for)
 from flask_login import current_user
 
 from reports.charts import radar_svg
@@ -80,11 +80,13 @@ def view_results(assessment_id: int):
 @bp.route("/assessments/<int:assessment_id>/report.pdf")
 @role_required("hr", "candidate")
 def download_report(assessment_id: int):
-    """The candidate's readiness report as a PDF (same access as the results page)."""
+    """The candidate's readiness report as a PDF (same access as the results page), in ``?lang=`` or by
+    default the candidate's own language (else the reader's)."""
     assessment = _visible_assessment(assessment_id)
     if not _is_released_to_viewer(assessment):
         abort(404)
-    pdf = render_report(report_data(assessment, audience=report_audience(current_user)))
+    lang = request.args.get("lang")
+    pdf = render_report(report_data(assessment, audience=report_audience(current_user), lang=lang))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{export_service.report_filename(assessment)}"',
         "Cache-Control": "private, no-store"})
@@ -207,7 +209,7 @@ def start_export(cycle_id: int):
     cycle = get_or_404(Cycle, cycle_id)
     form = StartExportForm()
     if form.validate_on_submit():
-        return _start_job(cycle, export_service.EXPORT_KIND)
+        return _start_job(cycle, export_service.export_kind(form.language.data))
     recent = export_service.recent_exports(cycle)
     return render_template("results/start_export.html", cycle=cycle, form=form, recent=recent,
                            count=export_service.candidate_count(cycle))

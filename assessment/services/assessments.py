@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from rubrics import Framework
 
 from ..extensions import db
 from ..mail.notify import notify_new_sheets
 from ..models import Assessment, Cycle, RaterAssignment, User
+from ..labels import cycle_state_word, group_word
 from . import NotAllowed, ServiceError
 from .audit import record_audit
 from .conflicts import conflicts
@@ -18,18 +20,18 @@ def check_ladder_step(framework: Framework, current_role: str, target_role: str)
     """Refuse a target that is not the next step up the ladder from the current role."""
     ids = [r.id for r in framework.roles]
     if current_role not in ids:
-        raise ServiceError(f"unknown current role {current_role!r}; choose one of {', '.join(ids)}",
-                           field="current_role")
+        raise ServiceError(_("unknown current role %(role)s; choose one of %(ids)s", role=repr(current_role),
+                             ids=", ".join(ids)), field="current_role")
     if target_role not in ids:
-        raise ServiceError(f"unknown target role {target_role!r}; choose one of {', '.join(ids)}",
-                           field="target_role")
+        raise ServiceError(_("unknown target role %(role)s; choose one of %(ids)s", role=repr(target_role),
+                             ids=", ".join(ids)), field="target_role")
     nxt = framework.next_role(current_role)
     if nxt is None:
-        raise ServiceError(f"{framework.role(current_role).name} is the top of the ladder: there is no next step",
-                           field="current_role")
+        raise ServiceError(_("%(role)s is the top of the ladder: there is no next step",
+                             role=framework.role(current_role).name), field="current_role")
     if target_role != nxt.id:
-        raise ServiceError(f"the target role must be the next step up from {framework.role(current_role).name}, "
-                           f"which is {nxt.name}", field="target_role")
+        raise ServiceError(_("the target role must be the next step up from %(role)s, which is %(next)s",
+                             role=framework.role(current_role).name, next=nxt.name), field="target_role")
 
 
 def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role: str, *, framework: Framework,
@@ -39,14 +41,14 @@ def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role
     ``audit=False`` is for callers that record one event for a whole batch (the candidate import).
     """
     if cycle.state not in ("draft", "open"):
-        raise NotAllowed(f"Candidates cannot be added to a {cycle.state} cycle.")
+        raise NotAllowed(_("Candidates cannot be added to a %(state)s cycle.", state=cycle_state_word(cycle.state)))
     if candidate.role != "candidate":
-        raise ServiceError(f"{candidate.email} is not a candidate account", field="candidate")
+        raise ServiceError(_("%(email)s is not a candidate account", email=candidate.email), field="candidate")
     check_ladder_step(framework, current_role, target_role)
     exists = db.session.scalar(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id,
                                                               Assessment.candidate_id == candidate.id))
     if exists:
-        raise ServiceError(f"{candidate.email} is already in this cycle", field="candidate")
+        raise ServiceError(_("%(email)s is already in this cycle", email=candidate.email), field="candidate")
     assessment = Assessment(cycle=cycle, candidate=candidate, current_role=current_role, target_role=target_role)
     db.session.add(assessment)
     db.session.flush()
@@ -65,16 +67,18 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
                  audit: bool = True) -> RaterAssignment:
     """Assign a manager or a peer to rate a candidate (``audit=False``: the caller audits the batch)."""
     if assessment.cycle.state not in ("draft", "open"):
-        raise NotAllowed(f"Raters cannot be assigned in a {assessment.cycle.state} cycle.")
+        raise NotAllowed(_("Raters cannot be assigned in a %(state)s cycle.",
+                           state=cycle_state_word(assessment.cycle.state)))
     if group not in ("manager", "peer"):
-        raise ServiceError(f"a rater is assigned as manager or peer, not {group!r}", field="rater_group")
+        raise ServiceError(_("a rater is assigned as manager or peer, not %(group)s", group=repr(group)),
+                           field="rater_group")
     if rater.id == assessment.candidate_id:
-        raise ServiceError(f"{rater.name} cannot rate themselves as a {group}; the self-assessment covers that",
-                           field="rater")
+        raise ServiceError(_("%(name)s cannot rate themselves as a %(group)s; the self-assessment covers that",
+                             name=rater.name, group=group_word(group)), field="rater")
     if group == "manager" and rater.role not in ("manager", "hr"):
-        raise ServiceError(f"{rater.email} is not a manager account", field="rater")
+        raise ServiceError(_("%(email)s is not a manager account", email=rater.email), field="rater")
     if any(a.rater_id == rater.id for a in assessment.assignments):
-        raise ServiceError(f"{rater.email} is already assigned to this candidate", field="rater")
+        raise ServiceError(_("%(email)s is already assigned to this candidate", email=rater.email), field="rater")
     assignment = RaterAssignment(assessment=assessment, rater=rater, rater_group=group)
     db.session.add(assignment)
     db.session.flush()
@@ -94,15 +98,16 @@ def remove_assignment(assignment: RaterAssignment, *, actor: User) -> None:
     """Take a rater off a candidate, only in a draft or open cycle and while their sheet holds no ratings."""
     assessment = assignment.assessment
     if assessment.cycle.state not in ("draft", "open"):
-        raise NotAllowed(f"Raters cannot be removed in a {assessment.cycle.state} cycle.")
+        raise NotAllowed(_("Raters cannot be removed in a %(state)s cycle.",
+                           state=cycle_state_word(assessment.cycle.state)))
     if assignment.rater_group == "self":
-        raise NotAllowed("The self-assessment belongs to the candidate and cannot be removed.")
+        raise NotAllowed(_("The self-assessment belongs to the candidate and cannot be removed."))
     if assignment.status != "not_started" or assignment.ratings or assignment.submissions:
-        raise NotAllowed(f"{assignment.rater.name} has already started rating; a sheet with ratings is never "
-                         "deleted (reopen it instead).")
+        raise NotAllowed(_("%(name)s has already started rating; a sheet with ratings is never deleted (reopen it "
+                           "instead).", name=assignment.rater.name))
     managers = [a for a in assessment.assignments if a.rater_group == "manager"]
     if assignment.rater_group == "manager" and len(managers) == 1:
-        raise NotAllowed("Every candidate needs at least one manager: assign another manager first.")
+        raise NotAllowed(_("Every candidate needs at least one manager: assign another manager first."))
     before = {"rater": assignment.rater.email, "group": assignment.rater_group}
     summary = f"Removed {assignment.rater.name} as {assignment.rater_group} for {assessment.candidate.name}"
     # The event names the assignment by id; it outlives the row it describes.

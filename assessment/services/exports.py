@@ -13,6 +13,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from rubrics import language
+
 from ..extensions import db
 from ..models import Assessment, Cycle, ExportJob, User, utcnow
 from . import NotAllowed
@@ -21,6 +23,9 @@ from .scores_export import (SCORE_COLUMNS, iter_scores_csv, scores_csv, scores_t
                             scores_xlsx, write_scores_xlsx)
 
 EXPORT_KIND = "cycle_reports"
+#: The reports' language rides on the job's kind ("cycle_reports:de"; a bare "cycle_reports" is each candidate in
+#: their own language, "own"): the job table has no column of its own for it.
+EXPORT_LANGUAGES = language.LANGUAGES
 #: The scores of a large cycle as XLSX, made in the background.
 SCORES_KIND = "scores_xlsx"
 #: Computing (and storing) the readiness results of a whole cycle: no file, the overview once done.
@@ -63,9 +68,27 @@ def candidate_count(cycle: Cycle) -> int:
     return db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
 
 
+def export_kind(lang: str | None) -> str:
+    """The job kind of a reports export in ``lang`` ("en", "de"; "own" or None: each candidate in their own)."""
+    if lang not in EXPORT_LANGUAGES:
+        return EXPORT_KIND
+    return f"{EXPORT_KIND}:{lang}"
+
+
+def job_language(job: ExportJob) -> str | None:
+    """The reports' language of an export job ("en", "de"), None when it names none (each candidate's own)."""
+    kind, _sep, lang = job.kind.partition(":")
+    return lang if kind == EXPORT_KIND and lang in EXPORT_LANGUAGES else None
+
+
+def base_kind(job: ExportJob) -> str:
+    """The job's kind without its language."""
+    return job.kind.partition(":")[0]
+
+
 def start_cycle_export(cycle: Cycle, *, actor: User, kind: str = EXPORT_KIND) -> ExportJob:
-    """Queue the export of a cycle's reports (one ZIP), or of its scores as XLSX (``SCORES_KIND``); the caller
-    commits and then dispatches the job."""
+    """Queue the export of a cycle's reports (one ZIP; ``export_kind(lang)`` for a language), or of its scores
+    as XLSX (``SCORES_KIND``); the caller commits and then dispatches the job."""
     if cycle.state == "draft":
         raise NotAllowed("A draft cycle has no ratings to report on yet.")
     count = candidate_count(cycle)
@@ -76,7 +99,8 @@ def start_cycle_export(cycle: Cycle, *, actor: User, kind: str = EXPORT_KIND) ->
                     progress_total=count + 1)
     db.session.add(job)
     db.session.flush()
-    record_audit("export.start", job, f"{actor.name} started the export of the {JOB_FILES[kind][0]} of {cycle.name}",
+    record_audit("export.start", job, f"{actor.name} started the export of the {JOB_FILES[base_kind(job)][0]} of "
+                 f"{cycle.name}",
                  actor=actor, cycle_id=cycle.id, after={"candidates": count})
     return job
 
@@ -132,7 +156,7 @@ def remove_expired_exports() -> int:
 
 def record_download(job: ExportJob, *, actor: User) -> None:
     """Audit that someone took a copy of a cycle's reports out of the app."""
-    what = JOB_FILES.get(job.kind, JOB_FILES[EXPORT_KIND])[0]
+    what = JOB_FILES.get(base_kind(job), JOB_FILES[EXPORT_KIND])[0]
     record_audit("export.download", job, f"{actor.name} downloaded the export of the {what} ({job.file_path})",
                  actor=actor, cycle_id=job.cycle_id)
 
@@ -198,13 +222,18 @@ def run_export_job(job_id: int) -> None:
     cycle = db.session.get(Cycle, job.cycle_id)
     if job.kind == RESULTS_KIND:
         return _run_results_job(job, cycle)
-    word, suffix = JOB_FILES.get(job.kind, JOB_FILES[EXPORT_KIND])
+    word, suffix = JOB_FILES.get(base_kind(job), JOB_FILES[EXPORT_KIND])
     name = safe_filename(f"{cycle.name}-{word}-{job.id}{suffix}")
     target = exports_dir() / name
     partial = target.with_suffix(suffix + ".part")
-    write = write_scores_xlsx if job.kind == SCORES_KIND else write_cycle_zip
+    if job.kind == SCORES_KIND:
+        write = write_scores_xlsx
+    else:
+        write = partial_zip(job_language(job))
     try:
-        with partial.open("wb") as out:
+        # Text not tied to one candidate (the panel summary) is in the language of whoever asked for the export.
+        requester = db.session.get(User, job.requested_by_id)
+        with partial.open("wb") as out, language.use(requester.language if requester else None):
             write(cycle, out, progress=_Progress(job))
         partial.replace(target)
     except Exception as exc:  # the job must end in a state the page can explain, whatever went wrong
@@ -224,27 +253,44 @@ def run_export_job(job_id: int) -> None:
 PANEL_FILENAME = "00-panel-summary.pdf"
 
 
-def cycle_export_items(cycle: Cycle) -> tuple[bytes, list[tuple[str, object]]]:
-    """A cycle's export: the panel summary PDF, and (file name, report data) of every report to render."""
+def partial_zip(lang: str | None):
+    """``write_cycle_zip`` with the reports' language fixed (for a job); None: its default."""
+    def write(cycle: Cycle, out, *, progress=None):
+        if lang is None:
+            return write_cycle_zip(cycle, out, progress=progress)
+        return write_cycle_zip(cycle, out, progress=progress, lang=lang)
+    return write
+
+
+def cycle_export_items(cycle: Cycle, lang: str | None = None) -> tuple[bytes, list[tuple[str, object]]]:
+    """A cycle's export: the panel summary PDF, and (file name, report data) of every report to render.
+
+    ``lang``: "en" or "de" for every report, None or "own" for each candidate in their own language (their
+    account's, else the current one). The panel summary is in ``lang``, else in the current language."""
     from reports.pdf import render_panel_summary
 
     from .readiness import cycle_report_data, panel_data
 
-    items = cycle_report_data(cycle)
-    panel = render_panel_summary(panel_data(cycle, [outcome for outcome, _ in items]))
+    items = cycle_report_data(cycle, lang)
+    panel_language = language.normalise(lang) or language.current()
+    # The outcomes serve the panel summary when they were computed in its language (they hold text).
+    same = all(data.language == panel_language for _, data in items)
+    panel = render_panel_summary(panel_data(cycle, [outcome for outcome, _ in items] if same else None,
+                                            lang=panel_language))
     return panel, [(report_filename(outcome.assessment), data) for outcome, data in items]
 
 
 def write_cycle_zip(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None,
-                    workers: int | None = None) -> int:
+                    workers: int | None = None, lang: str | None = None) -> int:
     """Write the panel summary and every report of the cycle into a ZIP on ``out``; returns the PDF count.
 
     Streamed by ``reports.bundle.write_zip``: each PDF goes into the archive as soon as it is made, so
     memory stays flat however large the cycle; ``workers`` (default ``EXPORT_WORKERS``, 1) render in parallel.
+    ``lang`` as for ``cycle_export_items``.
     """
     from reports.bundle import write_zip
 
-    panel, reports = cycle_export_items(cycle)
+    panel, reports = cycle_export_items(cycle, lang)
     total = len(reports) + 1
     if progress:
         progress(1, total)
@@ -254,11 +300,12 @@ def write_cycle_zip(cycle: Cycle, out, *, progress: Callable[[int, int | None], 
     return written + 1
 
 
-def write_cycle_files(cycle: Cycle, folder: Path, *, progress: Callable[[int, int | None], None] | None = None) -> int:
+def write_cycle_files(cycle: Cycle, folder: Path, *, progress: Callable[[int, int | None], None] | None = None,
+                      lang: str | None = None) -> int:
     """Write the panel summary and every report of the cycle as PDF files into ``folder``; returns the count."""
     from reports.pdf import render_report
 
-    panel, reports = cycle_export_items(cycle)
+    panel, reports = cycle_export_items(cycle, lang)
     total = len(reports) + 1
     (folder / PANEL_FILENAME).write_bytes(panel)
     for done, (name, data) in enumerate(reports, 1):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask_babel import gettext as _, ngettext
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,8 +23,8 @@ class IncompleteSheet(ServiceError):
     """The sheet cannot be submitted yet; ``problems`` maps competency ids to messages."""
 
     def __init__(self, problems: dict[str, str]):
-        super().__init__(f"{len(problems)} competenc{'y needs' if len(problems) == 1 else 'ies need'} attention "
-                         "before you can submit.")
+        super().__init__(ngettext("%(num)d competency needs attention before you can submit.",
+                                  "%(num)d competencies need attention before you can submit.", len(problems)))
         self.problems = problems
 
 
@@ -36,22 +37,22 @@ def save_sheet(assignment: RaterAssignment, inputs: Iterable[RatingInput], *, ac
                expected_version: int, submit: bool = False) -> RaterAssignment:
     """Save the rater's answers as a draft, or submit them; refuses a save based on an older version."""
     if assignment.rater_id != actor.id:
-        raise NotAllowed("Only the assigned rater can fill in this sheet.")
+        raise NotAllowed(_("Only the assigned rater can fill in this sheet."))
     # A stale version is reported first: whatever happened since (a save, a submit), this save is based on old data.
     if expected_version != assignment.version_id:
-        raise ConflictError("This sheet was saved in another tab or window after you opened it, so your save "
-                            "was refused to avoid overwriting it. Your answers are kept below; open the sheet "
-                            "again to see the saved version, then make your changes there.")
+        raise ConflictError(_("This sheet was saved in another tab or window after you opened it, so your save "
+                              "was refused to avoid overwriting it. Your answers are kept below; open the sheet "
+                              "again to see the saved version, then make your changes there."))
     if assignment.assessment.cycle.state != "open":
-        raise NotAllowed("This cycle is not open for ratings.")
+        raise NotAllowed(_("This cycle is not open for ratings."))
     if assignment.assessment.is_withdrawn:
-        raise NotAllowed("This candidate was withdrawn from the cycle: the sheet is kept but no longer needed.")
+        raise NotAllowed(_("This candidate was withdrawn from the cycle: the sheet is kept but no longer needed."))
     if assignment.status == "submitted":
-        raise NotAllowed("This sheet has been submitted and is locked; HR can reopen it.")
+        raise NotAllowed(_("This sheet has been submitted and is locked; HR can reopen it."))
     by_id = {item.competency_id: item for item in inputs}
     unknown = set(by_id) - {c.id for c in framework.competencies}
     if unknown:
-        raise ServiceError(f"unknown competencies: {', '.join(sorted(unknown))}")
+        raise ServiceError(_("unknown competencies: %(ids)s", ids=", ".join(sorted(unknown))))
     if submit:
         problems = submission_problems(framework, by_id)
         if problems:
@@ -83,9 +84,9 @@ def save_sheet(assignment: RaterAssignment, inputs: Iterable[RatingInput], *, ac
     try:
         db.session.flush()
     except StaleDataError:
-        raise ConflictError("This sheet was saved in another tab or window at the same moment, so your save "
-                            "was refused to avoid overwriting it. Your answers are kept below; open the sheet "
-                            "again to see the saved version.") from None
+        raise ConflictError(_("This sheet was saved in another tab or window at the same moment, so your save "
+                              "was refused to avoid overwriting it. Your answers are kept below; open the sheet "
+                              "again to see the saved version.")) from None
     if submit:
         record_audit("rating.submit", assignment,
                      f"{actor.name} submitted the {assignment.rater_group} rating of "
@@ -97,11 +98,11 @@ def save_sheet(assignment: RaterAssignment, inputs: Iterable[RatingInput], *, ac
 def reopen_sheet(assignment: RaterAssignment, reason: str, *, actor: User) -> RaterAssignment:
     """HR reopens a submitted sheet with a reason; the submitted revision is kept, a new draft starts from it."""
     if not (reason or "").strip():
-        raise ServiceError("a reason is required to reopen a submission", field="reason")
+        raise ServiceError(_("a reason is required to reopen a submission"), field="reason")
     if assignment.status != "submitted":
-        raise NotAllowed("Only a submitted sheet can be reopened.")
+        raise NotAllowed(_("Only a submitted sheet can be reopened."))
     if assignment.assessment.cycle.state != "open":
-        raise NotAllowed("Submissions can only be reopened while the cycle is open.")
+        raise NotAllowed(_("Submissions can only be reopened while the cycle is open."))
     now = utcnow()
     submission = next(s for s in assignment.submissions if s.revision == assignment.revision)
     submission.reopened_at, submission.reopened_by_id, submission.reopen_reason = now, actor.id, reason.strip()

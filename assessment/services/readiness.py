@@ -19,7 +19,7 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from rubrics import NOT_OBSERVED, Framework
+from rubrics import NOT_OBSERVED, Framework, language
 from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, candidate_view, verdict_label
 
 from ..extensions import db
@@ -189,18 +189,45 @@ def _cycle_flags(cycle: Cycle):
     return cycle_flags(cycle)
 
 
-def report_data(assessment: Assessment, *, audience: str):
-    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate";
-    HR's copy carries the rater-quality flags of the candidate's raters."""
-    flags = _cycle_flags(assessment.cycle) if audience == "hr" else None
-    return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience, flags)
+#: The bulk export's choice "each candidate in their own language".
+OWN_LANGUAGE = "own"
 
 
-def cycle_report_data(cycle: Cycle) -> list[tuple[AssessmentResult, object]]:
-    """Every assessment of a cycle with its result and HR's report data (the bulk export is for HR)."""
-    framework = pinned_framework(cycle)
-    flags = _cycle_flags(cycle)
-    return [(outcome, _report_data(framework, outcome, "hr", flags)) for outcome in assess_cycle(cycle)]
+def report_language(assessment: Assessment, requested: str | None = None) -> str:
+    """The language of a candidate's report: the one asked for, else the candidate's own (their account's
+    ``language``), else the current one (the reader's)."""
+    return (language.normalise(requested) or language.normalise(assessment.candidate.language)
+            or language.current())
+
+
+def report_data(assessment: Assessment, *, audience: str, lang: str | None = None):
+    """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate", in
+    ``report_language(assessment, lang)``; HR's copy carries the rater-quality flags of the candidate's raters.
+
+    The result and the framework carry text (competency names, rules, explanations), so both are made in the
+    report's language, as is the report itself."""
+    with language.use(report_language(assessment, lang)) as code:
+        flags = _cycle_flags(assessment.cycle) if audience == "hr" else None
+        return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience, flags, code)
+
+
+def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[AssessmentResult, object]]:
+    """Every assessment of a cycle with its result and HR's report data (the bulk export is for HR), in
+    ``lang`` for all, or (None or ``OWN_LANGUAGE``) each candidate in their own language, else the current one.
+    The outcomes keep the cycle's order; each is computed in its report's language."""
+    fixed = language.normalise(lang)
+    assessments = cycle_assessments(cycle)
+    by_language: dict[str, list[Assessment]] = defaultdict(list)
+    for assessment in assessments:
+        by_language[fixed or report_language(assessment)].append(assessment)
+    made: dict[int, tuple[AssessmentResult, object]] = {}
+    for code, group in by_language.items():
+        with language.use(code):
+            framework = pinned_framework(cycle)
+            flags = _cycle_flags(cycle)
+            for outcome in assess_many(cycle, group):
+                made[outcome.assessment.id] = (outcome, _report_data(framework, outcome, "hr", flags, code))
+    return [made[a.id] for a in assessments]
 
 
 def _assessed_on(cycle: Cycle) -> date:
@@ -230,7 +257,7 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
                              approved_by=calibration.approved_by.name if calibration.approved_by else None)
 
 
-def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags=None):
+def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags=None, code=None):
     from reports.data import report_data as build
 
     from .rater_flags import report_flags
@@ -242,15 +269,22 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
                  assessed_on=_assessed_on(assessment.cycle),
                  calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
-                 **report_flags(flags, assessment.id))
+                 language_code=code, **report_flags(flags, assessment.id))
 
 
 def _band_label(framework: Framework, calibration: Calibration | None) -> str | None:
     return verdict_label(framework.readiness, calibration.band_id) if calibration is not None else None
 
 
-def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None):
-    """The plain data of the cycle's panel summary PDF (heat-map and verdict counts), candidates by name."""
+def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None, lang: str | None = None):
+    """The plain data of the cycle's panel summary PDF (heat-map and verdict counts), candidates by name, in
+    ``lang`` (default: the current language). ``outcomes`` must have been computed in that language (their
+    competency names and band labels are text); without them the cycle is assessed in it."""
+    with language.use(language.normalise(lang) or language.current()):
+        return _panel_data(cycle, outcomes)
+
+
+def _panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None):
     from reports.data import panel_data as build, panel_row
 
     framework = pinned_framework(cycle)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _, ngettext
 
 from ..extensions import db
 from ..models import LoginThrottle, User, utcnow
@@ -106,9 +107,9 @@ def begin_sign_in(email: str, address: str, limits: Limits) -> Attempt:
     now = utcnow()
     email, address = normalise_email(email), clean_address(address)
     window = timedelta(minutes=limits.lock_minutes)
-    counters = {f"pair:{email}|{address}": (limits.per_pair, "this account"),
-                f"addr:{address}": (limits.per_address, "this network address"),
-                f"acct:{email}": (limits.per_account, "this account")}
+    counters = {f"pair:{email}|{address}": (limits.per_pair, "account"),
+                f"addr:{address}": (limits.per_address, "address"),
+                f"acct:{email}": (limits.per_account, "account")}
     refused = None
     for key in sorted(counters):
         limit, what = counters[key]
@@ -119,8 +120,10 @@ def begin_sign_in(email: str, address: str, limits: Limits) -> Attempt:
     if refused is not None:
         what, until = refused
         minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-        raise SignInRefused(f"Too many failed sign-in attempts for {what}. "
-                            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+        refusal = (_("Too many failed sign-in attempts for this account.") if what == "account"
+                   else _("Too many failed sign-in attempts for this network address."))
+        raise SignInRefused(refusal + " " + ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.",
+                                                     minutes))
     return Attempt(email, address, tuple(sorted(counters)))
 
 

@@ -98,7 +98,7 @@ def test_hr_runs_a_cycle_in_german(live_app, browser):
         screenshot(page, "hr-confirm-open-de")
         page.get_by_role("button", name="Runde öffnen").click()
         assert "ist jetzt geöffnet" in page.get_by_role("status").inner_text()
-        assert page.locator("h1 .status").inner_text() == "Geöffnet"
+        assert page.locator("h1 .status").inner_text() == "Offen"
         assert no_overflow(page) == []
         screenshot(page, "hr-cycle-dashboard-de")
         page.set_viewport_size({"width": 390, "height": 844})
@@ -110,7 +110,7 @@ def test_hr_runs_a_cycle_in_german(live_app, browser):
         assert page.get_by_role("heading", name="Stand der Runde").is_visible()
         screenshot(page, "hr-confirm-close-de")
         page.get_by_role("button", name="Runde schließen").click()
-        assert "ist jetzt geschlossen" in page.get_by_role("status").inner_text()
+        assert "ist jetzt abgeschlossen" in page.get_by_role("status").inner_text()
         assert page.get_by_role("heading", name="Nie abgegeben").is_visible()
 
         page.get_by_role("button", name="Ergebnisse freigeben").click()

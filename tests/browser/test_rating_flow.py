@@ -1,6 +1,7 @@
 """Rating in a real browser: a manager's draft (keyboard only) and submission, a candidate's self-assessment,
 access to someone else's page, and two tabs saving the same sheet."""
 
+import re
 from datetime import date
 
 from playwright.sync_api import expect
@@ -87,7 +88,7 @@ def test_manager_saves_a_draft_with_the_keyboard_then_submits(live_app, page):
     page.get_by_role("dialog").get_by_role("button", name="Submit now").click()
     expect(page.get_by_text("Your rating was submitted.")).to_be_visible()
     assert page.locator("input[type=radio], textarea").count() == 0
-    expect(page.get_by_text("Submitted 20")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Submitted \d+ \w+ 20\d\d, \d\d:\d\d UTC"))).to_be_visible()
     panel = page.locator(".self-panel")
     expect(panel.get_by_role("heading", name="Łukasz Nowak’s self-assessment")).to_be_visible()
     assert panel.get_by_role("cell", name="2 Developing").count() == len(framework.competencies)

@@ -45,8 +45,11 @@
         return option;
       }));
       if (status) {
-        status.textContent = results.length ? results.length + (results.length === 1 ? " person matches" : " people match") + " “" + term + "”."
-          : "Nobody matches “" + term + "”. Type the full e-mail address, or create the person.";
+        // The words come translated from the page (data- attributes on the status element), English otherwise.
+        var words = !results.length ? status.getAttribute("data-none") || "Nobody matches “{term}”. Type the full e-mail address, or create the person."
+          : results.length === 1 ? status.getAttribute("data-one") || "{count} person matches “{term}”."
+          : status.getAttribute("data-many") || "{count} people match “{term}”.";
+        status.textContent = words.replace("{count}", String(results.length)).replace("{term}", term);
       }
     }
 

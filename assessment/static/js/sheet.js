@@ -19,6 +19,9 @@
   var dialog = document.getElementById("submit-dialog");
   var version = form.querySelector("input[name=version]");
 
+  /* The words, translated by the page (data- attributes); English when an attribute is missing. */
+  function word(name, fallback) { return form.getAttribute("data-" + name) || fallback; }
+
   var edits = 0;          // changes typed so far; a save covers the edits made before it was sent
   var savedEdits = 0;     // edits covered by the last successful save
   var timer = null;
@@ -58,11 +61,10 @@
       if (s.box) s.box.setAttribute("aria-required", s.needs ? "true" : "false");
       var item = document.querySelector('.jump-list li[data-competency="' + id + '"]');
       if (item) {
-        var word = summary.getAttribute("data-done-word") || "rated";
         var state = item.querySelector(".state");
         item.className = !s.answer ? "unrated" : s.missing ? "missing" : "rated";
-        state.textContent = !s.answer ? "Not " + word
-          : s.missing ? s.answer.label + ", " + (word === "answered" ? "example needed" : "evidence needed")
+        state.textContent = !s.answer ? (summary.getAttribute("data-not-done") || "Not rated")
+          : s.missing ? (summary.getAttribute("data-needed") || "{answer}, evidence needed").replace("{answer}", s.answer.label)
           : s.answer.label;
       }
     });
@@ -88,7 +90,7 @@
       link.href = location.pathname;
       link.target = "_blank";
       link.rel = "noopener";
-      link.textContent = "Open the saved version in a new tab";
+      link.textContent = word("open-saved", "Open the saved version in a new tab");
       alertBox.appendChild(document.createTextNode(" "));
       alertBox.appendChild(link);
     }
@@ -101,7 +103,7 @@
     edits += 1;
     refresh();
     if (stopped) return;
-    say("Unsaved changes…");
+    say(word("unsaved-changes", "Unsaved changes…"));
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_DELAY_MS);
   }
@@ -117,7 +119,7 @@
     var data = new FormData(form);
     data.delete("confirm");
     data.set("action", "save");
-    say("Saving…");
+    say(word("saving", "Saving…"));
     inFlight = fetch(location.pathname, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": data.get("csrf_token") || "" }
@@ -129,13 +131,14 @@
       }
       return response.json().then(function (body) { answered(response.status, body, sent); });
     }).catch(function (error) {
-      say("Not saved.");
+      say(word("not-saved", "Not saved."));
       if (error && error.message === "signed-out") {
-        warn("You have been signed out, so your latest answers were not saved. Keep this page open, sign in " +
-             "again in another tab, then press Save draft here.");
+        warn(word("signed-out", "You have been signed out, so your latest answers were not saved. Keep this page " +
+                  "open, sign in again in another tab, then press Save draft here."));
       } else {
-        warn("Your latest answers could not be saved automatically (" + (error && error.message || "no connection") +
-             "). They are still on this page: press Save draft, or keep typing and we try again.");
+        warn(word("save-failed", "Your latest answers could not be saved automatically ({reason}). They are still " +
+                  "on this page: press Save draft, or keep typing and we try again.")
+             .replace("{reason}", error && error.message || word("no-connection", "no connection")));
       }
     }).then(function () { inFlight = null; });
     return inFlight;
@@ -146,13 +149,14 @@
       if (version) version.value = String(body.version);
       savedEdits = sent;
       alertBox.hidden = true;
-      say(dirty() ? "Unsaved changes…" : body.message);
+      say(dirty() ? word("unsaved-changes", "Unsaved changes…") : body.message);
       if (dirty() && !timer) timer = setTimeout(save, SAVE_DELAY_MS);
       return;
     }
-    say("Not saved.");
+    say(word("not-saved", "Not saved."));
     if (body.conflict) stopped = true;
-    warn(body.message || ("The answers could not be saved (error " + code + ")."), !!body.conflict);
+    warn(body.message || word("save-error", "The answers could not be saved (error {code}).").replace("{code}", code),
+         !!body.conflict);
   }
 
   form.addEventListener("input", changed);  // typing, and choosing a level (radios fire "input" too)
@@ -209,7 +213,7 @@
   var unsaved = form.getAttribute("data-unsaved");
   if (unsaved) {
     edits = 1;
-    say("Your answers on this page are not saved yet.");
+    say(word("page-unsaved", "Your answers on this page are not saved yet."));
     if (unsaved === "conflict") stopped = true;
     else timer = setTimeout(save, SAVE_DELAY_MS);
   }
