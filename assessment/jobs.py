@@ -12,8 +12,11 @@ import threading
 
 from flask import Flask, current_app, has_app_context
 
+from rubrics import language
+
 from .extensions import db
 from .models import ExportJob, utcnow
+from .services.translation import _
 
 #: The RQ queue name; ``RQ_QUEUE`` in the config overrides it (tests use a unique name per run).
 DEFAULT_QUEUE = "opsladder"
@@ -34,31 +37,34 @@ def rq_queue(app: Flask):
 
 
 def dispatch_export(job: ExportJob) -> None:
-    """Start a committed export job: enqueue it on RQ when ``REDIS_URL`` is set, else run it in a thread."""
+    """Start a committed export job: enqueue it on RQ when ``REDIS_URL`` is set, else run it in a thread. The
+    job writes its text (file headers, sheet names, results) in the language of the person who starts it."""
     app = current_app._get_current_object()
+    lang = language.current()
     if app.config.get("REDIS_URL"):
         try:
-            rq_job = rq_queue(app).enqueue(run_export, job.id,
+            rq_job = rq_queue(app).enqueue(run_export, job.id, lang,
                                            job_timeout=app.config.get("EXPORT_JOB_TIMEOUT", 3600),
                                            result_ttl=3600, failure_ttl=86400)
         except Exception as exc:  # Redis down or misconfigured: say so on the job's page, not as a 500
             app.logger.exception("could not enqueue export job %s", job.id)
             job.state, job.finished_at = "failed", utcnow()
-            job.error = (f"The job queue could not be reached ({type(exc).__name__}). Check that Redis is "
-                         "running at REDIS_URL and that `opsladder worker` is started, then try again.")
+            job.error = _("The job queue could not be reached (%(error)s). Check that Redis is running at "
+                          "REDIS_URL and that `opsladder worker` is started, then try again.",
+                          error=type(exc).__name__)
         else:
             job.rq_job_id = rq_job.id
         db.session.commit()
         return
-    thread = threading.Thread(target=_run_in_thread, args=(app, job.id), name=f"export-{job.id}", daemon=True)
+    thread = threading.Thread(target=_run_in_thread, args=(app, job.id, lang), name=f"export-{job.id}", daemon=True)
     _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
     thread.start()
 
 
-def _run_in_thread(app: Flask, job_id: int) -> None:
+def _run_in_thread(app: Flask, job_id: int, lang: str | None = None) -> None:
     with app.app_context():
         try:
-            run_export(job_id)
+            run_export(job_id, lang)
         finally:
             db.session.remove()
 
@@ -69,21 +75,23 @@ def wait_for_threads(timeout: float = 120) -> None:
         thread.join(timeout)
 
 
-def run_export(job_id: int) -> None:
-    """The task an RQ worker (or the export thread) runs: the export job with this id, in an app context.
+def run_export(job_id: int, lang: str | None = None) -> None:
+    """The task an RQ worker (or the export thread) runs: the export job with this id, in an app context and
+    in ``lang`` (the language of the person who started it; English when not given).
 
     Inside ``opsladder worker`` (or a test's worker) the app context already exists; a bare RQ worker
     started with ``rq worker`` has none, so the app is created from the environment.
     """
     from .services.exports import run_export_job
 
-    if has_app_context():
-        run_export_job(job_id)
-        return
-    from . import create_app
+    with language.use(lang):
+        if has_app_context():
+            run_export_job(job_id)
+            return
+        from . import create_app
 
-    with create_app().app_context():
-        run_export_job(job_id)
+        with create_app().app_context():
+            run_export_job(job_id)
 
 
 def work(app: Flask, *, burst: bool = False) -> bool:

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from babel.numbers import get_decimal_symbol
+
 from reports.verdict import attainment_text, failing_text, rule_detail, rules_withhold
+from rubrics import language
 from rubrics.readiness import display_gap, display_score
-from rubrics.readiness_candidate import WITHHELD_NOTE
+from rubrics.readiness_candidate import withheld_note
 
 from .overview import gap_class
 
@@ -23,11 +26,12 @@ def _filter(name):
 
 @_filter("score")
 def format_score(value) -> str:
-    """A score or level for display: 3, 3.5, 3.67; a dash when there is none."""
+    """A score or level for display in the reader's language: 3, 3.5, 3.67 (German 3,5, 3,67); a dash when
+    there is none."""
     if value is None:
         return "–"
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return _localise("0" if text == "-0" else text)
 
 
 @_filter("gap")
@@ -42,22 +46,27 @@ def format_gap(value) -> str:
 @_filter("level")
 def format_level(value, required) -> str:
     """A decision score against its requirement: never rounded across it (3.97 of 4 is 3.9, not 4.0)."""
-    return _short(display_score(value, required))
+    return _localise(_short(display_score(value, required)))
 
 
 @_filter("gap_to")
 def format_gap_to(value, required) -> str:
     """The gap of a decision score as shown: the shown score minus the requirement, with its sign."""
-    return "–" if value is None else _short(display_gap(value, required)).replace("-", "−")
+    return "–" if value is None else _localise(_short(display_gap(value, required))).replace("-", "−")
 
 
 def _short(text: str) -> str:
     """ "4.0" as "4" and "+1.0" as "+1", as the page writes whole levels; "3.9" stays."""
-    return text[:-2] if text.endswith(".0") else text
+    return text[:-2] if text.endswith((".0", ",0")) else text
+
+
+def _localise(text: str) -> str:
+    """A number the engine wrote with a decimal point ("3.9", "+0.5") in the reader's language ("3,9")."""
+    return text.replace(".", get_decimal_symbol(language.locale()))
 
 
 GLOBALS = {"gap_class": gap_class, "attainment_text": attainment_text, "failing_text": failing_text,
-           "rule_detail": rule_detail, "rules_withhold": rules_withhold, "withheld_note": WITHHELD_NOTE}
+           "rule_detail": rule_detail, "rules_withhold": rules_withhold, "withheld_note": withheld_note}
 
 
 def register_display(bp) -> None:

@@ -9,16 +9,16 @@ from ..hr.forms import SelectChoice
 class CalibrationForm(CleanForm):
     """HR's calibrated verdict; the band choices come from the cycle's pinned rubric."""
 
-    band_id = RadioField("Calibrated verdict", validators=[DataRequired(message="choose a band")])
-    panel_members = TextAreaField("Panel members present",
-                                  validators=[DataRequired(message="name the panel members who were present"),
+    band_id = RadioField(_l("Calibrated verdict"), validators=[DataRequired(message=_l("choose a band"))])
+    panel_members = TextAreaField(_l("Panel members present"),
+                                  validators=[DataRequired(message=_l("name the panel members who were present")),
                                               Length(max=2000)], render_kw={"rows": 2})
-    rationale = TextAreaField("Rationale (HR and panel only)",
-                              validators=[DataRequired(message="a rationale is required"), Length(max=5000)],
+    rationale = TextAreaField(_l("Rationale (HR and panel only)"),
+                              validators=[DataRequired(message=_l("a rationale is required")), Length(max=5000)],
                               render_kw={"rows": 4})
-    candidate_note = TextAreaField("Note to the candidate (optional)", validators=[Optional(), Length(max=5000)],
+    candidate_note = TextAreaField(_l("Note to the candidate (optional)"), validators=[Optional(), Length(max=5000)],
                                    render_kw={"rows": 3})
-    submit = SubmitField("Record calibrated verdict")
+    submit = SubmitField(_l("Record calibrated verdict"))
 
     def __init__(self, *args, bands=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,4 +40,4 @@ class StartExportForm(CleanForm):
     language = SelectField(_l("Language of the reports"), default="own", choices=[
         SelectChoice("own", _l("Each candidate in their own language")), SelectChoice("en", "English"),
         SelectChoice("de", "Deutsch")])
-    submit = SubmitField("Start the export")
+    submit = SubmitField(_l("Start the export"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from rubrics import Framework, language
@@ -27,10 +28,10 @@ from ..services.readiness import AssessmentResult
 
 #: Heat-map classes by gap (decision score - required level), with the legend's words.
 GAP_CLASSES = (
-    ("meets", "At or above the required level"),
-    ("near", "Up to one level short"),
-    ("far", "More than one level short"),
-    ("none", "No evidence (not rated, or not observed)"),
+    ("meets", _l("At or above the required level")),
+    ("near", _l("Up to one level short")),
+    ("far", _l("More than one level short")),
+    ("none", _l("No evidence (not rated, or not observed)")),
 )
 SORTS = ("name", "verdict", "attainment")
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
                    send_file, stream_with_context, url_for)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reports.charts import radar_svg
 from reports.pdf import render_report
+from rubrics import language
 from rubrics.readiness import verdict_label
 
 from .. import jobs
@@ -25,6 +27,7 @@ from ..services.calibrations import calibrate_verdict as record_calibration
 from ..services.rater_flags import cycle_flags, report_flags
 from ..services.readiness import assess, report_audience, report_data, visible_result
 from ..services.results_store import missing_results
+from ..services.scores_export import iter_scores_csv_in
 from .display import register_display
 from .forms import ApprovalForm, CalibrationForm, StartExportForm
 from .overview import GAP_CLASSES, OverviewQuery, build_overview
@@ -117,9 +120,9 @@ def calibrate_verdict(assessment_id: int):
         done = _calibration_step(assessment, form, lambda: record_calibration(
             assessment, form.band_id.data, form.rationale.data, actor=current_user,
             candidate_note=form.candidate_note.data, panel_members=form.panel_members.data),
-            lambda calibration: "The calibrated verdict was recorded beside the computed one and is in force."
-            if calibration.is_approved else "The calibration was recorded as a proposal. It is not in force "
-            "until a second HR person approves it.")
+            lambda calibration: _("The calibrated verdict was recorded beside the computed one and is in force.")
+            if calibration.is_approved else _("The calibration was recorded as a proposal. It is not in force "
+                                              "until a second HR person approves it."))
         if done is not None:
             return done
     return _render_results(assessment, form=form, status=422)
@@ -132,11 +135,11 @@ def approve_calibration(assessment_id: int):
     assessment = get_or_404(Assessment, assessment_id)
     form = ApprovalForm()
     if not form.validate_on_submit():
-        form.form_errors.append("The approval did not say which proposal it approves; reload the page.")
+        form.form_errors.append(_("The approval did not say which proposal it approves; reload the page."))
         return _render_results(assessment, status=422, approval=form)
     done = _calibration_step(assessment, form, lambda: approve_proposal(assessment, form.proposal_id(),
                                                                         actor=current_user),
-                             lambda _: "You approved the proposed calibration: it is now in force.")
+                             lambda _result: _("You approved the proposed calibration: it is now in force."))
     return done or _render_results(assessment, status=422, approval=form)
 
 
@@ -169,7 +172,7 @@ def export_scores(cycle_id: int, fmt: str):
     name = export_service.safe_filename(f"{cycle.name}-scores.{fmt}")
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if fmt == "csv":
-        chunks = export_service.iter_scores_csv(cycle)
+        chunks = iter_scores_csv_in(language.current(), cycle)
         body = stream_with_context("\ufeff" + chunk if index == 0 else chunk for index, chunk in enumerate(chunks))
         return Response(body, mimetype="text/csv", headers=headers)
     if export_service.candidate_count(cycle) > current_app.config["SCORES_XLSX_INLINE_MAX"]:

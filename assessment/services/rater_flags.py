@@ -18,6 +18,7 @@ from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Cycle, RaterAssignment, Submission
 from .rater_quality import CycleRaterQuality, cycle_rater_quality
+from .translation import _
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class CycleFlags:
     groups: dict[tuple[int, str], str]
 
     def name(self, rater_key: str) -> str:
-        return self.quality.rater_names.get(rater_key, f"Rater {rater_key}")
+        return self.quality.rater_names.get(rater_key) or _("Rater %(key)s", key=rater_key)
 
     def notes(self, assessment_id: int) -> tuple[RaterNote, ...]:
         """The assessment's flagged raters, heaviest share of the decision first."""
@@ -46,17 +47,27 @@ class CycleFlags:
         if rater is None:
             return ""
         share = self.quality.report.influence.get(str(assessment_id), {}).get(rater.rater_key, 0.0)
-        return (f"The verdict rests mainly on {self.name(rater.rater_key)}'s ratings ({share * 100:.0f}% of the "
-                f"decision weight), flagged {_labels(rater)} across the cycle; see Rater quality.")
+        return _("The verdict rests mainly on %(rater)s's ratings (%(share)s of the decision weight), "
+                 "flagged %(flags)s across the cycle; see Rater quality.", rater=self.name(rater.rater_key),
+                 share=language.percent(share), flags=_labels(rater))
 
     def rests_on_short(self, assessment_id: int) -> str:
         """ "Lenny Lenient: lenient and straight-lining" for the overview's row, or ""."""
         rater = self.quality.rests_on_flagged(assessment_id)
-        return f"{self.name(rater.rater_key)}: {_labels(rater)}" if rater is not None else ""
+        return _("%(rater)s: %(flags)s", rater=self.name(rater.rater_key), flags=_labels(rater)) if rater is not None else ""
 
 
 def _labels(rater) -> str:
-    return " and ".join(flag.label.lower() for flag in rater.flags)
+    """ "lenient and straight-lining": the flags' labels (the engine's, in the current language) as a list."""
+    labels = [_lower(flag.label) for flag in rater.flags]
+    if len(labels) < 2:
+        return "".join(labels)
+    return _("%(first)s and %(last)s", first=", ".join(labels[:-1]), last=labels[-1])
+
+
+def _lower(label: str) -> str:
+    # "Lenient" reads "lenient" inside a sentence; a German label may start with a noun ("Tendenz zur Mitte").
+    return label.lower() if language.current() == "en" else label
 
 
 #: Rater quality reads every counted rating of the cycle: kept per process, keyed by what it is made of.

@@ -15,17 +15,53 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
+from rubrics import language
 from rubrics.readiness import GroupScore, verdict_label
 
 from ..cleaning import replace_unstorable
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Cycle
+from .translation import _, pgettext
 
 SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competency_id", "competency",
                  "rater_group", "score", "rated", "coverage", "decision_score", "required", "gap",
                  "computed_band", "calibrated_band", "weighted_attainment", "proposed_band", "provisional_band",
                  "scored")
+
+
+def _column_names() -> dict[str, str]:
+    """Each column's header in the current language. English keeps the ids as they always were (scripts read
+    them); ``competency_id`` and ``rater_group`` hold ids (``strategic_planning``, ``manager``) in every language,
+    so files in two languages can be joined on them."""
+    return {
+        "cycle": pgettext("scores column", "cycle"),
+        "candidate": pgettext("scores column", "candidate"),
+        "current_role": pgettext("scores column", "current_role"),
+        "target_role": pgettext("scores column", "target_role"),
+        "competency_id": pgettext("scores column", "competency_id"),
+        "competency": pgettext("scores column", "competency"),
+        "rater_group": pgettext("scores column", "rater_group"),
+        "score": pgettext("scores column", "score"),
+        "rated": pgettext("scores column", "rated"),
+        "coverage": pgettext("scores column", "coverage"),
+        "decision_score": pgettext("scores column", "decision_score"),
+        "required": pgettext("scores column", "required"),
+        "gap": pgettext("scores column", "gap"),
+        "computed_band": pgettext("scores column", "computed_band"),
+        "calibrated_band": pgettext("scores column", "calibrated_band"),
+        "weighted_attainment": pgettext("scores column", "weighted_attainment"),
+        "proposed_band": pgettext("scores column", "proposed_band"),
+        "provisional_band": pgettext("scores column", "provisional_band"),
+        "scored": pgettext("scores column", "scored"),
+    }
+
+
+def score_headers() -> list[str]:
+    """The header row of the scores table in the current language (``SCORE_COLUMNS`` in English)."""
+    names = _column_names()
+    return [names[column] for column in SCORE_COLUMNS]
+
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,7 +107,7 @@ def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
             proposed = verdict_label(framework.readiness, outcome.proposal.band_id) if outcome.proposal else ""
             # Panel review carries the band the rules give; the attainment's coverage.
             provisional = result.provisional_band_label if result.is_panel_review else ""
-            scored = f"{result.scored_count} of {result.competency_count}"
+            scored = _("%(scored)s of %(total)s", scored=result.scored_count, total=result.competency_count)
             for comp in result.competencies:
                 for group in comp.groups:
                     rows.append((cycle.name, assessment.candidate.name, roles[assessment.current_role],
@@ -109,13 +145,25 @@ def iter_scores_csv(cycle: Cycle) -> Iterator[str]:
     spreadsheet: no text cell is taken for a formula; None is an empty cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(SCORE_COLUMNS)
+    writer.writerow(score_headers())
     for _candidates, rows in scores_batches(cycle):
         writer.writerows([_csv_text(v) if type(v) is str else v for v in row] for row in rows)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
+
+
+def iter_scores_csv_in(lang: str, cycle: Cycle) -> Iterator[str]:
+    """``iter_scores_csv`` in ``lang`` however late it is read: a streamed response is read after the request's
+    own language is gone, so each chunk is made inside ``language.use`` (never across a yield)."""
+    chunks = iter_scores_csv(cycle)
+    while True:
+        with language.use(lang):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 def scores_csv(cycle: Cycle) -> str:
@@ -135,11 +183,11 @@ def write_scores_xlsx(cycle: Cycle, out, *, progress: Callable[[int, int | None]
 
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_numbers": False, "strings_to_urls": False})
-    sheet = workbook.add_worksheet("Scores")
+    sheet = workbook.add_worksheet(_("Scores"))
     sheet.freeze_panes(1, 0)
     for index, width in enumerate(_XLSX_WIDTHS):
         sheet.set_column(index, index, width)
-    sheet.write_row(0, 0, SCORE_COLUMNS)
+    sheet.write_row(0, 0, score_headers())
     total = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
     count = candidates = 0
     for done, rows in scores_batches(cycle):
