@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, g, redirect, request, session
+from flask import Blueprint, g, has_request_context, redirect, request, session
 from flask_babel import Babel, get_locale, refresh
 from flask_login import current_user
 
@@ -32,6 +32,8 @@ bp = Blueprint("language", __name__)
 
 def select_language() -> str:
     """The language of this request (see the module's docstring)."""
+    if not has_request_context():  # the CLI, a background job, a test calling a service: rubrics.language's
+        return language.current()
     chosen = getattr(current_user, "language", None) if current_user and current_user.is_authenticated else None
     chosen = language.normalise(chosen) or language.normalise(session.get("language"))
     return chosen or request.accept_languages.best_match(language.LANGUAGES) or language.DEFAULT_LANGUAGE

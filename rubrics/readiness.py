@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+from .i18n import _, ngettext
 from .model import PEERS_COUNT, Framework
-from .readiness_candidate import candidate_view
+from .readiness_candidate import candidate_view, withheld_note
 from .readiness_model import (
     GROUP_LABELS,
     INSUFFICIENT_EVIDENCE,
@@ -54,7 +55,7 @@ from .readiness_model import (
     suppressed_coverage_text,
 )
 from .readiness_numbers import display_gap, display_percent, display_score, exact, fmt, pct, plural
-from .readiness_panel import panel_review_reasons
+from .readiness_panel import candidate_panel_reason, panel_review_reasons
 from .readiness_quality import CycleRating, RaterFlag, RaterQuality, RaterQualityReport, rater_quality
 from .readiness_rules import build_evidence, choose_band, evidence_rules
 from .readiness_scores import comments_of, competency_result
@@ -67,7 +68,7 @@ __all__ = [
     "rater_quality", "DevelopmentNote", "DevelopmentPriority", "GroupScore", "RaterGroupCount",
     "RaterSheet", "ReadinessResult", "RuleResult", "Shortfall", "assess_readiness", "candidate_view",
     "coverage_text", "display_gap", "display_percent", "display_score", "exact", "plural", "rules_in_words",
-    "suppressed_coverage_text", "verdict_label", "verdicts",
+    "suppressed_coverage_text", "verdict_label", "verdicts", "withheld_note", "candidate_panel_reason",
 ]
 
 
@@ -176,13 +177,18 @@ def _priorities(comps: Sequence[CompetencyResult], order) -> tuple[DevelopmentPr
 def _development_notes(comps: Sequence[CompetencyResult]) -> tuple[DevelopmentNote, ...]:
     """Notes for every candidate, a ready one too: blind spots, then competencies exactly at the requirement."""
     notes = [DevelopmentNote(c.competency_id, c.name, "blind_spot",
-                             f"{c.name}: the self-assessment is {fmt(c.self_minus_others)} level(s) above the "
-                             "others’ view; ask for examples of what they see.")
+                             ngettext("%(name)s: the self-assessment is %(levels)s level(s) above the others’ "
+                                      "view; ask for examples of what they see.",
+                                      "%(name)s: the self-assessment is %(levels)s level(s) above the others’ "
+                                      "view; ask for examples of what they see.",
+                                      1 if c.self_minus_others == 1 else 2, name=c.name,
+                                      levels=fmt(c.self_minus_others)))
              for c in comps if c.is_blind_spot]
     notes += [DevelopmentNote(c.competency_id, c.name, "at_requirement",
-                              f"{c.name}: at the required level with no margin; the next level up shows what "
-                              f"to build: {c.development_action}" if c.development_action else
-                              f"{c.name}: at the required level with no margin.")
+                              _("%(name)s: at the required level with no margin; the next level up shows what to "
+                                "build: %(action)s", name=c.name, action=c.development_action)
+                              if c.development_action else
+                              _("%(name)s: at the required level with no margin.", name=c.name))
               for c in comps if c.gap is not None and c.gap == 0]
     return tuple(notes)
 
@@ -190,13 +196,22 @@ def _development_notes(comps: Sequence[CompetencyResult]) -> tuple[DevelopmentNo
 def _summary(band_label, role_name, evidence, sufficient, attainment, thresholds, holding, chosen, rules,
              reasons, n_scored, n_comps) -> str:
     if not sufficient:
-        return f"{band_label}: " + " ".join(r.detail for r in evidence if r.status == FAILED)
-    coverage = "" if n_scored == n_comps else f" of the {n_scored} of {n_comps} scored"
-    head = band_label if not reasons else f"{band_label} (the rules give {rules.bands[chosen].label})"
-    parts = [f"{head} for {role_name}: weighted attainment {pct(attainment, thresholds)}{coverage}"]
+        return _("%(band)s: %(reasons)s", band=band_label,
+                 reasons=" ".join(r.detail for r in evidence if r.status == FAILED))
+    head = band_label if not reasons else _("%(band)s (the rules give %(provisional)s)", band=band_label,
+                                            provisional=rules.bands[chosen].label)
+    share = pct(attainment, thresholds)
     crit_short = [s for s in holding if s.is_critical]
+    names = ", ".join(_("%(name)s (%(shortfall)s)", name=s.name, shortfall=s.shortfall_text) for s in crit_short)
+    values = dict(head=head, role=role_name, share=share, scored=n_scored, total=n_comps, names=names)
+    if n_scored == n_comps:
+        if crit_short:
+            return _("%(head)s for %(role)s: weighted attainment %(share)s; critical shortfall on %(names)s.",
+                     **values)
+        return _("%(head)s for %(role)s: weighted attainment %(share)s; every critical competency at or above the "
+                 "required level.", **values)
     if crit_short:
-        parts.append("critical shortfall on " + ", ".join(f"{s.name} ({s.shortfall_text})" for s in crit_short))
-    else:
-        parts.append("every critical competency at or above the required level")
-    return "; ".join(parts) + "."
+        return _("%(head)s for %(role)s: weighted attainment %(share)s of the %(scored)s of %(total)s scored; "
+                 "critical shortfall on %(names)s.", **values)
+    return _("%(head)s for %(role)s: weighted attainment %(share)s of the %(scored)s of %(total)s scored; every "
+             "critical competency at or above the required level.", **values)

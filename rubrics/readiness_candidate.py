@@ -14,12 +14,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .i18n import N_, _
 from .readiness_model import ReadinessResult, RuleResult
-from .readiness_panel import CANDIDATE_PANEL_REASON
+from .readiness_panel import candidate_panel_reason
 
-#: Said in the candidate's copy wherever numbers were withheld.
-WITHHELD_NOTE = ("Numbers that include the input of peers kept anonymous (fewer than the threshold rated) are "
-                 "not shown in this copy.")
+#: Said in the candidate's copy wherever numbers were withheld: the English source; ``withheld_note()`` gives it
+#: in the current language (compare rule details with that, not with this constant).
+WITHHELD_NOTE = N_("Numbers that include the input of peers kept anonymous (fewer than the threshold rated) are "
+                   "not shown in this copy.")
+
+
+def withheld_note() -> str:
+    """``WITHHELD_NOTE`` in the current language."""
+    return _(WITHHELD_NOTE)
 
 #: Rules whose detail itemises scores or unscored competencies (the others count sheets, which are shown anyway).
 _SCORE_RULES = ("max_not_observed_share", "critical_observed", ".max_unscored_others", ".max_any_gap",
@@ -35,7 +42,10 @@ def _rule(rule: RuleResult, withheld: set, names: dict) -> RuleResult:
     if not any(rule.id == r or (r.startswith(".") and rule.id.endswith(r)) for r in _SCORE_RULES):
         return rule
     shown = tuple(i for i in rule.competencies if i not in withheld)
-    detail = (f"Not met by: {', '.join(names[i] for i in shown)}. " if shown else "") + WITHHELD_NOTE
+    note = withheld_note()
+    if not shown:
+        return replace(rule, detail=note, competencies=shown)
+    detail = _("Not met by: %(names)s. %(note)s", names=", ".join(names[i] for i in shown), note=note)
     return replace(rule, detail=detail, competencies=shown)
 
 
@@ -56,7 +66,7 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
     changes = dict(
         competencies=comps,
         disagreements=(),
-        panel_review_reasons=(CANDIDATE_PANEL_REASON,) if result.is_panel_review else (),
+        panel_review_reasons=(candidate_panel_reason(),) if result.is_panel_review else (),
         holding_back=keep(result.holding_back),
         strengths=pick(result.strengths),
         blind_spots=pick(result.blind_spots),
@@ -74,6 +84,7 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
             unscored_share=None,
             scored_count=None,
             rules=tuple(_rule(r, withheld, names) for r in result.rules),
-            summary=f"{result.band_label} for {result.target_role_name}. {WITHHELD_NOTE}",
+            summary=_("%(band)s for %(role)s. %(note)s", band=result.band_label, role=result.target_role_name,
+                      note=withheld_note()),
         )
     return replace(result, **changes)

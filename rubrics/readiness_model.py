@@ -8,15 +8,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import NOT_OBSERVED, SCALE
-from .readiness_numbers import display_gap, display_percent, display_score, plural
+from .readiness_numbers import display_gap, display_percent, display_score
 
 SELF = "self"
 MANAGER = "manager"
 PEER = "peer"
 RATER_GROUPS = (SELF, MANAGER, PEER)
 NONSELF_GROUPS = (MANAGER, PEER)
-GROUP_LABELS = {SELF: "Self", MANAGER: "Managers", PEER: "Peers"}
+#: Column headings per group, translated on each lookup (``GROUP_LABELS[MANAGER]``: "Managers").
+GROUP_LABELS = TranslatedLabels({SELF: N_("Self"), MANAGER: N_("Managers"), PEER: N_("Peers")})
+#: English nouns per group (ids for code that still builds English text; the engine's sentences use _count_text).
 GROUP_NOUNS = {SELF: "self-assessment", MANAGER: "manager", PEER: "peer"}
 INSUFFICIENT_EVIDENCE = "insufficient_evidence"
 PANEL_REVIEW = "panel_review"
@@ -50,12 +53,12 @@ class RaterSheet:
 
 def coverage_text(rated: int, raters: int) -> str:
     """ "rated by 2 of 3": raters who gave a level, of the sheets counted. """
-    return f"rated by {rated} of {raters}"
+    return _("rated by %(rated)s of %(raters)s", rated=rated, raters=raters)
 
 
 def suppressed_coverage_text(threshold: int, raters: int) -> str:
     """ "rated by fewer than 3 of 4": a peer group below the threshold, without its count (that is an answer). """
-    return f"rated by fewer than {threshold} of {raters}"
+    return _("rated by fewer than %(threshold)s of %(raters)s", threshold=threshold, raters=raters)
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,46 @@ class RaterGroupCount:
     @property
     def text(self) -> str:
         """ "2 peers were asked; none submitted", "1 manager was asked; 1 submitted", "No peers were asked." """
-        noun = GROUP_NOUNS[self.group]
         if self.assigned is None:
-            return f"{plural(self.submitted, noun)} submitted."
+            return _count_text(self.group, "submitted", self.submitted)
         if self.assigned == 0:
-            return f"No {noun}s were asked."
-        asked = f"{plural(self.assigned, noun)} {'was' if self.assigned == 1 else 'were'} asked"
-        done = "none" if self.submitted == 0 else ("all" if self.submitted == self.assigned > 1 else str(self.submitted))
-        return f"{asked}; {done} submitted."
+            return _count_text(self.group, "nobody", 0)
+        if self.submitted == 0:
+            return _count_text(self.group, "none", self.assigned)
+        if self.submitted == self.assigned > 1:
+            return _count_text(self.group, "all", self.assigned)
+        return _count_text(self.group, "some", self.assigned, submitted=self.submitted)
+
+
+def _count_text(group: str, case: str, num: int, **variables) -> str:
+    """One sentence per group and case, whole, so each language words it its own way."""
+    texts = {
+        (SELF, "submitted"): lambda: ngettext("%(num)d self-assessment submitted.",
+                                              "%(num)d self-assessments submitted.", num),
+        (MANAGER, "submitted"): lambda: ngettext("%(num)d manager submitted.", "%(num)d managers submitted.", num),
+        (PEER, "submitted"): lambda: ngettext("%(num)d peer submitted.", "%(num)d peers submitted.", num),
+        (SELF, "nobody"): lambda: _("No self-assessments were asked."),
+        (MANAGER, "nobody"): lambda: _("No managers were asked."),
+        (PEER, "nobody"): lambda: _("No peers were asked."),
+        (SELF, "none"): lambda: ngettext("%(num)d self-assessment was asked; none submitted.",
+                                         "%(num)d self-assessments were asked; none submitted.", num),
+        (MANAGER, "none"): lambda: ngettext("%(num)d manager was asked; none submitted.",
+                                            "%(num)d managers were asked; none submitted.", num),
+        (PEER, "none"): lambda: ngettext("%(num)d peer was asked; none submitted.",
+                                         "%(num)d peers were asked; none submitted.", num),
+        (SELF, "all"): lambda: _("%(num)d self-assessments were asked; all submitted.", num=num),
+        (MANAGER, "all"): lambda: _("%(num)d managers were asked; all submitted.", num=num),
+        (PEER, "all"): lambda: _("%(num)d peers were asked; all submitted.", num=num),
+        (SELF, "some"): lambda: ngettext("%(num)d self-assessment was asked; %(submitted)d submitted.",
+                                         "%(num)d self-assessments were asked; %(submitted)d submitted.", num,
+                                         **variables),
+        (MANAGER, "some"): lambda: ngettext("%(num)d manager was asked; %(submitted)d submitted.",
+                                            "%(num)d managers were asked; %(submitted)d submitted.", num,
+                                            **variables),
+        (PEER, "some"): lambda: ngettext("%(num)d peer was asked; %(submitted)d submitted.",
+                                         "%(num)d peers were asked; %(submitted)d submitted.", num, **variables),
+    }
+    return texts[group, case]()
 
 
 @dataclass(frozen=True)
@@ -333,8 +368,9 @@ class ReadinessResult:
             return ""
         value = display_percent(self.weighted_attainment, self.attainment_thresholds)
         if self.scored_count == self.competency_count:
-            return f"{value} (all {self.competency_count} scored)"
-        return f"{value} of the {self.scored_count} of {self.competency_count} scored"
+            return _("%(value)s (all %(total)s scored)", value=value, total=self.competency_count)
+        return _("%(value)s of the %(scored)s of %(total)s scored", value=value, scored=self.scored_count,
+                 total=self.competency_count)
 
     def group_count(self, group: str) -> RaterGroupCount:
         for item in self.group_counts:

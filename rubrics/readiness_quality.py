@@ -14,13 +14,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import SCALE, RaterQualityRules
 from .readiness_model import MANAGER, NONSELF_GROUPS
-from .readiness_numbers import exact, fmt, plural
+from .readiness_numbers import exact, fmt
 
 LENIENT, SEVERE, CENTRAL_TENDENCY, STRAIGHT_LINING = "lenient", "severe", "central_tendency", "straight_lining"
-FLAG_LABELS = {LENIENT: "Lenient", SEVERE: "Severe", CENTRAL_TENDENCY: "Central tendency",
-               STRAIGHT_LINING: "Straight-lining"}
+#: The flags' labels, translated on each lookup.
+FLAG_LABELS = TranslatedLabels({LENIENT: N_("Lenient"), SEVERE: N_("Severe"), CENTRAL_TENDENCY: N_("Central tendency"),
+                                STRAIGHT_LINING: N_("Straight-lining")})
 
 
 @dataclass(frozen=True)
@@ -134,12 +136,14 @@ def _one_rater(key: str, own: list[CycleRating], by_cell, rules: RaterQualityRul
     limit = exact(rules.leniency)
     if leniency is not None and leniency >= limit:
         flags.append(RaterFlag(LENIENT, FLAG_LABELS[LENIENT],
-                               f"Rates {_levels(leniency)} above the other raters of the same candidates, on "
-                               f"average over {plural(len(mine), 'shared level')}: their verdicts may be too kind."))
+                               _("Rates %(levels)s above the other raters of the same candidates, on average over "
+                                 "%(shared)s: their verdicts may be too kind.", levels=_levels(leniency),
+                                 shared=_shared(len(mine)))))
     if leniency is not None and -leniency >= limit:
         flags.append(RaterFlag(SEVERE, FLAG_LABELS[SEVERE],
-                               f"Rates {_levels(-leniency)} below the other raters of the same candidates, on "
-                               f"average over {plural(len(mine), 'shared level')}: their verdicts may be too harsh."))
+                               _("Rates %(levels)s below the other raters of the same candidates, on average over "
+                                 "%(shared)s: their verdicts may be too harsh.", levels=_levels(-leniency),
+                                 shared=_shared(len(mine)))))
     sheets: dict[str, set[int]] = defaultdict(set)
     sizes: dict[str, int] = defaultdict(int)
     for r in own:
@@ -148,19 +152,29 @@ def _one_rater(key: str, own: list[CycleRating], by_cell, rules: RaterQualityRul
     flat = sorted(c for c, used in sheets.items() if len(used) == 1 and sizes[c] >= rules.straight_line_min_levels)
     if flat:
         flags.append(RaterFlag(STRAIGHT_LINING, FLAG_LABELS[STRAIGHT_LINING],
-                               f"Gave one and the same level on every competency of {len(flat)} of "
-                               f"{plural(len(sheets), 'sheet')}: the sheet does not tell strengths from gaps."))
+                               ngettext("Gave one and the same level on every competency of %(flat)s of %(num)d "
+                                        "sheet: the sheet does not tell strengths from gaps.",
+                                        "Gave one and the same level on every competency of %(flat)s of %(num)d "
+                                        "sheets: the sheet does not tell strengths from gaps.", len(sheets),
+                                        flat=len(flat))))
     ends = {SCALE[0], SCALE[-1]}
     if (len(levels) >= rules.min_ratings and len(set(levels)) > 1 and spread < float(rules.min_spread)
             and not ends & set(levels)):
         flags.append(RaterFlag(CENTRAL_TENDENCY, FLAG_LABELS[CENTRAL_TENDENCY],
-                               f"Levels hardly vary (standard deviation {fmt(spread)} over "
-                               f"{plural(len(levels), 'level')}, only levels {min(levels)}–{max(levels)}, never "
-                               f"{SCALE[0]} or {SCALE[-1]}): the rater may avoid committing to high or low levels."))
+                               _("Levels hardly vary (standard deviation %(spread)s over %(levels)s, only levels "
+                                 "%(low)s–%(high)s, never %(first)s or %(last)s): the rater may avoid committing to "
+                                 "high or low levels.", spread=fmt(spread),
+                                 levels=ngettext("%(num)d level", "%(num)d levels", len(levels)),
+                                 low=min(levels), high=max(levels), first=SCALE[0], last=SCALE[-1])))
     return RaterQuality(key, len(levels), len(sheets), float(Fraction(sum(levels), len(levels))) if levels else 0.0,
                         spread, float(leniency) if leniency is not None else None, tuple(flags))
 
 
 def _levels(amount: Fraction) -> str:
     """ "1 level", "1.67 levels": the amount a rater sits above or below the others."""
-    return f"{fmt(amount)} level{'' if amount == 1 else 's'}"
+    return ngettext("%(amount)s level", "%(amount)s levels", 1 if amount == 1 else 2, amount=fmt(amount))
+
+
+def _shared(count: int) -> str:
+    """ "6 shared levels". """
+    return ngettext("%(num)d shared level", "%(num)d shared levels", count)

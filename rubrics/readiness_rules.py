@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .i18n import _, ngettext
 from .model import Band, ReadinessRules
 from .readiness_model import FAILED, NOT_APPLICABLE, PASSED, CompetencyResult, RuleResult
-from .readiness_numbers import exact, fmt, pct, plural
+from .readiness_numbers import exact, fmt, pct
 from .readiness_scores import ExactScores
 
 
@@ -33,6 +34,12 @@ class Evidence:
     @property
     def raters(self) -> int:
         return self.managers + self.counted_peers
+
+    def counted(self) -> str:
+        """ "3 counted: 1 manager, 2 peers." """
+        return _("%(raters)s counted: %(managers)s, %(peers)s.", raters=self.raters,
+                 managers=ngettext("%(num)d manager", "%(num)d managers", self.managers),
+                 peers=ngettext("%(num)d peer", "%(num)d peers", self.counted_peers))
 
     def names(self, ids) -> str:
         return ", ".join(c.name for c in self.comps if c.competency_id in ids)
@@ -65,13 +72,12 @@ def _status(ok: bool) -> str:
 
 def evidence_rules(rules: ReadinessRules, ev: Evidence, threshold: int) -> list[RuleResult]:
     """The three rules without which no band is given (insufficient evidence)."""
-    detail = f"{ev.raters} counted: {plural(ev.managers, 'manager')}, {plural(ev.counted_peers, 'peer')}."
+    detail = ev.counted()
     if ev.uncounted_peers:
-        detail += (
-            f" {ev.uncounted_peers} peer sheet(s) not counted: peers count from {threshold}"
-            " submitted, to keep them anonymous."
-        )
-    out = [RuleResult("min_nonself_raters", f"At least {rules.min_nonself_raters} manager or peer sheet(s) counted.",
+        detail += " " + _("%(n)s peer sheet(s) not counted: peers count from %(threshold)s submitted, to keep them "
+                          "anonymous.", n=ev.uncounted_peers, threshold=threshold)
+    out = [RuleResult("min_nonself_raters", _("At least %(n)s manager or peer sheet(s) counted.",
+                                              n=rules.min_nonself_raters),
                       _status(ev.raters >= rules.min_nonself_raters), detail)]
     unscored = tuple(c.competency_id for c in ev.comps if c.decision_score is None)
     total = len(ev.comps)
@@ -80,23 +86,28 @@ def evidence_rules(rules: ReadinessRules, ev: Evidence, threshold: int) -> list[
     ok = share <= max_share
     out.append(RuleResult(
         "max_not_observed_share",
-        f"At most {pct(max_share)} of the {ev.role_name} competencies without a manager or peer score.",
+        _("At most %(share)s of the %(role)s competencies without a manager or peer score.", share=pct(max_share),
+          role=ev.role_name),
         _status(ok),
-        f"{len(unscored)} of {total} ({pct(share)}) without a score"
-        + (f": {ev.names(unscored)}." if unscored else "."),
+        _("%(n)s of %(total)s (%(share)s) without a score: %(names)s.", n=len(unscored), total=total,
+          share=pct(share), names=ev.names(unscored)) if unscored else
+        _("%(n)s of %(total)s (%(share)s) without a score.", n=len(unscored), total=total, share=pct(share)),
         () if ok else unscored,
     ))
     critical = [c for c in ev.comps if c.is_critical]
     missing = tuple(c.competency_id for c in critical if c.decision_score is None)
-    text = f"Every critical competency was rated by a manager or by at least {plural(threshold, 'peer')}."
+    text = ngettext("Every critical competency was rated by a manager or by at least %(num)d peer.",
+                    "Every critical competency was rated by a manager or by at least %(num)d peers.", threshold)
     if rules.peers_below_threshold == "count":
-        text = "Every critical competency was rated by a manager or a peer."
+        text = _("Every critical competency was rated by a manager or a peer.")
     if not critical:
-        out.append(RuleResult("critical_observed", text, NOT_APPLICABLE, "The role has no critical competency."))
+        out.append(RuleResult("critical_observed", text, NOT_APPLICABLE, _("The role has no critical competency.")))
     elif missing:
-        out.append(RuleResult("critical_observed", text, FAILED, f"{ev.names(missing)} not observed.", missing))
+        out.append(RuleResult("critical_observed", text, FAILED,
+                              _("%(names)s not observed.", names=ev.names(missing)), missing))
     else:
-        out.append(RuleResult("critical_observed", text, PASSED, f"{len(critical)} of {len(critical)} observed."))
+        out.append(RuleResult("critical_observed", text, PASSED,
+                              _("%(n)s of %(total)s observed.", n=len(critical), total=len(critical))))
     return out
 
 
@@ -106,17 +117,18 @@ def band_checks(band: Band, ev: Evidence) -> list[RuleResult]:
     if band.min_raters is not None:
         checks.append(RuleResult(
             f"{band.id}.min_raters",
-            f"{band.label}: at least {band.min_raters} manager or peer sheets counted, so the verdict never rests "
-            "on one rater.",
+            _("%(band)s: at least %(n)s manager or peer sheets counted, so the verdict never rests on one rater.",
+              band=band.label, n=band.min_raters),
             _status(ev.raters >= band.min_raters),
-            f"{ev.raters} counted: {plural(ev.managers, 'manager')}, {plural(ev.counted_peers, 'peer')}.",
+            ev.counted(),
         ))
     if band.min_managers is not None:
         checks.append(RuleResult(
             f"{band.id}.min_managers",
-            f"{band.label}: at least {plural(band.min_managers, 'manager')}’s sheet among them.",
+            ngettext("%(band)s: at least %(num)d manager’s sheet among them.",
+                     "%(band)s: at least %(num)d managers’s sheet among them.", band.min_managers, band=band.label),
             _status(ev.managers >= band.min_managers),
-            f"{plural(ev.managers, 'manager')} counted.",
+            ngettext("%(num)d manager counted.", "%(num)d managers counted.", ev.managers),
         ))
     if band.max_unscored_others is not None:
         checks.append(_unscored_check(band, ev))
@@ -128,17 +140,20 @@ def band_checks(band: Band, ev: Evidence) -> list[RuleResult]:
         limit = exact(band.min_weighted_attainment)
         checks.append(RuleResult(
             f"{band.id}.min_weighted_attainment",
-            f"{band.label}: weighted attainment at least {pct(limit)}.",
+            _("%(band)s: weighted attainment at least %(share)s.", band=band.label, share=pct(limit)),
             _status(ev.attainment is not None and ev.attainment >= limit),
-            f"Weighted attainment {pct(ev.attainment, ev.thresholds)}{_coverage(ev)}."
-            if ev.attainment is not None else "No scores.",
+            _attainment_detail(ev) if ev.attainment is not None else _("No scores."),
         ))
     return checks
 
 
-def _coverage(ev: Evidence) -> str:
+def _attainment_detail(ev: Evidence) -> str:
     scored = sum(s.decision is not None for s in ev.scores)
-    return "" if scored == len(ev.scores) else f" of the {scored} of {len(ev.scores)} scored"
+    share = pct(ev.attainment, ev.thresholds)
+    if scored == len(ev.scores):
+        return _("Weighted attainment %(share)s.", share=share)
+    return _("Weighted attainment %(share)s of the %(scored)s of %(total)s scored.", share=share, scored=scored,
+             total=len(ev.scores))
 
 
 def _unscored_check(band: Band, ev: Evidence) -> RuleResult:
@@ -147,48 +162,56 @@ def _unscored_check(band: Band, ev: Evidence) -> RuleResult:
     others = tuple(c.competency_id for c in ev.comps if not c.is_critical and c.decision_score is None)
     ok = not critical and len(others) <= limit
     failing = critical + (others if len(others) > limit else ())
-    parts = []
+    if others:
+        detail = _("%(n)s other(s) unscored: %(names)s.", n=len(others), names=ev.names(others))
+    else:
+        detail = _("%(n)s other(s) unscored.", n=len(others))
     if critical:
-        parts.append(f"critical unscored: {ev.names(critical)}")
-    parts.append(f"{len(others)} other(s) unscored" + (f": {ev.names(others)}" if others else ""))
+        detail = (_("Critical unscored: %(critical)s; %(n)s other(s) unscored: %(names)s.", critical=ev.names(critical),
+                    n=len(others), names=ev.names(others)) if others else
+                  _("Critical unscored: %(critical)s; %(n)s other(s) unscored.", critical=ev.names(critical),
+                    n=len(others)))
     return RuleResult(
         f"{band.id}.max_unscored_others",
-        f"{band.label}: every critical competency scored and at most {limit} other{'s' if limit != 1 else ''} "
-        "left unscored (“not observed” is no hiding place).",
+        ngettext("%(band)s: every critical competency scored and at most %(num)d other left unscored (“not "
+                 "observed” is no hiding place).",
+                 "%(band)s: every critical competency scored and at most %(num)d others left unscored (“not "
+                 "observed” is no hiding place).", limit, band=band.label),
         _status(ok),
-        _sentence("; ".join(parts)),
+        detail,
         tuple(c.competency_id for c in ev.comps if c.competency_id in failing),
     )
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
-
-
 def _gap_check(band: Band, limit_value, ev: Evidence, *, critical_only: bool) -> RuleResult:
     limit = exact(limit_value)
-    levels = f"level{'s' if limit != 1 else ''}"
+    n = 1 if limit == 1 else 2
     short = ev.shortfalls(critical_only=critical_only)
     over = [(c, s) for c, s in short if s > limit]
     if critical_only:
         rid = f"{band.id}.max_critical_gap"
-        want = "below" if limit == 0 else f"more than {fmt(limit)} {levels} below"
-        text = f"{band.label}: no critical competency {want} the required level."
+        text = (ngettext("%(band)s: no critical competency more than %(limit)s level below the required level.",
+                         "%(band)s: no critical competency more than %(limit)s levels below the required level.",
+                         n, band=band.label, limit=fmt(limit)) if limit else
+                _("%(band)s: no critical competency below the required level.", band=band.label))
         largest = ev.largest_critical
         if largest is None:
-            return RuleResult(rid, text, NOT_APPLICABLE, "The role has no critical competency with a score.")
+            return RuleResult(rid, text, NOT_APPLICABLE, _("The role has no critical competency with a score."))
     else:
         rid = f"{band.id}.max_any_gap"
-        text = (f"{band.label}: every competency within {fmt(limit)} {levels} of its required level (a competency "
-                f"further short caps the verdict below {band.label})." if limit else
-                f"{band.label}: every competency at or above its required level.")
+        text = (ngettext("%(band)s: every competency within %(limit)s level of its required level (a competency "
+                         "further short caps the verdict below %(band)s).",
+                         "%(band)s: every competency within %(limit)s levels of its required level (a competency "
+                         "further short caps the verdict below %(band)s).", n, band=band.label, limit=fmt(limit))
+                if limit else _("%(band)s: every competency at or above its required level.", band=band.label))
         largest = short[0][1] if short else Fraction(0)
     if over:
-        detail = "Over the limit: " + ", ".join(f"{c.name} ({fmt(s)})" for c, s in over) + "."
+        detail = _("Over the limit: %(items)s.", items=", ".join(
+            _("%(name)s (%(shortfall)s)", name=c.name, shortfall=fmt(s)) for c, s in over))
     elif critical_only:
-        detail = f"Largest critical shortfall {fmt(largest)}."
+        detail = _("Largest critical shortfall %(shortfall)s.", shortfall=fmt(largest))
     else:
-        detail = f"Largest shortfall {fmt(largest)}."
+        detail = _("Largest shortfall %(shortfall)s.", shortfall=fmt(largest))
     failing = {c.competency_id for c, _ in over}
     return RuleResult(rid, text, _status(not over), detail,
                       tuple(c.competency_id for c in ev.comps if c.competency_id in failing))
@@ -196,8 +219,9 @@ def _gap_check(band: Band, limit_value, ev: Evidence, *, critical_only: bool) ->
 
 def fallback_check(band: Band, holds: bool) -> RuleResult:
     """The last band without conditions: it holds when it is the verdict, and does not apply otherwise."""
-    return RuleResult(f"{band.id}.fallback", f"{band.label}: when no band above holds.",
-                      PASSED if holds else NOT_APPLICABLE, "" if holds else "A band above holds, or no band is given.")
+    return RuleResult(f"{band.id}.fallback", _("%(band)s: when no band above holds.", band=band.label),
+                      PASSED if holds else NOT_APPLICABLE,
+                      "" if holds else _("A band above holds, or no band is given."))
 
 
 def not_applicable(check: RuleResult, why: str) -> RuleResult:
@@ -210,7 +234,8 @@ def choose_band(bands: Sequence[Band], ev: Evidence, sufficient: bool) -> tuple[
     for index, band in enumerate(bands):
         checks = band_checks(band, ev)
         if not sufficient:
-            checks = [not_applicable(c, "No band is given: the evidence is insufficient.") for c in checks]
+            why = _("No band is given: the evidence is insufficient.")
+            checks = [not_applicable(c, why) for c in checks]
         elif chosen is None and all(c.status != FAILED for c in checks):
             chosen = index
         if not checks:

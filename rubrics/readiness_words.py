@@ -1,21 +1,29 @@
-"""The readiness model in words: the methodology sentences, the verdict ids and labels, summaries."""
+"""The readiness model in words: the methodology sentences, the verdict ids and labels, summaries.
+
+Every sentence is a whole catalogue entry (``rubrics.i18n``) in the current language; the rubric's own labels
+(bands, outcomes) come from the framework, already in its language.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import PEERS_COUNT, Band, ReadinessRules
 from .readiness_model import (
-    GROUP_LABELS,
     INSUFFICIENT_EVIDENCE,
     MANAGER,
     PANEL_REVIEW,
     PEER,
+    SELF,
     RaterGroupCount,
 )
-from .readiness_numbers import exact, fmt, pct, plural
+from .readiness_numbers import exact, fmt, pct
 
-_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+_NUMBER_WORDS = TranslatedLabels({1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five"),
+                                  6: N_("six"), 7: N_("seven"), 8: N_("eight"), 9: N_("nine")})
+#: The groups as named inside a sentence ("weights: managers 2, peers 1").
+_WEIGHT_NAMES = TranslatedLabels({SELF: N_("self"), MANAGER: N_("managers"), PEER: N_("peers")})
 
 
 def verdicts(rules: ReadinessRules) -> tuple[tuple[str, str], ...]:
@@ -33,117 +41,149 @@ def verdict_label(rules: ReadinessRules, band_id: str | None) -> str:
     if band_id is None:
         return ""
     if band_id == PANEL_REVIEW and rules.panel_review is None:
-        return "Panel review"
+        return _("Panel review")
     return dict(verdicts(rules)).get(band_id, band_id)
 
 
 def evidence_summary(managers: int, counted_peers: int, uncounted_peers: int,
                      group_counts: Sequence[RaterGroupCount]) -> str:
     """What the verdict rests on, in words: "Rests on one manager's sheet." and what was asked but not given."""
-    raters = managers + counted_peers
-    if raters == 0:
-        text = "Rests on no manager or peer sheet: a self-assessment alone never gives a band."
-    elif raters == 1:
-        text = f"Rests on one {'manager' if managers else 'peer'}’s sheet."
-    elif managers == 0:
-        text = f"Rests on {_count(counted_peers)} peers’ sheets and no manager’s."
-    elif counted_peers == 0:
-        text = f"Rests on {_count(managers)} managers’ sheets and no peer’s."
-    else:
-        text = (f"Rests on {_count(raters)} sheets: {_count(managers)} from "
-                f"{'a manager' if managers == 1 else 'managers'} and {_count(counted_peers)} from "
-                f"{'a peer' if counted_peers == 1 else 'peers'}.")
+    text = _rests_on(managers, counted_peers)
     if uncounted_peers:
-        text += f" {plural(uncounted_peers, 'peer sheet')} not counted, to keep peers anonymous."
+        text += " " + ngettext("%(num)d peer sheet not counted, to keep peers anonymous.",
+                               "%(num)d peer sheets not counted, to keep peers anonymous.", uncounted_peers)
     short = [g.text for g in group_counts if g.group in (MANAGER, PEER) and g.assigned and g.submitted < g.assigned]
     return " ".join([text, *short])
 
 
+def _rests_on(managers: int, peers: int) -> str:
+    """The first sentence of the evidence summary: one whole sentence per case."""
+    raters = managers + peers
+    counts = dict(raters=_count(raters), managers=_count(managers), peers=_count(peers))
+    if raters == 0:
+        return _("Rests on no manager or peer sheet: a self-assessment alone never gives a band.")
+    if raters == 1:
+        return _("Rests on one manager’s sheet.") if managers else _("Rests on one peer’s sheet.")
+    if managers == 0:
+        return _("Rests on %(peers)s peers’ sheets and no manager’s.", **counts)
+    if peers == 0:
+        return _("Rests on %(managers)s managers’ sheets and no peer’s.", **counts)
+    if managers == 1 and peers == 1:
+        return _("Rests on two sheets: one from a manager and one from a peer.")
+    if managers == 1:
+        return _("Rests on %(raters)s sheets: one from a manager and %(peers)s from peers.", **counts)
+    if peers == 1:
+        return _("Rests on %(raters)s sheets: %(managers)s from managers and one from a peer.", **counts)
+    return _("Rests on %(raters)s sheets: %(managers)s from managers and %(peers)s from peers.", **counts)
+
+
 def _count(n: int) -> str:
-    return _NUMBER_WORDS.get(n, str(n))
+    """A count as a word up to nine ("three", German "drei"), digits above."""
+    return _NUMBER_WORDS[n] if n in _NUMBER_WORDS else str(n)
 
 
-def _band_sentence(index: int, band: Band) -> str:
+def _levels_n(limit) -> int:
+    """The number gettext chooses the plural by, for a limit that may be a fraction (1.5 levels)."""
+    return 1 if limit == 1 else 2
+
+
+def _conditions(band: Band) -> list[str]:
     conditions = []
     if band.min_raters is not None:
-        conditions.append(f"at least {band.min_raters} manager or peer sheets counted")
+        conditions.append(_("at least %(n)s manager or peer sheets counted", n=band.min_raters))
     if band.min_managers is not None:
-        conditions.append(f"at least {plural(band.min_managers, 'manager')} among them")
+        conditions.append(ngettext("at least %(num)d manager among them", "at least %(num)d managers among them",
+                                   band.min_managers))
     if band.max_unscored_others is not None:
-        n = band.max_unscored_others
-        conditions.append(f"every critical competency scored and at most {n} other{'s' if n != 1 else ''} unscored")
+        conditions.append(ngettext("every critical competency scored and at most %(num)d other unscored",
+                                   "every critical competency scored and at most %(num)d others unscored",
+                                   band.max_unscored_others))
     if band.max_any_gap is not None:
         limit = exact(band.max_any_gap)
-        conditions.append(f"every competency within {fmt(limit)} level{'s' if limit != 1 else ''} of its required "
-                          "level" if limit else "every competency at or above its required level")
+        conditions.append(ngettext("every competency within %(limit)s level of its required level",
+                                   "every competency within %(limit)s levels of its required level",
+                                   _levels_n(limit), limit=fmt(limit))
+                          if limit else _("every competency at or above its required level"))
     if band.max_critical_gap is not None:
         limit = exact(band.max_critical_gap)
         conditions.append(
-            "every critical competency at or above its required level"
+            _("every critical competency at or above its required level")
             if limit == 0
-            else f"no critical competency more than {fmt(limit)} level{'s' if limit != 1 else ''} below it"
+            else ngettext("no critical competency more than %(limit)s level below it",
+                          "no critical competency more than %(limit)s levels below it", _levels_n(limit),
+                          limit=fmt(limit))
         )
     if band.min_weighted_attainment is not None:
-        conditions.append(f"weighted attainment at least {pct(exact(band.min_weighted_attainment))}")
-    if conditions:
-        return f"{index + 1}. {band.label}: " + ", ".join(conditions[:-1]) + (
-            " and " if len(conditions) > 1 else "") + conditions[-1] + "."
-    return f"{index + 1}. {band.label}: otherwise."
+        conditions.append(_("weighted attainment at least %(share)s", share=pct(exact(band.min_weighted_attainment))))
+    return conditions
+
+
+def _band_sentence(index: int, band: Band) -> str:
+    conditions = _conditions(band)
+    if not conditions:
+        return _("%(number)s. %(band)s: otherwise.", number=index + 1, band=band.label)
+    listed = conditions[0] if len(conditions) == 1 else _(
+        "%(items)s and %(last)s", items=", ".join(conditions[:-1]), last=conditions[-1])
+    return _("%(number)s. %(band)s: %(conditions)s.", number=index + 1, band=band.label, conditions=listed)
 
 
 def _peer_sentence(rules: ReadinessRules) -> str:
     k = rules.peer_anonymity_threshold
     if rules.peers_below_threshold == PEERS_COUNT:
-        return (
-            f"Peers are shown as a group on a competency only when at least {k} of them gave a level on it. "
+        return _(
+            "Peers are shown as a group on a competency only when at least %(k)s of them gave a level on it. "
             "Fewer still count in the decision score, so no rating is thrown away and a better or an added "
             "rating never lowers the verdict; the candidate’s copy then leaves out every number of that "
             "competency that depends on them (peer score, decision score, gap, attainment), keeping only the "
-            "verdict and whether each rule held, so that no single peer’s level can be read from it."
-        )
-    return (
-        f"Peers count on a competency, and are shown there as a group, only when at least {k} of them gave a "
+            "verdict and whether each rule held, so that no single peer’s level can be read from it.", k=k)
+    return _(
+        "Peers count on a competency, and are shown there as a group, only when at least %(k)s of them gave a "
         "level on it. With fewer, their levels and comments on that competency are left out of the scores, the "
         "verdict and the report altogether (even how many gave a level), so that no single peer’s answer can be "
-        "recovered from what is shown."
-    )
+        "recovered from what is shown.", k=k)
 
 
 def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
     """The readiness model and the rubric's rules as sentences, for the methodology page."""
-    weights = ", ".join(f"{GROUP_LABELS[g].lower()} {fmt(exact(w))}" for g, w in rules.rater_group_weights.items())
+    weights = ", ".join(f"{_WEIGHT_NAMES[g]} {fmt(exact(w))}" for g, w in rules.rater_group_weights.items())
     lines = [
-        "Each competency is scored per rater group (self, managers, peers) as the mean of the levels given; "
-        "“not observed” is left out of the mean, never counted as a low score, and shows in the coverage "
-        "(“rated by n of m”).",
-        f"The decision score is the weighted mean of the manager and peer group scores (weights: {weights}); "
-        "the self-assessment is shown beside it and never changes the verdict.",
+        _("Each competency is scored per rater group (self, managers, peers) as the mean of the levels given; "
+          "“not observed” is left out of the mean, never counted as a low score, and shows in the coverage "
+          "(“rated by n of m”)."),
+        _("The decision score is the weighted mean of the manager and peer group scores (weights: %(weights)s); "
+          "the self-assessment is shown beside it and never changes the verdict.", weights=weights),
         _peer_sentence(rules),
-        "Gap = decision score − required level of the target role.",
-        "Weighted attainment = Σ weight × min(decision score ÷ required level, 1) ÷ Σ weight, over the "
-        "competencies with a decision score, shown with that coverage (“of the 8 of 12 scored”); surplus on one "
-        "competency never offsets a shortfall on another.",
-        f"Insufficient evidence (“{rules.insufficient_evidence_label}”) when fewer than "
-        f"{rules.min_nonself_raters} manager or peer sheet(s) count, when more than "
-        f"{pct(exact(rules.max_not_observed_share))} of the target role’s competencies have no manager or "
-        "peer score, or when any critical competency of the target role has none: a critical competency "
-        "nobody observed can be neither met nor short, so no band is given.",
-        "Bands are checked in order; the first whose conditions all hold is the verdict:",
+        _("Gap = decision score − required level of the target role."),
+        _("Weighted attainment = Σ weight × min(decision score ÷ required level, 1) ÷ Σ weight, over the "
+          "competencies with a decision score, shown with that coverage (“of the 8 of 12 scored”); surplus on one "
+          "competency never offsets a shortfall on another."),
+        ngettext("Insufficient evidence (“%(label)s”) when fewer than %(num)d manager or peer sheet(s) count, when "
+                 "more than %(share)s of the target role’s competencies have no manager or peer score, or when any "
+                 "critical competency of the target role has none: a critical competency nobody observed can be "
+                 "neither met nor short, so no band is given.",
+                 "Insufficient evidence (“%(label)s”) when fewer than %(num)d manager or peer sheet(s) count, when "
+                 "more than %(share)s of the target role’s competencies have no manager or peer score, or when any "
+                 "critical competency of the target role has none: a critical competency nobody observed can be "
+                 "neither met nor short, so no band is given.", rules.min_nonself_raters,
+                 label=rules.insufficient_evidence_label, share=pct(exact(rules.max_not_observed_share))),
+        _("Bands are checked in order; the first whose conditions all hold is the verdict:"),
     ]
     lines += [_band_sentence(i, band) for i, band in enumerate(rules.bands)]
     if rules.panel_review is not None:
         panel = rules.panel_review
-        lines.append(
-            f"{panel.label}: when managers and peers, or two managers, are {fmt(exact(panel.critical_disagreement))} "
-            "or more levels apart on a critical competency, or "
-            f"{fmt(exact(panel.overall_disagreement))} or more apart on average over the competencies both rated, "
-            "the verdict is not a band but goes to the panel, with the band the rules would give and the reasons; "
-            "peers kept anonymous count for this check without being shown."
-        )
-    lines.append(
-        f"Blind spot: self at least {fmt(exact(rules.blind_spot_threshold))} level(s) above the decision score; "
-        "hidden strength: the same distance below. Rater disagreement: manager and peer levels on a competency "
-        f"{fmt(exact(rules.disagreement_threshold))} or more levels apart. Strengths are competencies above "
-        "their required level, not at it."
-    )
+        lines.append(_(
+            "%(label)s: when managers and peers, or two managers, are %(critical)s or more levels apart on a "
+            "critical competency, or %(overall)s or more apart on average over the competencies both rated, the "
+            "verdict is not a band but goes to the panel, with the band the rules would give and the reasons; "
+            "peers kept anonymous count for this check without being shown.", label=panel.label,
+            critical=fmt(exact(panel.critical_disagreement)), overall=fmt(exact(panel.overall_disagreement))))
+    blind = exact(rules.blind_spot_threshold)
+    lines.append(ngettext(
+        "Blind spot: self at least %(blind)s level(s) above the decision score; hidden strength: the same "
+        "distance below. Rater disagreement: manager and peer levels on a competency %(spread)s or more levels "
+        "apart. Strengths are competencies above their required level, not at it.",
+        "Blind spot: self at least %(blind)s level(s) above the decision score; hidden strength: the same "
+        "distance below. Rater disagreement: manager and peer levels on a competency %(spread)s or more levels "
+        "apart. Strengths are competencies above their required level, not at it.",
+        _levels_n(blind), blind=fmt(blind), spread=fmt(exact(rules.disagreement_threshold))))
     return tuple(lines)

@@ -11,6 +11,7 @@ read by Flask-Babel), the readiness engine (``rubrics``, ``readiness``) and the 
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -84,9 +85,12 @@ def write(path: Path, catalog: Catalog) -> None:
     catalog.copyright_holder, catalog.msgid_bugs_address = "OpsLadder", ""
     catalog.creation_date = catalog.revision_date = STABLE_DATE
     catalog.last_translator = catalog.language_team = "OpsLadder"
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=110, sort_output=True, ignore_obsolete=True, no_location=True)
+    if path.exists() and path.read_bytes() == buffer.getvalue():
+        return  # unchanged: keep its time, so the compiled catalogue stays current
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=110, sort_output=True, ignore_obsolete=True, no_location=True)
+    path.write_bytes(buffer.getvalue())
 
 
 def problems() -> list[str]:

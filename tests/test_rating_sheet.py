@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from assessment.extensions import db
 from assessment.models import AuditEvent, Rating
+from assessment.templating import format_datetime
 from assessment.services.ratings import reopen_sheet, save_sheet
 from rubrics.sheet import RatingInput
 from tests.sheets import complete_answers, form_data, reload, sheet_of
@@ -110,7 +111,7 @@ def test_submitted_sheet_is_read_only_with_values_and_time(client, sheet, make):
     stored = reload(sheet)
     page = client.get(url(sheet)).get_data(as_text=True)
     assert "<input" not in page.split("<main")[1] and "<textarea" not in page
-    assert f"Submitted {stored.submitted_at:%Y-%m-%d %H:%M} UTC" in page
+    assert f"Submitted {format_datetime(stored.submitted_at)}" in page  # "1 Dec 2026, 18:03 UTC"
     assert "Chaired the board&#39;s operations committee." in page
     assert framework.competencies[0].anchor(5).replace("'", "&#39;") in page
     assert framework.competencies[1].anchor(4).replace("'", "&#39;") in page

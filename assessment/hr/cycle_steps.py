@@ -5,6 +5,7 @@ withheld candidate later."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 
 from ..access import get_or_404, role_required
 from ..framework import pinned_framework
@@ -24,7 +25,8 @@ def change_cycle_state(cycle_id: int):
     # Without ?to= the page offers the cycle's next step, so the address alone is a useful link.
     new_state = request.args.get("to") or NEXT_STATE.get(cycle.state)
     if new_state is None:
-        flash(f"Cycle “{cycle.name}” is {cycle.state}: there is no further step.", "info")
+        flash(_("Cycle “%(name)s” is %(state)s: there is no further step.", name=cycle.name,
+                state=cycle_service.state_word(cycle.state)), "info")
         return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
     if new_state not in STATE_CHANGES:
         abort(404)
@@ -39,17 +41,39 @@ def change_cycle_state(cycle_id: int):
         action = lambda: cycle_service.change_state(cycle, new_state, actor=_actor(), framework=framework)  # noqa: E731
     if form.validate_on_submit() and _save(form, action) is not FAILED:
         withheld = len(form.withhold.data or ()) if new_state == "released" else 0
-        flash(f"Cycle “{cycle.name}” is now {new_state}."
-              + (f" {withheld} candidate{' is' if withheld == 1 else 's are'} withheld." if withheld else ""),
-              "success")
+        flash(_done_text(cycle, withheld), "success")
         return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
-    verb, meaning = STATE_CHANGES[new_state]
+    title, meaning = _step_texts(cycle, new_state, framework)
     return render_template("hr/confirm_state.html", form=form, cycle=cycle, new_state=new_state,
-                           completion=completion, title=f"{verb} cycle “{cycle.name}”?",
-                           message=meaning.format(rubric=f"{framework.name}, version {framework.version}"),
-                           button=f"{verb} the cycle", back=url_for("hr.view_cycle", cycle_id=cycle.id),
+                           completion=completion, title=title, message=meaning,
+                           button=_("Release results of the cycle") if new_state == "released"
+                           else STATE_CHANGES[new_state], back=url_for("hr.view_cycle", cycle_id=cycle.id),
                            action=url_for("hr.change_cycle_state", cycle_id=cycle.id, to=new_state)), \
         400 if form.errors or form.form_errors else 200
+
+
+def _done_text(cycle: Cycle, withheld: int) -> str:
+    text = {"open": _("Cycle “%(name)s” is now open.", name=cycle.name),
+            "closed": _("Cycle “%(name)s” is now closed.", name=cycle.name),
+            "released": _("Cycle “%(name)s” is now released.", name=cycle.name)}[cycle.state]
+    if withheld:
+        text += " " + ngettext("%(num)d candidate is withheld.", "%(num)d candidates are withheld.", withheld)
+    return text
+
+
+def _step_texts(cycle: Cycle, new_state: str, framework) -> tuple[str, str]:
+    """The confirmation page's title and what the step means."""
+    if new_state == "open":
+        return (_("Open cycle “%(name)s”?", name=cycle.name),
+                _("Raters and candidates can start rating. The current rubric (%(rubric)s, version %(version)s) is "
+                  "pinned to the cycle and stays its rubric, even if the rubric file changes later.",
+                  rubric=framework.name, version=framework.version))
+    if new_state == "closed":
+        return (_("Close cycle “%(name)s”?", name=cycle.name),
+                _("No more ratings can be saved or submitted. Drafts stay as they are; submitted sheets can no "
+                  "longer be reopened."))
+    return (_("Release results of cycle “%(name)s”?", name=cycle.name),
+            _("Candidates can see their results. This cannot be undone."))
 
 
 @bp.route("/assessments/<int:assessment_id>/release", methods=["GET", "POST"])
@@ -59,20 +83,22 @@ def release_assessment(assessment_id: int):
     assessment = get_or_404(Assessment, assessment_id)
     back = url_for("hr.assign_raters", assessment_id=assessment.id)
     if assessment.cycle.state != "released" or not assessment.is_withheld:
-        flash(f"The results of {assessment.candidate.name} are not withheld.", "info")
+        flash(_("The results of %(name)s are not withheld.", name=assessment.candidate.name), "info")
         return redirect(back)
     form = ReleaseOneForm()
     if form.validate_on_submit():
         saved = _save(form, lambda: release_service.release_assessment(assessment, actor=_actor(),
                                                                        acknowledged=form.acknowledge.data))
         if saved is not FAILED:
-            flash(f"The results of {assessment.candidate.name} are released: they can see them now.", "success")
+            flash(_("The results of %(name)s are released: they can see them now.", name=assessment.candidate.name),
+                  "success")
             return redirect(back)
     flagged = release_service.flagged_candidates(assessment.cycle, [assess(assessment)])
-    return render_template("hr/release_one.html", form=form, flagged=flagged, back=back, button="Release the results",
+    names = {"name": assessment.candidate.name, "cycle": assessment.cycle.name}
+    return render_template("hr/release_one.html", form=form, flagged=flagged, back=back,
+                           button=_("Release the results"),
                            action=url_for("hr.release_assessment", assessment_id=assessment.id),
-                           title=f"Release the results of {assessment.candidate.name}?",
-                           message=f"Their results were withheld when {assessment.cycle.name} was released. Once "
-                                   f"released, {assessment.candidate.name} sees their results and report; this "
-                                   "cannot be undone."), \
+                           title=_("Release the results of %(name)s?", **names),
+                           message=_("Their results were withheld when %(cycle)s was released. Once released, "
+                                     "%(name)s sees their results and report; this cannot be undone.", **names)), \
         400 if form.errors or form.form_errors else 200

@@ -1,5 +1,6 @@
 """HR forms. Choices that come from the rubric are given by keyword when the form is built."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
@@ -7,8 +8,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..forms import CleanForm
-from ..models import ROLE_LABELS, ROLES
+from ..models import ROLES
 from ..services.users import MIN_PASSWORD_LENGTH
+from .labels import ACCOUNT_ROLES
 
 try:
     from wtforms.fields.choices import SelectChoice
@@ -17,7 +19,8 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and deprec
         return (value, label)
 
 #: A required select starts with an empty choice, so nobody submits the first role by accident (and the HTML is valid).
-ROLE_CHOICES = [SelectChoice("", "Choose…")] + [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
+CHOOSE = _l("Choose…")
+ROLE_CHOICES = [SelectChoice("", CHOOSE)] + [SelectChoice(role, ACCOUNT_ROLES[role]) for role in ROLES]
 
 
 def picker_attrs(field_id: str, *, multiple: bool = False) -> dict:
@@ -30,10 +33,10 @@ def picker_attrs(field_id: str, *, multiple: bool = False) -> dict:
 
 
 class CycleForm(CleanForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    starts_on = DateField("Starts on", validators=[Optional()])
-    ends_on = DateField("Ends on", validators=[Optional()])
-    instructions = TextAreaField("Instructions to raters", validators=[Length(max=10_000)],
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    starts_on = DateField(_l("Starts on"), validators=[Optional()])
+    ends_on = DateField(_l("Ends on"), validators=[Optional()])
+    instructions = TextAreaField(_l("Instructions to raters"), validators=[Length(max=10_000)],
                                  render_kw={"rows": 6})
     #: The cycle version the form was loaded from: an edit based on an older one (or none) is a conflict.
     version = HiddenField()
@@ -51,13 +54,13 @@ class ConfirmForm(CleanForm):
 class ReleaseOneForm(CleanForm):
     """Releasing one withheld candidate: the acknowledgement is needed when their verdict is not a band."""
 
-    acknowledge = BooleanField("Acknowledgement")
+    acknowledge = BooleanField(_l("Acknowledgement"))
 
 
 class ReleaseForm(ReleaseOneForm):
     """Releasing a cycle: candidates to withhold (assessment ids), and the acknowledgement."""
 
-    withhold = SelectMultipleField("Withhold these candidates from the release", coerce=int, choices=[],
+    withhold = SelectMultipleField(_l("Withhold these candidates from the release"), coerce=int, choices=[],
                                    validate_choice=False, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
 
@@ -67,71 +70,71 @@ class ReleaseForm(ReleaseOneForm):
 
 
 class CandidateForm(CleanForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
-    current_role = SelectField("Current role", validators=[DataRequired()])
-    target_role = SelectField("Target role", validators=[DataRequired()])
-    manager_emails = StringField("Manager e-mails", validators=[DataRequired(), Length(max=2000)],
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
+    current_role = SelectField(_l("Current role"), validators=[DataRequired()])
+    target_role = SelectField(_l("Target role"), validators=[DataRequired()])
+    manager_emails = StringField(_l("Manager e-mails"), validators=[DataRequired(), Length(max=2000)],
                                  render_kw=picker_attrs("manager_emails", multiple=True))
-    peer_emails = StringField("Peer e-mails", validators=[Optional(), Length(max=2000)],
+    peer_emails = StringField(_l("Peer e-mails"), validators=[Optional(), Length(max=2000)],
                               render_kw=picker_attrs("peer_emails", multiple=True))
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [SelectChoice("", "Choose…")] + [SelectChoice(role.id, role.name) for role in roles]
+        choices = [SelectChoice("", CHOOSE)] + [SelectChoice(role.id, role.name) for role in roles]
         self.current_role.choices = self.target_role.choices = choices
 
 
 class ImportForm(CleanForm):
-    file = FileField("Candidates file (.csv or .xlsx)",
-                     validators=[FileRequired("Choose a file to import."),
-                                 FileAllowed(["csv", "xlsx"], "Upload a .csv or .xlsx file.")])
+    file = FileField(_l("Candidates file (.csv or .xlsx)"),
+                     validators=[FileRequired(_l("Choose a file to import.")),
+                                 FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])
 
 
 class RaterForm(CleanForm):
-    email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=320)], render_kw=picker_attrs("email"))
-    rater_group = SelectField("Rates as", choices=[SelectChoice("", "Choose…"), SelectChoice("manager", "Manager"),
-                                                        SelectChoice("peer", "Peer")],
+    email = EmailField(_l("Rater's e-mail"), validators=[DataRequired(), Length(max=320)], render_kw=picker_attrs("email"))
+    rater_group = SelectField(_l("Rates as"), choices=[SelectChoice("", CHOOSE), SelectChoice("manager", _l("Manager")),
+                                                        SelectChoice("peer", _l("Peer"))],
                               validators=[DataRequired()])
 
 
 class ReopenForm(CleanForm):
-    reason = TextAreaField("Reason for reopening", validators=[DataRequired(), Length(max=2000)],
+    reason = TextAreaField(_l("Reason for reopening"), validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 4})
 
 
 class PersonForm(CleanForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
-    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
-    password = PasswordField("Initial password", validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
                              render_kw={"autocomplete": "new-password"})
-    invite = BooleanField("E-mail an invitation to set a password", default=True)
+    invite = BooleanField(_l("E-mail an invitation to set a password"), default=True)
 
 
 class RoleForm(CleanForm):
-    role = SelectField("New role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    role = SelectField(_l("New role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     #: Set by the confirmation page: the change is made only once HR has seen what it means.
     confirmed = HiddenField()
 
 
 class PasswordForm(CleanForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
                              render_kw={"autocomplete": "new-password"})
-    repeat = PasswordField("Repeat the new password",
-                           validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
+    repeat = PasswordField(_l("Repeat the new password"),
+                           validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
                            render_kw={"autocomplete": "new-password"})
 
 
 class WithdrawForm(CleanForm):
-    reason = TextAreaField("Reason for withdrawing", validators=[DataRequired(), Length(max=2000)],
+    reason = TextAreaField(_l("Reason for withdrawing"), validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 3})
 
 
 class CopyCycleForm(CleanForm):
-    name = StringField("Name of the new cycle", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name of the new cycle"), validators=[DataRequired(), Length(max=200)])
 
 
 class BulkReopenForm(CleanForm):
-    reason = TextAreaField("Reason for reopening", validators=[DataRequired(), Length(max=2000)],
+    reason = TextAreaField(_l("Reason for reopening"), validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 3})

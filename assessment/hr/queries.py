@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
@@ -12,8 +13,8 @@ from ..listing import Page, paginate
 from ..models import Assessment, AuditEvent, Cycle, RaterAssignment, User
 
 PROGRESS = ("not_started", "in_progress", "complete", "withdrawn")
-PROGRESS_LABELS = {"not_started": "Not started", "in_progress": "In progress", "complete": "Complete",
-                   "withdrawn": "Withdrawn"}
+PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"), "complete": _l("Complete"),
+                   "withdrawn": _l("Withdrawn")}
 DASHBOARD_SORTS = ("name", "status", "target_role", "completion")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from sqlalchemy.orm import joinedload
 
 from ..access import get_or_404, role_required
@@ -13,6 +14,7 @@ from ..framework import current_framework
 from ..mail.reminders import remind_now
 from ..models import Assessment, Cycle, RaterAssignment, User
 from ..services import accounts, ratings, withdrawals
+from . import labels
 from .forms import BulkReopenForm, ConfirmForm, CopyCycleForm, WithdrawForm
 from .views import FAILED, _actor, _save
 
@@ -37,7 +39,8 @@ def search_people():
     if roles:
         stmt = stmt.where(User.role.in_(roles))
     people = db.session.scalars(stmt.order_by(User.name, User.id).limit(PICKER_LIMIT)).all()
-    return jsonify(results=[{"name": p.name, "email": p.email, "role": p.role_label} for p in people])
+    return jsonify(results=[{"name": p.name, "email": p.email, "role": labels.label(labels.ACCOUNT_ROLES, p.role)}
+                            for p in people])
 
 
 @bp.route("/people/<int:user_id>/invite", methods=["POST"])
@@ -47,9 +50,10 @@ def invite_person(user_id: int):
     person = get_or_404(User, user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("The page had expired, so nothing was sent; please try again.", "error")
+        flash(_("The page had expired, so nothing was sent; please try again."), "error")
     elif _save(form, lambda: accounts.invite(person, actor=_actor())) is not FAILED:
-        flash(f"Invitation sent to {person.email}; its link works once, for a limited time.", "success")
+        flash(_("Invitation sent to %(email)s; its link works once, for a limited time.", email=person.email),
+              "success")
     for message in form.form_errors:
         flash(message, "error")
     return redirect(url_for("hr.edit_person", user_id=person.id))
@@ -64,8 +68,8 @@ def withdraw_candidate(assessment_id: int):
     if form.validate_on_submit():
         saved = _save(form, lambda: withdrawals.withdraw_candidate(assessment, form.reason.data, actor=_actor()))
         if saved is not FAILED:
-            flash(f"{assessment.candidate.name} is withdrawn from {assessment.cycle.name}. Their sheets are kept; "
-                  "nobody is asked for them any more.", "success")
+            flash(_("%(name)s is withdrawn from %(cycle)s. Their sheets are kept; nobody is asked for them any more.",
+                    name=assessment.candidate.name, cycle=assessment.cycle.name), "success")
             return redirect(url_for("hr.view_cycle", cycle_id=assessment.cycle_id))
     return render_template("hr/withdraw.html", form=form, assessment=assessment), \
         400 if form.errors or form.form_errors else 200
@@ -78,13 +82,15 @@ def copy_cycle(cycle_id: int):
     source = get_or_404(Cycle, cycle_id)
     form = CopyCycleForm()
     if request.method == "GET":
-        form.name.data = f"{source.name} (next)"
+        form.name.data = _("%(name)s (next)", name=source.name)
     if form.validate_on_submit():
         cycle = _save(form, lambda: withdrawals.copy_cycle(source, form.name.data, actor=_actor(),
                                                            framework=current_framework()))
         if cycle is not FAILED:
-            flash(f"Cycle “{cycle.name}” created in draft with {len(cycle.assessments)} candidates and their raters. "
-                  "Check it, set its dates, then open it.", "success")
+            flash(ngettext("Cycle “%(name)s” created in draft with %(num)d candidate and their raters. Check it, "
+                           "set its dates, then open it.",
+                           "Cycle “%(name)s” created in draft with %(num)d candidates and their raters. Check it, "
+                           "set its dates, then open it.", len(cycle.assessments), name=cycle.name), "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
     candidates = [a for a in source.assessments if not a.is_withdrawn]
     return render_template("hr/copy_cycle.html", form=form, source=source, candidates=candidates), \
@@ -112,30 +118,31 @@ def bulk_action(cycle_id: int):
     cycle = get_or_404(Cycle, cycle_id)
     back = url_for("hr.view_cycle", cycle_id=cycle.id)
     if not ConfirmForm().validate_on_submit():
-        flash("The page had expired, so nothing was done; please try again.", "error")
+        flash(_("The page had expired, so nothing was done; please try again."), "error")
         return redirect(back)
     action, sheets = request.form.get("action"), _selected_sheets(cycle)
     if not sheets:
-        flash("Select at least one sheet first (the boxes beside the raters' names).", "error")
+        flash(_("Select at least one sheet first (the boxes beside the raters' names)."), "error")
         return redirect(back)
     if action == "remind":
         return _remind_selected(cycle, sheets, back)
     if action in ("reopen", "reopen_confirmed"):
         return _reopen_selected(cycle, sheets, back, confirmed=action == "reopen_confirmed")
-    flash("Choose what to do with the selected sheets.", "error")
+    flash(_("Choose what to do with the selected sheets."), "error")
     return redirect(back)
 
 
 def _remind_selected(cycle: Cycle, sheets: list[RaterAssignment], back: str):
     owing = {s.rater_id for s in sheets if s.status != "submitted" and not s.assessment.is_withdrawn}
     if cycle.state != "open" or not owing:
-        flash("None of the selected sheets is still owed in an open cycle: nobody was reminded.", "info")
+        flash(_("None of the selected sheets is still owed in an open cycle: nobody was reminded."), "info")
         return redirect(back)
     recorded, skipped = remind_now(cycle, owing)
     db.session.commit()
-    text = f"Reminder sent to {recorded} rater{'s' if recorded != 1 else ''}."
+    text = ngettext("Reminder sent to %(num)d rater.", "Reminder sent to %(num)d raters.", recorded)
     if skipped:
-        text += f" {skipped} had already been reminded in the last hour and were left alone."
+        text += " " + ngettext("%(num)d had already been reminded in the last hour and was left alone.",
+                               "%(num)d had already been reminded in the last hour and were left alone.", skipped)
     flash(text, "success")
     return redirect(back)
 
@@ -143,7 +150,7 @@ def _remind_selected(cycle: Cycle, sheets: list[RaterAssignment], back: str):
 def _reopen_selected(cycle: Cycle, sheets: list[RaterAssignment], back: str, *, confirmed: bool):
     submitted = [s for s in sheets if s.status == "submitted"]
     if not submitted:
-        flash("None of the selected sheets is submitted, so there is nothing to reopen.", "info")
+        flash(_("None of the selected sheets is submitted, so there is nothing to reopen."), "info")
         return redirect(back)
     form = BulkReopenForm() if confirmed else BulkReopenForm(formdata=None)
     if confirmed and form.validate():
@@ -151,8 +158,8 @@ def _reopen_selected(cycle: Cycle, sheets: list[RaterAssignment], back: str, *, 
             for sheet in submitted:
                 ratings.reopen_sheet(sheet, form.reason.data, actor=_actor())
         if _save(form, reopen_all) is not FAILED:
-            flash(f"Reopened {len(submitted)} sheet{'s' if len(submitted) != 1 else ''}; each rater is told why by "
-                  "e-mail.", "success")
+            flash(ngettext("Reopened %(num)d sheet; the rater is told why by e-mail.",
+                           "Reopened %(num)d sheets; each rater is told why by e-mail.", len(submitted)), "success")
             return redirect(back)
     return render_template("hr/bulk_reopen.html", form=form, cycle=cycle, sheets=submitted,
                            skipped=len(sheets) - len(submitted), back=back), 400 if confirmed else 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -11,26 +12,21 @@ from ..extensions import db
 from ..forms import add_error
 from ..framework import pinned_framework
 from ..listing import choice_arg, int_arg, page_arg, page_size, sorting_arg, text_arg
-from ..models import ROLE_LABELS, ROLES, Assessment, Cycle, RaterAssignment, User
+from ..models import ROLES, Assessment, Cycle, RaterAssignment, User
 from ..services import ServiceError
 from ..services import assessments as assessment_service
 from ..services import conflicts as conflict_service
 from ..services import cycles as cycle_service
 from ..services import accounts, imports, ratings, users
-from . import queries
+from . import labels, queries
 from .forms import CandidateForm, ConfirmForm, CycleForm, ImportForm, PasswordForm, PersonForm, RaterForm, \
     ReopenForm, RoleForm
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
+labels.register(bp)
 
-#: What each state change means, shown on its confirmation page.
-STATE_CHANGES = {
-    "open": ("Open", "Raters and candidates can start rating. The current rubric ({rubric}) is pinned to the cycle "
-                     "and stays its rubric, even if the rubric file changes later."),
-    "closed": ("Close", "No more ratings can be saved or submitted. Drafts stay as they are; submitted sheets "
-                        "can no longer be reopened."),
-    "released": ("Release results of", "Candidates can see their results. This cannot be undone."),
-}
+#: The button that takes a cycle to each state (the dashboard's and the confirmation page's).
+STATE_CHANGES = {"open": _l("Open the cycle"), "closed": _l("Close the cycle"), "released": _l("Release results")}
 
 
 #: The one step forward from each state: draft -> open -> closed -> released.
@@ -42,16 +38,6 @@ class _Failed:
 
 
 FAILED = _Failed()
-
-
-@bp.app_template_filter("audit_value")
-def audit_value(value) -> str | None:
-    """A before/after value as short text, or None when it is nested data that wants the JSON view."""
-    if value is None:
-        return "(none)"
-    if isinstance(value, (list, tuple)) and len(value) <= 3 and not any(isinstance(v, (list, dict)) for v in value):
-        return " · ".join(str(v) for v in value if v not in (None, "")) or "(empty)"
-    return None if isinstance(value, (list, tuple, dict)) else str(value)
 
 
 def _role_names(framework) -> dict[str, str]:
@@ -78,8 +64,8 @@ def _save(form, action):
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("database error while saving an HR change")
-        form.form_errors.append("The database could not save this change, so nothing was changed. "
-                                "Please try again.")
+        form.form_errors.append(_("The database could not save this change, so nothing was changed. "
+                                  "Please try again."))
     return FAILED
 
 
@@ -103,7 +89,7 @@ def create_cycle():
             form.name.data, actor=_actor(), instructions=form.instructions.data, starts_on=form.starts_on.data,
             ends_on=form.ends_on.data))
         if cycle is not FAILED:
-            flash(f"Cycle “{cycle.name}” created in draft. Add candidates, then open it.", "success")
+            flash(_("Cycle “%(name)s” created in draft. Add candidates, then open it.", name=cycle.name), "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
     return render_template("hr/cycle_form.html", form=form, cycle=None), 400 if form.errors else 200
 
@@ -121,7 +107,7 @@ def edit_cycle(cycle_id: int):
             cycle, name=form.name.data, instructions=form.instructions.data, starts_on=form.starts_on.data,
             ends_on=form.ends_on.data, actor=_actor(), expected_version=form.expected_version()))
         if saved is not FAILED:
-            flash("Cycle saved.", "success")
+            flash(_("Cycle saved."), "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
     return render_template("hr/cycle_form.html", form=form, cycle=cycle), 400 if form.errors else 200
 
@@ -134,7 +120,7 @@ def view_cycle(cycle_id: int):
     framework = pinned_framework(cycle)
     role_ids = {role.id for role in framework.roles}
     filters = {
-        "q": text_arg("q", label="search text"),
+        "q": text_arg("q", label=_("search text")),
         "target_role": choice_arg("target_role", role_ids),
         "status": choice_arg("status", queries.PROGRESS),
     }
@@ -149,7 +135,7 @@ def view_cycle(cycle_id: int):
                            candidates=candidates, outstanding=outstanding, counts=queries.cycle_counts(cycle.id),
                            conflicts=conflict_service.conflicts(line.assessment.id for line in candidates.items),
                            role_names=_role_names(framework),
-                           progress_labels=queries.PROGRESS_LABELS, changes=STATE_CHANGES,
+                           progress_labels=queries.PROGRESS_LABELS, step_buttons=STATE_CHANGES,
                            next_states=NEXT_STATE, bulk_form=ConfirmForm())
 
 
@@ -169,7 +155,8 @@ def add_candidate(cycle_id: int):
                                    imports.split_emails(form.peer_emails.data))
         assessment = _save(form, lambda: imports.add_candidate(cycle, row, framework=framework, actor=_actor()))
         if assessment is not FAILED:
-            flash(f"{assessment.candidate.name} added to {cycle.name}.", "success")
+            flash(_("%(candidate)s added to %(cycle)s.", candidate=assessment.candidate.name, cycle=cycle.name),
+                  "success")
             return redirect(url_for("hr.assign_raters", assessment_id=assessment.id))
     ladder = " → ".join(role.name for role in framework.ladder)
     return render_template("hr/candidate_form.html", form=form, cycle=cycle, ladder_text=ladder), \
@@ -189,7 +176,8 @@ def import_candidates(cycle_id: int):
             made = imports.import_candidates(cycle, upload.filename or "upload", upload.read(),
                                              framework=pinned_framework(cycle), actor=_actor())
             db.session.commit()
-            flash(f"Imported {len(made)} candidate{'s' if len(made) != 1 else ''} into {cycle.name}.", "success")
+            flash(ngettext("Imported %(num)d candidate into %(cycle)s.", "Imported %(num)d candidates into %(cycle)s.",
+                           len(made), cycle=cycle.name), "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
         except imports.ImportRejected as exc:
             db.session.rollback()
@@ -200,7 +188,7 @@ def import_candidates(cycle_id: int):
             form.form_errors.append(exc.message)
     failed = bool(form.errors or form.form_errors or problems)
     return render_template("hr/import.html", form=form, cycle=cycle, problems=problems, summary=summary,
-                           columns=imports.COLUMNS,
+                           columns=imports.COLUMNS, headers=imports.headers(), column_label=imports.column_label,
                            required=imports.REQUIRED_COLUMNS, column_help=imports.COLUMN_HELP), \
         400 if failed else 200
 
@@ -230,17 +218,22 @@ def assign_raters(assessment_id: int):
     if form.validate_on_submit():
         rater = users.find_user(form.email.data)
         if rater is None:
-            add_error(form, "email", f"There is no account for {users.normalise_email(form.email.data)}; "
-                                      "create it on the People page first.")
+            add_error(form, "email", _("There is no account for %(email)s; create it on the People page first.",
+                                       email=users.normalise_email(form.email.data)))
         else:
             assignment = _save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,
                                                                              actor=_actor()))
             if assignment is not FAILED:
-                flash(f"{rater.name} will rate {assessment.candidate.name} as {assignment.rater_group}.", "success")
+                text = (_("%(rater)s will rate %(candidate)s as manager.", rater=rater.name,
+                          candidate=assessment.candidate.name) if assignment.rater_group == "manager" else
+                        _("%(rater)s will rate %(candidate)s as peer.", rater=rater.name,
+                          candidate=assessment.candidate.name))
+                flash(text, "success")
                 reasons = conflict_service.conflicts([assessment.id]).get(assignment.id)
                 if reasons:
-                    flash(conflict_service.conflict_text(assignment, reasons, role_names[assessment.target_role])
-                          + " The assignment is marked; remove it if another rater can be found.", "warning")
+                    flash(_("%(conflict)s The assignment is marked; remove it if another rater can be found.",
+                            conflict=conflict_service.conflict_text(assignment, reasons,
+                                                                    role_names[assessment.target_role])), "warning")
                 return redirect(url_for("hr.assign_raters", assessment_id=assessment.id))
     return render_template("hr/assessment.html", assessment=assessment, form=form, role_names=role_names,
                            conflicts=conflict_service.conflicts([assessment.id]),
@@ -259,13 +252,16 @@ def remove_assignment(assignment_id: int):
     if form.validate_on_submit():
         name = assignment.rater.name
         if _save(form, lambda: assessment_service.remove_assignment(assignment, actor=_actor())) is not FAILED:
-            flash(f"{name} no longer rates {assessment.candidate.name}.", "success")
+            flash(_("%(rater)s no longer rates %(candidate)s.", rater=name, candidate=assessment.candidate.name),
+                  "success")
             return redirect(back)
-    return render_template("hr/confirm.html", form=form,
-                           title=f"Remove {assignment.rater.name} as {assignment.rater_group}?",
-                           message=f"{assignment.rater.name} will no longer rate {assessment.candidate.name}. "
-                                   "This is only possible while they have not started their sheet.",
-                           button="Remove the rater", back=back,
+    names = {"rater": assignment.rater.name, "candidate": assessment.candidate.name}
+    title = (_("Remove %(rater)s as manager?", **names) if assignment.rater_group == "manager"
+             else _("Remove %(rater)s as peer?", **names))
+    return render_template("hr/confirm.html", form=form, title=title,
+                           message=_("%(rater)s will no longer rate %(candidate)s. This is only possible while they "
+                                     "have not started their sheet.", **names),
+                           button=_("Remove the rater"), back=back,
                            action=url_for("hr.remove_assignment", assignment_id=assignment.id)), \
         400 if form.form_errors else 200
 
@@ -279,8 +275,13 @@ def reopen_assignment(assignment_id: int):
     if form.validate_on_submit():
         saved = _save(form, lambda: ratings.reopen_sheet(assignment, form.reason.data, actor=_actor()))
         if saved is not FAILED:
-            flash(f"The {assignment.rater_group} sheet of {assignment.rater.name} is open again as a draft; "
-                  "they will see your reason.", "success")
+            texts = {"self": _("The self-assessment of %(rater)s is open again as a draft; they will see your reason.",
+                               rater=assignment.rater.name),
+                     "manager": _("The manager sheet of %(rater)s is open again as a draft; they will see your reason.",
+                                  rater=assignment.rater.name),
+                     "peer": _("The peer sheet of %(rater)s is open again as a draft; they will see your reason.",
+                               rater=assignment.rater.name)}
+            flash(texts[assignment.rater_group], "success")
             return redirect(url_for("hr.assign_raters", assessment_id=assignment.assessment_id))
     return render_template("hr/reopen.html", form=form, assignment=assignment), \
         400 if form.errors or form.form_errors else 200
@@ -293,7 +294,7 @@ def reopen_assignment(assignment_id: int):
 @role_required("hr")
 def list_people():
     """Every account, with its role; filter by role, search by name or e-mail."""
-    search = text_arg("q", label="search text")
+    search = text_arg("q", label=_("search text"))
     role = choice_arg("role", ROLES)
     people = queries.people_page(search=search, role=role, page=page_arg(), per_page=page_size())
     return render_template("hr/people.html", people=people, filters={"q": search, "role": role})
@@ -311,7 +312,8 @@ def create_person():
         invite = form.invite.data and not form.password.data
         user = _save(form, lambda: _create_person(form, invite))
         if user is not FAILED:
-            flash(f"Account created for {user.email}" + (", and an invitation e-mailed." if invite else "."), "success")
+            flash(_("Account created for %(email)s, and an invitation e-mailed.", email=user.email) if invite
+                  else _("Account created for %(email)s.", email=user.email), "success")
             return redirect(url_for("hr.edit_person", user_id=user.id))
     return render_template("hr/person_form.html", form=form), 400 if form.errors else 200
 
@@ -341,17 +343,21 @@ def change_role(user_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         if form.confirmed.data == "yes":
-            before = person.role_label
+            before = labels.label(labels.ACCOUNT_ROLES, person.role)
             if _save(form, lambda: users.change_role(person, form.role.data, actor=_actor())) is not FAILED:
-                flash(f"{person.name} is now {person.role_label} (was {before}).", "success")
+                flash(_("%(name)s is now %(role)s (was %(before)s).", name=person.name,
+                        role=labels.label(labels.ACCOUNT_ROLES, person.role), before=before), "success")
                 return redirect(url_for("hr.edit_person", user_id=person.id))
         else:
             back = url_for("hr.edit_person", user_id=person.id)
-            return render_template("hr/confirm.html", form=form, back=back, button="Change the role",
-                                   title=f"Make {person.name} {ROLE_LABELS[form.role.data]}?",
-                                   message=f"{person.name} ({person.email}) is now {person.role_label}. What they "
-                                           "can see and do changes at their next page view; their ratings and "
-                                           "assessments stay as they are.",
+            role_names = {"name": person.name, "email": person.email,
+                          "role": labels.label(labels.ACCOUNT_ROLES, person.role),
+                          "new_role": labels.label(labels.ACCOUNT_ROLES, form.role.data)}
+            return render_template("hr/confirm.html", form=form, back=back, button=_("Change the role"),
+                                   title=_("Make %(name)s %(new_role)s?", **role_names),
+                                   message=_("%(name)s (%(email)s) is now %(role)s. What they can see and do changes "
+                                             "at their next page view; their ratings and assessments stay as they "
+                                             "are.", **role_names),
                                    action=url_for("hr.change_role", user_id=person.id),
                                    hidden=[("role", form.role.data), ("confirmed", "yes")])
     return render_template("hr/person.html", person=person, role_form=form, password_form=PasswordForm()), 400
@@ -367,8 +373,8 @@ def set_password(user_id: int):
         if _save(form, lambda: users.change_password(person, form.password.data, actor=_actor())) is not FAILED:
             if person.id == current_user.id:
                 login_user(person)  # the new password ended every session of theirs, this one included
-            flash(f"New password set for {person.email}; their sessions have ended. Tell them through a safe "
-                  "channel.", "success")
+            flash(_("New password set for %(email)s; their sessions have ended. Tell them through a safe channel.",
+                    email=person.email), "success")
             return redirect(url_for("hr.edit_person", user_id=person.id))
     form.password.data = form.repeat.data = ""
     return render_template("hr/person.html", person=person, role_form=RoleForm(role=person.role),
@@ -383,7 +389,7 @@ def set_password(user_id: int):
 def audit_trail():
     """Every change, newest first: who, when, what, before and after; filter by cycle, user and kind."""
     filters = {"cycle_id": int_arg("cycle_id", 0), "user_id": int_arg("user_id", 0),
-               "kind": text_arg("kind", label="kind of event", max_length=64)}
+               "kind": text_arg("kind", label=_("kind of event"), max_length=64)}
     events = queries.audit_page(**filters, page=page_arg(), per_page=page_size())
     return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())
 

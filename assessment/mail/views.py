@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..access import get_or_404, role_required
 from ..extensions import db
 from ..hr.forms import ConfirmForm
+from ..hr.labels import OUTBOX_KINDS, OUTBOX_STATUSES
 from ..listing import sorted_page
-from .models import KIND_LABELS, OUTBOX_STATUSES, STATUS_LABELS, OutboxMessage
+from .models import KIND_LABELS, OutboxMessage
 from .outbox import retry_message
 
 bp = Blueprint("mail", __name__, url_prefix="/hr/outbox")
@@ -40,7 +42,7 @@ def list_messages():
         filters["kind"] = ""
     listing = sorted_page(query, SORTS, "created", tiebreak=OutboxMessage.id.desc(), default_direction="desc")
     return render_template("hr/outbox.html", listing=listing, filters=filters, counts=outbox_counts(),
-                           status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, retry_form=ConfirmForm())
+                           status_labels=OUTBOX_STATUSES, kind_labels=OUTBOX_KINDS, retry_form=ConfirmForm())
 
 
 @bp.route("/<int:message_id>/retry", methods=["POST"])
@@ -50,11 +52,11 @@ def retry(message_id: int):
     message = get_or_404(OutboxMessage, message_id)
     if ConfirmForm().validate_on_submit():
         if message.status == "sent":
-            flash(f"The message to {message.to_address} was already sent.", "info")
+            flash(_("The message to %(address)s was already sent.", address=message.to_address), "info")
         else:
             retry_message(message)
             db.session.commit()
-            flash(f"The message to {message.to_address} will be sent again now; reload to see how it went.",
-                  "success")
+            flash(_("The message to %(address)s will be sent again now; reload to see how it went.",
+                    address=message.to_address), "success")
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("mail.list_messages"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from ..mail import notify
 from ..models import User
 from . import ServiceError
@@ -12,7 +13,7 @@ from .users import check_email, find_user, set_password
 def invite(user: User, *, actor: User | None) -> None:
     """Send ``user`` an invitation to set their password (flushes; sent after commit)."""
     if not user.is_active:
-        raise ServiceError(f"{user.email} is deactivated and cannot be invited.")
+        raise ServiceError(_("%(email)s is deactivated and cannot be invited.", email=user.email))
     notify.send_invitation(user)
     record_audit("user.invite", user, f"Sent an invitation to {user.email}", actor=actor,
                  after={"email": user.email})
@@ -23,7 +24,7 @@ def request_password_reset(email: str) -> None:
     try:
         email = check_email(email)
     except ServiceError:
-        raise ServiceError("Enter your e-mail address, like name@example.com.", field="email") from None
+        raise ServiceError(_("Enter your e-mail address, like name@example.com."), field="email") from None
     notify.send_password_reset(find_user(email), email)
 
 

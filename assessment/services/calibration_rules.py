@@ -5,6 +5,7 @@ No database here: the service (``calibrations``) and the form hints use these, a
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l, ngettext
 import re
 
 from rubrics.model import ReadinessRules
@@ -18,8 +19,11 @@ TWO_PERSON_BAND_STEPS = 2
 
 _WORD = re.compile(r"[^\W\d_]+")
 
-RATIONALE_RULE = (f"at least a sentence of real words ({MIN_RATIONALE_WORDS} or more, {MIN_DISTINCT_WORDS} of them "
-                  "different; a repeated character or the same word over and over does not count)")
+#: What a rationale must be, for the form's hint and the error (in the reader's language when shown).
+RATIONALE_RULE = _l("at least a sentence of real words (%(min)d or more, %(distinct)d of them different; a repeated "
+                    "character or the same word over and over does not count)", min=MIN_RATIONALE_WORDS,
+                    distinct=MIN_DISTINCT_WORDS)
+
 
 
 def real_words(text: str) -> list[str]:
@@ -31,8 +35,9 @@ def rationale_problem(text: str) -> str | None:
     """Why ``text`` is not a rationale a panel can defend, or None when it is."""
     words = real_words(text)
     if len(words) < MIN_RATIONALE_WORDS or len(set(words)) < MIN_DISTINCT_WORDS:
-        return (f"give the panel's reasons in {RATIONALE_RULE}; this has {len(words)} real "
-                f"word{'' if len(words) == 1 else 's'}")
+        return ngettext("give the panel's reasons in %(rule)s; this has %(num)d real word",
+                        "give the panel's reasons in %(rule)s; this has %(num)d real words", len(words),
+                        rule=str(RATIONALE_RULE))
     return None
 
 

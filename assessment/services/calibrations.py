@@ -8,6 +8,7 @@ older one still pending.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from rubrics.readiness import verdict_label
 
 from ..extensions import db
@@ -42,8 +43,8 @@ def pending_proposal(assessment: Assessment) -> Calibration | None:
 
 def _check_closed(assessment: Assessment) -> None:
     if assessment.cycle.state not in ("closed", "released"):
-        raise NotAllowed("Verdicts can be calibrated once the cycle is closed; while it is open the ratings "
-                         "may still change.")
+        raise NotAllowed(_("Verdicts can be calibrated once the cycle is closed; while it is open the ratings "
+                           "may still change."))
 
 
 def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, actor: User, candidate_note: str = "",
@@ -58,14 +59,14 @@ def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, a
     _check_closed(assessment)
     bands = {band.id: band.label for band in framework.readiness.bands}
     if band_id not in bands:
-        raise ServiceError("choose one of the readiness bands", field="band_id")
+        raise ServiceError(_("choose one of the readiness bands"), field="band_id")
     rationale = (rationale or "").strip()
     problem = rationale_problem(rationale)
     if problem:
         raise ServiceError(problem, field="rationale")
     candidate_note = (candidate_note or "").strip()
     if len(candidate_note) > MAX_NOTE_LENGTH:
-        raise ServiceError(f"keep the note to the candidate under {MAX_NOTE_LENGTH} characters",
+        raise ServiceError(_("keep the note to the candidate under %(num)d characters", num=MAX_NOTE_LENGTH),
                            field="candidate_note")
     previous = latest_calibration(assessment)
     computed_band_id = assess(assessment).result.band_id
@@ -96,12 +97,12 @@ def approve_calibration(assessment: Assessment, calibration_id: int | None, *, a
     _check_closed(assessment)
     proposal = pending_proposal(assessment)
     if proposal is None:
-        raise NotAllowed("There is no proposed calibration awaiting approval.")
+        raise NotAllowed(_("There is no proposed calibration awaiting approval."))
     if calibration_id != proposal.id:
-        raise ConflictError("The proposal changed after you opened the page: read the current proposal, "
-                            "then approve it if you agree.")
+        raise ConflictError(_("The proposal changed after you opened the page: read the current proposal, "
+                              "then approve it if you agree."))
     if proposal.created_by_id == actor.id:
-        raise NotAllowed("You proposed this calibration: a second HR person must approve it.")
+        raise NotAllowed(_("You proposed this calibration: a second HR person must approve it."))
     previous = latest_calibration(assessment)
     proposal.status, proposal.approved_by_id, proposal.approved_at = "approved", actor.id, utcnow()
     db.session.flush()

@@ -4,6 +4,7 @@ assignment that creates a conflict marks both sides at once."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -46,10 +47,11 @@ def conflicts(assessment_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
 
 def conflict_text(assignment: RaterAssignment, reasons: Iterable[str], role_name: str, *, labelled: bool = True) -> str:
     """The reasons in words ("Conflict of interest: ..." unless ``labelled`` is False), for the pages."""
-    words = []
+    names = {"rater": assignment.rater.name, "candidate": assignment.assessment.candidate.name, "role": role_name}
+    sentences = []
     if SAME_TARGET in reasons:
-        words.append(f"{assignment.rater.name} is also a candidate for {role_name} in this cycle")
+        sentences.append(_("%(rater)s is also a candidate for %(role)s in this cycle.", **names))
     if MUTUAL in reasons:
-        words.append(f"{assignment.rater.name} and {assignment.assessment.candidate.name} rate each other")
-    text = "; ".join(words) + "."
-    return f"Conflict of interest: {text}" if labelled else text[0].upper() + text[1:]
+        sentences.append(_("%(rater)s and %(candidate)s rate each other.", **names))
+    text = " ".join(sentences)
+    return _("Conflict of interest: %(reasons)s", reasons=text) if labelled else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 import sqlalchemy as sa
 
 from rubrics import Framework
@@ -15,11 +16,17 @@ from .audit import record_audit
 TRANSITIONS = {"open": ("draft",), "closed": ("open",), "released": ("closed",)}
 
 
+def state_word(state: str) -> str:
+    """A cycle state as the adjective in a sentence ("a closed cycle"), in the reader's language."""
+    words = {"draft": _("draft"), "open": _("open"), "closed": _("closed"), "released": _("released")}
+    return words.get(state, state)
+
+
 def _check_cycle_fields(name: str, starts_on, ends_on) -> None:
     if not (name or "").strip():
-        raise ServiceError("a name is required", field="name")
+        raise ServiceError(_("a name is required"), field="name")
     if starts_on and ends_on and ends_on < starts_on:
-        raise ServiceError("the end date is before the start date", field="ends_on")
+        raise ServiceError(_("the end date is before the start date"), field="ends_on")
 
 
 def _cycle_fields(cycle: Cycle) -> dict:
@@ -43,11 +50,11 @@ def update_cycle(cycle: Cycle, *, name: str, instructions: str, starts_on, ends_
                  expected_version: int | None) -> Cycle:
     """Change a cycle's name, dates and instructions to raters; refuses an edit based on an older version."""
     if cycle.state not in ("draft", "open"):
-        raise NotAllowed(f"A {cycle.state} cycle can no longer be edited.")
+        raise NotAllowed(_("A %(state)s cycle can no longer be edited.", state=state_word(cycle.state)))
     # An unknown version (None: missing or mangled) counts as stale, like on the rating sheet: never overwrite blind.
     if expected_version is None or expected_version != cycle.version_id:
-        raise ConflictError("Someone changed this cycle after you opened the form. Your changes are kept below; "
-                            "reload the page to see the saved version before saving again.")
+        raise ConflictError(_("Someone changed this cycle after you opened the form. Your changes are kept below; "
+                              "reload the page to see the saved version before saving again."))
     _check_cycle_fields(name, starts_on, ends_on)
     before = _cycle_fields(cycle)
     cycle.name, cycle.instructions = name.strip(), instructions or ""
@@ -77,14 +84,15 @@ def change_state(cycle: Cycle, new_state: str, *, actor: User | None, framework:
     """Move a cycle along draft -> open -> closed -> released; opening pins ``framework``."""
     allowed_from = TRANSITIONS.get(new_state)
     if allowed_from is None:
-        raise ServiceError(f"unknown cycle state {new_state!r}")
+        raise ServiceError(_("unknown cycle state %(state)s", state=repr(new_state)))
     if cycle.state not in allowed_from:
-        raise NotAllowed(f"A {cycle.state} cycle cannot be moved to {new_state}.")
+        raise NotAllowed(_("A %(state)s cycle cannot be moved to %(new_state)s.", state=state_word(cycle.state),
+                           new_state=state_word(new_state)))
     before = {"state": cycle.state}
     now = utcnow()
     if new_state == "open":
         if framework is None:
-            raise ServiceError("opening a cycle needs the framework to pin")
+            raise ServiceError(_("opening a cycle needs the framework to pin"))
         cycle.rubric_version = pin_rubric(framework)
         cycle.opened_at = now
     elif new_state == "closed":

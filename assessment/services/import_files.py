@@ -1,6 +1,7 @@
 """The candidate import file: its columns, reading a CSV or XLSX file into rows (bounded), and the templates.
 
-The file has a header row with the columns in ``COLUMNS`` (any order, case and spaces ignored). Several
+The file has a header row with the columns in ``COLUMNS`` (any order, case and spaces ignored), or their German
+names in ``GERMAN_HEADERS`` (the template a German reader downloads has those); either is read. Several
 e-mail addresses in one cell are separated by ``;``. Row numbers in problems are the spreadsheet's own: the
 header is row 1, the first candidate row 2.
 """
@@ -12,17 +13,26 @@ import io
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext, pgettext
+
+from rubrics import language
+
 from . import ServiceError
 
 COLUMNS = ("name", "email", "current_role", "target_role", "manager_emails", "peer_emails")
 REQUIRED_COLUMNS = COLUMNS[:-1]
+#: The column names of the German template; accepted in any file, as the English ones are (case, spaces and
+#: hyphens ignored, and "ae/oe/ue" for "ä/ö/ü"). Part of the file format: fixed, not from the catalogue.
+GERMAN_HEADERS = {"name": "Name", "email": "E-Mail", "current_role": "Aktuelle Rolle", "target_role": "Zielrolle",
+                  "manager_emails": "E-Mails Führungskräfte", "peer_emails": "E-Mails Peers"}
 COLUMN_HELP = {
-    "name": "the candidate's full name",
-    "email": "the candidate's e-mail address; a new address creates a candidate account (HR sets its password)",
-    "current_role": "the role they hold now, by name or id (Operations Manager or operations_manager)",
-    "target_role": "the next step up the ladder from the current role",
-    "manager_emails": "one or more managers who rate the candidate, separated by ';' (existing manager accounts)",
-    "peer_emails": "optional peers, separated by ';' (existing accounts, or candidates in the same file)",
+    "name": _l("the candidate's full name"),
+    "email": _l("the candidate's e-mail address; a new address creates a candidate account (HR sets its password)"),
+    "current_role": _l("the role they hold now, by name or id (Operations Manager or operations_manager)"),
+    "target_role": _l("the next step up the ladder from the current role"),
+    "manager_emails": _l("one or more managers who rate the candidate, separated by ';' (existing manager "
+                         "accounts)"),
+    "peer_emails": _l("optional peers, separated by ';' (existing accounts, or candidates in the same file)"),
 }
 MAX_ROWS = 5000
 #: Rows read at most, blank ones included.
@@ -38,6 +48,30 @@ EXAMPLE_ROWS = [
      "rafael.ortega@example.com;priya.raghunathan@example.com", ""),
 ]
 _SPLIT = re.compile(r"[;,\s]+")
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s-]+", "_", text.strip().lower())
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+#: A header as read (normalised) -> its column; English names map to themselves.
+HEADER_ALIASES = {**{_header_key(h): c for c, h in GERMAN_HEADERS.items()},
+                  **{_header_key(h).translate(_UMLAUTS): c for c, h in GERMAN_HEADERS.items()},
+                  **{c: c for c in COLUMNS}}
+
+
+def headers() -> tuple[str, ...]:
+    """The column names in the reader's language: the German template's for German, else the English ids."""
+    return tuple(GERMAN_HEADERS[c] for c in COLUMNS) if language.current() == "de" else COLUMNS
+
+
+def column_label(column: str | None) -> str:
+    """A column as named in a problem: its id in English; in German the German header with the id beside it,
+    so that it is found in a file with either header row."""
+    if not column or column not in GERMAN_HEADERS or language.current() != "de":
+        return column or ""
+    return f"{GERMAN_HEADERS[column]} ({column})"
 
 
 @dataclass(frozen=True)
@@ -62,17 +96,22 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = ", ".join(part for part in (f"Row {self.row}" if self.row else "",
-                                            f"column {self.column}" if self.column else "") if part)
-        return f"{where}: {self.message}" if where else self.message
+        column = column_label(self.column)
+        if self.row and self.column:
+            return _("Row %(row)s, column %(column)s: %(message)s", row=self.row, column=column, message=self.message)
+        if self.row:
+            return _("Row %(row)s: %(message)s", row=self.row, message=self.message)
+        if self.column:
+            return _("Column %(column)s: %(message)s", column=column, message=self.message)
+        return self.message
 
 
 class ImportRejected(ServiceError):
     """Nothing was imported; ``problems`` lists every one found."""
 
     def __init__(self, problems: list[Problem]):
-        count = len(problems)
-        super().__init__(f"Nothing was imported: {count} problem{'s' if count != 1 else ''} to fix first.")
+        super().__init__(ngettext("Nothing was imported: %(num)d problem to fix first.",
+                                  "Nothing was imported: %(num)d problems to fix first.", len(problems)))
         self.problems = problems
 
 
@@ -96,8 +135,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRejected([Problem(None, None, "The CSV file is not UTF-8 text. In your spreadsheet, save "
-                                                  "it as “CSV UTF-8”, or upload an .xlsx file.")]) from None
+        raise ImportRejected([Problem(None, None, _("The CSV file is not UTF-8 text. In your spreadsheet, save "
+                                                    "it as “CSV UTF-8”, or upload an .xlsx file."))]) from None
     first = text.splitlines()[0] if text else ""
     # Spreadsheets in many locales write ';' between columns; the header row tells which one this file uses.
     delimiter = max((",", ";", "\t"), key=first.count)
@@ -113,7 +152,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         except csv.Error as exc:
             # Only a cell over the csv module's limit (131,072 characters) lands here.
             problems.append(Problem(len(table.rows) + 1, None,
-                                    f"a cell is too long ({exc}); a cell holds at most {MAX_CELL:,} characters"))
+                                    _("a cell is too long (%(error)s); a cell holds at most %(max)s characters",
+                                      error=exc, max=language.number(MAX_CELL, 0))))
             table.add(["?"])
             continue
         table.add(row)
@@ -139,8 +179,9 @@ class _Table:
         self.rows.append(row)
         self.filled += any(row)
         if len(self.rows) > MAX_RAW_ROWS:
-            raise ImportRejected([Problem(None, None, f"The file has more than {MAX_RAW_ROWS:,} rows, most of "
-                                                      "them blank; delete the blank rows and try again.")])
+            raise ImportRejected([Problem(None, None, _("The file has more than %(max)s rows, most of them blank; "
+                                                        "delete the blank rows and try again.",
+                                                        max=language.number(MAX_RAW_ROWS, 0)))])
 
 
 #: Columns read from a workbook: enough for every known column and a few stray ones to report.
@@ -154,7 +195,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
-        raise ImportRejected([Problem(None, None, "The file could not be read as an Excel workbook (.xlsx).")]) \
+        raise ImportRejected([Problem(None, None, _("The file could not be read as an Excel workbook (.xlsx)."))]) \
             from None
     try:
         sheet = workbook.worksheets[0]
@@ -168,7 +209,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     except ImportRejected:
         raise
     except Exception:  # a damaged sheet inside a valid zip
-        raise ImportRejected([Problem(None, None, "The workbook's first sheet could not be read.")]) from None
+        raise ImportRejected([Problem(None, None, _("The workbook's first sheet could not be read."))]) from None
     finally:
         workbook.close()
 
@@ -181,17 +222,18 @@ def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
     elif suffix == "xlsx":
         table = _xlsx_rows(data)
     else:
-        raise ImportRejected([Problem(None, None, "Upload a .csv or .xlsx file.")])
+        raise ImportRejected([Problem(None, None, _("Upload a .csv or .xlsx file."))])
+    names = ", ".join(headers())
     if not table or not any(table[0]):
-        raise ImportRejected([Problem(1, None, "The file is empty: the first row must hold the column names "
-                                               f"({', '.join(COLUMNS)}).")])
-    header = [re.sub(r"[\s-]+", "_", h.strip().lower()) for h in table[0]]
+        raise ImportRejected([Problem(1, None, _("The file is empty: the first row must hold the column names "
+                                                 "(%(columns)s).", columns=names))])
+    header = [HEADER_ALIASES.get(_header_key(h), _header_key(h)) for h in table[0]]
     # A nameless column is only a problem when it holds data (spreadsheets often carry empty trailing columns).
-    problems = [Problem(1, h or f"#{i + 1}", f"unknown column; the columns are {', '.join(COLUMNS)}")
+    problems = [Problem(1, h or f"#{i + 1}", _("unknown column; the columns are %(columns)s", columns=names))
                 for i, h in enumerate(header)
                 if h not in COLUMNS and (h or any(len(r) > i and r[i] for r in table[1:]))]
-    problems += [Problem(1, name, "this column appears twice") for name in COLUMNS if header.count(name) > 1]
-    problems += [Problem(1, name, "this column is missing") for name in REQUIRED_COLUMNS if name not in header]
+    problems += [Problem(1, name, _("this column appears twice")) for name in COLUMNS if header.count(name) > 1]
+    problems += [Problem(1, name, _("this column is missing")) for name in REQUIRED_COLUMNS if name not in header]
     if problems:
         raise ImportRejected(problems)
     rows = []
@@ -203,10 +245,10 @@ def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
         rows.append(CandidateRow(number, cell["name"], cell["email"], cell["current_role"], cell["target_role"],
                                  split_emails(cell["manager_emails"]), split_emails(cell["peer_emails"])))
     if not rows:
-        raise ImportRejected([Problem(None, None, "The file has a header row but no candidates.")])
+        raise ImportRejected([Problem(None, None, _("The file has a header row but no candidates."))])
     if len(rows) > MAX_ROWS:
-        raise ImportRejected([Problem(None, None, f"The file has more than {MAX_ROWS:,} candidates; import at "
-                                                  f"most {MAX_ROWS:,} at a time.")])
+        raise ImportRejected([Problem(None, None, _("The file has more than %(max)s candidates; import at most "
+                                                    "%(max)s at a time.", max=language.number(MAX_ROWS, 0)))])
     return rows
 
 
@@ -214,10 +256,11 @@ def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
 
 
 def template_csv() -> bytes:
-    """A CSV template: the header and two example rows (UTF-8 with a BOM, so Excel reads accents right)."""
+    """A CSV template: the header (in the reader's language) and two example rows (UTF-8 with a BOM, so Excel
+    reads accents right)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(headers())
     writer.writerows(EXAMPLE_ROWS)
     return out.getvalue().encode("utf-8-sig")
 
@@ -229,18 +272,18 @@ def template_xlsx() -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Candidates"
-    sheet.append(COLUMNS)
+    sheet.title = pgettext("the name of a worksheet: at most 31 characters, no colon", "Candidates")
+    sheet.append(headers())
     for row in EXAMPLE_ROWS:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEF", (24, 32, 22, 22, 48, 40)):
         sheet.column_dimensions[letter].width = width
-    guide = workbook.create_sheet("Columns")
-    guide.append(("column", "required", "meaning"))
-    for name in COLUMNS:
-        guide.append((name, "yes" if name in REQUIRED_COLUMNS else "no", COLUMN_HELP[name]))
+    guide = workbook.create_sheet(_("Columns"))
+    guide.append((_("column"), _("required"), _("meaning")))
+    for name, header in zip(COLUMNS, headers()):
+        guide.append((header, _("yes") if name in REQUIRED_COLUMNS else _("no"), str(COLUMN_HELP[name])))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -5,6 +5,7 @@ Reading the file (and its format) is in ``import_files``.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 import re
 
 import sqlalchemy as sa
@@ -18,9 +19,11 @@ from ..models import Assessment, Cycle, User
 from . import NotAllowed, ServiceError
 from .assessments import add_assessment, assign_rater, check_ladder_step
 from .audit import record_audit
+from .cycles import state_word
 from .import_files import (COLUMN_HELP, COLUMNS, MAX_LENGTH, MAX_ROWS, REQUIRED_COLUMNS, CandidateRow,  # noqa: F401
-                           ImportRejected, Problem, read_rows, split_emails, template_csv, template_xlsx)
-from .users import check_email, create_user, normalise_email
+                           ImportRejected, Problem, column_label, headers, read_rows, split_emails, template_csv,
+                           template_xlsx)
+from .users import check_email, create_user, normalise_email, role_word
 
 
 # --- checking every row -------------------------------------------------------------------------------------
@@ -53,7 +56,7 @@ def text_problems(rows: list[CandidateRow]) -> list[Problem]:
             for text in (value if isinstance(value, tuple) else (value,)):
                 problem = text_problem(text, max_length=MAX_LENGTH.get(column, 320))
                 if problem:
-                    problems.append(Problem(r.row, column, f"the cell {problem}"))
+                    problems.append(Problem(r.row, column, _("the cell %(problem)s", problem=problem)))
                     break
     return problems
 
@@ -80,28 +83,29 @@ def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> 
         email = normalise_email(r.email)
         existing = users.get(email)
         if not r.name.strip() and existing is None:
-            problem("name", "the name is missing")
+            problem("name", _("the name is missing"))
         if not email:
-            problem("email", "the e-mail address is missing")
+            problem("email", _("the e-mail address is missing"))
         else:
             try:
                 check_email(email)
             except ServiceError:
-                problem("email", f"“{r.email}” is not a valid e-mail address")
+                problem("email", _("“%(email)s” is not a valid e-mail address", email=r.email))
             if existing is not None and existing.role != "candidate":
-                problem("email", f"{email} belongs to a {existing.role_label} account, not a candidate")
+                problem("email", _("%(email)s belongs to an account with the role %(role)s, not a candidate",
+                                   email=email, role=role_word(existing.role)))
             if first_row[email] != r.row:
-                where = f"row {first_row[email]}" if first_row[email] else "the list"
-                problem("email", f"{email} is already in this file ({where})")
+                problem("email", _("%(email)s is already in this file (row %(row)s)", email=email, row=first_row[email])
+                        if first_row[email] else _("%(email)s is already in the list", email=email))
             elif email in in_cycle:
-                problem("email", f"{email} is already a candidate in this cycle")
+                problem("email", _("%(email)s is already a candidate in this cycle", email=email))
 
         current, target = resolve_role(framework, r.current_role), resolve_role(framework, r.target_role)
         for column, text, role_id in (("current_role", r.current_role, current), ("target_role", r.target_role, target)):
             if not text.strip():
-                problem(column, f"the role is missing; use one of {role_names}")
+                problem(column, _("the role is missing; use one of %(roles)s", roles=role_names))
             elif role_id is None:
-                problem(column, f"unknown role “{text}”; use one of {role_names}")
+                problem(column, _("unknown role “%(role)s”; use one of %(roles)s", role=text, roles=role_names))
         if current and target:
             try:
                 check_ladder_step(framework, current, target)
@@ -109,7 +113,7 @@ def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> 
                 problem(exc.field or "target_role", exc.message)
 
         if not r.manager_emails:
-            problem("manager_emails", "at least one manager is required")
+            problem("manager_emails", _("at least one manager is required"))
         seen = {email}
         for column, group in (("manager_emails", "manager"), ("peer_emails", "peer")):
             for given in getattr(r, column):
@@ -117,20 +121,24 @@ def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> 
                 try:
                     check_email(rater)
                 except ServiceError:
-                    problem(column, f"“{given}” is not a valid e-mail address")
+                    problem(column, _("“%(email)s” is not a valid e-mail address", email=given))
                     continue
                 if rater == email:
-                    problem(column, f"{rater} is the candidate: nobody rates themselves as a {group} "
-                                    "(the self-assessment covers that)")
+                    problem(column, _("%(email)s is the candidate: nobody rates themselves as a manager (the "
+                                      "self-assessment covers that)", email=rater) if group == "manager" else
+                            _("%(email)s is the candidate: nobody rates themselves as a peer (the self-assessment "
+                              "covers that)", email=rater))
                 elif rater in seen:
-                    problem(column, f"{rater} is listed more than once for this candidate")
+                    problem(column, _("%(email)s is listed more than once for this candidate", email=rater))
                 elif group == "manager" and rater not in users:
-                    problem(column, f"no account for {rater}; create the manager on the People page first")
+                    problem(column, _("no account for %(email)s; create the manager on the People page first",
+                                      email=rater))
                 elif group == "manager" and users[rater].role not in ("manager", "hr"):
-                    problem(column, f"{rater} is a {users[rater].role_label} account, not a manager")
+                    problem(column, _("%(email)s is an account with the role %(role)s, not a manager", email=rater,
+                                      role=role_word(users[rater].role)))
                 elif group == "peer" and rater not in users and rater not in new_candidates:
-                    problem(column, f"no account for {rater}; create it on the People page, or add them "
-                                    "as a candidate in this file")
+                    problem(column, _("no account for %(email)s; create it on the People page, or add them as a "
+                                      "candidate in this file", email=rater))
                 seen.add(rater)
     return problems
 
@@ -159,7 +167,8 @@ def _apply(cycle: Cycle, rows: list[CandidateRow], framework: Framework, actor: 
 
 def _check_cycle_open_for_candidates(cycle: Cycle) -> None:
     if cycle.state not in ("draft", "open"):
-        raise NotAllowed(f"Candidates can only be added while a cycle is in draft or open; this one is {cycle.state}.")
+        raise NotAllowed(_("Candidates can only be added while a cycle is in draft or open; this one is %(state)s.",
+                           state=state_word(cycle.state)))
 
 
 def add_candidate(cycle: Cycle, row: CandidateRow, *, framework: Framework, actor: User) -> Assessment:

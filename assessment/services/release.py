@@ -4,6 +4,7 @@ and release them later, one by one. Every step is audited."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _, ngettext
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from ..models import RATER_GROUPS, Assessment, Cycle, RaterAssignment, User
 from . import NotAllowed, ServiceError
 from .audit import record_audit
 from .calibration_rules import band_rank
-from .cycles import change_state
+from .cycles import change_state, state_word
 from .ratings import reopened_sheets
 from .readiness import assess, assess_cycle, cycle_assessments
 
@@ -91,20 +92,23 @@ def cycle_completion(cycle: Cycle) -> CycleCompletion:
 
 def _acknowledgement_needed(flagged: list[FlaggedCandidate]) -> str:
     names = ", ".join(f"{f.assessment.candidate.name} ({f.verdict_label})" for f in flagged[:5])
-    more = f" and {len(flagged) - 5} more" if len(flagged) > 5 else ""
-    return (f"{len(flagged)} candidate{' has' if len(flagged) == 1 else 's have'} no verdict a panel can act on "
-            f"({names}{more}): tick the box to release them as they are, or withhold them.")
+    if len(flagged) > 5:
+        names = ngettext("%(names)s and %(num)d more", "%(names)s and %(num)d more", len(flagged) - 5, names=names)
+    return ngettext("%(num)d candidate has no verdict a panel can act on (%(names)s): tick the box to release them "
+                    "as they are, or withhold them.",
+                    "%(num)d candidates have no verdict a panel can act on (%(names)s): tick the box to release them "
+                    "as they are, or withhold them.", len(flagged), names=names)
 
 
 def release_cycle(cycle: Cycle, *, actor: User, withhold: Collection[int] = (), acknowledged: bool = False) -> Cycle:
     """Release a closed cycle's results, except for the withheld candidates (assessment ids); audited per
     candidate. Releasing a candidate whose verdict is not a band needs ``acknowledged``."""
     if cycle.state != "closed":
-        raise NotAllowed(f"A {cycle.state} cycle cannot be released; close it first.")
+        raise NotAllowed(_("A %(state)s cycle cannot be released; close it first.", state=state_word(cycle.state)))
     by_id = {a.id: a for a in cycle.assessments}
     unknown = set(withhold) - set(by_id)
     if unknown:
-        raise ServiceError("a candidate to withhold is not in this cycle", field="withhold")
+        raise ServiceError(_("a candidate to withhold is not in this cycle"), field="withhold")
     flagged = [f for f in flagged_candidates(cycle) if f.assessment.id not in set(withhold)]
     if flagged and not acknowledged:
         raise ServiceError(_acknowledgement_needed(flagged), field="acknowledge")
@@ -130,7 +134,8 @@ def release_assessment(assessment: Assessment, *, actor: User, acknowledged: boo
     needs ``acknowledged``."""
     cycle = assessment.cycle
     if cycle.state != "released" or not assessment.is_withheld:
-        raise NotAllowed(f"The results of {assessment.candidate.name} are not withheld in a released cycle.")
+        raise NotAllowed(_("The results of %(name)s are not withheld in a released cycle.",
+                           name=assessment.candidate.name))
     flagged = flagged_candidates(cycle, [assess(assessment)])
     if flagged and not acknowledged:
         raise ServiceError(_acknowledgement_needed(flagged), field="acknowledge")

@@ -52,7 +52,7 @@ def engine_version() -> str:
     makes a new one."""
     digest = hashlib.sha256()
     folder = Path(rubrics.__file__).parent
-    paths = [p for p in folder.glob("*.py") if p.name.startswith(("readiness", "model", "language"))]
+    paths = [p for p in folder.glob("*.py") if p.name.startswith(("readiness", "model", "language", "i18n"))]
     for path in sorted(paths) + sorted(folder.glob("translations/*/LC_MESSAGES/*.po")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"{ENGINE_REVISION}.{result_codec.shape(ReadinessResult)}.{digest.hexdigest()[:16]}"

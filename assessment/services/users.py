@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -17,6 +18,17 @@ from .audit import record_audit
 MIN_PASSWORD_LENGTH = 10
 
 
+def role_word(role: str) -> str:
+    """An account role in the reader's language, for messages (the stored id stays as it is)."""
+    words = {"hr": _("HR"), "manager": _("Manager"), "candidate": _("Candidate")}
+    return words.get(role, role)
+
+
+def _unknown_role(role) -> ServiceError:
+    return ServiceError(_("unknown role %(role)s; choose one of %(roles)s", role=repr(role), roles=", ".join(ROLES)),
+                        field="role")
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -26,11 +38,12 @@ def check_email(email: str) -> str:
     email = normalise_email(email)
     problem = text_problem(email, max_length=320)
     if problem:
-        raise ServiceError(f"The e-mail address {problem}.", field="email")
+        raise ServiceError(_("The e-mail address %(problem)s.", problem=problem), field="email")
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ServiceError(f"{email or '(empty)'} is not a valid e-mail address: {exc}", field="email") from None
+        raise ServiceError(_("%(email)s is not a valid e-mail address: %(reason)s", email=email or _("(empty)"),
+                             reason=exc), field="email") from None
     return email
 
 
@@ -46,13 +59,13 @@ def create_user(email: str, name: str, role: str, password: str | None = None, *
     """
     email = check_email(email)
     if role not in ROLES:
-        raise ServiceError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}", field="role")
+        raise _unknown_role(role)
     if not (name or "").strip():
-        raise ServiceError("a name is required", field="name")
+        raise ServiceError(_("a name is required"), field="name")
     if problem := text_problem(name.strip(), max_length=200):
-        raise ServiceError(f"The name {problem}.", field="name")
+        raise ServiceError(_("The name %(problem)s.", problem=problem), field="name")
     if find_user(email) is not None:
-        raise ServiceError(f"an account for {email} already exists", field="email")
+        raise ServiceError(_("an account for %(email)s already exists", email=email), field="email")
     user = User(email=email, name=name.strip(), role=role)
     if password is not None:
         set_password(user, password)
@@ -67,11 +80,12 @@ def create_user(email: str, name: str, role: str, password: str | None = None, *
 def change_role(user: User, role: str, *, actor: User) -> User:
     """Give an account another role; nobody changes their own, so HR cannot lock itself out."""
     if role not in ROLES:
-        raise ServiceError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}", field="role")
+        raise _unknown_role(role)
     if user.id == actor.id:
-        raise ServiceError("You cannot change your own role; ask another HR user.", field="role")
+        raise ServiceError(_("You cannot change your own role; ask another HR user."), field="role")
     if role == user.role:
-        raise ServiceError(f"{user.name} already has the role {user.role_label}.", field="role")
+        raise ServiceError(_("%(name)s already has the role %(role)s.", name=user.name, role=role_word(user.role)),
+                           field="role")
     before = {"role": user.role}
     user.role = role
     db.session.flush()
@@ -93,15 +107,16 @@ def change_password(user: User, password: str, *, actor: User) -> User:
 def change_own_password(user: User, current: str, password: str) -> User:
     """A person sets a new password, giving their current one; every other session of theirs ends."""
     if not verify_password(user.password_hash, current or ""):
-        raise ServiceError("This is not your current password.", field="current_password")
+        raise ServiceError(_("This is not your current password."), field="current_password")
     if current == password:
-        raise ServiceError("The new password is the same as the current one.", field="password")
+        raise ServiceError(_("The new password is the same as the current one."), field="password")
     return change_password(user, password, actor=user)
 
 
 def set_password(user: User, password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise ServiceError(_("the password must have at least %(num)d characters", num=MIN_PASSWORD_LENGTH),
+                           field="password")
     user.set_password(password)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from rubrics import Framework
 
 from ..extensions import db
@@ -9,17 +10,19 @@ from ..models import Assessment, Cycle, RaterAssignment, User, utcnow
 from . import NotAllowed, ServiceError
 from .assessments import check_ladder_step
 from .audit import record_audit
+from .cycles import state_word
 
 
 def withdraw_candidate(assessment: Assessment, reason: str, *, actor: User) -> Assessment:
     """Take a candidate out of a cycle with a reason: their sheets are kept, but nobody owes them any more."""
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("a reason is required to withdraw a candidate", field="reason")
+        raise ServiceError(_("a reason is required to withdraw a candidate"), field="reason")
     if assessment.is_withdrawn:
-        raise NotAllowed(f"{assessment.candidate.name} was already withdrawn from this cycle.")
+        raise NotAllowed(_("%(name)s was already withdrawn from this cycle.", name=assessment.candidate.name))
     if assessment.cycle.state not in ("draft", "open"):
-        raise NotAllowed(f"Candidates cannot be withdrawn from a {assessment.cycle.state} cycle.")
+        raise NotAllowed(_("Candidates cannot be withdrawn from a %(state)s cycle.",
+                           state=state_word(assessment.cycle.state)))
     assessment.withdrawn_at, assessment.withdrawn_by_id, assessment.withdrawal_reason = utcnow(), actor.id, reason
     db.session.flush()
     record_audit("assessment.withdraw", assessment,

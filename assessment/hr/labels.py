@@ -1,0 +1,115 @@
+"""What HR reads for the ids stored in the database: cycle states, sheet statuses, rater groups, account roles,
+kinds of audit event and the fields of their before/after values. The ids stay as stored; only the words shown
+follow the reader's language (template filters, registered on the HR blueprint)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from ..services.cycles import state_word
+
+CYCLE_STATES = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "released": _l("Released")}
+SHEET_STATUSES = {"not_started": _l("Not started"), "draft": _l("Draft"), "submitted": _l("Submitted"),
+                  "not_submitted": _l("Not submitted")}
+RATER_GROUPS = {"self": _l("Self"), "manager": _l("Manager"), "peer": _l("Peer")}
+#: The groups inside a sentence ("Ann (manager) for Ben"): lower case in English, nouns in German.
+RATER_GROUP_WORDS = {"self": _l("self"), "manager": _l("manager"), "peer": _l("peer")}
+#: The groups as table rows ("Managers: 3 submitted").
+RATER_GROUPS_PLURAL = {"self": _l("Self"), "manager": _l("Managers"), "peer": _l("Peers")}
+ACCOUNT_ROLES = {"hr": _l("HR"), "manager": _l("Manager"), "candidate": _l("Candidate")}
+#: The outbox (the page is HR's; the stored ids are the mail package's).
+OUTBOX_STATUSES = {"pending": _l("Waiting to send"), "sending": _l("Sending"), "sent": _l("Sent"),
+                   "failed": _l("Gave up")}
+OUTBOX_KINDS = {"invitation": _l("Invitation"), "password_reset": _l("Password reset"),
+                "cycle_opened": _l("Cycle opened"), "reminder": _l("Reminder"),
+                "results_released": _l("Results released"), "sheet_reopened": _l("Sheet reopened")}
+
+AUDIT_KINDS = {
+    "cycle.create": _l("Cycle created"),
+    "cycle.update": _l("Cycle edited"),
+    "cycle.open": _l("Cycle opened"),
+    "cycle.closed": _l("Cycle closed"),
+    "cycle.released": _l("Results released"),
+    "cycle.release_acknowledged": _l("Release acknowledged"),
+    "cycle.import": _l("Candidates imported"),
+    "cycle.copy": _l("Cycle started from another"),
+    "user.create": _l("Account created"),
+    "user.role_change": _l("Role changed"),
+    "user.password": _l("Password set by HR"),
+    "user.invite": _l("Invitation sent"),
+    "user.invitation": _l("Invitation accepted"),
+    "user.reset": _l("Password reset"),
+    "export.start": _l("Export started"),
+    "export.download": _l("Export downloaded"),
+    "assessment.create": _l("Candidate added"),
+    "assessment.withdraw": _l("Candidate withdrawn"),
+    "assessment.withhold": _l("Results withheld"),
+    "assessment.release": _l("Withheld results released"),
+    "assignment.create": _l("Rater assigned"),
+    "assignment.remove": _l("Rater removed"),
+    "rating.submit": _l("Sheet submitted"),
+    "rating.reopen": _l("Sheet reopened"),
+    "verdict.calibrate": _l("Verdict calibrated"),
+    "verdict.propose": _l("Calibration proposed"),
+    "verdict.approve": _l("Calibration approved"),
+}
+
+#: The fields of before/after values that HR meets most; others are shown by their id.
+AUDIT_FIELDS = {
+    "name": _l("name"), "state": _l("state"), "instructions": _l("instructions"), "starts_on": _l("starts on"),
+    "ends_on": _l("ends on"), "role": _l("role"), "email": _l("e-mail"), "reason": _l("reason"),
+    "status": _l("status"), "rationale": _l("rationale"), "candidate": _l("candidate"),
+    "candidates": _l("candidates"), "withheld": _l("withheld"), "is_withheld": _l("withheld"),
+    "has_password": _l("has a password"), "withdrawn": _l("withdrawn"), "sheets_kept": _l("sheets kept"),
+    "file": _l("file"), "new_accounts": _l("new accounts"), "rubric_hash": _l("rubric fingerprint"),
+    "calibrated_band": _l("calibrated verdict"), "computed_band": _l("computed verdict"),
+    "candidate_note": _l("note to the candidate"), "panel_members": _l("panel members"),
+    "proposed_by": _l("proposed by"), "acknowledged": _l("acknowledged"), "source_cycle": _l("source cycle"),
+    "rater_group": _l("rater group"), "revision": _l("revision"), "current_role": _l("current role"),
+    "target_role": _l("target role"), "rater": _l("rater"), "raters": _l("raters"), "group": _l("group"),
+}
+
+
+
+def label(labels: dict, value) -> str:
+    """The words for a stored id, or the id itself when it has none (never an error on unexpected data)."""
+    found = labels.get(value)
+    return str(found) if found is not None else ("" if value is None else str(value))
+
+
+def audit_value(value, key: str = "") -> str | None:
+    """A before/after value as short text, or None when it is nested data that wants the JSON view; the ids
+    of states, roles, groups and statuses (by the field's ``key``) in words."""
+    words = AUDIT_VALUE_WORDS.get(key)
+    if words is not None and isinstance(value, str):
+        return label(words, value)
+    if value is None:
+        return _("(none)")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (list, tuple)) and len(value) <= 3 and not any(isinstance(v, (list, dict)) for v in value):
+        return " · ".join(str(v) for v in value if v not in (None, "")) or _("(empty)")
+    return None if isinstance(value, (list, tuple, dict)) else str(value)
+
+
+#: The fields whose values are stored ids, with the words for them (lower case in English, as recorded).
+_STATE_WORDS = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed"), "released": _l("released")}
+AUDIT_VALUE_WORDS = {
+    "state": _STATE_WORDS, "role": {"hr": _l("HR"), "manager": _l("manager"), "candidate": _l("candidate")},
+    "group": RATER_GROUP_WORDS, "rater_group": RATER_GROUP_WORDS,
+    "status": {**_STATE_WORDS, "not_started": _l("not started"), "submitted": _l("submitted"),
+               "proposed": _l("proposed"), "approved": _l("approved")},
+}
+
+
+def register(bp) -> None:
+    """The filters the HR templates use: ``{{ cycle.state|cycle_state_label }}`` and so on."""
+    filters = {"cycle_state_label": CYCLE_STATES, "sheet_status_label": SHEET_STATUSES,
+               "rater_group_label": RATER_GROUPS, "rater_group_word": RATER_GROUP_WORDS,
+               "rater_groups_label": RATER_GROUPS_PLURAL,
+               "account_role_label": ACCOUNT_ROLES, "audit_kind_label": AUDIT_KINDS,
+               "audit_field_label": AUDIT_FIELDS}
+    for name, labels in filters.items():
+        bp.add_app_template_filter(lambda value, labels=labels: label(labels, value), name)
+    bp.add_app_template_filter(audit_value, "audit_value")
+    bp.add_app_template_filter(state_word, "cycle_state_word")  # a state inside a sentence: "the cycle is closed"
