@@ -65,6 +65,7 @@ def rubric_check(path, sources):
         sys.exit(1)
     click.echo(f"{fw.name}, version {fw.version}")
     click.echo(f"content hash: {fw.content_hash}")
+    click.echo(f"languages: {', '.join(fw.languages)} (the rubric's own: {fw.languages[0]})")
     click.echo(f"quotes checked against: {sources}" if sources else
                "quotes NOT checked: source documents not found (set OPSLADDER_SOURCES_DIR)")
     cites = sum(len(c.all_citations) for c in fw.competencies)

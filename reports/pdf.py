@@ -17,7 +17,7 @@ from reportlab.platypus import (CondPageBreak, Flowable, NextPageTemplate, PageB
 
 from rubrics import language
 from rubrics.readiness import PEER, PEERS_SHOWN, PEERS_SUPPRESSED, TOP_PRIORITIES, ReadinessResult
-from rubrics.readiness_candidate import WITHHELD_NOTE
+from rubrics.readiness_candidate import withheld_note
 
 from .anchor_sources import anchor_source_groups
 from .charts import INK, DrawingFlowable, heat_colour, radar_for
@@ -208,7 +208,7 @@ def _competency_table(data: ReportData) -> list[Flowable]:
         legend += " " + _("Peers not shown still count in the decision score; the candidate's copy leaves out the "
                           "numbers that depend on them.")
     if any(withheld(result, c) for c in result.competencies):
-        legend += f" ‡{WITHHELD_NOTE}"
+        legend += f" ‡{withheld_note()}"
     return [CondPageBreak(90 * mm), p(_("Competencies"), "h2"), table, Spacer(1, 4), p(legend, "small")]
 
 

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from rubrics import language
 from rubrics.readiness import FAILED, MANAGER, NOT_APPLICABLE, PASSED, PEER, PEERS_SUPPRESSED, SELF, ReadinessResult
-from rubrics.readiness_candidate import WITHHELD_NOTE
+from rubrics.readiness_candidate import withheld_note
 
 from .data import ReportData
 from .grid import Grid, GridStyle
@@ -28,7 +28,7 @@ GROUP_NAMES = {MANAGER: N_("Managers"), PEER: N_("Peers"), SELF: N_("Self-assess
 GROUP_NOUNS = {MANAGER: N_("manager"), PEER: N_("peer")}
 #: Said where the candidate's copy leaves a number out.
 WITHHELD = N_("Not shown in this copy: it includes the input of peers kept anonymous.")
-#: Stands for the engine's WITHHELD_NOTE in a rule's detail (the note is printed once, under the rules).
+#: Stands for the engine's withheld note in a rule's detail (the note is printed once, under the rules).
 WITHHELD_MARK = N_("Details not shown in this copy‡.")
 
 
@@ -139,12 +139,12 @@ def failing_text(rule, result: ReadinessResult) -> str:
 def rule_detail(rule) -> str:
     """A rule's detail as printed: in the candidate's copy the engine's long "not shown" sentence becomes a
     short mark, explained once under the rules."""
-    return rule.detail.replace(WITHHELD_NOTE, _(WITHHELD_MARK)).strip()
+    return rule.detail.replace(withheld_note(), _(WITHHELD_MARK)).strip()
 
 
 def rules_withhold(result: ReadinessResult) -> bool:
     """Some rule's detail is withheld in this (the candidate's) copy."""
-    return any(WITHHELD_NOTE in rule.detail for rule in result.rules)
+    return any(withheld_note() in rule.detail for rule in result.rules)
 
 
 def rule_result_text(rule, result: ReadinessResult) -> str:
@@ -165,7 +165,7 @@ def _rules(result: ReadinessResult) -> list[Flowable]:
     legend = _("✓ passed · ✗ not met · – not applicable (the rule does not apply to this candidate or this "
                "outcome).")
     if rules_withhold(result):
-        legend += f" ‡{WITHHELD_NOTE}"
+        legend += f" ‡{withheld_note()}"
     story.append(p(legend, "small", space_before=3))
     return story
 

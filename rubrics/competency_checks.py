@@ -1,6 +1,7 @@
 """Validation of the rubric's competencies: anchors, citations per competency and per level, and their quotes.
 
-A level is written either as its anchor text or as a mapping ``{anchor: ..., citations: [...]}``; old pinned
+A level is written either as its anchor text or as a mapping ``{anchor: ..., citations: [...]}`` (told apart by
+its keys: an anchor in several languages is a mapping of language codes, see loader_language.py); old pinned
 snapshots (text levels, citations on the competency only) load unchanged, with the same content hash.
 """
 
@@ -20,7 +21,8 @@ CITATION_KEYS = {"source", "quote"}
 
 
 class CompetencyChecks:
-    """Mixed into the loader's validator, which provides fail, mapping, text, unique_ident and sequence."""
+    """Mixed into the loader's validator, which provides fail, mapping, text, ltext (a text shown to people, in
+    each of the rubric's languages), is_language_text, unique_ident and sequence."""
 
     def competencies(self, value, source_files: set) -> tuple[Competency, ...]:
         result, seen = [], set()
@@ -35,8 +37,8 @@ class CompetencyChecks:
                 citations = self.citations(item["citations"], f"{where}.citations", source_files)
             elif "levels" in item and not any(level_citations):
                 self.fail(f"{where}.citations", "missing: cite the competency or at least one of its levels")
-            result.append(Competency(cid, self.text(item.get("name"), f"{where}.name"),
-                                     self.text(item.get("definition"), f"{where}.definition"),
+            result.append(Competency(cid, self.ltext(item.get("name"), f"{where}.name"),
+                                     self.ltext(item.get("definition"), f"{where}.definition"),
                                      anchors, citations, level_citations))
         return tuple(result)
 
@@ -67,13 +69,13 @@ class CompetencyChecks:
         anchors, cited = [], []
         for key in expected:
             level, lwhere = value.get(key), f"{where}.{key}"
-            if isinstance(level, dict):
+            if isinstance(level, dict) and not self.is_language_text(level):
                 self.mapping(level, lwhere, LEVEL_KEYS, required={"anchor"})
-                anchors.append(self.text(level.get("anchor"), f"{lwhere}.anchor"))
+                anchors.append(self.ltext(level.get("anchor"), f"{lwhere}.anchor"))
                 cited.append(self.citations(level["citations"], f"{lwhere}.citations", source_files)
                              if "citations" in level else ())
             else:
-                anchors.append(self.text(level, lwhere) if key in value else "")
+                anchors.append(self.ltext(level, lwhere) if key in value else "")
                 cited.append(())
         return tuple(anchors), tuple(cited)
 

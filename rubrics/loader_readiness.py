@@ -40,8 +40,8 @@ RATER_GROUPS = {"manager", "peer"}
 
 
 class ReadinessValidator:
-    """Mixed into the loader's validator, which provides ``mapping``, ``number``, ``level``, ``text``, ``ident``,
-    ``sequence`` and ``fail``."""
+    """Mixed into the loader's validator, which provides ``mapping``, ``number``, ``level``, ``text``, ``ltext`` (a
+    label in each of the rubric's languages), ``ident``, ``sequence`` and ``fail``."""
 
     def readiness(self, value) -> ReadinessRules | None:
         r = self.mapping(value, "readiness", READINESS_KEYS, required=READINESS_KEYS - OPTIONAL_READINESS_KEYS)
@@ -76,7 +76,7 @@ class ReadinessValidator:
             blind_spot_threshold=self.number(r.get("blind_spot_threshold"), f"{where}.blind_spot_threshold", positive=True),
             disagreement_threshold=self.number(r.get("disagreement_threshold"), f"{where}.disagreement_threshold", positive=True),
             bands=tuple(bands),
-            insufficient_evidence_label=self.text(r.get("insufficient_evidence_label"), f"{where}.insufficient_evidence_label"),
+            insufficient_evidence_label=self.ltext(r.get("insufficient_evidence_label"), f"{where}.insufficient_evidence_label"),
             peers_below_threshold=peers,
             panel_review=self.panel_review(r["panel_review"], f"{where}.panel_review") if "panel_review" in r else None,
             rater_quality=self.rater_quality(r.get("rater_quality", {}), f"{where}.rater_quality"),
@@ -100,7 +100,7 @@ class ReadinessValidator:
             self.fail(where, "the last band catches everything else and must have no conditions")
         if not last and not criteria:
             self.fail(where, f"needs one of {', '.join(sorted(BAND_CRITERIA))} (only the last band has none)")
-        return Band(self.ident(band.get("id"), f"{where}.id"), self.text(band.get("label"), f"{where}.label"),
+        return Band(self.ident(band.get("id"), f"{where}.id"), self.ltext(band.get("label"), f"{where}.label"),
                     **criteria)
 
     def panel_review(self, value, where: str) -> PanelReviewRules | None:
@@ -108,7 +108,7 @@ class ReadinessValidator:
         if p is None:
             return None
         return PanelReviewRules(
-            label=self.text(p.get("label"), f"{where}.label"),
+            label=self.ltext(p.get("label"), f"{where}.label"),
             critical_disagreement=self.number(p.get("critical_disagreement"), f"{where}.critical_disagreement",
                                               positive=True),
             overall_disagreement=self.number(p.get("overall_disagreement"), f"{where}.overall_disagreement",

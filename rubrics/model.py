@@ -182,8 +182,23 @@ class Framework:
     readiness: ReadinessRules
     #: sha256 of the canonical JSON of the framework data; what a cycle pins.
     content_hash: str
-    #: The validated data as plain JSON-able dicts; what a cycle stores as its snapshot.
+    #: The validated data as plain JSON-able dicts; what a cycle stores as its snapshot (every language's text).
     data: dict = field(hash=False, compare=False, repr=False)
+    #: The language of this framework's texts, and the rubric's languages (its own first); a rubric that names
+    #: none (every one before 2026.12.1) is English only.
+    language: str = "en"
+    languages: tuple[str, ...] = ("en",)
+
+    def in_language(self, language: str | None) -> Framework:
+        """This framework with its texts in ``language``, or in the rubric's own language when it lacks that one
+        (an English-only snapshot gives English). Ids, rules, weights, citations, data and hash are the same."""
+        variants = self.__dict__.get("_variants", {})
+        return variants.get(language) or variants.get(self.languages[0]) or self
+
+    def share_languages(self, variants: dict[str, Framework]) -> None:
+        """The loader's: the same framework in each of the rubric's languages (one table shared by them all). Kept
+        out of the fields, so that comparing, copying or ``asdict`` never walks from one language to the next."""
+        object.__setattr__(self, "_variants", variants)
 
     def source(self, file: str) -> Source:
         for item in self.sources:

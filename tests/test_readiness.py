@@ -10,6 +10,7 @@ import yaml
 
 from rubrics import DEFAULT_RUBRIC, NOT_OBSERVED, load_framework
 from rubrics.loader import parse_framework
+from rubrics.loader_language import single_language
 from rubrics.readiness import (
     INSUFFICIENT_EVIDENCE,
     PEERS_NONE,
@@ -39,7 +40,7 @@ def small_framework(readiness_from=OLD_RUBRIC, requirements=REQUIREMENTS):
     """Three competencies of rubric 2026.11 (its content, so the rubric's own edits never break these
     examples) with the readiness rules of ``readiness_from``."""
     data = yaml.safe_load(OLD_RUBRIC.read_text(encoding="utf-8"))
-    data["readiness"] = yaml.safe_load(Path(readiness_from).read_text(encoding="utf-8"))["readiness"]
+    data["readiness"] = single_language(yaml.safe_load(Path(readiness_from).read_text(encoding="utf-8")))["readiness"]
     data["competencies"] = [c for c in data["competencies"] if c["id"] in requirements]
     for role in data["roles"]:
         role["requirements"] = requirements

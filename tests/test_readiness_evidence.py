@@ -13,6 +13,7 @@ import yaml
 
 from rubrics import DEFAULT_RUBRIC, NOT_OBSERVED
 from rubrics.loader import parse_framework
+from rubrics.loader_language import single_language
 from rubrics.readiness import (
     FAILED,
     INSUFFICIENT_EVIDENCE,
@@ -39,7 +40,7 @@ X = OTHERS[0]  # a non-critical competency
 
 def framework(readiness_from, requirements=None, **readiness_changes):
     data = yaml.safe_load(OLD_RUBRIC.read_text(encoding="utf-8"))
-    data["readiness"] = yaml.safe_load(Path(readiness_from).read_text(encoding="utf-8"))["readiness"]
+    data["readiness"] = single_language(yaml.safe_load(Path(readiness_from).read_text(encoding="utf-8")))["readiness"]
     data["readiness"].update(readiness_changes)
     requirements = requirements or {i: {"required": 4, "weight": 1, "critical": i in CRITICAL} for i in IDS}
     for role in data["roles"]:

@@ -65,7 +65,7 @@ def test_content_hash_is_stable_and_changes_with_content():
     data = shipped()
     a, b = parse_framework(data), parse_framework(shipped())
     assert a.content_hash == b.content_hash
-    data["competencies"][0]["levels"][1] += " Changed."
+    data["competencies"][0]["levels"][1]["en"] += " Changed."
     assert parse_framework(data).content_hash != a.content_hash
 
 
@@ -175,6 +175,7 @@ def test_rubric_check_command_summarises_or_fails(tmp_path):
     ok = CliRunner().invoke(opsladder, ["rubric", "check"])
     assert ok.exit_code == 0, ok.output
     assert load_framework().content_hash in ok.output and "strategic_planning" in ok.output
+    assert "languages: en, de (the rubric's own: en)" in ok.output
     data = shipped()
     data["roles"][0]["requirements"]["budget_authority"]["weight"] = -1
     bad = tmp_path / "bad.yaml"
@@ -212,7 +213,8 @@ def test_level_citations_load_with_their_anchor():
     """A level written as {anchor, citations} gives the anchor and its quotes; a text level gives no quotes."""
     data = shipped()
     data["competencies"][0]["levels"][2] = {
-        "anchor": "Plans own team's work for the coming weeks against targets handed down.",
+        "anchor": {"en": "Plans own team's work for the coming weeks against targets handed down.",
+                   "de": "Plant die Arbeit des eigenen Teams für die nächsten Wochen nach vorgegebenen Zielen."},
         "citations": [{"source": "001_518a61860484d925.txt",
                        "quote": "They focus on executing strategies rather than creating them."}],
     }
@@ -262,7 +264,7 @@ def test_competency_without_any_citation_is_reported():
     data = shipped()
     comp = data["competencies"][0]
     comp.pop("citations", None)
-    comp["levels"] = {k: (v["anchor"] if isinstance(v, dict) else v) for k, v in comp["levels"].items()}
+    comp["levels"] = {k: v.get("anchor", v) for k, v in comp["levels"].items()}
     assert problems_of(data) == [f"framework.yaml: competencies[{comp['id']}].citations: missing: cite the "
                                  "competency or at least one of its levels"]
 

@@ -15,6 +15,11 @@ POWER_WORDS = re.compile(
     r"decision rights|holds \w+( \w+)? to account)\b", re.I)
 
 
+#: The same in German: powers ("verantwortet", "Befugnis", "zuständig für", "unterstellt", "genehmigt").
+POWER_WORDS_DE = re.compile(r"\b(verantworte\w*|\w*befugnis\w*|zuständig\w*|unterstellt\w*|genehmigt|leitet \w+ an|"
+                            r"weisungsbefugt)\b", re.I)
+
+
 @pytest.fixture(scope="module")
 def fw():
     return load_framework()
@@ -39,6 +44,9 @@ def test_power_words_are_caught():
     assert POWER_WORDS.search("Oversees risk and compliance across the operations division")
     assert POWER_WORDS.search("holds Operations Managers to account")
     assert not POWER_WORDS.search("When given a division-wide budget to plan, allocates it between departments")
+    assert POWER_WORDS_DE.search("Verantwortet das operative Budget mehrerer Abteilungen")
+    assert POWER_WORDS_DE.search("Hat die Entscheidungsbefugnis für den gesamten Bereich")
+    assert not POWER_WORDS_DE.search("Wenn die Person ein Budget über mehrere Abteilungen planen soll, verteilt sie es")
 
 
 def test_level_4_and_5_anchors_describe_behaviour_in_the_current_role(fw):
@@ -48,6 +56,25 @@ def test_level_4_and_5_anchors_describe_behaviour_in_the_current_role(fw):
             anchor = comp.anchor(level)
             assert anchor.startswith("When "), (comp.id, level, anchor)
             assert not POWER_WORDS.search(anchor), (comp.id, level, POWER_WORDS.search(anchor).group(0))
+
+
+def test_german_level_4_and_5_anchors_start_from_the_situation_too(fw):
+    """In German every level 4 and 5 anchor starts with "Wenn ..." and grants no power either."""
+    for comp in fw.in_language("de").competencies:
+        for level in (4, 5):
+            anchor = comp.anchor(level)
+            assert anchor.startswith("Wenn "), (comp.id, level, anchor)
+            assert not POWER_WORDS_DE.search(anchor), (comp.id, level, POWER_WORDS_DE.search(anchor).group(0))
+
+
+def test_german_text_is_written_not_copied(fw):
+    """No German competency text is the English one left in place (role titles stay English by design)."""
+    for de, en in zip(fw.in_language("de").competencies, fw.competencies):
+        assert de.name != en.name and de.definition != en.definition, de.id
+        assert all(d != e for d, e in zip(de.anchors, en.anchors)), de.id
+    de = fw.in_language("de")
+    assert all(d.label != e.label and d.summary != e.summary for d, e in zip(de.scale.levels, fw.scale.levels))
+    assert de.name != fw.name and de.scale.not_observed_summary != fw.scale.not_observed_summary
 
 
 @needs_sources

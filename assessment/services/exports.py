@@ -231,9 +231,11 @@ def run_export_job(job_id: int) -> None:
     else:
         write = partial_zip(job_language(job))
     try:
-        # Text not tied to one candidate (the panel summary) is in the language of whoever asked for the export.
+        # Text not tied to one candidate (the panel summary) is in the language of whoever asked for the export:
+        # their account's, else the one the job was started in (jobs.dispatch_export passes the request's).
         requester = db.session.get(User, job.requested_by_id)
-        with partial.open("wb") as out, language.use(requester.language if requester else None):
+        asked = (requester.language if requester else None) or language.current()
+        with partial.open("wb") as out, language.use(asked):
             write(cycle, out, progress=_Progress(job))
         partial.replace(target)
     except Exception as exc:  # the job must end in a state the page can explain, whatever went wrong

@@ -27,6 +27,7 @@ from ..framework import pinned_framework
 from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
 from . import results_store
 from .calibrations import in_force, pending
+from .translation import _
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
     if audience == "hr":
         text = calibration.rationale
     else:
-        text = calibration.candidate_note or "HR wrote no note about this calibration."
+        text = calibration.candidate_note or _("HR wrote no note about this calibration.")
     return CalibratedVerdict(band_label=verdict_label(framework.readiness, calibration.band_id), rationale=text,
                              by=calibration.created_by.name, at=calibration.created_at, status=calibration.status,
                              approved_by=calibration.approved_by.name if calibration.approved_by else None)
