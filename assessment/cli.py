@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import has_app_context
@@ -15,6 +16,10 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import gettext as _, ngettext, refresh
 
 from rubrics import language
+
+#: ``rubric check`` runs without the app (it must work when a broken rubric stops the app from starting), so
+#: without Flask-Babel: its messages come from the web app's catalogue through the plain-Python catalogue.
+_plain = language.Catalogue(Path(__file__).resolve().parent / "translations", "messages")
 
 #: The environment variable that chooses the language of the CLI's messages (and of what commands write).
 LANGUAGE_ENV = "OPSLADDER_LANG"
@@ -51,41 +56,60 @@ def rubric_cli():
               help="Folder of the source documents the quotes are checked against (default: ../shared/seeds).")
 def rubric_check(path, sources):
     """Validate the framework and print a summary, or every problem (exit status 1)."""
-    from rubrics import SCALE, RubricError, default_sources_dir, load_framework
+    from rubrics import RubricError, default_sources_dir, load_framework
 
     path = path or os.environ.get("OPSLADDER_RUBRIC") or None
     sources = sources or default_sources_dir()
     try:
         fw = load_framework(path, sources_dir=sources)
     except RubricError as exc:
-        click.echo(f"The rubric is invalid ({len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}):",
-                   err=True)
+        click.echo(_plain.ngettext("The rubric is invalid (%(num)d problem):",
+                                   "The rubric is invalid (%(num)d problems):", len(exc.problems)), err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
-    click.echo(f"{fw.name}, version {fw.version}")
-    click.echo(f"content hash: {fw.content_hash}")
-    click.echo(f"languages: {', '.join(fw.languages)} (the rubric's own: {fw.languages[0]})")
-    click.echo(f"quotes checked against: {sources}" if sources else
-               "quotes NOT checked: source documents not found (set OPSLADDER_SOURCES_DIR)")
+    _rubric_summary(fw.in_language(language.current()), sources)
+
+
+def _weight(value: float) -> str:
+    """A profile weight as written in the rubric, in the current language's decimal sign: 1,5 / 1.5."""
+    from babel import numbers
+
+    return numbers.format_decimal(value, format="#,##0.##", locale=language.locale())
+
+
+def _rubric_summary(fw, sources) -> None:
+    """What ``rubric check`` prints for a valid rubric, in the current language (its texts too)."""
+    from rubrics import SCALE
+
+    gettext, ngettext = _plain.gettext, _plain.ngettext  # names pybabel extract knows
+    click.echo(gettext("%(name)s, version %(version)s", name=fw.name, version=fw.version))
+    click.echo(gettext("content hash: %(hash)s", hash=fw.content_hash))
+    click.echo(gettext("languages: %(languages)s (the rubric's own: %(own)s)", languages=", ".join(fw.languages),
+                       own=fw.languages[0]))
+    click.echo(gettext("quotes checked against: %(folder)s", folder=sources) if sources else
+               gettext("quotes NOT checked: source documents not found (set OPSLADDER_SOURCES_DIR)"))
     cites = sum(len(c.all_citations) for c in fw.competencies)
-    click.echo(f"{len(fw.competencies)} competencies, {cites} citations from {len(fw.sources)} sources:")
+    click.echo(gettext("%(competencies)d competencies, %(citations)d citations from %(sources)d sources:",
+                       competencies=len(fw.competencies), citations=cites, sources=len(fw.sources)))
     for comp in fw.competencies:
         cited = [str(lv) for lv in SCALE if comp.anchor_citations(lv)]
-        levels = f", under level{'s' if len(cited) != 1 else ''} {', '.join(cited)}" if cited else ""
-        n = len(comp.all_citations)
-        click.echo(f"  {comp.id:32} {comp.name} ({n} citation{'s' if n != 1 else ''}{levels})")
-    click.echo("role profiles (required level, * = critical):")
-    header = "  " + " " * 32 + "".join(f"{r.id[:18]:>20}" for r in fw.ladder)
-    click.echo(header)
+        count = ngettext("%(num)d citation", "%(num)d citations", len(comp.all_citations))
+        where = ngettext("%(citations)s, under level %(levels)s", "%(citations)s, under levels %(levels)s",
+                         len(cited), citations=count, levels=", ".join(cited)) if cited else count
+        click.echo(f"  {comp.id:32} {comp.name} ({where})")
+    click.echo(gettext("role profiles (required level, * = critical):"))
+    click.echo(("  " + " " * 33 + "".join(f"{r.id[:20]:22}" for r in fw.ladder)).rstrip())
     for comp in fw.competencies:
         cells = []
         for role in fw.ladder:
             req = role.requirement(comp.id)
-            cells.append(f"{req.required}{'*' if req.is_critical else ' '} (weight {req.weight:<4g})".rjust(20))
-        click.echo(f"  {comp.id:32}" + "".join(cells))
-    click.echo("ladder: " + " -> ".join(r.name for r in fw.ladder))
-    click.echo("bands: " + ", ".join(b.label for b in fw.readiness.bands) + f", {fw.readiness.insufficient_evidence_label}")
+            weight = gettext("(weight %(weight)s)", weight=_weight(req.weight))
+            cells.append(f"{req.required}{'*' if req.is_critical else ' '} {weight}".ljust(22))
+        click.echo(f"  {comp.id:32} " + "".join(cells).rstrip())
+    click.echo(gettext("ladder: %(roles)s", roles=" -> ".join(r.name for r in fw.ladder)))
+    bands = [*(b.label for b in fw.readiness.bands), fw.readiness.insufficient_evidence_label]
+    click.echo(gettext("bands: %(bands)s", bands=", ".join(bands)))
 
 
 @click.group("users")

@@ -73,9 +73,15 @@ CATALOGUE_MODULES = ("rubrics.i18n", "reports.i18n")
 
 
 def override_catalogues(folder: Path | None) -> list[str]:
-    """Point every plain-Python catalogue at ``folder`` (None: back to the shipped ones); the ones found."""
+    """Point every plain-Python catalogue at ``folder`` (None: back to the shipped ones): the engine's and the
+    reports' (the names of those found are returned), and any other, wherever it was made (the CLI's)."""
+    import gc
+
     from rubrics.language import Catalogue
 
+    importlib.import_module("assessment.cli")
+    for catalogue in [obj for obj in gc.get_objects() if isinstance(obj, Catalogue)]:
+        catalogue.override(folder)
     found = []
     for name in CATALOGUE_MODULES:
         try:

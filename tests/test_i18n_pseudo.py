@@ -150,14 +150,21 @@ def run_commands(app, crawl: Crawl, plan: dict, folder: Path) -> None:
                 ["report", "--assessment", str(plan["assessment"]), "-o", str(folder / "report.pdf"), "--lang", "de"],
                 ["export", "--cycle", str(plan["released_cycle"]), "-o", str(folder / "export"), "--files",
                  "--lang", "de"]]
+    from flask.cli import ScriptInfo
+
+    from assessment.cli import main
+
     runner = app.test_cli_runner()
     for args in commands:
         command = app.cli.get_command(None, args[0])
         if command is None or "--lang" in args and "lang" not in {p.name for p in command.params}:
             continue  # not on this branch (yet)
         place = "opsladder --lang de " + " ".join(a if "/" not in a else Path(a).name for a in args)
-        with language.use("de"):  # what ``--lang de`` does before the command runs
-            result = runner.invoke(args=args)
+        token = language.set_current(None)  # --lang sets the language for the rest of the process
+        try:  # the real entry point, on this test's app: the way a command gets (or lacks) its app context
+            result = runner.invoke(main, ["--lang", "de", *args], obj=ScriptInfo(create_app=lambda: app))
+        finally:
+            language.reset(token)
         if result.exit_code != 0:
             crawl.errors.append(f"{place}: exit {result.exit_code}: {pl.short(result.output or repr(result.exception))}")
         crawl.places += 1
@@ -208,8 +215,7 @@ def crawled(tmp_path_factory):
         german = Crawl(judge, tmp_path_factory.mktemp("pdf-de"))
         walk(clients, german, plan, pl.PSEUDO_LANGUAGE)
         post_forms(clients, german, plan)
-        with app.app_context():
-            run_commands(app, german, plan, tmp_path_factory.mktemp("cli"))
+        run_commands(app, german, plan, tmp_path_factory.mktemp("cli"))
         english = Crawl(judge, tmp_path_factory.mktemp("pdf-en"))
         with app.app_context():
             last = read_outbox(german, english=english)
@@ -283,7 +289,8 @@ def test_switching_back_to_english_leaves_no_marker(crawled):
 def test_the_crawl_is_not_vacuous(crawled):
     """The German crawl really was translated: its pages carry markers (else the pseudo-catalogues were not read)."""
     german = crawled["german"]
-    pages = [place for place, kind in german.kinds.items() if kind == "text/html"]
+    commands = [place for place in german.bodies if place.startswith("opsladder --lang")]
+    pages = [place for place, kind in german.kinds.items() if kind == "text/html"] + commands
     unmarked = [place for place in pages if not any(pl.OPEN in run for run in german.bodies[place])]
     assert len(pages) > 40 and unmarked == [], json.dumps(unmarked)
 
