@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 
 from rubrics import language
 
+from .framework import pinned_framework
 from .listing import url_with
 
 
@@ -28,3 +29,5 @@ def register(app) -> None:
     app.jinja_env.filters["percent"] = language.percent
     # Sort and page links (templates/_listing.html) build their URLs from the current request.
     app.add_template_global(url_with)
+    # A cycle's rubric in the reader's language (its stored row keeps the rubric's own-language name).
+    app.add_template_global(pinned_framework)

@@ -48,7 +48,7 @@ def framework() -> Framework:
 
 @lru_cache(maxsize=4)
 def _framework(lang: str) -> Framework:
-    return load_framework()
+    return load_framework().in_language(lang)
 
 
 def sample_sheets(

@@ -73,7 +73,9 @@ def pin_rubric(framework: Framework) -> RubricVersion:
     """The stored snapshot of this framework, stored now if no cycle pinned the same content before."""
     version = db.session.scalar(sa.select(RubricVersion).where(RubricVersion.content_hash == framework.content_hash))
     if version is None:
-        version = RubricVersion(content_hash=framework.content_hash, name=framework.name,
+        # The name in the rubric's own language: the stored row is the same whoever's language pinned it.
+        own = framework.in_language(framework.languages[0])
+        version = RubricVersion(content_hash=framework.content_hash, name=own.name,
                                 version=framework.version, snapshot=framework.data)
         db.session.add(version)
         db.session.flush()
