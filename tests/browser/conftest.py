@@ -101,8 +101,9 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
 
 
 def sign_in(page, base_url: str, email: str, password: str = Factory.PASSWORD) -> None:
+    """Sign in by the fields' ids, so it works in every language."""
     page.goto(f"{base_url}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("#password").press("Enter")
     page.wait_for_load_state()

@@ -4,23 +4,13 @@ look at the audit trail, the people and the outbox. Screenshots: test-artifacts/
 
 from __future__ import annotations
 
-from tests.browser.conftest import browser_page, screenshot
-from tests.factories import Factory
+from tests.browser.conftest import browser_page, screenshot, sign_in
 
 GERMAN_HEADER = "Name,E-Mail,Aktuelle Rolle,Zielrolle,E-Mails Führungskräfte,E-Mails Peers"
 
 
 def csv_file(*rows: str) -> dict:
     return {"name": "kandidaten.csv", "mimeType": "text/csv", "buffer": "\n".join((GERMAN_HEADER, *rows)).encode()}
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    """Sign in by the fields' ids: the sign-in page's words are another engineer's to translate."""
-    page.goto(f"{base_url}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(Factory.PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_load_state()
 
 
 def no_overflow(page) -> list[str]:

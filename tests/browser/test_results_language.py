@@ -1,8 +1,7 @@
 """The results area in German in a real browser: HR's results page, the candidate's, and the overview on a phone."""
 
 from assessment.extensions import db
-from tests.browser.conftest import browser_page, screenshot
-from tests.factories import Factory
+from tests.browser.conftest import browser_page, screenshot, sign_in
 from tests.results_helpers import move_cycle, rated_assessment
 
 PHONE = {"width": 390, "height": 844}
@@ -13,15 +12,6 @@ def _german(*users) -> None:
     for user in users:
         user.language = "de"
     db.session.commit()
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    """Sign in on the German sign-in page, by the fields' ids."""
-    page.goto(f"{base_url}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(Factory.PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_load_state()
 
 
 def _overflow(page) -> int:
