@@ -172,7 +172,7 @@ def export_scores(cycle_id: int, fmt: str):
     name = export_service.safe_filename(f"{cycle.name}-scores.{fmt}")
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if fmt == "csv":
-        chunks = iter_scores_csv_in(language.current(), cycle)
+        chunks = iter_scores_csv_in(language.current(), cycle.id)
         body = stream_with_context("\ufeff" + chunk if index == 0 else chunk for index, chunk in enumerate(chunks))
         return Response(body, mimetype="text/csv", headers=headers)
     if export_service.candidate_count(cycle) > current_app.config["SCORES_XLSX_INLINE_MAX"]:

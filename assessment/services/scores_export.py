@@ -154,9 +154,11 @@ def iter_scores_csv(cycle: Cycle) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def iter_scores_csv_in(lang: str, cycle: Cycle) -> Iterator[str]:
-    """``iter_scores_csv`` in ``lang`` however late it is read: a streamed response is read after the request's
-    own language is gone, so each chunk is made inside ``language.use`` (never across a yield)."""
+def iter_scores_csv_in(lang: str, cycle_id: int) -> Iterator[str]:
+    """``iter_scores_csv`` of the cycle ``cycle_id`` in ``lang`` however late it is read. A streamed response is
+    read after the view has returned: its language is gone, so each chunk is made inside ``language.use``
+    (never across a yield), and so is its database session, so the cycle is loaded here, when reading starts."""
+    cycle = db.session.get(Cycle, cycle_id)
     chunks = iter_scores_csv(cycle)
     while True:
         with language.use(lang):
