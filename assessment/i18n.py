@@ -30,7 +30,6 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 CATALOGUE_DIRS = (TRANSLATIONS_DIR, Path(language.__file__).resolve().parent / "translations",
                   Path(__file__).resolve().parent.parent / "reports" / "translations")
 
-babel = Babel()
 bp = Blueprint("language", __name__)
 
 def full_date(value) -> str:
@@ -103,7 +102,9 @@ def register(app) -> None:
                            f"({', '.join(problems)}): run `make install` (python scripts/catalogues.py compile).")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", language.DEFAULT_LANGUAGE)
-    babel.init_app(app, locale_selector=select_language)
+    # One Babel per app: Flask-Babel keeps its translations cache on the Babel object, and apps made in one process
+    # (tests, a pseudo-locale) may read different catalogue folders.
+    Babel(app, locale_selector=select_language)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(current_language=language.current, language_names=language.LANGUAGE_NAMES)
     app.jinja_env.filters.update(status_label=status_label, group_label=group_label, role_label=role_label,

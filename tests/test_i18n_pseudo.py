@@ -109,7 +109,10 @@ def walk(clients, crawl: Crawl, plan: dict, lang: str) -> None:
             except Exception as exc:  # a streamed answer that breaks after its view returned
                 crawl.errors.append(f"{place}: {type(exc).__name__}: {pl.short(str(exc), 160)}")
                 continue
-            crawl.read(place, response)
+            try:
+                crawl.read(place, response)
+            finally:
+                response.close()  # a streamed answer ends its request context now, in order
 
 
 def post_forms(clients, crawl: Crawl, plan: dict) -> None:
@@ -120,6 +123,7 @@ def post_forms(clients, crawl: Crawl, plan: dict) -> None:
         response = clients[persona].post(path, data=data, headers={**headers, **asks}, follow_redirects=True)
         fields = ", ".join(sorted(data)) if len(data) <= 4 else f"{len(data)} fields"
         crawl.read(f"POST {path} as {persona} ({fields or 'empty'})", response)
+        response.close()
 
 
 def read_outbox(crawl: Crawl, after: int = 0, english: Crawl | None = None) -> int:
