@@ -32,6 +32,7 @@ CATALOGUE_DIRS = (TRANSLATIONS_DIR, Path(language.__file__).resolve().parent / "
 
 bp = Blueprint("language", __name__)
 
+
 def full_date(value) -> str:
     """A day with its weekday, for e-mails: "Friday, 18 December 2026" / "Freitag, 18. Dezember 2026"."""
     return "" if value is None else dates.format_date(value, format="full", locale=language.locale())
