@@ -68,7 +68,7 @@ def write_pseudo_catalogues(folder: Path) -> Path:
     return folder
 
 
-#: The plain-Python catalogues (engine, reports): the modules that hold them, by the names RULES.md gives.
+#: The plain-Python catalogues (engine, reports): the modules that hold them, by the names docs/languages.md gives.
 CATALOGUE_MODULES = ("rubrics.i18n", "reports.i18n")
 
 
