@@ -126,7 +126,8 @@ def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Comp
 
 def _row(framework, assessment_id: int, fingerprint: str, result: ReadinessResult) -> dict:
     order = {band.id: i for i, band in enumerate(framework.readiness.bands)}
-    return {"assessment_id": assessment_id, "language": language.current(), "fingerprint": fingerprint, "engine_version": engine_version(),
+    return {"assessment_id": assessment_id, "language": language.current(), "fingerprint": fingerprint,
+            "engine_version": engine_version(),
             "band_id": result.band_id, "verdict_rank": order.get(result.band_id, len(order)),
             "weighted_attainment": result.weighted_attainment,
             "decision_scores": {c.competency_id: c.decision_score for c in result.competencies},
