@@ -5,21 +5,14 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import CleanForm
+from ..forms.common import CHOOSE, SelectChoice
 from ..models import ROLES
 from ..services.users import MIN_PASSWORD_LENGTH
 from .labels import ACCOUNT_ROLES
 
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and deprecates them from 3.3 on
-    def SelectChoice(value, label):  # noqa: N802 - stands in for the class
-        return (value, label)
-
-#: A required select starts with an empty choice, so nobody submits the first role by accident (and the HTML is valid).
-CHOOSE = _l("Choose…")
 ROLE_CHOICES = [SelectChoice("", CHOOSE)] + [SelectChoice(role, ACCOUNT_ROLES[role]) for role in ROLES]
 
 
@@ -45,10 +38,6 @@ class CycleForm(CleanForm):
         """The version the form was loaded with; None (always stale) when missing or not a number."""
         value = (self.version.data or "").strip()
         return int(value) if value.isdigit() else None
-
-
-class ConfirmForm(CleanForm):
-    """An empty form: its CSRF token is what makes a confirmation button safe."""
 
 
 class ReleaseOneForm(CleanForm):
@@ -116,14 +105,6 @@ class RoleForm(CleanForm):
     role = SelectField(_l("New role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     #: Set by the confirmation page: the change is made only once HR has seen what it means.
     confirmed = HiddenField()
-
-
-class PasswordForm(CleanForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
-                             render_kw={"autocomplete": "new-password"})
-    repeat = PasswordField(_l("Repeat the new password"),
-                           validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
-                           render_kw={"autocomplete": "new-password"})
 
 
 class WithdrawForm(CleanForm):

@@ -15,8 +15,9 @@ from ..mail.reminders import remind_now
 from ..models import Assessment, Cycle, RaterAssignment, User
 from ..services import accounts, ratings, withdrawals
 from . import labels
-from .forms import BulkReopenForm, ConfirmForm, CopyCycleForm, WithdrawForm
-from .views import FAILED, _actor, _save
+from ..forms.common import ConfirmForm
+from .forms import BulkReopenForm, CopyCycleForm, WithdrawForm
+from .blueprint import FAILED, actor, save
 
 bp = Blueprint("hrtools", __name__, url_prefix="/hr")
 
@@ -51,7 +52,7 @@ def invite_person(user_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("The page had expired, so nothing was sent; please try again."), "error")
-    elif _save(form, lambda: accounts.invite(person, actor=_actor())) is not FAILED:
+    elif save(form, lambda: accounts.invite(person, actor=actor())) is not FAILED:
         flash(_("Invitation sent to %(email)s; its link works once, for a limited time.", email=person.email),
               "success")
     for message in form.form_errors:
@@ -66,7 +67,7 @@ def withdraw_candidate(assessment_id: int):
     assessment = get_or_404(Assessment, assessment_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        saved = _save(form, lambda: withdrawals.withdraw_candidate(assessment, form.reason.data, actor=_actor()))
+        saved = save(form, lambda: withdrawals.withdraw_candidate(assessment, form.reason.data, actor=actor()))
         if saved is not FAILED:
             flash(_("%(name)s is withdrawn from %(cycle)s. Their sheets are kept; nobody is asked for them any more.",
                     name=assessment.candidate.name, cycle=assessment.cycle.name), "success")
@@ -84,7 +85,7 @@ def copy_cycle(cycle_id: int):
     if request.method == "GET":
         form.name.data = _("%(name)s (next)", name=source.name)
     if form.validate_on_submit():
-        cycle = _save(form, lambda: withdrawals.copy_cycle(source, form.name.data, actor=_actor(),
+        cycle = save(form, lambda: withdrawals.copy_cycle(source, form.name.data, actor=actor(),
                                                            framework=current_framework()))
         if cycle is not FAILED:
             flash(ngettext("Cycle “%(name)s” created in draft with %(num)d candidate and their raters. Check it, "
@@ -156,8 +157,8 @@ def _reopen_selected(cycle: Cycle, sheets: list[RaterAssignment], back: str, *, 
     if confirmed and form.validate():
         def reopen_all():
             for sheet in submitted:
-                ratings.reopen_sheet(sheet, form.reason.data, actor=_actor())
-        if _save(form, reopen_all) is not FAILED:
+                ratings.reopen_sheet(sheet, form.reason.data, actor=actor())
+        if save(form, reopen_all) is not FAILED:
             flash(ngettext("Reopened %(num)d sheet; the rater is told why by e-mail.",
                            "Reopened %(num)d sheets; each rater is told why by e-mail.", len(submitted)), "success")
             return redirect(back)

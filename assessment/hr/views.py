@@ -1,11 +1,14 @@
-"""HR: cycles and their dashboard, candidates (one by one or imported), raters, reopening, people, audit trail."""
+"""HR: cycles and their dashboard, candidates (one by one or imported), raters, reopening, people, audit trail.
+
+The blueprint and what every HR page shares (saving a change, the cycle's next step) are in ``blueprint``; the
+cycle's steps in ``cycle_steps``, the outbox in ``outbox``.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..access import get_or_404, role_required
 from ..extensions import db
@@ -18,55 +21,13 @@ from ..services import assessments as assessment_service
 from ..services import conflicts as conflict_service
 from ..services import cycles as cycle_service
 from ..services import accounts, imports, ratings, users
+from ..forms.common import ConfirmForm, PasswordForm
 from . import labels, queries
-from .forms import CandidateForm, ConfirmForm, CycleForm, ImportForm, PasswordForm, PersonForm, RaterForm, \
-    ReopenForm, RoleForm
-
-bp = Blueprint("hr", __name__, url_prefix="/hr")
-labels.register(bp)
-
-#: The button that takes a cycle to each state (the dashboard's and the confirmation page's).
-STATE_CHANGES = {"open": _l("Open the cycle"), "closed": _l("Close the cycle"), "released": _l("Release results")}
-
-
-#: The one step forward from each state: draft -> open -> closed -> released.
-NEXT_STATE = {before: after for after, befores in cycle_service.TRANSITIONS.items() for before in befores}
-
-
-class _Failed:
-    """What ``_save`` returns when the change was refused (a result may itself be None)."""
-
-
-FAILED = _Failed()
-
+from .blueprint import FAILED, NEXT_STATE, STATE_CHANGES, actor, bp, save
+from .forms import CandidateForm, CycleForm, ImportForm, PersonForm, RaterForm, ReopenForm, RoleForm
 
 def _role_names(framework) -> dict[str, str]:
     return {role.id: role.name for role in framework.roles}
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
-def _save(form, action):
-    """Run one service and commit; a refusal or a database error rolls everything back and lands on ``form``."""
-    try:
-        result = action()
-        db.session.commit()
-        return result
-    except imports.ImportRejected as exc:
-        db.session.rollback()
-        for problem in exc.problems:
-            add_error(form, problem.column, problem.message)
-    except ServiceError as exc:
-        db.session.rollback()
-        add_error(form, exc.field, exc.message)
-    except SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.exception("database error while saving an HR change")
-        form.form_errors.append(_("The database could not save this change, so nothing was changed. "
-                                  "Please try again."))
-    return FAILED
 
 
 # --- cycles ------------------------------------------------------------------------------------------------
@@ -85,8 +46,8 @@ def create_cycle():
     """Create a cycle in draft."""
     form = CycleForm()
     if form.validate_on_submit():
-        cycle = _save(form, lambda: cycle_service.create_cycle(
-            form.name.data, actor=_actor(), instructions=form.instructions.data, starts_on=form.starts_on.data,
+        cycle = save(form, lambda: cycle_service.create_cycle(
+            form.name.data, actor=actor(), instructions=form.instructions.data, starts_on=form.starts_on.data,
             ends_on=form.ends_on.data))
         if cycle is not FAILED:
             flash(_("Cycle “%(name)s” created in draft. Add candidates, then open it.", name=cycle.name), "success")
@@ -103,9 +64,9 @@ def edit_cycle(cycle_id: int):
     if request.method == "GET":
         form.version.data = cycle.version_id
     if form.validate_on_submit():
-        saved = _save(form, lambda: cycle_service.update_cycle(
+        saved = save(form, lambda: cycle_service.update_cycle(
             cycle, name=form.name.data, instructions=form.instructions.data, starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data, actor=_actor(), expected_version=form.expected_version()))
+            ends_on=form.ends_on.data, actor=actor(), expected_version=form.expected_version()))
         if saved is not FAILED:
             flash(_("Cycle saved."), "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
@@ -153,7 +114,7 @@ def add_candidate(cycle_id: int):
         row = imports.CandidateRow(None, form.name.data, form.email.data, form.current_role.data,
                                    form.target_role.data, imports.split_emails(form.manager_emails.data),
                                    imports.split_emails(form.peer_emails.data))
-        assessment = _save(form, lambda: imports.add_candidate(cycle, row, framework=framework, actor=_actor()))
+        assessment = save(form, lambda: imports.add_candidate(cycle, row, framework=framework, actor=actor()))
         if assessment is not FAILED:
             flash(_("%(candidate)s added to %(cycle)s.", candidate=assessment.candidate.name, cycle=cycle.name),
                   "success")
@@ -174,7 +135,7 @@ def import_candidates(cycle_id: int):
         upload = form.file.data
         try:
             made = imports.import_candidates(cycle, upload.filename or "upload", upload.read(),
-                                             framework=pinned_framework(cycle), actor=_actor())
+                                             framework=pinned_framework(cycle), actor=actor())
             db.session.commit()
             flash(ngettext("Imported %(num)d candidate into %(cycle)s.", "Imported %(num)d candidates into %(cycle)s.",
                            len(made), cycle=cycle.name), "success")
@@ -221,8 +182,8 @@ def assign_raters(assessment_id: int):
             add_error(form, "email", _("There is no account for %(email)s; create it on the People page first.",
                                        email=users.normalise_email(form.email.data)))
         else:
-            assignment = _save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,
-                                                                             actor=_actor()))
+            assignment = save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,
+                                                                             actor=actor()))
             if assignment is not FAILED:
                 text = (_("%(rater)s will rate %(candidate)s as manager.", rater=rater.name,
                           candidate=assessment.candidate.name) if assignment.rater_group == "manager" else
@@ -251,7 +212,7 @@ def remove_assignment(assignment_id: int):
     back = url_for("hr.assign_raters", assessment_id=assessment.id)
     if form.validate_on_submit():
         name = assignment.rater.name
-        if _save(form, lambda: assessment_service.remove_assignment(assignment, actor=_actor())) is not FAILED:
+        if save(form, lambda: assessment_service.remove_assignment(assignment, actor=actor())) is not FAILED:
             flash(_("%(rater)s no longer rates %(candidate)s.", rater=name, candidate=assessment.candidate.name),
                   "success")
             return redirect(back)
@@ -273,7 +234,7 @@ def reopen_assignment(assignment_id: int):
     assignment = get_or_404(RaterAssignment, assignment_id)
     form = ReopenForm()
     if form.validate_on_submit():
-        saved = _save(form, lambda: ratings.reopen_sheet(assignment, form.reason.data, actor=_actor()))
+        saved = save(form, lambda: ratings.reopen_sheet(assignment, form.reason.data, actor=actor()))
         if saved is not FAILED:
             texts = {"self": _("The self-assessment of %(rater)s is open again as a draft; they will see your reason.",
                                rater=assignment.rater.name),
@@ -310,7 +271,7 @@ def create_person():
         form.role.data = request.args.get("role") if request.args.get("role") in ROLES else "candidate"
     if form.validate_on_submit():
         invite = form.invite.data and not form.password.data
-        user = _save(form, lambda: _create_person(form, invite))
+        user = save(form, lambda: _create_person(form, invite))
         if user is not FAILED:
             flash(_("Account created for %(email)s, and an invitation e-mailed.", email=user.email) if invite
                   else _("Account created for %(email)s.", email=user.email), "success")
@@ -320,9 +281,9 @@ def create_person():
 
 def _create_person(form: PersonForm, invite: bool) -> User:
     user = users.create_user(form.email.data, form.name.data, form.role.data, form.password.data or None,
-                             actor=_actor())
+                             actor=actor())
     if invite:
-        accounts.invite(user, actor=_actor())
+        accounts.invite(user, actor=actor())
     return user
 
 
@@ -344,7 +305,7 @@ def change_role(user_id: int):
     if form.validate_on_submit():
         if form.confirmed.data == "yes":
             before = labels.label(labels.ACCOUNT_ROLES, person.role)
-            if _save(form, lambda: users.change_role(person, form.role.data, actor=_actor())) is not FAILED:
+            if save(form, lambda: users.change_role(person, form.role.data, actor=actor())) is not FAILED:
                 flash(_("%(name)s is now %(role)s (was %(before)s).", name=person.name,
                         role=labels.label(labels.ACCOUNT_ROLES, person.role), before=before), "success")
                 return redirect(url_for("hr.edit_person", user_id=person.id))
@@ -370,7 +331,7 @@ def set_password(user_id: int):
     person = get_or_404(User, user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        if _save(form, lambda: users.change_password(person, form.password.data, actor=_actor())) is not FAILED:
+        if save(form, lambda: users.change_password(person, form.password.data, actor=actor())) is not FAILED:
             if person.id == current_user.id:
                 login_user(person)  # the new password ended every session of theirs, this one included
             flash(_("New password set for %(email)s; their sessions have ended. Tell them through a safe channel.",
@@ -393,6 +354,3 @@ def audit_trail():
     events = queries.audit_page(**filters, page=page_arg(), per_page=page_size())
     return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())
 
-
-# The cycle's steps (open, close, release) and per-candidate release live in their own module, on this blueprint.
-from . import cycle_steps  # noqa: E402,F401

@@ -10,7 +10,7 @@ from email.utils import formataddr, format_datetime, make_msgid, parseaddr
 from datetime import timezone
 from pathlib import Path
 
-from .models import OutboxMessage
+from ..models import OutboxMessage
 
 log = logging.getLogger("opsladder.mail")
 

@@ -3,7 +3,7 @@ from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import CleanForm
-from ..hr.forms import SelectChoice
+from ..forms.common import SelectChoice
 
 
 class CalibrationForm(CleanForm):

@@ -13,7 +13,6 @@ from reports.pdf import render_report
 from rubrics import language
 from rubrics.readiness import verdict_label
 
-from .. import jobs
 from ..access import get_or_404, owned_or_404, role_required
 from ..extensions import db
 from ..forms import add_error
@@ -155,7 +154,7 @@ def cycle_overview(cycle_id: int):
         job, is_new = export_service.results_job(cycle, actor=current_user)
         db.session.commit()
         if is_new:
-            jobs.dispatch_export(job)
+            export_service.dispatch_export(job)
         return redirect(url_for("results.view_export", job_id=job.id))
     query = OverviewQuery.from_request()
     overview = build_overview(cycle, query, missing=missing)
@@ -189,7 +188,7 @@ def _start_job(cycle: Cycle, kind: str):
         flash(exc.message, "error")
         return redirect(url_for("results.cycle_overview", cycle_id=cycle.id))
     db.session.commit()
-    jobs.dispatch_export(job)
+    export_service.dispatch_export(job)
     return redirect(url_for("results.view_export", job_id=job.id))
 
 
