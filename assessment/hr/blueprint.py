@@ -4,7 +4,7 @@ which import this one; this one imports none of them, so no page module depends 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, flash, redirect, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,3 +58,14 @@ def save(form, action):
         form.form_errors.append(_("The database could not save this change, so nothing was changed. "
                                   "Please try again."))
     return FAILED
+
+
+def confirm_with_reason(form, change, done, *, template: str, **context):
+    """An HR page that confirms a change with a reason (withdraw a candidate, reopen a sheet): on a valid submission
+    the service ``change(reason)`` runs and commits, ``done()`` gives the message and the page to go to; else the
+    page (again), 400 with the problems."""
+    if form.validate_on_submit() and save(form, lambda: change(form.reason.data)) is not FAILED:
+        message, target = done()
+        flash(message, "success")
+        return redirect(target)
+    return render_template(template, form=form, **context), 400 if form.errors or form.form_errors else 200

@@ -13,11 +13,11 @@ from ..extensions import db
 from ..framework import current_framework
 from ..mail.reminders import remind_now
 from ..models import Assessment, Cycle, RaterAssignment, User
+from ..forms.common import ConfirmForm
 from ..services import accounts, ratings, withdrawals
 from . import labels
-from ..forms.common import ConfirmForm
+from .blueprint import FAILED, actor, confirm_with_reason, save
 from .forms import BulkReopenForm, CopyCycleForm, WithdrawForm
-from .blueprint import FAILED, actor, save
 
 bp = Blueprint("hrtools", __name__, url_prefix="/hr")
 
@@ -65,15 +65,15 @@ def invite_person(user_id: int):
 def withdraw_candidate(assessment_id: int):
     """Confirm, with a reason, then withdraw a candidate from a cycle (their sheets are kept, no longer owed)."""
     assessment = get_or_404(Assessment, assessment_id)
-    form = WithdrawForm()
-    if form.validate_on_submit():
-        saved = save(form, lambda: withdrawals.withdraw_candidate(assessment, form.reason.data, actor=actor()))
-        if saved is not FAILED:
-            flash(_("%(name)s is withdrawn from %(cycle)s. Their sheets are kept; nobody is asked for them any more.",
-                    name=assessment.candidate.name, cycle=assessment.cycle.name), "success")
-            return redirect(url_for("hr.view_cycle", cycle_id=assessment.cycle_id))
-    return render_template("hr/withdraw.html", form=form, assessment=assessment), \
-        400 if form.errors or form.form_errors else 200
+
+    def done():
+        return (_("%(name)s is withdrawn from %(cycle)s. Their sheets are kept; nobody is asked for them any more.",
+                  name=assessment.candidate.name, cycle=assessment.cycle.name),
+                url_for("hr.view_cycle", cycle_id=assessment.cycle_id))
+
+    return confirm_with_reason(WithdrawForm(), lambda reason: withdrawals.withdraw_candidate(assessment, reason,
+                                                                                            actor=actor()),
+                               done, template="hr/withdraw.html", assessment=assessment)
 
 
 @bp.route("/cycles/<int:cycle_id>/copy", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ from ..services import cycles as cycle_service
 from ..services import accounts, imports, ratings, users
 from ..forms.common import ConfirmForm, PasswordForm
 from . import labels, queries
-from .blueprint import FAILED, NEXT_STATE, STATE_CHANGES, actor, bp, save
+from .blueprint import FAILED, NEXT_STATE, STATE_CHANGES, actor, bp, confirm_with_reason, save
 from .forms import CandidateForm, CycleForm, ImportForm, PersonForm, RaterForm, ReopenForm, RoleForm
 
 def _role_names(framework) -> dict[str, str]:
@@ -232,20 +232,18 @@ def remove_assignment(assignment_id: int):
 def reopen_assignment(assignment_id: int):
     """Reopen a submitted sheet with a reason the rater will see; the submitted version is kept."""
     assignment = get_or_404(RaterAssignment, assignment_id)
-    form = ReopenForm()
-    if form.validate_on_submit():
-        saved = save(form, lambda: ratings.reopen_sheet(assignment, form.reason.data, actor=actor()))
-        if saved is not FAILED:
-            texts = {"self": _("The self-assessment of %(rater)s is open again as a draft; they will see your reason.",
-                               rater=assignment.rater.name),
-                     "manager": _("The manager sheet of %(rater)s is open again as a draft; they will see your reason.",
-                                  rater=assignment.rater.name),
-                     "peer": _("The peer sheet of %(rater)s is open again as a draft; they will see your reason.",
-                               rater=assignment.rater.name)}
-            flash(texts[assignment.rater_group], "success")
-            return redirect(url_for("hr.assign_raters", assessment_id=assignment.assessment_id))
-    return render_template("hr/reopen.html", form=form, assignment=assignment), \
-        400 if form.errors or form.form_errors else 200
+
+    def done():
+        texts = {"self": _("The self-assessment of %(rater)s is open again as a draft; they will see your reason.",
+                           rater=assignment.rater.name),
+                 "manager": _("The manager sheet of %(rater)s is open again as a draft; they will see your reason.",
+                              rater=assignment.rater.name),
+                 "peer": _("The peer sheet of %(rater)s is open again as a draft; they will see your reason.",
+                           rater=assignment.rater.name)}
+        return texts[assignment.rater_group], url_for("hr.assign_raters", assessment_id=assignment.assessment_id)
+
+    return confirm_with_reason(ReopenForm(), lambda reason: ratings.reopen_sheet(assignment, reason, actor=actor()),
+                               done, template="hr/reopen.html", assignment=assignment)
 
 
 # --- people ------------------------------------------------------------------------------------------------

@@ -192,29 +192,30 @@ def _start_job(cycle: Cycle, kind: str):
     return redirect(url_for("results.view_export", job_id=job.id))
 
 
+def _export_start_page(cycle_id: int, template: str, kind, extra=lambda cycle: {}):
+    """The confirmation page of a cycle's export job (one form for both kinds): on a confirmed submission the job of
+    ``kind(form)`` starts, else the page shows what the export will contain (``extra(cycle)`` adds to it)."""
+    cycle = get_or_404(Cycle, cycle_id)
+    form = StartExportForm()
+    if form.validate_on_submit():
+        return _start_job(cycle, kind(form))
+    return render_template(template, cycle=cycle, form=form, count=export_service.candidate_count(cycle), **extra(cycle))
+
+
 @bp.route("/cycles/<int:cycle_id>/exports/scores", methods=["GET", "POST"])
 @role_required("hr")
 def start_scores_export(cycle_id: int):
     """Confirm, then start the job that writes a large cycle's scores as one XLSX workbook."""
-    cycle = get_or_404(Cycle, cycle_id)
-    form = StartExportForm()
-    if form.validate_on_submit():
-        return _start_job(cycle, export_service.SCORES_KIND)
-    return render_template("results/start_scores_export.html", cycle=cycle, form=form,
-                           count=export_service.candidate_count(cycle))
+    return _export_start_page(cycle_id, "results/start_scores_export.html", lambda form: export_service.SCORES_KIND)
 
 
 @bp.route("/cycles/<int:cycle_id>/exports", methods=["GET", "POST"])
 @role_required("hr")
 def start_export(cycle_id: int):
     """Confirm, then start the job that exports every report of the cycle (and a panel summary) as one ZIP."""
-    cycle = get_or_404(Cycle, cycle_id)
-    form = StartExportForm()
-    if form.validate_on_submit():
-        return _start_job(cycle, export_service.export_kind(form.language.data))
-    recent = export_service.recent_exports(cycle)
-    return render_template("results/start_export.html", cycle=cycle, form=form, recent=recent,
-                           count=export_service.candidate_count(cycle))
+    return _export_start_page(cycle_id, "results/start_export.html",
+                              lambda form: export_service.export_kind(form.language.data),
+                              lambda cycle: {"recent": export_service.recent_exports(cycle)})
 
 
 @bp.route("/exports/<int:job_id>")
