@@ -20,7 +20,7 @@ from .auth.views import bp as auth_bp
 from .candidate.views import bp as candidate_bp
 from .config import build_config
 from .extensions import csrf, db, login_manager, migrate
-from .hr import cycle_steps, outbox, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
+from .hr import cycle_steps, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
 from .hr.blueprint import bp as hr_bp
 from .hr.outbox import bp as mail_bp
 from .hr.tools import bp as hrtools_bp
