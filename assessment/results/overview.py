@@ -162,6 +162,14 @@ def _flagged_raters(flags: CycleFlags) -> list[FlaggedRater]:
                    for r in flags.quality.report.flagged), key=lambda r: r.name.casefold())
 
 
+def _known_sort(framework: Framework, sort: str) -> str:
+    """``sort``, or "name" for a competency column this rubric does not have: the id becomes a JSON path in SQL,
+    and a made-up one (``c:"``, ``c:$[``) is an error on SQLite."""
+    if sort.startswith("c:") and sort[2:] not in {c.id for c in framework.competencies}:
+        return "name"
+    return sort
+
+
 def _order_by(sort: str, descending: bool) -> list:
     """The ORDER BY of a sort: the column, then the candidate's name (both reversed by dir=desc), then the id."""
     if sort == "verdict":
@@ -196,7 +204,7 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
              if band_id not in (INSUFFICIENT_EVIDENCE, PANEL_REVIEW) or band_id in counted]
     stmt = (sa.select(Assessment).join(StoredResult).join(Assessment.candidate)
             .options(contains_eager(Assessment.candidate)).where(*chosen)
-            .order_by(*_order_by(query.sort, query.desc)))
+            .order_by(*_order_by(_known_sort(framework, query.sort), query.desc)))
     shown = paginate(stmt, query.page, query.page_size)
     flags = cycle_flags(cycle)
     rows = [_row(framework, outcome, flags)
