@@ -20,7 +20,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, verdict_label
 from ..extensions import db
 from ..framework import pinned_framework
 from ..listing import Sorting, page_arg, page_size, paginate, sorting_arg
-from ..models import Assessment, User
+from ..models import HAS_RESULTS, Assessment, User
 from ..results.models import StoredResult
 from ..services import readiness, results_store
 from ..services.rater_flags import CycleFlags, cycle_flags
@@ -190,7 +190,7 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
     the results still ``missing`` (``results_store.missing_results``, asked for when not given) are computed first."""
     framework = pinned_framework(cycle)
     results_store.refresh_cycle(cycle, readiness.compute_results, missing=missing)
-    in_cycle = Assessment.cycle_id == cycle.id
+    in_cycle = sa.and_(Assessment.cycle_id == cycle.id, HAS_RESULTS)  # withdrawn: no results
     roles = set(db.session.scalars(sa.select(Assessment.target_role).where(in_cycle).distinct()))
     roles = sorted(roles, key=[r.id for r in framework.ladder].index)
     role_names = {role.id: role.name for role in framework.roles}
