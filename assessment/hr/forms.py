@@ -68,8 +68,8 @@ def _assessment_id(value) -> int:
 class ReleaseForm(ReleaseOneForm):
     """Releasing a cycle: candidates to withhold (assessment ids), and the acknowledgement."""
 
-    withhold = SelectMultipleField(_l("Withhold these candidates from the release"), coerce=_assessment_id, choices=[],
-                                   validate_choice=False, widget=ListWidget(prefix_label=False),
+    withhold = SelectMultipleField(_l("Withhold these candidates from the release"), coerce=_assessment_id,
+                                   choices=[], validate_choice=False, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
 
     def __init__(self, *args, assessments=(), **kwargs):

@@ -225,8 +225,8 @@ def _archive_problem(data: bytes) -> str | None:
         ratio = entry.file_size / max(1, entry.compress_size)
         if entry.file_size > _RATIO_FROM_BYTES and ratio > XLSX_MAX_RATIO:
             return _("The part %(name)s of the workbook unpacks to %(ratio)s times its packed size; a spreadsheet "
-                     "unpacks to at most %(max)s times. The file was refused unread.", name=replace_unstorable(entry.filename[:100]),
-                     ratio=language.number(ratio, 0), max=XLSX_MAX_RATIO)
+                     "unpacks to at most %(max)s times. The file was refused unread.",
+                     name=replace_unstorable(entry.filename[:100]), ratio=language.number(ratio, 0), max=XLSX_MAX_RATIO)
     try:
         return _row_problem(archive)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
