@@ -12,7 +12,6 @@ import openpyxl
 import pytest
 
 from assessment.extensions import db
-from assessment.services import import_files
 from assessment.services.import_files import (XLSX_MAX_ENTRIES, XLSX_MAX_RATIO, XLSX_MAX_TOTAL_BYTES,
                                               ImportRejected, read_rows)
 from assessment.services.imports import COLUMNS
