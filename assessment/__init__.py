@@ -9,6 +9,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from rubrics import load_framework
 
+from .cleaning import WholeNumberConverter, whole_number
 from .config import build_config
 from .extensions import csrf, db, login_manager, migrate
 
@@ -28,6 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, config))
     app.session_interface = _SessionInterface()
+    # Every <int:...> in a route is a bounded id: 1..2^31-1, ASCII digits (else 404, never a database error).
+    app.url_map.converters["int"] = WholeNumberConverter
 
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -65,10 +68,11 @@ def register_extensions(app: Flask) -> None:
     def load_user(session_id: str):
         # "id.version": a cookie from before a sign-out or a password change names an older version.
         user_id, _, version = session_id.partition(".")
-        if not (user_id.isdigit() and version.isdigit()):
+        user_id, version = whole_number(user_id, minimum=1), whole_number(version)
+        if user_id is None or version is None:
             return None
-        user = db.session.get(models.User, int(user_id))
-        if user is None or not user.is_active or user.session_version != int(version):
+        user = db.session.get(models.User, user_id)
+        if user is None or not user.is_active or user.session_version != version:
             return None
         return user
 

@@ -162,6 +162,12 @@ class Assessment(db.Model):
         return self.withdrawn_at is not None
 
 
+#: Which assessments have results at all: a withdrawn candidate has none, anywhere (overview, panel summary, ZIP
+#: of reports, scores CSV/XLSX, release mails, the candidate's own page and PDF). HR still opens the withdrawn
+#: person's record and their single results page.
+HAS_RESULTS = Assessment.withdrawn_at.is_(None)
+
+
 class RaterAssignment(db.Model):
     """A rater's sheet for one assessment: the candidate themself (self), a manager or a peer."""
 

@@ -121,6 +121,45 @@ def test_people_change_their_own_password(app, make):
     assert refused.status_code == 401
 
 
+def test_my_password_is_throttled_like_sign_in(app, make):
+    """Issue 15, finding 5: thirty wrong current passwords were all checked, then the right one worked. Now the
+    sign-in counters apply: past LOGIN_MAX_FAILURES even the right current password is refused with the lock
+    message, the password stays as it was, and signing in from that address is locked too."""
+    user = make.user("candidate")
+    db.session.commit()
+    client = _signed_in_client(app, user)
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for guess in range(limit):
+        wrong = client.post("/account/password", data={"current_password": f"guess-{guess}",
+                                                       "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+        assert wrong.status_code == 400 and "not your current password" in wrong.get_data(as_text=True)
+    right = client.post("/account/password", data={"current_password": Factory.PASSWORD,
+                                                   "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert right.status_code == 429
+    assert "Too many failed sign-in attempts for this account." in right.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password(Factory.PASSWORD)
+    locked = browser(app).post("/login", data={"email": user.email, "password": Factory.PASSWORD})
+    assert locked.status_code == 429
+
+
+def test_a_right_current_password_clears_the_count(app, make):
+    """Below the limit, changing the password clears the account's counters, as a sign-in does."""
+    user = make.user("candidate")
+    db.session.commit()
+    client = _signed_in_client(app, user)
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for guess in range(limit - 1):
+        client.post("/account/password", data={"current_password": f"guess-{guess}",
+                                                "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    ok = client.post("/account/password", data={"current_password": Factory.PASSWORD,
+                                                "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert ok.status_code == 302
+    for guess in range(limit - 1):
+        assert browser(app).post("/login", data={"email": user.email, "password": "x"}).status_code == 401
+    assert _is_signed_in(_signed_in_client(app, user, NEW_PASSWORD).get("/me"))
+
+
 def test_changing_ones_password_needs_the_csrf_token(database_url, make):
     """With CSRF on, the change without the page's token is refused and the password stays."""
     app = create_app(app_config(database_url, WTF_CSRF_ENABLED=True))

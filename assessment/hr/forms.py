@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordFi
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from ..cleaning import whole_number
 from ..forms import CleanForm
 from ..models import ROLES
 from ..services.users import MIN_PASSWORD_LENGTH
@@ -43,8 +44,7 @@ class CycleForm(CleanForm):
 
     def expected_version(self) -> int | None:
         """The version the form was loaded with; None (always stale) when missing or not a number."""
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return whole_number(self.version.data)
 
 
 class ConfirmForm(CleanForm):
@@ -57,11 +57,19 @@ class ReleaseOneForm(CleanForm):
     acknowledge = BooleanField(_l("Acknowledgement"))
 
 
+def _assessment_id(value) -> int:
+    """An id from a form (ASCII digits, in range) for a choice field; ValueError gives the field's message."""
+    number = value if isinstance(value, int) else whole_number(value, minimum=1)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
 class ReleaseForm(ReleaseOneForm):
     """Releasing a cycle: candidates to withhold (assessment ids), and the acknowledgement."""
 
-    withhold = SelectMultipleField(_l("Withhold these candidates from the release"), coerce=int, choices=[],
-                                   validate_choice=False, widget=ListWidget(prefix_label=False),
+    withhold = SelectMultipleField(_l("Withhold these candidates from the release"), coerce=_assessment_id,
+                                   choices=[], validate_choice=False, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
 
     def __init__(self, *args, assessments=(), **kwargs):

@@ -20,7 +20,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, verdict_label
 from ..extensions import db
 from ..framework import pinned_framework
 from ..listing import Sorting, page_arg, page_size, paginate, sorting_arg
-from ..models import Assessment, User
+from ..models import HAS_RESULTS, Assessment, User
 from ..results.models import StoredResult
 from ..services import readiness, results_store
 from ..services.rater_flags import CycleFlags, cycle_flags
@@ -162,6 +162,14 @@ def _flagged_raters(flags: CycleFlags) -> list[FlaggedRater]:
                    for r in flags.quality.report.flagged), key=lambda r: r.name.casefold())
 
 
+def _known_sort(framework: Framework, sort: str) -> str:
+    """``sort``, or "name" for a competency column this rubric does not have: the id becomes a JSON path in SQL,
+    and a made-up one (``c:"``, ``c:$[``) is an error on SQLite."""
+    if sort.startswith("c:") and sort[2:] not in {c.id for c in framework.competencies}:
+        return "name"
+    return sort
+
+
 def _order_by(sort: str, descending: bool) -> list:
     """The ORDER BY of a sort: the column, then the candidate's name (both reversed by dir=desc), then the id."""
     if sort == "verdict":
@@ -182,7 +190,7 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
     the results still ``missing`` (``results_store.missing_results``, asked for when not given) are computed first."""
     framework = pinned_framework(cycle)
     results_store.refresh_cycle(cycle, readiness.compute_results, missing=missing)
-    in_cycle = Assessment.cycle_id == cycle.id
+    in_cycle = sa.and_(Assessment.cycle_id == cycle.id, HAS_RESULTS)  # withdrawn: no results
     roles = set(db.session.scalars(sa.select(Assessment.target_role).where(in_cycle).distinct()))
     roles = sorted(roles, key=[r.id for r in framework.ladder].index)
     role_names = {role.id: role.name for role in framework.roles}
@@ -196,7 +204,7 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
              if band_id not in (INSUFFICIENT_EVIDENCE, PANEL_REVIEW) or band_id in counted]
     stmt = (sa.select(Assessment).join(StoredResult).join(Assessment.candidate)
             .options(contains_eager(Assessment.candidate)).where(*chosen)
-            .order_by(*_order_by(query.sort, query.desc)))
+            .order_by(*_order_by(_known_sort(framework, query.sort), query.desc)))
     shown = paginate(stmt, query.page, query.page_size)
     flags = cycle_flags(cycle)
     rows = [_row(framework, outcome, flags)

@@ -25,7 +25,7 @@ from ..services.calibration_rules import RATIONALE_RULE
 from ..services.calibrations import approve_calibration as approve_proposal
 from ..services.calibrations import calibrate_verdict as record_calibration
 from ..services.rater_flags import cycle_flags, report_flags
-from ..services.readiness import assess, report_audience, report_data, visible_result
+from ..services.readiness import assess, candidate_sees_results, report_audience, report_data, visible_result
 from ..services.results_store import missing_results
 from ..services.scores_export import iter_scores_csv_in
 from .display import register_display
@@ -47,8 +47,13 @@ def _visible_assessment(assessment_id: int) -> Assessment:
 
 
 def _is_released_to_viewer(assessment: Assessment) -> bool:
-    """HR always; the candidate once the cycle is released and HR did not withhold their results."""
-    return current_user.role == "hr" or (assessment.cycle.state == "released" and not assessment.is_withheld)
+    """HR always; the candidate when ``candidate_sees_results`` (released, not withheld, not withdrawn).
+    A withdrawn candidate's own results are a 404, page and PDF alike: they have none."""
+    if current_user.role == "hr":
+        return True
+    if assessment.is_withdrawn:
+        abort(404)
+    return candidate_sees_results(assessment)
 
 
 def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200,

@@ -16,7 +16,7 @@ from flask import current_app
 from rubrics import language
 
 from ..extensions import db
-from ..models import Assessment, Cycle, ExportJob, User, utcnow
+from ..models import HAS_RESULTS, Assessment, Cycle, ExportJob, User, utcnow
 from . import NotAllowed
 from .audit import record_audit
 from .scores_export import (SCORE_COLUMNS, iter_scores_csv, scores_csv, scores_table,  # noqa: F401 (re-exported)
@@ -65,7 +65,8 @@ def exports_dir() -> Path:
 
 def candidate_count(cycle: Cycle) -> int:
     """How many candidates the cycle has (one query, without loading them)."""
-    return db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
+    return db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id,
+                                                                          HAS_RESULTS))
 
 
 def export_kind(lang: str | None) -> str:

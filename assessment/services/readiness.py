@@ -24,7 +24,7 @@ from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, can
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
+from ..models import HAS_RESULTS, Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
 from . import results_store
 from .calibrations import in_force, pending
 from .translation import _
@@ -142,9 +142,16 @@ def compute_results(assessments: Sequence[Assessment]) -> dict[int, ReadinessRes
     return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id]) for a in assessments}
 
 
+def candidate_sees_results(assessment: Assessment) -> bool:
+    """Whether the candidate may see this assessment's results (page and PDF): the cycle is released, HR did
+    not withhold them, and the candidate was not withdrawn. The one place this is decided."""
+    return assessment.cycle.state == "released" and not assessment.is_withheld and not assessment.is_withdrawn
+
+
 def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[Assessment]:
-    """The cycle's assessments (optionally for one target role) with their candidates, in one query."""
-    query = (sa.select(Assessment).where(Assessment.cycle_id == cycle.id)
+    """The cycle's assessments with results (``HAS_RESULTS``: withdrawn candidates left out), optionally for
+    one target role, with their candidates, in one query."""
+    query = (sa.select(Assessment).where(Assessment.cycle_id == cycle.id, HAS_RESULTS)
              .options(selectinload(Assessment.candidate)).order_by(Assessment.id))
     if target_role:
         query = query.where(Assessment.target_role == target_role)
@@ -169,7 +176,7 @@ def assess_many(cycle: Cycle, assessments: Sequence[Assessment], *, as_type: typ
 
 def assess_cycle_batches(cycle: Cycle, *, batch: int = results_store.BATCH, as_type: type = ReadinessResult):
     """``assess_cycle`` a batch at a time (for exports of any size in flat memory): lists of AssessmentResult."""
-    ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id)
+    ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id, HAS_RESULTS)
                                   .order_by(Assessment.id)))
     for start in range(0, len(ids), batch):
         assessments = list(db.session.scalars(
