@@ -246,3 +246,35 @@ def test_simultaneous_role_grant_approvals_give_one(app, make, database_url, req
     assert statuses.count(302) == 1 and 500 not in statuses, statuses
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))
                              .where(AuditEvent.kind == "user.role_grant.approve")) == 1
+
+
+# --- issue 17, section 4: nobody involved with the candidate proposes or approves -----------------------------
+
+def test_a_rater_of_the_candidate_or_a_rival_cannot_propose_or_approve(app, make):
+    """An HR person who rates the candidate, or who is a candidate for the same role in the same cycle, is
+    refused with the reason, as proposer and as approver; an uninvolved HR person approves."""
+    from assessment.services.assessments import add_assessment, assign_rater
+    from assessment.services.two_person import grant_hr_by_operator
+
+    hanne, rater_hr, clean = (make.user("hr", name=n) for n in ("Hanne", "Rita Rater", "Clara Clean"))
+    rival_hr = make.user("candidate", name="Ravi Rival")  # a candidate of the cycle who becomes HR
+    cycle = make.cycle()
+    no_evidence = make.assessment(cycle=cycle)
+    assign_rater(no_evidence, rater_hr, "peer", actor=None)
+    add_assessment(cycle, rival_hr, no_evidence.current_role, no_evidence.target_role, framework=make.framework,
+                   actor=None)
+    grant_hr_by_operator(rival_hr)
+    db.session.commit()
+    submit_sheet(sheet(no_evidence, "self"), 4)
+    move_cycle(cycle, "closed")
+    refused = _signed_in(app, rater_hr).post(f"/assessments/{no_evidence.id}/calibration",
+                                             data={"band_id": best_id(), "rationale": RATIONALE,
+                                                   "panel_members": "Panel A, Panel B"})
+    assert refused.status_code == 422 and "You rate" in refused.get_data(as_text=True)
+    proposal = _propose(_signed_in(app, hanne), no_evidence)
+    for person, reason in ((rater_hr, "You rate"), (rival_hr, "You are a candidate for the same role")):
+        response = _approve(_signed_in(app, person), no_evidence, proposal)
+        assert response.status_code == 422 and reason in response.get_data(as_text=True)
+        assert _status(proposal.id) == "proposed"
+    assert _approve(_signed_in(app, clean), no_evidence, proposal).status_code == 302
+    assert _status(proposal.id) == "approved"

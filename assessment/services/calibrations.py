@@ -1,10 +1,11 @@
 """HR's calibrated verdict: recorded beside the computed one, with a rationale; every one is kept.
 
-Two-person rule: a move out of a non-band outcome (insufficient evidence, panel review) or by two bands or
-more is recorded as a proposal, not in force, until a second HR person approves it. The proposer cannot
-approve their own proposal, nor can anyone who became HR after it was made (``two_person``); approving is a
+Two-person rule: a move out of a non-band outcome (insufficient evidence, panel review), by two bands or
+more, or into the best band is recorded as a proposal, not in force, until a second HR person approves it.
+The proposer cannot approve their own proposal, nor can anyone who became HR after it was made (``two_person``); approving is a
 conditional update, so simultaneous approvals give one. Only the latest approved calibration is in force; a
-newer proposal replaces an older one still pending.
+newer proposal replaces an older one still pending. Nobody who rates the candidate, or is a candidate for the
+same role in the same cycle, records or approves a calibration of that candidate.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..models import Assessment, Calibration, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
 from .calibration_rules import needs_second_approval, rationale_problem
-from .two_person import check_approver
+from .two_person import check_approver, involvement_problem
 
 MAX_NOTE_LENGTH = 5000
 
@@ -61,6 +62,8 @@ def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, a
 
     framework = pinned_framework(assessment.cycle)
     _check_closed(assessment)
+    if problem := involvement_problem(assessment, actor):
+        raise NotAllowed(problem)
     bands = {band.id: band.label for band in framework.readiness.bands}
     if band_id not in bands:
         raise ServiceError(_("choose one of the readiness bands"), field="band_id")
@@ -108,6 +111,8 @@ def approve_calibration(assessment: Assessment, calibration_id: int | None, *, a
     if proposal.created_by_id == actor.id:
         raise NotAllowed(_("You proposed this calibration: a second HR person must approve it."))
     check_approver(actor, proposal.created_at)
+    if problem := involvement_problem(assessment, actor):
+        raise NotAllowed(problem)
     previous = latest_calibration(assessment)
     # Conditional: of simultaneous approvals exactly one changes the row (and is audited); the others are told.
     taken = db.session.execute(

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import AuditEvent, RoleGrant, User, utcnow
+from ..models import Assessment, AuditEvent, RaterAssignment, RoleGrant, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
 
@@ -50,6 +50,24 @@ def check_approver(actor: User, proposed_at: datetime) -> None:
                            "an approver must have held the HR role before the proposal was made.",
                            since=hr_since(actor).strftime("%Y-%m-%d %H:%M UTC"),
                            proposed=_aware(proposed_at).strftime("%Y-%m-%d %H:%M UTC")))
+
+
+def involvement_problem(assessment: Assessment, person: User) -> str | None:
+    """Why ``person`` may not propose or approve a calibration of ``assessment`` (they rate the candidate, or
+    are themselves a candidate for the same role in the same cycle), or None."""
+    rates = db.session.scalar(sa.select(sa.func.count(RaterAssignment.id)).where(
+        RaterAssignment.assessment_id == assessment.id, RaterAssignment.rater_id == person.id))
+    if rates:
+        return _("You rate %(candidate)s in this cycle, so you cannot propose or approve a calibration of their "
+                 "verdict; another HR person must.", candidate=assessment.candidate.name)
+    rival = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(
+        Assessment.cycle_id == assessment.cycle_id, Assessment.candidate_id == person.id,
+        Assessment.target_role == assessment.target_role, Assessment.id != assessment.id))
+    if rival or assessment.candidate_id == person.id:
+        return _("You are a candidate for the same role in this cycle, so you cannot propose or approve a "
+                 "calibration of %(candidate)s's verdict; another HR person must.",
+                 candidate=assessment.candidate.name)
+    return None
 
 
 def account_history(people, *, days: float | None = None) -> list[AuditEvent]:
