@@ -17,23 +17,11 @@ from assessment.extensions import db
 from assessment.models import AuditEvent, Calibration, RoleGrant, User, utcnow
 from assessment.services import NotAllowed
 from assessment.services.calibrations import calibrate_verdict
-from assessment.services.readiness import assess
 from assessment.services.users import change_password
 from tests.factories import Factory
 from tests.results_helpers import move_cycle, sheet, submit_sheet
-from tests.test_governance_calibration import RATIONALE, best_id
+from tests.test_governance_calibration import RATIONALE, best_id, no_evidence  # noqa: F401 (a fixture)
 from tests.test_sessions import browser
-
-
-@pytest.fixture
-def no_evidence(make):
-    """A closed cycle whose computed verdict is insufficient evidence: moving it needs a second HR person."""
-    cycle = make.cycle()
-    assessment = make.assessment(cycle=cycle)
-    submit_sheet(sheet(assessment, "self"), 4)
-    move_cycle(cycle, "closed")
-    assert assess(assessment).result.band_id == "insufficient_evidence"
-    return assessment
 
 
 def _signed_in(app, user, password=Factory.PASSWORD):
