@@ -143,6 +143,29 @@ def users_create(role, email, name, password_env):
     click.echo(_("Created the account %(email)s (%(role)s).", email=user.email, role=role_label(role)))
 
 
+@users_cli.command("grant-hr")
+@click.option("--email", required=True)
+@with_appcontext
+def users_grant_hr(email):
+    """Give an existing account the HR role: the operator's way when the organisation has a single HR person
+    (with two or more, HR proposes it on the person's page and a second HR person approves). Audited."""
+    from .extensions import db
+    from .services import ServiceError
+    from .services.two_person import grant_hr_by_operator
+    from .services.users import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(_("There is no account for %(email)s.", email=email))
+    try:
+        grant_hr_by_operator(user)
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(_("%(email)s now has the role HR (recorded in the audit trail).", email=user.email))
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():

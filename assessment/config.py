@@ -33,6 +33,7 @@
 | REMINDER_DAYS            | 7,2                                      | reminders this many days before the due date|
 | PASSWORD_RESET_HOURS     | 2                                        | how long a password-reset link works        |
 | INVITATION_DAYS          | 14                                       | how long an invitation link works           |
+| TWO_PERSON_AUDIT_DAYS    | 14                                       | account changes an approver is shown        |
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ def mail_config(env) -> dict:
         "REMINDER_DAYS": _days(env.get("REMINDER_DAYS") or "7,2"),
         "PASSWORD_RESET_HOURS": float(env.get("PASSWORD_RESET_HOURS") or 2),
         "INVITATION_DAYS": float(env.get("INVITATION_DAYS") or 14),
+        "TWO_PERSON_AUDIT_DAYS": float(env.get("TWO_PERSON_AUDIT_DAYS") or 14),
     }
 
 

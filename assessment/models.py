@@ -24,6 +24,8 @@ ASSIGNMENT_STATUSES = ("not_started", "draft", "submitted")
 #: A calibration is proposed until a second HR person approves it (two-person rule), or approved at once
 #: when the move is small; only an approved calibration is in force.
 CALIBRATION_STATUSES = ("proposed", "approved")
+#: Granting the HR role is proposed until a second HR person approves it (two-person rule).
+ROLE_GRANT_STATUSES = ("proposed", "approved", "withdrawn")
 
 
 def utcnow() -> datetime:
@@ -44,6 +46,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     is_active: Mapped[bool] = mapped_column(default=True)  # Flask-Login reads this
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: When the account got its present role: an approver under the two-person rule must have held HR since
+    #: before the proposal (None on rows from before the rule: the account's creation counts).
+    role_granted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: Part of the id kept in the session cookie: raising it (sign-out, a new password) ends every session.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -282,6 +287,40 @@ class Calibration(db.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == "approved"
+
+
+class RoleGrant(db.Model):
+    """A proposal to give an account the HR role; it takes effect when a second HR person approves it."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="proposed")
+    proposed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+
+    __table_args__ = (sa.CheckConstraint(_in("status", ROLE_GRANT_STATUSES), name="status"),)
+
+
+class ConflictClearance(db.Model):
+    """HR cleared a rater's conflict of interest on one sheet, with a reason: the sheet counts again."""
+
+    __tablename__ = "conflict_clearances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("rater_assignments.id"), unique=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    cleared_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    cleared_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    cleared_by: Mapped[User] = relationship()
 
 
 class ExportJob(db.Model):

@@ -73,24 +73,14 @@ def test_sign_out_ends_the_sessions_on_other_devices(app, make):
     assert _signed_out(phone.get("/ratings/"))
 
 
-def test_hr_setting_a_password_ends_that_persons_sessions(app, make):
-    """HR sets a new password for someone: their saved session is refused; HR's own stays."""
+def test_hr_cannot_set_a_password_on_the_people_page(app, make):
+    """HR no longer sets anyone's password (issue 15): the address is gone and the person's session stays."""
     person, hr_user = make.user("manager"), make.user("hr")
     cookie = _saved_cookie(_signed_in_client(app, person))
     hr = _signed_in_client(app, hr_user)
     response = hr.post(f"/hr/people/{person.id}/password", data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
-    assert response.status_code == 302
-    assert _signed_out(_replay(app, cookie, "/ratings/"))
-    assert hr.get("/hr/people").status_code == 200
-
-
-def test_hr_setting_their_own_password_keeps_this_session(app, make):
-    """HR changing their own password on the people page stays signed in here, not elsewhere."""
-    hr_user = make.user("hr")
-    here, elsewhere = _signed_in_client(app, hr_user), _signed_in_client(app, hr_user)
-    here.post(f"/hr/people/{hr_user.id}/password", data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
-    assert here.get("/hr/people").status_code == 200
-    assert _signed_out(elsewhere.get("/hr/people"))
+    assert response.status_code == 404
+    assert not _signed_out(_replay(app, cookie, "/ratings/"))
 
 
 def test_people_change_their_own_password(app, make):

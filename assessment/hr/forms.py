@@ -2,15 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, \
+from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..cleaning import whole_number
 from ..forms import CleanForm
 from ..models import ROLES
-from ..services.users import MIN_PASSWORD_LENGTH
 from .labels import ACCOUNT_ROLES
 
 try:
@@ -111,12 +110,15 @@ class ReopenForm(CleanForm):
                            render_kw={"rows": 4})
 
 
+class ConflictClearanceForm(CleanForm):
+    reason = TextAreaField(_l("Reason for counting the sheet"), validators=[DataRequired(), Length(max=2000)],
+                           render_kw={"rows": 4})
+
+
 class PersonForm(CleanForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
-    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
-                             render_kw={"autocomplete": "new-password"})
     invite = BooleanField(_l("E-mail an invitation to set a password"), default=True)
 
 
@@ -124,14 +126,6 @@ class RoleForm(CleanForm):
     role = SelectField(_l("New role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     #: Set by the confirmation page: the change is made only once HR has seen what it means.
     confirmed = HiddenField()
-
-
-class PasswordForm(CleanForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
-                             render_kw={"autocomplete": "new-password"})
-    repeat = PasswordField(_l("Repeat the new password"),
-                           validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
-                           render_kw={"autocomplete": "new-password"})
 
 
 class WithdrawForm(CleanForm):

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from ..access import public
 from ..extensions import db
 from ..forms import CleanForm, add_error
-from ..hr.forms import PasswordForm
+from ..auth.forms import PasswordForm
 from ..services import ServiceError
 from ..services.users import MIN_PASSWORD_LENGTH
 from ..services.accounts import request_password_reset, set_password_from_link

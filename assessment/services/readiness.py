@@ -26,8 +26,9 @@ from ..extensions import db
 from ..framework import pinned_framework
 from ..models import HAS_RESULTS, Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
 from . import results_store
+from . import conflicts as conflict_service
 from .calibrations import in_force, pending
-from .translation import _
+from .translation import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -55,17 +56,42 @@ def _counted_revision(assessment_ids):
     return counted, last
 
 
-def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
-    """The sheets (last submitted revision) of these assessments, per assessment id, in two queries."""
-    if not assessment_ids:
-        return {}
+def _submitted_assignments(assessment_ids: Sequence[int]):
+    """(assignment id, assessment id, rater group) of every sheet with a submitted revision, by id."""
     counted, last = _counted_revision(assessment_ids)
-    assignments = db.session.execute(
+    return db.session.execute(
         sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group)
         .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
         .where(RaterAssignment.assessment_id.in_(assessment_ids), counted.is_not(None))
         .order_by(RaterAssignment.id)
     ).all()
+
+
+def not_counted(assessment_ids: Sequence[int]) -> dict[int, int]:
+    """Submitted sheets left out per assessment id because of a conflict of interest HR has not cleared."""
+    excluded = set(conflict_service.uncleared(assessment_ids)) if assessment_ids else set()
+    found: dict[int, int] = defaultdict(int)
+    if excluded:
+        for assignment_id, assessment_id, _group in _submitted_assignments(assessment_ids):
+            if assignment_id in excluded:
+                found[assessment_id] += 1
+    return dict(found)
+
+
+def not_counted_text(count: int) -> str:
+    """What the results page and HR's report say about sheets left out (empty when none)."""
+    return ngettext("%(num)d sheet not counted: conflict of interest, not cleared",
+                    "%(num)d sheets not counted: conflict of interest, not cleared", count) if count else ""
+
+
+def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
+    """The sheets (last submitted revision) of these assessments, per assessment id, in a few queries. A sheet
+    whose rater has a conflict of interest HR has not cleared is left out: the engine never receives it."""
+    if not assessment_ids:
+        return {}
+    counted, last = _counted_revision(assessment_ids)
+    excluded = set(conflict_service.uncleared(assessment_ids))
+    assignments = [row for row in _submitted_assignments(assessment_ids) if row[0] not in excluded]
     ratings = defaultdict(dict)
     comments = defaultdict(dict)
     if assignments:
@@ -216,7 +242,8 @@ def report_data(assessment: Assessment, *, audience: str, lang: str | None = Non
     report's language, as is the report itself."""
     with language.use(report_language(assessment, lang)) as code:
         flags = _cycle_flags(assessment.cycle) if audience == "hr" else None
-        return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience, flags, code)
+        left_out = not_counted([assessment.id]).get(assessment.id, 0)
+        return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience, flags, code, left_out)
 
 
 def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[AssessmentResult, object]]:
@@ -229,12 +256,14 @@ def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[Asses
     for assessment in assessments:
         by_language[fixed or report_language(assessment)].append(assessment)
     made: dict[int, tuple[AssessmentResult, object]] = {}
+    left_out = not_counted([a.id for a in assessments])
     for code, group in by_language.items():
         with language.use(code):
             framework = pinned_framework(cycle)
             flags = _cycle_flags(cycle)
             for outcome in assess_many(cycle, group):
-                made[outcome.assessment.id] = (outcome, _report_data(framework, outcome, "hr", flags, code))
+                made[outcome.assessment.id] = (outcome, _report_data(framework, outcome, "hr", flags, code,
+                                                                     left_out.get(outcome.assessment.id, 0)))
     return [made[a.id] for a in assessments]
 
 
@@ -265,7 +294,8 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
                              approved_by=calibration.approved_by.name if calibration.approved_by else None)
 
 
-def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags=None, code=None):
+def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags=None, code=None,
+                 left_out: int = 0):
     from reports.data import report_data as build
 
     from .rater_flags import report_flags
@@ -277,7 +307,7 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str,
                  current_role=assessment.current_role, cycle_name=assessment.cycle.name,
                  assessed_on=_assessed_on(assessment.cycle),
                  calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
-                 language_code=code, **report_flags(flags, assessment.id))
+                 language_code=code, **report_flags(flags, assessment.id), not_counted=not_counted_text(left_out))
 
 
 def _band_label(framework: Framework, calibration: Calibration | None) -> str | None:
