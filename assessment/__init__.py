@@ -9,7 +9,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from rubrics import load_framework
 
-from .config import build_config
+from .config import build_config, checked_base_url, trusted_hosts
 from .extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -27,6 +27,10 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, config))
+    # Links in mail come from configuration only; a request naming another host is refused (400).
+    app.config["BASE_URL"] = checked_base_url(app.config)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     app.session_interface = _SessionInterface()
 
     if app.config["BEHIND_PROXY"]:
