@@ -44,10 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
     sources = app.config["SOURCES_DIR"] or default_sources_dir()
     app.extensions["opsladder.framework"] = load_framework(app.config["RUBRIC_PATH"], sources_dir=sources)
 
+    from . import cli, errors, i18n, security, templating
+
+    app.before_request(security.refuse_untrusted_host)  # first: before the CSRF check of register_extensions
     register_extensions(app)
     register_blueprints(app)
-
-    from . import cli, errors, i18n, security, templating
 
     errors.register(app)
     i18n.register(app)  # first: the language is set before security's checks word their messages

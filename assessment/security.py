@@ -12,6 +12,7 @@ import time
 from flask import abort, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
+from werkzeug.exceptions import SecurityError
 
 from .cleaning import text_problem
 
@@ -73,6 +74,13 @@ def refuse_bad_query_strings():
         if problem:
             shown = name if text_problem(name) is None else _("(a query argument)")
             abort(400, description=_("The address is not usable: %(name)s %(problem)s.", name=shown, problem=problem))
+
+
+def refuse_untrusted_host() -> None:
+    """A Host outside TRUSTED_HOSTS is answered before anything else runs (the CSRF check, the query-string guard):
+    their error pages need URLs, which cannot be built for such a request (errors.untrusted_host answers)."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
 
 
 def warn_of_untrusted_forwarding() -> None:

@@ -66,6 +66,17 @@ def test_every_page_refuses_a_host_that_is_not_configured(client, path, host):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
+def test_an_untrusted_host_is_answered_before_the_csrf_check_and_the_query_guard(database_url):
+    """Those checks answer with an HTML page, which cannot be built for an untrusted host: the host check comes
+    first, so a forged POST without a token, or with a NUL in the query, is a 400 too, never a 500."""
+    client = create_app(app_config(database_url, WTF_CSRF_ENABLED=True)).test_client()
+    forged = client.post("/password/forgot", data={"email": "hr@example.com"}, headers={"Host": "evil.example"})
+    nul = client.get("/login?q=%00", headers={"Host": "evil.example"})
+    for response in (forged, nul):
+        assert response.status_code == 400 and "does not answer to the address" in response.get_data(as_text=True)
+    assert client.post("/password/forgot", data={"email": "hr@example.com"}).status_code == 400  # CSRF, as before
+
+
 def test_the_mail_links_to_the_base_url_whatever_trusted_host_the_request_named(app, client, make, tmp_path):
     """A second trusted name (OPSLADDER_TRUSTED_HOSTS, e.g. an internal one) is answered, but the mail written for
     it still links to OPSLADDER_BASE_URL only; so do links built outside a request (cron reminders)."""
