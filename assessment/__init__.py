@@ -10,7 +10,7 @@ from flask.sessions import SecureCookieSessionInterface
 from rubrics import load_framework
 
 from .cleaning import WholeNumberConverter, whole_number
-from .config import build_config
+from .config import build_config, checked_base_url, trusted_hosts
 from .extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -28,6 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, config))
+    # Links in mail come from configuration only; a request naming another host is refused (400).
+    app.config["BASE_URL"] = checked_base_url(app.config)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     app.session_interface = _SessionInterface()
     # Every <int:...> in a route is a bounded id: 1..2^31-1, ASCII digits (else 404, never a database error).
     app.url_map.converters["int"] = WholeNumberConverter
@@ -43,10 +47,11 @@ def create_app(config: dict | None = None) -> Flask:
     sources = app.config["SOURCES_DIR"] or default_sources_dir()
     app.extensions["opsladder.framework"] = load_framework(app.config["RUBRIC_PATH"], sources_dir=sources)
 
+    from . import cli, errors, i18n, security, templating
+
+    app.before_request(security.refuse_untrusted_host)  # first: before the CSRF check of register_extensions
     register_extensions(app)
     register_blueprints(app)
-
-    from . import cli, errors, i18n, security, templating
 
     errors.register(app)
     i18n.register(app)  # first: the language is set before security's checks word their messages

@@ -18,8 +18,10 @@ from rubrics import language
 #: Control characters (Unicode category Cc) but tab and line breaks, lone surrogates, and the two
 #: non-characters XML 1.0 (and so XLSX) cannot hold.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAKS = re.compile("[\t\n\r]")
-_NAMES = {"\x00": _l("a NUL byte"), "\t": _l("a tab"), "\n": _l("a line break"), "\r": _l("a line break")}
+#: U+2028/U+2029 are line breaks too (a mail header or a CSV reader may split the line there).
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+_NAMES = {"\x00": _l("a NUL byte"), "\t": _l("a tab"), "\n": _l("a line break"), "\r": _l("a line break"),
+          "\u2028": _l("a line separator (U+2028)"), "\u2029": _l("a paragraph separator (U+2029)")}
 
 
 def _describe(char: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+import re
 from functools import lru_cache
+
+from flask_babel import gettext as _
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -16,6 +18,9 @@ from . import NotAllowed, ServiceError
 from .audit import record_audit
 
 MIN_PASSWORD_LENGTH = 10
+#: An RFC 2047 encoded word (``=?utf-8?q?...?=``): a mail program decodes it inside a header, so a name holding
+#: one could carry a line break or a second address into every message to that person.
+ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bq]\?[^?\s]*\?=", re.IGNORECASE)
 
 
 def role_word(role: str) -> str:
@@ -44,7 +49,24 @@ def check_email(email: str) -> str:
     except EmailNotValidError as exc:
         raise ServiceError(_("%(email)s is not a valid e-mail address: %(reason)s", email=email or _("(empty)"),
                              reason=exc), field="email") from None
+    if not email.rpartition("@")[0].isascii():
+        # Valid by RFC 6531, but only mail servers speaking SMTPUTF8 take it: mail to it would fail every time.
+        raise ServiceError(_("%(email)s cannot receive mail from OpsLadder: the part before the @ may hold only "
+                             "ASCII letters, digits and punctuation (no accents or other scripts); ask for another "
+                             "address", email=email), field="email")
     return email
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a person's name (a sentence fragment, as ``text_problem`` gives), or None."""
+    problem = text_problem(name, max_length=200)
+    if problem:
+        return problem
+    found = ENCODED_WORD.search(name or "")
+    if found:
+        return _("contains “%(word)s”, which mail programs decode as hidden text; write the name as plain text",
+                 word=found.group())
+    return None
 
 
 def find_user(email: str) -> User | None:
@@ -67,7 +89,7 @@ def create_user(email: str, name: str, role: str, password: str | None = None, *
                              "or candidate, then propose the HR role on their page."), field="role")
     if not (name or "").strip():
         raise ServiceError(_("a name is required"), field="name")
-    if problem := text_problem(name.strip(), max_length=200):
+    if problem := name_problem(name.strip()):
         raise ServiceError(_("The name %(problem)s.", problem=problem), field="name")
     if find_user(email) is not None:
         raise ServiceError(_("an account for %(email)s already exists", email=email), field="email")
