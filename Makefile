@@ -7,6 +7,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# The start of every link in mail; its host is the one requests may name (README: Configuration). Explicit here for
+# `make run` / `make serve` on this machine; a real deployment sets its own public address.
+export OPSLADDER_BASE_URL ?= http://$(HOST):$(PORT)
+export OPSLADDER_TRUSTED_HOSTS ?= localhost
 
 .PHONY: run test install install-test system-deps serve bench check-python clean
 

@@ -18,9 +18,10 @@ from . import cli, errors, i18n, security, templating
 from .auth.account import bp as account_bp
 from .auth.views import bp as auth_bp
 from .candidate.views import bp as candidate_bp
-from .config import build_config
+from .cleaning import WholeNumberConverter, whole_number
+from .config import build_config, checked_base_url, trusted_hosts
 from .extensions import csrf, db, login_manager, migrate
-from .hr import cycle_steps, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
+from .hr import cycle_steps, people, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
 from .hr.blueprint import bp as hr_bp
 from .hr.outbox import bp as mail_bp
 from .hr.tools import bp as hrtools_bp
@@ -45,7 +46,13 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, config))
+    # Links in mail come from configuration only; a request naming another host is refused (400).
+    app.config["BASE_URL"] = checked_base_url(app.config)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     app.session_interface = _SessionInterface()
+    # Every <int:...> in a route is a bounded id: 1..2^31-1, ASCII digits (else 404, never a database error).
+    app.url_map.converters["int"] = WholeNumberConverter
 
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
@@ -54,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     sources = app.config["SOURCES_DIR"] or default_sources_dir()
     app.extensions["opsladder.framework"] = load_framework(app.config["RUBRIC_PATH"], sources_dir=sources)
 
+    app.before_request(security.refuse_untrusted_host)  # first: before the CSRF check of register_extensions
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
@@ -74,10 +82,11 @@ def register_extensions(app: Flask) -> None:
     def load_user(session_id: str):
         # "id.version": a cookie from before a sign-out or a password change names an older version.
         user_id, _, version = session_id.partition(".")
-        if not (user_id.isdigit() and version.isdigit()):
+        user_id, version = whole_number(user_id, minimum=1), whole_number(version)
+        if user_id is None or version is None:
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.is_active or user.session_version != int(version):
+        user = db.session.get(User, user_id)
+        if user is None or not user.is_active or user.session_version != version:
             return None
         return user
 

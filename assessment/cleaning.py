@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _, lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 
 from rubrics import language
 
 #: Control characters (Unicode category Cc) but tab and line breaks, lone surrogates, and the two
 #: non-characters XML 1.0 (and so XLSX) cannot hold.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAKS = re.compile("[\t\n\r]")
-_NAMES = {"\x00": _l("a NUL byte"), "\t": _l("a tab"), "\n": _l("a line break"), "\r": _l("a line break")}
+#: U+2028/U+2029 are line breaks too (a mail header or a CSV reader may split the line there).
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+_NAMES = {"\x00": _l("a NUL byte"), "\t": _l("a tab"), "\n": _l("a line break"), "\r": _l("a line break"),
+          "\u2028": _l("a line separator (U+2028)"), "\u2029": _l("a paragraph separator (U+2029)")}
 
 
 def _describe(char: str) -> str:
@@ -51,3 +54,32 @@ def replace_unstorable(text: str) -> str:
     """``text`` with every character a file format cannot hold replaced by a visible U+FFFD (for writers:
     text stored before this layer existed may still hold one, and an export must not fail on it)."""
     return _UNSTORABLE.sub("\ufffd", text)
+
+
+#: The largest id or count a URL or a form may name: PostgreSQL's ``integer`` (SQLite's limit is 2^63 - 1).
+MAX_WHOLE_NUMBER = 2**31 - 1
+_ASCII_DIGITS = re.compile("[0-9]{1,10}")
+
+
+def whole_number(value: str | None, *, minimum: int = 0, maximum: int = MAX_WHOLE_NUMBER) -> int | None:
+    """``value`` as a whole number when it is ASCII digits only, within ``minimum``..``maximum``; else None.
+
+    ``str.isdigit`` and ``int`` also take other scripts' digits ("١٢" is 12) and ``int`` refuses "²" although
+    ``isdigit`` says yes; an id of 2^31 or more overflows PostgreSQL's integer. Every number from a URL's
+    query or a form goes through here (URL paths through ``WholeNumberConverter``)."""
+    text = (value or "").strip()
+    if not _ASCII_DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None
+
+
+class WholeNumberConverter(IntegerConverter):
+    """``<int:...>`` in every route: ASCII digits only, 1..``MAX_WHOLE_NUMBER``; anything else matches no route
+    (404), so an id of 2^63 or "١٢" never reaches the database. Registered as ``int`` by the app factory."""
+
+    regex = "[0-9]+"
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_WHOLE_NUMBER,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

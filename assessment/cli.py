@@ -31,7 +31,8 @@ from .models import Assessment, Cycle, OutboxMessage
 from .services import ServiceError, readiness, results_store, translation
 from .services.exports import safe_filename, write_cycle_files, write_cycle_zip
 from .services.readiness import report_data
-from .services.users import create_user
+from .services.two_person import grant_hr_by_operator
+from .services.users import create_user, find_user
 
 #: ``rubric check`` runs without the app (it must work when a broken rubric stops the app from starting), so
 #: without Flask-Babel: its messages come from the web app's catalogue, read without a request.
@@ -142,6 +143,24 @@ def users_create(role, email, name, password_env):
         raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(_("Created the account %(email)s (%(role)s).", email=user.email, role=role_label(role)))
+
+
+@users_cli.command("grant-hr")
+@click.option("--email", required=True)
+@with_appcontext
+def users_grant_hr(email):
+    """Give an existing account the HR role: the operator's way when the organisation has a single HR person
+    (with two or more, HR proposes it on the person's page and a second HR person approves). Audited."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(_("There is no account for %(email)s.", email=email))
+    try:
+        grant_hr_by_operator(user)
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(_("%(email)s now has the role HR (recorded in the audit trail).", email=user.email))
 
 
 @click.command("demo")

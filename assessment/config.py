@@ -8,6 +8,8 @@
 | OPSLADDER_RUBRIC         | rubrics/data/framework.yaml              | the competency framework file               |
 | OPSLADDER_SOURCES_DIR    | ../shared/seeds beside the project       | the documents the rubric quotes             |
 | OPSLADDER_BEHIND_PROXY   | 0                                        | trust X-Forwarded-* from one proxy          |
+| OPSLADDER_BASE_URL       | required (tests/debug: 127.0.0.1:5000)   | start of mail links; its host is trusted    |
+| OPSLADDER_TRUSTED_HOSTS  | (only the base URL's host)               | more host names requests may name           |
 | LOGIN_MAX_FAILURES       | 5                                        | failed sign-ins, one account from one address |
 | LOGIN_MAX_FAILURES_PER_ADDRESS | 20                                 | failed sign-ins from one address, any account |
 | LOGIN_MAX_FAILURES_PER_ACCOUNT | 100                                | failed sign-ins on one account, all addresses |
@@ -29,10 +31,10 @@
 | MAIL_DIR                 | <instance>/mail                          | where .eml files go without SMTP_HOST       |
 | MAIL_DISPATCH            | thread                                   | thread: send after commit; off: cron only   |
 | MAIL_MAX_ATTEMPTS        | 8                                        | tries before a message is given up          |
-| OPSLADDER_BASE_URL       | (the request's host; 127.0.0.1:5000)     | start of the links in e-mails               |
 | REMINDER_DAYS            | 7,2                                      | reminders this many days before the due date|
 | PASSWORD_RESET_HOURS     | 2                                        | how long a password-reset link works        |
 | INVITATION_DAYS          | 14                                       | how long an invitation link works           |
+| TWO_PERSON_AUDIT_DAYS    | 14                                       | account changes an approver is shown        |
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _bool(value: str | None) -> bool:
@@ -67,6 +70,47 @@ def instance_secret_key(instance_path: str) -> str:
     return key
 
 
+class ConfigError(RuntimeError):
+    """A setting the app cannot start without, or one that cannot work; the message names it and the fix."""
+
+
+#: The development server's address: the base URL of tests and ``--debug`` runs when none is configured.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000/"
+
+
+def host_list(value: str | None) -> tuple[str, ...]:
+    """``OPSLADDER_TRUSTED_HOSTS``: host names separated by commas or spaces (a leading dot: every subdomain)."""
+    return tuple(part.strip().lower() for part in (value or "").replace(",", " ").split() if part.strip())
+
+
+def checked_base_url(config: dict) -> str:
+    """The configured base URL of every link in mail, ending in ``/``; never taken from a request.
+
+    Unset, tests and ``--debug`` runs use the development server's address; anything else refuses to start,
+    because a link built from the request's Host header can be pointed at an attacker's site.
+    """
+    url = config.get("BASE_URL")
+    if not url:
+        if config.get("TESTING") or config.get("DEBUG"):
+            return DEVELOPMENT_BASE_URL
+        raise ConfigError("OPSLADDER_BASE_URL is not set. Set it to the address people open OpsLadder at, e.g. "
+                          "https://opsladder.example.com (for a trial on this machine: http://127.0.0.1:5000). Links "
+                          "in e-mails start with it, and only its host (plus OPSLADDER_TRUSTED_HOSTS) is answered.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise ConfigError(f"OPSLADDER_BASE_URL is {url!r}: use the form https://host[:port][/path], without user, "
+                          "query or fragment.")
+    return url.rstrip("/") + "/"
+
+
+def trusted_hosts(config: dict) -> list[str]:
+    """Flask's TRUSTED_HOSTS: the base URL's host and OPSLADDER_TRUSTED_HOSTS; requests naming another get 400."""
+    hosts = [urlsplit(config["BASE_URL"]).hostname]
+    hosts += [host for host in config.get("EXTRA_TRUSTED_HOSTS") or () if host not in hosts]
+    return hosts
+
+
 def _days(value: str) -> tuple[int, ...]:
     return tuple(sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip().isdigit()},
                         reverse=True))
@@ -86,10 +130,11 @@ def mail_config(env) -> dict:
         "MAIL_DIR": env.get("MAIL_DIR") or None,
         "MAIL_DISPATCH": (env.get("MAIL_DISPATCH") or "thread").strip().lower(),
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS") or 8),
-        "BASE_URL": env.get("OPSLADDER_BASE_URL") or None,
+        "BASE_URL": (env.get("OPSLADDER_BASE_URL") or "").strip() or None,
         "REMINDER_DAYS": _days(env.get("REMINDER_DAYS") or "7,2"),
         "PASSWORD_RESET_HOURS": float(env.get("PASSWORD_RESET_HOURS") or 2),
         "INVITATION_DAYS": float(env.get("INVITATION_DAYS") or 14),
+        "TWO_PERSON_AUDIT_DAYS": float(env.get("TWO_PERSON_AUDIT_DAYS") or 14),
     }
 
 
@@ -106,6 +151,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RUBRIC_PATH": env.get("OPSLADDER_RUBRIC") or None,
         "SOURCES_DIR": env.get("OPSLADDER_SOURCES_DIR") or None,
         "BEHIND_PROXY": _bool(env.get("OPSLADDER_BEHIND_PROXY")),
+        "EXTRA_TRUSTED_HOSTS": host_list(env.get("OPSLADDER_TRUSTED_HOSTS")),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 100)),

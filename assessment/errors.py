@@ -3,6 +3,7 @@
 from flask import current_app, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from .extensions import db
 
@@ -53,6 +54,14 @@ def register(app) -> None:
     def csrf_error(exc):
         return render_error(400, _("The form had expired or was sent from elsewhere (missing security token). "
                                    "Go back, reload the page and send it again."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc):
+        # Flask's TRUSTED_HOSTS: the Host header names a site this one is not (see config.trusted_hosts). Plain
+        # text: no URL can be built for a request without a trusted host, so the page template cannot render.
+        text = _("Bad request: this server does not answer to the address you used. Open OpsLadder at its own "
+                 "address (the one in your invitation e-mail).")
+        return current_app.response_class(text + "\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(500)
     def server_error(exc):

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 
-from .cleaning import text_problem
+from .cleaning import text_problem, whole_number
 from .extensions import db
 
 DIRECTIONS = ("asc", "desc")
@@ -56,9 +56,10 @@ class Page:
 
 
 def int_arg(name: str, default: int = 1) -> int:
-    """A whole number from the query string, or ``default`` when it is missing or not a number."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else default
+    """A whole number from the query string, or ``default`` when it is missing, not ASCII digits or out of range
+    (``cleaning.whole_number``)."""
+    number = whole_number(request.args.get(name))
+    return default if number is None else number
 
 
 def text_arg(name: str, *, label: str, max_length: int = 200) -> str:
@@ -104,7 +105,9 @@ def url_with(**changes) -> str:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    # The path's own arguments win: ``?cycle_id=`` on /cycles/<cycle_id>/... must not clash with them.
+    args.update(request.view_args or {})
+    return url_for(request.endpoint, **args)
 
 
 def _clamped(page: int, total: int, per_page: int) -> int:

@@ -6,11 +6,13 @@ code or ``style=`` attributes at all: JavaScript lives in ``static/js/``, CSS in
 
 from __future__ import annotations
 
+import logging
 import time
 
-from flask import abort, flash, request, session
+from flask import abort, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
+from werkzeug.exceptions import SecurityError
 
 from .cleaning import text_problem
 
@@ -38,6 +40,10 @@ HSTS = "max-age=31536000; includeSubDomains"
 #: Downloads that are confidential whoever fetches them: never kept by a browser or a proxy.
 PRIVATE_TYPES = ("application/pdf", "text/csv", "application/zip",
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+#: Headers a reverse proxy adds; without OPSLADDER_BEHIND_PROXY=1 they are ignored (and so the proxy's own
+#: address is every visitor's address for the sign-in throttle).
+FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Real-IP")
+log = logging.getLogger("opsladder.security")
 #: How often (seconds) the last-seen time in the session is renewed: not on every request.
 _SEEN_RESOLUTION = 60
 
@@ -70,6 +76,32 @@ def refuse_bad_query_strings():
             abort(400, description=_("The address is not usable: %(name)s %(problem)s.", name=shown, problem=problem))
 
 
+def refuse_untrusted_host() -> None:
+    """A Host outside TRUSTED_HOSTS is answered before anything else runs (the CSRF check, the query-string guard):
+    their error pages need URLs, which cannot be built for such a request (errors.untrusted_host answers)."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
+
+
+def warn_of_untrusted_forwarding() -> None:
+    """Once per process: a request carries a proxy's forwarding headers but OPSLADDER_BEHIND_PROXY is off.
+
+    Behind a proxy every visitor then has the proxy's address, so 21 wrong sign-ins by anyone lock the whole site
+    (LOGIN_MAX_FAILURES_PER_ADDRESS) and https is not recognised. The headers stay ignored: a client can send them.
+    """
+    state = current_app.extensions.setdefault("opsladder.proxy_warning", {"warned": False})
+    if state["warned"]:
+        return
+    found = [name for name in FORWARDING_HEADERS if name in request.headers]
+    if found:
+        state["warned"] = True
+        log.warning("requests arrive with forwarding headers (%s) from %s, but OPSLADDER_BEHIND_PROXY is not set: "
+                    "they are ignored, so every visitor behind that proxy shares its address and 21 wrong sign-ins "
+                    "lock all of them out. Behind one reverse proxy set OPSLADDER_BEHIND_PROXY=1 (README: "
+                    "Configuration); if there is no proxy, a client sent them and nothing needs doing.",
+                    ", ".join(found), request.remote_addr)
+
+
 def expire_idle_session(idle_minutes: int):
     """Sign out a session unused for ``idle_minutes``; otherwise note that it was used now."""
     if request.endpoint == "static" or not current_user.is_authenticated:
@@ -97,6 +129,8 @@ def _stop_idle_clock(*_args, **_kwargs) -> None:
 
 
 def register(app) -> None:
+    if not app.config["BEHIND_PROXY"]:
+        app.before_request(warn_of_untrusted_forwarding)
     app.before_request(refuse_bad_query_strings)
     app.before_request(lambda: expire_idle_session(app.config["SESSION_IDLE_MINUTES"]))
     app.after_request(add_headers)

@@ -48,7 +48,8 @@ def app_for(url: str, **extra):
     from assessment import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "WTF_CSRF_ENABLED": False,
-                       "REDIS_URL": None, "MAIL_DISPATCH": "off", **extra})
+                       "REDIS_URL": None, "MAIL_DISPATCH": "off",
+                       "BASE_URL": "http://localhost/", **extra})
 
 
 def cached_sqlite(size: int, log=print) -> Path:

@@ -66,7 +66,8 @@ class Server:
 
 
 def app_env(url: str) -> dict:
-    return {"DATABASE_URL": url, "SECRET_KEY": web_data.SECRET_KEY, "PYTHONPATH": str(ROOT), "REDIS_URL": "", "MAIL_DISPATCH": "off"}
+    return {"DATABASE_URL": url, "SECRET_KEY": web_data.SECRET_KEY, "PYTHONPATH": str(ROOT), "REDIS_URL": "", "MAIL_DISPATCH": "off",
+            "OPSLADDER_BASE_URL": "http://127.0.0.1/"}
 
 
 class Browser:

@@ -80,6 +80,9 @@ class ReportData:
     #: sentence saying so. Always None and empty in the candidate's copy.
     rater_notes: tuple[RaterNote, ...] | None = None
     rests_on_flagged: str = ""
+    #: HR's copy only: a sentence saying how many submitted sheets were not counted (a conflict of interest
+    #: not cleared), empty when all counted.
+    not_counted: str = ""
     #: Every quote of the rubric, on a competency or under a level's anchor, for the methodology page.
     anchor_sources: tuple[AnchorSource, ...] = ()
     #: The language the report is written in ("en", "de"); its result and framework text were made in it.
@@ -152,6 +155,7 @@ def report_data(
     rater_notes=None,
     rests_on_flagged: str = "",
     language_code: str | None = None,
+    not_counted: str = "",
 ) -> ReportData:
     """The report data for one assessment from the pinned framework and its readiness result, for an audience.
 
@@ -163,7 +167,7 @@ def report_data(
         # The candidate's copy is made from the engine's candidate view, whoever builds it: no number in it
         # depends on peers kept anonymous; and rater quality (it names raters) never reaches it.
         result = candidate_view(result)
-        rater_notes, rests_on_flagged = None, ""
+        rater_notes, rests_on_flagged, not_counted = None, "", ""
     return ReportData(
         candidate_name=candidate_name,
         current_role_name=framework.role(current_role).name,
@@ -184,6 +188,7 @@ def report_data(
         audience=audience,
         rater_notes=tuple(rater_notes) if rater_notes is not None else None,
         rests_on_flagged=rests_on_flagged,
+        not_counted=not_counted,
         anchor_sources=anchor_sources(framework),
         language=language.normalise(language_code) or language.current(),
     )

@@ -71,6 +71,8 @@ def verdict_section(data: ReportData) -> list[Flowable]:
         rows.append(pb(_("Evidence:") + " ", result.evidence_summary))
     if data.for_hr and data.rests_on_flagged:
         rows.append(pb(_("Rater quality:") + " ", data.rests_on_flagged))
+    if data.for_hr and data.not_counted:
+        rows.append(pb(_("Sheets:") + " ", data.not_counted))
     story = [p(_("Verdict"), "h1"), box(rows, colour)]
     story += _calibration(data)
     story += [Spacer(1, 8), kv_table(_figures(result), col1=48 * mm)]

@@ -81,6 +81,10 @@ def app_config(url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "REDIS_URL": None,
         "SERVER_NAME": None,
+        # Links in mail come from configuration only; the test client sends Host: localhost, the browser tests'
+        # live server is on 127.0.0.1 (any port): both are trusted hosts, nothing else is.
+        "BASE_URL": "http://localhost/",
+        "EXTRA_TRUSTED_HOSTS": ("127.0.0.1",),
         # Mail stays in the outbox unless a test turns delivery on (tests/test_mail*.py).
         "MAIL_DISPATCH": "off",
     }

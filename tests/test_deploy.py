@@ -89,7 +89,8 @@ def deployment(tmp_path, tmp_path_factory):
     url, drop = make_throwaway_database("postgresql", tmp_path_factory)
     queue = f"opsladder-deploy-{uuid.uuid4().hex[:8]}"
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, REDIS_URL=REDIS_URL, RQ_QUEUE=queue,
-               EXPORTS_DIR=str(tmp_path / "shared-exports"), SCORES_XLSX_INLINE_MAX="0", PYTHONPATH=str(ROOT))
+               EXPORTS_DIR=str(tmp_path / "shared-exports"), SCORES_XLSX_INLINE_MAX="0", PYTHONPATH=str(ROOT),
+               OPSLADDER_BASE_URL="http://127.0.0.1/")
     processes = []
     try:
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,

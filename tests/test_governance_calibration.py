@@ -70,11 +70,13 @@ def _band(make, position):
     (BEST, LAST, True),                               # two bands
     (LAST, BEST, True),
     (BEST, MIDDLE, False),                            # one band
+    (MIDDLE, BEST, True),                             # into the best band (issue 17, 4)
     (LAST, MIDDLE, False),
     (BEST, BEST, False),                              # confirming the computed band
 ])
 def test_two_person_rule(make, computed, calibrated, needed):
-    """Out of a non-band outcome, or by two bands or more, needs a second approval; one band does not."""
+    """Out of a non-band outcome, by two bands or more, or into the best band needs a second approval; one band
+    otherwise does not."""
     ids = [_band(make, v).id if isinstance(v, int) else v for v in (computed, calibrated)]
     assert needs_second_approval(make.framework.readiness, *ids) is needed
 

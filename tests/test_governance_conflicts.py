@@ -90,3 +90,87 @@ def test_peers_are_told_who_sees_their_answers(client, auth, make):
     auth.login(sheet(assessment, "manager").rater)
     manager_sheet = client.get(f"/ratings/{sheet(assessment, 'manager').id}").get_data(as_text=True)
     assert 'id="peer-notice"' not in manager_sheet
+
+
+# --- a conflicted rater's sheet does not count until HR clears it (issue 15, finding 6) -------------------------
+
+def _scores(result):
+    return {c.competency_id: (c.peer_score, c.decision_score) for c in result.competencies}
+
+
+@pytest.fixture
+def rival_case(make):
+    """Anna, rated by her manager and three honest peers at 4, and by Ben, her rival for the same role, at 1;
+    Cara, in the same cycle, has the same sheets without a rival. The cycle is closed."""
+    from assessment.services.readiness import assess
+    from tests.results_helpers import move_cycle, submit_sheet
+
+    cycle = make.cycle()
+    anna, cara = _candidate(make, cycle, "Anna Rated"), _candidate(make, cycle, "Cara Twin")
+    ben = _candidate(make, cycle, "Ben Rival")
+    for assessment in (anna, cara):
+        for _ in range(3):
+            assign_rater(assessment, make.user("manager"), "peer", actor=None)
+    rival_sheet = assign_rater(anna, ben.candidate, "peer", actor=None)
+    db.session.commit()
+    for assessment in (anna, cara):
+        for assignment in assessment.assignments:
+            if assignment.rater_group != "self" and assignment.id != rival_sheet.id:
+                submit_sheet(assignment, 4)
+    submit_sheet(rival_sheet, 1)
+    move_cycle(cycle, "closed")
+    assert conflicts([anna.id]) == {rival_sheet.id: (SAME_TARGET,)}
+    return anna, cara, rival_sheet, assess
+
+
+def test_a_conflicted_rivals_sheet_does_not_count_and_the_pages_say_so(client, make, hr, rival_case):
+    """The rival's 1s move no score: Anna's scores equal her twin's; the results page and HR's report say
+    "1 sheet not counted: conflict of interest, not cleared"; the candidate's copy says nothing of it."""
+    from assessment.services.readiness import report_data
+
+    anna, cara, rival_sheet, assess = rival_case
+    counted, twin = assess(anna).result, assess(cara).result
+    assert _scores(counted) == _scores(twin), "the rival's sheet moved a score"
+    assert counted.sheet_counts.get("peer") == 3
+    page = client.get(f"/assessments/{anna.id}/results").get_data(as_text=True)
+    assert "1 sheet not counted: conflict of interest, not cleared" in page
+    assert report_data(anna, audience="hr").not_counted == "1 sheet not counted: conflict of interest, not cleared"
+    assert report_data(anna, audience="candidate").not_counted == ""
+    sheets_page = client.get(f"/hr/assessments/{anna.id}").get_data(as_text=True)
+    assert "Not counted in the result until HR clears the conflict." in sheets_page
+    assert f"/hr/assignments/{rival_sheet.id}/conflict-clearance" in sheets_page
+
+
+def test_hr_clears_the_conflict_with_a_reason_and_the_sheet_counts_again(client, make, hr, rival_case):
+    """Clearing needs a reason (refused without one); once cleared the stored result is recomputed with the
+    sheet, the page no longer says "not counted", and the audit trail has who, when and why."""
+    from assessment.services import results_store
+
+    anna, cara, rival_sheet, assess = rival_case
+    before = assess(anna).result
+    fingerprint = results_store.input_fingerprints(anna.cycle, [anna])[anna.id]
+    url = f"/hr/assignments/{rival_sheet.id}/conflict-clearance"
+    assert "Ben Rival is also a candidate for" in client.get(url).get_data(as_text=True)
+    refused = client.post(url, data={"reason": "ok ok ok"})
+    assert refused.status_code == 400 and "Say in a sentence why" in refused.get_data(as_text=True)
+    reason = "The panel checked his ratings against the project records and found them fair and specific."
+    assert client.post(url, data={"reason": reason}).status_code == 302
+    assert results_store.input_fingerprints(anna.cycle, [anna])[anna.id] != fingerprint
+    after = assess(anna).result
+    assert after.sheet_counts.get("peer") == 4 and _scores(after) != _scores(before)
+    assert "not counted" not in client.get(f"/assessments/{anna.id}/results").get_data(as_text=True)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "conflict.clear"))
+    assert event.actor_id == hr.id and event.subject_id == rival_sheet.id and event.after["reason"] == reason
+    assert "Cleared" in client.get(f"/hr/assessments/{anna.id}").get_data(as_text=True)
+    again = client.post(url, data={"reason": reason})
+    assert again.status_code == 400 and "already cleared" in again.get_data(as_text=True)
+
+
+def test_a_sheet_without_a_conflict_cannot_be_cleared(client, make, hr, rival_case):
+    """Clearing an honest peer's sheet is refused with the reason; nothing is recorded."""
+    anna, *_ = rival_case
+    honest = next(a for a in anna.assignments if a.rater_group == "peer" and a.rater.role == "manager")
+    response = client.post(f"/hr/assignments/{honest.id}/conflict-clearance",
+                           data={"reason": "The panel checked these ratings and found them entirely fair."})
+    assert response.status_code == 400 and "no conflict of interest to clear" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.kind == "conflict.clear")) == 0

@@ -80,14 +80,19 @@ def test_raters_are_not_removed_once_a_cycle_is_closed(app, make, state):
 
 
 def test_change_role_and_password_are_audited_without_the_password(app, make):
-    """A role change records before/after; a new password records only that there is one now."""
+    """A role change records before/after; a person's new password records only that there is one now; HR
+    setting someone else's password, or giving the HR role directly, is refused (issue 15)."""
     hr, person = make.user("hr"), make.user("candidate", password=None)
+    with pytest.raises(ServiceError, match="Nobody sets another person's password"):
+        change_password(person, "another-secret-99", actor=hr)
+    with pytest.raises(ServiceError, match="propose it instead"):
+        change_role(person, "hr", actor=hr)
     with pytest.raises(ServiceError, match="own role"):
         change_role(hr, "manager", actor=hr)
     with pytest.raises(ServiceError, match="already has"):
         change_role(person, "candidate", actor=hr)
     change_role(person, "manager", actor=hr)
-    change_password(person, "another-secret-99", actor=hr)
+    change_password(person, "another-secret-99", actor=person)
     db.session.commit()
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.subject_id == person.id,
                                                             AuditEvent.kind != "user.create")

@@ -166,7 +166,8 @@ def test_app_refuses_to_start_on_an_invalid_rubric(tmp_path):
     bad = tmp_path / "framework.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RubricError) as info:
-        create_app({"RUBRIC_PATH": str(bad), "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app({"RUBRIC_PATH": str(bad), "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                    "BASE_URL": "http://localhost/"})
     assert f"{bad}: competencies[{data['competencies'][0]['id']}].levles: unknown key" in str(info.value)
 
 

@@ -26,7 +26,7 @@ def test_gunicorn_serves_the_sign_in_page(tmp_path):
     if gunicorn is None:
         pytest.skip("gunicorn is not installed")
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}", SECRET_KEY="serve-test-key",
-               PYTHONPATH=str(ROOT))
+               PYTHONPATH=str(ROOT), OPSLADDER_BASE_URL="http://127.0.0.1/")
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     port = _free_port()

@@ -73,24 +73,14 @@ def test_sign_out_ends_the_sessions_on_other_devices(app, make):
     assert _signed_out(phone.get("/ratings/"))
 
 
-def test_hr_setting_a_password_ends_that_persons_sessions(app, make):
-    """HR sets a new password for someone: their saved session is refused; HR's own stays."""
+def test_hr_cannot_set_a_password_on_the_people_page(app, make):
+    """HR no longer sets anyone's password (issue 15): the address is gone and the person's session stays."""
     person, hr_user = make.user("manager"), make.user("hr")
     cookie = _saved_cookie(_signed_in_client(app, person))
     hr = _signed_in_client(app, hr_user)
     response = hr.post(f"/hr/people/{person.id}/password", data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
-    assert response.status_code == 302
-    assert _signed_out(_replay(app, cookie, "/ratings/"))
-    assert hr.get("/hr/people").status_code == 200
-
-
-def test_hr_setting_their_own_password_keeps_this_session(app, make):
-    """HR changing their own password on the people page stays signed in here, not elsewhere."""
-    hr_user = make.user("hr")
-    here, elsewhere = _signed_in_client(app, hr_user), _signed_in_client(app, hr_user)
-    here.post(f"/hr/people/{hr_user.id}/password", data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
-    assert here.get("/hr/people").status_code == 200
-    assert _signed_out(elsewhere.get("/hr/people"))
+    assert response.status_code == 404
+    assert not _signed_out(_replay(app, cookie, "/ratings/"))
 
 
 def test_people_change_their_own_password(app, make):
@@ -119,6 +109,45 @@ def test_people_change_their_own_password(app, make):
     assert _is_signed_in(_signed_in_client(app, user, NEW_PASSWORD).get("/me"))
     refused = browser(app).post("/login", data={"email": user.email, "password": Factory.PASSWORD})
     assert refused.status_code == 401
+
+
+def test_my_password_is_throttled_like_sign_in(app, make):
+    """Issue 15, finding 5: thirty wrong current passwords were all checked, then the right one worked. Now the
+    sign-in counters apply: past LOGIN_MAX_FAILURES even the right current password is refused with the lock
+    message, the password stays as it was, and signing in from that address is locked too."""
+    user = make.user("candidate")
+    db.session.commit()
+    client = _signed_in_client(app, user)
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for guess in range(limit):
+        wrong = client.post("/account/password", data={"current_password": f"guess-{guess}",
+                                                       "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+        assert wrong.status_code == 400 and "not your current password" in wrong.get_data(as_text=True)
+    right = client.post("/account/password", data={"current_password": Factory.PASSWORD,
+                                                   "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert right.status_code == 429
+    assert "Too many failed sign-in attempts for this account." in right.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password(Factory.PASSWORD)
+    locked = browser(app).post("/login", data={"email": user.email, "password": Factory.PASSWORD})
+    assert locked.status_code == 429
+
+
+def test_a_right_current_password_clears_the_count(app, make):
+    """Below the limit, changing the password clears the account's counters, as a sign-in does."""
+    user = make.user("candidate")
+    db.session.commit()
+    client = _signed_in_client(app, user)
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for guess in range(limit - 1):
+        client.post("/account/password", data={"current_password": f"guess-{guess}",
+                                                "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    ok = client.post("/account/password", data={"current_password": Factory.PASSWORD,
+                                                "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert ok.status_code == 302
+    for guess in range(limit - 1):
+        assert browser(app).post("/login", data={"email": user.email, "password": "x"}).status_code == 401
+    assert _is_signed_in(_signed_in_client(app, user, NEW_PASSWORD).get("/me"))
 
 
 def test_changing_ones_password_needs_the_csrf_token(database_url, make):

@@ -9,12 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from ..access import public
 from ..extensions import db
 from ..forms import add_error
-from ..forms.common import PasswordForm
 from ..mail.tokens import LinkProblem, read_token
 from ..services import ServiceError
 from ..services.users import MIN_PASSWORD_LENGTH
 from ..services.accounts import request_password_reset, set_password_from_link
-from .forms import ForgotForm
+from .forms import ForgotForm, PasswordForm
 
 bp = Blueprint("account", __name__, url_prefix="/password")
 

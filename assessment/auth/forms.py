@@ -36,3 +36,13 @@ class OwnPasswordForm(CleanForm):
                            validators=[DataRequired(), EqualTo("password", _l("The two new passwords differ."))],
                            render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Change my password"))
+
+
+class PasswordForm(CleanForm):
+    """A person sets their password from an e-mailed link (an invitation or a reset): the new one twice."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+                             render_kw={"autocomplete": "new-password"})
+    repeat = PasswordField(_l("Repeat the new password"),
+                           validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
+                           render_kw={"autocomplete": "new-password"})

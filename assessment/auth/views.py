@@ -8,7 +8,7 @@ from ..access import public, safe_next, signed_in
 from ..extensions import db
 from ..forms import add_error
 from ..services import ServiceError
-from ..services.signin import Limits, SignInRefused, begin_sign_in, finish_sign_in
+from ..services.signin import Limits, SignInRefused, begin_sign_in, clear_counters, finish_sign_in
 from ..services.users import change_own_password
 from .forms import LoginForm, LogoutForm, OwnPasswordForm
 
@@ -67,18 +67,27 @@ def logout():
 @signed_in
 def change_password():
     """A signed-in person changes their own password; their other sessions end, this one goes on."""
-    form = OwnPasswordForm()
+    form, status = OwnPasswordForm(), 200
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            change_own_password(user, form.current_password.data, form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            add_error(form, exc.field, exc.message)
-        else:
-            db.session.commit()
-            login_user(user)  # this session carries the new session version
-            flash(_("Your password was changed. Your other sessions, on any device, are signed out."), "success")
-            return redirect(url_for("main.index"))
+            # Counted like a sign-in (same counters and limits) before the current password is checked.
+            attempt = begin_sign_in(user.email, request.remote_addr, _limits())
+        except SignInRefused as exc:
+            attempt, status = None, 429
+            add_error(form, "current_password", exc.message)
+        db.session.commit()
+        if attempt is not None:
+            try:
+                change_own_password(user, form.current_password.data, form.password.data)
+            except ServiceError as exc:
+                db.session.rollback()
+                add_error(form, exc.field, exc.message)
+            else:
+                clear_counters(attempt)
+                db.session.commit()
+                login_user(user)  # this session carries the new session version
+                flash(_("Your password was changed. Your other sessions, on any device, are signed out."), "success")
+                return redirect(url_for("main.index"))
     form.current_password.data = form.password.data = form.repeat.data = ""
-    return render_template("auth/password.html", form=form), 400 if form.errors else 200
+    return render_template("auth/password.html", form=form), status if status != 200 else 400 if form.errors else 200

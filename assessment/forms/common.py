@@ -1,10 +1,7 @@
-"""Form classes more than one area of the web layer uses: a confirmation, a new password, select choices."""
+"""Form classes more than one area of the web layer uses: a confirmation, select choices."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..services.users import MIN_PASSWORD_LENGTH
 from . import CleanForm
 
 try:
@@ -20,11 +17,3 @@ CHOOSE = _l("Choose…")
 
 class ConfirmForm(CleanForm):
     """An empty form: its CSRF token is what makes a confirmation button safe."""
-
-
-class PasswordForm(CleanForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
-                             render_kw={"autocomplete": "new-password"})
-    repeat = PasswordField(_l("Repeat the new password"),
-                           validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
-                           render_kw={"autocomplete": "new-password"})

@@ -1,6 +1,7 @@
-"""The HR blueprint and what its pages share: saving a change through a service, the signed-in actor, and the
-cycle's state steps. The pages register their routes on ``bp`` from their own modules (``views``, ``cycle_steps``),
-which import this one; this one imports none of them, so no page module depends on another."""
+"""The HR blueprint and what its pages share: saving a change through a service, the signed-in actor, a page that
+confirms a change with a reason, and the cycle's state steps. The pages register their routes on ``bp`` from their
+own modules (``views``, ``cycle_steps``, ``people``), which import this one; this one imports none of them, so no
+page module depends on another."""
 
 from __future__ import annotations
 

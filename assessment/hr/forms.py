@@ -2,15 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, \
+from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..cleaning import whole_number
 from ..forms import CleanForm
 from ..forms.common import CHOOSE, SelectChoice
 from ..models import ROLES
-from ..services.users import MIN_PASSWORD_LENGTH
 from .labels import ACCOUNT_ROLES
 
 ROLE_CHOICES = [SelectChoice("", CHOOSE)] + [SelectChoice(role, ACCOUNT_ROLES[role]) for role in ROLES]
@@ -36,8 +36,7 @@ class CycleForm(CleanForm):
 
     def expected_version(self) -> int | None:
         """The version the form was loaded with; None (always stale) when missing or not a number."""
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return whole_number(self.version.data)
 
 
 class ReleaseOneForm(CleanForm):
@@ -46,11 +45,19 @@ class ReleaseOneForm(CleanForm):
     acknowledge = BooleanField(_l("Acknowledgement"))
 
 
+def _assessment_id(value) -> int:
+    """An id from a form (ASCII digits, in range) for a choice field; ValueError gives the field's message."""
+    number = value if isinstance(value, int) else whole_number(value, minimum=1)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
 class ReleaseForm(ReleaseOneForm):
     """Releasing a cycle: candidates to withhold (assessment ids), and the acknowledgement."""
 
-    withhold = SelectMultipleField(_l("Withhold these candidates from the release"), coerce=int, choices=[],
-                                   validate_choice=False, widget=ListWidget(prefix_label=False),
+    withhold = SelectMultipleField(_l("Withhold these candidates from the release"), coerce=_assessment_id,
+                                   choices=[], validate_choice=False, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
 
     def __init__(self, *args, assessments=(), **kwargs):
@@ -92,12 +99,15 @@ class ReopenForm(CleanForm):
                            render_kw={"rows": 4})
 
 
+class ConflictClearanceForm(CleanForm):
+    reason = TextAreaField(_l("Reason for counting the sheet"), validators=[DataRequired(), Length(max=2000)],
+                           render_kw={"rows": 4})
+
+
 class PersonForm(CleanForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
-    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
-                             render_kw={"autocomplete": "new-password"})
     invite = BooleanField(_l("E-mail an invitation to set a password"), default=True)
 
 

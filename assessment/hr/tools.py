@@ -9,6 +9,7 @@ from flask_babel import gettext as _, ngettext
 from sqlalchemy.orm import joinedload
 
 from ..access import get_or_404, role_required
+from ..cleaning import whole_number
 from ..extensions import db
 from ..framework import current_framework
 from ..mail.reminders import remind_now
@@ -100,8 +101,8 @@ def copy_cycle(cycle_id: int):
 
 def _selected_sheets(cycle: Cycle) -> list[RaterAssignment]:
     """The sheets ticked on the dashboard, and the unsubmitted sheets of the raters ticked, in this cycle only."""
-    ids = [int(v) for v in request.form.getlist("sheet") if v.isdigit()]
-    raters = [int(v) for v in request.form.getlist("rater") if v.isdigit()]
+    ids = [n for n in map(whole_number, request.form.getlist("sheet")) if n is not None]
+    raters = [n for n in map(whole_number, request.form.getlist("rater")) if n is not None]
     if not ids and not raters:
         return []
     chosen = sa.or_(RaterAssignment.id.in_(ids),

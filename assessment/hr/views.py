@@ -1,30 +1,29 @@
-"""HR: cycles and their dashboard, candidates (one by one or imported), raters, reopening, people, audit trail.
+"""HR: cycles and their dashboard, candidates (one by one or imported), raters, reopening, conflicts, audit trail.
 
 The blueprint and what every HR page shares (saving a change, the cycle's next step) are in ``blueprint``; the
-cycle's steps in ``cycle_steps``, the outbox in ``outbox``.
+cycle's steps in ``cycle_steps``, the people pages in ``people``, the outbox in ``outbox``.
 """
 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
-from flask_login import current_user, login_user
 
 from ..access import get_or_404, role_required
 from ..extensions import db
 from ..forms import add_error
 from ..framework import pinned_framework
 from ..listing import choice_arg, int_arg, page_arg, page_size, sorting_arg, text_arg
-from ..models import ROLES, Assessment, Cycle, RaterAssignment, User
+from ..models import Assessment, Cycle, RaterAssignment
 from ..services import ServiceError
 from ..services import assessments as assessment_service
 from ..services import conflicts as conflict_service
 from ..services import cycles as cycle_service
-from ..services import accounts, imports, ratings, users
-from ..forms.common import ConfirmForm, PasswordForm
-from . import labels, queries
+from ..services import imports, ratings, users
+from ..forms.common import ConfirmForm
+from . import queries
 from .blueprint import FAILED, NEXT_STATE, STATE_CHANGES, actor, bp, confirm_with_reason, save
-from .forms import CandidateForm, CycleForm, ImportForm, PersonForm, RaterForm, ReopenForm, RoleForm
+from .forms import CandidateForm, ConflictClearanceForm, CycleForm, ImportForm, RaterForm, ReopenForm
 
 def _role_names(framework) -> dict[str, str]:
     return {role.id: role.name for role in framework.roles}
@@ -196,8 +195,9 @@ def assign_raters(assessment_id: int):
                             conflict=conflict_service.conflict_text(assignment, reasons,
                                                                     role_names[assessment.target_role])), "warning")
                 return redirect(url_for("hr.assign_raters", assessment_id=assessment.id))
+    found = conflict_service.conflicts([assessment.id])
     return render_template("hr/assessment.html", assessment=assessment, form=form, role_names=role_names,
-                           conflicts=conflict_service.conflicts([assessment.id]),
+                           conflicts=found, clearances=conflict_service.clearances(found),
                            conflict_text=conflict_service.conflict_text,
                            reason_of=ratings.reopen_reason), 400 if form.errors or form.form_errors else 200
 
@@ -246,98 +246,25 @@ def reopen_assignment(assignment_id: int):
                                done, template="hr/reopen.html", assignment=assignment)
 
 
-# --- people ------------------------------------------------------------------------------------------------
-
-
-@bp.route("/people")
+@bp.route("/assignments/<int:assignment_id>/conflict-clearance", methods=["GET", "POST"])
 @role_required("hr")
-def list_people():
-    """Every account, with its role; filter by role, search by name or e-mail."""
-    search = text_arg("q", label=_("search text"))
-    role = choice_arg("role", ROLES)
-    people = queries.people_page(search=search, role=role, page=page_arg(), per_page=page_size())
-    return render_template("hr/people.html", people=people, filters={"q": search, "role": role})
+def clear_conflict(assignment_id: int):
+    """Clear a rater's conflict of interest with a reason (audited): their sheet then counts."""
+    assignment = get_or_404(RaterAssignment, assignment_id)
+    assessment = assignment.assessment
+    reasons = conflict_service.conflicts([assessment.id]).get(assignment.id, ())
+    role = _role_names(pinned_framework(assessment.cycle)).get(assessment.target_role, assessment.target_role)
+    text = conflict_service.conflict_text(assignment, reasons, role) if reasons else \
+        _("This sheet has no conflict of interest to clear.")
 
+    def done():
+        return (_("The conflict of interest is cleared: the sheet of %(rater)s counts for %(candidate)s.",
+                  rater=assignment.rater.name, candidate=assessment.candidate.name),
+                url_for("hr.assign_raters", assessment_id=assessment.id))
 
-@bp.route("/people/new", methods=["GET", "POST"])
-@role_required("hr")
-def create_person():
-    """Create an account with a role and, optionally, an initial password."""
-    form = PersonForm()
-    if request.method == "GET":  # the people picker's "create the person" link passes what HR typed
-        form.email.data, form.name.data = request.args.get("email", "")[:320], request.args.get("name", "")[:200]
-        form.role.data = request.args.get("role") if request.args.get("role") in ROLES else "candidate"
-    if form.validate_on_submit():
-        invite = form.invite.data and not form.password.data
-        user = save(form, lambda: _create_person(form, invite))
-        if user is not FAILED:
-            flash(_("Account created for %(email)s, and an invitation e-mailed.", email=user.email) if invite
-                  else _("Account created for %(email)s.", email=user.email), "success")
-            return redirect(url_for("hr.edit_person", user_id=user.id))
-    return render_template("hr/person_form.html", form=form), 400 if form.errors else 200
-
-
-def _create_person(form: PersonForm, invite: bool) -> User:
-    user = users.create_user(form.email.data, form.name.data, form.role.data, form.password.data or None,
-                             actor=actor())
-    if invite:
-        accounts.invite(user, actor=actor())
-    return user
-
-
-@bp.route("/people/<int:user_id>")
-@role_required("hr")
-def edit_person(user_id: int):
-    """One account: its role and password, with the forms that change them."""
-    person = get_or_404(User, user_id)
-    return render_template("hr/person.html", person=person, role_form=RoleForm(role=person.role),
-                           password_form=PasswordForm())
-
-
-@bp.route("/people/<int:user_id>/role", methods=["POST"])
-@role_required("hr")
-def change_role(user_id: int):
-    """Confirm, then give an account another role."""
-    person = get_or_404(User, user_id)
-    form = RoleForm()
-    if form.validate_on_submit():
-        if form.confirmed.data == "yes":
-            before = labels.label(labels.ACCOUNT_ROLES, person.role)
-            if save(form, lambda: users.change_role(person, form.role.data, actor=actor())) is not FAILED:
-                flash(_("%(name)s is now %(role)s (was %(before)s).", name=person.name,
-                        role=labels.label(labels.ACCOUNT_ROLES, person.role), before=before), "success")
-                return redirect(url_for("hr.edit_person", user_id=person.id))
-        else:
-            back = url_for("hr.edit_person", user_id=person.id)
-            role_names = {"name": person.name, "email": person.email,
-                          "role": labels.label(labels.ACCOUNT_ROLES, person.role),
-                          "new_role": labels.label(labels.ACCOUNT_ROLES, form.role.data)}
-            return render_template("hr/confirm.html", form=form, back=back, button=_("Change the role"),
-                                   title=_("Make %(name)s %(new_role)s?", **role_names),
-                                   message=_("%(name)s (%(email)s) is now %(role)s. What they can see and do changes "
-                                             "at their next page view; their ratings and assessments stay as they "
-                                             "are.", **role_names),
-                                   action=url_for("hr.change_role", user_id=person.id),
-                                   hidden=[("role", form.role.data), ("confirmed", "yes")])
-    return render_template("hr/person.html", person=person, role_form=form, password_form=PasswordForm()), 400
-
-
-@bp.route("/people/<int:user_id>/password", methods=["POST"])
-@role_required("hr")
-def set_password(user_id: int):
-    """Set a new password for an account (the audit trail records that, never the password)."""
-    person = get_or_404(User, user_id)
-    form = PasswordForm()
-    if form.validate_on_submit():
-        if save(form, lambda: users.change_password(person, form.password.data, actor=actor())) is not FAILED:
-            if person.id == current_user.id:
-                login_user(person)  # the new password ended every session of theirs, this one included
-            flash(_("New password set for %(email)s; their sessions have ended. Tell them through a safe channel.",
-                    email=person.email), "success")
-            return redirect(url_for("hr.edit_person", user_id=person.id))
-    form.password.data = form.repeat.data = ""
-    return render_template("hr/person.html", person=person, role_form=RoleForm(role=person.role),
-                           password_form=form), 400
+    return confirm_with_reason(ConflictClearanceForm(),
+                               lambda reason: conflict_service.clear_conflict(assignment, reason, actor=actor()),
+                               done, template="hr/clear_conflict.html", assignment=assignment, text=text)
 
 
 # --- audit trail -------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel.speaklater import LazyString
 
 from ..i18n import speaking
@@ -10,17 +10,14 @@ from ..models import User
 from ..models import OutboxMessage
 from .outbox import queue_message
 
-DEFAULT_BASE_URL = "http://127.0.0.1:5000/"
-
 
 def base_url() -> str:
-    """OPSLADDER_BASE_URL when set; else the address of the current request; else the development server's."""
+    """OPSLADDER_BASE_URL (checked at start-up), never the request's address: a forged Host header must not
+    decide where the links in a password-reset mail point."""
     configured = current_app.config.get("BASE_URL")
-    if configured:
-        return configured.rstrip("/") + "/"
-    if has_request_context():
-        return request.host_url
-    return DEFAULT_BASE_URL
+    if not configured:
+        raise RuntimeError("OPSLADDER_BASE_URL is not set: mail links cannot be built (see README: Configuration)")
+    return configured.rstrip("/") + "/"
 
 
 def external_url(endpoint: str, **values) -> str:

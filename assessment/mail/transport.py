@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from datetime import timezone
 from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
 
 from ..models import OutboxMessage
 
@@ -21,12 +24,40 @@ class MailConfigError(RuntimeError):
     """The mail settings cannot work (an unknown SMTP_SECURITY, ...)."""
 
 
+class UndeliverableAddress(ValueError):
+    """An address no SMTP server takes without SMTPUTF8 (a non-ASCII part before the @); refused at input."""
+
+
+def mail_address(name: str, address: str) -> Address:
+    """One address header entry, built as an object and never parsed from text: whatever the name holds
+    (``<``, ``,``, ``:``, quotes, non-ASCII), it is quoted or encoded whole and cannot add a second address.
+    A non-ASCII domain is written in its ASCII (IDNA) form."""
+    local, _, domain = (address or "").rpartition("@")
+    if not (local and domain and local.isascii()):
+        raise UndeliverableAddress(f"{address!r} is not an address SMTP can carry (non-ASCII before the @, or no @)")
+    if not domain.isascii():
+        try:
+            domain = validate_email(address, check_deliverability=False).ascii_domain
+        except EmailNotValidError as exc:
+            raise UndeliverableAddress(f"{address!r} is not a valid e-mail address: {exc}") from None
+    ascii_address = f"{local}@{domain}"
+    return Address(display_name=name or "", addr_spec=ascii_address)
+
+
+def sender_address(sender: str) -> Address:
+    """MAIL_FROM (``Name <address>`` or a bare address) as an address object."""
+    name, address = parseaddr(sender)
+    if not address:
+        raise MailConfigError(f"MAIL_FROM is {sender!r}: use the form 'Name <address@example.org>'")
+    return mail_address(name, address)
+
+
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """The MIME message of an outbox row: plain text with an HTML alternative, and a stable Message-ID."""
     email = EmailMessage()
     email["Subject"] = message.subject
-    email["From"] = sender
-    email["To"] = formataddr((message.to_name or "", message.to_address))
+    email["From"] = sender_address(sender)
+    email["To"] = mail_address(message.to_name, message.to_address)
     created = message.created_at
     email["Date"] = format_datetime(created if created.tzinfo else created.replace(tzinfo=timezone.utc))
     # The same Message-ID on every attempt lets a mail system drop a copy sent twice after a lost answer.

@@ -9,16 +9,16 @@ that relationships between the areas resolve and Alembic sees every table.
 from .audit import AuditEvent
 from .base import utcnow
 from .calibration import CALIBRATION_STATUSES, Calibration
-from .cycles import CYCLE_STATES, Assessment, Cycle, RubricVersion
+from .cycles import CYCLE_STATES, HAS_RESULTS, Assessment, Cycle, RubricVersion
 from .exports import ExportJob
 from .outbox import KIND_LABELS, MESSAGE_KINDS, OUTBOX_STATUSES, STATUS_LABELS, OutboxMessage
-from .people import ROLE_LABELS, ROLES, LoginThrottle, User
-from .ratings import ASSIGNMENT_STATUSES, RATER_GROUPS, Rating, RaterAssignment, Submission
+from .people import ROLE_GRANT_STATUSES, ROLE_LABELS, ROLES, LoginThrottle, RoleGrant, User
+from .ratings import ASSIGNMENT_STATUSES, RATER_GROUPS, ConflictClearance, Rating, RaterAssignment, Submission
 from .results import StoredResult
 
 __all__ = [
-    "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "CYCLE_STATES", "KIND_LABELS", "MESSAGE_KINDS", "OUTBOX_STATUSES",
-    "RATER_GROUPS", "ROLES", "ROLE_LABELS", "STATUS_LABELS", "Assessment", "AuditEvent", "Calibration", "Cycle",
-    "ExportJob", "LoginThrottle", "OutboxMessage", "Rating", "RaterAssignment", "RubricVersion", "StoredResult",
-    "Submission", "User", "utcnow",
+    "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
+    "OUTBOX_STATUSES", "RATER_GROUPS", "ROLES", "ROLE_GRANT_STATUSES", "ROLE_LABELS", "STATUS_LABELS", "Assessment",
+    "AuditEvent", "Calibration", "ConflictClearance", "Cycle", "ExportJob", "LoginThrottle", "OutboxMessage", "Rating",
+    "RaterAssignment", "RoleGrant", "RubricVersion", "StoredResult", "Submission", "User", "utcnow",
 ]

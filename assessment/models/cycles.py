@@ -87,3 +87,9 @@ class Assessment(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+#: Which assessments have results at all: a withdrawn candidate has none, anywhere (overview, panel summary, ZIP
+#: of reports, scores CSV/XLSX, release mails, the candidate's own page and PDF). HR still opens the withdrawn
+#: person's record and their single results page.
+HAS_RESULTS = Assessment.withdrawn_at.is_(None)

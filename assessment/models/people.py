@@ -1,4 +1,4 @@
-"""People: accounts with their role and language, and the sign-in throttle."""
+"""People: accounts with their role and language, proposals to grant the HR role, and the sign-in throttle."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -14,6 +14,8 @@ from .base import _in, utcnow
 
 ROLES = ("hr", "manager", "candidate")
 ROLE_LABELS = {"hr": "HR", "manager": "Manager", "candidate": "Candidate"}
+#: Granting the HR role is proposed until a second HR person approves it (two-person rule).
+ROLE_GRANT_STATUSES = ("proposed", "approved", "withdrawn")
 
 
 class User(UserMixin, db.Model):
@@ -26,6 +28,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     is_active: Mapped[bool] = mapped_column(default=True)  # Flask-Login reads this
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: When the account got its present role: an approver under the two-person rule must have held HR since
+    #: before the proposal (None on rows from before the rule: the account's creation counts).
+    role_granted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: Part of the id kept in the session cookie: raising it (sign-out, a new password) ends every session.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -69,3 +74,23 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     first_failure_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class RoleGrant(db.Model):
+    """A proposal to give an account the HR role; it takes effect when a second HR person approves it."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="proposed")
+    proposed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+
+    __table_args__ = (sa.CheckConstraint(_in("status", ROLE_GRANT_STATUSES), name="status"),)

@@ -99,3 +99,17 @@ class Submission(db.Model):
     assignment: Mapped[RaterAssignment] = relationship(back_populates="submissions")
 
     __table_args__ = (sa.UniqueConstraint("assignment_id", "revision"),)
+
+
+class ConflictClearance(db.Model):
+    """HR cleared a rater's conflict of interest on one sheet, with a reason: the sheet counts again."""
+
+    __tablename__ = "conflict_clearances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("rater_assignments.id"), unique=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    cleared_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    cleared_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    cleared_by: Mapped[User] = relationship()

@@ -16,6 +16,7 @@ from rubrics import language
 from rubrics.sheet import submission_problems
 
 from ..access import get_or_404, owned_or_404, signed_in
+from ..cleaning import whole_number
 from ..extensions import db
 from ..framework import pinned_framework
 from ..listing import choice_arg, sorted_page
@@ -200,10 +201,7 @@ def _aware(moment):
 
 def _version(form) -> int:
     """The sheet version the form was loaded with; 0 (always stale) when missing or mangled."""
-    try:
-        return int(form.version.data or 0)
-    except ValueError:
-        return 0
+    return whole_number(form.version.data) or 0
 
 
 def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = False):

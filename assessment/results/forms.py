@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..cleaning import whole_number
 from ..forms import CleanForm
 from ..forms.common import SelectChoice
 
@@ -31,8 +32,7 @@ class ApprovalForm(CleanForm):
     calibration_id = HiddenField(validators=[DataRequired()])
 
     def proposal_id(self) -> int | None:
-        value = (self.calibration_id.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return whole_number(self.calibration_id.data, minimum=1)
 
 
 class StartExportForm(CleanForm):

@@ -21,7 +21,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, verdict_label
 from ..extensions import db
 from ..framework import pinned_framework
 from ..listing import Sorting, page_arg, page_size, paginate, sorting_arg
-from ..models import Assessment, StoredResult, User
+from ..models import HAS_RESULTS, Assessment, StoredResult, User
 from ..services import readiness, results_store
 from ..services.rater_flags import CycleFlags, cycle_flags
 from ..services.readiness import AssessmentResult
@@ -162,6 +162,14 @@ def _flagged_raters(flags: CycleFlags) -> list[FlaggedRater]:
                    for r in flags.quality.report.flagged), key=lambda r: r.name.casefold())
 
 
+def _known_sort(framework: Framework, sort: str) -> str:
+    """``sort``, or "name" for a competency column this rubric does not have: the id becomes a JSON path in SQL,
+    and a made-up one (``c:"``, ``c:$[``) is an error on SQLite."""
+    if sort.startswith("c:") and sort[2:] not in {c.id for c in framework.competencies}:
+        return "name"
+    return sort
+
+
 def _order_by(sort: str, descending: bool) -> list:
     """The ORDER BY of a sort: the column, then the candidate's name (both reversed by dir=desc), then the id."""
     if sort == "verdict":
@@ -183,7 +191,7 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
     framework = pinned_framework(cycle)  # looked up once, and handed down to everything below
     results_store.refresh_cycle(cycle, partial(readiness.compute_results, framework=framework), missing=missing,
                                 framework=framework)
-    in_cycle = Assessment.cycle_id == cycle.id
+    in_cycle = sa.and_(Assessment.cycle_id == cycle.id, HAS_RESULTS)  # withdrawn: no results
     roles = set(db.session.scalars(sa.select(Assessment.target_role).where(in_cycle).distinct()))
     roles = sorted(roles, key=[r.id for r in framework.ladder].index)
     role_names = {role.id: role.name for role in framework.roles}
@@ -197,7 +205,7 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
              if band_id not in (INSUFFICIENT_EVIDENCE, PANEL_REVIEW) or band_id in counted]
     stmt = (sa.select(Assessment).join(StoredResult).join(Assessment.candidate)
             .options(contains_eager(Assessment.candidate)).where(*chosen)
-            .order_by(*_order_by(query.sort, query.desc)))
+            .order_by(*_order_by(_known_sort(framework, query.sort), query.desc)))
     shown = paginate(stmt, query.page, query.page_size)
     flags = cycle_flags(cycle, framework=framework)
     rows = [_row(framework, outcome, flags)

@@ -20,11 +20,13 @@ from ..framework import pinned_framework
 from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
 from ..services import exports as export_service
+from ..services import two_person
 from ..services.calibration_rules import RATIONALE_RULE
 from ..services.calibrations import approve_calibration as approve_proposal
 from ..services.calibrations import calibrate_verdict as record_calibration
 from ..services.rater_flags import cycle_flags, report_flags
-from ..services.readiness import assess, report_audience, report_data, visible_result
+from ..services.readiness import assess, candidate_sees_results, not_counted, not_counted_text, report_audience, \
+    report_data, visible_result
 from ..services.results_store import missing_results
 from ..services.scores_export import iter_scores_csv_in
 from .display import register_display
@@ -46,26 +48,35 @@ def _visible_assessment(assessment_id: int) -> Assessment:
 
 
 def _is_released_to_viewer(assessment: Assessment) -> bool:
-    """HR always; the candidate once the cycle is released and HR did not withhold their results."""
-    return current_user.role == "hr" or (assessment.cycle.state == "released" and not assessment.is_withheld)
+    """HR always; the candidate when ``candidate_sees_results`` (released, not withheld, not withdrawn).
+    A withdrawn candidate's own results are a 404, page and PDF alike: they have none."""
+    if current_user.role == "hr":
+        return True
+    if assessment.is_withdrawn:
+        abort(404)
+    return candidate_sees_results(assessment)
 
 
 def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200,
                     approval: ApprovalForm | None = None):
     framework = pinned_framework(assessment.cycle)
     outcome = visible_result(assess(assessment), report_audience(current_user))
+    account_history = []
     if current_user.role == "hr":
         form = form or CalibrationForm(bands=framework.readiness.bands)
         approval = approval or ApprovalForm()
         if outcome.proposal is not None:
             approval.calibration_id.data = str(outcome.proposal.id)
+            account_history = two_person.account_history([outcome.proposal.created_by, current_user])
     chart = radar_svg(outcome.result)
     # Rater quality names raters: HR only.
     flags = report_flags(cycle_flags(assessment.cycle), assessment.id) if current_user.role == "hr" else {}
+    left_out = not_counted([assessment.id]).get(assessment.id, 0) if current_user.role == "hr" else 0
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
                            result=outcome.result, chart=chart, form=form, approval=approval,
-                           rationale_rule=RATIONALE_RULE, rater_notes=flags.get("rater_notes"),
+                           rationale_rule=RATIONALE_RULE, account_history=account_history, rater_notes=flags.get("rater_notes"),
                            rests_on_flagged=flags.get("rests_on_flagged", ""), is_rater_quality=bool(flags),
+                           not_counted=not_counted_text(left_out),
                            band_label=lambda band_id: verdict_label(framework.readiness, band_id)), status
 
 

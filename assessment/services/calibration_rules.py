@@ -54,11 +54,11 @@ def band_rank(rules: ReadinessRules, verdict_id: str) -> int | None:
 
 def needs_second_approval(rules: ReadinessRules, computed_id: str, calibrated_id: str) -> bool:
     """True when moving the computed verdict to ``calibrated_id`` needs a second HR person: out of any
-    non-band outcome, or by two bands or more."""
+    non-band outcome, by two bands or more, or into the best band (issue 17, 4)."""
     computed, calibrated = band_rank(rules, computed_id), band_rank(rules, calibrated_id)
     if computed is None or calibrated is None:
         return computed_id != calibrated_id
-    return abs(computed - calibrated) >= TWO_PERSON_BAND_STEPS
+    return abs(computed - calibrated) >= TWO_PERSON_BAND_STEPS or (calibrated == 0 and computed != 0)
 
 
 def in_force(calibrations):

@@ -1,15 +1,19 @@
 """HR's calibrated verdict: recorded beside the computed one, with a rationale; every one is kept.
 
-Two-person rule: a move out of a non-band outcome (insufficient evidence, panel review) or by two bands or
-more is recorded as a proposal, not in force, until a second HR person approves it. The proposer cannot
-approve their own proposal. Only the latest approved calibration is in force; a newer proposal replaces an
-older one still pending.
+Two-person rule: a move out of a non-band outcome (insufficient evidence, panel review), by two bands or
+more, or into the best band is recorded as a proposal, not in force, until a second HR person approves it.
+The proposer cannot approve their own proposal, nor can anyone who became HR after it was made (``two_person``); approving is a
+conditional update, so simultaneous approvals give one. Only the latest approved calibration is in force; a
+newer proposal replaces an older one still pending. Nobody who rates the candidate, or is a candidate for the
+same role in the same cycle, records or approves a calibration of that candidate.
 """
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from rubrics.readiness import verdict_label
+
+import sqlalchemy as sa
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -18,6 +22,7 @@ from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
 from .calibration_rules import in_force, needs_second_approval, pending, rationale_problem
 from .readiness import assess
+from .two_person import check_approver, involvement_problem
 
 MAX_NOTE_LENGTH = 5000
 
@@ -46,6 +51,8 @@ def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, a
     """
     framework = pinned_framework(assessment.cycle)
     _check_closed(assessment)
+    if problem := involvement_problem(assessment, actor):
+        raise NotAllowed(problem)
     bands = {band.id: band.label for band in framework.readiness.bands}
     if band_id not in bands:
         raise ServiceError(_("choose one of the readiness bands"), field="band_id")
@@ -92,9 +99,18 @@ def approve_calibration(assessment: Assessment, calibration_id: int | None, *, a
                               "then approve it if you agree."))
     if proposal.created_by_id == actor.id:
         raise NotAllowed(_("You proposed this calibration: a second HR person must approve it."))
+    check_approver(actor, proposal.created_at)
+    if problem := involvement_problem(assessment, actor):
+        raise NotAllowed(problem)
     previous = latest_calibration(assessment)
-    proposal.status, proposal.approved_by_id, proposal.approved_at = "approved", actor.id, utcnow()
-    db.session.flush()
+    # Conditional: of simultaneous approvals exactly one changes the row (and is audited); the others are told.
+    taken = db.session.execute(
+        sa.update(Calibration).where(Calibration.id == proposal.id, Calibration.status == "proposed")
+        .values(status="approved", approved_by_id=actor.id, approved_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        raise ConflictError(_("Another HR person approved this proposal a moment ago; reload the page."))
+    db.session.refresh(proposal)
     band = verdict_label(pinned_framework(assessment.cycle).readiness, proposal.band_id)
     record_audit("verdict.approve", proposal,
                  f"{actor.name} approved {proposal.created_by.name}'s calibration of {assessment.candidate.name} "

@@ -1,6 +1,9 @@
 """Conflicts of interest among raters: a peer who competes for the same target role in the same cycle, and two
 candidates who rate each other. Worked out from the assignments when shown (never stored), so a later
-assignment that creates a conflict marks both sides at once."""
+assignment that creates a conflict marks both sides at once.
+
+A conflicted rater's sheet does not count in the readiness result until HR clears the conflict with a reason
+(``clear_conflict``, audited; docs/security.md, "Conflicts of interest")."""
 
 from __future__ import annotations
 
@@ -10,8 +13,12 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from ..cleaning import text_problem
 from ..extensions import db
-from ..models import Assessment, RaterAssignment
+from ..models import Assessment, ConflictClearance, RaterAssignment, User, utcnow
+from . import NotAllowed, ServiceError
+from .audit import record_audit
+from .calibration_rules import MIN_DISTINCT_WORDS, real_words
 
 SAME_TARGET, MUTUAL = "same_target", "mutual"
 
@@ -55,3 +62,46 @@ def conflict_text(assignment: RaterAssignment, reasons: Iterable[str], role_name
         sentences.append(_("%(rater)s and %(candidate)s rate each other.", **names))
     text = " ".join(sentences)
     return _("Conflict of interest: %(reasons)s", reasons=text) if labelled else text
+
+
+def clearances(assignment_ids: Iterable[int]) -> dict[int, ConflictClearance]:
+    """HR's clearances of these assignments' conflicts: assignment id -> clearance (one query)."""
+    ids = list(assignment_ids)
+    if not ids:
+        return {}
+    return {c.assignment_id: c for c in db.session.scalars(
+        sa.select(ConflictClearance).where(ConflictClearance.assignment_id.in_(ids)))}
+
+
+def uncleared(assessment_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """The conflicted assignments HR has not cleared: their sheets do not count (assignment id -> reasons)."""
+    found = conflicts(assessment_ids)
+    cleared = clearances(found)
+    return {assignment_id: reasons for assignment_id, reasons in found.items() if assignment_id not in cleared}
+
+
+def clear_conflict(assignment: RaterAssignment, reason: str, *, actor: User) -> ConflictClearance:
+    """HR decides that a conflicted rater's sheet counts after all, giving the reason; audited."""
+    reasons = conflicts([assignment.assessment_id]).get(assignment.id)
+    if not reasons:
+        raise NotAllowed(_("This sheet has no conflict of interest to clear."))
+    if clearances([assignment.id]):
+        raise NotAllowed(_("This conflict of interest was already cleared."))
+    reason = (reason or "").strip()
+    problem = text_problem(reason, multiline=True, max_length=2000)
+    if problem:
+        raise ServiceError(_("The reason %(problem)s.", problem=problem), field="reason")
+    if len(set(real_words(reason))) < MIN_DISTINCT_WORDS:
+        raise ServiceError(_("Say in a sentence why this rater's sheet should count despite the conflict."),
+                           field="reason")
+    clearance = ConflictClearance(assignment_id=assignment.id, reason=reason, cleared_by_id=actor.id,
+                                  cleared_at=utcnow())
+    db.session.add(clearance)
+    db.session.flush()
+    assessment = assignment.assessment
+    record_audit("conflict.clear", assignment,
+                 f"{actor.name} cleared the conflict of interest of {assignment.rater.name} rating "
+                 f"{assessment.candidate.name}: the sheet counts", actor=actor, cycle_id=assessment.cycle_id,
+                 before={"counted": False, "conflict_of_interest": list(reasons)},
+                 after={"counted": True, "reason": reason})
+    return clearance

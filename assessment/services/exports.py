@@ -19,7 +19,7 @@ from rubrics import language
 
 from .. import jobs
 from ..extensions import db
-from ..models import Assessment, Cycle, ExportJob, User, utcnow
+from ..models import HAS_RESULTS, Assessment, Cycle, ExportJob, User, utcnow
 from . import NotAllowed, readiness, results_store
 from .audit import record_audit
 from .readiness import cycle_report_data, panel_data
@@ -72,7 +72,8 @@ def exports_dir() -> Path:
 
 def candidate_count(cycle: Cycle) -> int:
     """How many candidates the cycle has (one query, without loading them)."""
-    return db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
+    return db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id,
+                                                                          HAS_RESULTS))
 
 
 def export_kind(lang: str | None) -> str:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _, lazy_gettext as _l, ngettext, pgettext
 
 from rubrics import language
 
+from ..cleaning import replace_unstorable
 from . import ServiceError
 
 COLUMNS = ("name", "email", "current_role", "target_role", "manager_emails", "peer_emails")
@@ -186,12 +187,86 @@ class _Table:
 
 #: Columns read from a workbook: enough for every known column and a few stray ones to report.
 _XLSX_MAX_COLUMNS = 32
+#: What a workbook may unpack to before openpyxl opens it (a decompression bomb is refused unread). An import
+#: of 5,000 candidates unpacks to a few MB; openpyxl holds the shared strings and a whole row in memory, so these
+#: bound what parsing can take. ``zipfile`` itself never hands out more than an entry's declared size.
+XLSX_MAX_ENTRIES = 100
+XLSX_MAX_ENTRY_BYTES = 25 * 2**20
+XLSX_MAX_TOTAL_BYTES = 50 * 2**20
+#: Spreadsheet XML compresses 5-30 times; a bomb a thousand times. Checked for entries over 1 MB.
+XLSX_MAX_RATIO = 100
+_RATIO_FROM_BYTES = 2**20
+
+
+def _megabytes(size: int) -> str:
+    return language.number(size / 2**20, 1)
+
+
+def _archive_problem(data: bytes) -> str | None:
+    """Why this XLSX (a ZIP archive) is refused before it is parsed, or None: too many entries, an entry or the
+    whole unpacking too large, or compressed like a bomb. Reads only the archive's directory."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None  # not a ZIP at all: openpyxl's own refusal says so
+    if len(entries) > XLSX_MAX_ENTRIES:
+        return _("The workbook holds %(num)s parts; an import workbook may hold at most %(max)s. Save the candidates "
+                 "alone in a new workbook.", num=language.number(len(entries), 0), max=XLSX_MAX_ENTRIES)
+    total = sum(entry.file_size for entry in entries)
+    largest = max(entries, key=lambda entry: entry.file_size, default=None)
+    if total > XLSX_MAX_TOTAL_BYTES or (largest is not None and largest.file_size > XLSX_MAX_ENTRY_BYTES):
+        return _("The workbook unpacks to %(size)s MB, more than the %(max)s MB allowed (at most %(part)s MB in one "
+                 "part). Save the candidates alone in a new workbook.", size=_megabytes(total),
+                 max=_megabytes(XLSX_MAX_TOTAL_BYTES), part=_megabytes(XLSX_MAX_ENTRY_BYTES))
+    for entry in entries:
+        ratio = entry.file_size / max(1, entry.compress_size)
+        if entry.file_size > _RATIO_FROM_BYTES and ratio > XLSX_MAX_RATIO:
+            return _("The part %(name)s of the workbook unpacks to %(ratio)s times its packed size; a spreadsheet "
+                     "unpacks to at most %(max)s times. The file was refused unread.",
+                     name=replace_unstorable(entry.filename[:100]), ratio=language.number(ratio, 0), max=XLSX_MAX_RATIO)
+    try:
+        return _row_problem(archive)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
+        return None  # a damaged entry: openpyxl's own refusal says so
+
+
+#: Cells one row of a sheet may hold: openpyxl builds a whole row in memory before it yields its first cells.
+XLSX_MAX_CELLS_PER_ROW = 1000
+_SHEET_TAGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
+
+
+def _row_problem(archive) -> str | None:
+    """A row with more than ``XLSX_MAX_CELLS_PER_ROW`` cells in any sheet, found by scanning the unpacked XML a
+    megabyte at a time (flat memory; the archive's sizes were checked first), or None."""
+    for entry in archive.infolist():
+        if not (entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")):
+            continue
+        cells, carry, row = 0, b"", 0
+        with archive.open(entry) as stream:
+            while chunk := stream.read(2**20):
+                text, cut = carry + chunk, (carry + chunk).rfind(b"<")
+                # A tag cut by the chunk's end is read with the next chunk.
+                text, carry = (text[:cut], text[cut:]) if cut > len(text) - 64 else (text, b"")
+                for tag in _SHEET_TAGS.finditer(text):
+                    row, cells = (row + 1, 0) if tag.group(1) == b"row" else (row, cells + 1)
+                    if cells > XLSX_MAX_CELLS_PER_ROW:
+                        return _("Row %(row)s of the workbook holds more than %(max)s cells; an import row holds "
+                                 "six. The file was refused unread.", row=language.number(row, 0),
+                                 max=language.number(XLSX_MAX_CELLS_PER_ROW, 0))
+    return None
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
-    """The first sheet's rows, streamed: reading stops past the row limit, whatever size the sheet claims."""
+    """The first sheet's rows, streamed: reading stops past the row limit, whatever size the sheet claims;
+    an archive that would unpack too far (``_archive_problem``) is refused before it is opened."""
     from openpyxl import load_workbook
 
+    problem = _archive_problem(data)
+    if problem:
+        raise ImportRejected([Problem(None, None, problem)])
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook

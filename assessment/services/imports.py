@@ -23,7 +23,7 @@ from .cycles import state_word
 from .import_files import (COLUMN_HELP, COLUMNS, MAX_LENGTH, MAX_ROWS, REQUIRED_COLUMNS, CandidateRow,  # noqa: F401
                            ImportRejected, Problem, column_label, headers, read_rows, split_emails, template_csv,
                            template_xlsx)
-from .users import check_email, create_user, normalise_email, role_word
+from .users import check_email, create_user, name_problem, normalise_email, role_word
 
 
 # --- checking every row -------------------------------------------------------------------------------------
@@ -84,6 +84,8 @@ def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> 
         existing = users.get(email)
         if not r.name.strip() and existing is None:
             problem("name", _("the name is missing"))
+        elif existing is None and (wrong := name_problem(r.name.strip())):
+            problem("name", _("the name %(problem)s", problem=wrong))
         if not email:
             problem("email", _("the e-mail address is missing"))
         else:

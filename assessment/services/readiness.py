@@ -26,11 +26,11 @@ from rubrics.readiness import ReadinessResult, assess_readiness, candidate_view,
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Calibration, Cycle
+from ..models import HAS_RESULTS, Assessment, Calibration, Cycle
 from . import results_store
 from .calibration_rules import in_force, pending
 from .rater_flags import CycleFlags, cycle_flags, report_flags
-from .sheets import load_assigned, load_sheets
+from .sheets import load_assigned, load_sheets, not_counted, not_counted_text
 from .translation import _
 
 
@@ -85,9 +85,16 @@ def compute_results(assessments: Sequence[Assessment], *, framework: Framework |
     return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id]) for a in assessments}
 
 
+def candidate_sees_results(assessment: Assessment) -> bool:
+    """Whether the candidate may see this assessment's results (page and PDF): the cycle is released, HR did
+    not withhold them, and the candidate was not withdrawn. The one place this is decided."""
+    return assessment.cycle.state == "released" and not assessment.is_withheld and not assessment.is_withdrawn
+
+
 def cycle_assessments(cycle: Cycle, *, target_role: str | None = None) -> list[Assessment]:
-    """The cycle's assessments (optionally for one target role) with their candidates, in one query."""
-    query = (sa.select(Assessment).where(Assessment.cycle_id == cycle.id)
+    """The cycle's assessments with results (``HAS_RESULTS``: withdrawn candidates left out), optionally for
+    one target role, with their candidates, in one query."""
+    query = (sa.select(Assessment).where(Assessment.cycle_id == cycle.id, HAS_RESULTS)
              .options(selectinload(Assessment.candidate)).order_by(Assessment.id))
     if target_role:
         query = query.where(Assessment.target_role == target_role)
@@ -114,7 +121,7 @@ def assess_many(cycle: Cycle, assessments: Sequence[Assessment], *, as_type: typ
 
 def assess_cycle_batches(cycle: Cycle, *, batch: int = results_store.BATCH, as_type: type = ReadinessResult):
     """``assess_cycle`` a batch at a time (for exports of any size in flat memory): lists of AssessmentResult."""
-    ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id)
+    ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id, HAS_RESULTS)
                                   .order_by(Assessment.id)))
     for start in range(0, len(ids), batch):
         assessments = list(db.session.scalars(
@@ -148,7 +155,8 @@ def report_data(assessment: Assessment, *, audience: str, lang: str | None = Non
     with language.use(report_language(assessment, lang)) as code:
         framework = pinned_framework(assessment.cycle)
         flags = cycle_flags(assessment.cycle, framework=framework) if audience == "hr" else None
-        return _report_data(framework, assess(assessment, framework=framework), audience, flags, code)
+        left_out = not_counted([assessment.id]).get(assessment.id, 0)
+        return _report_data(framework, assess(assessment, framework=framework), audience, flags, code, left_out)
 
 
 def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[AssessmentResult, object]]:
@@ -161,12 +169,14 @@ def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[Asses
     for assessment in assessments:
         by_language[fixed or report_language(assessment)].append(assessment)
     made: dict[int, tuple[AssessmentResult, object]] = {}
+    left_out = not_counted([a.id for a in assessments])
     for code, group in by_language.items():
         with language.use(code):
             framework = pinned_framework(cycle)
             flags = cycle_flags(cycle, framework=framework)
             for outcome in assess_many(cycle, group, framework=framework):
-                made[outcome.assessment.id] = (outcome, _report_data(framework, outcome, "hr", flags, code))
+                made[outcome.assessment.id] = (outcome, _report_data(framework, outcome, "hr", flags, code,
+                                                                     left_out.get(outcome.assessment.id, 0)))
     return [made[a.id] for a in assessments]
 
 
@@ -196,15 +206,16 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
 
 
 def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags: CycleFlags | None = None,
-                 code=None):
+                 code=None, left_out: int = 0):
     assessment = outcome.assessment
     # The builder makes the candidate's copy from the engine's candidate view and leaves rater quality out of it
     # (docs/readiness.md, 3); ``flags`` is given for HR's copies only.
     return build_report_data(framework, outcome.result, candidate_name=assessment.candidate.name,
-                 current_role=assessment.current_role, cycle_name=assessment.cycle.name,
-                 assessed_on=_assessed_on(assessment.cycle),
-                 calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
-                 language_code=code, **report_flags(flags, assessment.id))
+                             current_role=assessment.current_role, cycle_name=assessment.cycle.name,
+                             assessed_on=_assessed_on(assessment.cycle),
+                             calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
+                             language_code=code, **report_flags(flags, assessment.id),
+                             not_counted=not_counted_text(left_out))
 
 
 def _band_label(framework: Framework, calibration: Calibration | None) -> str | None:

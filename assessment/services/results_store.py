@@ -34,8 +34,8 @@ from rubrics.readiness import ReadinessResult
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Calibration, Cycle, RaterAssignment, StoredResult, Submission
-from . import result_codec
+from ..models import Assessment, Calibration, ConflictClearance, Cycle, RaterAssignment, StoredResult, Submission
+from . import conflicts, result_codec
 
 #: Bump to recompute every stored result even though the engine's source did not change.
 ENGINE_REVISION = 1
@@ -72,7 +72,8 @@ def _counted_revision():
 
 def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, framework: Framework | None = None
                        ) -> dict[int, str]:
-    """The fingerprint of each assessment's inputs now, in two queries per batch."""
+    """The fingerprint of each assessment's inputs now, in four queries per batch (sheets, calibrations, and the
+    conflicts of interest not cleared)."""
     if cycle.rubric_version:
         rubric = cycle.rubric_version.content_hash
     else:
@@ -90,9 +91,12 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, frame
         calibrations = dict(db.session.execute(
             sa.select(Calibration.assessment_id, sa.func.max(Calibration.id))
             .where(Calibration.assessment_id.in_(ids)).group_by(Calibration.assessment_id)).all())
+        # A conflicted sheet counts only once HR clears it: clearing (or a new conflict) changes the inputs.
+        excluded = set(conflicts.uncleared(ids))
         for a in batch:
+            left_out = [i for i, *_rest in sheets[a.id] if i in excluded]
             inputs = [engine_version(), rubric, cycle.state, a.target_role, a.current_role, sheets[a.id],
-                      calibrations.get(a.id)]
+                      calibrations.get(a.id), left_out]
             fingerprints[a.id] = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
     return fingerprints
 
@@ -245,6 +249,12 @@ def _sheet_changed(mapper, connection, target):
     # Saving a draft again changes none of these (its result stays); a submit or a reopen does.
     if _changed(target, "status", "revision", "rater_group", "assessment_id"):
         _forget(connection, [target.assessment_id])
+
+
+@event.listens_for(ConflictClearance, "after_insert")
+def _conflict_cleared(mapper, connection, target):
+    # The fingerprint changes too (the sheet is no longer left out); this drops the stored row at once.
+    _forget(connection, sa.select(RaterAssignment.assessment_id).where(RaterAssignment.id == target.assignment_id))
 
 
 @event.listens_for(Calibration, "after_insert")

@@ -21,7 +21,7 @@ from rubrics.readiness import GroupScore, verdict_label
 from ..cleaning import replace_unstorable
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Cycle
+from ..models import HAS_RESULTS, Assessment, Cycle
 from .readiness import assess_cycle_batches
 from .translation import _, pgettext
 
@@ -189,7 +189,8 @@ def write_scores_xlsx(cycle: Cycle, out, *, progress: Callable[[int, int | None]
     for index, width in enumerate(_XLSX_WIDTHS):
         sheet.set_column(index, index, width)
     sheet.write_row(0, 0, score_headers())
-    total = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
+    total = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id,
+                                                                            HAS_RESULTS))
     count = candidates = 0
     for done, rows in scores_batches(cycle):
         for row in rows:

@@ -3,7 +3,8 @@ queries. Readiness (``readiness``) and rater quality (``rater_quality``) both re
 
 A submitted sheet counts with its current revision, a sheet HR reopened and not yet resubmitted with the revision
 it was submitted in (so closing a cycle never silently drops a submission); a sheet never submitted does not
-count. Raters are keyed neutrally ("manager-1", "peer-2", "self"), never by name or id.
+count; nor does a sheet whose rater has a conflict of interest HR has not cleared (``not_counted`` says how many
+were left out). Raters are keyed neutrally ("manager-1", "peer-2", "self"), never by name or id.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from rubrics.readiness import RaterSheet
 
 from ..extensions import db
 from ..models import RaterAssignment, Rating, Submission
+from . import conflicts as conflict_service
+from .translation import ngettext
 
 
 def counted_revision(assessment_ids):
@@ -34,17 +37,42 @@ def counted_revision(assessment_ids):
     return counted, last
 
 
-def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
-    """The sheets (last submitted revision) of these assessments, per assessment id, in two queries."""
-    if not assessment_ids:
-        return {}
+def _submitted_assignments(assessment_ids: Sequence[int]):
+    """(assignment id, assessment id, rater group) of every sheet with a submitted revision, by id."""
     counted, last = counted_revision(assessment_ids)
-    assignments = db.session.execute(
+    return db.session.execute(
         sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group)
         .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
         .where(RaterAssignment.assessment_id.in_(assessment_ids), counted.is_not(None))
         .order_by(RaterAssignment.id)
     ).all()
+
+
+def not_counted(assessment_ids: Sequence[int]) -> dict[int, int]:
+    """Submitted sheets left out per assessment id because of a conflict of interest HR has not cleared."""
+    excluded = set(conflict_service.uncleared(assessment_ids)) if assessment_ids else set()
+    found: dict[int, int] = defaultdict(int)
+    if excluded:
+        for assignment_id, assessment_id, _group in _submitted_assignments(assessment_ids):
+            if assignment_id in excluded:
+                found[assessment_id] += 1
+    return dict(found)
+
+
+def not_counted_text(count: int) -> str:
+    """What the results page and HR's report say about sheets left out (empty when none)."""
+    return ngettext("%(num)d sheet not counted: conflict of interest, not cleared",
+                    "%(num)d sheets not counted: conflict of interest, not cleared", count) if count else ""
+
+
+def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
+    """The sheets (last submitted revision) of these assessments, per assessment id, in a few queries. A sheet
+    whose rater has a conflict of interest HR has not cleared is left out: the engine never receives it."""
+    if not assessment_ids:
+        return {}
+    counted, last = counted_revision(assessment_ids)
+    excluded = set(conflict_service.uncleared(assessment_ids))
+    assignments = [row for row in _submitted_assignments(assessment_ids) if row[0] not in excluded]
     ratings = defaultdict(dict)
     comments = defaultdict(dict)
     if assignments:

@@ -12,6 +12,9 @@ Three counters, so that nobody can lock HR out with five guesses from somewhere 
 - ``acct:<e-mail>``: one account from all addresses (distributed guessing); ``LOGIN_MAX_FAILURES_PER_ACCOUNT`` (100).
 
 A successful sign-in clears its account's counters and takes its own attempt off the address counter.
+
+"My password" checks the current password with the same counters and limits (``begin_sign_in`` before the
+check, ``clear_counters`` after the right one): a signed-in session is no way around the throttle.
 """
 
 from __future__ import annotations
@@ -133,6 +136,14 @@ def finish_sign_in(attempt: Attempt, password: str) -> User | None:
     matches = verify_password(user.password_hash if user is not None else None, password)
     if user is None or not user.is_active or not matches:
         return None
+    clear_counters(attempt)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def clear_counters(attempt: Attempt) -> None:
+    """After the right password: the account's counters go, and this attempt comes off the address counter."""
     table = LoginThrottle.__table__
     db.session.execute(sa.delete(table).where(table.c.key.in_(
         [key for key in attempt.keys if not key.startswith("addr:")])))
@@ -140,6 +151,3 @@ def finish_sign_in(attempt: Attempt, password: str) -> User | None:
     db.session.execute(sa.update(table).where(table.c.key == f"addr:{attempt.address}", table.c.failures > 0,
                                               table.c.locked_until.is_(None))
                        .values(failures=table.c.failures - 1))
-    user.last_login_at = utcnow()
-    db.session.flush()
-    return user

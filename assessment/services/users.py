@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+import re
 from functools import lru_cache
+
+from flask_babel import gettext as _
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -11,11 +13,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..cleaning import text_problem
 from ..extensions import db
-from ..models import ROLES, User
-from . import ServiceError
+from ..models import ROLES, User, utcnow
+from . import NotAllowed, ServiceError
 from .audit import record_audit
 
 MIN_PASSWORD_LENGTH = 10
+#: An RFC 2047 encoded word (``=?utf-8?q?...?=``): a mail program decodes it inside a header, so a name holding
+#: one could carry a line break or a second address into every message to that person.
+ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bq]\?[^?\s]*\?=", re.IGNORECASE)
 
 
 def role_word(role: str) -> str:
@@ -44,7 +49,24 @@ def check_email(email: str) -> str:
     except EmailNotValidError as exc:
         raise ServiceError(_("%(email)s is not a valid e-mail address: %(reason)s", email=email or _("(empty)"),
                              reason=exc), field="email") from None
+    if not email.rpartition("@")[0].isascii():
+        # Valid by RFC 6531, but only mail servers speaking SMTPUTF8 take it: mail to it would fail every time.
+        raise ServiceError(_("%(email)s cannot receive mail from OpsLadder: the part before the @ may hold only "
+                             "ASCII letters, digits and punctuation (no accents or other scripts); ask for another "
+                             "address", email=email), field="email")
     return email
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a person's name (a sentence fragment, as ``text_problem`` gives), or None."""
+    problem = text_problem(name, max_length=200)
+    if problem:
+        return problem
+    found = ENCODED_WORD.search(name or "")
+    if found:
+        return _("contains “%(word)s”, which mail programs decode as hidden text; write the name as plain text",
+                 word=found.group())
+    return None
 
 
 def find_user(email: str) -> User | None:
@@ -55,14 +77,19 @@ def create_user(email: str, name: str, role: str, password: str | None = None, *
                 audit: bool = True) -> User:
     """Create an account; the password (when given) is stored only as a hash.
 
-    ``audit=False`` is for callers that record one event for a whole batch (the candidate import).
+    ``audit=False`` is for callers that record one event for a whole batch (the candidate import). An HR
+    person (``actor``) cannot create an HR account: the HR role needs a second HR person (``two_person``);
+    the operator's command line (no actor) can.
     """
     email = check_email(email)
     if role not in ROLES:
         raise _unknown_role(role)
+    if role == "hr" and actor is not None:
+        raise ServiceError(_("An HR account needs a second HR person's approval: create the account as manager "
+                             "or candidate, then propose the HR role on their page."), field="role")
     if not (name or "").strip():
         raise ServiceError(_("a name is required"), field="name")
-    if problem := text_problem(name.strip(), max_length=200):
+    if problem := name_problem(name.strip()):
         raise ServiceError(_("The name %(problem)s.", problem=problem), field="name")
     if find_user(email) is not None:
         raise ServiceError(_("an account for %(email)s already exists", email=email), field="email")
@@ -78,16 +105,19 @@ def create_user(email: str, name: str, role: str, password: str | None = None, *
 
 
 def change_role(user: User, role: str, *, actor: User) -> User:
-    """Give an account another role; nobody changes their own, so HR cannot lock itself out."""
+    """Give an account another role; nobody changes their own, so HR cannot lock itself out. The HR role is
+    never given here: it is proposed and approved by a second HR person (``two_person``)."""
     if role not in ROLES:
         raise _unknown_role(role)
+    if role == "hr" and user.role != "hr":
+        raise ServiceError(_("The HR role needs a second HR person's approval: propose it instead."), field="role")
     if user.id == actor.id:
         raise ServiceError(_("You cannot change your own role; ask another HR user."), field="role")
     if role == user.role:
         raise ServiceError(_("%(name)s already has the role %(role)s.", name=user.name, role=role_word(user.role)),
                            field="role")
     before = {"role": user.role}
-    user.role = role
+    user.role, user.role_granted_at = role, utcnow()
     db.session.flush()
     record_audit("user.role_change", user, f"Changed the role of {user.email}: {before['role']} -> {role}",
                  actor=actor, before=before, after={"role": role})
@@ -95,7 +125,12 @@ def change_role(user: User, role: str, *, actor: User) -> User:
 
 
 def change_password(user: User, password: str, *, actor: User) -> User:
-    """Set a new password for an account; the audit trail says that it changed, never what to."""
+    """Set a new password for one's own account; the audit trail says that it changed, never what to.
+
+    Nobody sets another person's password (two-person rule: HR could otherwise sign in as a second HR
+    person); they send a link with which the person sets it (``accounts.invite``)."""
+    if actor.id != user.id:
+        raise NotAllowed(_("Nobody sets another person's password; send them a link to set it themselves."))
     had_password = bool(user.password_hash)
     set_password(user, password)
     db.session.flush()

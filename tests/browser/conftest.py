@@ -48,6 +48,8 @@ class LiveServer:
         self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+        # Links in mail come from the configured base URL: this server's, once its port is known.
+        app.config["BASE_URL"] = self.url + "/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
