@@ -88,6 +88,9 @@ def test_promoting_a_manager_to_hr_is_only_a_proposal(app, make, no_evidence):
     grant = db.session.scalar(sa.select(RoleGrant))
     assert (grant.status, grant.proposed_by_id, grant.user_id) == ("proposed", hanne.id, mona.id)
     assert _approve(_signed_in(app, mona), no_evidence, proposal).status_code == 403
+    for forged in ("99999999999999999999", "1\x00", "-1", ""):
+        answer = _signed_in(app, henrik).post(f"/hr/people/{mona.id}/role-grant/approval", data={"grant_id": forged})
+        assert answer.status_code == 422 and "no HR-role proposal" in answer.get_data(as_text=True)
     # HR 1 cannot approve their own grant; the person promoted is not HR yet.
     refused = client.post(f"/hr/people/{mona.id}/role-grant/approval", data={"grant_id": grant.id})
     assert refused.status_code == 422 and "neither the proposer nor the person" in refused.get_data(as_text=True)
