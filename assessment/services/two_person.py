@@ -48,8 +48,8 @@ def check_approver(actor: User, proposed_at: datetime) -> None:
     if hr_since(actor) >= _aware(proposed_at):
         raise NotAllowed(_("You became HR after this was proposed (HR since %(since)s, proposed %(proposed)s): "
                            "an approver must have held the HR role before the proposal was made.",
-                           since=hr_since(actor).strftime("%Y-%m-%d %H:%M UTC"),
-                           proposed=_aware(proposed_at).strftime("%Y-%m-%d %H:%M UTC")))
+                           since=hr_since(actor).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                           proposed=_aware(proposed_at).strftime("%Y-%m-%d %H:%M:%S UTC")))
 
 
 def involvement_problem(assessment: Assessment, person: User) -> str | None:
