@@ -41,9 +41,9 @@ EVIDENCE: dict[str, tuple[str, str, str]] = {
         "Took the high-level decision to consolidate two sites after weighing options and risks, and explained it to the CEO and the managers affected.",
     ),
     "stakeholder_relations": (
-        "Avoided the difficult vendor conversation and asked me to handle the escalation instead.",
-        "Agreed service levels with the department's internal customers and briefed me well before the supplier meeting.",
-        "Represented operations to investors and key clients at the annual review; settled the escalated vendor dispute personally.",
+        "Left the late-delivery problem with our supplier for me to raise instead of contacting them.",
+        "Raised the recurring delivery problem with our main supplier directly and briefed me well before the supplier meeting.",
+        "Represented operations to investors and key clients at the annual review and answered their questions on our plans.",
     ),
     "process_optimisation": (
         "Follows the documented process but did not report the steps that keep causing delays at packing.",
@@ -52,7 +52,7 @@ EVIDENCE: dict[str, tuple[str, str, str]] = {
     ),
     "change_and_technology": (
         "Still works around the new ERP system instead of using it as trained.",
-        "Introduced the ERP picking module in his department; trained 40 staff and kept the go-live within the planned week.",
+        "Introduced the ERP picking module in his department; explained the reasons to 40 staff and checked after go-live that the system is used as intended.",
         "Led the implementation of the supply-chain platform across four departments while keeping existing systems running.",
     ),
     "risk_and_compliance": (

@@ -87,6 +87,8 @@ class ReportData:
     anchor_sources: tuple[AnchorSource, ...] = ()
     #: The language the report is written in ("en", "de"); its result and framework text were made in it.
     language: str = language.DEFAULT_LANGUAGE
+    #: How raters pick a level (the rubric's best-fit rule); empty for a rubric pinned before it had one.
+    best_fit: str = ""
 
     @property
     def for_hr(self) -> bool:
@@ -191,6 +193,7 @@ def report_data(
         not_counted=not_counted,
         anchor_sources=anchor_sources(framework),
         language=language.normalise(language_code) or language.current(),
+        best_fit=framework.scale.best_fit,
     )
 
 

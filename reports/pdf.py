@@ -357,6 +357,8 @@ def _methodology(data: ReportData) -> list[Flowable]:
     cell = styles()["cell"]
     scale_style = GridStyle(text=cell, rule=RULE, wrap=frozenset({1, 2}), bold=frozenset({0, 1}))
     story.append(Grid(None, rows, [8 * mm, 24 * mm, A4[0] - 2 * MARGIN - 32 * mm], scale_style))
+    if data.best_fit:
+        story.append(p(data.best_fit))
     story.append(p(_("How the verdict is reached"), "h2"))
     story += [p(line, "item") for line in data.rules_text]
     if not data.for_hr:

@@ -39,7 +39,7 @@ DEFAULT_RUBRIC = PACKAGE_DIR / "data" / "framework.yaml"
 
 TOP_KEYS = {"name", "version", "scale", "sources", "competencies", "roles", "readiness", "languages"}
 TOP_REQUIRED = TOP_KEYS - {"languages"}
-SCALE_KEYS = {"levels", "not_observed"}
+SCALE_KEYS = {"levels", "not_observed", "best_fit"}
 SCALE_LEVEL_KEYS = {"level", "label", "summary"}
 NOT_OBSERVED_KEYS = {"label", "summary"}
 SOURCE_KEYS = {"file", "title", "language"}
@@ -205,7 +205,7 @@ class _Validator(CompetencyChecks, ReadinessValidator, LanguageChecks):
         )
 
     def scale(self, value) -> Scale | None:
-        scale = self.mapping(value, "scale", SCALE_KEYS)
+        scale = self.mapping(value, "scale", SCALE_KEYS, required=SCALE_KEYS - {"best_fit"})
         if scale is None:
             return None
         levels = []
@@ -220,8 +220,9 @@ class _Validator(CompetencyChecks, ReadinessValidator, LanguageChecks):
         if levels and found != list(SCALE):
             self.fail("scale.levels", f"must list the levels {list(SCALE)} in order, found {found}")
         no = self.mapping(scale.get("not_observed"), "scale.not_observed", NOT_OBSERVED_KEYS) or {}
+        best_fit = self.ltext(scale["best_fit"], "scale.best_fit") if "best_fit" in scale else ""
         return Scale(tuple(levels), self.ltext(no.get("label"), "scale.not_observed.label"),
-                     self.ltext(no.get("summary"), "scale.not_observed.summary"))
+                     self.ltext(no.get("summary"), "scale.not_observed.summary"), best_fit)
 
     def sources(self, value) -> tuple[Source, ...]:
         sources, seen = [], set()

@@ -22,6 +22,9 @@ class Scale:
     levels: tuple[ScaleLevel, ...]
     not_observed_label: str
     not_observed_summary: str
+    #: How a rater picks a level ("the highest level whose behaviours have been seen repeatedly ..."); empty in a
+    #: rubric before 2026.12.2, which had no such rule.
+    best_fit: str = ""
 
     def label(self, level: int | str | None) -> str:
         """The label of a level, of "not observed", or an empty string for no answer."""

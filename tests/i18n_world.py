@@ -286,7 +286,7 @@ class World:
                                       "email": self.text("quirin.neu@quorvex.example")}),
             ("hr", f"/hr/people/{self.candidate.id}/role", {"role": "manager"}),
             ("hr", f"/hr/people/{self.candidate.id}/role", {"role": "hr"}),
-            ("hr", f"/hr/assignments/{peer_sheet.id}/conflict-clearance", {"reason": "x"}),
+            ("hr", f"/hr/assignments/{peer_sheet.id}/conflict-clearance", {"reason": self.text("Quax")}),
             ("hr", f"/hr/cycles/{self.open.id}/bulk", {"action": "remind",
                                                        "rater": [str(self.manager.id), str(self.manager2.id)]}),
             ("hr", f"/hr/cycles/{self.open.id}/bulk", {"action": "reopen", "sheet": [str(peer_sheet.id)]}),

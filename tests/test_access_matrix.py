@@ -15,8 +15,7 @@ Expected outcomes, for GET (for POST-only rules: a POST with empty data):
 Who owns what (see docs/rating.md): HR owns everything. ``assignment_id`` is a rater's sheet, owned by its
 rater only (the candidate owns their self-assessment sheet, not their raters' sheets); ``assessment_id`` is
 owned by its candidate (raters reach an assessment only through their own sheet); ``user_id`` by the user
-themself; ``cycle_id``, ``job_id``, ``message_id`` (an outbox message) and ``grant_id`` (a proposed HR role) by
-HR only.
+themself; ``cycle_id``, ``job_id`` and ``message_id`` (an outbox message) by HR only.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from flask import Blueprint
 
 from assessment import create_app
 from assessment.extensions import db
-from assessment.models import ExportJob, OutboxMessage, Rating, RoleGrant
+from assessment.models import ExportJob, OutboxMessage, Rating
 from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
@@ -37,7 +36,7 @@ from tests.conftest import app_config
 from tests.factories import Factory
 from tests.sheets import complete_answers, form_data, sheet_of
 
-KNOWN_PARAMS = ("cycle_id", "assessment_id", "assignment_id", "user_id", "job_id", "message_id", "grant_id")
+KNOWN_PARAMS = ("cycle_id", "assessment_id", "assignment_id", "user_id", "job_id", "message_id")
 #: Parameters that choose a representation, not an object: one fixed value each; nobody owns them.
 #: (``token`` is an e-mailed link's signed token: the public page answers a forged one with "this link does not work".)
 FORMAT_PARAMS = {"fmt": "csv", "token": "not-a-valid-link"}
@@ -114,14 +113,11 @@ class World:
         message = OutboxMessage(kind="reminder", to_address="someone@example.com", subject="Reminder",
                                 text_body="text", html_body="<p>html</p>", status="failed", attempts=8)
         db.session.add(message)
-        grant = RoleGrant(user_id=a.candidate_id, role="hr", proposed_by_id=self.hr.id)
-        db.session.add(grant)
         db.session.commit()
         self.users = {"hr": self.hr, "manager": sheet_of(a, "manager").rater, "other_manager": sheet_of(b, "manager").rater,
                       "candidate": a.candidate, "other_candidate": b.candidate, "peer": sheet_of(a, "peer").rater}
-        side_a = {"cycle_id": cycle.id, "assessment_id": a.id, "job_id": job.id, "message_id": message.id,
-                  "grant_id": grant.id}
-        side_b = {**side_a, "assessment_id": b.id}
+        side_a = {"cycle_id": cycle.id, "assessment_id": a.id, "job_id": job.id, "message_id": message.id}
+        side_b = {"cycle_id": cycle.id, "assessment_id": b.id, "job_id": job.id, "message_id": message.id}
         #: What each persona owns, per URL parameter (missing: nothing of that kind is theirs).
         self.own = {
             "hr": {**side_a, "assignment_id": sheet_of(a, "manager").id, "user_id": a.candidate_id},

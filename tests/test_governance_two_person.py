@@ -88,8 +88,11 @@ def test_promoting_a_manager_to_hr_is_only_a_proposal(app, make, no_evidence):
     grant = db.session.scalar(sa.select(RoleGrant))
     assert (grant.status, grant.proposed_by_id, grant.user_id) == ("proposed", hanne.id, mona.id)
     assert _approve(_signed_in(app, mona), no_evidence, proposal).status_code == 403
+    for forged in ("99999999999999999999", "1\x00", "-1", ""):
+        answer = _signed_in(app, henrik).post(f"/hr/people/{mona.id}/role-grant/approval", data={"grant_id": forged})
+        assert answer.status_code == 422 and "no HR-role proposal" in answer.get_data(as_text=True)
     # HR 1 cannot approve their own grant; the person promoted is not HR yet.
-    refused = client.post(f"/hr/people/{mona.id}/role-grants/{grant.id}/approval")
+    refused = client.post(f"/hr/people/{mona.id}/role-grant/approval", data={"grant_id": grant.id})
     assert refused.status_code == 422 and "neither the proposer nor the person" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, mona.id).role == "manager"
@@ -108,7 +111,8 @@ def test_a_second_hr_person_approves_the_grant_but_the_new_hr_still_cannot_appro
     page = second.get(f"/hr/people/{mona.id}").get_data(as_text=True)
     assert "HR role proposed, awaiting a second HR person" in page and "Approve the HR role" in page
     assert "Account changes of the people involved in the last 14 days" in page and "HR role proposed" in page
-    assert second.post(f"/hr/people/{mona.id}/role-grants/{grant.id}/approval").status_code == 302
+    approved = second.post(f"/hr/people/{mona.id}/role-grant/approval", data={"grant_id": grant.id})
+    assert approved.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, mona.id).role == "hr"
     kinds = db.session.scalars(sa.select(AuditEvent.kind).where(AuditEvent.kind.like("user.role_grant.%"))
@@ -227,7 +231,7 @@ def test_simultaneous_role_grant_approvals_give_one(app, make, database_url, req
 
     def approve(client):
         barrier.wait()
-        return client.post(f"/hr/people/{mona_id}/role-grants/{grant_id}/approval").status_code
+        return client.post(f"/hr/people/{mona_id}/role-grant/approval", data={"grant_id": grant_id}).status_code
 
     with ThreadPoolExecutor(max_workers=requests) as pool:
         statuses = list(pool.map(approve, clients))

@@ -201,10 +201,10 @@ def test_unobserved_critical_competency_report_gives_no_band():
     """A critical competency nobody observed: the verdict page says insufficient evidence and names it."""
     fw = framework()
     role = fw.role("head_of_operations")
-    ratings = {r.competency_id: r.required for r in role.requirements} | {"budget_authority": "not_observed"}
+    ratings = {r.competency_id: r.required for r in role.requirements} | {"people_leadership": "not_observed"}
     result = assess_readiness(fw, role.id, [RaterSheet("manager-1", "manager", ratings)])
     text = story_text(report_story(replace(sample_report(0, calibrated=False), result=result)))
-    assert "Insufficient evidence: Budget authority not observed." in text
+    assert "Insufficient evidence: People leadership not observed." in text
     assert "Every critical competency was rated by a manager or a peer." in text
     assert "the evidence rule that was not met holds the verdict back" in text
 

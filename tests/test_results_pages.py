@@ -135,12 +135,13 @@ def test_spread_and_calibrator_are_for_hr_only(client, auth, make, tmp_path):
     submit_sheet(sheet(assessment, "manager", 0), 1)
     submit_sheet(sheet(assessment, "manager", 1), 5)
     move_cycle(cycle, "closed")
-    hr = make.user("hr", name="Ingrid Halvorsen")
+    hr, second = make.user("hr", name="Ingrid Halvorsen"), make.user("hr", name="Second Approver")
     proposal = calibrate_verdict(assessment, make.framework.readiness.bands[1].id,
                                  "Panel weighed the site merger and the record of the last two quarters.",
                                  actor=hr, candidate_note="Panel weighed the site merger.")
     # Managers 1 and 5 contradict each other: Panel review, so the move needs a second HR person.
-    approve_calibration(assessment, proposal.id, actor=make.user("hr", name="Second Approver"))
+    # The approver must have been HR before the proposal (issue 15, finding 2).
+    approve_calibration(assessment, proposal.id, actor=second)
     db.session.commit()
     move_cycle(cycle, "released")
     auth.login(hr)

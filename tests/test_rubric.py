@@ -38,6 +38,8 @@ def test_shipped_framework_is_valid_and_complete():
         assert comp.all_citations, comp.id
     for role in fw.roles:
         assert {r.competency_id for r in role.requirements} == {c.id for c in fw.competencies}
+    # Every role a candidate can be assessed for has a critical competency (the first rung is never a target).
+    for role in fw.ladder[1:]:
         assert any(r.is_critical for r in role.requirements), role.id
 
 

@@ -17,6 +17,9 @@ DATA = Path(__file__).parent / "data"
 SNAPSHOT_2026_12 = DATA / "rubric_2026_12_snapshot.json"
 SNAPSHOT_2026_12_HASH = "0bd5d5ee4dc36f104708f9d557f8f11b46ec859c60b9348e8a150c0bdb43f79c"
 FIXTURE_2026_11 = Path(__file__).parent / "fixtures" / "framework_2026_11.yaml"
+#: What cycles opened with rubric 2026.12.1 pinned: English and German.
+SNAPSHOT_2026_12_1 = DATA / "rubric_2026_12_1_snapshot.json"
+SNAPSHOT_2026_12_1_HASH = "0abfeb38e4700e9fcae323d35d0f256005c875ff7cb0efa8394a897241673dac"
 
 
 def shipped() -> dict:
@@ -103,24 +106,37 @@ def test_old_english_only_snapshots_load_unchanged_in_every_language():
     assert pinned.readiness.bands[0].label == "Ready now"
 
 
-def test_english_is_todays_english_field_by_field(fw):
-    """The bilingual rubric in English is the 2026.12 rubric cycles pinned, every field alike but the version."""
+def test_2026_12_1_in_english_is_the_2026_12_rubric_field_by_field():
+    """The bilingual 2026.12.1 rubric, as cycles pinned it, loads unchanged (same hash) and in English is the
+    2026.12 rubric field by field but the version: adding German changed no English text, rule or weight.
+    (2026.12.2 changes the content; old cycles keep their pinned snapshot, compared here file against file.)"""
+    data = json.loads(SNAPSHOT_2026_12_1.read_text(encoding="utf-8"))
+    bilingual = framework_from_snapshot(data)
+    assert bilingual.content_hash == SNAPSHOT_2026_12_1_HASH and bilingual.languages == ("en", "de")
     pinned = framework_from_snapshot(json.loads(SNAPSHOT_2026_12.read_text(encoding="utf-8")))
-    english = fw.in_language("en")
-    assert english is fw
+    english = bilingual.in_language("en")
+    assert english is bilingual
     ours, theirs = text_fields(english), text_fields(pinned)
     assert ours.pop("version") == "2026.12.1" and theirs.pop("version") == "2026.12"
     for name in ours:
         assert ours[name] == theirs[name], name
     # The same as the bilingual data with the German taken out, and the same verdicts on the same sheets.
-    plain = parse_framework(single_language(fw.data, "en"))
+    plain = parse_framework(single_language(bilingual.data, "en"))
     assert text_fields(plain) == text_fields(english)
-    ratings = {c.id: 4 for c in fw.competencies} | {"budget_authority": 3, "crisis_management": 5}
+    ratings = {c.id: 4 for c in bilingual.competencies} | {"budget_authority": 3, "crisis_management": 5}
     sheets = [RaterSheet("m1", "manager", ratings), RaterSheet("p1", "peer", ratings | {"budget_authority": 4}),
               RaterSheet("s1", "self", {"budget_authority": 5})]
     for role in ("head_of_operations", "coo"):
         a, b = assess_readiness(pinned, role, sheets), assess_readiness(english, role, sheets)
         assert (a.band_id, a.weighted_attainment, a.summary) == (b.band_id, b.weighted_attainment, b.summary)
+
+
+def test_shipped_rubric_in_english_is_the_german_ones_twin(fw):
+    """Today's rubric: the English and German frameworks share every id, rule and weight, and the English is what
+    the bilingual data gives with the German taken out."""
+    assert fw.version == "2026.12.2" and fw.in_language("en") is fw
+    plain = parse_framework(single_language(fw.data, "en"))
+    assert text_fields(plain) == text_fields(fw)
 
 
 def test_german_gives_the_german_text_and_the_same_rules(fw):
@@ -152,7 +168,8 @@ def test_quotes_stay_in_their_sources_language_in_both(fw):
     quote = "Im Zusammenspiel mit dem CFO werden Budgets, Kostenstrukturen und Investitionen optimiert."
     for framework in (fw, de):
         cites = framework.competency("budget_authority").anchor_citations(5)
-        assert [(c.source, c.quote) for c in cites] == [("002_ae4026f02ee5b338.txt", quote)]
+        assert (cites[0].source, cites[0].quote) == ("002_ae4026f02ee5b338.txt", quote)
+        assert cites[1].quote.startswith("Additionally, the COO is responsible for overseeing the budget")
         assert framework.source("002_ae4026f02ee5b338.txt").title == "Der Chief Operating Officer (COO)"
         assert framework.competency("budget_authority").anchor_citations(3)[0].quote.startswith(
             "Operations Managers often have budgetary responsibilities")

@@ -107,12 +107,14 @@ def _confirm_role(person: User, form: RoleForm, grants_hr: bool):
                            hidden=[("role", form.role.data), ("confirmed", "yes")])
 
 
-@bp.route("/people/<int:user_id>/role-grants/<int:grant_id>/approval", methods=["POST"])
+@bp.route("/people/<int:user_id>/role-grant/approval", methods=["POST"])
 @role_required("hr")
-def approve_role_grant(user_id: int, grant_id: int):
-    """A second HR person approves the proposed HR role: it takes effect now (audited)."""
+def approve_role_grant(user_id: int):
+    """A second HR person approves the proposed HR role (the form names the proposal read): it takes effect now
+    (audited)."""
     person = get_or_404(User, user_id)
     form = ConfirmForm()
+    grant_id = request.form.get("grant_id", type=int)
     if form.validate_on_submit():
         if save(form, lambda: two_person.approve_hr(grant_id, person, actor=actor())) is not FAILED:
             flash(_("You approved the HR role for %(name)s: it is in effect now.", name=person.name), "success")

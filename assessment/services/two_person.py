@@ -48,8 +48,8 @@ def check_approver(actor: User, proposed_at: datetime) -> None:
     if hr_since(actor) >= _aware(proposed_at):
         raise NotAllowed(_("You became HR after this was proposed (HR since %(since)s, proposed %(proposed)s): "
                            "an approver must have held the HR role before the proposal was made.",
-                           since=hr_since(actor).strftime("%Y-%m-%d %H:%M UTC"),
-                           proposed=_aware(proposed_at).strftime("%Y-%m-%d %H:%M UTC")))
+                           since=hr_since(actor).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                           proposed=_aware(proposed_at).strftime("%Y-%m-%d %H:%M:%S UTC")))
 
 
 def involvement_problem(assessment: Assessment, person: User) -> str | None:
@@ -128,7 +128,8 @@ def propose_hr(user: User, *, actor: User) -> RoleGrant:
 
 def approve_hr(grant_id: int | None, user: User, *, actor: User) -> RoleGrant:
     """A second HR person (not the proposer, not the person promoted, HR since before the proposal) approves."""
-    grant = db.session.get(RoleGrant, grant_id) if grant_id else None
+    # A forged id beyond the database's integers is no proposal (not a database error).
+    grant = db.session.get(RoleGrant, grant_id) if grant_id and 0 < grant_id < 2 ** 31 else None
     if grant is None or grant.user_id != user.id or grant.status != "proposed":
         raise ConflictError(_("There is no HR-role proposal for %(name)s awaiting approval; reload the page.",
                               name=user.name))
