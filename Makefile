@@ -1,6 +1,7 @@
 # OpsLadder. The two commands a fresh machine needs (Python 3.11+ present):
 #   make run    create .venv, install, migrate, load the demo, serve on http://127.0.0.1:5000
-#   make test   install what the tests need (Python packages, Debian's chromium, qpdf, poppler) and run them all
+#   make test   install what the tests need (Python packages, Debian's chromium, qpdf, poppler), check the import
+#               layers (lint-imports, docs/architecture.md) and run the tests
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -19,6 +20,7 @@ run: install
 	$(BIN)/opsladder run --host $(HOST) --port $(PORT)
 
 test: install-test system-deps
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Production-style server (see README: Deploy).

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from urllib.parse import urlsplit
+
+from flask import abort, url_for
 from flask_login import current_user, login_required
 
+from .cleaning import text_problem
 from .extensions import db
 from .models import ROLES
 
@@ -55,3 +58,13 @@ def owned_or_404(obj, is_owner: bool):
     if obj is None or not is_owner:
         abort(404)
     return obj
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site is followed after sign-in; anything else (another site, a line break) goes home."""
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target
+            and text_problem(target, max_length=2000) is None):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("main.index")

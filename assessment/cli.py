@@ -1,4 +1,4 @@
-"""The ``opsladder`` command: the app's Flask CLI (``opsladder demo`` == ``flask --app wsgi demo``).
+"""The ``opsladder`` commands (``opsladder demo`` == ``flask --app wsgi demo``); ``app.main`` is the command itself.
 
 Commands are thin wrappers over services, and commit once at the end. Their messages are in the language chosen
 with ``opsladder --lang de ...`` or ``OPSLADDER_LANG=de`` (English by default; also for ``flask --app wsgi``).
@@ -11,15 +11,32 @@ import sys
 from pathlib import Path
 
 import click
-from flask import has_app_context
-from flask.cli import FlaskGroup, with_appcontext
+import sqlalchemy as sa
+from babel import numbers
+from flask import current_app, has_app_context
+from flask.cli import with_appcontext
 from flask_babel import gettext as _, ngettext, refresh
 
-from rubrics import language
+from reports.pdf import render_report
+from rubrics import SCALE, RubricError, default_sources_dir, language, load_framework
+
+from .demo import DEMO_PASSWORD, build_demo
+from .extensions import db
+from .framework import current_framework
+from .jobs import queue_name, work
+from .labels import role_label
+from .mail.outbox import deliver
+from .mail.reminders import remind_due
+from .models import Assessment, Cycle, OutboxMessage
+from .services import ServiceError, readiness, results_store, translation
+from .services.exports import safe_filename, write_cycle_files, write_cycle_zip
+from .services.readiness import report_data
+from .services.two_person import grant_hr_by_operator
+from .services.users import create_user, find_user
 
 #: ``rubric check`` runs without the app (it must work when a broken rubric stops the app from starting), so
-#: without Flask-Babel: its messages come from the web app's catalogue through the plain-Python catalogue.
-_plain = language.Catalogue(Path(__file__).resolve().parent / "translations", "messages")
+#: without Flask-Babel: its messages come from the web app's catalogue, read without a request.
+_plain = translation.catalogue
 
 #: The environment variable that chooses the language of the CLI's messages (and of what commands write).
 LANGUAGE_ENV = "OPSLADDER_LANG"
@@ -38,7 +55,7 @@ def use_cli_language(value: str | None = None) -> str:
     return language.current()
 
 
-def _language_option(ctx, _param, value):
+def language_option(ctx, _param, value):
     if not ctx.resilient_parsing:
         use_cli_language(value)
     return value
@@ -47,8 +64,6 @@ def _language_option(ctx, _param, value):
 @click.group("rubric")
 def rubric_cli():
     """Check the competency framework file."""
-
-
 @rubric_cli.command("check")
 @click.option("--file", "path", type=click.Path(dir_okay=False), default=None,
               help="The framework file (default: $OPSLADDER_RUBRIC or the shipped rubrics/data/framework.yaml).")
@@ -56,8 +71,6 @@ def rubric_cli():
               help="Folder of the source documents the quotes are checked against (default: ../shared/seeds).")
 def rubric_check(path, sources):
     """Validate the framework and print a summary, or every problem (exit status 1)."""
-    from rubrics import RubricError, default_sources_dir, load_framework
-
     path = path or os.environ.get("OPSLADDER_RUBRIC") or None
     sources = sources or default_sources_dir()
     try:
@@ -73,15 +86,11 @@ def rubric_check(path, sources):
 
 def _weight(value: float) -> str:
     """A profile weight as written in the rubric, in the current language's decimal sign: 1,5 / 1.5."""
-    from babel import numbers
-
     return numbers.format_decimal(value, format="#,##0.##", locale=language.locale())
 
 
 def _rubric_summary(fw, sources) -> None:
     """What ``rubric check`` prints for a valid rubric, in the current language (its texts too)."""
-    from rubrics import SCALE
-
     gettext, ngettext = _plain.gettext, _plain.ngettext  # names pybabel extract knows
     click.echo(gettext("%(name)s, version %(version)s", name=fw.name, version=fw.version))
     click.echo(gettext("content hash: %(hash)s", hash=fw.content_hash))
@@ -115,8 +124,6 @@ def _rubric_summary(fw, sources) -> None:
 @click.group("users")
 def users_cli():
     """Manage accounts."""
-
-
 @users_cli.command("create")
 @click.option("--role", type=click.Choice(["hr", "manager", "candidate"]), required=True)
 @click.option("--email", required=True)
@@ -126,11 +133,6 @@ def users_cli():
 @with_appcontext
 def users_create(role, email, name, password_env):
     """Create an account without the web, e.g. the first HR account."""
-    from .extensions import db
-    from .labels import role_label
-    from .services import ServiceError
-    from .services.users import create_user
-
     password = os.environ.get(password_env)
     if not password:
         password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
@@ -149,11 +151,6 @@ def users_create(role, email, name, password_env):
 def users_grant_hr(email):
     """Give an existing account the HR role: the operator's way when the organisation has a single HR person
     (with two or more, HR proposes it on the person's page and a second HR person approves). Audited."""
-    from .extensions import db
-    from .services import ServiceError
-    from .services.two_person import grant_hr_by_operator
-    from .services.users import find_user
-
     user = find_user(email)
     if user is None:
         raise click.ClickException(_("There is no account for %(email)s.", email=email))
@@ -170,10 +167,6 @@ def users_grant_hr(email):
 @with_appcontext
 def demo_command():
     """Build the demo organisation on an empty database (running it again adds nothing)."""
-    from .demo import DEMO_PASSWORD, build_demo
-    from .extensions import db
-    from .framework import current_framework
-
     logins, created = build_demo(current_framework())
     db.session.commit()
     click.echo(_("Demo data created.") if created else _("Demo data already present; nothing added."))
@@ -193,12 +186,6 @@ def demo_command():
 @with_appcontext
 def report_command(assessment_id, output, audience, lang):
     """Write one candidate's readiness report as a PDF."""
-    from reports.pdf import render_report
-
-    from .extensions import db
-    from .models import Assessment
-    from .services.readiness import report_data
-
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(_("there is no assessment with id %(id)s", id=assessment_id))
@@ -223,12 +210,6 @@ def report_command(assessment_id, output, audience, lang):
 @with_appcontext
 def export_command(cycle_id, output, as_zip, workers, lang):
     """Export every readiness report of a cycle and its panel summary, with a progress line."""
-    from pathlib import Path
-
-    from .extensions import db
-    from .models import Cycle
-    from .services.exports import safe_filename, write_cycle_files, write_cycle_zip
-
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise click.ClickException(_("there is no cycle with id %(id)s", id=cycle_id))
@@ -253,18 +234,12 @@ def export_command(cycle_id, output, as_zip, workers, lang):
 @click.group("results")
 def results_cli():
     """Stored readiness results."""
-
-
 @results_cli.command("rebuild")
 @click.option("--cycle", "cycle_id", type=int, required=True, help="The cycle's id.")
 @click.option("--missing-only", is_flag=True, help="Compute only the results that are missing or stale.")
 @with_appcontext
 def results_rebuild(cycle_id, missing_only):
     """Compute and store every readiness result of a cycle again, with a progress bar."""
-    from .extensions import db
-    from .models import Cycle
-    from .services import readiness, results_store
-
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise click.ClickException(_("there is no cycle with id %(id)s", id=cycle_id))
@@ -286,10 +261,6 @@ def results_rebuild(cycle_id, missing_only):
 @with_appcontext
 def worker_command(burst):
     """Run an RQ worker for the app's export jobs (needs REDIS_URL)."""
-    from flask import current_app
-
-    from .jobs import queue_name, work
-
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException(_("REDIS_URL is not set: exports run in-process, there is no queue to work on. "
                                      "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the web app and the workers."))
@@ -305,11 +276,6 @@ def worker_command(burst):
 @with_appcontext
 def remind_command(today):
     """Record the reminders due today (each once: safe hourly from cron), then send what is waiting."""
-    from flask import current_app
-
-    from .mail.outbox import deliver
-    from .mail.reminders import remind_due
-
     current_app.config["MAIL_DISPATCH"] = "off"  # this command sends itself, below, and reports the count
     runs = remind_due(today.date() if today else None)
     for run in runs:
@@ -324,18 +290,10 @@ def remind_command(today):
 @click.group("mail")
 def mail_cli():
     """The outbox of outgoing e-mail."""
-
-
 @mail_cli.command("send-pending")
 @with_appcontext
 def mail_send_pending():
     """Send every message that is due (new ones, and retries whose delay has passed)."""
-    import sqlalchemy as sa
-
-    from .extensions import db
-    from .mail.models import OutboxMessage
-    from .mail.outbox import deliver
-
     sent = deliver()
     waiting = db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == "pending"))
     failed = db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == "failed"))
@@ -357,17 +315,3 @@ def register(app) -> None:
     app.cli.add_command(results_cli)
     app.cli.add_command(remind_command)
     app.cli.add_command(mail_cli)
-
-
-def _create_app():
-    from . import create_app
-
-    return create_app()
-
-
-main = FlaskGroup(create_app=_create_app, help="OpsLadder: promotion readiness for operations leaders.", params=[
-    click.Option(["--lang"], envvar=LANGUAGE_ENV, expose_value=False, is_eager=True, callback=_language_option,
-                 help=f"The language of the messages: {', '.join(language.LANGUAGES)} (default {LANGUAGE_ENV}, "
-                      "else English).")])
-# The rubric check must work when the rubric is broken, i.e. when the app itself refuses to start.
-main.add_command(rubric_cli)

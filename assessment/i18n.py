@@ -1,4 +1,4 @@
-"""The web app's language: Flask-Babel, each person's choice, the switch in the page header.
+"""The web app's language: Flask-Babel and each person's choice (the header's switch is ``main.language``).
 
 The language of a request is the signed-in person's setting; failing that the one chosen with the header switch
 before signing in (kept in the session); failing that the best match for the browser's Accept-Language; failing
@@ -10,28 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from babel import dates
-from flask import Blueprint, g, has_request_context, redirect, request, session
-from flask_babel import Babel, force_locale, get_locale, refresh
+from flask import g, has_request_context, request, session
+from flask_babel import Babel, Domain, force_locale, get_locale, refresh
 from flask_login import current_user
 
 from rubrics import language
 
-from .access import public
-from .auth.views import safe_next
-from .extensions import db
-from .forms import CleanForm
 from .labels import cycle_state_label, group_label, role_label, status_label
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+TRANSLATIONS_DIR = language.catalogue_dir("assessment")
 #: Every folder of compiled catalogues the app depends on (the engine's and the reports' too).
-CATALOGUE_DIRS = (TRANSLATIONS_DIR, Path(language.__file__).resolve().parent / "translations",
-                  Path(__file__).resolve().parent.parent / "reports" / "translations")
+CATALOGUE_DIRS = tuple(language.catalogue_dir(package) for package, _domain in language.CATALOGUES)
+#: The web app's catalogue (domain ``messages``), read once: Flask-Babel's pages and e-mails read it through
+#: ``CatalogueDomain``, code that also runs outside a request through ``services.translation``.
+catalogue = language.Catalogue(TRANSLATIONS_DIR, "messages")
 
-bp = Blueprint("language", __name__)
 
+class CatalogueDomain(Domain):
+    """Flask-Babel's domain, translating from ``catalogue`` in the locale Flask-Babel chose for the request."""
+
+    def get_translations(self):
+        locale = get_locale()
+        return catalogue.translations(str(locale) if locale is not None else None)
 
 def full_date(value) -> str:
     """A day with its weekday, for e-mails: "Friday, 18 December 2026" / "Freitag, 18. Dezember 2026"."""
@@ -68,23 +70,6 @@ def stale_catalogues() -> list[str]:
     return out
 
 
-class LanguageForm(CleanForm):
-    """The header switch: a button per language; only the CSRF token is checked here."""
-
-
-@bp.route("/language", methods=["POST"])
-@public
-def switch():
-    """Use the language chosen in the header from now on: the account's setting, or this browser's before sign-in."""
-    chosen = language.normalise(request.form.get("language"))
-    if chosen and LanguageForm().validate_on_submit():
-        session["language"] = chosen
-        if current_user.is_authenticated:
-            current_user.language = chosen
-            db.session.commit()
-    return redirect(safe_next(request.form.get("next")))
-
-
 def _start_request() -> None:
     refresh()  # Flask-Babel keeps the locale on g, which a test client's requests may share
     g.language_token = language.set_current(str(get_locale()))
@@ -103,13 +88,13 @@ def register(app) -> None:
                            f"({', '.join(problems)}): run `make install` (python scripts/catalogues.py compile).")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", language.DEFAULT_LANGUAGE)
-    # One Babel per app: Flask-Babel keeps its translations cache on the Babel object, and apps made in one process
-    # (tests, a pseudo-locale) may read different catalogue folders.
-    Babel(app, locale_selector=select_language)
+    # One Babel per app, translating from the one reader of messages.po (``catalogue``; a test points it at other
+    # folders with ``Catalogue.override``).
+    babel = Babel(app, locale_selector=select_language)
+    babel.domain_instance = CatalogueDomain()
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(current_language=language.current, language_names=language.LANGUAGE_NAMES)
     app.jinja_env.filters.update(status_label=status_label, group_label=group_label, role_label=role_label,
                                  cycle_state_label=cycle_state_label, full_date=full_date)
     app.before_request(_start_request)
     app.teardown_request(_end_request)
-    app.register_blueprint(bp)

@@ -1,7 +1,8 @@
-"""Running long exports: in a background thread by default, on RQ workers when ``REDIS_URL`` is set.
+"""Background work, without knowing what the work is: the RQ queue, threads in an app context, the RQ worker.
 
-Both paths run the same function (``services.exports.run_export_job``) with its own app context, and
-write the progress to the ``ExportJob`` row, so the page shows the same thing whichever runs it. A larger
+Long exports and mail delivery run in a background thread by default, on RQ workers when ``REDIS_URL`` is set.
+What runs is decided above this module: ``services.exports`` and ``mail.outbox`` hand over their functions (for
+a thread) or the dotted name of a task in ``worker`` (for RQ), whose tasks make their app context. A larger
 organisation starts more ``opsladder worker`` processes; the code does not change.
 """
 
@@ -9,14 +10,13 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 
-from flask import Flask, current_app, has_app_context
-
-from rubrics import language
+from flask import Flask
+from redis import Redis
+from rq import Queue, Worker
 
 from .extensions import db
-from .models import ExportJob, utcnow
-from .services.translation import _
 
 #: The RQ queue name; ``RQ_QUEUE`` in the config overrides it (tests use a unique name per run).
 DEFAULT_QUEUE = "opsladder"
@@ -28,85 +28,45 @@ def queue_name(app: Flask) -> str:
     return app.config.get("RQ_QUEUE") or DEFAULT_QUEUE
 
 
-def rq_queue(app: Flask):
+def rq_queue(app: Flask) -> Queue:
     """The app's RQ queue on ``REDIS_URL``."""
-    from redis import Redis
-    from rq import Queue
-
     return Queue(queue_name(app), connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
-def dispatch_export(job: ExportJob) -> None:
-    """Start a committed export job: enqueue it on RQ when ``REDIS_URL`` is set, else run it in a thread. The
-    job writes its text (file headers, sheet names, results) in the language of the person who starts it."""
-    app = current_app._get_current_object()
-    lang = language.current()
-    if app.config.get("REDIS_URL"):
-        try:
-            rq_job = rq_queue(app).enqueue(run_export, job.id, lang,
-                                           job_timeout=app.config.get("EXPORT_JOB_TIMEOUT", 3600),
-                                           result_ttl=3600, failure_ttl=86400)
-        except Exception as exc:  # Redis down or misconfigured: say so on the job's page, not as a 500
-            app.logger.exception("could not enqueue export job %s", job.id)
-            job.state, job.finished_at = "failed", utcnow()
-            job.error = _("The job queue could not be reached (%(error)s). Check that Redis is running at "
-                          "REDIS_URL and that `opsladder worker` is started, then try again.",
-                          error=type(exc).__name__)
-        else:
-            job.rq_job_id = rq_job.id
-        db.session.commit()
-        return
-    thread = threading.Thread(target=_run_in_thread, args=(app, job.id, lang), name=f"export-{job.id}", daemon=True)
+def start_thread(app: Flask, target: Callable, *args, name: str) -> threading.Thread:
+    """Run ``target(*args)`` in a daemon thread, in an app context of ``app``; its database session is removed
+    at the end. ``wait_for_threads`` waits for it."""
+    thread = threading.Thread(target=_in_app_context, args=(app, target, args), name=name, daemon=True)
     _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
     thread.start()
+    return thread
 
 
-def _run_in_thread(app: Flask, job_id: int, lang: str | None = None) -> None:
+def _in_app_context(app: Flask, target: Callable, args: tuple) -> None:
     with app.app_context():
         try:
-            run_export(job_id, lang)
+            target(*args)
         finally:
             db.session.remove()
 
 
 def wait_for_threads(timeout: float = 120) -> None:
-    """Wait for the in-process export threads started so far (tests and a clean shutdown use this)."""
+    """Wait for the export threads started so far (tests and a clean shutdown use this)."""
     for thread in list(_threads):
         thread.join(timeout)
 
 
-def run_export(job_id: int, lang: str | None = None) -> None:
-    """The task an RQ worker (or the export thread) runs: the export job with this id, in an app context and
-    in ``lang`` (the language of the person who started it; English when not given).
+class AppWorker(Worker):
+    """A forking worker whose work horse opens its own database connections."""
 
-    Inside ``opsladder worker`` (or a test's worker) the app context already exists; a bare RQ worker
-    started with ``rq worker`` has none, so the app is created from the environment.
-    """
-    from .services.exports import run_export_job
-
-    with language.use(lang):
-        if has_app_context():
-            run_export_job(job_id)
-            return
-        from . import create_app
-
-        with create_app().app_context():
-            run_export_job(job_id)
+    def main_work_horse(self, job, queue):
+        # Connections inherited through fork() must not be used by the child (SQLAlchemy's advice).
+        db.engine.dispose(close=False)
+        return super().main_work_horse(job, queue)
 
 
 def work(app: Flask, *, burst: bool = False) -> bool:
     """Run an RQ worker for the app's queue, in the app's context; returns when stopped (or idle, in burst)."""
-    from redis import Redis
-    from rq import Queue, Worker
-
-    class AppWorker(Worker):
-        """A forking worker whose work horse opens its own database connections."""
-
-        def main_work_horse(self, job, queue):
-            # Connections inherited through fork() must not be used by the child (SQLAlchemy's advice).
-            db.engine.dispose(close=False)
-            return super().main_work_horse(job, queue)
-
     connection = Redis.from_url(app.config["REDIS_URL"])
     worker = AppWorker([Queue(queue_name(app), connection=connection)], connection=connection)
     # RQ installs its own SIGINT/SIGTERM handlers and leaves them behind; a process that goes on after a

@@ -61,7 +61,7 @@ def add_headers(response):
     return response
 
 
-#: Query arguments a view checks itself: ``next`` falls back to the home page (auth.views.safe_next).
+#: Query arguments a view checks itself: ``next`` falls back to the home page (access.safe_next).
 CHECKED_BY_VIEW = frozenset({"next"})
 
 

@@ -16,7 +16,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 
 from .data import ReportData
-from .pdf import render_report
+from .fonts import register_fonts
+from .pdf import render_report, styles
 
 #: Rendered PDFs waiting for the writer, per worker: bounds memory while keeping every worker busy.
 WINDOW_PER_WORKER = 4
@@ -41,9 +42,6 @@ def _render_to_file(item: tuple[str, ReportData], path: str) -> tuple[str, str]:
 
 def _warm():
     """Load fonts and styles once in each worker, before the first report is timed."""
-    from .fonts import register_fonts
-    from .pdf import styles
-
     register_fonts()
     styles()
 

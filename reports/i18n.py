@@ -7,11 +7,10 @@ Plain Python, no Flask: the text comes out in ``rubrics.language.current()``, wh
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from rubrics.language import Catalogue
+from rubrics.language import Catalogue, catalogue_dir
 
-catalogue = Catalogue(Path(__file__).parent / "translations", "reports")
+catalogue = Catalogue(catalogue_dir("reports"), "reports")
 _ = catalogue.gettext
 ngettext = catalogue.ngettext
 

@@ -45,7 +45,7 @@ class VerticalText(Flowable):
 def panel_story(data: PanelData) -> list[Flowable]:
     """The panel summary's flowables: title, verdict counts, the heat-map and its legend."""
     font, bold = register_fonts()
-    story = [
+    return [
         p(_("Panel summary").upper(), "kicker"),
         p(data.cycle_name, "h1"),
         p(ngettext("%(num)d candidate · %(name)s %(version)s · generated %(when)s",
@@ -53,7 +53,21 @@ def panel_story(data: PanelData) -> list[Flowable]:
                    name=data.framework_name, version=data.framework_version, when=stamp(data.generated_at)),
           "small"),
         p(_("Verdicts"), "h2"),
+        _verdict_counts(data, font, bold),
+        p(_("Decision scores against the required level"), "h2"),
+        _heat_map(data, font, bold),
+        Spacer(1, 6),
+        _legend(font),
+        p(_("Each cell is the candidate's decision score (managers and peers); the colour is its gap to the "
+            "level the candidate's target role requires. Verdict: computed → calibrated by HR, where HR recorded "
+            "one; Panel review gives the band the rules would give; ⚑ the verdict rests mainly on a rater "
+            "flagged by rater quality (see the cycle overview)."),
+          "small"),
     ]
+
+
+def _verdict_counts(data: PanelData, font: str, bold: str) -> Table:
+    """How many candidates have each verdict, computed and after HR's calibration."""
     computed, final = {}, {}
     for row in data.rows:
         computed[row.band_label] = computed.get(row.band_label, 0) + 1
@@ -75,8 +89,11 @@ def panel_story(data: PanelData) -> list[Flowable]:
         ("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY),
         ("FONT", (0, -1), (-1, -1), bold, 8.6),
     ]))
-    story += [table, p(_("Decision scores against the required level"), "h2")]
+    return table
 
+
+def _heat_map(data: PanelData, font: str, bold: str) -> Table:
+    """Candidates x competencies: each cell the decision score, coloured by its gap to the required level."""
     names = [name for _id, name in data.competencies]
     header_h = max(pdf_width(n, font, 7.2) for n in names) + 6
     header = [p(_("Candidate"), "cell_head"), p(_("Target role"), "cell_head"), p(_("Verdict"), "cell_head")]
@@ -111,7 +128,10 @@ def panel_story(data: PanelData) -> list[Flowable]:
     cell = (width - sum(fixed)) / max(1, len(names))
     heat = Table(rows, colWidths=fixed + [cell] * len(names), repeatRows=1)
     heat.setStyle(TableStyle(style))
-    story.append(heat)
+    return heat
+
+
+def _legend(font: str) -> Table:
     keys = [(0.0, _("at or above required")), (1.0, _("a level or more above")), (-0.5, _("up to one level short")),
             (-2, _("more than one level short")), (None, _("no score"))]
     legend = [[cell for gap, text in keys for cell in (swatch(heat_colour(gap)), p(text, "legend"))]]
@@ -119,13 +139,7 @@ def panel_story(data: PanelData) -> list[Flowable]:
                                                            4 * mm, 46 * mm, 4 * mm, 30 * mm])
     legend_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 7.5), ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
                                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
-    story += [Spacer(1, 6), legend_table,
-              p(_("Each cell is the candidate's decision score (managers and peers); the colour is its gap to the "
-                  "level the candidate's target role requires. Verdict: computed → calibrated by HR, where HR recorded "
-                  "one; Panel review gives the band the rules would give; ⚑ the verdict rests mainly on a rater "
-                  "flagged by rater quality (see the cycle overview)."),
-                "small")]
-    return story
+    return legend_table
 
 
 def pdf_width(text: str, font: str, size: float) -> float:

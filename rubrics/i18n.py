@@ -10,11 +10,10 @@ mapping whose values are translated on every lookup (``GROUP_LABELS[MANAGER]`` i
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 
-from .language import Catalogue
+from .language import Catalogue, catalogue_dir
 
-catalogue = Catalogue(Path(__file__).parent / "translations", "readiness")
+catalogue = Catalogue(catalogue_dir("rubrics"), "readiness")
 _ = catalogue.gettext
 ngettext = catalogue.ngettext
 

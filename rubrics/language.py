@@ -29,6 +29,16 @@ LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 #: The Babel locale each language formats dates and numbers with (British English: "15 April 2026").
 FORMAT_LOCALES = {"en": "en_GB", "de": "de_DE"}
 
+#: Every gettext catalogue of OpsLadder, as (package, domain): the one list the web app (which checks they are
+#: compiled) and scripts/catalogues.py (which extracts, checks and compiles them) both read.
+CATALOGUES: tuple[tuple[str, str], ...] = (("assessment", "messages"), ("rubrics", "readiness"), ("reports", "reports"))
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def catalogue_dir(package: str) -> Path:
+    """The folder of a package's catalogues: ``<package>/translations/<lang>/LC_MESSAGES/<domain>.po``."""
+    return _ROOT / package / "translations"
+
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("opsladder_language", default=DEFAULT_LANGUAGE)
 
 

@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rubrics.language import DEFAULT_LANGUAGE, LANGUAGES  # noqa: E402
+from rubrics.language import CATALOGUES, DEFAULT_LANGUAGE, LANGUAGES, catalogue_dir  # noqa: E402
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "lazy_ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
@@ -43,13 +43,13 @@ class Domain:
 
     @property
     def directory(self) -> Path:
-        return ROOT / self.package / "translations"
+        return catalogue_dir(self.package)
 
     def po(self, language: str) -> Path:
         return self.directory / language / "LC_MESSAGES" / f"{self.name}.po"
 
 
-DOMAINS = (Domain("assessment", "messages"), Domain("rubrics", "readiness"), Domain("reports", "reports"))
+DOMAINS = tuple(Domain(package, name) for package, name in CATALOGUES)
 TRANSLATED = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
 
 

@@ -14,7 +14,7 @@ import zipfile
 from assessment.extensions import db
 from assessment.framework import current_framework
 from assessment.mail import notify
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from assessment.mail.tokens import make_token
 from assessment.models import AuditEvent, ExportJob, User
 from assessment.services import accounts

@@ -28,8 +28,7 @@ from flask import Blueprint
 
 from assessment import create_app
 from assessment.extensions import db
-from assessment.mail.models import OutboxMessage
-from assessment.models import ExportJob, Rating
+from assessment.models import ExportJob, OutboxMessage, Rating
 from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput

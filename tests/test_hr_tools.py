@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from assessment.extensions import db
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from assessment.models import Assessment, AuditEvent, Cycle, RaterAssignment
 from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet

@@ -129,7 +129,7 @@ def post_forms(clients, crawl: Crawl, plan: dict) -> None:
 def read_outbox(crawl: Crawl, after: int = 0, english: Crawl | None = None) -> int:
     """Read the e-mails recorded since message ``after``; returns the last message's id. An e-mail is in its
     recipient's language: one to a person without German (a new account) goes to ``english``."""
-    from assessment.mail.models import OutboxMessage
+    from assessment.models import OutboxMessage
     from assessment.models import User
 
     last = after
@@ -156,7 +156,7 @@ def run_commands(app, crawl: Crawl, plan: dict, folder: Path) -> None:
                  "--lang", "de"]]
     from flask.cli import ScriptInfo
 
-    from assessment.cli import main
+    from assessment.app import main
 
     runner = app.test_cli_runner()
     for args in commands:

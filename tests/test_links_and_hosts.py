@@ -15,7 +15,7 @@ from assessment import create_app
 from assessment.config import ConfigError
 from assessment.extensions import db
 from assessment.mail.compose import external_url
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from assessment.mail.outbox import wait_for_delivery
 from tests.conftest import app_config
 from tests.mailbox import html_of, text_of

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from assessment.extensions import db
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from assessment.mail.outbox import deliver, queue_message, retry_delay, wait_for_delivery
 from assessment.models import utcnow
 from assessment.services.cycles import change_state, create_cycle

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.mail.compose import send_to
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from assessment.mail.outbox import queue_message, wait_for_delivery
 from assessment.models import User
 from assessment.services import ServiceError

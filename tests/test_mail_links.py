@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from assessment.extensions import db
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from assessment.mail.outbox import wait_for_delivery
 from assessment.mail.tokens import LinkProblem, make_token, read_token
 from assessment.models import AuditEvent, User

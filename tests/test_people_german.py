@@ -9,9 +9,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from assessment.cli import main as opsladder
+from assessment.app import main as opsladder
 from assessment.extensions import db
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from assessment.mail.outbox import wait_for_delivery
 from assessment.services.cycles import change_state, create_cycle
 from rubrics import language

@@ -66,7 +66,7 @@ def test_results_rebuild_stores_every_result_of_the_cycle(runner, cycle):
     import sqlalchemy as sa
 
     from assessment.extensions import db
-    from assessment.results.models import StoredResult
+    from assessment.models import StoredResult
     from assessment.services import readiness
 
     db.session.execute(sa.delete(StoredResult))

@@ -10,7 +10,7 @@ import pytest
 from rubrics import language
 
 from assessment.extensions import db
-from assessment.results.models import StoredResult
+from assessment.models import StoredResult
 from assessment.services.exports import SCORE_COLUMNS
 from assessment.services.rater_flags import _labels
 from tests.results_helpers import move_cycle, rated_assessment

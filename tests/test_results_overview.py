@@ -1,9 +1,11 @@
 """HR's cycle overview: the heat-map, verdict counts, target-role filter, sorting and paging."""
 
 import re
+import sys
 
 import pytest
 
+from assessment import framework as framework_module
 from tests.results_helpers import rated_assessment
 
 
@@ -135,7 +137,7 @@ def test_an_overview_with_many_results_to_compute_sends_them_to_a_job(client, au
     from assessment import jobs
     from assessment.extensions import db
     from assessment.models import ExportJob
-    from assessment.results.models import StoredResult
+    from assessment.models import StoredResult
 
     cycle, *_ = overview_cycle
     app.config["RESULTS_INLINE_MAX"] = 1
@@ -153,3 +155,26 @@ def test_an_overview_with_many_results_to_compute_sends_them_to_a_job(client, au
     page = client.get(f"/cycles/{cycle.id}/overview")
     assert page.status_code == 200 and _names(page.get_data(as_text=True))[0] == "Ada Strong"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 1
+
+
+def test_the_overview_looks_up_the_pinned_framework_once_and_hands_it_down(client, auth, make, overview_cycle,
+                                                                           monkeypatch):
+    """Building the overview loads the cycle's pinned framework once; results storage, rater flags and rater
+    quality get it handed down (they used to look it up again: six times for one page)."""
+    real = framework_module.pinned_framework
+    calls = []
+
+    def counting(cycle):
+        calls.append(cycle.id)
+        return real(cycle)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("assessment.") and getattr(module, "pinned_framework", None) is real:
+            monkeypatch.setattr(module, "pinned_framework", counting)
+    cycle, *_ = overview_cycle
+    auth.login(make.user("hr"))
+    assert client.get(f"/cycles/{cycle.id}/overview").status_code == 200  # computes and stores the results
+    assert calls == [cycle.id]
+    calls.clear()
+    assert client.get(f"/cycles/{cycle.id}/overview?sort=verdict").status_code == 200  # reads the stored ones
+    assert calls == [cycle.id]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.framework import pinned_framework
-from assessment.results.models import StoredResult
+from assessment.models import StoredResult
 from assessment.services import readiness, result_codec, results_store
 from assessment.services.calibrations import calibrate_verdict
 from assessment.services.ratings import reopen_sheet

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assessment.cli import main as opsladder
+from assessment.app import main as opsladder
 from rubrics import DEFAULT_RUBRIC, NOT_OBSERVED, RubricError, default_sources_dir, load_framework
 from rubrics.loader import parse_framework
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from assessment.extensions import db
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from assessment.services import exports as export_service
 from assessment.services.readiness import candidate_sees_results, panel_data
 from assessment.services.withdrawals import withdraw_candidate

@@ -14,6 +14,11 @@ class LoginForm(CleanForm):
     submit = SubmitField(_l("Sign in"))
 
 
+class ForgotForm(CleanForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)],
+                       render_kw={"autocomplete": "username"})
+
+
 class LogoutForm(CleanForm):
     submit = SubmitField(_l("Sign out"))
 

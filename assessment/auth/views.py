@@ -1,13 +1,10 @@
 """Sign-in, sign-out and changing one's own password."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..access import public, signed_in
-from ..cleaning import text_problem
+from ..access import public, safe_next, signed_in
 from ..extensions import db
 from ..forms import add_error
 from ..services import ServiceError
@@ -16,16 +13,6 @@ from ..services.users import change_own_password
 from .forms import LoginForm, LogoutForm, OwnPasswordForm
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site is followed after sign-in; anything else (another site, a line break) goes home."""
-    if (target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target
-            and text_problem(target, max_length=2000) is None):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.index")
 
 
 def _limits() -> Limits:

@@ -13,8 +13,9 @@ from ..models import Assessment, Cycle
 from ..services import cycles as cycle_service
 from ..services import release as release_service
 from ..services.readiness import assess
-from .forms import ConfirmForm, ReleaseForm, ReleaseOneForm
-from .views import FAILED, NEXT_STATE, STATE_CHANGES, _actor, _save, bp
+from ..forms.common import ConfirmForm
+from .forms import ReleaseForm, ReleaseOneForm
+from .blueprint import FAILED, NEXT_STATE, STATE_CHANGES, actor, bp, save
 
 
 @bp.route("/cycles/<int:cycle_id>/state", methods=["GET", "POST"])
@@ -35,11 +36,11 @@ def change_cycle_state(cycle_id: int):
     if new_state == "released":
         form = ReleaseForm(assessments=completion.assessments)
         action = lambda: release_service.release_cycle(  # noqa: E731
-            cycle, actor=_actor(), withhold=form.withhold.data or (), acknowledged=form.acknowledge.data)
+            cycle, actor=actor(), withhold=form.withhold.data or (), acknowledged=form.acknowledge.data)
     else:
         form = ConfirmForm()
-        action = lambda: cycle_service.change_state(cycle, new_state, actor=_actor(), framework=framework)  # noqa: E731
-    if form.validate_on_submit() and _save(form, action) is not FAILED:
+        action = lambda: cycle_service.change_state(cycle, new_state, actor=actor(), framework=framework)  # noqa: E731
+    if form.validate_on_submit() and save(form, action) is not FAILED:
         withheld = len(form.withhold.data or ()) if new_state == "released" else 0
         flash(_done_text(cycle, withheld), "success")
         return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
@@ -87,7 +88,7 @@ def release_assessment(assessment_id: int):
         return redirect(back)
     form = ReleaseOneForm()
     if form.validate_on_submit():
-        saved = _save(form, lambda: release_service.release_assessment(assessment, actor=_actor(),
+        saved = save(form, lambda: release_service.release_assessment(assessment, actor=actor(),
                                                                        acknowledged=form.acknowledge.data))
         if saved is not FAILED:
             flash(_("The results of %(name)s are released: they can see them now.", name=assessment.candidate.name),

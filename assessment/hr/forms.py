@@ -9,17 +9,10 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..cleaning import whole_number
 from ..forms import CleanForm
+from ..forms.common import CHOOSE, SelectChoice
 from ..models import ROLES
 from .labels import ACCOUNT_ROLES
 
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and deprecates them from 3.3 on
-    def SelectChoice(value, label):  # noqa: N802 - stands in for the class
-        return (value, label)
-
-#: A required select starts with an empty choice, so nobody submits the first role by accident (and the HTML is valid).
-CHOOSE = _l("Choose…")
 ROLE_CHOICES = [SelectChoice("", CHOOSE)] + [SelectChoice(role, ACCOUNT_ROLES[role]) for role in ROLES]
 
 
@@ -44,10 +37,6 @@ class CycleForm(CleanForm):
     def expected_version(self) -> int | None:
         """The version the form was loaded with; None (always stale) when missing or not a number."""
         return whole_number(self.version.data)
-
-
-class ConfirmForm(CleanForm):
-    """An empty form: its CSRF token is what makes a confirmation button safe."""
 
 
 class ReleaseOneForm(CleanForm):

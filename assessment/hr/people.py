@@ -8,12 +8,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..access import get_or_404, role_required
+from ..forms.common import ConfirmForm
 from ..listing import choice_arg, page_arg, page_size, text_arg
 from ..models import ROLES, User
 from ..services import accounts, two_person, users
 from . import labels, queries
-from .forms import ConfirmForm, PersonForm, RoleForm
-from .views import FAILED, _actor, _save, bp
+from .blueprint import FAILED, actor, bp, save
+from .forms import PersonForm, RoleForm
 
 
 @bp.route("/people")
@@ -36,7 +37,7 @@ def create_person():
         form.role.data = request.args.get("role") if request.args.get("role") in ROLES else "candidate"
     if form.validate_on_submit():
         invite = bool(form.invite.data)
-        user = _save(form, lambda: _create_person(form, invite))
+        user = save(form, lambda: _create_person(form, invite))
         if user is not FAILED:
             flash(_("Account created for %(email)s, and an invitation e-mailed.", email=user.email) if invite
                   else _("Account created for %(email)s.", email=user.email), "success")
@@ -45,15 +46,15 @@ def create_person():
 
 
 def _create_person(form: PersonForm, invite: bool) -> User:
-    user = users.create_user(form.email.data, form.name.data, form.role.data, None, actor=_actor())
+    user = users.create_user(form.email.data, form.name.data, form.role.data, None, actor=actor())
     if invite:
-        accounts.invite(user, actor=_actor())
+        accounts.invite(user, actor=actor())
     return user
 
 
 def _person_page(person: User, role_form: RoleForm, status: int = 200):
     grant = two_person.pending_grant(person)
-    history = two_person.account_history([person, grant.proposed_by, _actor()]) if grant else []
+    history = two_person.account_history([person, grant.proposed_by, actor()]) if grant else []
     return render_template("hr/person.html", person=person, role_form=role_form, invite_form=ConfirmForm(),
                            grant=grant, history=history, approve_form=ConfirmForm(),
                            single_hr=two_person.hr_count() < 2), status
@@ -78,11 +79,11 @@ def change_role(user_id: int):
         if form.confirmed.data == "yes":
             before = labels.label(labels.ACCOUNT_ROLES, person.role)
             if grants_hr:
-                if _save(form, lambda: two_person.propose_hr(person, actor=_actor())) is not FAILED:
+                if save(form, lambda: two_person.propose_hr(person, actor=actor())) is not FAILED:
                     flash(_("The HR role for %(name)s is proposed. It takes effect when a second HR person "
                             "approves it on this page.", name=person.name), "success")
                     return redirect(url_for("hr.edit_person", user_id=person.id))
-            elif _save(form, lambda: users.change_role(person, form.role.data, actor=_actor())) is not FAILED:
+            elif save(form, lambda: users.change_role(person, form.role.data, actor=actor())) is not FAILED:
                 flash(_("%(name)s is now %(role)s (was %(before)s).", name=person.name,
                         role=labels.label(labels.ACCOUNT_ROLES, person.role), before=before), "success")
                 return redirect(url_for("hr.edit_person", user_id=person.id))
@@ -115,7 +116,7 @@ def approve_role_grant(user_id: int):
     form = ConfirmForm()
     grant_id = request.form.get("grant_id", type=int)
     if form.validate_on_submit():
-        if _save(form, lambda: two_person.approve_hr(grant_id, person, actor=_actor())) is not FAILED:
+        if save(form, lambda: two_person.approve_hr(grant_id, person, actor=actor())) is not FAILED:
             flash(_("You approved the HR role for %(name)s: it is in effect now.", name=person.name), "success")
             return redirect(url_for("hr.edit_person", user_id=person.id))
     role_form = RoleForm(role=person.role)

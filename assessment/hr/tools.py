@@ -14,10 +14,11 @@ from ..extensions import db
 from ..framework import current_framework
 from ..mail.reminders import remind_now
 from ..models import Assessment, Cycle, RaterAssignment, User
+from ..forms.common import ConfirmForm
 from ..services import accounts, ratings, withdrawals
 from . import labels
-from .forms import BulkReopenForm, ConfirmForm, CopyCycleForm, WithdrawForm
-from .views import FAILED, _actor, _save
+from .blueprint import FAILED, actor, confirm_with_reason, save
+from .forms import BulkReopenForm, CopyCycleForm, WithdrawForm
 
 bp = Blueprint("hrtools", __name__, url_prefix="/hr")
 
@@ -52,7 +53,7 @@ def invite_person(user_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("The page had expired, so nothing was sent; please try again."), "error")
-    elif _save(form, lambda: accounts.invite(person, actor=_actor())) is not FAILED:
+    elif save(form, lambda: accounts.invite(person, actor=actor())) is not FAILED:
         flash(_("Invitation sent to %(email)s; its link works once, for a limited time.", email=person.email),
               "success")
     for message in form.form_errors:
@@ -65,15 +66,15 @@ def invite_person(user_id: int):
 def withdraw_candidate(assessment_id: int):
     """Confirm, with a reason, then withdraw a candidate from a cycle (their sheets are kept, no longer owed)."""
     assessment = get_or_404(Assessment, assessment_id)
-    form = WithdrawForm()
-    if form.validate_on_submit():
-        saved = _save(form, lambda: withdrawals.withdraw_candidate(assessment, form.reason.data, actor=_actor()))
-        if saved is not FAILED:
-            flash(_("%(name)s is withdrawn from %(cycle)s. Their sheets are kept; nobody is asked for them any more.",
-                    name=assessment.candidate.name, cycle=assessment.cycle.name), "success")
-            return redirect(url_for("hr.view_cycle", cycle_id=assessment.cycle_id))
-    return render_template("hr/withdraw.html", form=form, assessment=assessment), \
-        400 if form.errors or form.form_errors else 200
+
+    def done():
+        return (_("%(name)s is withdrawn from %(cycle)s. Their sheets are kept; nobody is asked for them any more.",
+                  name=assessment.candidate.name, cycle=assessment.cycle.name),
+                url_for("hr.view_cycle", cycle_id=assessment.cycle_id))
+
+    return confirm_with_reason(WithdrawForm(), lambda reason: withdrawals.withdraw_candidate(assessment, reason,
+                                                                                            actor=actor()),
+                               done, template="hr/withdraw.html", assessment=assessment)
 
 
 @bp.route("/cycles/<int:cycle_id>/copy", methods=["GET", "POST"])
@@ -85,7 +86,7 @@ def copy_cycle(cycle_id: int):
     if request.method == "GET":
         form.name.data = _("%(name)s (next)", name=source.name)
     if form.validate_on_submit():
-        cycle = _save(form, lambda: withdrawals.copy_cycle(source, form.name.data, actor=_actor(),
+        cycle = save(form, lambda: withdrawals.copy_cycle(source, form.name.data, actor=actor(),
                                                            framework=current_framework()))
         if cycle is not FAILED:
             flash(ngettext("Cycle “%(name)s” created in draft with %(num)d candidate and their raters. Check it, "
@@ -157,8 +158,8 @@ def _reopen_selected(cycle: Cycle, sheets: list[RaterAssignment], back: str, *, 
     if confirmed and form.validate():
         def reopen_all():
             for sheet in submitted:
-                ratings.reopen_sheet(sheet, form.reason.data, actor=_actor())
-        if _save(form, reopen_all) is not FAILED:
+                ratings.reopen_sheet(sheet, form.reason.data, actor=actor())
+        if save(form, reopen_all) is not FAILED:
             flash(ngettext("Reopened %(num)d sheet; the rater is told why by e-mail.",
                            "Reopened %(num)d sheets; each rater is told why by e-mail.", len(submitted)), "success")
             return redirect(back)

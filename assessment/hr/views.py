@@ -1,71 +1,32 @@
-"""HR: cycles and their dashboard, candidates (one by one or imported), raters, reopening, people, audit trail."""
+"""HR: cycles and their dashboard, candidates (one by one or imported), raters, reopening, conflicts, audit trail.
+
+The blueprint and what every HR page shares (saving a change, the cycle's next step) are in ``blueprint``; the
+cycle's steps in ``cycle_steps``, the people pages in ``people``, the outbox in ``outbox``.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
-from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 
 from ..access import get_or_404, role_required
 from ..extensions import db
 from ..forms import add_error
 from ..framework import pinned_framework
 from ..listing import choice_arg, int_arg, page_arg, page_size, sorting_arg, text_arg
-from ..models import Assessment, Cycle, RaterAssignment, User
+from ..models import Assessment, Cycle, RaterAssignment
 from ..services import ServiceError
 from ..services import assessments as assessment_service
 from ..services import conflicts as conflict_service
 from ..services import cycles as cycle_service
 from ..services import imports, ratings, users
-from . import labels, queries
-from .forms import CandidateForm, ConfirmForm, ConflictClearanceForm, CycleForm, ImportForm, RaterForm, ReopenForm
-
-bp = Blueprint("hr", __name__, url_prefix="/hr")
-labels.register(bp)
-
-#: The button that takes a cycle to each state (the dashboard's and the confirmation page's).
-STATE_CHANGES = {"open": _l("Open the cycle"), "closed": _l("Close the cycle"), "released": _l("Release results")}
-
-
-#: The one step forward from each state: draft -> open -> closed -> released.
-NEXT_STATE = {before: after for after, befores in cycle_service.TRANSITIONS.items() for before in befores}
-
-
-class _Failed:
-    """What ``_save`` returns when the change was refused (a result may itself be None)."""
-
-
-FAILED = _Failed()
-
+from ..forms.common import ConfirmForm
+from . import queries
+from .blueprint import FAILED, NEXT_STATE, STATE_CHANGES, actor, bp, confirm_with_reason, save
+from .forms import CandidateForm, ConflictClearanceForm, CycleForm, ImportForm, RaterForm, ReopenForm
 
 def _role_names(framework) -> dict[str, str]:
     return {role.id: role.name for role in framework.roles}
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
-def _save(form, action):
-    """Run one service and commit; a refusal or a database error rolls everything back and lands on ``form``."""
-    try:
-        result = action()
-        db.session.commit()
-        return result
-    except imports.ImportRejected as exc:
-        db.session.rollback()
-        for problem in exc.problems:
-            add_error(form, problem.column, problem.message)
-    except ServiceError as exc:
-        db.session.rollback()
-        add_error(form, exc.field, exc.message)
-    except SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.exception("database error while saving an HR change")
-        form.form_errors.append(_("The database could not save this change, so nothing was changed. "
-                                  "Please try again."))
-    return FAILED
 
 
 # --- cycles ------------------------------------------------------------------------------------------------
@@ -84,8 +45,8 @@ def create_cycle():
     """Create a cycle in draft."""
     form = CycleForm()
     if form.validate_on_submit():
-        cycle = _save(form, lambda: cycle_service.create_cycle(
-            form.name.data, actor=_actor(), instructions=form.instructions.data, starts_on=form.starts_on.data,
+        cycle = save(form, lambda: cycle_service.create_cycle(
+            form.name.data, actor=actor(), instructions=form.instructions.data, starts_on=form.starts_on.data,
             ends_on=form.ends_on.data))
         if cycle is not FAILED:
             flash(_("Cycle “%(name)s” created in draft. Add candidates, then open it.", name=cycle.name), "success")
@@ -102,9 +63,9 @@ def edit_cycle(cycle_id: int):
     if request.method == "GET":
         form.version.data = cycle.version_id
     if form.validate_on_submit():
-        saved = _save(form, lambda: cycle_service.update_cycle(
+        saved = save(form, lambda: cycle_service.update_cycle(
             cycle, name=form.name.data, instructions=form.instructions.data, starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data, actor=_actor(), expected_version=form.expected_version()))
+            ends_on=form.ends_on.data, actor=actor(), expected_version=form.expected_version()))
         if saved is not FAILED:
             flash(_("Cycle saved."), "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
@@ -152,7 +113,7 @@ def add_candidate(cycle_id: int):
         row = imports.CandidateRow(None, form.name.data, form.email.data, form.current_role.data,
                                    form.target_role.data, imports.split_emails(form.manager_emails.data),
                                    imports.split_emails(form.peer_emails.data))
-        assessment = _save(form, lambda: imports.add_candidate(cycle, row, framework=framework, actor=_actor()))
+        assessment = save(form, lambda: imports.add_candidate(cycle, row, framework=framework, actor=actor()))
         if assessment is not FAILED:
             flash(_("%(candidate)s added to %(cycle)s.", candidate=assessment.candidate.name, cycle=cycle.name),
                   "success")
@@ -173,7 +134,7 @@ def import_candidates(cycle_id: int):
         upload = form.file.data
         try:
             made = imports.import_candidates(cycle, upload.filename or "upload", upload.read(),
-                                             framework=pinned_framework(cycle), actor=_actor())
+                                             framework=pinned_framework(cycle), actor=actor())
             db.session.commit()
             flash(ngettext("Imported %(num)d candidate into %(cycle)s.", "Imported %(num)d candidates into %(cycle)s.",
                            len(made), cycle=cycle.name), "success")
@@ -220,8 +181,8 @@ def assign_raters(assessment_id: int):
             add_error(form, "email", _("There is no account for %(email)s; create it on the People page first.",
                                        email=users.normalise_email(form.email.data)))
         else:
-            assignment = _save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,
-                                                                             actor=_actor()))
+            assignment = save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,
+                                                                             actor=actor()))
             if assignment is not FAILED:
                 text = (_("%(rater)s will rate %(candidate)s as manager.", rater=rater.name,
                           candidate=assessment.candidate.name) if assignment.rater_group == "manager" else
@@ -251,7 +212,7 @@ def remove_assignment(assignment_id: int):
     back = url_for("hr.assign_raters", assessment_id=assessment.id)
     if form.validate_on_submit():
         name = assignment.rater.name
-        if _save(form, lambda: assessment_service.remove_assignment(assignment, actor=_actor())) is not FAILED:
+        if save(form, lambda: assessment_service.remove_assignment(assignment, actor=actor())) is not FAILED:
             flash(_("%(rater)s no longer rates %(candidate)s.", rater=name, candidate=assessment.candidate.name),
                   "success")
             return redirect(back)
@@ -271,20 +232,18 @@ def remove_assignment(assignment_id: int):
 def reopen_assignment(assignment_id: int):
     """Reopen a submitted sheet with a reason the rater will see; the submitted version is kept."""
     assignment = get_or_404(RaterAssignment, assignment_id)
-    form = ReopenForm()
-    if form.validate_on_submit():
-        saved = _save(form, lambda: ratings.reopen_sheet(assignment, form.reason.data, actor=_actor()))
-        if saved is not FAILED:
-            texts = {"self": _("The self-assessment of %(rater)s is open again as a draft; they will see your reason.",
-                               rater=assignment.rater.name),
-                     "manager": _("The manager sheet of %(rater)s is open again as a draft; they will see your reason.",
-                                  rater=assignment.rater.name),
-                     "peer": _("The peer sheet of %(rater)s is open again as a draft; they will see your reason.",
-                               rater=assignment.rater.name)}
-            flash(texts[assignment.rater_group], "success")
-            return redirect(url_for("hr.assign_raters", assessment_id=assignment.assessment_id))
-    return render_template("hr/reopen.html", form=form, assignment=assignment), \
-        400 if form.errors or form.form_errors else 200
+
+    def done():
+        texts = {"self": _("The self-assessment of %(rater)s is open again as a draft; they will see your reason.",
+                           rater=assignment.rater.name),
+                 "manager": _("The manager sheet of %(rater)s is open again as a draft; they will see your reason.",
+                              rater=assignment.rater.name),
+                 "peer": _("The peer sheet of %(rater)s is open again as a draft; they will see your reason.",
+                           rater=assignment.rater.name)}
+        return texts[assignment.rater_group], url_for("hr.assign_raters", assessment_id=assignment.assessment_id)
+
+    return confirm_with_reason(ReopenForm(), lambda reason: ratings.reopen_sheet(assignment, reason, actor=actor()),
+                               done, template="hr/reopen.html", assignment=assignment)
 
 
 @bp.route("/assignments/<int:assignment_id>/conflict-clearance", methods=["GET", "POST"])
@@ -294,18 +253,18 @@ def clear_conflict(assignment_id: int):
     assignment = get_or_404(RaterAssignment, assignment_id)
     assessment = assignment.assessment
     reasons = conflict_service.conflicts([assessment.id]).get(assignment.id, ())
-    form = ConflictClearanceForm()
-    if form.validate_on_submit():
-        saved = _save(form, lambda: conflict_service.clear_conflict(assignment, form.reason.data, actor=_actor()))
-        if saved is not FAILED:
-            flash(_("The conflict of interest is cleared: the sheet of %(rater)s counts for %(candidate)s.",
-                    rater=assignment.rater.name, candidate=assessment.candidate.name), "success")
-            return redirect(url_for("hr.assign_raters", assessment_id=assessment.id))
     role = _role_names(pinned_framework(assessment.cycle)).get(assessment.target_role, assessment.target_role)
     text = conflict_service.conflict_text(assignment, reasons, role) if reasons else \
         _("This sheet has no conflict of interest to clear.")
-    return render_template("hr/clear_conflict.html", form=form, assignment=assignment, text=text), \
-        400 if form.errors or form.form_errors else 200
+
+    def done():
+        return (_("The conflict of interest is cleared: the sheet of %(rater)s counts for %(candidate)s.",
+                  rater=assignment.rater.name, candidate=assessment.candidate.name),
+                url_for("hr.assign_raters", assessment_id=assessment.id))
+
+    return confirm_with_reason(ConflictClearanceForm(),
+                               lambda reason: conflict_service.clear_conflict(assignment, reason, actor=actor()),
+                               done, template="hr/clear_conflict.html", assignment=assignment, text=text)
 
 
 # --- audit trail -------------------------------------------------------------------------------------------
@@ -320,7 +279,3 @@ def audit_trail():
     events = queries.audit_page(**filters, page=page_arg(), per_page=page_size())
     return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())
 
-
-# The cycle's steps (open, close, release) and per-candidate release, and the people pages, live in their own
-# modules, on this blueprint.
-from . import cycle_steps, people  # noqa: E402,F401

@@ -7,7 +7,7 @@ from flask_babel.speaklater import LazyString
 
 from ..i18n import speaking
 from ..models import User
-from .models import OutboxMessage
+from ..models import OutboxMessage
 from .outbox import queue_message
 
 

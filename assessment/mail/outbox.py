@@ -22,8 +22,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import utcnow
-from .models import OutboxMessage
+from ..jobs import rq_queue
+from ..models import OutboxMessage, utcnow
 from .transport import build_email, transport_for
 
 log = logging.getLogger("opsladder.mail")
@@ -32,6 +32,8 @@ _PENDING = "opsladder.outbox.new_ids"
 #: A message claimed this long ago and still "sending" belongs to a deliverer that died: it may be taken again.
 STALE_CLAIM = timedelta(minutes=15)
 _threads: list[threading.Thread] = []
+#: The RQ task that delivers (``worker.deliver_mail``), by name: the worker sits above this module.
+DELIVERY_TASK = "assessment.worker.deliver_mail"
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -79,10 +81,8 @@ def dispatch(app: Flask, ids: list[int]) -> None:
     if mode == "off":
         return
     if app.config.get("REDIS_URL"):
-        from ..jobs import rq_queue
-
         try:
-            rq_queue(app).enqueue("assessment.mail.outbox.deliver_task", list(ids), job_timeout=600)
+            rq_queue(app).enqueue(DELIVERY_TASK, list(ids), job_timeout=600)
             return
         except Exception:  # Redis down: the rows are committed and pending; the next sweep sends them
             log.exception("could not enqueue mail %s; it stays pending for `opsladder mail send-pending`", ids)
@@ -114,16 +114,6 @@ def wait_for_delivery(timeout: float = 30) -> None:
     """Wait for the delivery threads started so far (tests and a clean shutdown use this)."""
     for thread in list(_threads):
         thread.join(timeout)
-
-
-def deliver_task(ids: list[int]) -> int:
-    """The RQ task: deliver these messages (and any others that are due) in an app context."""
-    if has_app_context():
-        return deliver(ids, include_due=True)
-    from .. import create_app
-
-    with create_app().app_context():
-        return deliver(ids, include_due=True)
 
 
 def _due_ids(now: datetime, limit: int) -> list[int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-from .models import OutboxMessage
+from ..models import OutboxMessage
 
 log = logging.getLogger("opsladder.mail")
 

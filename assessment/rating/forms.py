@@ -6,16 +6,11 @@ from flask_babel import gettext as _
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-try:  # WTForms 3.3 wants SelectChoice objects; 3.2 (also allowed by pyproject) only knows tuples
-    from wtforms import SelectChoice as _Choice
-except ImportError:  # pragma: no cover
-    def _Choice(value, label):
-        return (value, label)
-
 from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, parse_value
 
 from ..forms import CleanForm
+from ..forms.common import SelectChoice as _Choice
 
 EVIDENCE_MAX = 5000
 

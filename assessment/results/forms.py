@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..cleaning import whole_number
 from ..forms import CleanForm
-from ..hr.forms import SelectChoice
+from ..forms.common import SelectChoice
 
 
 class CalibrationForm(CleanForm):

@@ -8,6 +8,7 @@ are decoded and checked against their inputs. The view stays thin and the templa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import sqlalchemy as sa
 from flask import request
@@ -20,8 +21,7 @@ from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, verdict_label
 from ..extensions import db
 from ..framework import pinned_framework
 from ..listing import Sorting, page_arg, page_size, paginate, sorting_arg
-from ..models import HAS_RESULTS, Assessment, User
-from ..results.models import StoredResult
+from ..models import HAS_RESULTS, Assessment, StoredResult, User
 from ..services import readiness, results_store
 from ..services.rater_flags import CycleFlags, cycle_flags
 from ..services.readiness import AssessmentResult
@@ -188,8 +188,9 @@ def _order_by(sort: str, descending: bool) -> list:
 def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = None) -> Overview:
     """The heat-map rows of one page, the verdict counts (of the filtered set) and the role filter's choices;
     the results still ``missing`` (``results_store.missing_results``, asked for when not given) are computed first."""
-    framework = pinned_framework(cycle)
-    results_store.refresh_cycle(cycle, readiness.compute_results, missing=missing)
+    framework = pinned_framework(cycle)  # looked up once, and handed down to everything below
+    results_store.refresh_cycle(cycle, partial(readiness.compute_results, framework=framework), missing=missing,
+                                framework=framework)
     in_cycle = sa.and_(Assessment.cycle_id == cycle.id, HAS_RESULTS)  # withdrawn: no results
     roles = set(db.session.scalars(sa.select(Assessment.target_role).where(in_cycle).distinct()))
     roles = sorted(roles, key=[r.id for r in framework.ladder].index)
@@ -206,9 +207,9 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
             .options(contains_eager(Assessment.candidate)).where(*chosen)
             .order_by(*_order_by(_known_sort(framework, query.sort), query.desc)))
     shown = paginate(stmt, query.page, query.page_size)
-    flags = cycle_flags(cycle)
+    flags = cycle_flags(cycle, framework=framework)
     rows = [_row(framework, outcome, flags)
-            for outcome in readiness.assess_many(cycle, shown.items, as_type=RowResult)]
+            for outcome in readiness.assess_many(cycle, shown.items, as_type=RowResult, framework=framework)]
     return Overview(framework=framework, rows=rows, total=shown.total, page=shown.page,
                     pages=shown.pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],
                     roles=[(role_id, role_names[role_id]) for role_id in roles],

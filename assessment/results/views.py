@@ -13,7 +13,6 @@ from reports.pdf import render_report
 from rubrics import language
 from rubrics.readiness import verdict_label
 
-from .. import jobs
 from ..access import get_or_404, owned_or_404, role_required
 from ..extensions import db
 from ..forms import add_error
@@ -166,7 +165,7 @@ def cycle_overview(cycle_id: int):
         job, is_new = export_service.results_job(cycle, actor=current_user)
         db.session.commit()
         if is_new:
-            jobs.dispatch_export(job)
+            export_service.dispatch_export(job)
         return redirect(url_for("results.view_export", job_id=job.id))
     query = OverviewQuery.from_request()
     overview = build_overview(cycle, query, missing=missing)
@@ -200,33 +199,34 @@ def _start_job(cycle: Cycle, kind: str):
         flash(exc.message, "error")
         return redirect(url_for("results.cycle_overview", cycle_id=cycle.id))
     db.session.commit()
-    jobs.dispatch_export(job)
+    export_service.dispatch_export(job)
     return redirect(url_for("results.view_export", job_id=job.id))
+
+
+def _export_start_page(cycle_id: int, template: str, kind, extra=lambda cycle: {}):
+    """The confirmation page of a cycle's export job (one form for both kinds): on a confirmed submission the job of
+    ``kind(form)`` starts, else the page shows what the export will contain (``extra(cycle)`` adds to it)."""
+    cycle = get_or_404(Cycle, cycle_id)
+    form = StartExportForm()
+    if form.validate_on_submit():
+        return _start_job(cycle, kind(form))
+    return render_template(template, cycle=cycle, form=form, count=export_service.candidate_count(cycle), **extra(cycle))
 
 
 @bp.route("/cycles/<int:cycle_id>/exports/scores", methods=["GET", "POST"])
 @role_required("hr")
 def start_scores_export(cycle_id: int):
     """Confirm, then start the job that writes a large cycle's scores as one XLSX workbook."""
-    cycle = get_or_404(Cycle, cycle_id)
-    form = StartExportForm()
-    if form.validate_on_submit():
-        return _start_job(cycle, export_service.SCORES_KIND)
-    return render_template("results/start_scores_export.html", cycle=cycle, form=form,
-                           count=export_service.candidate_count(cycle))
+    return _export_start_page(cycle_id, "results/start_scores_export.html", lambda form: export_service.SCORES_KIND)
 
 
 @bp.route("/cycles/<int:cycle_id>/exports", methods=["GET", "POST"])
 @role_required("hr")
 def start_export(cycle_id: int):
     """Confirm, then start the job that exports every report of the cycle (and a panel summary) as one ZIP."""
-    cycle = get_or_404(Cycle, cycle_id)
-    form = StartExportForm()
-    if form.validate_on_submit():
-        return _start_job(cycle, export_service.export_kind(form.language.data))
-    recent = export_service.recent_exports(cycle)
-    return render_template("results/start_export.html", cycle=cycle, form=form, recent=recent,
-                           count=export_service.candidate_count(cycle))
+    return _export_start_page(cycle_id, "results/start_export.html",
+                              lambda form: export_service.export_kind(form.language.data),
+                              lambda cycle: {"recent": export_service.recent_exports(cycle)})
 
 
 @bp.route("/exports/<int:job_id>")

@@ -1,6 +1,8 @@
-"""The rules a calibration must follow, as plain functions: a rationale of substance, and the two-person rule.
+"""The rules a calibration must follow, as plain functions: a rationale of substance, the two-person rule, and
+which of an assessment's calibrations is in force or pending.
 
-No database here: the service (``calibrations``) and the form hints use these, and they are tested alone.
+No database here: the services (``calibrations``, ``readiness``) and the form hints use these, and they are tested
+alone.
 """
 
 from __future__ import annotations
@@ -57,3 +59,13 @@ def needs_second_approval(rules: ReadinessRules, computed_id: str, calibrated_id
     if computed is None or calibrated is None:
         return computed_id != calibrated_id
     return abs(computed - calibrated) >= TWO_PERSON_BAND_STEPS or (calibrated == 0 and computed != 0)
+
+
+def in_force(calibrations):
+    """Of an assessment's calibrations (oldest first), the most recent approved one, or None."""
+    return next((c for c in reversed(calibrations) if c.is_approved), None)
+
+
+def pending(calibrations):
+    """Of an assessment's calibrations (oldest first), the proposal awaiting approval: the latest row, if proposed."""
+    return calibrations[-1] if calibrations and not calibrations[-1].is_approved else None

@@ -20,7 +20,8 @@ from ..framework import pinned_framework
 from ..models import Assessment, Calibration, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
-from .calibration_rules import needs_second_approval, rationale_problem
+from .calibration_rules import in_force, needs_second_approval, pending, rationale_problem
+from .readiness import assess
 from .two_person import check_approver, involvement_problem
 
 MAX_NOTE_LENGTH = 5000
@@ -29,16 +30,6 @@ MAX_NOTE_LENGTH = 5000
 def latest_calibration(assessment: Assessment) -> Calibration | None:
     """The calibration in force: the most recent approved one, or None."""
     return in_force(assessment.calibrations)
-
-
-def in_force(calibrations) -> Calibration | None:
-    """Of an assessment's calibrations (oldest first), the most recent approved one."""
-    return next((c for c in reversed(calibrations) if c.is_approved), None)
-
-
-def pending(calibrations) -> Calibration | None:
-    """Of an assessment's calibrations (oldest first), the proposal awaiting approval: the latest row, if proposed."""
-    return calibrations[-1] if calibrations and not calibrations[-1].is_approved else None
 
 
 def pending_proposal(assessment: Assessment) -> Calibration | None:
@@ -58,8 +49,6 @@ def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, a
 
     ``rationale`` is for HR and the panel; ``candidate_note`` (optional) is what the candidate reads.
     """
-    from .readiness import assess
-
     framework = pinned_framework(assessment.cycle)
     _check_closed(assessment)
     if problem := involvement_problem(assessment, actor):
@@ -76,7 +65,7 @@ def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, a
         raise ServiceError(_("keep the note to the candidate under %(num)d characters", num=MAX_NOTE_LENGTH),
                            field="candidate_note")
     previous = latest_calibration(assessment)
-    computed_band_id = assess(assessment).result.band_id
+    computed_band_id = assess(assessment, framework=framework).result.band_id
     proposed = needs_second_approval(framework.readiness, computed_band_id, band_id)
     now = utcnow()
     calibration = Calibration(assessment=assessment, band_id=band_id, computed_band_id=computed_band_id,

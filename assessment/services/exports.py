@@ -11,14 +11,19 @@ from datetime import timezone
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 
+from reports.bundle import write_zip
+from reports.pdf import render_panel_summary, render_report
 from rubrics import language
 
+from .. import jobs
 from ..extensions import db
 from ..models import HAS_RESULTS, Assessment, Cycle, ExportJob, User, utcnow
-from . import NotAllowed
+from . import NotAllowed, readiness, results_store
 from .audit import record_audit
+from .readiness import cycle_report_data, panel_data
+from .translation import _
 from .scores_export import (SCORE_COLUMNS, iter_scores_csv, scores_csv, scores_table,  # noqa: F401 (re-exported)
                             scores_xlsx, write_scores_xlsx)
 
@@ -36,6 +41,8 @@ MIMETYPES = {".zip": "application/zip",
              ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 #: Seconds between two progress writes, so a fast export does not spend its time committing.
 PROGRESS_INTERVAL = 0.3
+#: The RQ task that runs an export job (``worker.run_export``), by name: the worker sits above the services.
+EXPORT_TASK = "assessment.worker.run_export"
 
 
 #: Letters that Unicode does not decompose into an ASCII base letter.
@@ -122,7 +129,6 @@ def results_job(cycle: Cycle, *, actor: User) -> tuple[ExportJob, bool]:
 
 
 def _run_results_job(job: ExportJob, cycle: Cycle) -> None:
-    from . import readiness, results_store
 
     try:
         results_store.refresh_cycle(cycle, readiness.compute_results, progress=_Progress(job))
@@ -180,7 +186,6 @@ def is_stalled(job: ExportJob) -> bool:
 
 def job_status(job: ExportJob) -> dict:
     """What the progress page shows, as plain data (also the JSON status)."""
-    from flask import url_for
 
     percent = round(100 * job.progress_done / job.progress_total) if job.progress_total else 0
     return {"id": job.id, "state": job.state, "done": job.progress_done, "total": job.progress_total,
@@ -233,7 +238,7 @@ def run_export_job(job_id: int) -> None:
         write = partial_zip(job_language(job))
     try:
         # Text not tied to one candidate (the panel summary) is in the language of whoever asked for the export:
-        # their account's, else the one the job was started in (jobs.dispatch_export passes the request's).
+        # their account's, else the one the job was started in (dispatch_export passes the request's).
         requester = db.session.get(User, job.requested_by_id)
         asked = (requester.language if requester else None) or language.current()
         with partial.open("wb") as out, language.use(asked):
@@ -253,6 +258,36 @@ def run_export_job(job_id: int) -> None:
     db.session.commit()
 
 
+
+def dispatch_export(job: ExportJob) -> None:
+    """Start a committed export job: enqueue it on RQ when ``REDIS_URL`` is set, else run it in a thread. The
+    job writes its text (file headers, sheet names, results) in the language of the person who starts it."""
+    app = current_app._get_current_object()
+    lang = language.current()
+    if not app.config.get("REDIS_URL"):
+        jobs.start_thread(app, run_export, job.id, lang, name=f"export-{job.id}")
+        return
+    try:
+        rq_job = jobs.rq_queue(app).enqueue(EXPORT_TASK, job.id, lang,
+                                            job_timeout=app.config.get("EXPORT_JOB_TIMEOUT", 3600),
+                                            result_ttl=3600, failure_ttl=86400)
+    except Exception as exc:  # Redis down or misconfigured: say so on the job's page, not as a 500
+        app.logger.exception("could not enqueue export job %s", job.id)
+        job.state, job.finished_at = "failed", utcnow()
+        job.error = _("The job queue could not be reached (%(error)s). Check that Redis is running at "
+                      "REDIS_URL and that `opsladder worker` is started, then try again.", error=type(exc).__name__)
+    else:
+        job.rq_job_id = rq_job.id
+    db.session.commit()
+
+
+def run_export(job_id: int, lang: str | None = None) -> None:
+    """What the export thread and the RQ task (``worker.run_export``) run, in an app context: the export job
+    with this id, in ``lang`` (the language of the person who started it; English when not given)."""
+    with language.use(lang):
+        run_export_job(job_id)
+
+
 PANEL_FILENAME = "00-panel-summary.pdf"
 
 
@@ -270,10 +305,6 @@ def cycle_export_items(cycle: Cycle, lang: str | None = None) -> tuple[bytes, li
 
     ``lang``: "en" or "de" for every report, None or "own" for each candidate in their own language (their
     account's, else the current one). The panel summary is in ``lang``, else in the current language."""
-    from reports.pdf import render_panel_summary
-
-    from .readiness import cycle_report_data, panel_data
-
     items = cycle_report_data(cycle, lang)
     panel_language = language.normalise(lang) or language.current()
     # The outcomes serve the panel summary when they were computed in its language (they hold text).
@@ -291,7 +322,6 @@ def write_cycle_zip(cycle: Cycle, out, *, progress: Callable[[int, int | None], 
     memory stays flat however large the cycle; ``workers`` (default ``EXPORT_WORKERS``, 1) render in parallel.
     ``lang`` as for ``cycle_export_items``.
     """
-    from reports.bundle import write_zip
 
     panel, reports = cycle_export_items(cycle, lang)
     total = len(reports) + 1
@@ -306,7 +336,6 @@ def write_cycle_zip(cycle: Cycle, out, *, progress: Callable[[int, int | None], 
 def write_cycle_files(cycle: Cycle, folder: Path, *, progress: Callable[[int, int | None], None] | None = None,
                       lang: str | None = None) -> int:
     """Write the panel summary and every report of the cycle as PDF files into ``folder``; returns the count."""
-    from reports.pdf import render_report
 
     panel, reports = cycle_export_items(cycle, lang)
     total = len(reports) + 1

@@ -80,69 +80,84 @@ def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> 
         def problem(column: str, message: str, r=r) -> None:
             problems.append(Problem(r.row, column, message))
 
-        email = normalise_email(r.email)
-        existing = users.get(email)
-        if not r.name.strip() and existing is None:
-            problem("name", _("the name is missing"))
-        elif existing is None and (wrong := name_problem(r.name.strip())):
-            problem("name", _("the name %(problem)s", problem=wrong))
-        if not email:
-            problem("email", _("the e-mail address is missing"))
-        else:
-            try:
-                check_email(email)
-            except ServiceError:
-                problem("email", _("“%(email)s” is not a valid e-mail address", email=r.email))
-            if existing is not None and existing.role != "candidate":
-                problem("email", _("%(email)s belongs to an account with the role %(role)s, not a candidate",
-                                   email=email, role=role_word(existing.role)))
-            if first_row[email] != r.row:
-                problem("email", _("%(email)s is already in this file (row %(row)s)", email=email, row=first_row[email])
-                        if first_row[email] else _("%(email)s is already in the list", email=email))
-            elif email in in_cycle:
-                problem("email", _("%(email)s is already a candidate in this cycle", email=email))
-
-        current, target = resolve_role(framework, r.current_role), resolve_role(framework, r.target_role)
-        for column, text, role_id in (("current_role", r.current_role, current), ("target_role", r.target_role, target)):
-            if not text.strip():
-                problem(column, _("the role is missing; use one of %(roles)s", roles=role_names))
-            elif role_id is None:
-                problem(column, _("unknown role “%(role)s”; use one of %(roles)s", role=text, roles=role_names))
-        if current and target:
-            try:
-                check_ladder_step(framework, current, target)
-            except ServiceError as exc:
-                problem(exc.field or "target_role", exc.message)
-
-        if not r.manager_emails:
-            problem("manager_emails", _("at least one manager is required"))
-        seen = {email}
-        for column, group in (("manager_emails", "manager"), ("peer_emails", "peer")):
-            for given in getattr(r, column):
-                rater = normalise_email(given)
-                try:
-                    check_email(rater)
-                except ServiceError:
-                    problem(column, _("“%(email)s” is not a valid e-mail address", email=given))
-                    continue
-                if rater == email:
-                    problem(column, _("%(email)s is the candidate: nobody rates themselves as a manager (the "
-                                      "self-assessment covers that)", email=rater) if group == "manager" else
-                            _("%(email)s is the candidate: nobody rates themselves as a peer (the self-assessment "
-                              "covers that)", email=rater))
-                elif rater in seen:
-                    problem(column, _("%(email)s is listed more than once for this candidate", email=rater))
-                elif group == "manager" and rater not in users:
-                    problem(column, _("no account for %(email)s; create the manager on the People page first",
-                                      email=rater))
-                elif group == "manager" and users[rater].role not in ("manager", "hr"):
-                    problem(column, _("%(email)s is an account with the role %(role)s, not a manager", email=rater,
-                                      role=role_word(users[rater].role)))
-                elif group == "peer" and rater not in users and rater not in new_candidates:
-                    problem(column, _("no account for %(email)s; create it on the People page, or add them as a "
-                                      "candidate in this file", email=rater))
-                seen.add(rater)
+        _person_problems(r, users.get(normalise_email(r.email)), first_row, in_cycle, problem)
+        _role_problems(framework, r, role_names, problem)
+        _rater_problems(r, users, new_candidates, problem)
     return problems
+
+
+def _person_problems(r: CandidateRow, existing: User | None, first_row: dict[str, int | None], in_cycle: set[str],
+                     problem) -> None:
+    """The candidate's name and e-mail: present, valid, a candidate's account, once in the file and the cycle."""
+    email = normalise_email(r.email)
+    if not r.name.strip() and existing is None:
+        problem("name", _("the name is missing"))
+    elif existing is None and (wrong := name_problem(r.name.strip())):
+        problem("name", _("the name %(problem)s", problem=wrong))
+    if not email:
+        problem("email", _("the e-mail address is missing"))
+    else:
+        try:
+            check_email(email)
+        except ServiceError:
+            problem("email", _("“%(email)s” is not a valid e-mail address", email=r.email))
+        if existing is not None and existing.role != "candidate":
+            problem("email", _("%(email)s belongs to an account with the role %(role)s, not a candidate",
+                               email=email, role=role_word(existing.role)))
+        if first_row[email] != r.row:
+            problem("email", _("%(email)s is already in this file (row %(row)s)", email=email, row=first_row[email])
+                    if first_row[email] else _("%(email)s is already in the list", email=email))
+        elif email in in_cycle:
+            problem("email", _("%(email)s is already a candidate in this cycle", email=email))
+
+
+def _role_problems(framework: Framework, r: CandidateRow, role_names: str, problem) -> None:
+    """The current and target roles: known, and one step up the ladder."""
+    current, target = resolve_role(framework, r.current_role), resolve_role(framework, r.target_role)
+    for column, text, role_id in (("current_role", r.current_role, current), ("target_role", r.target_role, target)):
+        if not text.strip():
+            problem(column, _("the role is missing; use one of %(roles)s", roles=role_names))
+        elif role_id is None:
+            problem(column, _("unknown role “%(role)s”; use one of %(roles)s", role=text, roles=role_names))
+    if current and target:
+        try:
+            check_ladder_step(framework, current, target)
+        except ServiceError as exc:
+            problem(exc.field or "target_role", exc.message)
+
+
+def _rater_problems(r: CandidateRow, users: dict[str, User], new_candidates: set[str], problem) -> None:
+    """The managers and peers: valid addresses, not the candidate, once each; managers with a manager's account,
+    peers with an account or a candidate of this file."""
+    email = normalise_email(r.email)
+    if not r.manager_emails:
+        problem("manager_emails", _("at least one manager is required"))
+    seen = {email}
+    for column, group in (("manager_emails", "manager"), ("peer_emails", "peer")):
+        for given in getattr(r, column):
+            rater = normalise_email(given)
+            try:
+                check_email(rater)
+            except ServiceError:
+                problem(column, _("“%(email)s” is not a valid e-mail address", email=given))
+                continue
+            if rater == email:
+                problem(column, _("%(email)s is the candidate: nobody rates themselves as a manager (the "
+                                  "self-assessment covers that)", email=rater) if group == "manager" else
+                        _("%(email)s is the candidate: nobody rates themselves as a peer (the self-assessment "
+                          "covers that)", email=rater))
+            elif rater in seen:
+                problem(column, _("%(email)s is listed more than once for this candidate", email=rater))
+            elif group == "manager" and rater not in users:
+                problem(column, _("no account for %(email)s; create the manager on the People page first",
+                                  email=rater))
+            elif group == "manager" and users[rater].role not in ("manager", "hr"):
+                problem(column, _("%(email)s is an account with the role %(role)s, not a manager", email=rater,
+                                  role=role_word(users[rater].role)))
+            elif group == "peer" and rater not in users and rater not in new_candidates:
+                problem(column, _("no account for %(email)s; create it on the People page, or add them as a "
+                                  "candidate in this file", email=rater))
+            seen.add(rater)
 
 
 # --- applying ----------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from reports.data import RaterNote
-from rubrics import language
+from rubrics import Framework, language
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -75,7 +75,7 @@ _CACHE: OrderedDict[tuple, CycleFlags] = OrderedDict()
 _CACHE_SIZE = 8
 
 
-def _inputs(cycle: Cycle) -> tuple:
+def _inputs(cycle: Cycle, framework: Framework) -> tuple:
     """What a cycle's rater quality is made of, in one aggregate query: counted ratings change only when a
     sheet is submitted (a new submission row) or a sheet is added or removed (assignments)."""
     sheets = (sa.select(RaterAssignment.id).join(Assessment, Assessment.id == RaterAssignment.assessment_id)
@@ -87,33 +87,35 @@ def _inputs(cycle: Cycle) -> tuple:
         sa.select(sa.func.count(), sa.func.max(sheets.subquery().c.id))).one()
     # The cycle's creation time too: ids can come back after rows are deleted (SQLite reuses the highest).
     # The language too: the flags' labels and explanations are text.
-    return (cycle.id, str(cycle.created_at), pinned_framework(cycle).content_hash, tuple(map(str, submissions)),
+    return (cycle.id, str(cycle.created_at), framework.content_hash, tuple(map(str, submissions)),
             tuple(assignments), language.current())
 
 
-def cycle_flags(cycle: Cycle) -> CycleFlags | None:
+def cycle_flags(cycle: Cycle, *, framework: Framework | None = None) -> CycleFlags | None:
     """The cycle's rater flags, or None when its pinned rubric has no rater-quality rules. Computed once per
     change of its inputs (``_inputs``) and kept in a small per-process cache: every results page and the
-    overview ask for it, and a 5,000-candidate cycle has some 300,000 counted levels."""
-    if getattr(pinned_framework(cycle).readiness, "rater_quality", None) is None:
+    overview ask for it, and a 5,000-candidate cycle has some 300,000 counted levels. ``framework``: the cycle's
+    pinned framework when the caller has it already."""
+    framework = framework or pinned_framework(cycle)
+    if getattr(framework.readiness, "rater_quality", None) is None:
         return None
-    key = _inputs(cycle)
+    key = _inputs(cycle, framework)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    flags = _compute(cycle)
+    flags = _compute(cycle, framework)
     _CACHE[key] = flags
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return flags
 
 
-def _compute(cycle: Cycle) -> CycleFlags:
+def _compute(cycle: Cycle, framework: Framework) -> CycleFlags:
     rows = db.session.execute(
         sa.select(RaterAssignment.assessment_id, RaterAssignment.rater_id, RaterAssignment.rater_group)
         .join(Assessment, Assessment.id == RaterAssignment.assessment_id).where(Assessment.cycle_id == cycle.id)
     ).all()
-    return CycleFlags(cycle_rater_quality(cycle), {(a, str(r)): g for a, r, g in rows})
+    return CycleFlags(cycle_rater_quality(cycle, framework=framework), {(a, str(r)): g for a, r, g in rows})
 
 
 def report_flags(flags: CycleFlags | None, assessment_id: int) -> dict:

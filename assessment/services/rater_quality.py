@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from rubrics import Framework
 from rubrics.readiness_quality import CycleRating, RaterQuality, RaterQualityReport, rater_quality
 
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Cycle, RaterAssignment, Rating, User
-from .readiness import _counted_revision
+from .sheets import counted_revision
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class CycleRaterQuality:
 
 def cycle_ratings(cycle: Cycle) -> list[CycleRating]:
     """Every counted manager and peer level of the cycle (last submitted revision), in one query."""
-    counted, last = _counted_revision(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id))
+    counted, last = counted_revision(sa.select(Assessment.id).where(Assessment.cycle_id == cycle.id))
     rows = db.session.execute(
         sa.select(RaterAssignment.rater_id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
                   Rating.competency_id, Rating.level)
@@ -50,9 +51,10 @@ def cycle_ratings(cycle: Cycle) -> list[CycleRating]:
             for rater, assessment, group, competency, level in rows]
 
 
-def cycle_rater_quality(cycle: Cycle) -> CycleRaterQuality:
-    """Leniency, severity, central tendency and straight-lining of every manager and peer of the cycle."""
-    framework = pinned_framework(cycle)
+def cycle_rater_quality(cycle: Cycle, *, framework: Framework | None = None) -> CycleRaterQuality:
+    """Leniency, severity, central tendency and straight-lining of every manager and peer of the cycle
+    (``framework``: the cycle's pinned framework when the caller has it already)."""
+    framework = framework or pinned_framework(cycle)
     ratings = cycle_ratings(cycle)
     report = rater_quality(ratings, framework.readiness.rater_quality, framework.readiness.rater_group_weights)
     ids = sorted({int(r.rater_key) for r in ratings})

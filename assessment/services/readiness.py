@@ -19,16 +19,19 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from rubrics import NOT_OBSERVED, Framework, language
-from rubrics.readiness import RaterSheet, ReadinessResult, assess_readiness, candidate_view, verdict_label
+from reports.data import CalibratedVerdict, panel_row
+from reports.data import panel_data as build_panel_data, report_data as build_report_data
+from rubrics import Framework, language
+from rubrics.readiness import ReadinessResult, assess_readiness, candidate_view, verdict_label
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import HAS_RESULTS, Assessment, Calibration, Cycle, RaterAssignment, Rating, Submission
+from ..models import HAS_RESULTS, Assessment, Calibration, Cycle
 from . import results_store
-from . import conflicts as conflict_service
-from .calibrations import in_force, pending
-from .translation import _, ngettext
+from .calibration_rules import in_force, pending
+from .rater_flags import CycleFlags, cycle_flags, report_flags
+from .sheets import load_assigned, load_sheets, not_counted, not_counted_text
+from .translation import _
 
 
 @dataclass(frozen=True)
@@ -40,96 +43,6 @@ class AssessmentResult:
     result: ReadinessResult
     calibration: Calibration | None
     proposal: Calibration | None = None
-
-
-def _counted_revision(assessment_ids):
-    """The revision a sheet counts with (None when never submitted), and the outer join it needs; only the
-    submissions of ``assessment_ids`` (a list, or a select of ids) are read."""
-    # Submission rows say which revisions were submitted; a reopened sheet's draft revision has none. Only these
-    # assessments' submissions are grouped: grouping every submission cost 44 ms per call on PostgreSQL at
-    # 5,000 candidates (docs/scale.md).
-    last = (sa.select(Submission.assignment_id, sa.func.max(Submission.revision).label("revision"))
-            .join(RaterAssignment, RaterAssignment.id == Submission.assignment_id)
-            .where(RaterAssignment.assessment_id.in_(assessment_ids))
-            .group_by(Submission.assignment_id).subquery())
-    counted = sa.case((RaterAssignment.status == "submitted", RaterAssignment.revision), else_=last.c.revision)
-    return counted, last
-
-
-def _submitted_assignments(assessment_ids: Sequence[int]):
-    """(assignment id, assessment id, rater group) of every sheet with a submitted revision, by id."""
-    counted, last = _counted_revision(assessment_ids)
-    return db.session.execute(
-        sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group)
-        .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
-        .where(RaterAssignment.assessment_id.in_(assessment_ids), counted.is_not(None))
-        .order_by(RaterAssignment.id)
-    ).all()
-
-
-def not_counted(assessment_ids: Sequence[int]) -> dict[int, int]:
-    """Submitted sheets left out per assessment id because of a conflict of interest HR has not cleared."""
-    excluded = set(conflict_service.uncleared(assessment_ids)) if assessment_ids else set()
-    found: dict[int, int] = defaultdict(int)
-    if excluded:
-        for assignment_id, assessment_id, _group in _submitted_assignments(assessment_ids):
-            if assignment_id in excluded:
-                found[assessment_id] += 1
-    return dict(found)
-
-
-def not_counted_text(count: int) -> str:
-    """What the results page and HR's report say about sheets left out (empty when none)."""
-    return ngettext("%(num)d sheet not counted: conflict of interest, not cleared",
-                    "%(num)d sheets not counted: conflict of interest, not cleared", count) if count else ""
-
-
-def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
-    """The sheets (last submitted revision) of these assessments, per assessment id, in a few queries. A sheet
-    whose rater has a conflict of interest HR has not cleared is left out: the engine never receives it."""
-    if not assessment_ids:
-        return {}
-    counted, last = _counted_revision(assessment_ids)
-    excluded = set(conflict_service.uncleared(assessment_ids))
-    assignments = [row for row in _submitted_assignments(assessment_ids) if row[0] not in excluded]
-    ratings = defaultdict(dict)
-    comments = defaultdict(dict)
-    if assignments:
-        rows = db.session.execute(
-            sa.select(Rating.assignment_id, Rating.competency_id, Rating.level, Rating.is_not_observed,
-                      Rating.evidence)
-            .join(RaterAssignment, RaterAssignment.id == Rating.assignment_id)
-            .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
-            .where(RaterAssignment.assessment_id.in_(assessment_ids), Rating.revision == counted)
-        ).all()
-        for assignment_id, competency_id, level, not_observed, evidence in rows:
-            value = NOT_OBSERVED if not_observed else level
-            if value is not None:
-                ratings[assignment_id][competency_id] = value
-            if evidence and evidence.strip():
-                comments[assignment_id][competency_id] = evidence.strip()
-    sheets: dict[int, list[RaterSheet]] = {assessment_id: [] for assessment_id in assessment_ids}
-    counters: dict[tuple[int, str], int] = defaultdict(int)
-    for assignment_id, assessment_id, group in assignments:
-        counters[assessment_id, group] += 1
-        key = "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
-        sheets[assessment_id].append(RaterSheet(rater_key=key, group=group, ratings=dict(ratings[assignment_id]),
-                                                comments=dict(comments[assignment_id])))
-    return sheets
-
-
-def load_assigned(assessment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Sheets asked for per rater group (self, manager, peer), per assessment id, in one query: the report says
-    "2 peers were asked; none submitted" rather than nothing at all."""
-    assigned: dict[int, dict[str, int]] = {assessment_id: {} for assessment_id in assessment_ids}
-    if assessment_ids:
-        for assessment_id, group, count in db.session.execute(
-            sa.select(RaterAssignment.assessment_id, RaterAssignment.rater_group, sa.func.count(RaterAssignment.id))
-            .where(RaterAssignment.assessment_id.in_(assessment_ids))
-            .group_by(RaterAssignment.assessment_id, RaterAssignment.rater_group)
-        ):
-            assigned[assessment_id][group] = count
-    return assigned
 
 
 def _calibrations(assessment_ids: Sequence[int]) -> dict[int, list[Calibration]]:
@@ -145,9 +58,12 @@ def _calibrations(assessment_ids: Sequence[int]) -> dict[int, list[Calibration]]
     return found
 
 
-def assess(assessment: Assessment) -> AssessmentResult:
-    """The readiness result of one assessment from its submitted sheets, with its calibration."""
-    result = results_store.fresh_results(assessment.cycle, [assessment], compute_results)[assessment.id]
+def assess(assessment: Assessment, *, framework: Framework | None = None) -> AssessmentResult:
+    """The readiness result of one assessment from its submitted sheets, with its calibration (``framework``: the
+    cycle's pinned framework when the caller has it already)."""
+    framework = framework or pinned_framework(assessment.cycle)
+    compute = partial(compute_results, framework=framework)
+    result = results_store.fresh_results(assessment.cycle, [assessment], compute, framework=framework)[assessment.id]
     return AssessmentResult(assessment, result, in_force(assessment.calibrations), pending(assessment.calibrations))
 
 
@@ -158,11 +74,12 @@ def visible_result(outcome: AssessmentResult, audience: str) -> AssessmentResult
     return AssessmentResult(outcome.assessment, candidate_view(outcome.result), outcome.calibration)
 
 
-def compute_results(assessments: Sequence[Assessment]) -> dict[int, ReadinessResult]:
+def compute_results(assessments: Sequence[Assessment], *, framework: Framework | None = None
+                    ) -> dict[int, ReadinessResult]:
     """The engine's result for each of these assessments (of one cycle) from their submitted sheets, per id."""
     if not assessments:
         return {}
-    framework = pinned_framework(assessments[0].cycle)
+    framework = framework or pinned_framework(assessments[0].cycle)
     ids = [a.id for a in assessments]
     sheets, assigned = load_sheets(ids), load_assigned(ids)
     return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id]) for a in assessments}
@@ -190,11 +107,13 @@ def assess_cycle(cycle: Cycle, *, target_role: str | None = None) -> list[Assess
     return assess_many(cycle, assessments)
 
 
-def assess_many(cycle: Cycle, assessments: Sequence[Assessment], *, as_type: type = ReadinessResult
-                ) -> list[AssessmentResult]:
+def assess_many(cycle: Cycle, assessments: Sequence[Assessment], *, as_type: type = ReadinessResult,
+                framework: Framework | None = None) -> list[AssessmentResult]:
     """These assessments of one cycle with their results (or the part ``as_type`` of them, see
     ``results_store.fresh_results``) and calibrations, in a fixed number of queries."""
-    results = results_store.fresh_results(cycle, assessments, compute_results, as_type=as_type)
+    framework = framework or pinned_framework(cycle)
+    results = results_store.fresh_results(cycle, assessments, partial(compute_results, framework=framework),
+                                          as_type=as_type, framework=framework)
     calibrations = _calibrations([a.id for a in assessments])
     return [AssessmentResult(a, results[a.id], in_force(calibrations[a.id]), pending(calibrations[a.id]))
             for a in assessments]
@@ -216,13 +135,6 @@ def report_audience(user) -> str:
     return "hr" if user is not None and user.role == "hr" else "candidate"
 
 
-def _cycle_flags(cycle: Cycle):
-    # Imported here: rater quality reads the sheets with this module's helpers (no import circle at load).
-    from .rater_flags import cycle_flags
-
-    return cycle_flags(cycle)
-
-
 #: The bulk export's choice "each candidate in their own language".
 OWN_LANGUAGE = "own"
 
@@ -241,9 +153,10 @@ def report_data(assessment: Assessment, *, audience: str, lang: str | None = Non
     The result and the framework carry text (competency names, rules, explanations), so both are made in the
     report's language, as is the report itself."""
     with language.use(report_language(assessment, lang)) as code:
-        flags = _cycle_flags(assessment.cycle) if audience == "hr" else None
+        framework = pinned_framework(assessment.cycle)
+        flags = cycle_flags(assessment.cycle, framework=framework) if audience == "hr" else None
         left_out = not_counted([assessment.id]).get(assessment.id, 0)
-        return _report_data(pinned_framework(assessment.cycle), assess(assessment), audience, flags, code, left_out)
+        return _report_data(framework, assess(assessment, framework=framework), audience, flags, code, left_out)
 
 
 def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[AssessmentResult, object]]:
@@ -260,8 +173,8 @@ def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[Asses
     for code, group in by_language.items():
         with language.use(code):
             framework = pinned_framework(cycle)
-            flags = _cycle_flags(cycle)
-            for outcome in assess_many(cycle, group):
+            flags = cycle_flags(cycle, framework=framework)
+            for outcome in assess_many(cycle, group, framework=framework):
                 made[outcome.assessment.id] = (outcome, _report_data(framework, outcome, "hr", flags, code,
                                                                      left_out.get(outcome.assessment.id, 0)))
     return [made[a.id] for a in assessments]
@@ -278,8 +191,6 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
     """The calibration the report shows: HR's copy the one in force or, before it, a pending proposal marked
     as proposed; the candidate's copy only the one in force, with the note to the candidate (never HR's
     rationale)."""
-    from reports.data import CalibratedVerdict
-
     calibration = outcome.calibration
     if audience == "hr" and outcome.proposal is not None:
         calibration = outcome.proposal
@@ -294,20 +205,17 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
                              approved_by=calibration.approved_by.name if calibration.approved_by else None)
 
 
-def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags=None, code=None,
-                 left_out: int = 0):
-    from reports.data import report_data as build
-
-    from .rater_flags import report_flags
-
+def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags: CycleFlags | None = None,
+                 code=None, left_out: int = 0):
     assessment = outcome.assessment
     # The builder makes the candidate's copy from the engine's candidate view and leaves rater quality out of it
     # (docs/readiness.md, 3); ``flags`` is given for HR's copies only.
-    return build(framework, outcome.result, candidate_name=assessment.candidate.name,
-                 current_role=assessment.current_role, cycle_name=assessment.cycle.name,
-                 assessed_on=_assessed_on(assessment.cycle),
-                 calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
-                 language_code=code, **report_flags(flags, assessment.id), not_counted=not_counted_text(left_out))
+    return build_report_data(framework, outcome.result, candidate_name=assessment.candidate.name,
+                             current_role=assessment.current_role, cycle_name=assessment.cycle.name,
+                             assessed_on=_assessed_on(assessment.cycle),
+                             calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
+                             language_code=code, **report_flags(flags, assessment.id),
+                             not_counted=not_counted_text(left_out))
 
 
 def _band_label(framework: Framework, calibration: Calibration | None) -> str | None:
@@ -323,13 +231,11 @@ def panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None = None,
 
 
 def _panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None):
-    from reports.data import panel_data as build, panel_row
-
     framework = pinned_framework(cycle)
-    outcomes = assess_cycle(cycle) if outcomes is None else outcomes
-    flags = _cycle_flags(cycle)
+    outcomes = assess_many(cycle, cycle_assessments(cycle), framework=framework) if outcomes is None else outcomes
+    flags = cycle_flags(cycle, framework=framework)
     label = partial(_band_label, framework)
     rows = [panel_row(o.assessment.candidate.name, o.result, framework, label(o.calibration), label(o.proposal),
                       rests_on_flagged=bool(flags and flags.rests_on(o.assessment.id)))
             for o in sorted(outcomes, key=lambda o: o.assessment.candidate.name.casefold())]
-    return build(framework, cycle.name, rows)
+    return build_panel_data(framework, cycle.name, rows)

@@ -12,7 +12,7 @@ new engine never reads results made by an old one; ``ENGINE_REVISION`` is there 
 A result holds text (rule explanations, competency names), so it is stored once per language: each row is
 for the language that was current when it was computed, and is read only in that language.
 
-Stored rows are also deleted as soon as an input changes (listeners in ``results.models``), so that cycle-wide
+Stored rows are also deleted as soon as an input changes (the listeners below), so that cycle-wide
 queries can trust the rows that exist and only fill in the missing ones (``refresh_cycle``).
 """
 
@@ -29,13 +29,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 import rubrics
-from rubrics import language
+from rubrics import Framework, language
 from rubrics.readiness import ReadinessResult
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Calibration, ConflictClearance, Cycle, RaterAssignment, Submission
-from ..results.models import StoredResult
+from ..models import Assessment, Calibration, ConflictClearance, Cycle, RaterAssignment, StoredResult, Submission
 from . import conflicts, result_codec
 
 #: Bump to recompute every stored result even though the engine's source did not change.
@@ -64,17 +63,21 @@ def _chunks(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
 
 
 def _counted_revision():
-    """The revision a sheet counts with (None when never submitted; see ``readiness.load_sheets``), as a
+    """The revision a sheet counts with (None when never submitted; see ``sheets.load_sheets``), as a
     correlated subquery: one index lookup per sheet, where a grouped subquery would read every submission."""
     last = (sa.select(sa.func.max(Submission.revision)).where(Submission.assignment_id == RaterAssignment.id)
             .correlate(RaterAssignment).scalar_subquery())
     return sa.case((RaterAssignment.status == "submitted", RaterAssignment.revision), else_=last)
 
 
-def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment]) -> dict[int, str]:
+def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, framework: Framework | None = None
+                       ) -> dict[int, str]:
     """The fingerprint of each assessment's inputs now, in four queries per batch (sheets, calibrations, and the
     conflicts of interest not cleared)."""
-    rubric = cycle.rubric_version.content_hash if cycle.rubric_version else pinned_framework(cycle).content_hash
+    if cycle.rubric_version:
+        rubric = cycle.rubric_version.content_hash
+    else:
+        rubric = (framework or pinned_framework(cycle)).content_hash
     fingerprints = {}
     for batch in _chunks(list(assessments)):
         ids = [a.id for a in batch]
@@ -99,14 +102,15 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment]) -> dict[
 
 
 def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Compute, *,
-                  as_type: type = ReadinessResult) -> dict[int, ReadinessResult]:
+                  as_type: type = ReadinessResult, framework: Framework | None = None) -> dict[int, ReadinessResult]:
     """The current result of each assessment: stored when still fresh, else computed (once) and stored.
 
     ``as_type`` decodes only part of each stored result: a dataclass whose fields are some of
     ``ReadinessResult``'s (recursively), for a page that shows only those; a result computed now is
-    returned whole (it has those fields too).
+    returned whole (it has those fields too). ``framework``: the cycle's pinned framework, when the caller has it.
     """
-    fingerprints = input_fingerprints(cycle, assessments)
+    framework = framework or pinned_framework(cycle)
+    fingerprints = input_fingerprints(cycle, assessments, framework=framework)
     results: dict[int, ReadinessResult] = {}
     for batch in _chunks([a.id for a in assessments]):
         for row in db.session.execute(
@@ -123,7 +127,7 @@ def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Comp
     stale = [a for a in assessments if a.id not in results]
     if stale:
         computed = compute(stale)
-        store(cycle, {a.id: (fingerprints[a.id], computed[a.id]) for a in stale})
+        store(cycle, {a.id: (fingerprints[a.id], computed[a.id]) for a in stale}, framework=framework)
         results.update(computed)
     return results
 
@@ -138,7 +142,8 @@ def _row(framework, assessment_id: int, fingerprint: str, result: ReadinessResul
             "payload": result_codec.dumps(result), "computed_at": sa.func.now()}
 
 
-def store(cycle: Cycle, results: dict[int, tuple[str, ReadinessResult]]) -> None:
+def store(cycle: Cycle, results: dict[int, tuple[str, ReadinessResult]], *, framework: Framework | None = None
+          ) -> None:
     """Store (insert or replace) results with their fingerprints.
 
     When this request has written nothing yet, on a connection of its own, committed at once: a page that only
@@ -147,7 +152,7 @@ def store(cycle: Cycle, results: dict[int, tuple[str, ReadinessResult]]) -> None
     """
     if not results:
         return
-    framework = pinned_framework(cycle)
+    framework = framework or pinned_framework(cycle)
     rows = [_row(framework, i, fingerprint, result) for i, (fingerprint, result) in results.items()]
     if db.session.info.get(_WROTE):
         _upsert(db.session.connection(), rows)
@@ -186,7 +191,7 @@ def missing_results(cycle: Cycle) -> list[int]:
 
 
 def refresh_cycle(cycle: Cycle, compute: Compute, *, force: bool = False, missing: Sequence[int] | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> int:
+                  progress: Callable[[int, int], None] | None = None, framework: Framework | None = None) -> int:
     """Compute and store the cycle's missing results (``missing``, when the caller has just asked for them;
     every result with ``force``); returns how many.
 
@@ -198,13 +203,14 @@ def refresh_cycle(cycle: Cycle, compute: Compute, *, force: bool = False, missin
                                       .order_by(Assessment.id)))
     else:
         ids = list(missing) if missing is not None else missing_results(cycle)
+    framework = framework or pinned_framework(cycle)
     done = 0
     for batch in _chunks(ids):
         assessments = list(db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(batch))
                                               .order_by(Assessment.id)))
-        fingerprints = input_fingerprints(cycle, assessments)
+        fingerprints = input_fingerprints(cycle, assessments, framework=framework)
         computed = compute(assessments)
-        store(cycle, {a.id: (fingerprints[a.id], computed[a.id]) for a in assessments})
+        store(cycle, {a.id: (fingerprints[a.id], computed[a.id]) for a in assessments}, framework=framework)
         done += len(assessments)
         if progress:
             progress(done, len(ids))

@@ -22,6 +22,7 @@ from ..cleaning import replace_unstorable
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import HAS_RESULTS, Assessment, Cycle
+from .readiness import assess_cycle_batches
 from .translation import _, pgettext
 
 SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competency_id", "competency",
@@ -94,8 +95,6 @@ class ScoresResult:
 def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
     """The scores table a batch of candidates at a time (stored results), so any cycle streams in flat memory:
     one row per candidate x competency x rater group shown (self / manager / peer or others)."""
-    from .readiness import assess_cycle_batches
-
     framework = pinned_framework(cycle)
     roles = {role.id: role.name for role in framework.roles}
     for batch in assess_cycle_batches(cycle, as_type=ScoresResult):

@@ -2,18 +2,14 @@
 
 Flask-Babel's ``gettext`` needs a request (its locale selector reads the signed-in person and the session), but
 the scores workbook, the bulk export and the rater-quality sentences in HR's PDF are also made in background
-jobs and on the command line. This reads the same ``assessment/translations`` catalogue in
-``rubrics.language.current()``, which every request sets to the request's language and ``jobs.run_export`` to
+jobs and on the command line. This reads the same catalogue object as Flask-Babel (``i18n.catalogue``) in
+``rubrics.language.current()``, which every request sets to the request's language and ``exports.run_export`` to
 the language of the person who started the job.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from rubrics.language import Catalogue
-
-catalogue = Catalogue(Path(__file__).resolve().parent.parent / "translations", "messages")
+from ..i18n import catalogue
 _ = catalogue.gettext
 ngettext = catalogue.ngettext
 

@@ -10,7 +10,7 @@ from ..models import Assessment, Cycle, RaterAssignment, User, utcnow
 from . import NotAllowed, ServiceError
 from .assessments import check_ladder_step
 from .audit import record_audit
-from .cycles import state_word
+from .cycles import create_cycle, state_word
 
 
 def withdraw_candidate(assessment: Assessment, reason: str, *, actor: User) -> Assessment:
@@ -35,8 +35,6 @@ def withdraw_candidate(assessment: Assessment, reason: str, *, actor: User) -> A
 
 def copy_cycle(source: Cycle, name: str, *, actor: User, framework: Framework) -> Cycle:
     """A new draft cycle with the source's instructions, candidates (not withdrawn ones) and raters."""
-    from .cycles import create_cycle
-
     cycle = create_cycle(name, actor=actor, instructions=source.instructions)
     copied = 0
     for old in source.assessments:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assessment.extensions import db
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from tests.browser.conftest import screenshot, sign_in
 
 

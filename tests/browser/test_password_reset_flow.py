@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assessment.extensions import db
-from assessment.mail.models import OutboxMessage
+from assessment.models import OutboxMessage
 from tests.browser.conftest import screenshot, sign_in
 
 NEW_PASSWORD = "a-brand-new-passphrase"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import User, _in, utcnow
+from .base import _in, utcnow
 
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 STATUS_LABELS = {"pending": "Waiting to send", "sending": "Sending", "sent": "Sent", "failed": "Gave up"}
@@ -41,7 +41,7 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
-    recipient: Mapped[User | None] = relationship()
+    recipient: Mapped["User | None"] = relationship()  # models.people (found in the registry)
 
     __table_args__ = (
         sa.CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),

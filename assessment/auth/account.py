@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from wtforms import EmailField
-from wtforms.validators import DataRequired, Length
 
 from ..access import public
 from ..extensions import db
-from ..forms import CleanForm, add_error
-from ..auth.forms import PasswordForm
+from ..forms import add_error
+from ..mail.tokens import LinkProblem, read_token
 from ..services import ServiceError
 from ..services.users import MIN_PASSWORD_LENGTH
 from ..services.accounts import request_password_reset, set_password_from_link
-from .tokens import LinkProblem, read_token
+from .forms import ForgotForm, PasswordForm
 
 bp = Blueprint("account", __name__, url_prefix="/password")
-
-
-class ForgotForm(CleanForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)],
-                       render_kw={"autocomplete": "username"})
 
 
 def _no_referrer(html: str, status: int):

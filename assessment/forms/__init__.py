@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
-from .cleaning import text_problem
+from ..cleaning import text_problem
 
 
 class CleanForm(FlaskForm):

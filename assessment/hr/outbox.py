@@ -1,4 +1,8 @@
-"""HR's view of the outbox: every message with its status, attempts and last error; retry one now."""
+"""HR's view of the outbox: every message with its status, attempts and last error; retry one now.
+
+Its own blueprint ("mail", under /hr/outbox), so its endpoints (``mail.list_messages``, ``mail.retry``) stay as
+they were when the page lived in the mail package.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,11 @@ from sqlalchemy.orm import joinedload
 
 from ..access import get_or_404, role_required
 from ..extensions import db
-from ..hr.forms import ConfirmForm
-from ..hr.labels import OUTBOX_KINDS, OUTBOX_STATUSES
+from ..forms.common import ConfirmForm
 from ..listing import sorted_page
-from .models import KIND_LABELS, OutboxMessage
-from .outbox import retry_message
+from ..mail.outbox import retry_message
+from ..models import KIND_LABELS, OutboxMessage
+from .labels import OUTBOX_KINDS, OUTBOX_STATUSES
 
 bp = Blueprint("mail", __name__, url_prefix="/hr/outbox")
 

@@ -2,7 +2,7 @@
 
 A stored result is a cache that is never trusted blindly: ``services.results_store`` recomputes it when the
 fingerprint of its inputs (counted sheet revisions, calibrations, target role, the cycle's state and rubric
-hash) or the engine version differ. The listeners below also delete it as soon as one of those inputs changes
+hash) or the engine version differ. Its listeners also delete the row as soon as one of those inputs changes
 through the ORM, so that cycle-wide queries (the overview's counts and sorting) can trust a row that exists.
 """
 

@@ -1,0 +1,24 @@
+"""The database model, one module per area; the schema is made by the Alembic migrations in ``migrations/`` only.
+
+Models are singular, tables plural. Ratings are never deleted: a reopened submission starts a new revision and
+the earlier one stays, as does every audit event. This package is the models layer (docs/architecture.md): it
+imports the extensions and ``rubrics`` at most, never a service or a page. Importing it loads every model, so
+that relationships between the areas resolve and Alembic sees every table.
+"""
+
+from .audit import AuditEvent
+from .base import utcnow
+from .calibration import CALIBRATION_STATUSES, Calibration
+from .cycles import CYCLE_STATES, HAS_RESULTS, Assessment, Cycle, RubricVersion
+from .exports import ExportJob
+from .outbox import KIND_LABELS, MESSAGE_KINDS, OUTBOX_STATUSES, STATUS_LABELS, OutboxMessage
+from .people import ROLE_GRANT_STATUSES, ROLE_LABELS, ROLES, LoginThrottle, RoleGrant, User
+from .ratings import ASSIGNMENT_STATUSES, RATER_GROUPS, ConflictClearance, Rating, RaterAssignment, Submission
+from .results import StoredResult
+
+__all__ = [
+    "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
+    "OUTBOX_STATUSES", "RATER_GROUPS", "ROLES", "ROLE_GRANT_STATUSES", "ROLE_LABELS", "STATUS_LABELS", "Assessment",
+    "AuditEvent", "Calibration", "ConflictClearance", "Cycle", "ExportJob", "LoginThrottle", "OutboxMessage", "Rating",
+    "RaterAssignment", "RoleGrant", "RubricVersion", "StoredResult", "Submission", "User", "utcnow",
+]
