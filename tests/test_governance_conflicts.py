@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from assessment.extensions import db
-from assessment.models import AuditEvent
+from assessment.models import AuditEvent, RaterAssignment
 from assessment.services.assessments import add_assessment, assign_rater
 from assessment.services.conflicts import MUTUAL, SAME_TARGET, conflicts
 from tests.results_helpers import sheet
@@ -173,4 +173,27 @@ def test_a_sheet_without_a_conflict_cannot_be_cleared(client, make, hr, rival_ca
     response = client.post(f"/hr/assignments/{honest.id}/conflict-clearance",
                            data={"reason": "The panel checked these ratings and found them entirely fair."})
     assert response.status_code == 400 and "no conflict of interest to clear" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.kind == "conflict.clear")) == 0
+
+
+def test_an_involved_hr_person_cannot_clear_a_conflict(client, make, hr, rival_case):
+    """HR who rates the candidate (here: as a peer) may not decide that a conflicted sheet counts; nothing recorded."""
+    anna, _cara, rival_sheet, _assess = rival_case
+    db.session.add(RaterAssignment(assessment_id=anna.id, rater_id=hr.id, rater_group="peer"))  # the cycle is closed
+    db.session.commit()
+    response = client.post(f"/hr/assignments/{rival_sheet.id}/conflict-clearance",
+                           data={"reason": "The panel checked his ratings against the project records and found them fair."})
+    assert response.status_code == 400 and "another HR person must decide" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.kind == "conflict.clear")) == 0
+
+
+def test_a_conflict_cannot_be_cleared_after_release(client, make, hr, rival_case):
+    """Once results are released, counting a left-out sheet would change a published verdict: refused."""
+    from tests.results_helpers import move_cycle
+
+    anna, _cara, rival_sheet, _assess = rival_case
+    move_cycle(anna.cycle, "released")
+    response = client.post(f"/hr/assignments/{rival_sheet.id}/conflict-clearance",
+                           data={"reason": "The panel checked his ratings against the project records and found them fair."})
+    assert response.status_code == 400 and "results of this cycle are released" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.kind == "conflict.clear")) == 0

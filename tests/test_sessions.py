@@ -206,3 +206,18 @@ def test_a_malformed_or_old_style_session_id_is_signed_out(app, make, session_id
 
     make.user("hr")
     assert login_manager._user_callback(session_id) is None
+
+
+def test_a_right_current_password_with_an_unusable_new_one_is_not_a_guess(app, make):
+    """The right current password with a new one refused (same as the current) clears the count: honest
+    mistakes never lock a person out of changing their password."""
+    user = make.user("candidate")
+    db.session.commit()
+    client = _signed_in_client(app, user)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1):
+        same = client.post("/account/password", data={"current_password": Factory.PASSWORD,
+                                                      "password": Factory.PASSWORD, "repeat": Factory.PASSWORD})
+        assert same.status_code == 400 and "same as the current one" in same.get_data(as_text=True)
+    changed = client.post("/account/password", data={"current_password": Factory.PASSWORD,
+                                                     "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert changed.status_code == 302

@@ -94,9 +94,11 @@ def test_an_ordinary_workbook_still_imports(hr_client):
     assert _upload(client, cycle, "ok.xlsx", xlsx_bytes([list(COLUMNS), ROW])).status_code == 302
 
 
-def test_a_row_of_too_many_cells_is_refused_unread(openpyxl_untouched):
+@pytest.mark.parametrize("sheet_part", [SHEET, "xl/s1.xml"])
+def test_a_row_of_too_many_cells_is_refused_unread(openpyxl_untouched, sheet_part):
     """A row of 20,000 cells (under every size limit, and not compressed like a bomb: random text) would be
-    built whole in memory by openpyxl; the scan of the unpacked XML refuses it first."""
+    built whole in memory by openpyxl; the scan of the unpacked XML refuses it first, also when the sheet lies
+    outside xl/worksheets/ (openpyxl follows the workbook's relations to wherever they point)."""
     import random
 
     source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([list(COLUMNS), ROW])))
@@ -109,7 +111,9 @@ def test_a_row_of_too_many_cells_is_refused_unread(openpyxl_untouched):
             data = source.read(item.filename)
             if item.filename == SHEET:
                 data = head + b'</row><row r="2">' + cells.encode() + b"</row>" + tail.split(b"</row>", 1)[-1]
-            target.writestr(item.filename, data)
+            moved = sheet_part.removeprefix("xl/").encode()
+            data = data.replace(b"worksheets/sheet1.xml", moved)  # the relations and content types follow
+            target.writestr(sheet_part if item.filename == SHEET else item.filename, data)
     with pytest.raises(ImportRejected) as info:
         read_rows("wide.xlsx", out.getvalue())
     assert "Row 2 of the workbook holds more than 1,000 cells" in str(info.value.problems[0])

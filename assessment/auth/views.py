@@ -83,6 +83,9 @@ def change_password():
             except ServiceError as exc:
                 db.session.rollback()
                 add_error(form, exc.field, exc.message)
+                if exc.field != "current_password":  # the right current password: not a guess
+                    clear_counters(attempt)
+                    db.session.commit()
             else:
                 clear_counters(attempt)
                 db.session.commit()

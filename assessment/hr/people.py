@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..access import get_or_404, role_required
+from ..cleaning import whole_number
 from ..forms.common import ConfirmForm
 from ..listing import choice_arg, page_arg, page_size, text_arg
 from ..models import ROLES, User
@@ -114,7 +115,7 @@ def approve_role_grant(user_id: int):
     (audited)."""
     person = get_or_404(User, user_id)
     form = ConfirmForm()
-    grant_id = request.form.get("grant_id", type=int)
+    grant_id = whole_number(request.form.get("grant_id"), minimum=1)
     if form.validate_on_submit():
         if save(form, lambda: two_person.approve_hr(grant_id, person, actor=actor())) is not FAILED:
             flash(_("You approved the HR role for %(name)s: it is in effect now.", name=person.name), "success")

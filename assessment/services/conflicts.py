@@ -19,6 +19,7 @@ from ..models import Assessment, ConflictClearance, RaterAssignment, User, utcno
 from . import NotAllowed, ServiceError
 from .audit import record_audit
 from .calibration_rules import MIN_DISTINCT_WORDS, real_words
+from .two_person import involvement_problem
 
 SAME_TARGET, MUTUAL = "same_target", "mutual"
 
@@ -87,6 +88,14 @@ def clear_conflict(assignment: RaterAssignment, reason: str, *, actor: User) -> 
         raise NotAllowed(_("This sheet has no conflict of interest to clear."))
     if clearances([assignment.id]):
         raise NotAllowed(_("This conflict of interest was already cleared."))
+    assessment = assignment.assessment
+    if assessment.cycle.state == "released":
+        # Counting a sheet now would change a published verdict without the two-person rule of calibrations.
+        raise NotAllowed(_("The results of this cycle are released: a sheet that did not count cannot be counted "
+                           "afterwards. If the verdict should change, record a calibration."))
+    if involvement_problem(assessment, actor):
+        raise NotAllowed(_("You rate %(candidate)s or are a candidate for the same role in this cycle, so another "
+                           "HR person must decide whether this sheet counts.", candidate=assessment.candidate.name))
     reason = (reason or "").strip()
     problem = text_problem(reason, multiline=True, max_length=2000)
     if problem:
@@ -98,7 +107,6 @@ def clear_conflict(assignment: RaterAssignment, reason: str, *, actor: User) -> 
                                   cleared_at=utcnow())
     db.session.add(clearance)
     db.session.flush()
-    assessment = assignment.assessment
     record_audit("conflict.clear", assignment,
                  f"{actor.name} cleared the conflict of interest of {assignment.rater.name} rating "
                  f"{assessment.candidate.name}: the sheet counts", actor=actor, cycle_id=assessment.cycle_id,
