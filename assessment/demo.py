@@ -30,6 +30,13 @@ MANAGERS = [
     ("rafael.ortega@example.com", "Rafael Ortega"),
     ("katrin.schaefer@example.com", "Katrin Schäfer"),
 ]
+#: Peers: operations colleagues who work beside the candidates and are no candidates themselves. A candidate for
+#: the same role would be a rival, whose sheet is a conflict of interest and does not count until HR clears it.
+COLLEAGUES = [
+    ("hannah.weber@example.com", "Hannah Weber"),
+    ("kwame.asante@example.com", "Kwame Asante"),
+    ("priya.nair@example.com", "Priya Nair"),
+]
 # (e-mail, name, current role, strength against the target profile, self-view bias)
 CANDIDATES = [
     ("lukasz.nowak@example.com", "Łukasz Nowak", "operations_manager", 0.2, 0.0),
@@ -107,6 +114,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
     before = db.session.scalar(sa.select(sa.func.count(User.id)))
     hr = _user(*HR[0], "hr")
     managers = [_user(email, name, "manager") for email, name in MANAGERS]
+    colleagues = [_user(email, name, "manager") for email, name in COLLEAGUES]
     candidates = [(_user(email, name, "candidate"), role, strength, bias)
                   for email, name, role, strength, bias in CANDIDATES]
 
@@ -116,7 +124,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
                             date(2026, 3, 1), date(2026, 4, 15), hr)
     if past_new:
         change_state(past, "open", actor=hr, framework=framework)
-        _populate(past, framework, hr, managers, candidates[:3] + candidates[5:7], complete=True)
+        _populate(past, framework, hr, managers, colleagues, candidates[:3] + candidates[5:7], complete=True)
         change_state(past, "closed", actor=hr)
         change_state(past, "released", actor=hr)
 
@@ -127,32 +135,26 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
                                   date(2026, 10, 1), date(2026, 12, 15), hr)
     if current_new:
         change_state(current, "open", actor=hr, framework=framework)
-    _populate(current, framework, hr, managers, candidates, complete=False)
+    _populate(current, framework, hr, managers, colleagues, candidates, complete=False)
 
     db.session.flush()
     created = past_new or current_new or db.session.scalar(sa.select(sa.func.count(User.id))) != before
-    logins = [("hr", hr.email, hr.name)] + [("manager", m.email, m.name) for m in managers] + \
+    logins = [("hr", hr.email, hr.name)] + [("manager", m.email, m.name) for m in managers + colleagues] + \
              [("candidate", c.email, c.name) for c, *_ in candidates]
     return logins, created
 
 
-def _populate(cycle: Cycle, framework: Framework, hr: User, managers: list[User], candidates: list, *,
-              complete: bool) -> None:
+def _populate(cycle: Cycle, framework: Framework, hr: User, managers: list[User], colleagues: list[User],
+              candidates: list, *, complete: bool) -> None:
     rng = random.Random(f"opsladder-demo-{cycle.name}")
-    same_role = {}
-    for candidate, role, *_ in candidates:
-        same_role.setdefault(role, []).append(candidate)
     for index, (candidate, role, strength, bias) in enumerate(candidates):
         assessment = _assessment(cycle, candidate, role, framework, hr)
         target = assessment.target_role
         sheets = [_assign(assessment, managers[index % len(managers)], "manager", hr)]
         if index % 3 == 0:
             sheets.append(_assign(assessment, managers[(index + 1) % len(managers)], "manager", hr))
-        peers = [p for p in same_role[role] if p.id != candidate.id][: 3 if index % 2 == 0 else 1]
-        if complete and index == 0:
-            # One candidate of the finished cycle has enough peers to show them as a group (anonymity threshold).
-            raters = {sheet.rater_id for sheet in sheets}
-            peers += [m for m in managers if m.id not in raters][: max(0, 3 - len(peers))]
+        # Every other candidate has enough peers to show them as a group (the anonymity threshold is 3).
+        peers = colleagues if index % 2 == 0 else [colleagues[index % len(colleagues)]]
         sheets += [_assign(assessment, peer, "peer", hr) for peer in peers]
         self_sheet = next(a for a in assessment.assignments if a.rater_group == "self")
         if complete:

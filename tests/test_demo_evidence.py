@@ -66,3 +66,17 @@ def test_the_demo_writes_each_competency_its_own_evidence(runner, app):
         assert rating.evidence == evidence_for(rating.competency_id, value), (rating.competency_id, value)
     assert {r.competency_id for r in with_text} == set(EVIDENCE)
     assert any(r.evidence == NOT_OBSERVED_EVIDENCE for r in with_text)
+
+
+def test_the_demo_peers_are_no_rivals(runner, app):
+    """Every demo sheet counts: no peer is a candidate for the same role (a conflict of interest would leave the
+    sheet out), and every other candidate has three peers, enough to show them as a group."""
+    from assessment.models import Assessment
+    from assessment.services.conflicts import conflicts
+
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assessments = db.session.scalars(sa.select(Assessment)).all()
+    assert assessments and conflicts([a.id for a in assessments]) == {}
+    peer_counts = [sum(1 for s in a.assignments if s.rater_group == "peer") for a in assessments]
+    assert max(peer_counts) >= 3
