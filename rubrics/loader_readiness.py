@@ -29,11 +29,16 @@ READINESS_KEYS = {
     "peers_below_threshold",
     "panel_review",
     "rater_quality",
+    # Optional, from rubric 2026.12.3: which sheets count as raters, and when written evidence is required.
+    "min_rated_share",
+    "evidence_at_critical_requirement",
+    "evidence_from_own_mean",
 }
 BAND_KEYS = {"id", "label"}
 BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment", "min_raters", "min_managers", "max_any_gap",
                  "max_unscored_others"}
-OPTIONAL_READINESS_KEYS = {"peers_below_threshold", "panel_review", "rater_quality"}
+OPTIONAL_READINESS_KEYS = {"peers_below_threshold", "panel_review", "rater_quality", "min_rated_share",
+                           "evidence_at_critical_requirement", "evidence_from_own_mean"}
 PANEL_REVIEW_KEYS = {"label", "critical_disagreement", "overall_disagreement"}
 RATER_QUALITY_KEYS = {"min_ratings", "leniency", "min_spread", "straight_line_min_levels", "rests_on_share"}
 RATER_GROUPS = {"manager", "peer"}
@@ -80,7 +85,24 @@ class ReadinessValidator:
             peers_below_threshold=peers,
             panel_review=self.panel_review(r["panel_review"], f"{where}.panel_review") if "panel_review" in r else None,
             rater_quality=self.rater_quality(r.get("rater_quality", {}), f"{where}.rater_quality"),
+            **self.written_evidence(r, where),
         )
+
+    def written_evidence(self, r, where: str) -> dict:
+        """The 2026.12.3 keys on which sheets count and when a level needs written evidence (absent: off)."""
+        given = {}
+        if r.get("min_rated_share") is not None:
+            given["min_rated_share"] = self.number(r["min_rated_share"], f"{where}.min_rated_share", minimum=0,
+                                                   maximum=1)
+        if "evidence_at_critical_requirement" in r:
+            flag = r["evidence_at_critical_requirement"]
+            if not isinstance(flag, bool):
+                self.fail(f"{where}.evidence_at_critical_requirement", f"must be true or false, not {flag!r}")
+            given["evidence_at_critical_requirement"] = flag is True
+        if r.get("evidence_from_own_mean") is not None:
+            given["evidence_from_own_mean"] = self.number(r["evidence_from_own_mean"],
+                                                          f"{where}.evidence_from_own_mean", positive=True)
+        return given
 
     def band(self, item, where: str, *, last: bool) -> Band | None:
         band = self.mapping(item, where, BAND_KEYS | BAND_CRITERIA, required=BAND_KEYS)

@@ -169,6 +169,14 @@ class ReadinessRules:
     #: None (absent from the data, as in 2026.11): contested evidence never goes to the panel.
     panel_review: PanelReviewRules | None = None
     rater_quality: RaterQualityRules = field(default_factory=RaterQualityRules)
+    #: (2026.12.3) A sheet counts as a rater only when it gives a level on at least this share of the target role's
+    #: competencies (and carries the written evidence the rules ask for); None: every submitted sheet counts.
+    min_rated_share: float | None = None
+    #: (2026.12.3) A level at or above the requirement on a critical competency needs written evidence.
+    evidence_at_critical_requirement: bool = False
+    #: (2026.12.3) A level at least this many levels from the rater's own mean over the sheet needs written
+    #: evidence; None: no such rule.
+    evidence_from_own_mean: float | None = None
 
     def needs_evidence(self, value: int | str | None) -> bool:
         return value is not None and value in self.evidence_required_for
