@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .i18n import _
 from .model import NOT_OBSERVED, SCALE, Framework, RoleProfile
+from .readiness_numbers import fmt
+
+#: Why an answer needs written evidence: a value the rubric lists (the extremes, "not observed"), a level at or
+#: above a critical requirement of the target role, a level far from the rater's own mean (2026.12.3).
+LISTED, AT_CRITICAL_REQUIREMENT, FROM_OWN_MEAN = "listed", "at_critical_requirement", "from_own_mean"
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,18 @@ class RatingInput:
     competency_id: str
     value: int | str | None
     evidence: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceReason:
+    """Why one answer needs a written evidence text; the first rule that asks for it, in the order above."""
+
+    kind: str
+    #: AT_CRITICAL_REQUIREMENT: the target role's requirement on the competency.
+    required: int | None = None
+    #: FROM_OWN_MEAN: the mean of the sheet's levels, and the distance from it that asks for evidence.
+    own_mean: Fraction | None = None
+    distance: Fraction | None = None
 
 
 def parse_value(raw) -> int | str | None:
@@ -30,6 +48,29 @@ def parse_value(raw) -> int | str | None:
     return level
 
 
+def evidence_reasons(framework: Framework, role: RoleProfile | None, ratings: Mapping[str, int | str | None]
+                     ) -> dict[str, EvidenceReason]:
+    """Per competency id whose answer on this sheet needs a written evidence text, why (see ``evidence_required``).
+    """
+    rules = framework.readiness
+    reasons: dict[str, EvidenceReason] = {}
+    for cid, value in ratings.items():
+        if rules.needs_evidence(value):
+            reasons[cid] = EvidenceReason(LISTED)
+    levels = {cid: v for cid, v in ratings.items() if isinstance(v, int) and v in SCALE}
+    if rules.evidence_at_critical_requirement and role is not None:
+        for r in role.requirements:
+            if r.is_critical and levels.get(r.competency_id, 0) >= r.required:
+                reasons.setdefault(r.competency_id, EvidenceReason(AT_CRITICAL_REQUIREMENT, required=r.required))
+    if rules.evidence_from_own_mean is not None and levels:
+        own_mean = Fraction(sum(levels.values()), len(levels))
+        distance = Fraction(rules.evidence_from_own_mean).limit_denominator(1000)
+        for cid, v in levels.items():
+            if abs(v - own_mean) >= distance:
+                reasons.setdefault(cid, EvidenceReason(FROM_OWN_MEAN, own_mean=own_mean, distance=distance))
+    return reasons
+
+
 def evidence_required(framework: Framework, role: RoleProfile | None, ratings: Mapping[str, int | str | None]
                       ) -> frozenset[str]:
     """The competency ids whose answer on this sheet needs a written evidence text, by the rubric's rules: the
@@ -37,31 +78,62 @@ def evidence_required(framework: Framework, role: RoleProfile | None, ratings: M
     above the requirement on a critical competency of the target ``role``, and a level at least
     ``evidence_from_own_mean`` levels from the mean of this sheet's levels. The sheet and the engine both ask this.
     """
+    return frozenset(evidence_reasons(framework, role, ratings))
+
+
+def evidence_text(framework: Framework, role: RoleProfile | None, value, reason: EvidenceReason) -> str:
+    """Why an answer needs evidence, as a sentence without the competency's name (for beside its field)."""
+    if reason.kind == AT_CRITICAL_REQUIREMENT:
+        return _critical_sentence(role, str(reason.required))
+    if reason.kind == FROM_OWN_MEAN:
+        return _mean_sentence(fmt(reason.distance), fmt(reason.own_mean))
+    label = framework.scale.not_observed_label if value == NOT_OBSERVED else framework.scale.label(value)
+    return _("Evidence is required for “%(label)s”.", label=label)
+
+
+def evidence_note_templates(framework: Framework, role: RoleProfile | None) -> dict[str, str]:
+    """The sentences of the 2026.12.3 rules for the sheet's script, which fills in ``{required}`` and ``{mean}``
+    as the rater chooses levels; only the rules this rubric has."""
     rules = framework.readiness
-    needed = {cid for cid, value in ratings.items() if rules.needs_evidence(value)}
-    levels = {cid: v for cid, v in ratings.items() if isinstance(v, int) and v in SCALE}
+    notes = {}
     if rules.evidence_at_critical_requirement and role is not None:
-        needed |= {r.competency_id for r in role.requirements
-                   if r.is_critical and levels.get(r.competency_id, 0) >= r.required}
-    if rules.evidence_from_own_mean is not None and levels:
-        own_mean = Fraction(sum(levels.values()), len(levels))
+        notes[AT_CRITICAL_REQUIREMENT] = _critical_sentence(role, "{required}")
+    if rules.evidence_from_own_mean is not None:
         distance = Fraction(rules.evidence_from_own_mean).limit_denominator(1000)
-        needed |= {cid for cid, v in levels.items() if abs(v - own_mean) >= distance}
-    return frozenset(needed)
+        notes[FROM_OWN_MEAN] = _mean_sentence(fmt(distance), "{mean}")
+    return notes
 
 
-def submission_problems(framework: Framework, inputs: Mapping[str, RatingInput],
-                        role: RoleProfile | None = None) -> dict[str, str]:
-    """Per competency id, what stops this sheet from being submitted; empty when it can be submitted. ``role`` is
-    the candidate's target role (the critical-requirement rule needs it; None leaves that rule out)."""
+def _critical_sentence(role: RoleProfile | None, required: str) -> str:
+    return _("Written evidence is required for a level at or above the %(role)s requirement (%(required)s) on a "
+             "critical competency.", role=role.name if role else "", required=required)
+
+
+def _mean_sentence(distance: str, mean: str) -> str:
+    return _("Written evidence is required for a level %(distance)s or more levels from your own average "
+             "(%(mean)s).", distance=distance, mean=mean)
+
+
+def answer_problems(framework: Framework, inputs: Mapping[str, RatingInput],
+                    role: RoleProfile | None = None) -> dict[str, str]:
+    """Per competency id, what stops this sheet from being submitted, without the competency's name (for beside
+    its field); empty when it can be submitted."""
     problems = {}
-    needed = evidence_required(framework, role, {cid: item.value for cid, item in inputs.items()})
+    reasons = evidence_reasons(framework, role, {cid: item.value for cid, item in inputs.items()})
     for comp in framework.competencies:
         item = inputs.get(comp.id)
         value = item.value if item else None
         if value is None:
-            problems[comp.id] = f"{comp.name}: choose a level or “{framework.scale.not_observed_label}”."
-        elif comp.id in needed and not (item.evidence or "").strip():
-            label = framework.scale.label(value)
-            problems[comp.id] = f"{comp.name}: evidence is required for “{label}”."
+            problems[comp.id] = _("Choose a level or “%(label)s”.", label=framework.scale.not_observed_label)
+        elif comp.id in reasons and not (item.evidence or "").strip():
+            problems[comp.id] = evidence_text(framework, role, value, reasons[comp.id])
     return problems
+
+
+def submission_problems(framework: Framework, inputs: Mapping[str, RatingInput],
+                        role: RoleProfile | None = None) -> dict[str, str]:
+    """Per competency id, what stops this sheet from being submitted, named by the competency ("People
+    leadership: Written evidence is required ..."); empty when it can be submitted. ``role`` is the candidate's
+    target role (the critical-requirement rule needs it; None leaves that rule out)."""
+    return {cid: _("%(competency)s: %(problem)s", competency=framework.competency(cid).name, problem=text)
+            for cid, text in answer_problems(framework, inputs, role).items()}

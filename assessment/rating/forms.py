@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from rubrics import NOT_OBSERVED, Framework
-from rubrics.sheet import RatingInput, parse_value
+from rubrics import NOT_OBSERVED, Framework, RoleProfile
+from rubrics.sheet import RatingInput, answer_problems, parse_value
 
 from ..forms import CleanForm
 from ..forms.common import SelectChoice as _Choice
@@ -98,27 +98,13 @@ def sheet_inputs(form: SheetFormBase, framework: Framework) -> list[RatingInput]
             for comp in framework.competencies]
 
 
-def problem_text(framework: Framework, value) -> str:
-    """What stops one competency from being submitted, in the reader's language: no answer yet, or an answer
-    whose evidence is missing (``rubrics.sheet.submission_problems`` decides which competencies have a problem)."""
-    if value is None:
-        return _("Choose a level or “%(label)s”.", label=framework.scale.not_observed_label)
-    return _("Evidence is required for “%(label)s”.", label=framework.scale.label(value))
-
-
-def problem_list(framework: Framework, problems: dict[str, str], inputs: dict[str, RatingInput]) -> dict[str, str]:
-    """The problems of a stored sheet, each named by its competency, for the confirmation page."""
-    return {comp_id: _("%(competency)s: %(problem)s", competency=framework.competency(comp_id).name,
-                       problem=problem_text(framework, inputs[comp_id].value if comp_id in inputs else None))
-            for comp_id in problems}
-
-
-def show_problems(form: SheetFormBase, framework: Framework, problems: dict[str, str]) -> None:
-    """Put each competency's submission problem beside its field: the radio group or the evidence box."""
-    for comp_id in problems:
-        level = form[level_name(comp_id)]
-        if level.data in (None, ""):
-            level.errors = [*level.errors, problem_text(framework, None)]
-        else:
-            evidence = form[evidence_name(comp_id)]
-            evidence.errors = [*evidence.errors, problem_text(framework, parse_value(level.data))]
+def show_problems(form: SheetFormBase, framework: Framework, role: RoleProfile) -> bool:
+    """Put each competency's submission problem beside its field: the radio group while it is unanswered, the
+    evidence box when the answer needs written evidence (``rubrics.sheet.answer_problems`` says which and why, for
+    the candidate's target ``role``). True when there was a problem."""
+    inputs = {item.competency_id: item for item in sheet_inputs(form, framework)}
+    problems = answer_problems(framework, inputs, role)
+    for comp_id, text in problems.items():
+        name = level_name(comp_id) if inputs[comp_id].value is None else evidence_name(comp_id)
+        form[name].errors = [*form[name].errors, text]
+    return bool(problems)

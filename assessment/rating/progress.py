@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rubrics import NOT_OBSERVED, Framework
-from rubrics.sheet import parse_value
+from rubrics.sheet import LISTED, evidence_note_templates, evidence_reasons, evidence_text, parse_value
 
 from .forms import evidence_name, level_name
 
@@ -23,10 +23,14 @@ class CompetencyState:
     is_critical: bool
     #: The chosen answer as shown ("4 Advanced", "Not observed"), or None while unanswered.
     answer: str | None
-    #: The chosen answer needs an evidence text (rubric data).
+    #: The chosen answer needs an evidence text (``rubrics.sheet.evidence_required``).
     needs_evidence: bool
     #: ... and the evidence box is still empty.
     is_missing_evidence: bool
+    #: Why it needs evidence, as the sentence beside the evidence box ("" when it does not).
+    evidence_note: str = ""
+    #: The target role's requirement when a level from it up needs evidence (a critical competency, 2026.12.3).
+    evidence_from_level: int | None = None
 
     @property
     def state(self) -> str:
@@ -63,20 +67,44 @@ def _answer_label(framework: Framework, value) -> str | None:
 
 def sheet_progress(form, framework: Framework, target_role: str) -> SheetProgress:
     """The state of every competency on ``form`` (as typed, not as stored), critical ones for ``target_role``."""
-    critical = {r.competency_id for r in framework.role(target_role).requirements if r.is_critical}
-    items = []
+    role = framework.role(target_role)
+    critical = {r.competency_id: r.required for r in role.requirements if r.is_critical}
+    values = {}
     for comp in framework.competencies:
         try:
-            value = parse_value(form[level_name(comp.id)].data)
+            values[comp.id] = parse_value(form[level_name(comp.id)].data)
         except ValueError:  # a mangled POST: shown as unanswered; the form's own validation names it
-            value = None
-        needs = framework.readiness.needs_evidence(value)
-        missing = needs and not (form[evidence_name(comp.id)].data or "").strip()
-        items.append(CompetencyState(comp.id, comp.name, comp.id in critical,
-                                     _answer_label(framework, value), needs, missing))
+            values[comp.id] = None
+    reasons = evidence_reasons(framework, role, values)
+    from_level = critical if framework.readiness.evidence_at_critical_requirement else {}
+    items = []
+    for comp in framework.competencies:
+        value, reason = values[comp.id], reasons.get(comp.id)
+        missing = reason is not None and not (form[evidence_name(comp.id)].data or "").strip()
+        items.append(CompetencyState(comp.id, comp.name, comp.id in critical, _answer_label(framework, value),
+                                     reason is not None, missing,
+                                     _note(framework, role, value, reason),
+                                     from_level.get(comp.id)))
     return SheetProgress(tuple(items))
+
+
+def _note(framework: Framework, role, value, reason) -> str:
+    """The sentence beside the evidence box for a rule of 2026.12.3; "" for none or for a listed value (the page
+    words those itself, the self-assessment in its own words)."""
+    return evidence_text(framework, role, value, reason) if reason and reason.kind != LISTED else ""
 
 
 def evidence_values(framework: Framework) -> str:
     """The answers that need evidence, as the form's values separated by spaces (for the sheet's script)."""
     return " ".join(str(v) for v in sorted(framework.readiness.evidence_required_for, key=str))
+
+
+
+def evidence_notes(framework: Framework, target_role: str) -> dict[str, str]:
+    """The sheet's script's sentences for the evidence rules of 2026.12.3, as data- attributes of the form: the
+    distance from the rater's own mean that needs evidence, and the sentences with ``{required}``/``{mean}``."""
+    templates = evidence_note_templates(framework, framework.role(target_role))
+    attributes = {f"data-evidence-note-{kind.replace('_', '-')}": text for kind, text in templates.items()}
+    if framework.readiness.evidence_from_own_mean is not None:
+        attributes["data-evidence-from-mean"] = str(framework.readiness.evidence_from_own_mean)
+    return attributes

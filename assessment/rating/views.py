@@ -22,10 +22,10 @@ from ..framework import pinned_framework
 from ..listing import choice_arg, sorted_page
 from ..models import ASSIGNMENT_STATUSES, Assessment, Cycle, RaterAssignment, User
 from ..services import ConflictError, ServiceError
-from ..services.ratings import IncompleteSheet, reopen_reason, save_sheet, submitted_self_ratings
-from .forms import SubmitForm, evidence_answers, evidence_rule, problem_list, sheet_data, sheet_form, sheet_inputs, \
-    show_problems, stored_inputs
-from .progress import evidence_values, sheet_progress
+from ..services.ratings import IncompleteSheet, reopen_reason, save_sheet, submitted_self_ratings, target_role
+from .forms import SubmitForm, evidence_answers, evidence_rule, sheet_data, sheet_form, sheet_inputs, show_problems, \
+    stored_inputs
+from .progress import evidence_notes, evidence_values, sheet_progress
 
 bp = Blueprint("rating", __name__, url_prefix="/ratings")
 
@@ -103,7 +103,7 @@ def submit_sheet(assignment_id: int):
     form = SubmitForm() if request.method == "POST" else SubmitForm(version=str(assignment.version_id))
     inputs = stored_inputs(assignment)
     by_id = {i.competency_id: i for i in inputs}
-    problems = problem_list(framework, submission_problems(framework, by_id), by_id)
+    problems = submission_problems(framework, by_id, target_role(assignment, framework))
     status = 200
     if form.validate_on_submit() and not problems:
         status, message, _ = _store(assignment, inputs, framework, _version(form), submit=True)
@@ -138,15 +138,13 @@ def _save(form, assignment, framework, submit: bool) -> tuple[int, str | None, b
     if not form.validate():
         return 400, None, False
     inputs = sheet_inputs(form, framework)
+    role = target_role(assignment, framework)
     review = submit and not form.confirm.data
-    if review:
-        problems = submission_problems(framework, {i.competency_id: i for i in inputs})
-        if problems:
-            show_problems(form, framework, problems)
-            return 400, None, False
+    if review and show_problems(form, framework, role):
+        return 400, None, False
     status, message, problems = _store(assignment, inputs, framework, _version(form), submit=submit and not review)
     if problems:
-        show_problems(form, framework, problems)
+        show_problems(form, framework, role)
     return status, message, review and status == 200
 
 
@@ -218,4 +216,5 @@ def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = Fa
                            evidence_rule=evidence_rule(framework), evidence_answers=evidence_answers(framework),
                            conflict=conflict, unsaved=form is not None and form.is_submitted(),
                            progress=form and sheet_progress(form, framework, assignment.assessment.target_role),
-                           evidence_values=evidence_values(framework))
+                           evidence_values=evidence_values(framework),
+                           evidence_notes=evidence_notes(framework, assignment.assessment.target_role))

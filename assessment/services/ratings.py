@@ -9,7 +9,7 @@ from flask_babel import gettext as _, ngettext
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from rubrics import NOT_OBSERVED, Framework
+from rubrics import NOT_OBSERVED, Framework, RoleProfile
 from rubrics.sheet import RatingInput, submission_problems
 
 from ..extensions import db
@@ -26,6 +26,12 @@ class IncompleteSheet(ServiceError):
         super().__init__(ngettext("%(num)d competency needs attention before you can submit.",
                                   "%(num)d competencies need attention before you can submit.", len(problems)))
         self.problems = problems
+
+
+def target_role(assignment: RaterAssignment, framework: Framework) -> RoleProfile:
+    """The role the sheet's candidate is assessed for, from the cycle's pinned ``framework``: the sheet's evidence
+    rules (a level at or above a critical requirement needs evidence) are about this role."""
+    return framework.role(assignment.assessment.target_role)
 
 
 def _sheet_state(assignment: RaterAssignment) -> dict:
@@ -54,7 +60,7 @@ def save_sheet(assignment: RaterAssignment, inputs: Iterable[RatingInput], *, ac
     if unknown:
         raise ServiceError(_("unknown competencies: %(ids)s", ids=", ".join(sorted(unknown))))
     if submit:
-        problems = submission_problems(framework, by_id)
+        problems = submission_problems(framework, by_id, target_role(assignment, framework))
         if problems:
             raise IncompleteSheet(problems)
     before = _sheet_state(assignment)

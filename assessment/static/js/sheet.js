@@ -12,6 +12,7 @@
   var SAVE_DELAY_MS = 1500;  // after the last keystroke or click
   var evidenceFor = (form.getAttribute("data-evidence-for") || "").split(" ");
   var noteTemplate = form.getAttribute("data-evidence-note") || "Evidence is required for “{level}”.";
+  var fromMean = parseFloat(form.getAttribute("data-evidence-from-mean") || "");  // NaN: no such rule
   var fieldsets = Array.prototype.slice.call(form.querySelectorAll("fieldset.competency[data-competency]"));
   var summary = document.getElementById("sheet-summary");
   var status = document.getElementById("save-status");
@@ -36,26 +37,65 @@
     return { value: checked.value, label: name ? name.textContent.trim() : checked.value };
   }
 
-  /* One competency's state: answered or not, whether its answer needs evidence, whether that is still missing. */
-  function stateOf(fieldset) {
+  /* The mean of the levels chosen on this sheet (not "not observed"), or null when none is chosen yet. */
+  function ownMean() {
+    var levels = [];
+    fieldsets.forEach(function (fieldset) {
+      var answer = answerOf(fieldset);
+      var level = answer ? parseInt(answer.value, 10) : NaN;
+      if (!isNaN(level)) levels.push(level);
+    });
+    if (!levels.length) return null;
+    return levels.reduce(function (a, b) { return a + b; }, 0) / levels.length;
+  }
+
+  function number(value) {
+    var lang = document.documentElement.getAttribute("lang") || "en";
+    try { return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(value); }
+    catch (e) { return String(Math.round(value * 100) / 100); }
+  }
+
+  /* Why an answer needs evidence, in the order of the server's rules (rubrics.sheet.evidence_reasons): a listed
+     value (the extremes, "not observed"), a level at or above a critical requirement, a level far from the mean. */
+  function noteFor(fieldset, answer, mean) {
+    if (evidenceFor.indexOf(answer.value) !== -1) return noteTemplate.replace("{level}", answer.label);
+    var level = parseInt(answer.value, 10);
+    if (isNaN(level)) return null;
+    var from = parseInt(fieldset.getAttribute("data-evidence-from") || "", 10);
+    if (!isNaN(from) && level >= from) {
+      return word("evidence-note-at-critical-requirement", "Written evidence is required for a level at or above the requirement " +
+                  "({required}) on a critical competency.").replace("{required}", String(from));
+    }
+    if (!isNaN(fromMean) && mean !== null && Math.abs(level - mean) >= fromMean - 1e-9) {
+      return word("evidence-note-from-own-mean", "Written evidence is required for a level {distance} or more levels from " +
+                  "your own average ({mean}).").replace("{distance}", number(fromMean)).replace("{mean}", number(mean));
+    }
+    return null;
+  }
+
+  /* One competency's state: answered or not, whether its answer needs evidence (and why), whether that is still
+     missing. */
+  function stateOf(fieldset, mean) {
     var answer = answerOf(fieldset);
     var box = fieldset.querySelector("textarea");
-    var needs = !!answer && evidenceFor.indexOf(answer.value) !== -1;
-    return { answer: answer, box: box, needs: needs, missing: needs && !(box && box.value.trim()) };
+    var note = answer ? noteFor(fieldset, answer, mean) : null;
+    var needs = note !== null;
+    return { answer: answer, box: box, needs: needs, note: note, missing: needs && !(box && box.value.trim()) };
   }
 
   function refresh() {
     var rated = 0;
     var missing = 0;
+    var mean = ownMean();
     fieldsets.forEach(function (fieldset) {
-      var s = stateOf(fieldset);
+      var s = stateOf(fieldset, mean);
       var id = fieldset.getAttribute("data-competency");
       if (s.answer) rated += 1;
       if (s.missing) missing += 1;
       var note = fieldset.querySelector(".evidence-needed");
       if (note) {
         note.hidden = !s.needs;
-        note.textContent = s.needs ? noteTemplate.replace("{level}", s.answer.label) : "";
+        setText(note, s.needs ? s.note : "");
         note.classList.toggle("is-missing", s.missing);
       }
       if (s.box) s.box.setAttribute("aria-required", s.needs ? "true" : "false");
