@@ -1,9 +1,14 @@
-"""Helpers for rating-sheet tests: the form data a browser would send."""
+"""Helpers for rating-sheet tests: the form data a browser would send, and sheets with the evidence the rules ask."""
 
 from __future__ import annotations
 
 from assessment.extensions import db
+from assessment.framework import pinned_framework
 from assessment.models import RaterAssignment
+from rubrics.sheet import RatingInput, evidence_required
+
+#: The evidence text a conscientious rater writes wherever the sheet's rules ask for one.
+EVIDENCE = "Seen in the Q3 planning round."
 
 
 def sheet_of(assessment, group: str) -> RaterAssignment:
@@ -11,12 +16,32 @@ def sheet_of(assessment, group: str) -> RaterAssignment:
     return next(a for a in assessment.assignments if a.rater_group == group)
 
 
+def needing_evidence(assignment, values: dict) -> frozenset[str]:
+    """The competency ids whose answer in ``values`` needs evidence on this sheet (its cycle's pinned rubric and
+    its candidate's target role): ``rubrics.sheet.evidence_required``, as the sheet and the engine ask it."""
+    framework = pinned_framework(assignment.assessment.cycle)
+    return evidence_required(framework, framework.role(assignment.assessment.target_role), values)
+
+
+def with_evidence(assignment, inputs, text: str = EVIDENCE) -> list[RatingInput]:
+    """``inputs`` with ``text`` as evidence wherever the rules ask for it and none was given."""
+    inputs = list(inputs)
+    needed = needing_evidence(assignment, {i.competency_id: i.value for i in inputs})
+    return [RatingInput(i.competency_id, i.value, text) if i.competency_id in needed and not i.evidence.strip()
+            else i for i in inputs]
+
+
 def form_data(assignment, answers: dict, *, action: str = "save", confirm: bool = False,
               version: int | None = None) -> dict:
-    """POST data: ``answers`` maps competency ids to a level/"not_observed" or to (level, evidence)."""
+    """POST data: ``answers`` maps competency ids to a level/"not_observed" or to (level, evidence).
+
+    A bare level is answered as a conscientious rater would: with ``EVIDENCE`` where the sheet's rules ask for it
+    (``needing_evidence``); a (level, evidence) pair is sent as it is, so a test can leave evidence out."""
+    values = {cid: answer[0] if isinstance(answer, tuple) else answer for cid, answer in answers.items()}
+    needed = needing_evidence(assignment, {cid: _value(v) for cid, v in values.items()})
     data = {"version": str(assignment.version_id if version is None else version), "action": action}
     for comp_id, answer in answers.items():
-        value, evidence = answer if isinstance(answer, tuple) else (answer, "")
+        value, evidence = answer if isinstance(answer, tuple) else (answer, EVIDENCE if comp_id in needed else "")
         if value is not None:
             data[f"level_{comp_id}"] = str(value)
         data[f"evidence_{comp_id}"] = evidence
@@ -25,10 +50,16 @@ def form_data(assignment, answers: dict, *, action: str = "save", confirm: bool 
     return data
 
 
+def _value(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return raw
+
+
 def complete_answers(framework, level=3) -> dict:
-    """Every competency at ``level``, with evidence wherever the rubric requires it."""
-    needs = framework.readiness.needs_evidence(level)
-    return {c.id: (level, "Seen in the Q3 planning round." if needs else "") for c in framework.competencies}
+    """Every competency at ``level`` as a bare level: ``form_data`` adds evidence wherever the rules ask for it."""
+    return {c.id: level for c in framework.competencies}
 
 
 def reload(obj):

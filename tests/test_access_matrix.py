@@ -34,7 +34,7 @@ from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
 from tests.conftest import app_config
 from tests.factories import Factory
-from tests.sheets import complete_answers, form_data, sheet_of
+from tests.sheets import complete_answers, form_data, sheet_of, with_evidence
 
 KNOWN_PARAMS = ("cycle_id", "assessment_id", "assignment_id", "user_id", "job_id", "message_id")
 #: Parameters that choose a representation, not an object: one fixed value each; nobody owns them.
@@ -99,7 +99,7 @@ class World:
         a = make.assessment(cycle=cycle, peers=1)
         b = make.assessment(cycle=cycle)
         for sheet in (sheet_of(a, "self"), sheet_of(a, "manager"), sheet_of(b, "manager")):
-            inputs = [RatingInput(c.id, 3) for c in framework.competencies]
+            inputs = with_evidence(sheet, [RatingInput(c.id, 3) for c in framework.competencies])
             save_sheet(sheet, inputs, actor=sheet.rater, framework=framework, expected_version=sheet.version_id,
                        submit=True)
         change_state(cycle, "closed", actor=self.hr)

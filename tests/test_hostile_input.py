@@ -17,7 +17,7 @@ from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
 from tests.factories import Factory
-from tests.sheets import complete_answers, form_data, sheet_of
+from tests.sheets import complete_answers, form_data, sheet_of, with_evidence
 
 #: (payload, what the message must say)
 BAD_TEXT = [
@@ -49,7 +49,7 @@ class World:
         released = make.assessment()
         self.submitted = sheet_of(self.open_assessment, "self")
         for sheet in (self.submitted, sheet_of(released, "manager")):
-            save_sheet(sheet, [RatingInput(c.id, 3) for c in framework.competencies], actor=sheet.rater,
+            save_sheet(sheet, with_evidence(sheet, [RatingInput(c.id, 3) for c in framework.competencies]), actor=sheet.rater,
                        framework=framework, expected_version=sheet.version_id, submit=True)
         change_state(released.cycle, "closed", actor=self.hr)
         change_state(released.cycle, "released", actor=self.hr)

@@ -14,7 +14,7 @@ from assessment.extensions import db
 from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
-from tests.sheets import sheet_of
+from tests.sheets import sheet_of, with_evidence
 
 HOSTILE = [str(2**31), str(2**63), str(2**64), "9" * 40, "²", "١٢", "0"]
 ARGUMENTS = ("page", "rpage", "cycle_id", "user_id", "sort", "dir", "status", "kind", "role", "lang")
@@ -41,7 +41,7 @@ def released(make):
     hr = make.user("hr")
     assessment = make.assessment()
     sheet = sheet_of(assessment, "manager")
-    save_sheet(sheet, [RatingInput(c.id, 3) for c in make.framework.competencies], actor=sheet.rater,
+    save_sheet(sheet, with_evidence(sheet, [RatingInput(c.id, 3) for c in make.framework.competencies]), actor=sheet.rater,
                framework=make.framework, expected_version=sheet.version_id, submit=True)
     change_state(assessment.cycle, "closed", actor=hr)
     change_state(assessment.cycle, "released", actor=hr)

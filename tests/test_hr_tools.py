@@ -11,7 +11,7 @@ from assessment.models import Assessment, AuditEvent, Cycle, RaterAssignment
 from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
-from tests.sheets import sheet_of
+from tests.sheets import sheet_of, with_evidence
 
 
 def _messages(kind=None):
@@ -23,7 +23,7 @@ def _messages(kind=None):
 
 
 def _submit(make, sheet):
-    inputs = [RatingInput(c.id, 3) for c in make.framework.competencies]
+    inputs = with_evidence(sheet, [RatingInput(c.id, 3) for c in make.framework.competencies])
     save_sheet(sheet, inputs, actor=sheet.rater, framework=make.framework, expected_version=sheet.version_id,
                submit=True)
     db.session.commit()

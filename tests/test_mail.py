@@ -19,7 +19,7 @@ from assessment.services.cycles import change_state, create_cycle
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
 from tests.mailbox import Mailbox, free_port, html_of, link_in, mailbox, text_of  # noqa: F401 - fixture
-from tests.sheets import sheet_of
+from tests.sheets import sheet_of, with_evidence
 from tests.test_results_exports import exports_dir, redis_app  # noqa: F401 - fixtures
 
 
@@ -195,7 +195,7 @@ def test_remind_sends_each_due_reminder_once_and_only_to_those_who_owe(app, make
     """Two days before the due date: the raters who owe get one reminder; a second run (cron) sends no more."""
     cycle, assessment = _open_cycle_due(make, days_ahead=2)
     manager_sheet = sheet_of(assessment, "manager")
-    inputs = [RatingInput(c.id, 3) for c in make.framework.competencies]
+    inputs = with_evidence(manager_sheet, [RatingInput(c.id, 3) for c in make.framework.competencies])
     save_sheet(manager_sheet, inputs, actor=manager_sheet.rater, framework=make.framework,
                expected_version=manager_sheet.version_id, submit=True)
     db.session.commit()

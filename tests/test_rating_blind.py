@@ -3,14 +3,14 @@
 from assessment.extensions import db
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
-from tests.sheets import sheet_of
+from tests.sheets import sheet_of, with_evidence
 
 SELF_EVIDENCE = "I rebuilt the night-shift rota myself."
 MANAGER_EVIDENCE = "Her budget forecast was off by a wide margin twice."
 
 
 def _submit(assignment, framework, level, evidence, submit=True):
-    inputs = [RatingInput(c.id, level, evidence) for c in framework.competencies]
+    inputs = with_evidence(assignment, [RatingInput(c.id, level, evidence) for c in framework.competencies])
     save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
                expected_version=assignment.version_id, submit=submit)
     db.session.commit()

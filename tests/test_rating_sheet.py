@@ -11,7 +11,7 @@ from assessment.models import AuditEvent, Rating
 from assessment.templating import format_datetime
 from assessment.services.ratings import reopen_sheet, save_sheet
 from rubrics.sheet import RatingInput
-from tests.sheets import complete_answers, form_data, reload, sheet_of
+from tests.sheets import complete_answers, form_data, reload, sheet_of, with_evidence
 
 
 @pytest.fixture
@@ -199,7 +199,7 @@ def test_reopened_sheet_shows_the_reason_and_previous_values(client, sheet, make
     """After HR reopens a sheet, the rater sees HR's reason and the earlier answers ready to change."""
     framework = make.framework
     hr = make.user("hr")
-    inputs = [RatingInput(c.id, 3) for c in framework.competencies]
+    inputs = with_evidence(sheet, [RatingInput(c.id, 3) for c in framework.competencies])
     save_sheet(sheet, inputs, actor=sheet.rater, framework=framework, expected_version=sheet.version_id, submit=True)
     reopen_sheet(sheet, "Please add evidence from the Lyon site audit.", actor=hr)
     db.session.commit()

@@ -7,6 +7,7 @@ from assessment.models import Assessment, RaterAssignment
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
 from tests.browser.conftest import screenshot, sign_in
+from tests.sheets import with_evidence
 
 HEADER = "name,email,current_role,target_role,manager_emails,peer_emails"
 
@@ -84,7 +85,7 @@ def test_hr_reopens_a_submitted_rating_in_the_browser(live_app, page):
     hr = make.user("hr", name="Ingrid Halvorsen")
     assessment = make.assessment(managers=1, peers=1)
     sheet = next(a for a in assessment.assignments if a.rater_group == "manager")
-    save_sheet(sheet, [RatingInput(c.id, 4, "") for c in make.framework.competencies], actor=sheet.rater,
+    save_sheet(sheet, with_evidence(sheet, [RatingInput(c.id, 4, "") for c in make.framework.competencies]), actor=sheet.rater,
                framework=make.framework, expected_version=sheet.version_id, submit=True)
     db.session.commit()
     sign_in(page, server.url, hr.email)
