@@ -12,7 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from rubrics import NOT_OBSERVED, Framework
-from rubrics.sheet import RatingInput
+from rubrics.sheet import RatingInput, evidence_required
 
 from .demo_evidence import evidence_for
 from .extensions import db
@@ -105,6 +105,10 @@ def _fill(assignment: RaterAssignment, framework: Framework, target: str, streng
         needs = framework.readiness.needs_evidence(value)
         evidence = evidence_for(comp.id, value) if value == NOT_OBSERVED or needs or rng.random() < 0.6 else ""
         inputs.append(RatingInput(comp.id, value, evidence))
+    # The rules of 2026.12.3 also ask for evidence at or above a critical requirement and far from the own mean.
+    needed = evidence_required(framework, profile, {item.competency_id: item.value for item in inputs})
+    inputs = [RatingInput(item.competency_id, item.value, evidence_for(item.competency_id, item.value))
+              if item.competency_id in needed and not item.evidence else item for item in inputs]
     save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
                expected_version=assignment.version_id, submit=submit and share >= 1.0)
 
@@ -131,7 +135,9 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
     # The current cycle, open: some sheets submitted, some in draft, some not started.
     current, current_new = _cycle("Autumn 2026 promotion round",
                                   "Please rate each candidate against the behaviours you have observed since "
-                                  "April. Evidence is required for levels 1 and 5 and for “Not observed”.",
+                                  "April. Evidence is required for levels 1 and 5, for “Not observed”, for a level at "
+                                  "or above the requirement on a critical competency, and for a level two or more "
+                                  "away from your own average.",
                                   date(2026, 10, 1), date(2026, 12, 15), hr)
     if current_new:
         change_state(current, "open", actor=hr, framework=framework)

@@ -7,8 +7,10 @@ import sqlalchemy as sa
 
 from assessment.demo_evidence import EVIDENCE, NOT_OBSERVED_EVIDENCE, evidence_for
 from assessment.extensions import db
+from assessment.framework import pinned_framework
 from assessment.models import Rating, RaterAssignment
 from rubrics import NOT_OBSERVED, load_framework
+from rubrics.sheet import evidence_required
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +82,22 @@ def test_the_demo_peers_are_no_rivals(runner, app):
     assert assessments and conflicts([a.id for a in assessments]) == {}
     peer_counts = [sum(1 for s in a.assignments if s.rater_group == "peer") for a in assessments]
     assert max(peer_counts) >= 3
+
+
+def test_every_submitted_demo_sheet_has_the_evidence_the_rules_ask_for(runner, app):
+    """Issue 17: the demo's sheets carry written evidence for every answer ``evidence_required`` names (the
+    extremes, "not observed", at or above a critical requirement, far from the rater's own mean), so they count."""
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    sheets = db.session.scalars(sa.select(RaterAssignment).where(RaterAssignment.status == "submitted")).all()
+    assert len(sheets) > 20
+    named = 0
+    for sheet in sheets:
+        framework = pinned_framework(sheet.assessment.cycle)
+        role = framework.role(sheet.assessment.target_role)
+        ratings = sheet.current_ratings()
+        values = {r.competency_id: NOT_OBSERVED if r.is_not_observed else r.level for r in ratings}
+        needed = evidence_required(framework, role, values)
+        named += len(needed - {cid for cid, v in values.items() if framework.readiness.needs_evidence(v)})
+        assert all(r.evidence.strip() for r in ratings if r.competency_id in needed), sheet.id
+    assert named > 0  # the new rules asked for evidence the old ones did not
