@@ -17,6 +17,8 @@ from werkzeug.serving import make_server
 
 from assessment import create_app
 from assessment.extensions import db
+from rubrics import NOT_OBSERVED
+from rubrics.sheet import evidence_required
 from tests.conftest import app_config
 from tests.factories import Factory
 
@@ -109,3 +111,32 @@ def sign_in(page, base_url: str, email: str, password: str = Factory.PASSWORD) -
     page.locator("#password").fill(password)
     page.locator("#password").press("Enter")
     page.wait_for_load_state()
+
+
+#: What a conscientious rater types wherever the sheet's rules ask for written evidence.
+BROWSER_EVIDENCE = "Seen in the Q3 planning round."
+
+
+def answer_all(page, framework, level_index: int) -> None:
+    """Choose the option at ``level_index`` (0 is level 1, 5 is "not observed") on every competency of the sheet."""
+    for comp in framework.competencies:
+        page.locator(f"#level_{comp.id}-{level_index}").check()
+
+
+def fill_needed_evidence(page, framework, role, text: str = BROWSER_EVIDENCE) -> list[str]:
+    """Type ``text`` into every empty evidence box whose chosen answer needs evidence by the sheet's rules
+    (``rubrics.sheet.evidence_required`` for the candidate's target ``role``, asked in Python, not of the page's
+    script); the competency ids filled."""
+    values = {}
+    for comp in framework.competencies:  # read through the DOM, not a script: works with JavaScript off too
+        checked = page.locator(f"input[name=level_{comp.id}]:checked")
+        if checked.count():
+            value = checked.get_attribute("value")
+            values[comp.id] = value if value == NOT_OBSERVED else int(value)
+    filled = []
+    for cid in sorted(evidence_required(framework, role, values)):
+        box = page.locator(f"#evidence_{cid}")
+        if not box.input_value().strip():
+            box.fill(text)
+            filled.append(cid)
+    return filled

@@ -8,7 +8,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from assessment.extensions import db
-from tests.browser.conftest import browser_page, screenshot
+from tests.browser.conftest import browser_page, fill_needed_evidence, screenshot
 from tests.factories import Factory
 from tests.results_helpers import move_cycle, submit_sheet
 from tests.sheets import sheet_of
@@ -63,7 +63,13 @@ def test_a_german_manager_fills_in_and_submits_a_rating_sheet(live_app, browser)
         screenshot(page, "rating-sheet-errors-de")
 
         for comp in framework.competencies:
-            page.locator(f"#level_{comp.id}-3").check()  # 4 everywhere: no evidence needed
+            page.locator(f"#level_{comp.id}-3").check()  # 4 everywhere: evidence where 4 meets a critical requirement
+        role = framework.role(assessment.target_role)
+        critical = next(r.competency_id for r in role.requirements if r.is_critical and r.required == 4)
+        expect(page.locator(f"#evidence_{critical}-needed")).to_contain_text(
+            "braucht bei einer kritischen Kompetenz einen schriftlichen Beleg")
+        expect(page.locator(f"#rule-{critical}")).to_contain_text("Schriftlicher Beleg erforderlich ab Stufe 4")
+        assert fill_needed_evidence(page, framework, role, "Im dritten Quartal beobachtet.")
         page.get_by_role("button", name="Abgeben …").click()
         dialog = page.get_by_role("dialog")
         expect(dialog).to_contain_text("Alle Kompetenzen sind beantwortet.")
@@ -96,6 +102,7 @@ def test_a_german_candidate_self_assesses_then_reads_the_released_results(live_a
         expect(page.locator(f"#evidence_{first.id}-needed")).to_contain_text("ist ein Beispiel aus Ihrer Arbeit nötig")
         screenshot(page, "self-assessment-de")
         page.locator(f"#evidence_{first.id}").fill("Seit Juni neu in der Rolle.")
+        fill_needed_evidence(page, framework, framework.role(assessment.target_role), "Im dritten Quartal gezeigt.")
         page.get_by_role("button", name="Meine Selbsteinschätzung abgeben …").click()
         page.get_by_role("dialog").get_by_role("button", name="Jetzt abgeben").click()
         expect(page.get_by_text("Ihre Selbsteinschätzung wurde abgegeben.")).to_be_visible()

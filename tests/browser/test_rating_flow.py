@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from assessment.extensions import db
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import answer_all, fill_needed_evidence, screenshot, sign_in
 from tests.sheets import sheet_of
 
 INSTRUCTIONS = ("Rate what you have seen since April. Evidence is required for levels 1 and 5 and for "
@@ -31,11 +31,6 @@ def _tab_until(page, predicate_js: str, limit: int = 120) -> None:
         if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({predicate_js}); }})()"):
             return
     raise AssertionError(f"Tab never reached an element where {predicate_js}")
-
-
-def _answer_all(page, framework, level_index: int) -> None:
-    for comp in framework.competencies:
-        page.locator(f"#level_{comp.id}-{level_index}").check()
 
 
 def test_manager_saves_a_draft_with_the_keyboard_then_submits(live_app, page):
@@ -83,7 +78,9 @@ def test_manager_saves_a_draft_with_the_keyboard_then_submits(live_app, page):
     assert page.url.endswith(f"#level_{second.id}")
     assert page.locator(f"#evidence_{first.id}").input_value() == "Wrote the 2027 plan for the northern sites."
 
-    _answer_all(page, framework, 3)  # 4 Advanced everywhere: no evidence needed
+    answer_all(page, framework, 3)  # 4 Advanced everywhere: evidence at or above a critical requirement
+    role = framework.role(assessment.target_role)
+    assert fill_needed_evidence(page, framework, role)  # the critical competencies where 4 meets the requirement
     page.get_by_role("button", name="Submit").click()
     page.get_by_role("dialog").get_by_role("button", name="Submit now").click()
     expect(page.get_by_text("Your rating was submitted.")).to_be_visible()
@@ -116,9 +113,10 @@ def test_candidate_completes_the_self_assessment(live_app, page, browser):
     phone.close()
     assert width <= 390, "the sheet scrolls sideways on a phone"
 
-    _answer_all(page, framework, 3)
+    answer_all(page, framework, 3)
     page.locator(f"#level_{framework.competencies[0].id}-5").check()  # Not observed needs evidence
     page.get_by_label(f"Your examples for {framework.competencies[0].name}").fill("New in the role since June.")
+    fill_needed_evidence(page, framework, framework.role(assessment.target_role))
     page.get_by_role("button", name="Submit my self-assessment").click()
     page.get_by_role("dialog").get_by_role("button", name="Submit now").click()
     expect(page.get_by_text("Your self-assessment was submitted.")).to_be_visible()

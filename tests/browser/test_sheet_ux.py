@@ -2,13 +2,14 @@
 reload, the warning before leaving, a visible conflict, one-step submit, the same sheet without JavaScript,
 and focus after a POST."""
 
+import re
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from assessment.extensions import db
-from tests.browser.conftest import browser_page, screenshot, sign_in
+from tests.browser.conftest import answer_all, browser_page, fill_needed_evidence, screenshot, sign_in
 from tests.sheets import reload, sheet_of
 
 
@@ -27,11 +28,6 @@ def _open(page, server, sheet):
     sign_in(page, server.url, sheet.rater.email)
     page.goto(f"{server.url}/ratings/{sheet.id}")
     expect(page.get_by_role("heading", name="Rating of Łukasz Nowak")).to_be_visible()
-
-
-def _answer_all(page, framework, level_index: int) -> None:
-    for comp in framework.competencies:
-        page.locator(f"#level_{comp.id}-{level_index}").check()
 
 
 def test_summary_jump_list_and_evidence_note_follow_the_rater(world, page):
@@ -152,7 +148,8 @@ def test_submit_is_one_press_and_a_confirmation(world, page):
     framework = make.framework
     _open(page, server, sheet)
     assert page.get_by_text("Tick this box").count() == 0
-    _answer_all(page, framework, 3)  # 4 Advanced: no evidence needed
+    answer_all(page, framework, 3)  # 4 Advanced: evidence on the critical competencies that require 4
+    assert fill_needed_evidence(page, framework, framework.role(sheet.assessment.target_role))
     expect(page.locator("#sheet-summary")).to_have_text(f"{len(framework.competencies)} of "
                                                         f"{len(framework.competencies)} rated, 0 need evidence")
     page.get_by_role("button", name="Submit").click()
@@ -202,7 +199,16 @@ def _submit_without_javascript(page, server, sheet, framework):
     page.locator(f"#level_{first.id}-4").check()
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved. You can come back")).to_be_visible()
-    _answer_all(page, framework, 3)
+    answer_all(page, framework, 3)
+    # Without a script the server names what is missing: 4 meets a critical requirement of the target role.
+    page.get_by_role("button", name="Submit").click()
+    role = framework.role(sheet.assessment.target_role)
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text(f"Evidence for {first.name}: Written evidence is required for a level at or "
+                                    f"above the {role.name} requirement (4) on a critical competency.")
+    assert page.locator(f"#level_{first.id}-3").is_checked()  # what was chosen is still there
+    screenshot(page, "sheet-critical-evidence-nojs")
+    assert fill_needed_evidence(page, framework, role)
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("heading", name="Submit your rating of Łukasz Nowak?")).to_be_visible()
     assert reload(sheet).status == "draft"
@@ -210,3 +216,43 @@ def _submit_without_javascript(page, server, sheet, framework):
     page.get_by_role("button", name="Submit now").click()
     expect(page.get_by_text("Your rating was submitted.")).to_be_visible()
     assert reload(sheet).status == "submitted"
+
+
+def test_the_evidence_note_follows_the_critical_and_own_average_rules(world, page):
+    """Issue 17: the hint on a critical competency, the note at its requirement, and far from the own average."""
+    server, make, sheet = world
+    framework = make.framework
+    role = framework.role(sheet.assessment.target_role)
+    critical = next(r for r in role.requirements if r.is_critical)
+    comp = framework.competency(critical.competency_id)
+    _open(page, server, sheet)
+    rule = page.locator(f"#rule-{comp.id}")
+    expect(rule).to_have_text(f"Written evidence needed at level {critical.required} and above "
+                              f"(critical for {role.name}).")
+    box = page.get_by_label(f"Evidence for {comp.name}")
+    assert f"rule-{comp.id}" in box.get_attribute("aria-describedby").split()
+    note = page.locator(f"#evidence_{comp.id}-needed")
+    page.locator(f"#level_{comp.id}-{critical.required - 2}").check()  # below the requirement: nothing needed
+    expect(note).to_be_hidden()
+    page.locator(f"#level_{comp.id}-{critical.required - 1}").check()  # at the requirement
+    expect(note).to_have_text(f"Written evidence is required for a level at or above the {role.name} "
+                              f"requirement ({critical.required}) on a critical competency.")
+    expect(page.locator("#sheet-summary")).to_contain_text("1 needs evidence")
+    assert box.get_attribute("aria-required") == "true"
+    screenshot(page, "sheet-critical-evidence", full_page=False)
+
+    # A 2 among 5s is 2 or more levels from the rater's own average: the note says so, with the average.
+    others = [c for c in framework.competencies if c.id != comp.id]
+    for other in others[:-1]:
+        page.locator(f"#level_{other.id}-4").check()
+    low = others[-1]
+    page.locator(f"#level_{low.id}-1").check()
+    low_note = page.locator(f"#evidence_{low.id}-needed")
+    expect(low_note).to_have_text(re.compile(r"Written evidence is required for a level 2 or more levels from your "
+                                             r"own average \(4\.\d+\)\."))
+    filled = fill_needed_evidence(page, framework, role)
+    assert low.id in filled and comp.id in filled
+    expect(page.locator("#sheet-summary")).to_contain_text(f"{len(framework.competencies)} rated, 0 need evidence")
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("dialog").get_by_role("button", name="Submit now").click()
+    expect(page.get_by_text("Your rating was submitted.")).to_be_visible()
