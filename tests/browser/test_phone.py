@@ -167,3 +167,13 @@ def test_the_sheet_on_a_phone_keeps_its_summary_and_save_bar(live_app, phone):
     expect(phone.get_by_role("button", name="Submit")).to_be_in_viewport()
     phone_shot(phone, "sheet-evidence-note")
     assert overflow(phone) <= 0
+    # Issue 17: a critical competency says from which level evidence is needed, and the note says why.
+    role = make.framework.role(world.manager_sheet.assessment.target_role)
+    critical = next(r for r in role.requirements if r.is_critical)
+    expect(phone.locator(f"#rule-{critical.competency_id}")).to_be_visible()
+    phone.locator(f"#level_{critical.competency_id}-{critical.required - 1}").check()
+    note = phone.locator(f"#evidence_{critical.competency_id}-needed")
+    expect(note).to_contain_text("on a critical competency")
+    note.scroll_into_view_if_needed()
+    phone_shot(phone, "sheet-critical-evidence-note")
+    assert overflow(phone) <= 0
