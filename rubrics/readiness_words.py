@@ -46,16 +46,13 @@ def verdict_label(rules: ReadinessRules, band_id: str | None) -> str:
 
 
 def evidence_summary(managers: int, counted_peers: int, uncounted_peers: int,
-                     group_counts: Sequence[RaterGroupCount], not_evidence: int = 0) -> str:
-    """What the verdict rests on, in words: "Rests on one manager's sheet." and what was asked but not given;
-    ``not_evidence`` submitted sheets that do not count as raters (2026.12.3)."""
+                     group_counts: Sequence[RaterGroupCount]) -> str:
+    """What the verdict rests on, in words: "Rests on one manager's sheet." and what was asked but not given.
+    Sheets that are not evidence (2026.12.3) are left out of the counts; the rule ``counted_sheets`` names them."""
     text = _rests_on(managers, counted_peers)
     if uncounted_peers:
         text += " " + ngettext("%(num)d peer sheet not counted, to keep peers anonymous.",
                                "%(num)d peer sheets not counted, to keep peers anonymous.", uncounted_peers)
-    if not_evidence:
-        text += " " + ngettext("%(num)d submitted sheet does not count as evidence.",
-                               "%(num)d submitted sheets do not count as evidence.", not_evidence)
     short = [g.text for g in group_counts if g.group in (MANAGER, PEER) and g.assigned and g.submitted < g.assigned]
     return " ".join([text, *short])
 
