@@ -33,12 +33,15 @@ READINESS_KEYS = {
     "min_rated_share",
     "evidence_at_critical_requirement",
     "evidence_from_own_mean",
+    "unscored_attainment",
 }
 BAND_KEYS = {"id", "label"}
 BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment", "min_raters", "min_managers", "max_any_gap",
-                 "max_unscored_others"}
+                 "max_unscored_others", "min_critical_raters", "min_critical_managers", "max_short_others",
+                 "max_group_gap"}
 OPTIONAL_READINESS_KEYS = {"peers_below_threshold", "panel_review", "rater_quality", "min_rated_share",
-                           "evidence_at_critical_requirement", "evidence_from_own_mean"}
+                           "evidence_at_critical_requirement", "evidence_from_own_mean",
+                           "unscored_attainment"}
 PANEL_REVIEW_KEYS = {"label", "critical_disagreement", "overall_disagreement"}
 RATER_QUALITY_KEYS = {"min_ratings", "leniency", "min_spread", "straight_line_min_levels", "rests_on_share"}
 RATER_GROUPS = {"manager", "peer"}
@@ -102,6 +105,9 @@ class ReadinessValidator:
         if r.get("evidence_from_own_mean") is not None:
             given["evidence_from_own_mean"] = self.number(r["evidence_from_own_mean"],
                                                           f"{where}.evidence_from_own_mean", positive=True)
+        if r.get("unscored_attainment") is not None:
+            given["unscored_attainment"] = self.number(r["unscored_attainment"], f"{where}.unscored_attainment",
+                                                       minimum=0, maximum=1)
         return given
 
     def band(self, item, where: str, *, last: bool) -> Band | None:
@@ -115,6 +121,10 @@ class ReadinessValidator:
             "min_managers": dict(minimum=0, maximum=100, integer=True),
             "max_any_gap": dict(minimum=0, maximum=4),
             "max_unscored_others": dict(minimum=0, maximum=100, integer=True),
+            "min_critical_raters": dict(minimum=1, maximum=100, integer=True),
+            "min_critical_managers": dict(minimum=0, maximum=100, integer=True),
+            "max_short_others": dict(minimum=0, maximum=100, integer=True),
+            "max_group_gap": dict(minimum=0, maximum=4),
         }
         criteria = {key: self.number(band[key], f"{where}.{key}", **limits[key])
                     for key in sorted(BAND_CRITERIA) if band.get(key) is not None}

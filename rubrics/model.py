@@ -117,6 +117,17 @@ class Band:
     max_any_gap: float | None = None
     #: Most non-critical competencies without a decision score (every critical one needs one); None: no condition.
     max_unscored_others: int | None = None
+    #: (2026.12.3) Fewest counted manager and peer raters with a level on each critical competency; fewer is thin
+    #: evidence; None: no condition.
+    min_critical_raters: int | None = None
+    #: (2026.12.3) Fewest counted managers among them, on each critical competency; None: no condition.
+    min_critical_managers: int | None = None
+    #: (2026.12.3) Most non-critical competencies below their required level (shortfalls counted, not averaged
+    #: away); None: no condition.
+    max_short_others: int | None = None
+    #: (2026.12.3) Largest allowed distance below the required level of any rater group's mean (managers; peers,
+    #: every counted peer level) on any competency: the group floor; None: no condition.
+    max_group_gap: float | None = None
 
 
 #: How peers below the anonymity threshold count: left out of everything (rubric 2026.11), or counted in the
@@ -177,6 +188,9 @@ class ReadinessRules:
     #: (2026.12.3) A level at least this many levels from the rater's own mean over the sheet needs written
     #: evidence; None: no such rule.
     evidence_from_own_mean: float | None = None
+    #: (2026.12.3) An unscored competency counts in weighted attainment with its weight and this attainment (0),
+    #: so "not observed" is never better than an honest low rating; None: left out of it (before 2026.12.3).
+    unscored_attainment: float | None = None
 
     def needs_evidence(self, value: int | str | None) -> bool:
         return value is not None and value in self.evidence_required_for

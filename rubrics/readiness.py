@@ -20,10 +20,12 @@ This module assembles the result; the parts live in ``readiness_*`` modules by t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from fractions import Fraction
 
 from .i18n import _, ngettext
 from .model import PEERS_COUNT, Framework
+from .readiness_band_evidence import thin_evidence
 from .readiness_candidate import candidate_view, withheld_note
 from .readiness_model import (
     GROUP_LABELS,
@@ -51,9 +53,11 @@ from .readiness_model import (
     ReadinessResult,
     RuleResult,
     Shortfall,
+    UncountedSheet,
     coverage_text,
     suppressed_coverage_text,
 )
+from .readiness_counting import COUNTED_SHEETS_RULE, counted_sheets, counted_sheets_rule
 from .readiness_numbers import display_gap, display_percent, display_score, exact, fmt, pct, plural
 from .readiness_panel import candidate_panel_reason, panel_review_reasons
 from .readiness_quality import CycleRating, RaterFlag, RaterQuality, RaterQualityReport, rater_quality
@@ -66,7 +70,7 @@ __all__ = [
     "PASSED", "PEER", "PEERS_NONE", "PEERS_SHOWN", "PEERS_SUPPRESSED", "RATER_GROUPS", "SELF", "TOP_PRIORITIES",
     "CommentBlock", "CompetencyResult", "CycleRating", "RaterFlag", "RaterQuality", "RaterQualityReport",
     "rater_quality", "DevelopmentNote", "DevelopmentPriority", "GroupScore", "RaterGroupCount",
-    "RaterSheet", "ReadinessResult", "RuleResult", "Shortfall", "assess_readiness", "candidate_view",
+    "RaterSheet", "ReadinessResult", "RuleResult", "Shortfall", "UncountedSheet", "assess_readiness", "candidate_view",
     "coverage_text", "display_gap", "display_percent", "display_score", "exact", "plural", "rules_in_words",
     "suppressed_coverage_text", "verdict_label", "verdicts", "withheld_note", "candidate_panel_reason",
 ]
@@ -81,7 +85,9 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     """
     rules = framework.readiness
     role = framework.role(target_role)
-    by_group = {g: [s for s in sheets if s.group == g] for g in RATER_GROUPS}
+    submitted = {g: sum(s.group == g for s in sheets) for g in RATER_GROUPS}
+    evidence, uncounted = counted_sheets(framework, role, sheets)
+    by_group = {g: [s for s in evidence if s.group == g] for g in RATER_GROUPS}
     counts = {g: len(by_group[g]) for g in RATER_GROUPS}
     n_peers = counts[PEER]
     peer_mode = PEERS_NONE if n_peers == 0 else (
@@ -99,16 +105,24 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     results = evidence_rules(rules, ev, rules.peer_anonymity_threshold)
     sufficient = all(r.status != FAILED for r in results)
     n_evidence_rules = len(results)
+    if rules.min_rated_share is not None:
+        # Shown first, never deciding sufficiency by itself: the rater counts after it do.
+        results.insert(0, counted_sheets_rule(framework, uncounted))
+        n_evidence_rules += 1
     chosen, checks = choose_band(rules.bands, ev, sufficient)
     results.extend(checks)
+    thin = next((set(thin_evidence(b, ev)) for b in rules.bands
+                 if b.min_critical_raters is not None or b.min_critical_managers is not None), set())
+    comps = tuple(replace(c, is_thin_evidence=c.competency_id in thin) for c in comps)
     reasons = panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER]) if sufficient else ()
     band_id, band_label, band_rank = _outcome(rules, chosen, reasons)
 
     group_counts = tuple(
-        RaterGroupCount(g, max(assigned.get(g, 0), counts[g]) if assigned is not None else None, counts[g])
+        RaterGroupCount(g, max(assigned.get(g, 0), submitted[g]) if assigned is not None else None, submitted[g])
         for g in RATER_GROUPS)
     holding = _holding_back(comps, order)
-    summary = _summary(band_label, role.name, results[:n_evidence_rules], sufficient, attainment, thresholds,
+    summary = _summary(band_label, role.name, [r for r in results[:n_evidence_rules] if r.id != COUNTED_SHEETS_RULE],
+                       sufficient, attainment, thresholds,
                        holding, chosen, rules, reasons, len(scored), len(comps))
     return ReadinessResult(
         target_role_id=role.id,
@@ -132,7 +146,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         comments=comments_of(comps, by_group),
         peer_mode=peer_mode,
         band_order=tuple((b.id, b.label) for b in rules.bands),
-        sheet_counts=counts,
+        sheet_counts=submitted,
         summary=summary,
         peer_anonymity_threshold=rules.peer_anonymity_threshold,
         provisional_band_id=rules.bands[chosen].id if chosen is not None else None,
@@ -146,6 +160,8 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         group_counts=group_counts,
         development_notes=_development_notes(comps),
         attainment_thresholds=thresholds,
+        uncounted_sheets=uncounted,
+        is_unscored_in_attainment=rules.unscored_attainment is not None,
     )
 
 

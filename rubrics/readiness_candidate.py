@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .i18n import N_, _
-from .readiness_model import ReadinessResult, RuleResult
+from .readiness_counting import COUNTED_SHEETS_RULE, uncounted_text
+from .readiness_model import FAILED, MANAGER, PASSED, PEER, ReadinessResult, RuleResult
 from .readiness_panel import candidate_panel_reason
 
 #: Said in the candidate's copy wherever numbers were withheld: the English source; ``withheld_note()`` gives it
@@ -30,12 +31,31 @@ def withheld_note() -> str:
 
 #: Rules whose detail itemises scores or unscored competencies (the others count sheets, which are shown anyway).
 _SCORE_RULES = ("max_not_observed_share", "critical_observed", ".max_unscored_others", ".max_any_gap",
-                ".max_critical_gap", ".min_weighted_attainment")
+                ".max_critical_gap", ".min_weighted_attainment", ".critical_evidence", ".max_short_others",
+                ".max_group_gap")
 
 
 def _withhold(comp):
     return replace(comp, decision_score=None, gap=None, self_minus_others=None, is_blind_spot=False,
-                   is_hidden_strength=False, next_level=None, next_level_label="", development_action="")
+                   is_hidden_strength=False, next_level=None, next_level_label="", development_action="",
+                   is_thin_evidence=None)
+
+
+def _managers_only(result: ReadinessResult) -> dict:
+    """The sheets that do not count, as the candidate may see them: managers' only, without the key (whether a
+    peer's sheet counts says something about that peer's answers). The rule on counted sheets is redone from
+    them, so it reads the same whatever the peers' sheets were."""
+    managers = tuple(replace(u, rater_key="") for u in result.uncounted_sheets if u.group == MANAGER)
+    rules = tuple(replace(r, **_manager_rule(managers, result.group_count(PEER).submitted > 0))
+                  if r.id == COUNTED_SHEETS_RULE else r for r in result.rules)
+    return dict(uncounted_sheets=managers, rules=rules)
+
+
+def _manager_rule(managers, had_peers: bool) -> dict:
+    detail = " ".join(uncounted_text(u) for u in managers) if managers else _("Every manager sheet counts.")
+    if had_peers:
+        detail += " " + _("Whether each peer sheet counts is not shown in this copy.")
+    return dict(status=FAILED if managers else PASSED, detail=detail)
 
 
 def _rule(rule: RuleResult, withheld: set, names: dict) -> RuleResult:
@@ -74,6 +94,7 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
         development_priorities=keep(result.development_priorities),
         development_notes=keep(result.development_notes),
         is_candidate_view=True,
+        **_managers_only(result),
     )
     if withheld:
         names = {c.competency_id: c.name for c in result.competencies}
@@ -83,7 +104,7 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
             largest_critical_shortfall=None if critical_withheld else result.largest_critical_shortfall,
             unscored_share=None,
             scored_count=None,
-            rules=tuple(_rule(r, withheld, names) for r in result.rules),
+            rules=tuple(_rule(r, withheld, names) for r in changes["rules"]),
             summary=_("%(band)s for %(role)s. %(note)s", band=result.band_label, role=result.target_role_name,
                       note=withheld_note()),
         )

@@ -51,6 +51,18 @@ class RaterSheet:
                 raise ValueError(f"rating {value!r} for {comp_id!r} is neither a level 1..5 nor not observed")
 
 
+@dataclass(frozen=True)
+class UncountedSheet:
+    """A submitted sheet that does not count as a rater (rubric 2026.12.3): too few levels, or a level without the
+    written evidence the rules ask for. Left out of every score and count, and listed with the reason."""
+
+    rater_key: str
+    group: str
+    group_label: str
+    #: Plain words, in the language current when the result was made: "rated 1 of 15 competencies".
+    reason: str
+
+
 def coverage_text(rated: int, raters: int) -> str:
     """ "rated by 2 of 3": raters who gave a level, of the sheets counted. """
     return _("rated by %(rated)s of %(raters)s", rated=rated, raters=raters)
@@ -176,6 +188,10 @@ class CompetencyResult:
     #: rubric 2026.12): the candidate view withholds every number of this competency that depends on it.
     #: Set whenever the peer group is suppressed, even if no peer gave a level (that is their answer too).
     is_withheld_from_candidate: bool = False
+    #: (2026.12.3) A critical competency rated by fewer counted managers and peers than the best band asks
+    #: (``min_critical_raters`` / ``min_critical_managers``), whatever the verdict; None in the candidate's copy
+    #: where the competency is withheld (the count includes hidden peers).
+    is_thin_evidence: bool | None = False
 
     @property
     def shortfall(self) -> float:
@@ -326,6 +342,11 @@ class ReadinessResult:
     attainment_thresholds: tuple[float, ...] = ()
     #: True for the copy made by ``candidate_view``: numbers that depend on hidden peers are removed.
     is_candidate_view: bool = False
+    #: (2026.12.3) Submitted sheets that do not count as raters, with the reason (HR's copy: every group; the
+    #: candidate's: managers' only, without the key).
+    uncounted_sheets: tuple[UncountedSheet, ...] = ()
+    #: (2026.12.3) Unscored competencies count in weighted attainment (with zero attainment), over all of them.
+    is_unscored_in_attainment: bool = False
 
     @property
     def has_suppressed_peer_groups(self) -> bool:
@@ -367,6 +388,10 @@ class ReadinessResult:
         if self.weighted_attainment is None:
             return ""
         value = display_percent(self.weighted_attainment, self.attainment_thresholds)
+        if self.is_unscored_in_attainment and self.scored_count is not None and self.scored_count < self.competency_count:
+            return ngettext("%(value)s over all %(total)s, %(num)d unscored counted as zero",
+                            "%(value)s over all %(total)s, %(num)d unscored counted as zero",
+                            self.competency_count - self.scored_count, value=value, total=self.competency_count)
         if self.scored_count == self.competency_count:
             return _("%(value)s (all %(total)s scored)", value=value, total=self.competency_count)
         return _("%(value)s of the %(scored)s of %(total)s scored", value=value, scored=self.scored_count,

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from .i18n import _, ngettext
 from .model import Band, ReadinessRules
+from .readiness_band_evidence import critical_evidence_check, group_floor_check, short_others_check
 from .readiness_model import FAILED, NOT_APPLICABLE, PASSED, CompetencyResult, RuleResult
 from .readiness_numbers import exact, fmt, pct
 from .readiness_scores import ExactScores
@@ -56,9 +57,14 @@ def build_evidence(rules: ReadinessRules, role_name: str, comps, scores, manager
                    uncounted_peers: int) -> Evidence:
     """Weighted attainment and the largest critical shortfall, exactly, with what the rules need beside them."""
     scored = [s for s in scores if s.decision is not None]
-    weight_sum = sum(exact(s.requirement.weight) for s in scored)
-    attainment = (sum(exact(s.requirement.weight) * min(s.decision / s.requirement.required, Fraction(1))
-                      for s in scored) / weight_sum if scored and weight_sum > 0 else None)
+    # From 2026.12.3 an unscored competency counts with its weight and ``unscored_attainment`` (0): "not
+    # observed" is never better than an honest 1. Before, it was left out of the sum and of the weights.
+    counted = scores if rules.unscored_attainment is not None else scored
+    unscored = exact(rules.unscored_attainment) if rules.unscored_attainment is not None else Fraction(0)
+    weight_sum = sum(exact(s.requirement.weight) for s in counted)
+    attainment = (sum(exact(s.requirement.weight) * (min(s.decision / s.requirement.required, Fraction(1))
+                                                     if s.decision is not None else unscored)
+                      for s in counted) / weight_sum if scored and weight_sum > 0 else None)
     critical = [s for s in scored if s.requirement.is_critical]
     largest = max((max(Fraction(0), s.requirement.required - s.decision) for s in critical), default=None)
     thresholds = tuple(float(b.min_weighted_attainment) for b in rules.bands if b.min_weighted_attainment is not None)
@@ -132,10 +138,16 @@ def band_checks(band: Band, ev: Evidence) -> list[RuleResult]:
         ))
     if band.max_unscored_others is not None:
         checks.append(_unscored_check(band, ev))
+    if band.min_critical_raters is not None or band.min_critical_managers is not None:
+        checks.append(critical_evidence_check(band, ev))
     if band.max_any_gap is not None:
         checks.append(_gap_check(band, band.max_any_gap, ev, critical_only=False))
     if band.max_critical_gap is not None:
         checks.append(_gap_check(band, band.max_critical_gap, ev, critical_only=True))
+    if band.max_short_others is not None:
+        checks.append(short_others_check(band, ev))
+    if band.max_group_gap is not None:
+        checks.append(group_floor_check(band, ev))
     if band.min_weighted_attainment is not None:
         limit = exact(band.min_weighted_attainment)
         checks.append(RuleResult(
@@ -173,6 +185,7 @@ def _unscored_check(band: Band, ev: Evidence) -> RuleResult:
                     n=len(others)))
     return RuleResult(
         f"{band.id}.max_unscored_others",
+        _("%(band)s: every competency scored (“not observed” is no hiding place).", band=band.label) if not limit else
         ngettext("%(band)s: every critical competency scored and at most %(num)d other left unscored (“not "
                  "observed” is no hiding place).",
                  "%(band)s: every critical competency scored and at most %(num)d others left unscored (“not "

@@ -35,6 +35,8 @@ class ExactScores:
     manager_mean: Fraction | None
     peer_mean: Fraction | None
     manager_levels: tuple[int, ...]
+    #: Every counted peer level (hidden peers included where they count): thin evidence and the group floor.
+    peer_levels: tuple[int, ...] = ()
 
 
 def levels_of(sheets: Sequence[RaterSheet], comp_id: str) -> list[int]:
@@ -104,7 +106,8 @@ def competency_result(framework: Framework, req: Requirement, by_group, peer_mod
         peers_suppressed=suppressed,
         is_withheld_from_candidate=suppressed and count_hidden,
     )
-    exact_scores = ExactScores(req, decision, means[MANAGER], mean(decision_peers), tuple(levels[MANAGER]))
+    exact_scores = ExactScores(req, decision, means[MANAGER], mean(decision_peers), tuple(levels[MANAGER]),
+                               tuple(decision_peers))
     return result, exact_scores
 
 

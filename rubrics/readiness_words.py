@@ -47,7 +47,8 @@ def verdict_label(rules: ReadinessRules, band_id: str | None) -> str:
 
 def evidence_summary(managers: int, counted_peers: int, uncounted_peers: int,
                      group_counts: Sequence[RaterGroupCount]) -> str:
-    """What the verdict rests on, in words: "Rests on one manager's sheet." and what was asked but not given."""
+    """What the verdict rests on, in words: "Rests on one manager's sheet." and what was asked but not given.
+    Sheets that are not evidence (2026.12.3) are left out of the counts; the rule ``counted_sheets`` names them."""
     text = _rests_on(managers, counted_peers)
     if uncounted_peers:
         text += " " + ngettext("%(num)d peer sheet not counted, to keep peers anonymous.",
@@ -94,10 +95,14 @@ def _conditions(band: Band) -> list[str]:
     if band.min_managers is not None:
         conditions.append(ngettext("at least %(num)d manager among them", "at least %(num)d managers among them",
                                    band.min_managers))
-    if band.max_unscored_others is not None:
+    if band.max_unscored_others == 0:
+        conditions.append(_("every competency scored"))
+    elif band.max_unscored_others is not None:
         conditions.append(ngettext("every critical competency scored and at most %(num)d other unscored",
                                    "every critical competency scored and at most %(num)d others unscored",
                                    band.max_unscored_others))
+    if band.min_critical_raters is not None or band.min_critical_managers is not None:
+        conditions.append(_critical_evidence_condition(band))
     if band.max_any_gap is not None:
         limit = exact(band.max_any_gap)
         conditions.append(ngettext("every competency within %(limit)s level of its required level",
@@ -113,9 +118,54 @@ def _conditions(band: Band) -> list[str]:
                           "no critical competency more than %(limit)s levels below it", _levels_n(limit),
                           limit=fmt(limit))
         )
+    if band.max_short_others is not None:
+        conditions.append(ngettext("at most %(num)d non-critical competency below its required level",
+                                   "at most %(num)d non-critical competencies below their required level",
+                                   band.max_short_others))
+    if band.max_group_gap is not None:
+        limit = exact(band.max_group_gap)
+        conditions.append(ngettext("neither the managers’ nor the peers’ mean more than %(limit)s level below the "
+                                   "required level on any competency",
+                                   "neither the managers’ nor the peers’ mean more than %(limit)s levels below the "
+                                   "required level on any competency", _levels_n(limit), limit=fmt(limit))
+                          if limit else
+                          _("neither the managers’ nor the peers’ mean below the required level on any competency"))
     if band.min_weighted_attainment is not None:
         conditions.append(_("weighted attainment at least %(share)s", share=pct(exact(band.min_weighted_attainment))))
     return conditions
+
+
+def _critical_evidence_condition(band: Band) -> str:
+    if band.min_critical_raters is not None and band.min_critical_managers is not None:
+        return ngettext("every critical competency rated by at least %(raters)s managers or peers, at least %(num)d "
+                        "of them a manager (fewer is thin evidence)",
+                        "every critical competency rated by at least %(raters)s managers or peers, at least %(num)d "
+                        "of them managers (fewer is thin evidence)", band.min_critical_managers,
+                        raters=band.min_critical_raters)
+    if band.min_critical_raters is not None:
+        return _("every critical competency rated by at least %(raters)s managers or peers (fewer is thin evidence)",
+                 raters=band.min_critical_raters)
+    return ngettext("every critical competency rated by at least %(num)d manager (fewer is thin evidence)",
+                    "every critical competency rated by at least %(num)d managers (fewer is thin evidence)",
+                    band.min_critical_managers)
+
+
+def _evidence_sentences(rules: ReadinessRules) -> list[str]:
+    """The 2026.12.3 rules on which sheets count and how unscored competencies enter attainment."""
+    lines = []
+    if rules.min_rated_share is not None:
+        lines.append(_(
+            "A manager or peer sheet counts only when it gives a level on at least %(share)s of the target role’s "
+            "competencies and carries written evidence wherever the rules ask for it (the extreme levels, “not "
+            "observed”, a level at or above the requirement of a critical competency, a level far from the "
+            "rater’s own mean); a sheet that does not is left out of every score and count and listed with the "
+            "reason, and the same rater given twice is refused.", share=pct(exact(rules.min_rated_share))))
+    if rules.unscored_attainment is not None:
+        lines.append(_(
+            "An unscored competency counts in weighted attainment with its weight and %(share)s attainment, so "
+            "“not observed” never does better than an honest low rating.",
+            share=pct(exact(rules.unscored_attainment))))
+    return lines
 
 
 def _band_sentence(index: int, band: Band) -> str:
@@ -166,8 +216,9 @@ def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
                  "critical competency of the target role has none: a critical competency nobody observed can be "
                  "neither met nor short, so no band is given.", rules.min_nonself_raters,
                  label=rules.insufficient_evidence_label, share=pct(exact(rules.max_not_observed_share))),
-        _("Bands are checked in order; the first whose conditions all hold is the verdict:"),
     ]
+    lines += _evidence_sentences(rules)
+    lines += [_("Bands are checked in order; the first whose conditions all hold is the verdict:")]
     lines += [_band_sentence(i, band) for i, band in enumerate(rules.bands)]
     if rules.panel_review is not None:
         panel = rules.panel_review

@@ -59,6 +59,11 @@ def sheet(group, a=None, b=None, c=None, key=None, comments=None):
     return RaterSheet(key or f"{group}-{id(ratings)}", group, ratings, comments or {})
 
 
+def evidenced(key, group, ratings):
+    """A sheet with a written example for every answer, so it counts as evidence (rubric 2026.12.3)."""
+    return RaterSheet(key, group, ratings, {i: f"Example seen by {key}." for i in ratings})
+
+
 def manager(a=None, b=None, c=None, **kw):
     return sheet("manager", a, b, c, **kw)
 
@@ -157,9 +162,13 @@ def test_unobserved_critical_competencies_give_insufficient_evidence(role):
     if not names:
         pytest.skip("no critical competency among the four in this role profile")
     ratings = {r.competency_id: r.required for r in fw.role(role).requirements} | {i: NO for i in UNOBSERVED}
-    result = assess_readiness(fw, role, [RaterSheet("manager-1", "manager", ratings)])
+    result = assess_readiness(fw, role, [evidenced("manager-1", "manager", ratings)])
     assert result.band_id == INSUFFICIENT_EVIDENCE and not result.is_sufficient
-    assert result.weighted_attainment == 1.0, "everything observed is at the required level"
+    assert all(c.gap == 0 for c in result.competencies if c.decision_score is not None), "observed: at the level"
+    # 2026.12.3: the unscored count with zero attainment, so the attainment is the observed share of the weight.
+    requirements = fw.role(role).requirements
+    observed_weight = sum(r.weight for r in requirements if r.competency_id not in UNOBSERVED)
+    assert result.weighted_attainment == pytest.approx(observed_weight / sum(r.weight for r in requirements))
     rules = {r.id: r for r in result.rules}
     assert rules["min_nonself_raters"].passed and rules["max_not_observed_share"].passed
     rule = rules["critical_observed"]
@@ -171,7 +180,7 @@ def test_unobserved_critical_competencies_give_insufficient_evidence(role):
     # Observed at the required level instead, by a manager and a peer (2026.12: two raters, one a manager),
     # the same sheets are ready now.
     full = ratings | {i: 5 for i in UNOBSERVED}
-    observed = assess_readiness(fw, role, [RaterSheet("manager-1", "manager", full), RaterSheet("peer-1", "peer", full)])
+    observed = assess_readiness(fw, role, [evidenced("manager-1", "manager", full), evidenced("peer-1", "peer", full)])
     assert observed.band_id == "ready_now"
     n_critical = sum(r.is_critical for r in fw.role(role).requirements)
     rule = next(r for r in observed.rules if r.id == "critical_observed")
@@ -372,7 +381,15 @@ def test_rules_in_words_follow_the_rubric():
     assert "weighted attainment at least 90%" in bands[0]
     assert "at least 2 manager or peer sheets counted, at least 1 manager among them" in bands[0]
     assert "every competency within 1 level of its required level" in bands[0]
-    assert "every critical competency scored and at most 1 other unscored" in bands[0]
+    # 2026.12.3: a score on every competency, and the evidence and shortfall rules, in words.
+    assert "every competency scored" in bands[0]
+    assert "every critical competency scored and at most 2 others unscored" in bands[1]
+    assert ("every critical competency rated by at least 2 managers or peers, at least 1 of them a manager (fewer "
+            "is thin evidence)") in bands[0]
+    assert "at most 2 non-critical competencies below their required level" in bands[0]
+    assert "neither the managers’ nor the peers’ mean more than 1 level below the required level" in bands[0]
+    assert "A manager or peer sheet counts only when it gives a level on at least 66% of the" in text
+    assert "unscored competency counts in weighted attainment with its weight and 0% attainment" in text
     assert "Panel review: when managers and peers, or two managers, are 2 or more levels apart" in text
     assert "Fewer still count in the decision score" in text
 
@@ -381,7 +398,7 @@ def test_shipped_rubric_full_example():
     """On the shipped rubric, a strong Head-of-Operations candidate is ready now."""
     fw = load_framework()
     ids = [c.id for c in fw.competencies]
-    sheets = [RaterSheet("m", "manager", {i: 4 for i in ids}), RaterSheet("p", "peer", {i: 4 for i in ids})]
+    sheets = [evidenced("m", "manager", {i: 4 for i in ids}), evidenced("p", "peer", {i: 4 for i in ids})]
     result = assess_readiness(fw, "head_of_operations", sheets)
     assert result.band_label == "Ready now" and result.weighted_attainment == 1.0
     assert len(result.competencies) == len(fw.role("head_of_operations").requirements)

@@ -50,12 +50,15 @@ def framework(readiness_from, requirements=None, **readiness_changes):
 
 OLD = framework(OLD_RUBRIC)
 NEW = framework(DEFAULT_RUBRIC)
+#: The 2026.12.2 readiness rules (before sheets had to be evidence and shortfalls were counted).
+V2026_12_2 = framework(Path(__file__).parent / "data" / "rubric_2026_12_2_snapshot.json")
 
 
 def sheet(group, n=1, default=4, **levels):
     """A sheet with ``default`` everywhere and the given competencies changed (keys: competency ids)."""
-    ratings = {i: levels.get(i, default) for i in IDS}
-    return RaterSheet(f"{group}-{n}", group, {i: v for i, v in ratings.items() if v is not None})
+    ratings = {i: v for i in IDS if (v := levels.get(i, default)) is not None}
+    # Each answer with a written example, so the sheet counts as evidence (rubric 2026.12.3).
+    return RaterSheet(f"{group}-{n}", group, ratings, {i: f"Example seen by {group} {n}." for i in ratings})
 
 
 def rule(result, rule_id):
@@ -121,17 +124,26 @@ def test_weak_competencies_hidden_as_not_observed_are_no_hiding_place():
     assert assess_readiness(OLD, TARGET, honest).band_id == "ready_1_2_years"
     old = assess_readiness(OLD, TARGET, gamed)
     assert old.band_id == "ready_now" and old.weighted_attainment == 1.0
-    result = assess_readiness(NEW, TARGET, gamed)
-    assert result.band_id == "ready_1_2_years"
-    unscored = rule(result, "ready_now.max_unscored_others")
+    before = assess_readiness(V2026_12_2, TARGET, gamed)
+    assert before.band_id == "ready_1_2_years"
+    unscored = rule(before, "ready_now.max_unscored_others")
     assert unscored.status == FAILED and unscored.competencies == tuple(OTHERS[:4])
     # Never a bare 100% when competencies were left unscored.
-    assert result.attainment_text == "100% of the 8 of 12 scored"
-    assert "weighted attainment 100% of the 8 of 12 scored" in result.summary
-    assert "of the 8 of 12 scored" in rule(result, "ready_1_2_years.min_weighted_attainment").detail
-    # One other unscored is allowed; a critical one never is (that is insufficient evidence).
-    one = assess_readiness(NEW, TARGET, [sheet("manager", **{X: NO}), sheet("peer", **{X: NO})])
-    assert one.band_id == "ready_now" and one.attainment_text == "100% of the 11 of 12 scored"
+    assert before.attainment_text == "100% of the 8 of 12 scored"
+    assert "weighted attainment 100% of the 8 of 12 scored" in before.summary
+    assert "of the 8 of 12 scored" in rule(before, "ready_1_2_years.min_weighted_attainment").detail
+    # 2026.12.3: the four unscored count with zero attainment and the middle band allows two at most, so hiding
+    # them does worse than rating them honestly (Ready after development).
+    result = assess_readiness(NEW, TARGET, gamed)
+    assert assess_readiness(NEW, TARGET, honest).band_id == "ready_1_2_years"
+    assert result.band_id == "not_yet_ready"
+    assert result.attainment_text == "66.7% over all 12, 4 unscored counted as zero"
+    middle = rule(result, "ready_1_2_years.max_unscored_others")
+    assert middle.status == FAILED and middle.competencies == tuple(OTHERS[:4])
+    # 2026.12.2 allowed one other unscored in the best band; 2026.12.3 asks a score on every competency.
+    one = [sheet("manager", **{X: NO}), sheet("peer", **{X: NO})]
+    assert assess_readiness(V2026_12_2, TARGET, one).band_id == "ready_now"
+    assert assess_readiness(NEW, TARGET, one).band_id == "ready_1_2_years"
 
 
 def test_managers_against_peers_go_to_panel_review():
@@ -238,6 +250,14 @@ def test_every_rule_has_a_status_and_failing_competencies_in_rubric_order():
     """Rule ids of the 2026.12 rubric in order; the critical-gap rule names what fails it."""
     result = assess_readiness(NEW, TARGET, [sheet("manager", **{CRITICAL[3]: 3, CRITICAL[0]: 3}), sheet("peer")])
     assert [r.id for r in result.rules] == [
+        "counted_sheets", "min_nonself_raters", "max_not_observed_share", "critical_observed",
+        "ready_now.min_raters", "ready_now.min_managers", "ready_now.max_unscored_others",
+        "ready_now.critical_evidence", "ready_now.max_any_gap", "ready_now.max_critical_gap",
+        "ready_now.max_short_others", "ready_now.max_group_gap", "ready_now.min_weighted_attainment",
+        "ready_1_2_years.max_unscored_others", "ready_1_2_years.max_critical_gap",
+        "ready_1_2_years.min_weighted_attainment", "not_yet_ready.fallback",
+    ]
+    assert [r.id for r in assess_readiness(V2026_12_2, TARGET, [sheet("manager"), sheet("peer")]).rules] == [
         "min_nonself_raters", "max_not_observed_share", "critical_observed",
         "ready_now.min_raters", "ready_now.min_managers", "ready_now.max_unscored_others", "ready_now.max_any_gap",
         "ready_now.max_critical_gap", "ready_now.min_weighted_attainment",

@@ -38,7 +38,7 @@ from rubrics.readiness_quality import FLAG_LABELS, LENIENT, STRAIGHT_LINING, rat
 from rubrics.readiness_words import evidence_summary
 from tests.test_rater_quality import RULES, WEIGHTS, panel
 from tests.test_rater_quality import sheet as cycle_sheet
-from tests.test_readiness_evidence import IDS, NEW, NO, OTHERS, TARGET, X, framework, rule, sheet
+from tests.test_readiness_evidence import IDS, NEW, NO, OTHERS, TARGET, V2026_12_2, X, framework, rule, sheet
 from tests.test_readiness_properties import FW, OLD_FW, assessments
 
 NBSP = "\xa0"
@@ -124,7 +124,7 @@ def test_rules_that_do_not_apply_say_why_in_german():
 def test_unscored_competencies_and_attainment_in_german():
     """Unscored competencies, the attainment with its coverage and the summary, in German."""
     hidden = {i: NO for i in OTHERS[:2]}
-    result = de(assess_readiness, NEW, TARGET, [sheet("manager", **hidden), sheet("peer", **hidden)])
+    result = de(assess_readiness, V2026_12_2, TARGET, [sheet("manager", **hidden), sheet("peer", **hidden)])
     # Text properties speak the language current when they are read.
     assert de(lambda: result.attainment_text) == f"100{NBSP}% (bezogen auf 10 von 12 bewerteten Kompetenzen)"
     assert result.attainment_text == "100% of the 10 of 12 scored"
@@ -133,6 +133,9 @@ def test_unscored_competencies_and_attainment_in_german():
     assert rule(result, "max_not_observed_share").detail == f"2 von 12 (16,7{NBSP}%) ohne Bewertung: {names}."
     assert rule(result, "ready_now.min_weighted_attainment").detail == (
         f"Gewichteter Erfüllungsgrad 100{NBSP}% (bezogen auf 10 von 12 bewerteten Kompetenzen).")
+    # 2026.12.3: the unscored count with zero attainment, said so.
+    now = de(assess_readiness, NEW, TARGET, [sheet("manager", **hidden), sheet("peer", **hidden)])
+    assert de(lambda: now.attainment_text) == f"83,3{NBSP}% über alle 12, 2 ohne Bewertung mit null gezählt"
     full = de(assess_readiness, NEW, TARGET, [sheet("manager"), sheet("peer")])
     assert de(lambda: full.attainment_text) == f"100{NBSP}% (alle 12 bewertet)"
     assert full.summary == (f"{BEST} für {full.target_role_name}: gewichteter Erfüllungsgrad 100{NBSP}%; jede "

@@ -51,7 +51,11 @@ def test_the_shipped_rubric_has_the_new_rules():
     rules = load_framework().readiness
     assert "peers_below_threshold" in data["readiness"] and rules.panel_review is not None
     assert rules.bands[0].min_raters == 2 and rules.bands[0].min_managers == 1
-    assert rules.bands[0].max_any_gap == 1 and rules.bands[0].max_unscored_others == 1
+    assert rules.bands[0].max_any_gap == 1 and rules.bands[0].max_unscored_others == 0
+    assert rules.bands[1].max_unscored_others == 2 and rules.unscored_attainment == 0
+    assert (rules.bands[0].min_critical_raters, rules.bands[0].min_critical_managers) == (2, 1)
+    assert rules.bands[0].max_short_others == 2 and rules.bands[0].max_group_gap == 1
+    assert rules.min_rated_share == 0.66
     assert rules.bands[1].label == "Ready after development"
 
 
