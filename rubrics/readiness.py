@@ -55,10 +55,11 @@ from .readiness_model import (
     suppressed_coverage_text,
 )
 from .readiness_numbers import display_gap, display_percent, display_score, exact, fmt, pct, plural
-from .readiness_panel import candidate_panel_reason, panel_review_reasons
+from .readiness_panel import candidate_panel_reason, further_reasons, panel_review_reasons
 from .readiness_quality import CycleRating, RaterFlag, RaterQuality, RaterQualityReport, rater_quality
 from .readiness_rules import build_evidence, choose_band, evidence_rules
 from .readiness_scores import comments_of, competency_result
+from .readiness_uncertainty import measured
 from .readiness_words import evidence_summary, rules_in_words, verdict_label, verdicts
 
 __all__ = [
@@ -73,7 +74,8 @@ __all__ = [
 
 
 def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[RaterSheet],
-                     assigned: Mapping[str, int] | None = None) -> ReadinessResult:
+                     assigned: Mapping[str, int] | None = None,
+                     flagged: Mapping[str, tuple[str, ...]] | None = None) -> ReadinessResult:
     """The readiness verdict for ``target_role`` from the submitted sheets of one assessment, explained.
 
     ``assigned`` gives, per rater group, how many sheets were asked for (so the report can say "2 peers were
@@ -89,7 +91,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     order = {c.id: i for i, c in enumerate(framework.competencies)}
     requirements = sorted(role.requirements, key=lambda r: order.get(r.competency_id, len(order)))
     pairs = [competency_result(framework, req, by_group, peer_mode, rules) for req in requirements]
-    comps = tuple(c for c, _ in pairs)
+    comps = measured(tuple(c for c, _ in pairs), tuple(s for _, s in pairs), by_group, rules)
     counted_peers = n_peers if (peer_mode == PEERS_SHOWN or rules.peers_below_threshold == PEERS_COUNT) else 0
     ev = build_evidence(rules, role.name, comps, tuple(s for _, s in pairs), counts[MANAGER], counted_peers,
                         n_peers - counted_peers)
@@ -101,7 +103,8 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     n_evidence_rules = len(results)
     chosen, checks = choose_band(rules.bands, ev, sufficient)
     results.extend(checks)
-    reasons = panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER]) if sufficient else ()
+    reasons = (panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER])
+               + further_reasons(rules, comps, ev.scores, by_group, flagged)) if sufficient else ()
     band_id, band_label, band_rank = _outcome(rules, chosen, reasons)
 
     group_counts = tuple(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import NOT_OBSERVED, SCALE
-from .readiness_numbers import display_gap, display_percent, display_score
+from .readiness_numbers import display_gap, display_percent, display_score, display_shortfall
 
 SELF = "self"
 MANAGER = "manager"
@@ -176,6 +176,12 @@ class CompetencyResult:
     #: rubric 2026.12): the candidate view withholds every number of this competency that depends on it.
     #: Set whenever the peer group is suppressed, even if no peer gave a level (that is their answer too).
     is_withheld_from_candidate: bool = False
+    #: (2026.12.3) Standard error of the decision score (docs/readiness.md, "Measurement error"); None under two
+    #: levels or for a rubric without the borderline rule.
+    standard_error: float | None = None
+    #: (2026.12.3) A critical competency whose decision is within the margin of its requirement while the
+    #: raters lie on both sides of it: the verdict goes to Panel review.
+    is_borderline: bool = False
 
     @property
     def shortfall(self) -> float:
@@ -199,6 +205,11 @@ class CompetencyResult:
     def gap_text(self) -> str:
         """The gap to print, agreeing with ``decision_text`` ("−0.1", "+0.0" only when exactly met)."""
         return display_gap(self.decision_score, self.required)
+
+    @property
+    def shortfall_text(self) -> str:
+        """The shortfall to print, the same text as ``Shortfall.shortfall_text`` and the rules' details."""
+        return display_shortfall(self.decision_score, self.required)
 
 
 @dataclass(frozen=True)
@@ -238,7 +249,7 @@ class Shortfall:
     @property
     def shortfall_text(self) -> str:
         """The shortfall to print, never "0" for a real one (0.033 short: "0.1")."""
-        return display_gap(self.score, self.required).lstrip("+-")
+        return display_shortfall(self.score, self.required)
 
 
 @dataclass(frozen=True)
