@@ -55,13 +55,18 @@ def standard_error(var: Fraction | None) -> float | None:
 
 
 def is_borderline(score: ExactScores, levels: Mapping[str, Sequence[int]], var: Fraction | None, panel) -> bool:
-    """A critical competency whose decision is within the margin of its requirement while the raters straddle
-    it (one below, one at or above): unanimous raters are never borderline, whatever the numbers."""
+    """A critical competency whose decision falls short of its requirement by no more than the margin (``k``
+    standard errors, at least the tolerance) while the raters straddle it (one below, one at or above): a
+    shortfall within measurement error that a minority decides. Unanimous raters are never borderline."""
     if panel is None or panel.borderline_standard_errors is None or score.decision is None:
         return False
     if not score.requirement.is_critical or var is None:
         return False
     required = score.requirement.required
+    if score.decision >= required:
+        # A met requirement is not contested here (a whole shown group below it is: ``group_below_critical``);
+        # candidates at the bar with ordinary spread among raters would otherwise all go to the panel.
+        return False
     every = [x for v in levels.values() for x in v]
     if not (any(x < required for x in every) and any(x >= required for x in every)):
         return False

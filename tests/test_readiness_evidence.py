@@ -177,9 +177,7 @@ def test_two_managers_apart_on_a_critical_competency_go_to_the_panel():
     c = CRITICAL[1]
     result = assess_readiness(NEW, TARGET, [sheet("manager", 1, **{c: 5}), sheet("manager", 2, **{c: 3})])
     assert result.band_id == PANEL_REVIEW
-    assert result.panel_review_reasons[0] == "Cross-functional collaboration (critical): two managers are 2 levels apart."
-    # 5 and 3 against a requirement of 4: the decision (4) sits on the bar with the raters on both sides of it.
-    assert result.competency(c).is_borderline
+    assert result.panel_review_reasons == ("Cross-functional collaboration (critical): two managers are 2 levels apart.",)
     calm = assess_readiness(NEW, TARGET, [sheet("manager", 1, **{c: 5}), sheet("manager", 2, **{c: 4})])
     assert calm.band_id == "ready_now" and not calm.is_panel_review
     # On a non-critical competency the same spread goes to the panel too (2026.12.3, any competency).
