@@ -174,7 +174,8 @@ def _priorities(comps: Sequence[CompetencyResult], order) -> tuple[DevelopmentPr
     items = sorted((c for c in comps if c.shortfall > 0 and c.next_level),
                    key=lambda c: (not c.is_critical, -c.shortfall * c.weight, -c.weight, order[c.competency_id]))
     return tuple(DevelopmentPriority(c.competency_id, c.name, c.shortfall, c.is_critical, c.next_level,
-                                     c.next_level_label, c.development_action) for c in items)
+                                     c.next_level_label, c.development_action, c.decision_score, c.required)
+                 for c in items)
 
 
 def _development_notes(comps: Sequence[CompetencyResult]) -> tuple[DevelopmentNote, ...]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import NOT_OBSERVED, SCALE
-from .readiness_numbers import display_gap, display_percent, display_score, display_shortfall
+from .readiness_numbers import NO_NUMBER, display_gap, display_percent, display_score, display_shortfall, fmt, local
 
 SELF = "self"
 MANAGER = "manager"
@@ -261,6 +261,16 @@ class DevelopmentPriority:
     next_level: int
     next_level_label: str
     action: str
+    #: The decision score and the requirement, so the shortfall prints as everywhere else (2026.12.3).
+    score: float | None = None
+    required: int | None = None
+
+    @property
+    def shortfall_text(self) -> str:
+        """The shortfall as the summary, the rules and the table print it (``display_shortfall``)."""
+        if self.score is None or self.required is None:
+            return fmt(self.shortfall)
+        return display_shortfall(self.score, self.required)
 
 
 @dataclass(frozen=True)
@@ -382,6 +392,16 @@ class ReadinessResult:
             return _("%(value)s (all %(total)s scored)", value=value, total=self.competency_count)
         return _("%(value)s of the %(scored)s of %(total)s scored", value=value, scored=self.scored_count,
                  total=self.competency_count)
+
+    @property
+    def largest_critical_shortfall_text(self) -> str:
+        """The largest critical shortfall as the summary, the rules and the table print it; "0.0" without one."""
+        if self.largest_critical_shortfall is None:
+            return NO_NUMBER
+        for item in self.holding_back:
+            if item.is_critical and item.shortfall == self.largest_critical_shortfall:
+                return item.shortfall_text
+        return local("0.0") if self.largest_critical_shortfall == 0 else fmt(self.largest_critical_shortfall)
 
     def group_count(self, group: str) -> RaterGroupCount:
         for item in self.group_counts:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reports.verdict import _figures
 from rubrics import RubricError, framework_from_snapshot, load_framework
 from rubrics.readiness import PANEL_REVIEW, RaterSheet, assess_readiness, candidate_view
 from rubrics.readiness_quality import CycleRating, rater_quality
@@ -161,6 +162,10 @@ def test_one_peer_of_eleven_one_level_lower_is_borderline_not_a_silent_band_drop
     rule = next(r for r in result.rules if r.id == "ready_now.max_critical_gap")
     assert rule.detail == f"Over the limit: People leadership ({shortfall})."
     assert result.holding_back[0].shortfall_text == shortfall
+    assert result.development_priorities[0].shortfall_text == shortfall
+    assert result.largest_critical_shortfall_text == shortfall
+    # The PDF's key figures print the same text.
+    assert (("Largest critical shortfall", shortfall) in _figures(result))
     # Every other competency is unanimous: never borderline, whatever the numbers.
     assert [c.competency_id for c in result.competencies if c.is_borderline] == ["people_leadership"]
 
