@@ -202,8 +202,10 @@ def rater_quality_section(data: ReportData) -> list[Flowable]:
         return []
     story = [p(_("Rater quality (HR copy only)"), "h2"),
              p(_("Flags look at each rater across the whole cycle, against the other raters of the same candidates. "
-                 "A flag never changes the verdict; it says where the verdict may reflect the rater more than the "
-                 "candidate."), "small", space_after=3)]
+                 "A flag says where the verdict may reflect the rater more than the candidate; from rubric "
+                 "2026.12.3 a verdict that rests for half or more of its decision weight on raters flagged "
+                 "lenient, severe or straight-lining goes to Panel review (under older rubrics a flag never "
+                 "changes the verdict)."), "small", space_after=3)]
     if data.rater_notes is None:
         story.append(p(_("Rater quality is not assessed for this cycle: its rubric version has no rater-quality "
                          "rules."), "item"))

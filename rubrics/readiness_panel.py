@@ -13,7 +13,7 @@ from itertools import combinations
 from .i18n import N_, _, ngettext
 from .model import NOT_OBSERVED, PanelReviewRules, ReadinessRules
 from .readiness_model import MANAGER, NONSELF_GROUPS, PEER, CompetencyResult, RaterSheet
-from .readiness_numbers import display_score, exact, fmt
+from .readiness_numbers import display_score, exact, fmt, pct
 from .readiness_scores import ExactScores
 from .readiness_uncertainty import borderline_reason, flagged_reason
 
@@ -169,3 +169,28 @@ def further_reasons(rules: ReadinessRules, comps: Sequence[CompetencyResult], sc
     ids = [c.competency_id for c in comps]
     on_flagged = flagged_reason({g: by_group[g] for g in NONSELF_GROUPS}, ids, rules, flagged)
     return reasons + ((on_flagged,) if on_flagged else ())
+
+
+def agreement_in_words(rules: ReadinessRules) -> tuple[str, ...]:
+    """The methodology sentences of the 2026.12.3 panel rules (none for a rubric without them)."""
+    panel = rules.panel_review
+    if panel is None:
+        return ()
+    lines = []
+    if panel.any_disagreement is not None:
+        lines.append(_("%(label)s also when, on any competency, managers and peers or two managers are %(limit)s or "
+                       "more levels apart, or two shown peers stand that far from two others.", label=panel.label,
+                       limit=fmt(exact(panel.any_disagreement))))
+    if panel.group_below_critical:
+        lines.append(_("%(label)s also when the managers’ or the shown peers’ mean is below the requirement of a "
+                       "critical competency whose decision score meets it.", label=panel.label))
+    if panel.borderline_standard_errors is not None:
+        lines.append(_("Borderline (%(label)s): a critical competency short of its requirement by no more than "
+                       "%(k)s standard error(s) of its decision score (at least %(tolerance)s), with raters on both "
+                       "sides of the requirement.", label=panel.label, k=fmt(exact(panel.borderline_standard_errors)),
+                       tolerance=fmt(exact(panel.borderline_min_tolerance))))
+    if panel.flagged_weight_share is not None:
+        lines.append(_("%(label)s also when raters flagged lenient, severe or straight-lining across the cycle carry "
+                       "%(share)s or more of the decision weight.", label=panel.label,
+                       share=pct(exact(panel.flagged_weight_share))))
+    return tuple(lines)
