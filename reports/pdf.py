@@ -25,7 +25,7 @@ from .data import ReportData
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
 from .i18n import N_, _, ngettext
-from .layout import (DASH, FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer, draw_header, fit_text, fmt,
+from .layout import (DASH, FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer, draw_header, fit_text,
                      footer_text, gap_text, kv_table, local, long_date, make_doc, make_frame, num, p, pb, stamp,
                      styles)
 from .panel import panel_story, render_panel_summary
@@ -317,7 +317,7 @@ def _development(result: ReadinessResult) -> list[Flowable]:
 
 def _priority_line(d) -> str:
     crit = " · " + _("critical") if d.is_critical else ""
-    return crit + " · " + _("%(short)s short · next: level %(level)s %(label)s", short=fmt(d.shortfall),
+    return crit + " · " + _("%(short)s short · next: level %(level)s %(label)s", short=d.shortfall_text,
                             level=d.next_level, label=d.next_level_label)
 
 

@@ -17,7 +17,7 @@ from rubrics.readiness_candidate import withheld_note
 from .data import ReportData
 from .grid import Grid, GridStyle
 from .i18n import N_, _
-from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, fmt, gap_text, kv_table, local,
+from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, gap_text, kv_table, local,
                      long_date, p, pb, styles, verdict_colour)
 
 #: How a rule's status is marked and said: never a tick for a rule that does not apply. The words are
@@ -116,7 +116,8 @@ def _figures(result: ReadinessResult) -> list[tuple[str, str]]:
     shortfall = result.largest_critical_shortfall
     figures = [(_("Weighted attainment"), attainment_text(result)),
                (_("Largest critical shortfall"),
-                fmt(shortfall) if shortfall is not None or not result.is_candidate_view else _(WITHHELD))]
+                result.largest_critical_shortfall_text if shortfall is not None or not result.is_candidate_view
+                else _(WITHHELD))]
     for group in (MANAGER, PEER, SELF):
         figures.append((_(GROUP_NAMES[group]), result.group_count(group).text))
     return figures
@@ -201,8 +202,10 @@ def rater_quality_section(data: ReportData) -> list[Flowable]:
         return []
     story = [p(_("Rater quality (HR copy only)"), "h2"),
              p(_("Flags look at each rater across the whole cycle, against the other raters of the same candidates. "
-                 "A flag never changes the verdict; it says where the verdict may reflect the rater more than the "
-                 "candidate."), "small", space_after=3)]
+                 "A flag says where the verdict may reflect the rater more than the candidate; from rubric "
+                 "2026.12.3 a verdict that rests for half or more of its decision weight on raters flagged "
+                 "lenient, severe or straight-lining goes to Panel review (under older rubrics a flag never "
+                 "changes the verdict)."), "small", space_after=3)]
     if data.rater_notes is None:
         story.append(p(_("Rater quality is not assessed for this cycle: its rubric version has no rater-quality "
                          "rules."), "item"))

@@ -42,8 +42,13 @@ BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment", "min_raters", "m
 OPTIONAL_READINESS_KEYS = {"peers_below_threshold", "panel_review", "rater_quality", "min_rated_share",
                            "evidence_at_critical_requirement", "evidence_from_own_mean",
                            "unscored_attainment"}
-PANEL_REVIEW_KEYS = {"label", "critical_disagreement", "overall_disagreement"}
-RATER_QUALITY_KEYS = {"min_ratings", "leniency", "min_spread", "straight_line_min_levels", "rests_on_share"}
+PANEL_REVIEW_KEYS = {"label", "critical_disagreement", "overall_disagreement",
+                     # Optional, from rubric 2026.12.3: agreement, measurement error and rater quality.
+                     "any_disagreement", "group_below_critical", "borderline_standard_errors",
+                     "borderline_min_tolerance", "flagged_weight_share"}
+RATER_QUALITY_KEYS = {"min_ratings", "leniency", "min_spread", "straight_line_min_levels", "rests_on_share",
+                      # Optional, from rubric 2026.12.3.
+                      "straight_line_share", "same_group", "cycle_spread_share"}
 RATER_GROUPS = {"manager", "peer"}
 
 
@@ -136,7 +141,8 @@ class ReadinessValidator:
                     **criteria)
 
     def panel_review(self, value, where: str) -> PanelReviewRules | None:
-        p = self.mapping(value, where, PANEL_REVIEW_KEYS)
+        p = self.mapping(value, where, PANEL_REVIEW_KEYS,
+                         required={"label", "critical_disagreement", "overall_disagreement"})
         if p is None:
             return None
         return PanelReviewRules(
@@ -145,7 +151,24 @@ class ReadinessValidator:
                                               positive=True),
             overall_disagreement=self.number(p.get("overall_disagreement"), f"{where}.overall_disagreement",
                                              positive=True),
+            **self.agreement(p, where),
         )
+
+    def flag(self, value, where: str) -> bool:
+        if not isinstance(value, bool):
+            self.fail(where, f"must be true or false, not {value!r}")
+        return value is True
+
+    def agreement(self, p, where: str) -> dict:
+        """The 2026.12.3 keys of ``panel_review`` (absent: off, the 2026.12 behaviour)."""
+        limits = {"any_disagreement": dict(positive=True), "borderline_standard_errors": dict(positive=True),
+                  "borderline_min_tolerance": dict(minimum=0, maximum=4),
+                  "flagged_weight_share": dict(minimum=0, maximum=1)}
+        given = {key: self.number(p[key], f"{where}.{key}", **limits[key]) for key in sorted(limits)
+                 if p.get(key) is not None}
+        if "group_below_critical" in p:
+            given["group_below_critical"] = self.flag(p["group_below_critical"], f"{where}.group_below_critical")
+        return {k: v for k, v in given.items() if v is not None}
 
     def rater_quality(self, value, where: str) -> RaterQualityRules:
         q = self.mapping(value, where, RATER_QUALITY_KEYS, required=set())
@@ -157,7 +180,11 @@ class ReadinessValidator:
             "min_spread": dict(positive=True),
             "straight_line_min_levels": dict(minimum=2, maximum=100, integer=True),
             "rests_on_share": dict(minimum=0, maximum=1),
+            "straight_line_share": dict(minimum=0.5, maximum=1),
+            "cycle_spread_share": dict(positive=True),
         }
         given = {key: self.number(q[key], f"{where}.{key}", **limits[key]) for key in sorted(q) if key in limits}
+        if "same_group" in q:
+            given["same_group"] = self.flag(q["same_group"], f"{where}.same_group")
         return RaterQualityRules(**{k: v for k, v in given.items() if v is not None})
 

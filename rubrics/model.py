@@ -144,11 +144,24 @@ class PanelReviewRules:
     critical_disagreement: float = 2.0
     #: Levels apart of the mean over all competencies both rated: managers vs peers, or two managers.
     overall_disagreement: float = 1.5
+    #: (2026.12.3) Levels apart on ANY competency: managers vs peers, two managers, or two shown peers against
+    #: two others; None: no such rule.
+    any_disagreement: float | None = None
+    #: (2026.12.3) A shown group's mean below the requirement on a critical competency the decision score passes.
+    group_below_critical: bool = False
+    #: (2026.12.3) A critical competency is borderline when its decision score is within this many standard errors
+    #: (or ``borderline_min_tolerance``) of the requirement and the raters lie on both sides; None: no such rule.
+    borderline_standard_errors: float | None = None
+    borderline_min_tolerance: float = 0.0
+    #: (2026.12.3) At least this share of the decision weight on raters flagged lenient, severe or straight-lining;
+    #: None: flags never change a verdict.
+    flagged_weight_share: float | None = None
 
 
 @dataclass(frozen=True)
 class RaterQualityRules:
-    """Thresholds of the cycle-wide rater quality flags (HR only; they never change a verdict)."""
+    """Thresholds of the cycle-wide rater quality flags (from 2026.12.3 they can send a verdict to the panel:
+    ``PanelReviewRules.flagged_weight_share``)."""
 
     #: Fewest levels a rater must have given (and shared with other raters, for leniency) to be judged.
     min_ratings: int = 6
@@ -160,6 +173,14 @@ class RaterQualityRules:
     straight_line_min_levels: int = 5
     #: A verdict rests mainly on a rater who carries at least this share of its decision weight.
     rests_on_share: float = 0.5
+    #: (2026.12.3) A sheet with at least this share of its levels identical is straight-lining; None: all of them.
+    straight_line_share: float | None = None
+    #: (2026.12.3) Leniency and severity against the other raters of the SAME group, and no flag at all under
+    #: ``min_ratings`` levels; False: against every other rater (2026.12).
+    same_group: bool = False
+    #: (2026.12.3) Central tendency only for a spread below this share of the cycle's median rater spread; None: no
+    #: such condition.
+    cycle_spread_share: float | None = None
 
 
 @dataclass(frozen=True)

@@ -59,10 +59,11 @@ from .readiness_model import (
 )
 from .readiness_counting import COUNTED_SHEETS_RULE, counted_sheets, counted_sheets_rule
 from .readiness_numbers import display_gap, display_percent, display_score, exact, fmt, pct, plural
-from .readiness_panel import candidate_panel_reason, panel_review_reasons
+from .readiness_panel import candidate_panel_reason, further_reasons, panel_review_reasons
 from .readiness_quality import CycleRating, RaterFlag, RaterQuality, RaterQualityReport, rater_quality
 from .readiness_rules import build_evidence, choose_band, evidence_rules
 from .readiness_scores import comments_of, competency_result
+from .readiness_uncertainty import measured
 from .readiness_words import evidence_summary, rules_in_words, verdict_label, verdicts
 
 __all__ = [
@@ -77,7 +78,8 @@ __all__ = [
 
 
 def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[RaterSheet],
-                     assigned: Mapping[str, int] | None = None) -> ReadinessResult:
+                     assigned: Mapping[str, int] | None = None,
+                     flagged: Mapping[str, tuple[str, ...]] | None = None) -> ReadinessResult:
     """The readiness verdict for ``target_role`` from the submitted sheets of one assessment, explained.
 
     ``assigned`` gives, per rater group, how many sheets were asked for (so the report can say "2 peers were
@@ -95,7 +97,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     order = {c.id: i for i, c in enumerate(framework.competencies)}
     requirements = sorted(role.requirements, key=lambda r: order.get(r.competency_id, len(order)))
     pairs = [competency_result(framework, req, by_group, peer_mode, rules) for req in requirements]
-    comps = tuple(c for c, _ in pairs)
+    comps = measured(tuple(c for c, _ in pairs), tuple(s for _, s in pairs), by_group, rules)
     counted_peers = n_peers if (peer_mode == PEERS_SHOWN or rules.peers_below_threshold == PEERS_COUNT) else 0
     ev = build_evidence(rules, role.name, comps, tuple(s for _, s in pairs), counts[MANAGER], counted_peers,
                         n_peers - counted_peers)
@@ -114,7 +116,8 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     thin = next((set(thin_evidence(b, ev)) for b in rules.bands
                  if b.min_critical_raters is not None or b.min_critical_managers is not None), set())
     comps = tuple(replace(c, is_thin_evidence=c.competency_id in thin) for c in comps)
-    reasons = panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER]) if sufficient else ()
+    reasons = (panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER])
+               + further_reasons(rules, comps, ev.scores, by_group, flagged)) if sufficient else ()
     band_id, band_label, band_rank = _outcome(rules, chosen, reasons)
 
     group_counts = tuple(
@@ -187,7 +190,8 @@ def _priorities(comps: Sequence[CompetencyResult], order) -> tuple[DevelopmentPr
     items = sorted((c for c in comps if c.shortfall > 0 and c.next_level),
                    key=lambda c: (not c.is_critical, -c.shortfall * c.weight, -c.weight, order[c.competency_id]))
     return tuple(DevelopmentPriority(c.competency_id, c.name, c.shortfall, c.is_critical, c.next_level,
-                                     c.next_level_label, c.development_action) for c in items)
+                                     c.next_level_label, c.development_action, c.decision_score, c.required)
+                 for c in items)
 
 
 def _development_notes(comps: Sequence[CompetencyResult]) -> tuple[DevelopmentNote, ...]:

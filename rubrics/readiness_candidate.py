@@ -38,7 +38,7 @@ _SCORE_RULES = ("max_not_observed_share", "critical_observed", ".max_unscored_ot
 def _withhold(comp):
     return replace(comp, decision_score=None, gap=None, self_minus_others=None, is_blind_spot=False,
                    is_hidden_strength=False, next_level=None, next_level_label="", development_action="",
-                   is_thin_evidence=None)
+                   is_thin_evidence=None, standard_error=None, is_borderline=False)
 
 
 def _managers_only(result: ReadinessResult) -> dict:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import NOT_OBSERVED, SCALE
-from .readiness_numbers import display_gap, display_percent, display_score
+from .readiness_numbers import NO_NUMBER, display_gap, display_percent, display_score, display_shortfall, fmt, local
 
 SELF = "self"
 MANAGER = "manager"
@@ -192,6 +192,12 @@ class CompetencyResult:
     #: (``min_critical_raters`` / ``min_critical_managers``), whatever the verdict; None in the candidate's copy
     #: where the competency is withheld (the count includes hidden peers).
     is_thin_evidence: bool | None = False
+    #: (2026.12.3) Standard error of the decision score (docs/readiness.md, "Measurement error"); None under two
+    #: levels or for a rubric without the borderline rule.
+    standard_error: float | None = None
+    #: (2026.12.3) A critical competency whose decision is within the margin of its requirement while the
+    #: raters lie on both sides of it: the verdict goes to Panel review.
+    is_borderline: bool = False
 
     @property
     def shortfall(self) -> float:
@@ -215,6 +221,11 @@ class CompetencyResult:
     def gap_text(self) -> str:
         """The gap to print, agreeing with ``decision_text`` ("−0.1", "+0.0" only when exactly met)."""
         return display_gap(self.decision_score, self.required)
+
+    @property
+    def shortfall_text(self) -> str:
+        """The shortfall to print, the same text as ``Shortfall.shortfall_text`` and the rules' details."""
+        return display_shortfall(self.decision_score, self.required)
 
 
 @dataclass(frozen=True)
@@ -254,7 +265,7 @@ class Shortfall:
     @property
     def shortfall_text(self) -> str:
         """The shortfall to print, never "0" for a real one (0.033 short: "0.1")."""
-        return display_gap(self.score, self.required).lstrip("+-")
+        return display_shortfall(self.score, self.required)
 
 
 @dataclass(frozen=True)
@@ -266,6 +277,16 @@ class DevelopmentPriority:
     next_level: int
     next_level_label: str
     action: str
+    #: The decision score and the requirement, so the shortfall prints as everywhere else (2026.12.3).
+    score: float | None = None
+    required: int | None = None
+
+    @property
+    def shortfall_text(self) -> str:
+        """The shortfall as the summary, the rules and the table print it (``display_shortfall``)."""
+        if self.score is None or self.required is None:
+            return fmt(self.shortfall)
+        return display_shortfall(self.score, self.required)
 
 
 @dataclass(frozen=True)
@@ -396,6 +417,16 @@ class ReadinessResult:
             return _("%(value)s (all %(total)s scored)", value=value, total=self.competency_count)
         return _("%(value)s of the %(scored)s of %(total)s scored", value=value, scored=self.scored_count,
                  total=self.competency_count)
+
+    @property
+    def largest_critical_shortfall_text(self) -> str:
+        """The largest critical shortfall as the summary, the rules and the table print it; "0.0" without one."""
+        if self.largest_critical_shortfall is None:
+            return NO_NUMBER
+        for item in self.holding_back:
+            if item.is_critical and item.shortfall == self.largest_critical_shortfall:
+                return item.shortfall_text
+        return local("0.0") if self.largest_critical_shortfall == 0 else fmt(self.largest_critical_shortfall)
 
     def group_count(self, group: str) -> RaterGroupCount:
         for item in self.group_counts:

@@ -92,6 +92,21 @@ def display_gap(value: float | None, required: float) -> str:
     return local("0.0" if gap == 0 else f"{gap:+.1f}")
 
 
+def display_shortfall(value: float | None, required: float) -> str:
+    """A shortfall (required - score) to print: the gap's digits without the sign, so a summary, a rule's detail
+    and the table print one and the same text for it (3.967 against 4: "0.1" everywhere, never "0.03")."""
+    if value is None:
+        return NO_NUMBER
+    return display_gap(value, required).lstrip("+-")
+
+
+def display_error(value: float | None) -> str:
+    """A standard error to print, one decimal like every score; a positive one never as "0.0"."""
+    if value is None:
+        return NO_NUMBER
+    return local(f"{_round_off(value, 1, [0.0]):.1f}")
+
+
 def display_percent(value: float | None, thresholds: Iterable[float] = ()) -> str:
     """A share as a percentage with at most one decimal, never shown at or above a threshold it is below."""
     if value is None:

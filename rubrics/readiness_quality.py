@@ -1,9 +1,10 @@
 """Rater quality across a cycle, for HR: leniency, severity, central tendency, straight-lining.
 
 A pure function over plain ratings (rater key, candidate key, competency, level, group); the thresholds are
-the rubric's ``readiness.rater_quality``. Flags never change a verdict: they tell HR and the panel where a
-verdict may rest on a rater whose levels say more about the rater than about the candidate
-(docs/readiness.md, "Rater quality").
+the rubric's ``readiness.rater_quality``. They tell HR and the panel where a verdict may rest on a rater whose
+levels say more about the rater than about the candidate; from rubric 2026.12.3 a verdict resting for half its
+weight on raters flagged lenient, severe or straight-lining goes to Panel review (docs/readiness.md, "Rater
+quality").
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fractions import Fraction
 from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import SCALE, RaterQualityRules
 from .readiness_model import MANAGER, NONSELF_GROUPS
-from .readiness_numbers import exact, fmt
+from .readiness_numbers import exact, fmt, pct
 
 LENIENT, SEVERE, CENTRAL_TENDENCY, STRAIGHT_LINING = "lenient", "severe", "central_tendency", "straight_lining"
 #: The flags' labels, translated on each lookup.
@@ -118,15 +119,36 @@ def rater_quality(ratings: Iterable[CycleRating], rules: RaterQualityRules,
     for r in ratings:
         by_rater[r.rater_key].append(r)
         by_cell[r.candidate_key, r.competency_id].append(r)
-    raters = tuple(_one_rater(key, by_rater[key], by_cell, rules) for key in sorted(by_rater))
+    spreads = sorted(statistics.pstdev([r.level for r in own]) for own in by_rater.values()
+                     if len(own) >= rules.min_ratings)
+    usual = statistics.median(spreads) if spreads else None
+    raters = tuple(_one_rater(key, by_rater[key], by_cell, rules, usual) for key in sorted(by_rater))
     return RaterQualityReport(raters, influence(ratings, weights), float(rules.rests_on_share))
 
 
-def _one_rater(key: str, own: list[CycleRating], by_cell, rules: RaterQualityRules) -> RaterQuality:
+def _flat(levels: list[int], rules: RaterQualityRules) -> bool:
+    """A sheet (nearly) all one level: at least ``straight_line_min_levels`` levels, the most common at least
+    ``straight_line_share`` of them (all of them without the key). From 2026.12.3 a sheet at the top of the scale
+    is not: for a profile that requires 5s that is the only way to be ready (leniency is the check there)."""
+    if len(levels) < rules.straight_line_min_levels:
+        return False
+    if rules.straight_line_share is None:
+        return len(set(levels)) == 1
+    top = max(set(levels), key=levels.count)
+    return top != SCALE[-1] and Fraction(levels.count(top), len(levels)) >= exact(rules.straight_line_share)
+
+
+def _one_rater(key: str, own: list[CycleRating], by_cell, rules: RaterQualityRules,
+               usual: float | None = None) -> RaterQuality:
     levels = [r.level for r in own]
+    if rules.same_group and len(levels) < rules.min_ratings:
+        spread = statistics.pstdev(levels) if levels else 0.0
+        return RaterQuality(key, len(levels), len({r.candidate_key for r in own}),
+                            float(Fraction(sum(levels), len(levels))) if levels else 0.0, spread, None, ())
     mine, theirs = [], []
     for r in own:
-        others = [o.level for o in by_cell[r.candidate_key, r.competency_id] if o.rater_key != key]
+        others = [o.level for o in by_cell[r.candidate_key, r.competency_id]
+                  if o.rater_key != key and (o.group == r.group or not rules.same_group)]
         if others:
             mine.append(r.level)
             theirs.append(Fraction(sum(others), len(others)))
@@ -144,13 +166,18 @@ def _one_rater(key: str, own: list[CycleRating], by_cell, rules: RaterQualityRul
                                _("Rates %(levels)s below the other raters of the same candidates, on average over "
                                  "%(shared)s: their verdicts may be too harsh.", levels=_levels(-leniency),
                                  shared=_shared(len(mine)))))
-    sheets: dict[str, set[int]] = defaultdict(set)
-    sizes: dict[str, int] = defaultdict(int)
+    sheets: dict[str, list[int]] = defaultdict(list)
     for r in own:
-        sheets[r.candidate_key].add(r.level)
-        sizes[r.candidate_key] += 1
-    flat = sorted(c for c, used in sheets.items() if len(used) == 1 and sizes[c] >= rules.straight_line_min_levels)
-    if flat:
+        sheets[r.candidate_key].append(r.level)
+    flat = sorted(c for c, given in sheets.items() if _flat(given, rules))
+    if flat and rules.straight_line_share is not None:
+        flags.append(RaterFlag(STRAIGHT_LINING, FLAG_LABELS[STRAIGHT_LINING],
+                               ngettext("Gave one and the same level on at least %(share)s of the competencies of "
+                                        "%(flat)s of %(num)d sheet: the sheet does not tell strengths from gaps.",
+                                        "Gave one and the same level on at least %(share)s of the competencies of "
+                                        "%(flat)s of %(num)d sheets: the sheet does not tell strengths from gaps.",
+                                        len(sheets), flat=len(flat), share=pct(exact(rules.straight_line_share)))))
+    elif flat:
         flags.append(RaterFlag(STRAIGHT_LINING, FLAG_LABELS[STRAIGHT_LINING],
                                ngettext("Gave one and the same level on every competency of %(flat)s of %(num)d "
                                         "sheet: the sheet does not tell strengths from gaps.",
@@ -159,7 +186,9 @@ def _one_rater(key: str, own: list[CycleRating], by_cell, rules: RaterQualityRul
                                         flat=len(flat))))
     ends = {SCALE[0], SCALE[-1]}
     if (len(levels) >= rules.min_ratings and len(set(levels)) > 1 and spread < float(rules.min_spread)
-            and not ends & set(levels)):
+            and not ends & set(levels)
+            and (rules.cycle_spread_share is None or usual is None
+                 or spread < float(exact(rules.cycle_spread_share)) * usual)):
         flags.append(RaterFlag(CENTRAL_TENDENCY, FLAG_LABELS[CENTRAL_TENDENCY],
                                _("Levels hardly vary (standard deviation %(spread)s over %(levels)s, only levels "
                                  "%(low)s–%(high)s, never %(first)s or %(last)s): the rater may avoid committing to "

@@ -11,7 +11,7 @@ from .i18n import _, ngettext
 from .model import Band, ReadinessRules
 from .readiness_band_evidence import critical_evidence_check, group_floor_check, short_others_check
 from .readiness_model import FAILED, NOT_APPLICABLE, PASSED, CompetencyResult, RuleResult
-from .readiness_numbers import exact, fmt, pct
+from .readiness_numbers import display_shortfall, exact, fmt, pct
 from .readiness_scores import ExactScores
 
 
@@ -220,14 +220,22 @@ def _gap_check(band: Band, limit_value, ev: Evidence, *, critical_only: bool) ->
         largest = short[0][1] if short else Fraction(0)
     if over:
         detail = _("Over the limit: %(items)s.", items=", ".join(
-            _("%(name)s (%(shortfall)s)", name=c.name, shortfall=fmt(s)) for c, s in over))
+            _("%(name)s (%(shortfall)s)", name=c.name, shortfall=c.shortfall_text) for c, s in over))
     elif critical_only:
-        detail = _("Largest critical shortfall %(shortfall)s.", shortfall=fmt(largest))
+        detail = _("Largest critical shortfall %(shortfall)s.", shortfall=_largest_text(ev, largest, critical_only))
     else:
-        detail = _("Largest shortfall %(shortfall)s.", shortfall=fmt(largest))
+        detail = _("Largest shortfall %(shortfall)s.", shortfall=_largest_text(ev, largest, critical_only))
     failing = {c.competency_id for c, _ in over}
     return RuleResult(rid, text, _status(not over), detail,
                       tuple(c.competency_id for c in ev.comps if c.competency_id in failing))
+
+
+def _largest_text(ev: Evidence, largest: Fraction, critical_only: bool) -> str:
+    """The largest shortfall as every other print of it reads (``display_shortfall``); "0" without one."""
+    for comp, shortfall in ev.shortfalls(critical_only=critical_only):
+        if shortfall == largest:
+            return display_shortfall(comp.decision_score, comp.required)
+    return fmt(largest)
 
 
 def fallback_check(band: Band, holds: bool) -> RuleResult:

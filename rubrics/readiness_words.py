@@ -19,6 +19,7 @@ from .readiness_model import (
     RaterGroupCount,
 )
 from .readiness_numbers import exact, fmt, pct
+from .readiness_panel import agreement_in_words
 
 _NUMBER_WORDS = TranslatedLabels({1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five"),
                                   6: N_("six"), 7: N_("seven"), 8: N_("eight"), 9: N_("nine")})
@@ -228,6 +229,7 @@ def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
             "verdict is not a band but goes to the panel, with the band the rules would give and the reasons; "
             "peers kept anonymous count for this check without being shown.", label=panel.label,
             critical=fmt(exact(panel.critical_disagreement)), overall=fmt(exact(panel.overall_disagreement))))
+        lines += agreement_in_words(rules)
     blind = exact(rules.blind_spot_threshold)
     lines.append(ngettext(
         "Blind spot: self at least %(blind)s level(s) above the decision score; hidden strength: the same "

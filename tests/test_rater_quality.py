@@ -120,10 +120,12 @@ def test_the_cycle_service_flags_a_lenient_manager_in_fixed_queries(make):
         lenient = make.user("manager", name="Lenny Lenient")
         ids = []
         for _ in range(n):
-            a = make.assessment(cycle=cycle, managers=0, peers=3)
+            # From rubric 2026.12.3 leniency is against the other raters of the same group: a second manager.
+            a = make.assessment(cycle=cycle, managers=1, peers=3)
             assign_rater(a, lenient, "manager", actor=None)
             db.session.commit()
-            submit_sheet(assignment(a, "manager"), 5)
+            submit_sheet(assignment(a, "manager", 0), 3)
+            submit_sheet(assignment(a, "manager", 1), 5)
             for k, level in enumerate((2, 3, 2)):
                 submit_sheet(assignment(a, "peer", k), level)
             ids.append(a.id)
@@ -134,7 +136,9 @@ def test_the_cycle_service_flags_a_lenient_manager_in_fixed_queries(make):
     key = str(lenient.id)
     assert quality.rater_names[key] == "Lenny Lenient"
     assert LENIENT in [f.id for f in quality.report.rater(key).flags]
-    assert quality.rests_on_flagged(ids[0]).rater_key == key
+    # Beside a second manager and three peers the lenient manager carries a third of the weight: not "mainly".
+    assert quality.report.influence[str(ids[0])][key] == pytest.approx(1 / 3)
+    assert quality.rests_on_flagged(ids[0]) is None
     big, _, _ = build(3)
     db.session.expire_all()
     with counted_queries() as small_count:
@@ -143,3 +147,52 @@ def test_the_cycle_service_flags_a_lenient_manager_in_fixed_queries(make):
     with counted_queries() as big_count:
         cycle_rater_quality(big)
     assert len(small_count) == len(big_count)
+
+
+# --- rubric 2026.12.3: flags that hit the right raters ------------------------------------------------------------
+
+NEW_RULES = RaterQualityRules(straight_line_share=0.9, same_group=True, cycle_spread_share=0.5)
+
+
+def test_leniency_is_against_the_same_group_only():
+    """A manager at 5 over peers at 3 is no lenient manager when the other manager agrees; a manager at 5 over
+    another manager at 3 is."""
+    agree = sheet("M1", "a", 5, "manager") + sheet("M2", "a", 5, "manager") + sum(
+        (sheet(f"p{n}", "a", 3) for n in range(3)), [])
+    report = rater_quality(agree, NEW_RULES, WEIGHTS)
+    assert not report.rater("M1").flags and not report.rater("M2").flags
+    assert LENIENT in [f.id for f in rater_quality(agree, RULES, WEIGHTS).rater("M1").flags]  # before: flagged
+    apart = sheet("M1", "a", [5, 5, 5, 5, 4, 5], "manager") + sheet("M2", "a", [3, 3, 3, 3, 4, 3], "manager")
+    flags = {r.rater_key: [f.id for f in r.flags] for r in rater_quality(apart, NEW_RULES, WEIGHTS).raters}
+    assert LENIENT in flags["M1"] and SEVERE in flags["M2"]
+
+
+def test_no_flag_under_the_minimum_number_of_levels():
+    short = long_sheet("P", "a", [1, 1, 1, 1, 1]) + long_sheet("Q", "a", [5, 5, 5, 5, 5])
+    assert all(not r.flags for r in rater_quality(short, NEW_RULES, WEIGHTS).raters)
+    assert any(r.flags for r in rater_quality(short, RULES, WEIGHTS).raters)  # before: straight-lining
+
+
+def long_sheet(rater, candidate, levels):
+    return [CycleRating(rater, candidate, f"k{i}", lv, "peer") for i, lv in enumerate(levels)]
+
+
+def test_near_straight_lining_and_the_top_of_the_scale():
+    """Nine of ten levels alike is straight-lining at 90%; a sheet of 5s (a profile that requires 5s) is not."""
+    near = long_sheet("P", "a", [3] * 9 + [4])
+    assert STRAIGHT_LINING in [f.id for f in rater_quality(near, NEW_RULES, WEIGHTS).rater("P").flags]
+    assert STRAIGHT_LINING not in [f.id for f in rater_quality(near, RULES, WEIGHTS).rater("P").flags]
+    eight = long_sheet("P", "a", [3] * 8 + [4, 2])
+    assert STRAIGHT_LINING not in [f.id for f in rater_quality(eight, NEW_RULES, WEIGHTS).rater("P").flags]
+    top = long_sheet("P", "a", [5] * 10)
+    assert STRAIGHT_LINING not in [f.id for f in rater_quality(top, NEW_RULES, WEIGHTS).rater("P").flags]
+
+
+def test_central_tendency_only_when_unusual_for_the_cycle():
+    """Levels 3 and 4 only: central tendency when the cycle's raters spread widely, not when all spread alike."""
+    narrow = sheet("C", "a", [3, 3, 4, 3, 4, 3])
+    wide = sum((sheet(f"w{n}", "b", [1, 5, 2, 4, 1, 5]) for n in range(3)), [])
+    alike = sum((sheet(f"n{n}", "b", [3, 4, 3, 4, 3, 3]) for n in range(3)), [])
+    assert CENTRAL_TENDENCY in [f.id for f in rater_quality(narrow + wide, NEW_RULES, WEIGHTS).rater("C").flags]
+    assert CENTRAL_TENDENCY not in [f.id for f in rater_quality(narrow + alike, NEW_RULES, WEIGHTS).rater("C").flags]
+    assert CENTRAL_TENDENCY in [f.id for f in rater_quality(narrow + alike, RULES, WEIGHTS).rater("C").flags]

@@ -254,8 +254,8 @@ def test_explanation_lists_every_rule_and_what_holds_back(small):
     assert passed["ready_1_2_years.min_weighted_attainment"] is False
     assert result.band_id == "not_yet_ready"
     assert result.rules[2].detail == "1 of 1 observed."
-    assert result.rules[3].detail == "Over the limit: Strategic planning (1)."
-    assert result.rules[5].detail == "Largest critical shortfall 1."
+    assert result.rules[3].detail == "Over the limit: Strategic planning (1.0)."
+    assert result.rules[5].detail == "Largest critical shortfall 1.0."
     assert "74.2%" in result.rules[6].detail
     assert [(s.competency_id, s.shortfall, s.is_critical) for s in result.holding_back] == [
         (A, 1.0, True),

@@ -94,7 +94,7 @@ def test_a_failed_floor_names_the_competency_with_a_german_number():
     result = de(assess_readiness, NEW, TARGET, sheets)
     floor = rule(result, "ready_now.max_any_gap")
     assert floor.status == FAILED and floor.competencies == (X,)
-    assert floor.detail == f"Über der Grenze: {NEW.competency(X).name} (1,67)."
+    assert floor.detail == f"Über der Grenze: {NEW.competency(X).name} (1,7)."
     assert floor.text.startswith(f"{BEST}: jede Kompetenz höchstens 1 Stufe unter ihrer geforderten Stufe")
     assert rule(result, "ready_1_2_years.max_critical_gap").detail == "Größte Lücke bei kritischen Kompetenzen: 0."
 
@@ -204,7 +204,7 @@ def test_panel_review_reasons_in_german_and_the_candidates_sentence():
     assert result.band_id == PANEL_REVIEW
     assert result.panel_review_reasons[0] == \
         "Strategic planning (kritisch): Führungskräfte und Peers liegen 4 Stufen auseinander."
-    assert result.panel_review_reasons[-1] == ("Insgesamt: Führungskräfte und Peers liegen im Mittel über die 12 "
+    assert result.panel_review_reasons[4] == ("Insgesamt: Führungskräfte und Peers liegen im Mittel über die 12 "
                                                "von beiden bewerteten Kompetenzen 4 Stufen auseinander.")
     assert result.summary.startswith(f"{result.band_label} (nach den Regeln: {MIDDLE}) für ")
     view = de(candidate_view, result)

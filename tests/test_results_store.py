@@ -90,7 +90,8 @@ def _fresh(assessment) -> ReadinessResult:
     framework = pinned_framework(assessment.cycle)
     sheets = readiness.load_sheets([assessment.id])[assessment.id]
     assigned = readiness.load_assigned([assessment.id])[assessment.id]
-    return assess_readiness(framework, assessment.target_role, sheets, assigned)
+    flagged = readiness.rater_flags_for_results(assessment.cycle, [assessment.id], framework).get(assessment.id)
+    return assess_readiness(framework, assessment.target_role, sheets, assigned, flagged)
 
 
 def _stored(assessment) -> StoredResult | None:

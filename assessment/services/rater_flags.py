@@ -18,6 +18,7 @@ from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Cycle, RaterAssignment, Submission
 from .rater_quality import CycleRaterQuality, cycle_rater_quality
+from .sheets import rater_ids
 from .translation import _
 
 
@@ -123,3 +124,18 @@ def report_flags(flags: CycleFlags | None, assessment_id: int) -> dict:
     if flags is None:
         return {}
     return {"rater_notes": flags.notes(assessment_id), "rests_on_flagged": flags.rests_on(assessment_id)}
+
+
+def rater_flags_for_results(cycle: Cycle, ids, framework: Framework) -> dict[int, dict[str, tuple[str, ...]]]:
+    """Per assessment id, the cycle's rater-quality flag ids under the engine's rater keys ("manager-1"), for
+    ``assess_readiness(..., flagged=)``; empty when the pinned rubric lets no flag change a verdict (before
+    2026.12.3)."""
+    panel = framework.readiness.panel_review
+    if panel is None or panel.flagged_weight_share is None or not ids:
+        return {}
+    flags = cycle_flags(cycle, framework=framework)
+    if flags is None:
+        return {}
+    by_user = {r.rater_key: tuple(f.id for f in r.flags) for r in flags.quality.report.flagged}
+    return {a: {key: by_user[user] for key, user in keys.items() if user in by_user}
+            for a, keys in rater_ids(list(ids)).items()}

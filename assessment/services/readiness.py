@@ -29,7 +29,7 @@ from ..framework import pinned_framework
 from ..models import HAS_RESULTS, Assessment, Calibration, Cycle
 from . import results_store
 from .calibration_rules import in_force, pending
-from .rater_flags import CycleFlags, cycle_flags, report_flags
+from .rater_flags import CycleFlags, cycle_flags, rater_flags_for_results, report_flags
 from .sheets import load_assigned, load_sheets, not_counted, not_counted_text
 from .translation import _
 
@@ -82,7 +82,10 @@ def compute_results(assessments: Sequence[Assessment], *, framework: Framework |
     framework = framework or pinned_framework(assessments[0].cycle)
     ids = [a.id for a in assessments]
     sheets, assigned = load_sheets(ids), load_assigned(ids)
-    return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id]) for a in assessments}
+    flags = rater_flags_for_results(assessments[0].cycle, ids, framework)
+    return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id], flags.get(a.id))
+            for a in assessments}
+
 
 
 def candidate_sees_results(assessment: Assessment) -> bool:

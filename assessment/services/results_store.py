@@ -36,6 +36,7 @@ from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Calibration, ConflictClearance, Cycle, RaterAssignment, StoredResult, Submission
 from . import conflicts, result_codec
+from .rater_flags import rater_flags_for_results
 
 #: Bump to recompute every stored result even though the engine's source did not change.
 ENGINE_REVISION = 1
@@ -93,12 +94,22 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, frame
             .where(Calibration.assessment_id.in_(ids)).group_by(Calibration.assessment_id)).all())
         # A conflicted sheet counts only once HR clears it: clearing (or a new conflict) changes the inputs.
         excluded = set(conflicts.uncleared(ids))
+        flags = flags_of(cycle, ids, framework or pinned_framework(cycle))
         for a in batch:
             left_out = [i for i, *_rest in sheets[a.id] if i in excluded]
             inputs = [engine_version(), rubric, cycle.state, a.target_role, a.current_role, sheets[a.id],
                       calibrations.get(a.id), left_out]
+            if a.id in flags:  # rubric 2026.12.3: the cycle's rater flags can change the verdict
+                inputs.append(flags[a.id])
             fingerprints[a.id] = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
     return fingerprints
+
+
+def flags_of(cycle: Cycle, ids: Sequence[int], framework: Framework) -> dict[int, list]:
+    """Per assessment, the rater flags that go into its result (sorted), when the rubric lets flags gate a
+    verdict: a sheet of ANOTHER candidate can change a rater's flag, so they are part of the fingerprint."""
+    found = rater_flags_for_results(cycle, ids, framework)
+    return {i: sorted([key, list(value)] for key, value in found.get(i, {}).items()) for i in ids} if found else {}
 
 
 def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Compute, *,
@@ -235,7 +246,12 @@ def _changed(target, *names: str) -> bool:
 @event.listens_for(Submission, "after_update")
 @event.listens_for(Submission, "after_delete")
 def _submission_changed(mapper, connection, target):
-    _forget(connection, sa.select(RaterAssignment.assessment_id).where(RaterAssignment.id == target.assignment_id))
+    # Rubric 2026.12.3: a sheet can change the rater-quality flags of every rater of this candidate, and so the
+    # verdicts of every candidate those raters rate: forget those too (two hops; the fingerprint checks anyway).
+    candidate = sa.select(RaterAssignment.assessment_id).where(RaterAssignment.id == target.assignment_id)
+    raters = sa.select(RaterAssignment.rater_id).where(RaterAssignment.assessment_id.in_(candidate))
+    _forget(connection, sa.select(RaterAssignment.assessment_id).where(RaterAssignment.rater_id.in_(raters))
+            .union(candidate))
 
 
 @event.listens_for(RaterAssignment, "after_insert")

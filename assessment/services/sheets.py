@@ -99,6 +99,22 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     return sheets
 
 
+def rater_ids(assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """Per assessment id, the engine's neutral rater key ("manager-1") -> the rater's user id (as text), keyed as
+    ``load_sheets`` keys them: for the cycle's rater-quality flags only (HR data; never shown)."""
+    excluded = set(conflict_service.uncleared(assessment_ids)) if assessment_ids else set()
+    rows = [row for row in _submitted_assignments(assessment_ids) if row[0] not in excluded] if assessment_ids else []
+    users = dict(db.session.execute(sa.select(RaterAssignment.id, RaterAssignment.rater_id)
+                                    .where(RaterAssignment.id.in_([r[0] for r in rows]))).all()) if rows else {}
+    found: dict[int, dict[str, str]] = {assessment_id: {} for assessment_id in assessment_ids}
+    counters: dict[tuple[int, str], int] = defaultdict(int)
+    for assignment_id, assessment_id, group in rows:
+        counters[assessment_id, group] += 1
+        key = "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
+        found[assessment_id][key] = str(users[assignment_id])
+    return found
+
+
 def load_assigned(assessment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """Sheets asked for per rater group (self, manager, peer), per assessment id, in one query: the report says
     "2 peers were asked; none submitted" rather than nothing at all."""

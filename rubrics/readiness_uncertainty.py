@@ -1,0 +1,134 @@
+"""How sure a decision score is (rubric 2026.12.3): its standard error, borderline critical competencies, and
+the share of the decision weight that rests on raters the cycle flagged (``rater_quality``: the flags are
+cycle-wide, so they come in as ``assess_readiness(..., flagged=...)``).
+
+The method (docs/readiness.md, "Measurement error"): the decision score is a weighted mean of group means,
+D = Σ w_g·m_g / Σ w_g, over the manager and peer groups with a level on the competency. Every counted level
+is taken as one measurement with a common variance s², estimated by the sample variance of all the levels
+behind D (managers and peers together, n − 1 in the denominator). A group mean of n_g levels then has variance
+s²/n_g, and Var(D) = s² · Σ (w_g² / n_g) / (Σ w_g)². The standard error is √Var(D): None under two levels
+(one level has no spread to measure), 0 when every rater gave the same level. All of it is exact (fractions)
+except the square root, which only prints; the borderline test compares squares.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from fractions import Fraction
+
+from .i18n import _
+from .model import NOT_OBSERVED, PEERS_COUNT, ReadinessRules
+from .readiness_model import MANAGER, NONSELF_GROUPS, PEER, CompetencyResult, RaterSheet
+from .readiness_numbers import display_error, display_score, exact, pct
+from .readiness_scores import ExactScores
+
+#: Flags that mean a rater's levels say more about the rater than the candidate (central tendency does not).
+WEIGHT_FLAGS = frozenset({"lenient", "severe", "straight_lining"})
+
+
+def decision_levels(by_group: Mapping[str, Sequence[RaterSheet]], comp_id: str, rules: ReadinessRules
+                    ) -> dict[str, list[int]]:
+    """The manager and peer levels behind a competency's decision score (as ``readiness_scores`` counts them)."""
+    levels = {g: [v for s in by_group[g] if (v := s.ratings.get(comp_id)) is not None and v != NOT_OBSERVED]
+              for g in NONSELF_GROUPS}
+    if len(levels[PEER]) < rules.peer_anonymity_threshold and rules.peers_below_threshold != PEERS_COUNT:
+        levels[PEER] = []
+    return levels
+
+
+def variance(levels: Mapping[str, Sequence[int]], weights: Mapping[str, float]) -> Fraction | None:
+    """Var(D) of the weighted mean of group means, exactly; None under two levels."""
+    used = {g: v for g, v in levels.items() if v and exact(weights.get(g, 0)) > 0}
+    every = [x for v in used.values() for x in v]
+    if len(every) < 2:
+        return None
+    centre = Fraction(sum(every), len(every))
+    s2 = sum((x - centre) ** 2 for x in every) / (len(every) - 1)
+    total = sum(exact(weights[g]) for g in used)
+    return s2 * sum(exact(weights[g]) ** 2 / len(v) for g, v in used.items()) / total ** 2
+
+
+def standard_error(var: Fraction | None) -> float | None:
+    return None if var is None else math.sqrt(var)
+
+
+def is_borderline(score: ExactScores, levels: Mapping[str, Sequence[int]], var: Fraction | None, panel) -> bool:
+    """A critical competency whose decision falls short of its requirement by no more than the margin (``k``
+    standard errors, at least the tolerance) while the raters straddle it (one below, one at or above): a
+    shortfall within measurement error that a minority decides. Unanimous raters are never borderline."""
+    if panel is None or panel.borderline_standard_errors is None or score.decision is None:
+        return False
+    if not score.requirement.is_critical or var is None:
+        return False
+    required = score.requirement.required
+    if score.decision >= required:
+        # A met requirement is not contested here (a whole shown group below it is: ``group_below_critical``);
+        # candidates at the bar with ordinary spread among raters would otherwise all go to the panel.
+        return False
+    every = [x for v in levels.values() for x in v]
+    if not (any(x < required for x in every) and any(x >= required for x in every)):
+        return False
+    gap = abs(score.decision - required)
+    k = exact(panel.borderline_standard_errors)
+    return gap <= exact(panel.borderline_min_tolerance) or gap * gap <= k * k * var
+
+
+def borderline_reason(comp: CompetencyResult) -> str:
+    """ "People leadership is borderline: 3.9 against 4 (± 0.2)." """
+    return _("%(name)s is borderline: %(score)s against %(required)s (± %(error)s); a single rater may decide "
+             "which side of the requirement it falls.", name=comp.name, score=comp.decision_text,
+             required=comp.required, error=display_error(comp.standard_error))
+
+
+def flagged_weight(by_group: Mapping[str, Sequence[RaterSheet]], ids: Sequence[str], rules: ReadinessRules,
+                   flagged: set[str]) -> Fraction:
+    """The share of the decision weight on these raters: per scored competency each rater carries its group's
+    weight split among the group's raters there (as the decision score does), averaged over the competencies."""
+    shares = []
+    for comp_id in ids:
+        raters = {g: [s.rater_key for s in by_group[g]
+                      if (v := s.ratings.get(comp_id)) is not None and v != NOT_OBSERVED] for g in NONSELF_GROUPS}
+        if len(raters[PEER]) < rules.peer_anonymity_threshold and rules.peers_below_threshold != PEERS_COUNT:
+            raters[PEER] = []
+        used = [g for g in NONSELF_GROUPS if raters[g] and exact(rules.rater_group_weights.get(g, 0)) > 0]
+        total = sum(exact(rules.rater_group_weights[g]) for g in used)
+        if used:
+            shares.append(sum(exact(rules.rater_group_weights[g]) / total / len(raters[g])
+                              for g in used for key in raters[g] if key in flagged))
+    return sum(shares, Fraction(0)) / len(shares) if shares else Fraction(0)
+
+
+def flagged_reason(by_group, ids, rules: ReadinessRules, flagged: Mapping[str, Sequence[str]] | None) -> str:
+    """The reason when the verdict rests for at least ``flagged_weight_share`` on flagged raters, else ""."""
+    panel = rules.panel_review
+    if panel is None or panel.flagged_weight_share is None:
+        return ""
+    marked = {key for key, flags in (flagged or {}).items() if WEIGHT_FLAGS & set(flags)}
+    marked &= {s.rater_key for g in NONSELF_GROUPS for s in by_group[g]}
+    if not marked:
+        return ""
+    share = flagged_weight(by_group, ids, rules, marked)
+    if share < exact(panel.flagged_weight_share) or share == 0:
+        return ""
+    managers = sum(s.rater_key in marked for s in by_group[MANAGER])
+    return _("The verdict rests for %(share)s of its decision weight on raters flagged as lenient, severe or "
+             "straight-lining (%(managers)s of the managers, %(peers)s of the peers).", share=pct(share),
+             managers=managers, peers=len(marked) - managers)
+
+
+def measured(comps: Sequence[CompetencyResult], scores: Sequence[ExactScores],
+             by_group: Mapping[str, Sequence[RaterSheet]], rules: ReadinessRules) -> tuple[CompetencyResult, ...]:
+    """The competencies with their standard error and borderline flag (a rubric without the borderline rule:
+    unchanged, so old cycles keep their results to the field)."""
+    panel = rules.panel_review
+    if panel is None or panel.borderline_standard_errors is None:
+        return tuple(comps)
+    out = []
+    for comp, score in zip(comps, scores):
+        levels = decision_levels(by_group, comp.competency_id, rules)
+        var = variance(levels, rules.rater_group_weights) if score.decision is not None else None
+        out.append(replace(comp, standard_error=standard_error(var),
+                           is_borderline=is_borderline(score, levels, var, panel)))
+    return tuple(out)

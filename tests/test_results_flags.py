@@ -1,0 +1,63 @@
+"""Rubric 2026.12.3 in the service: the cycle's rater flags go into each verdict, and a stored result is
+recomputed when a sheet of ANOTHER candidate changes a rater's flag."""
+
+from assessment.extensions import db
+from assessment.framework import current_framework
+from assessment.models import StoredResult
+from assessment.services import readiness
+from assessment.services.assessments import assign_rater
+from rubrics.readiness import PANEL_REVIEW
+from tests.results_helpers import sheet, submit_sheet
+
+
+def _stored(assessment):
+    db.session.expire_all()
+    return db.session.get(StoredResult, (assessment.id, "en"))
+
+
+def test_a_flag_earned_on_another_candidate_recomputes_the_stored_verdict(make):
+    """M rates A with varied levels (two thirds of A's decision weight); M's flat sheet on B flags M as
+    straight-lining across the cycle: A's stored result is dropped and A's verdict goes to the panel."""
+    cycle = make.cycle()
+    ids = [c.id for c in current_framework().competencies]
+    varied = {i: 4 if k % 3 else 5 for k, i in enumerate(ids)}
+    a = make.assessment(cycle=cycle, managers=1, peers=1)
+    submit_sheet(sheet(a, "manager"), varied)
+    submit_sheet(sheet(a, "peer"), varied)
+    rater = sheet(a, "manager").rater
+    before = readiness.assess(a).result
+    assert before.band_id != PANEL_REVIEW and _stored(a) is not None
+    b = make.assessment(cycle=cycle, managers=0, peers=1)
+    assign_rater(b, rater, "manager", actor=None)
+    db.session.commit()
+    submit_sheet(sheet(b, "manager"), 3)
+    assert _stored(a) is None, "the listener forgets the results of every candidate the flagged rater rates"
+    after = readiness.assess(a).result
+    assert after.band_id == PANEL_REVIEW and after.provisional_band_id == before.band_id
+    assert "raters flagged as lenient, severe or straight-lining (1 of the managers, 0 of the peers)" in \
+        after.panel_review_reasons[-1]
+    # Read again: stored, fresh, the same.
+    assert readiness.assess(a).result == after and _stored(a) is not None
+
+
+def test_a_stale_row_left_by_hand_is_recomputed_through_the_fingerprint(make):
+    """Even when a stored row survives (written outside the ORM's listeners), the flags in the fingerprint make
+    the read recompute it."""
+    cycle = make.cycle()
+    ids = [c.id for c in current_framework().competencies]
+    varied = {i: 4 if k % 3 else 5 for k, i in enumerate(ids)}
+    a = make.assessment(cycle=cycle, managers=1, peers=1)
+    submit_sheet(sheet(a, "manager"), varied)
+    submit_sheet(sheet(a, "peer"), varied)
+    rater = sheet(a, "manager").rater
+    readiness.assess(a)
+    old_row = _stored(a)
+    saved = (old_row.fingerprint, old_row.payload, old_row.engine_version)
+    b = make.assessment(cycle=cycle, managers=0, peers=1)
+    assign_rater(b, rater, "manager", actor=None)
+    db.session.commit()
+    submit_sheet(sheet(b, "manager"), 3)
+    db.session.add(StoredResult(assessment_id=a.id, language="en", fingerprint=saved[0], payload=saved[1],
+                                engine_version=saved[2], band_id="x", verdict_rank=0, decision_scores={}))
+    db.session.commit()
+    assert readiness.assess(a).result.band_id == PANEL_REVIEW
