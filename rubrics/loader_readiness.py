@@ -10,6 +10,7 @@ from .model import (
     PEERS_COUNT,
     PEERS_LEAVE_OUT,
     Band,
+    CalibrationReason,
     PanelReviewRules,
     RaterQualityRules,
     ReadinessRules,
@@ -29,11 +30,13 @@ READINESS_KEYS = {
     "peers_below_threshold",
     "panel_review",
     "rater_quality",
+    # Optional: the calibration reason codes (absent: a calibration asks for none).
+    "calibration_reasons",
 }
 BAND_KEYS = {"id", "label"}
 BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment", "min_raters", "min_managers", "max_any_gap",
                  "max_unscored_others"}
-OPTIONAL_READINESS_KEYS = {"peers_below_threshold", "panel_review", "rater_quality"}
+OPTIONAL_READINESS_KEYS = {"peers_below_threshold", "panel_review", "rater_quality", "calibration_reasons"}
 PANEL_REVIEW_KEYS = {"label", "critical_disagreement", "overall_disagreement"}
 RATER_QUALITY_KEYS = {"min_ratings", "leniency", "min_spread", "straight_line_min_levels", "rests_on_share"}
 RATER_GROUPS = {"manager", "peer"}
@@ -80,6 +83,7 @@ class ReadinessValidator:
             peers_below_threshold=peers,
             panel_review=self.panel_review(r["panel_review"], f"{where}.panel_review") if "panel_review" in r else None,
             rater_quality=self.rater_quality(r.get("rater_quality", {}), f"{where}.rater_quality"),
+            calibration_reasons=self.calibration_reasons(r.get("calibration_reasons"), f"{where}.calibration_reasons"),
         )
 
     def band(self, item, where: str, *, last: bool) -> Band | None:
@@ -129,3 +133,18 @@ class ReadinessValidator:
         given = {key: self.number(q[key], f"{where}.{key}", **limits[key]) for key in sorted(q) if key in limits}
         return RaterQualityRules(**{k: v for k, v in given.items() if v is not None})
 
+
+    # --- calibration reason codes (issue 17, 4) ---------------------------------------------------------------
+
+    def calibration_reasons(self, value, where: str) -> tuple[CalibrationReason, ...]:
+        """The reason codes a calibration chooses from: a list of {id, label}, ids unique; absent: none."""
+        if value is None:
+            return ()
+        reasons, seen = [], set()
+        for i, item in enumerate(self.sequence(value, where)):
+            reason = self.mapping(item, f"{where}[{i}]", {"id", "label"}, required={"id", "label"})
+            if reason is None:
+                continue
+            ident = self.unique_ident(reason.get("id"), f"{where}[{i}].id", seen, "calibration reason")
+            reasons.append(CalibrationReason(ident, self.ltext(reason.get("label"), f"{where}[{i}].label")))
+        return tuple(reasons)

@@ -152,6 +152,14 @@ class RaterQualityRules:
 
 
 @dataclass(frozen=True)
+class CalibrationReason:
+    """One reason code HR gives with a calibration (issue 17, 4), besides the written rationale."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class ReadinessRules:
     #: Levels (ints) and/or NOT_OBSERVED whose rating needs an evidence text.
     evidence_required_for: frozenset
@@ -169,6 +177,8 @@ class ReadinessRules:
     #: None (absent from the data, as in 2026.11): contested evidence never goes to the panel.
     panel_review: PanelReviewRules | None = None
     rater_quality: RaterQualityRules = field(default_factory=RaterQualityRules)
+    #: (calibration reasons) The reason codes a calibration chooses from; () (absent from the data): none asked.
+    calibration_reasons: tuple[CalibrationReason, ...] = ()
 
     def needs_evidence(self, value: int | str | None) -> bool:
         return value is not None and value in self.evidence_required_for

@@ -121,7 +121,7 @@ def test_the_cycle_service_flags_a_lenient_manager_in_fixed_queries(make):
         ids = []
         for _ in range(n):
             a = make.assessment(cycle=cycle, managers=0, peers=3)
-            assign_rater(a, lenient, "manager", actor=None)
+            assign_rater(a, lenient, "manager", actor=None, reason="set up by the test")
             db.session.commit()
             submit_sheet(assignment(a, "manager"), 5)
             for k, level in enumerate((2, 3, 2)):
