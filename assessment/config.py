@@ -35,6 +35,7 @@
 | PASSWORD_RESET_HOURS     | 2                                        | how long a password-reset link works        |
 | INVITATION_DAYS          | 14                                       | how long an invitation link works           |
 | TWO_PERSON_AUDIT_DAYS    | 14                                       | account changes an approver is shown        |
+| OPSLADDER_HIDE_VERDICTS_WHILE_OPEN | 1                              | HR sees completion, not verdicts, while open|
 """
 
 from __future__ import annotations
@@ -169,6 +170,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SCORES_XLSX_INLINE_MAX": int(env.get("SCORES_XLSX_INLINE_MAX", 1000)),
         "RESULTS_INLINE_MAX": int(env.get("RESULTS_INLINE_MAX", 300)),
         "RQ_QUEUE": env.get("RQ_QUEUE") or None,
+        # Issue 17, 4: while a cycle is open HR sees completion, not provisional verdicts ("0" shows them).
+        "HIDE_VERDICTS_WHILE_OPEN": _bool(env.get("OPSLADDER_HIDE_VERDICTS_WHILE_OPEN") or "1"),
         **mail_config(env),
     }
     config.update(overrides)

@@ -83,7 +83,7 @@ def _assign(assessment: Assessment, rater: User, group: str, hr: User) -> RaterA
     for assignment in assessment.assignments:
         if assignment.rater_id == rater.id:
             return assignment
-    return assign_rater(assessment, rater, group, actor=hr)
+    return assign_rater(assessment, rater, group, actor=hr, initial=True)  # added with the candidate
 
 
 def _fill(assignment: RaterAssignment, framework: Framework, target: str, strength: float, rng: random.Random,

@@ -34,6 +34,9 @@ class CalibratedVerdict:
     status: str = "approved"
     #: The second HR person who approved it, when the move needed one.
     approved_by: str | None = None
+    #: HR's copy only: the reason code's label, and who sat on the panel ("" when not recorded).
+    reason: str = ""
+    panel: str = ""
 
     @property
     def is_proposed(self) -> bool:
@@ -119,6 +122,9 @@ class PanelRow:
     provisional_label: str = ""
     #: The verdict rests mainly on a rater flagged by rater quality (HR's panel summary marks it).
     rests_on_flagged: bool = False
+    #: The calibration (in force, else proposed): its reason code's label and who sat on its panel.
+    calibration_reason: str = ""
+    calibration_panel: str = ""
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,8 @@ def report_data(
 
 
 def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework, calibrated_label=None,
-              proposed_label=None, rests_on_flagged: bool = False) -> PanelRow:
+              proposed_label=None, rests_on_flagged: bool = False, calibration_reason: str = "",
+              calibration_panel: str = "") -> PanelRow:
     """One heat-map row from a candidate's readiness result."""
     by_id = {c.competency_id: c for c in result.competencies}
     return PanelRow(
@@ -212,6 +219,8 @@ def panel_row(candidate_name: str, result: ReadinessResult, framework: Framework
         proposed_label=proposed_label,
         provisional_label=result.provisional_band_label if result.is_panel_review else "",
         rests_on_flagged=rests_on_flagged,
+        calibration_reason=calibration_reason,
+        calibration_panel=calibration_panel,
     )
 
 

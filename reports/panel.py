@@ -117,6 +117,9 @@ def _heat_map(data: PanelData, font: str, bold: str) -> Table:
         verdict += (f" → {row.calibrated_label}" if row.calibrated_label else "") + (
             " " + _("(proposed: %(band)s, not in force)", band=row.proposed_label) if row.proposed_label else "") + (
             " ⚑" if row.rests_on_flagged else "")
+        if row.calibration_reason or row.calibration_panel:
+            verdict += " (" + "; ".join(filter(None, (row.calibration_reason, row.calibration_panel and _(
+                "panel: %(members)s", members=row.calibration_panel)))) + ")"
         cells = [p(row.candidate_name, "cell"), p(row.target_role_name, "cell"), p(verdict, "cell")]
         for j, (score, required) in enumerate(zip(row.scores, row.required), start=3):
             cells.append(decision_text(score, required))

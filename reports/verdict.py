@@ -99,6 +99,8 @@ def _calibration(data: ReportData) -> list[Flowable]:
           else _("Calibrated verdict (recorded by HR)"), "kicker"),
         p(cal.band_label, "band", color=NAVY),
         pb((_("Rationale:") if data.for_hr else _("Note from HR:")) + " ", cal.rationale),
+        *([pb(_("Reason:") + " ", cal.reason)] if data.for_hr and cal.reason else []),
+        *([pb(_("Panel:") + " ", cal.panel)] if data.for_hr and cal.panel else []),
         p(recorded, "small"),
     ], NAVY)]
 

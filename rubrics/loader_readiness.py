@@ -10,6 +10,7 @@ from .model import (
     PEERS_COUNT,
     PEERS_LEAVE_OUT,
     Band,
+    CalibrationReason,
     PanelReviewRules,
     RaterQualityRules,
     ReadinessRules,
@@ -34,6 +35,8 @@ READINESS_KEYS = {
     "evidence_at_critical_requirement",
     "evidence_from_own_mean",
     "unscored_attainment",
+    # Optional: the calibration reason codes (absent: a calibration asks for none).
+    "calibration_reasons",
 }
 BAND_KEYS = {"id", "label"}
 BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment", "min_raters", "min_managers", "max_any_gap",
@@ -41,7 +44,7 @@ BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment", "min_raters", "m
                  "max_group_gap"}
 OPTIONAL_READINESS_KEYS = {"peers_below_threshold", "panel_review", "rater_quality", "min_rated_share",
                            "evidence_at_critical_requirement", "evidence_from_own_mean",
-                           "unscored_attainment"}
+                           "unscored_attainment", "calibration_reasons"}
 PANEL_REVIEW_KEYS = {"label", "critical_disagreement", "overall_disagreement",
                      # Optional, from rubric 2026.12.3: agreement, measurement error and rater quality.
                      "any_disagreement", "group_below_critical", "borderline_standard_errors",
@@ -94,6 +97,7 @@ class ReadinessValidator:
             panel_review=self.panel_review(r["panel_review"], f"{where}.panel_review") if "panel_review" in r else None,
             rater_quality=self.rater_quality(r.get("rater_quality", {}), f"{where}.rater_quality"),
             **self.written_evidence(r, where),
+            calibration_reasons=self.calibration_reasons(r.get("calibration_reasons"), f"{where}.calibration_reasons"),
         )
 
     def written_evidence(self, r, where: str) -> dict:
@@ -188,3 +192,18 @@ class ReadinessValidator:
             given["same_group"] = self.flag(q["same_group"], f"{where}.same_group")
         return RaterQualityRules(**{k: v for k, v in given.items() if v is not None})
 
+
+    # --- calibration reason codes (issue 17, 4) ---------------------------------------------------------------
+
+    def calibration_reasons(self, value, where: str) -> tuple[CalibrationReason, ...]:
+        """The reason codes a calibration chooses from: a list of {id, label}, ids unique; absent: none."""
+        if value is None:
+            return ()
+        reasons, seen = [], set()
+        for i, item in enumerate(self.sequence(value, where)):
+            reason = self.mapping(item, f"{where}[{i}]", {"id", "label"}, required={"id", "label"})
+            if reason is None:
+                continue
+            ident = self.unique_ident(reason.get("id"), f"{where}[{i}].id", seen, "calibration reason")
+            reasons.append(CalibrationReason(ident, self.ltext(reason.get("label"), f"{where}[{i}].label")))
+        return tuple(reasons)

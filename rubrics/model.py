@@ -184,6 +184,14 @@ class RaterQualityRules:
 
 
 @dataclass(frozen=True)
+class CalibrationReason:
+    """One reason code HR gives with a calibration (issue 17, 4), besides the written rationale."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class ReadinessRules:
     #: Levels (ints) and/or NOT_OBSERVED whose rating needs an evidence text.
     evidence_required_for: frozenset
@@ -212,6 +220,8 @@ class ReadinessRules:
     #: (2026.12.3) An unscored competency counts in weighted attainment with its weight and this attainment (0),
     #: so "not observed" is never better than an honest low rating; None: left out of it (before 2026.12.3).
     unscored_attainment: float | None = None
+    #: (calibration reasons) The reason codes a calibration chooses from; () (absent from the data): none asked.
+    calibration_reasons: tuple[CalibrationReason, ...] = ()
 
     def needs_evidence(self, value: int | str | None) -> bool:
         return value is not None and value in self.evidence_required_for

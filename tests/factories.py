@@ -47,8 +47,8 @@ class Factory:
         target = self.framework.next_role(current_role).id
         assessment = add_assessment(cycle, candidate, current_role, target, framework=self.framework, actor=None)
         for _ in range(managers):
-            assign_rater(assessment, self.user("manager"), "manager", actor=None)
+            assign_rater(assessment, self.user("manager"), "manager", actor=None, initial=True)
         for _ in range(peers):
-            assign_rater(assessment, self.user("candidate"), "peer", actor=None)
+            assign_rater(assessment, self.user("candidate"), "peer", actor=None, initial=True)
         db.session.commit()
         return assessment

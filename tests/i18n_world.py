@@ -97,9 +97,9 @@ class World:
         assessment = add_assessment(cycle, candidate, "operations_manager", target, framework=self.framework,
                                     actor=self.hr)
         for manager in managers:
-            assign_rater(assessment, manager, "manager", actor=self.hr)
+            assign_rater(assessment, manager, "manager", actor=self.hr, initial=True)
         for peer in peers:
-            assign_rater(assessment, peer, "peer", actor=self.hr)
+            assign_rater(assessment, peer, "peer", actor=self.hr, initial=True)
         db.session.flush()
         return assessment
 
@@ -137,13 +137,15 @@ class World:
         calibrate_verdict(a, band, self.text("Das Gremium Quorvex hat die Belege des Zwiebelturm-Projekts, die "
                                              "Rückmeldungen der Peers und die Ziele der Runde gründlich geprüft."),
                           actor=self.hr, candidate_note=self.text("Notiz Wexmoor für Annelore Brisquet."),
-                          panel_members=self.text("Gremium Quibbelhof und Krawinkel"))
+                          panel_ids=[self.hr2.id], reason_code="additional_evidence")
         release_cycle(cycle, actor=self.hr, withhold=[c.id], acknowledged=True)
         db.session.flush()
 
     def _open_cycle(self, tmp_path) -> None:
         cycle = self.open = self._cycle("Runde Wexmoor Herbst", instructions="Wexmoor Anleitung Zwockel.")
-        d = self.assessment4 = self._assess(cycle, self.candidate4, [self.manager], [self.peers[1]])
+        # Three peers (the anonymity threshold): a smaller peer group would keep the cycle from opening.
+        d = self.assessment4 = self._assess(cycle, self.candidate4, [self.manager],
+                                            [self.peers[1], self.peers[0], self.peers[2]])
         change_state(cycle, "open", actor=self.hr, framework=self.framework)
         self.rate(self.sheet(d, "manager"), [3, 4], submit=False)
         self.rate(self.sheet(d, "peer"), [3, 2, 4])

@@ -9,6 +9,7 @@ from assessment.extensions import db
 from assessment.framework import current_framework
 from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet
+from assessment.services.users import create_user, find_user
 
 
 def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly review.", notes=None,
@@ -55,3 +56,25 @@ def move_cycle(cycle, *states) -> None:
 
 
 __all__ = ["NOT_OBSERVED", "move_cycle", "rated_assessment", "save_draft", "sheet", "submit_sheet"]
+
+
+#: The reason code the tests give a calibration (rubric ``readiness.calibration_reasons``).
+REASON = "additional_evidence"
+#: The names of the panel accounts ``panel_ids`` makes.
+PANEL_NAMES = ("Ingrid Halvorsen", "Rafael Ortega", "Priya Raghunathan")
+
+
+def panel_ids(names=PANEL_NAMES) -> list[str]:
+    """Manager accounts to sit on a calibration panel (made once per test database), as the form's values."""
+    ids = []
+    for name in names:
+        email = name.lower().replace(" ", ".") + "@panel.example.com"
+        user = find_user(email) or create_user(email, name, "manager", None, actor=None)
+        ids.append(str(user.id))
+    db.session.commit()
+    return ids
+
+
+def calibration_form(**data) -> dict:
+    """A calibration form's data with a panel and a reason code, besides ``data``."""
+    return {"panel": panel_ids(), "reason_code": REASON} | data

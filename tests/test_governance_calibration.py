@@ -15,11 +15,12 @@ from assessment.services import ConflictError, NotAllowed, ServiceError
 from assessment.services.calibration_rules import needs_second_approval, rationale_problem, real_words
 from assessment.services.calibrations import approve_calibration, calibrate_verdict
 from assessment.services.readiness import assess, panel_data, report_data
-from tests.results_helpers import move_cycle, sheet, submit_sheet
+from tests.results_helpers import calibration_form, move_cycle, panel_ids, sheet, submit_sheet
 
 RATIONALE = "The panel weighed the plant relaunch she led, and two site directors confirmed the results."
 NOTE = "The panel took your plant relaunch into account."
-PANEL = "Ingrid Halvorsen, Rafael Ortega, Priya Raghunathan"
+#: The panel ``panel_ids`` makes, as the record shows it (by name).
+PANEL = "Ingrid Halvorsen, Priya Raghunathan, Rafael Ortega"
 
 
 # --- the rationale ------------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def best_label():
 
 
 def _calibrate(client, assessment, **data):
-    data = {"band_id": best_id(), "rationale": RATIONALE, "candidate_note": NOTE, "panel_members": PANEL} | data
+    data = calibration_form(band_id=best_id(), rationale=RATIONALE, candidate_note=NOTE) | data
     return client.post(f"/assessments/{assessment.id}/calibration", data=data)
 
 
@@ -132,7 +133,7 @@ def test_moving_out_of_insufficient_evidence_is_a_proposal_until_a_second_hr_app
     assert response.status_code == 302
     proposal = db.session.scalar(sa.select(Calibration))
     assert proposal.status == "proposed" and proposal.approved_by_id is None
-    assert proposal.panel_members == PANEL and proposal.candidate_note == NOTE and proposal.created_by_id == first.id
+    assert proposal.panel_text == PANEL and proposal.candidate_note == NOTE and proposal.created_by_id == first.id
 
     html = _page(client, no_evidence)
     assert "No calibrated verdict is in force" in _verdict_box(html)
@@ -185,9 +186,9 @@ def test_a_two_band_move_is_a_proposal_and_a_one_band_move_is_in_force_at_once(m
     move_cycle(cycle, "closed")
     assert assess(assessment).result.band_id == _band(make, BEST).id
     hr = make.user("hr")
-    far = calibrate_verdict(assessment, _band(make, LAST).id, RATIONALE, actor=hr)
+    far = calibrate_verdict(assessment, _band(make, LAST).id, RATIONALE, actor=hr, reason_code="additional_evidence")
     assert far.status == "proposed" and assess(assessment).calibration is None
-    near = calibrate_verdict(assessment, _band(make, MIDDLE).id, RATIONALE, actor=hr)
+    near = calibrate_verdict(assessment, _band(make, MIDDLE).id, RATIONALE, actor=hr, reason_code="additional_evidence")
     assert near.status == "approved" and near.approved_by_id is None
     outcome = assess(assessment)
     assert outcome.calibration.id == near.id and outcome.proposal is None, "the later calibration replaced it"
@@ -198,8 +199,8 @@ def test_approving_checks_the_proposal_the_approver_read(make, no_evidence):
     first, second = make.user("hr"), make.user("hr")
     with pytest.raises(NotAllowed, match="no proposed calibration"):
         approve_calibration(no_evidence, 1, actor=second)
-    older = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=first)
-    newer = calibrate_verdict(no_evidence, _band(make, LAST).id, RATIONALE, actor=first)
+    older = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=first, reason_code="additional_evidence")
+    newer = calibrate_verdict(no_evidence, _band(make, LAST).id, RATIONALE, actor=first, reason_code="additional_evidence")
     with pytest.raises(ConflictError):
         approve_calibration(no_evidence, older.id, actor=second)
     with pytest.raises(NotAllowed, match="second HR person"):
@@ -209,8 +210,8 @@ def test_approving_checks_the_proposal_the_approver_read(make, no_evidence):
 
 def test_a_stale_approval_through_the_page_says_so_and_changes_nothing(client, auth, make, no_evidence):
     """Approving a proposal that a newer one replaced answers 422 with the reason; the newer stays proposed."""
-    older = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=make.user("hr"))
-    calibrate_verdict(no_evidence, _band(make, LAST).id, RATIONALE, actor=make.user("hr"))
+    older = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=make.user("hr"), reason_code="additional_evidence")
+    calibrate_verdict(no_evidence, _band(make, LAST).id, RATIONALE, actor=make.user("hr"), reason_code="additional_evidence")
     db.session.commit()
     auth.login(make.user("hr"))
     response = _approve(client, no_evidence, older.id)
@@ -223,7 +224,7 @@ def test_the_candidate_reads_the_note_never_the_rationale_or_a_proposal(client, 
     """After release the candidate sees the calibration in force with the note; HR's rationale and panel never."""
     first, second = make.user("hr"), make.user("hr")
     proposal = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=first, candidate_note=NOTE,
-                                 panel_members=PANEL)
+                                 panel_ids=[int(i) for i in panel_ids()], reason_code="additional_evidence")
     db.session.commit()
     move_cycle(no_evidence.cycle, "released")
     auth.login(no_evidence.candidate)
@@ -244,13 +245,13 @@ def test_the_form_says_who_reads_each_field(client, auth, make, no_evidence):
     assert re.search(r'id="rationale-hint">For HR and the panel only; the candidate never sees it', html)
     assert re.search(r'id="candidate_note-hint">What the candidate reads', html)
     assert 'aria-describedby="rationale-hint"' in html and 'aria-describedby="candidate_note-hint"' in html
-    assert '<label for="panel_members">Panel members present' in html
+    assert re.search(r'<fieldset id="panel"[^>]*>\s*<legend>Panel members present', html)
 
 
 @pytest.mark.parametrize("data, field, message", [
     ({"rationale": "x" * 20}, "rationale", "this has 0 real words"),
     ({"rationale": " ".join(["x"] * 20)}, "rationale", "this has 0 real words"),
-    ({"panel_members": ""}, "panel_members", "name the panel members"),
+    ({"panel": []}, "panel", "choose the panel members"),
 ])
 def test_calibration_errors_move_focus_to_the_message(client, auth, make, no_evidence, data, field, message):
     """An error answers 422 with the summary (focus target) linking to the field; the typed input is kept."""
@@ -284,7 +285,7 @@ def test_after_recording_the_message_is_in_the_calibration_section_and_takes_foc
 def test_calibrate_service_refuses_a_rationale_of_twenty_x(make, no_evidence):
     """The service itself (not only the form) refuses twenty "x", on the rationale field."""
     with pytest.raises(ServiceError) as caught:
-        calibrate_verdict(no_evidence, best_id(), "x" * 20, actor=make.user("hr"))
+        calibrate_verdict(no_evidence, best_id(), "x" * 20, actor=make.user("hr"), reason_code="additional_evidence")
     assert caught.value.field == "rationale"
 
 
@@ -293,7 +294,7 @@ def test_the_pdfs_mark_a_proposal_as_not_in_force(client, auth, make, no_evidenc
     """HR's report and the panel summary say "proposed, not in force"; the candidate's report shows nothing."""
     from reports.pdf import render_panel_summary, render_report
 
-    calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=make.user("hr"), candidate_note=NOTE)
+    calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=make.user("hr"), candidate_note=NOTE, reason_code="additional_evidence")
     db.session.commit()
     hr_pdf = _pdf_text(render_report(report_data(no_evidence, audience="hr")), tmp_path)
     assert "Proposed calibration: not in force until a second HR person approves it" in hr_pdf

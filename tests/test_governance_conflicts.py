@@ -22,7 +22,9 @@ def _candidate(make, cycle, name, current_role="operations_manager"):
 
 
 def _assign(client, assessment, user, group="peer"):
-    return client.post(f"/hr/assessments/{assessment.id}", data={"email": user.email, "rater_group": group},
+    # The cycle is open: a change to the raters needs a reason (tests/test_governance_rater_list.py).
+    return client.post(f"/hr/assessments/{assessment.id}", data={"email": user.email, "rater_group": group,
+                                                                 "reason": "A colleague from the same site"},
                        follow_redirects=True)
 
 
@@ -35,7 +37,7 @@ def test_a_rival_for_the_same_role_as_peer_is_warned_and_marked(client, make, hr
     assert 'class="flash warning"' in page and 'class="tag conflict">Conflict of interest</strong>' in page
     dashboard = client.get(f"/hr/cycles/{cycle.id}").get_data(as_text=True)
     assert dashboard.count('class="tag conflict"') == 1
-    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "assignment.create")
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "assessment.rater_change")
                                .order_by(AuditEvent.id.desc())).first()
     assert event.after["conflict_of_interest"] == [SAME_TARGET]
 
@@ -60,8 +62,8 @@ def test_no_conflict_for_a_colleague_or_a_candidate_of_another_cycle(make):
     cycle, other = make.cycle(), make.cycle()
     anna = _candidate(make, cycle, "Anna")
     elsewhere = _candidate(make, other, "Elsewhere")
-    assign_rater(anna, make.user("manager"), "peer", actor=None)
-    assign_rater(anna, elsewhere.candidate, "peer", actor=None)
+    assign_rater(anna, make.user("manager"), "peer", actor=None, reason="set up by the test")
+    assign_rater(anna, elsewhere.candidate, "peer", actor=None, reason="set up by the test")
     db.session.commit()
     assert conflicts([anna.id]) == {}
 
@@ -71,7 +73,7 @@ def test_a_rival_added_later_marks_the_existing_assignment(make):
     cycle = make.cycle()
     anna = _candidate(make, cycle, "Anna")
     later = make.user("candidate", name="Later Rival")
-    assignment = assign_rater(anna, later, "peer", actor=None)
+    assignment = assign_rater(anna, later, "peer", actor=None, reason="set up by the test")
     assert conflicts([anna.id]) == {}
     add_assessment(cycle, later, "operations_manager", "head_of_operations", framework=make.framework, actor=None)
     assert conflicts([anna.id]) == {assignment.id: (SAME_TARGET,)}
@@ -110,8 +112,8 @@ def rival_case(make):
     ben = _candidate(make, cycle, "Ben Rival")
     for assessment in (anna, cara):
         for _ in range(3):
-            assign_rater(assessment, make.user("manager"), "peer", actor=None)
-    rival_sheet = assign_rater(anna, ben.candidate, "peer", actor=None)
+            assign_rater(assessment, make.user("manager"), "peer", actor=None, reason="set up by the test")
+    rival_sheet = assign_rater(anna, ben.candidate, "peer", actor=None, reason="set up by the test")
     db.session.commit()
     for assessment in (anna, cara):
         for assignment in assessment.assignments:

@@ -39,8 +39,10 @@ def _group_row(html, label):
 
 
 @pytest.mark.parametrize("to", ["closed", "released"])
-def test_close_and_release_confirmations_show_completion_flagged_and_reopened(client, make, hr, world, to):
-    """Per group submitted / owed / assigned, candidates without a band verdict, reopened sheets."""
+def test_close_and_release_confirmations_show_completion_flagged_and_reopened(app, client, make, hr, world, to):
+    """Per group submitted / owed / assigned, candidates without a band verdict, reopened sheets. (Before closing
+    the verdicts show only with HIDE_VERDICTS_WHILE_OPEN off; tests/test_governance_hidden_verdicts.py has it on.)"""
+    app.config["HIDE_VERDICTS_WHILE_OPEN"] = False
     cycle, bea, ivo = world
     submit_sheet(sheet(ivo, "self"), 3)
     reopen_sheet(sheet(ivo, "self"), "Please add evidence for the budget.", actor=hr)

@@ -19,7 +19,7 @@ from assessment.services import NotAllowed
 from assessment.services.calibrations import calibrate_verdict
 from assessment.services.users import change_password
 from tests.factories import Factory
-from tests.results_helpers import move_cycle, sheet, submit_sheet
+from tests.results_helpers import calibration_form, move_cycle, sheet, submit_sheet
 from tests.test_governance_calibration import RATIONALE, best_id, no_evidence  # noqa: F401 (a fixture)
 from tests.test_sessions import browser
 
@@ -32,7 +32,7 @@ def _signed_in(app, user, password=Factory.PASSWORD):
 
 def _propose(client, assessment):
     response = client.post(f"/assessments/{assessment.id}/calibration",
-                           data={"band_id": best_id(), "rationale": RATIONALE, "panel_members": "Panel A, Panel B"})
+                           data=calibration_form(band_id=best_id(), rationale=RATIONALE))
     assert response.status_code == 302
     return db.session.scalar(sa.select(Calibration).where(Calibration.assessment_id == assessment.id)
                              .order_by(Calibration.id.desc()))
@@ -196,7 +196,7 @@ def test_simultaneous_approvals_give_one_approval_and_one_audit_event(app, make,
         pytest.skip("SQLite serialises writers; the race is shown on PostgreSQL (row locks, READ COMMITTED)")
     hanne = make.user("hr")
     approvers = [make.user("hr") for _ in range(3)]
-    proposal = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=hanne)
+    proposal = calibrate_verdict(no_evidence, best_id(), RATIONALE, actor=hanne, reason_code="additional_evidence")
     db.session.commit()
     clients = [_signed_in(app, approvers[n % len(approvers)]) for n in range(requests)]
     assessment_id, calibration_id = no_evidence.id, proposal.id
@@ -252,7 +252,7 @@ def test_a_rater_of_the_candidate_or_a_rival_cannot_propose_or_approve(app, make
     rival_hr = make.user("candidate", name="Ravi Rival")  # a candidate of the cycle who becomes HR
     cycle = make.cycle()
     no_evidence = make.assessment(cycle=cycle)
-    assign_rater(no_evidence, rater_hr, "peer", actor=None)
+    assign_rater(no_evidence, rater_hr, "peer", actor=None, reason="set up by the test")
     add_assessment(cycle, rival_hr, no_evidence.current_role, no_evidence.target_role, framework=make.framework,
                    actor=None)
     grant_hr_by_operator(rival_hr)
@@ -260,8 +260,7 @@ def test_a_rater_of_the_candidate_or_a_rival_cannot_propose_or_approve(app, make
     submit_sheet(sheet(no_evidence, "self"), 4)
     move_cycle(cycle, "closed")
     refused = _signed_in(app, rater_hr).post(f"/assessments/{no_evidence.id}/calibration",
-                                             data={"band_id": best_id(), "rationale": RATIONALE,
-                                                   "panel_members": "Panel A, Panel B"})
+                                             data=calibration_form(band_id=best_id(), rationale=RATIONALE))
     assert refused.status_code == 422 and "You rate" in refused.get_data(as_text=True)
     proposal = _propose(_signed_in(app, hanne), no_evidence)
     for person, reason in ((rater_hr, "You rate"), (rival_hr, "You are a candidate for the same role")):

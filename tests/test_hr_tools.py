@@ -215,7 +215,8 @@ def test_a_rater_added_to_an_open_cycle_is_told_what_they_now_owe(app, auth, mak
     assessment = make.assessment()  # the factory's cycle is open already
     peer = make.user("candidate", name="Priya Peer")
     auth.login(make.user("hr"))
-    auth.client.post(f"/hr/assessments/{assessment.id}", data={"email": peer.email, "rater_group": "peer"})
+    auth.client.post(f"/hr/assessments/{assessment.id}", data={"email": peer.email, "rater_group": "peer",
+                                                               "reason": "Priya joined the project team"})
     [message] = [m for m in _messages("cycle_opened") if m.to_address == peer.email]
     assert message.subject == f"{assessment.cycle.name}: a new sheet for you to fill in"
     assert f"{assessment.candidate.name} (as peer)" in message.text_body

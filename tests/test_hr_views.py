@@ -218,8 +218,11 @@ def test_assign_and_remove_raters(client, hr, make):
     assert response.status_code == 400 and b"no account for ghost@example.com" in response.data
     response = client.post(url, data={"email": peer.email, "rater_group": "manager"})
     assert response.status_code == 400 and b"not a manager account" in response.data
-    assert client.post(url, data={"email": peer.email, "rater_group": "peer"}).status_code == 302
-    assert client.post(url, data={"email": manager.email, "rater_group": "manager"}).status_code == 302
+    # The cycle is open: each change needs a reason (tests/test_governance_rater_list.py attacks that).
+    reason = "Replaces a peer who moved to another site"
+    assert client.post(url, data={"email": peer.email, "rater_group": "peer", "reason": reason}).status_code == 302
+    assert client.post(url, data={"email": manager.email, "rater_group": "manager",
+                                  "reason": reason}).status_code == 302
     first_manager = next(a for a in assessment.assignments if a.rater_group == "manager")
     submit_sheet(make, first_manager)
     second = db.session.scalar(sa.select(RaterAssignment).where(RaterAssignment.rater_id == manager.id))
@@ -227,11 +230,11 @@ def test_assign_and_remove_raters(client, hr, make):
     assert f"/hr/assignments/{second.id}/remove" in page
     assert f"/hr/assignments/{first_manager.id}/remove" not in page
     assert b"Remove the rater" in client.get(f"/hr/assignments/{second.id}/remove").data
-    assert client.post(f"/hr/assignments/{second.id}/remove").status_code == 302
+    assert client.post(f"/hr/assignments/{second.id}/remove", data={"reason": reason}).status_code == 302
     assert db.session.get(RaterAssignment, second.id) is None
-    response = client.post(f"/hr/assignments/{first_manager.id}/remove")
+    response = client.post(f"/hr/assignments/{first_manager.id}/remove", data={"reason": reason})
     assert response.status_code == 400 and b"never deleted" in response.data
-    assert audit_kinds()[-2:] == ["assignment.create", "assignment.remove"] or "assignment.remove" in audit_kinds()
+    assert audit_kinds().count("assessment.rater_change") == 3
 
 
 def test_reopen_needs_a_reason_and_keeps_the_submitted_version(client, hr, make):

@@ -122,7 +122,7 @@ def test_the_cycle_service_flags_a_lenient_manager_in_fixed_queries(make):
         for _ in range(n):
             # From rubric 2026.12.3 leniency is against the other raters of the same group: a second manager.
             a = make.assessment(cycle=cycle, managers=1, peers=3)
-            assign_rater(a, lenient, "manager", actor=None)
+            assign_rater(a, lenient, "manager", actor=None, reason="set up by the test")
             db.session.commit()
             submit_sheet(assignment(a, "manager", 0), 3)
             submit_sheet(assignment(a, "manager", 1), 5)

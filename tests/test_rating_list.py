@@ -21,11 +21,11 @@ def test_lists_only_my_manager_and_peer_sheets_with_status_and_due_date(client, 
     mine = make.assessment(cycle=cycle, candidate=make.user("candidate", name="Łukasz Nowak"), managers=0)
     from assessment.services.assessments import assign_rater
 
-    assign_rater(mine, manager, "manager", actor=None)
+    assign_rater(mine, manager, "manager", actor=None, reason="set up by the test")
     make.assessment(cycle=cycle, candidate=make.user("candidate", name="Someone Else"))
     draft_cycle = make.cycle(name="Not yet open", state="draft")
     hidden = make.assessment(cycle=draft_cycle, managers=0)
-    assign_rater(hidden, manager, "manager", actor=None)
+    assign_rater(hidden, manager, "manager", actor=None, reason="set up by the test")
     db.session.commit()
     auth.login(manager)
     page = client.get("/ratings/").get_data(as_text=True)
@@ -43,7 +43,7 @@ def test_candidate_sees_peer_sheets_but_not_their_own_self_assessment(client, au
     other = make.assessment(cycle=own.cycle, candidate=make.user("candidate", name="Colleague Cho"), managers=1)
     from assessment.services.assessments import assign_rater
 
-    assign_rater(other, peer, "peer", actor=None)
+    assign_rater(other, peer, "peer", actor=None, reason="set up by the test")
     db.session.commit()
     auth.login(peer)
     rows = _rows(client.get("/ratings/").get_data(as_text=True))
@@ -59,7 +59,7 @@ def test_list_is_sortable_and_paginated(client, auth, make, app):
 
     for name in ("Bea", "Ana", "Cem"):
         assessment = make.assessment(cycle=cycle, candidate=make.user("candidate", name=name), managers=0)
-        assign_rater(assessment, manager, "manager", actor=None)
+        assign_rater(assessment, manager, "manager", actor=None, reason="set up by the test")
     db.session.commit()
     auth.login(manager)
     first = client.get("/ratings/?sort=candidate&dir=asc").get_data(as_text=True)
@@ -106,15 +106,15 @@ def test_sheets_still_owed_come_first_and_status_filters(client, auth, make):
     manager = make.user("manager")
     past = make.cycle(name="Past round")
     done = make.assessment(cycle=past, candidate=make.user("candidate", name="Past Person"), managers=0)
-    assign_rater(done, manager, "manager", actor=None)
+    assign_rater(done, manager, "manager", actor=None, reason="set up by the test")
     change_state(past, "closed", actor=None)
     current = make.cycle(name="Current round")
     submitted = make.assessment(cycle=current, candidate=make.user("candidate", name="Done Dana"), managers=0)
-    sheet = assign_rater(submitted, manager, "manager", actor=None)
+    sheet = assign_rater(submitted, manager, "manager", actor=None, reason="set up by the test")
     save_sheet(sheet, with_evidence(sheet, [RatingInput(c.id, 3) for c in make.framework.competencies]), actor=manager,
                framework=make.framework, expected_version=sheet.version_id, submit=True)
     owed = make.assessment(cycle=current, candidate=make.user("candidate", name="Owed Olu"), managers=0)
-    assign_rater(owed, manager, "manager", actor=None)
+    assign_rater(owed, manager, "manager", actor=None, reason="set up by the test")
     db.session.commit()
     auth.login(manager)
     rows = _rows(client.get("/ratings/").get_data(as_text=True))
@@ -134,7 +134,7 @@ def test_list_query_count_does_not_grow_with_its_rows(client, auth, make):
 
     def assign(n):
         for _ in range(n):
-            assign_rater(make.assessment(cycle=cycle, managers=0), manager, "manager", actor=None)
+            assign_rater(make.assessment(cycle=cycle, managers=0), manager, "manager", actor=None, reason="set up by the test")
         db.session.commit()
         db.session.expire_all()
 

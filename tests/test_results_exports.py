@@ -142,7 +142,7 @@ def test_only_hr_exports(client, auth, make, cycle, exports_dir, role):
 
 def test_exporting_a_draft_or_empty_cycle_is_refused(client, auth, make, exports_dir):
     """A cycle without candidates cannot be exported; the user is told why."""
-    cycle = make.cycle()
+    cycle = make.cycle(state="closed")
     auth.login(make.user("hr"))
     response = client.post(f"/cycles/{cycle.id}/exports", follow_redirects=True)
     assert "no candidates to export" in response.get_data(as_text=True)

@@ -11,7 +11,7 @@ from assessment.extensions import db
 from assessment.models import AuditEvent, Calibration
 from assessment.services.calibrations import approve_calibration, calibrate_verdict
 from assessment.services.readiness import assess
-from tests.results_helpers import NOT_OBSERVED, move_cycle, rated_assessment, sheet, submit_sheet
+from tests.results_helpers import NOT_OBSERVED, calibration_form, move_cycle, rated_assessment, sheet, submit_sheet
 
 
 @pytest.fixture
@@ -27,8 +27,10 @@ def _url(assessment, what="results"):
     return f"/assessments/{assessment.id}/{'results' if what == 'results' else 'report.pdf'}"
 
 
-def test_hr_sees_any_results_before_release(client, auth, make):
-    """HR sees a candidate's results while the cycle is still open."""
+def test_hr_sees_any_results_before_release(app, client, auth, make):
+    """HR sees a candidate's results while the cycle is still open, with HIDE_VERDICTS_WHILE_OPEN off
+    (tests/test_governance_hidden_verdicts.py: on, the default, only completion)."""
+    app.config["HIDE_VERDICTS_WHILE_OPEN"] = False
     assessment = rated_assessment(make, manager=4, self_level=3)
     auth.login(make.user("hr"))
     page = client.get(_url(assessment))
@@ -89,8 +91,9 @@ def test_results_page_shows_verdict_reasons_chart_table_and_priorities(client, a
     assert "Calibrate the verdict" not in html, "only HR sees the calibration form"
 
 
-def test_a_competency_one_peer_rated_shows_no_peer_score_or_comment(client, auth, make):
+def test_a_competency_one_peer_rated_shows_no_peer_score_or_comment(app, client, auth, make):
     """Three peers submitted but one gave a level on a competency: the page shows neither it nor its comment."""
+    app.config["HIDE_VERDICTS_WHILE_OPEN"] = False  # read while open
     thin = "performance_metrics"
     assessment = make.assessment(managers=1, peers=3)
     submit_sheet(sheet(assessment, "manager"), 4)
@@ -138,7 +141,7 @@ def test_spread_and_calibrator_are_for_hr_only(client, auth, make, tmp_path):
     hr, second = make.user("hr", name="Ingrid Halvorsen"), make.user("hr", name="Second Approver")
     proposal = calibrate_verdict(assessment, make.framework.readiness.bands[1].id,
                                  "Panel weighed the site merger and the record of the last two quarters.",
-                                 actor=hr, candidate_note="Panel weighed the site merger.")
+                                 actor=hr, candidate_note="Panel weighed the site merger.", reason_code="additional_evidence")
     # Managers 1 and 5 contradict each other: Panel review, so the move needs a second HR person.
     # The approver must have been HR before the proposal (issue 15, finding 2).
     approve_calibration(assessment, proposal.id, actor=second)
@@ -163,7 +166,7 @@ LONG_ENOUGH = "A long enough rationale for the panel, with the evidence it weigh
 
 
 def _calibrate(client, assessment, **data):
-    return client.post(f"/assessments/{assessment.id}/calibration", data=data)
+    return client.post(f"/assessments/{assessment.id}/calibration", data=calibration_form(**data))
 
 
 def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, make, released):
@@ -171,7 +174,7 @@ def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, mak
     hr = make.user("hr")
     auth.login(hr)
     rationale = "Panel saw strong crisis leadership during the Q3 outage; board feedback agrees."
-    response = _calibrate(client, released, band_id="ready_1_2_years", rationale=rationale, panel_members="A, B")
+    response = _calibrate(client, released, band_id="ready_1_2_years", rationale=rationale)
     assert response.status_code == 302
     calibration = db.session.scalar(sa.select(Calibration))
     assert calibration.band_id == "ready_1_2_years" and calibration.rationale == rationale
@@ -193,7 +196,7 @@ def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, mak
 def test_calibration_errors_are_shown_and_keep_the_input(client, auth, make, released, data, field, message):
     """A bad calibration is refused next to its field, keeps what was typed, and records nothing."""
     auth.login(make.user("hr"))
-    response = _calibrate(client, released, panel_members="Ingrid Halvorsen, Rafael Ortega", **data)
+    response = _calibrate(client, released, **data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in html and f'href="#{field}"' in html
@@ -208,7 +211,7 @@ def test_calibration_is_refused_while_the_cycle_is_open(client, auth, make):
     """While ratings may still change, calibrating is refused with a clear message."""
     assessment = rated_assessment(make, manager=4)
     auth.login(make.user("hr"))
-    response = _calibrate(client, assessment, band_id="ready_now", rationale=LONG_ENOUGH, panel_members="A, B")
+    response = _calibrate(client, assessment, band_id="ready_now", rationale=LONG_ENOUGH)
     assert response.status_code == 422 and "once the cycle is closed" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Calibration.id))) == 0
 
@@ -218,6 +221,6 @@ def test_only_hr_may_calibrate(client, auth, make, released, role):
     """The candidate (even the assessed one) and managers are refused."""
     user = released.candidate if role == "candidate" else make.user("manager")
     auth.login(user)
-    response = _calibrate(client, released, band_id="ready_now", rationale=LONG_ENOUGH, panel_members="A, B")
+    response = _calibrate(client, released, band_id="ready_now", rationale=LONG_ENOUGH)
     assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Calibration.id))) == 0

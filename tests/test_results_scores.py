@@ -23,7 +23,7 @@ def cycle_with_scores(make):
                               candidate=make.user("candidate", name="Zoë Müller-Šimić"))
     move_cycle(cycle, "closed")
     calibrate_verdict(folded, "ready_1_2_years", "The panel weighed the new plant launch strongly.",
-                      actor=make.user("hr"))
+                      actor=make.user("hr"), reason_code="additional_evidence")
     db.session.commit()
     return cycle, shown, folded
 

@@ -129,7 +129,7 @@ def _change(make, event, assessment):
         move_cycle(assessment.cycle, "closed")
         readiness.assess(assessment)
         calibrate_verdict(assessment, make.framework.readiness.bands[0].id,
-                          "The panel saw strong evidence in the crisis review.", actor=hr)
+                          "The panel saw strong evidence in the crisis review.", actor=hr, reason_code="additional_evidence")
         db.session.commit()
 
 

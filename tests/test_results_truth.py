@@ -7,6 +7,13 @@ import shutil
 import subprocess
 from dataclasses import replace
 
+
+@pytest.fixture(autouse=True)
+def _verdicts_while_open(app):
+    """These tests read results of open cycles: with HIDE_VERDICTS_WHILE_OPEN off, as before the setting
+    (tests/test_governance_hidden_verdicts.py tests it on)."""
+    app.config["HIDE_VERDICTS_WHILE_OPEN"] = False
+
 import pytest
 
 from assessment.results import views

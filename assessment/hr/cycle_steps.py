@@ -47,10 +47,30 @@ def change_cycle_state(cycle_id: int):
     title, meaning = _step_texts(cycle, new_state, framework)
     return render_template("hr/confirm_state.html", form=form, cycle=cycle, new_state=new_state,
                            completion=completion, title=title, message=meaning,
+                           **_peer_warning(cycle, new_state, framework),
                            button=_("Release results of the cycle") if new_state == "released"
                            else STATE_CHANGES[new_state], back=url_for("hr.view_cycle", cycle_id=cycle.id),
                            action=url_for("hr.change_cycle_state", cycle_id=cycle.id, to=new_state)), \
         400 if form.errors or form.form_errors else 200
+
+
+def _peer_warning(cycle: Cycle, new_state: str, framework) -> dict:
+    """Before opening: the candidates whose peer group is too small to be shown, and why it matters."""
+    if new_state != "open":
+        return {}
+    short = cycle_service.short_peer_groups(cycle, framework)
+    if not short:
+        return {}
+    threshold = framework.readiness.peer_anonymity_threshold
+    return {"warning": ngettext(
+        "%(num)d candidate has fewer peers than the %(needed)d needed to show peers as a group. Their peers' "
+        "levels would never be shown as a group, and the candidate's copy would withhold every number that depends "
+        "on them. The cycle opens once each peer group is empty or has at least %(needed)d peers:",
+        "%(num)d candidates have fewer peers than the %(needed)d needed to show peers as a group. Their peers' "
+        "levels would never be shown as a group, and the candidate's copy would withhold every number that depends "
+        "on them. The cycle opens once each peer group is empty or has at least %(needed)d peers:",
+        len(short), needed=threshold),
+        "warning_items": cycle_service.short_peer_text(short, threshold)}
 
 
 def _done_text(cycle: Cycle, withheld: int) -> str:

@@ -92,6 +92,16 @@ class RaterForm(CleanForm):
     rater_group = SelectField(_l("Rates as"), choices=[SelectChoice("", CHOOSE), SelectChoice("manager", _l("Manager")),
                                                         SelectChoice("peer", _l("Peer"))],
                               validators=[DataRequired()])
+    #: Asked once the cycle is open (its rater list is frozen); the service says when it is missing.
+    reason = TextAreaField(_l("Reason for changing the raters"), validators=[Optional(), Length(max=1000)],
+                           render_kw={"rows": 2})
+
+
+class RaterRemovalForm(CleanForm):
+    """Removing a rater once the cycle is open: the reason goes into the audit trail."""
+
+    reason = TextAreaField(_l("Reason for changing the raters"), validators=[DataRequired(), Length(max=1000)],
+                           render_kw={"rows": 3})
 
 
 class ReopenForm(CleanForm):

@@ -49,6 +49,7 @@ AUDIT_KINDS = {
     "assessment.release": _l("Withheld results released"),
     "assignment.create": _l("Rater assigned"),
     "assignment.remove": _l("Rater removed"),
+    "assessment.rater_change": _l("Rater added or removed after opening"),
     "rating.submit": _l("Sheet submitted"),
     "rating.reopen": _l("Sheet reopened"),
     "verdict.calibrate": _l("Verdict calibrated"),
@@ -69,6 +70,8 @@ AUDIT_FIELDS = {
     "proposed_by": _l("proposed by"), "acknowledged": _l("acknowledged"), "source_cycle": _l("source cycle"),
     "rater_group": _l("rater group"), "revision": _l("revision"), "current_role": _l("current role"),
     "target_role": _l("target role"), "rater": _l("rater"), "raters": _l("raters"), "group": _l("group"),
+    "panel": _l("panel"), "panel_names": _l("panel members"), "reason_code": _l("reason code"),
+    "change": _l("change"), "assignment": _l("sheet"),
 }
 
 

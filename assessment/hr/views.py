@@ -23,7 +23,7 @@ from ..services import imports, ratings, users
 from ..forms.common import ConfirmForm
 from . import queries
 from .blueprint import FAILED, NEXT_STATE, STATE_CHANGES, actor, bp, confirm_with_reason, save
-from .forms import CandidateForm, ConflictClearanceForm, CycleForm, ImportForm, RaterForm, ReopenForm
+from .forms import CandidateForm, ConflictClearanceForm, CycleForm, ImportForm, RaterForm, RaterRemovalForm, ReopenForm
 
 def _role_names(framework) -> dict[str, str]:
     return {role.id: role.name for role in framework.roles}
@@ -94,6 +94,8 @@ def view_cycle(cycle_id: int):
     return render_template("hr/dashboard.html", cycle=cycle, framework=framework, filters=filters, sorting=sorting,
                            candidates=candidates, outstanding=outstanding, counts=queries.cycle_counts(cycle.id),
                            conflicts=conflict_service.conflicts(line.assessment.id for line in candidates.items),
+                           rater_changes=assessment_service.rater_changes(line.assessment.id for line in candidates.items),
+                           rater_change_kind=assessment_service.RATER_CHANGE_KIND,
                            role_names=_role_names(framework),
                            progress_labels=queries.PROGRESS_LABELS, step_buttons=STATE_CHANGES,
                            next_states=NEXT_STATE, bulk_form=ConfirmForm())
@@ -182,7 +184,7 @@ def assign_raters(assessment_id: int):
                                        email=users.normalise_email(form.email.data)))
         else:
             assignment = save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,
-                                                                             actor=actor()))
+                                                                             actor=actor(), reason=form.reason.data))
             if assignment is not FAILED:
                 text = (_("%(rater)s will rate %(candidate)s as manager.", rater=rater.name,
                           candidate=assessment.candidate.name) if assignment.rater_group == "manager" else
@@ -208,18 +210,21 @@ def remove_assignment(assignment_id: int):
     """Confirm, then take a rater who has not started off a candidate."""
     assignment = get_or_404(RaterAssignment, assignment_id)
     assessment = assignment.assessment
-    form = ConfirmForm()
+    # Once the cycle is open its rater list is frozen: a removal needs a reason (audited).
+    form = RaterRemovalForm() if assessment.cycle.state == "open" else ConfirmForm()
     back = url_for("hr.assign_raters", assessment_id=assessment.id)
     if form.validate_on_submit():
         name = assignment.rater.name
-        if save(form, lambda: assessment_service.remove_assignment(assignment, actor=actor())) is not FAILED:
+        reason = form.reason.data if isinstance(form, RaterRemovalForm) else None
+        if save(form, lambda: assessment_service.remove_assignment(assignment, actor=actor(),
+                                                                   reason=reason)) is not FAILED:
             flash(_("%(rater)s no longer rates %(candidate)s.", rater=name, candidate=assessment.candidate.name),
                   "success")
             return redirect(back)
     names = {"rater": assignment.rater.name, "candidate": assessment.candidate.name}
     title = (_("Remove %(rater)s as manager?", **names) if assignment.rater_group == "manager"
              else _("Remove %(rater)s as peer?", **names))
-    return render_template("hr/confirm.html", form=form, title=title,
+    return render_template("hr/remove_rater.html", form=form, title=title,
                            message=_("%(rater)s will no longer rate %(candidate)s. This is only possible while they "
                                      "have not started their sheet.", **names),
                            button=_("Remove the rater"), back=back,

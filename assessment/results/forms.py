@@ -1,19 +1,31 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..cleaning import whole_number
 from ..forms import CleanForm
 from ..forms.common import SelectChoice
 
 
+def _account_id(value) -> int:
+    """An account id from the form (ASCII digits, in range); ValueError gives the field's message."""
+    number = value if isinstance(value, int) else whole_number(value, minimum=1)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
 class CalibrationForm(CleanForm):
-    """HR's calibrated verdict; the band choices come from the cycle's pinned rubric."""
+    """HR's calibrated verdict; the band and reason choices come from the cycle's pinned rubric, the panel's from
+    the accounts who may sit on it (``services.calibrations.panel_choices``; the service checks every id)."""
 
     band_id = RadioField(_l("Calibrated verdict"), validators=[DataRequired(message=_l("choose a band"))])
-    panel_members = TextAreaField(_l("Panel members present"),
-                                  validators=[DataRequired(message=_l("name the panel members who were present")),
-                                              Length(max=2000)], render_kw={"rows": 2})
+    reason_code = RadioField(_l("Reason for the calibration"), validate_choice=False,
+                             validators=[Optional()])
+    panel = SelectMultipleField(_l("Panel members present"), coerce=_account_id, choices=[], validate_choice=False,
+                                validators=[DataRequired(message=_l("choose the panel members who were present"))],
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     rationale = TextAreaField(_l("Rationale (HR and panel only)"),
                               validators=[DataRequired(message=_l("a rationale is required")), Length(max=5000)],
                               render_kw={"rows": 4})
@@ -21,9 +33,13 @@ class CalibrationForm(CleanForm):
                                    render_kw={"rows": 3})
     submit = SubmitField(_l("Record calibrated verdict"))
 
-    def __init__(self, *args, bands=(), **kwargs):
+    def __init__(self, *args, bands=(), reasons=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.band_id.choices = [(band.id, band.label) for band in bands]
+        self.reason_code.choices = [(reason.id, reason.label) for reason in reasons]
+        self.panel.choices = [(person.id, person.name) for person in people]
+        if not reasons:  # a rubric without reason codes asks for none
+            del self.reason_code
 
 
 class ApprovalForm(CleanForm):

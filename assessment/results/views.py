@@ -21,9 +21,11 @@ from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
 from ..services import exports as export_service
 from ..services import two_person
-from ..services.calibration_rules import RATIONALE_RULE
+from ..services.open_cycle import completion, hidden_text, verdicts_hidden
+from ..services.calibration_rules import RATIONALE_RULE, reason_label
 from ..services.calibrations import approve_calibration as approve_proposal
 from ..services.calibrations import calibrate_verdict as record_calibration
+from ..services.calibrations import panel_choices
 from ..services.rater_flags import cycle_flags, report_flags
 from ..services.readiness import assess, candidate_sees_results, not_counted, not_counted_text, report_audience, \
     report_data, visible_result
@@ -57,13 +59,22 @@ def _is_released_to_viewer(assessment: Assessment) -> bool:
     return candidate_sees_results(assessment)
 
 
+def _in_progress(cycle: Cycle, assessment: Assessment | None = None, status: int = 200):
+    """The page HR sees instead of verdicts while the cycle is open (``verdicts_hidden``): completion only."""
+    rows = completion(cycle, [assessment.id] if assessment is not None else None)
+    return render_template("results/in_progress.html", cycle=cycle, assessment=assessment, rows=rows,
+                           message=hidden_text()), status
+
+
 def _render_results(assessment: Assessment, form: CalibrationForm | None = None, status: int = 200,
                     approval: ApprovalForm | None = None):
+    if verdicts_hidden(assessment.cycle):
+        return _in_progress(assessment.cycle, assessment, status)
     framework = pinned_framework(assessment.cycle)
     outcome = visible_result(assess(assessment), report_audience(current_user))
     account_history = []
     if current_user.role == "hr":
-        form = form or CalibrationForm(bands=framework.readiness.bands)
+        form = form or _calibration_form(assessment, framework)
         approval = approval or ApprovalForm()
         if outcome.proposal is not None:
             approval.calibration_id.data = str(outcome.proposal.id)
@@ -77,7 +88,13 @@ def _render_results(assessment: Assessment, form: CalibrationForm | None = None,
                            rationale_rule=RATIONALE_RULE, account_history=account_history, rater_notes=flags.get("rater_notes"),
                            rests_on_flagged=flags.get("rests_on_flagged", ""), is_rater_quality=bool(flags),
                            not_counted=not_counted_text(left_out),
-                           band_label=lambda band_id: verdict_label(framework.readiness, band_id)), status
+                           band_label=lambda band_id: verdict_label(framework.readiness, band_id),
+                           reason_label=lambda code: reason_label(framework.readiness, code)), status
+
+
+def _calibration_form(assessment: Assessment, framework) -> CalibrationForm:
+    return CalibrationForm(bands=framework.readiness.bands, reasons=framework.readiness.calibration_reasons,
+                           people=panel_choices(assessment))
 
 
 @bp.route("/assessments/<int:assessment_id>/results")
@@ -98,6 +115,8 @@ def download_report(assessment_id: int):
     assessment = _visible_assessment(assessment_id)
     if not _is_released_to_viewer(assessment):
         abort(404)
+    if verdicts_hidden(assessment.cycle):
+        return _in_progress(assessment.cycle, assessment, 409)
     lang = request.args.get("lang")
     pdf = render_report(report_data(assessment, audience=report_audience(current_user), lang=lang))
     return Response(pdf, mimetype="application/pdf", headers={
@@ -125,11 +144,12 @@ def _calibration_step(assessment: Assessment, form, action, message):
 def calibrate_verdict(assessment_id: int):
     """HR records a calibrated verdict (or proposes one, under the two-person rule) beside the computed one."""
     assessment = get_or_404(Assessment, assessment_id)
-    form = CalibrationForm(bands=pinned_framework(assessment.cycle).readiness.bands)
+    form = _calibration_form(assessment, pinned_framework(assessment.cycle))
     if form.validate_on_submit():
+        reason = form.reason_code.data if "reason_code" in form else None
         done = _calibration_step(assessment, form, lambda: record_calibration(
             assessment, form.band_id.data, form.rationale.data, actor=current_user,
-            candidate_note=form.candidate_note.data, panel_members=form.panel_members.data),
+            candidate_note=form.candidate_note.data, panel_ids=form.panel.data, reason_code=reason),
             lambda calibration: _("The calibrated verdict was recorded beside the computed one and is in force.")
             if calibration.is_approved else _("The calibration was recorded as a proposal. It is not in force "
                                               "until a second HR person approves it."))
@@ -158,6 +178,8 @@ def approve_calibration(assessment_id: int):
 def cycle_overview(cycle_id: int):
     """HR's heat-map of a cycle: candidates x competencies, verdict counts, filter by target role, sortable."""
     cycle = get_or_404(Cycle, cycle_id)
+    if verdicts_hidden(cycle):
+        return _in_progress(cycle)
     missing = missing_results(cycle)
     if len(missing) > current_app.config["RESULTS_INLINE_MAX"]:
         # Too many results to compute within one request (right after closing a large cycle): a job does it,
@@ -179,6 +201,8 @@ def export_scores(cycle_id: int, fmt: str):
     """The cycle's scores per candidate x competency x rater group: CSV streamed, XLSX made here or, for a
     large cycle, by a background job (this then leads to the page that starts it)."""
     cycle = get_or_404(Cycle, cycle_id)
+    if verdicts_hidden(cycle):
+        return _in_progress(cycle, status=409)
     name = export_service.safe_filename(f"{cycle.name}-scores.{fmt}")
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if fmt == "csv":
@@ -207,6 +231,8 @@ def _export_start_page(cycle_id: int, template: str, kind, extra=lambda cycle: {
     """The confirmation page of a cycle's export job (one form for both kinds): on a confirmed submission the job of
     ``kind(form)`` starts, else the page shows what the export will contain (``extra(cycle)`` adds to it)."""
     cycle = get_or_404(Cycle, cycle_id)
+    if verdicts_hidden(cycle):
+        return _in_progress(cycle, status=409)
     form = StartExportForm()
     if form.validate_on_submit():
         return _start_job(cycle, kind(form))
@@ -251,6 +277,9 @@ def export_status(job_id: int):
 def download_export(job_id: int):
     """The finished export's ZIP file."""
     job = get_or_404(ExportJob, job_id)
+    cycle = db.session.get(Cycle, job.cycle_id)
+    if cycle is not None and verdicts_hidden(cycle):
+        return _in_progress(cycle, status=409)
     path = export_service.finished_file(job)
     if path is None:
         abort(404)

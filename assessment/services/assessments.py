@@ -1,4 +1,10 @@
-"""Candidates in a cycle and the raters assigned to them."""
+"""Candidates in a cycle and the raters assigned to them.
+
+Once a cycle is open its rater lists are frozen (issue 17, 4): adding or removing a rater of a candidate then
+needs a reason, and is audited as ``RATER_CHANGE_KIND`` about the candidate's assessment (who, when, which rater
+and group, the reason), which the dashboard counts per candidate. A candidate added to an open cycle gets their
+first raters with them (``initial``), without a reason. In draft, changes are free.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,52 @@ from rubrics import Framework
 
 from ..extensions import db
 from ..mail.notify import notify_new_sheets
-from ..models import Assessment, Cycle, RaterAssignment, User
+from ..models import Assessment, AuditEvent, Cycle, RaterAssignment, User
 from ..labels import cycle_state_word, group_word
 from . import NotAllowed, ServiceError
 from .audit import record_audit
 from .conflicts import conflicts
+
+#: The audit kind of a rater added or removed after the cycle opened (its subject: the assessment).
+RATER_CHANGE_KIND = "assessment.rater_change"
+#: The longest reason for such a change.
+MAX_CHANGE_REASON = 1000
+
+
+def rater_change_reason(assessment: Assessment, reason: str | None) -> str | None:
+    """The reason a change to the candidate's raters needs once the cycle is open (None in draft), or
+    ServiceError (field ``reason``)."""
+    if assessment.cycle.state != "open":
+        return None
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("The cycle is open, so its rater list is frozen: give the reason for this change; it "
+                             "goes into the audit trail."), field="reason")
+    if len(reason) > MAX_CHANGE_REASON:
+        raise ServiceError(_("keep the reason under %(num)d characters", num=MAX_CHANGE_REASON), field="reason")
+    return reason
+
+
+def _record_rater_change(assessment: Assessment, assignment: RaterAssignment, change: str, reason: str, *,
+                         actor: User | None, extra: dict | None = None) -> None:
+    rater = assignment.rater
+    summary = (f"After opening: {'added' if change == 'added' else 'removed'} {rater.name} as {assignment.rater_group} "
+               f"for {assessment.candidate.name}: {reason}")
+    record_audit(RATER_CHANGE_KIND, assessment, summary, actor=actor, cycle_id=assessment.cycle_id,
+                 after={"change": change, "rater": rater.email, "group": assignment.rater_group,
+                        "assignment": assignment.id, "candidate": assessment.candidate.email, "reason": reason,
+                        **(extra or {})})
+
+
+def rater_changes(assessment_ids) -> dict[int, int]:
+    """How many raters were added or removed after opening, per assessment id (only those with any)."""
+    ids = list(assessment_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(AuditEvent.subject_id, sa.func.count()).where(
+            AuditEvent.kind == RATER_CHANGE_KIND, AuditEvent.subject_type == "Assessment",
+            AuditEvent.subject_id.in_(ids)).group_by(AuditEvent.subject_id)).all())
 
 
 def check_ladder_step(framework: Framework, current_role: str, target_role: str) -> None:
@@ -64,8 +111,9 @@ def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role
 
 
 def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User | None,
-                 audit: bool = True) -> RaterAssignment:
-    """Assign a manager or a peer to rate a candidate (``audit=False``: the caller audits the batch)."""
+                 audit: bool = True, reason: str | None = None, initial: bool = False) -> RaterAssignment:
+    """Assign a manager or a peer to rate a candidate (``audit=False``: the caller audits the batch). In an open
+    cycle this needs a ``reason`` unless the candidate is being added with their raters (``initial``)."""
     if assessment.cycle.state not in ("draft", "open"):
         raise NotAllowed(_("Raters cannot be assigned in a %(state)s cycle.",
                            state=cycle_state_word(assessment.cycle.state)))
@@ -79,6 +127,7 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
         raise ServiceError(_("%(email)s is not a manager account", email=rater.email), field="rater")
     if any(a.rater_id == rater.id for a in assessment.assignments):
         raise ServiceError(_("%(email)s is already assigned to this candidate", email=rater.email), field="rater")
+    reason = None if initial else rater_change_reason(assessment, reason)
     assignment = RaterAssignment(assessment=assessment, rater=rater, rater_group=group)
     db.session.add(assignment)
     db.session.flush()
@@ -88,14 +137,19 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
         reasons = conflicts([assessment.id]).get(assignment.id)
         if reasons:
             after["conflict_of_interest"] = list(reasons)
+        if reason is not None:
+            _record_rater_change(assessment, assignment, "added", reason, actor=actor,
+                                 extra={k: v for k, v in after.items() if k == "conflict_of_interest"})
+            return assignment
         record_audit("assignment.create", assignment,
                      f"Assigned {rater.name} as {group} for {assessment.candidate.name}",
                      actor=actor, cycle_id=assessment.cycle_id, after=after)
     return assignment
 
 
-def remove_assignment(assignment: RaterAssignment, *, actor: User) -> None:
-    """Take a rater off a candidate, only in a draft or open cycle and while their sheet holds no ratings."""
+def remove_assignment(assignment: RaterAssignment, *, actor: User, reason: str | None = None) -> None:
+    """Take a rater off a candidate, only in a draft or open cycle and while their sheet holds no ratings; in an
+    open cycle with a ``reason``."""
     assessment = assignment.assessment
     if assessment.cycle.state not in ("draft", "open"):
         raise NotAllowed(_("Raters cannot be removed in a %(state)s cycle.",
@@ -108,10 +162,15 @@ def remove_assignment(assignment: RaterAssignment, *, actor: User) -> None:
     managers = [a for a in assessment.assignments if a.rater_group == "manager"]
     if assignment.rater_group == "manager" and len(managers) == 1:
         raise NotAllowed(_("Every candidate needs at least one manager: assign another manager first."))
+    reason = rater_change_reason(assessment, reason)
+    if reason is not None:
+        _record_rater_change(assessment, assignment, "removed", reason, actor=actor)
     before = {"rater": assignment.rater.email, "group": assignment.rater_group}
     summary = f"Removed {assignment.rater.name} as {assignment.rater_group} for {assessment.candidate.name}"
     # The event names the assignment by id; it outlives the row it describes.
-    record_audit("assignment.remove", assignment, summary, actor=actor, cycle_id=assessment.cycle_id, before=before)
+    if reason is None:
+        record_audit("assignment.remove", assignment, summary, actor=actor, cycle_id=assessment.cycle_id,
+                     before=before)
     assessment.assignments.remove(assignment)
     db.session.delete(assignment)
     db.session.flush()

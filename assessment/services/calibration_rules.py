@@ -61,6 +61,14 @@ def needs_second_approval(rules: ReadinessRules, computed_id: str, calibrated_id
     return abs(computed - calibrated) >= TWO_PERSON_BAND_STEPS or (calibrated == 0 and computed != 0)
 
 
+def reason_label(rules: ReadinessRules, code: str | None) -> str:
+    """The label of a calibration reason code in the rules' language ("" for none; the code itself when the
+    rubric no longer has it)."""
+    if not code:
+        return ""
+    return next((reason.label for reason in rules.calibration_reasons if reason.id == code), code)
+
+
 def in_force(calibrations):
     """Of an assessment's calibrations (oldest first), the most recent approved one, or None."""
     return next((c for c in reversed(calibrations) if c.is_approved), None)

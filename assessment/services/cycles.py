@@ -9,7 +9,7 @@ from rubrics import Framework
 
 from ..extensions import db
 from ..mail import notify
-from ..models import Cycle, RubricVersion, User, utcnow
+from ..models import Assessment, Cycle, RaterAssignment, RubricVersion, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
 
@@ -82,6 +82,36 @@ def pin_rubric(framework: Framework) -> RubricVersion:
     return version
 
 
+def short_peer_groups(cycle: Cycle, framework: Framework) -> list[tuple[Assessment, int]]:
+    """The candidates (not withdrawn) with some peers, but fewer than the rubric's anonymity threshold, with their
+    number of peers, by name: their peers are never shown as a group, and the candidate's copy withholds every
+    number that depends on them, so HR should add peers or remove them before opening (issue 17, 4)."""
+    threshold = framework.readiness.peer_anonymity_threshold
+    peers = sa.func.count(RaterAssignment.id)
+    rows = db.session.execute(
+        sa.select(Assessment, peers).join(RaterAssignment, RaterAssignment.assessment_id == Assessment.id)
+        .where(Assessment.cycle_id == cycle.id, Assessment.withdrawn_at.is_(None), RaterAssignment.rater_group == "peer")
+        .group_by(Assessment.id).having(peers < threshold)).all()
+    return sorted(((assessment, int(count)) for assessment, count in rows),
+                  key=lambda row: (row[0].candidate.name.casefold(), row[0].id))
+
+
+def short_peer_text(short: list[tuple[Assessment, int]], threshold: int) -> list[str]:
+    """One line per candidate of ``short_peer_groups``: who, how many peers they have and need."""
+    return [_("%(name)s: %(num)d of the %(needed)d peers needed (or none)", name=assessment.candidate.name, num=count,
+              needed=threshold) for assessment, count in short]
+
+
+def _check_peer_groups(cycle: Cycle, framework: Framework) -> None:
+    short = short_peer_groups(cycle, framework)
+    if short:
+        threshold = framework.readiness.peer_anonymity_threshold
+        raise NotAllowed(_("The cycle cannot open yet: every peer group must be empty or have at least %(needed)d "
+                           "peers, so that no single peer can be recognised. Add peers to these candidates, or "
+                           "remove theirs: %(list)s.", needed=threshold,
+                           list="; ".join(short_peer_text(short, threshold))))
+
+
 def change_state(cycle: Cycle, new_state: str, *, actor: User | None, framework: Framework | None = None) -> Cycle:
     """Move a cycle along draft -> open -> closed -> released; opening pins ``framework``."""
     allowed_from = TRANSITIONS.get(new_state)
@@ -95,6 +125,7 @@ def change_state(cycle: Cycle, new_state: str, *, actor: User | None, framework:
     if new_state == "open":
         if framework is None:
             raise ServiceError(_("opening a cycle needs the framework to pin"))
+        _check_peer_groups(cycle, framework)
         cycle.rubric_version = pin_rubric(framework)
         cycle.opened_at = now
     elif new_state == "closed":

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import HAS_RESULTS, Assessment, Cycle, ExportJob, User, utcnow
 from . import NotAllowed, readiness, results_store
 from .audit import record_audit
+from .open_cycle import hidden_text, verdicts_hidden
 from .readiness import cycle_report_data, panel_data
 from .translation import _
 from .scores_export import (SCORE_COLUMNS, iter_scores_csv, scores_csv, scores_table,  # noqa: F401 (re-exported)
@@ -99,6 +100,8 @@ def start_cycle_export(cycle: Cycle, *, actor: User, kind: str = EXPORT_KIND) ->
     as XLSX (``SCORES_KIND``); the caller commits and then dispatches the job."""
     if cycle.state == "draft":
         raise NotAllowed("A draft cycle has no ratings to report on yet.")
+    if verdicts_hidden(cycle):
+        raise NotAllowed(hidden_text())
     count = candidate_count(cycle)
     if not count:
         raise NotAllowed("This cycle has no candidates to export.")

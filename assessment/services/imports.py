@@ -178,7 +178,8 @@ def _apply(cycle: Cycle, rows: list[CandidateRow], framework: Framework, actor: 
     for r, assessment in zip(rows, made):
         for group, emails in (("manager", r.manager_emails), ("peer", r.peer_emails)):
             for given in emails:
-                assign_rater(assessment, raters[normalise_email(given)], group, actor=actor, audit=audit)
+                assign_rater(assessment, raters[normalise_email(given)], group, actor=actor, audit=audit,
+                             initial=True)
     return made
 
 

@@ -28,7 +28,7 @@ from ..extensions import db
 from ..framework import pinned_framework
 from ..models import HAS_RESULTS, Assessment, Calibration, Cycle
 from . import results_store
-from .calibration_rules import in_force, pending
+from .calibration_rules import in_force, pending, reason_label
 from .rater_flags import CycleFlags, cycle_flags, rater_flags_for_results, report_flags
 from .sheets import load_assigned, load_sheets, not_counted, not_counted_text
 from .translation import _
@@ -51,7 +51,8 @@ def _calibrations(assessment_ids: Sequence[int]) -> dict[int, list[Calibration]]
     if assessment_ids:
         for calibration in db.session.scalars(
             sa.select(Calibration).where(Calibration.assessment_id.in_(assessment_ids))
-            .options(selectinload(Calibration.created_by), selectinload(Calibration.approved_by))
+            .options(selectinload(Calibration.created_by), selectinload(Calibration.approved_by),
+                     selectinload(Calibration.panel))
             .order_by(Calibration.id)
         ):
             found[calibration.assessment_id].append(calibration)
@@ -203,9 +204,12 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
         text = calibration.rationale
     else:
         text = calibration.candidate_note or _("HR wrote no note about this calibration.")
+    governance = {"reason": reason_label(framework.readiness, calibration.reason_code),
+                  "panel": calibration.panel_text} if audience == "hr" else {}
     return CalibratedVerdict(band_label=verdict_label(framework.readiness, calibration.band_id), rationale=text,
                              by=calibration.created_by.name, at=calibration.created_at, status=calibration.status,
-                             approved_by=calibration.approved_by.name if calibration.approved_by else None)
+                             approved_by=calibration.approved_by.name if calibration.approved_by else None,
+                             **governance)
 
 
 def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags: CycleFlags | None = None,
@@ -219,6 +223,14 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str,
                              calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
                              language_code=code, **report_flags(flags, assessment.id),
                              not_counted=not_counted_text(left_out))
+
+
+def _calibration_governance(framework: Framework, calibration: Calibration | None) -> dict:
+    """The panel summary's reason and panel of a calibration (none: empty)."""
+    if calibration is None:
+        return {}
+    return {"calibration_reason": reason_label(framework.readiness, calibration.reason_code),
+            "calibration_panel": calibration.panel_text}
 
 
 def _band_label(framework: Framework, calibration: Calibration | None) -> str | None:
@@ -239,6 +251,7 @@ def _panel_data(cycle: Cycle, outcomes: Sequence[AssessmentResult] | None):
     flags = cycle_flags(cycle, framework=framework)
     label = partial(_band_label, framework)
     rows = [panel_row(o.assessment.candidate.name, o.result, framework, label(o.calibration), label(o.proposal),
-                      rests_on_flagged=bool(flags and flags.rests_on(o.assessment.id)))
+                      rests_on_flagged=bool(flags and flags.rests_on(o.assessment.id)),
+                      **_calibration_governance(framework, o.proposal or o.calibration))
             for o in sorted(outcomes, key=lambda o: o.assessment.candidate.name.casefold())]
     return build_panel_data(framework, cycle.name, rows)

@@ -19,6 +19,7 @@ from . import NotAllowed, ServiceError
 from .audit import record_audit
 from .calibration_rules import band_rank
 from .cycles import change_state, state_word
+from .open_cycle import verdicts_hidden
 from .ratings import reopened_sheets
 from .readiness import assess, assess_cycle, cycle_assessments
 
@@ -53,6 +54,8 @@ class CycleCompletion:
     flagged: list[FlaggedCandidate]
     reopened: list[RaterAssignment]
     assessments: list[Assessment] = field(default_factory=list)
+    #: While the cycle is open and verdicts are hidden (``open_cycle.verdicts_hidden``): no flagged list.
+    verdicts_hidden: bool = False
 
     @property
     def owed(self) -> int:
@@ -86,8 +89,10 @@ def flagged_candidates(cycle: Cycle, outcomes=None) -> list[FlaggedCandidate]:
 
 def cycle_completion(cycle: Cycle) -> CycleCompletion:
     """What HR should see before closing or releasing a cycle."""
-    return CycleCompletion(groups=group_completion(cycle), flagged=flagged_candidates(cycle),
-                           reopened=reopened_sheets(cycle), assessments=cycle_assessments(cycle))
+    hidden = verdicts_hidden(cycle)
+    return CycleCompletion(groups=group_completion(cycle), flagged=[] if hidden else flagged_candidates(cycle),
+                           reopened=reopened_sheets(cycle), assessments=cycle_assessments(cycle),
+                           verdicts_hidden=hidden)
 
 
 def _acknowledgement_needed(flagged: list[FlaggedCandidate]) -> str:

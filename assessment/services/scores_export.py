@@ -22,13 +22,14 @@ from ..cleaning import replace_unstorable
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import HAS_RESULTS, Assessment, Cycle
+from .calibration_rules import reason_label
 from .readiness import assess_cycle_batches
 from .translation import _, pgettext
 
 SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competency_id", "competency",
                  "rater_group", "score", "rated", "coverage", "decision_score", "required", "gap",
                  "computed_band", "calibrated_band", "weighted_attainment", "proposed_band", "provisional_band",
-                 "scored")
+                 "scored", "calibration_reason")
 
 
 def _column_names() -> dict[str, str]:
@@ -55,6 +56,7 @@ def _column_names() -> dict[str, str]:
         "proposed_band": pgettext("scores column", "proposed_band"),
         "provisional_band": pgettext("scores column", "provisional_band"),
         "scored": pgettext("scores column", "scored"),
+        "calibration_reason": pgettext("scores column", "calibration_reason"),
     }
 
 
@@ -104,6 +106,9 @@ def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
             calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
             # A proposal awaiting its second HR approval is not in force: its own column, never calibrated_band.
             proposed = verdict_label(framework.readiness, outcome.proposal.band_id) if outcome.proposal else ""
+            # The reason code of the calibration shown (in force, else the proposal).
+            shown = outcome.proposal or outcome.calibration
+            reason = reason_label(framework.readiness, shown.reason_code) if shown else ""
             # Panel review carries the band the rules give; the attainment's coverage.
             provisional = result.provisional_band_label if result.is_panel_review else ""
             scored = _("%(scored)s of %(total)s", scored=result.scored_count, total=result.competency_count)
@@ -113,7 +118,8 @@ def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
                                  roles[assessment.target_role], comp.competency_id, comp.name,
                                  group.group, _round(group.score), group.rated, group.coverage,
                                  _round(comp.decision_score), comp.required, _round(comp.gap), result.band_label,
-                                 calibrated, _round(result.weighted_attainment), proposed, provisional, scored))
+                                 calibrated, _round(result.weighted_attainment), proposed, provisional, scored,
+                                 reason))
         yield len(batch), rows
 
 
@@ -172,8 +178,8 @@ def scores_csv(cycle: Cycle) -> str:
     return "".join(iter_scores_csv(cycle))
 
 
-#: Column widths of the scores workbook, A to S.
-_XLSX_WIDTHS = (26, 24, 20, 20, 28, 30, 10, 8, 8, 10, 10, 9, 8, 20, 20, 12, 20, 20, 10)
+#: Column widths of the scores workbook, A to T.
+_XLSX_WIDTHS = (26, 24, 20, 20, 28, 30, 10, 8, 8, 10, 10, 9, 8, 20, 20, 12, 20, 20, 10, 30)
 
 
 def write_scores_xlsx(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None) -> int:
