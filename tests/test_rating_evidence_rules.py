@@ -158,6 +158,7 @@ def test_a_cycle_pinned_to_2026_12_2_keeps_the_old_sheet_rules(client, auth, mak
     auth.login(assignment.rater)
     page = client.get(url(assignment)).get_data(as_text=True)
     assert 'class="evidence-rule"' not in page and "data-evidence-from-mean" not in page
+    assert "Required for 1 Emerging, 5 Expert and Not observed; optional otherwise." in page
     answers = {c.id: (4, "") for c in old.competencies}
     answers[old.competencies[-1].id] = (2, "")
     response = client.post(url(assignment), data=form_data(assignment, answers, action="submit", confirm=True))

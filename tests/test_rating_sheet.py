@@ -44,7 +44,8 @@ def test_sheet_is_built_from_the_rubric_with_anchors_beside_each_level(client, s
     assert page.count('type="radio"') == len(framework.competencies) * 6
     assert page.count('value="not_observed"') == len(framework.competencies)
     assert ">1 Emerging<" in page and ">5 Expert<" in page
-    assert "Required for 1 Emerging, 5 Expert and Not observed; optional otherwise." in page
+    assert ("Required for 1 Emerging, 5 Expert, Not observed, a level at or above the requirement on a critical "
+            "competency and a level 2 or more levels from your own average; optional otherwise.") in page
     assert f'name="version" type="hidden" value="{sheet.version_id}"' in page
     assert "Rate what you saw in the last twelve months." in page
 

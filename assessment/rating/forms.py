@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from rubrics import NOT_OBSERVED, Framework, RoleProfile
+from rubrics.readiness_numbers import fmt
 from rubrics.sheet import RatingInput, answer_problems, parse_value
 
 from ..forms import CleanForm
@@ -24,11 +25,17 @@ def evidence_name(competency_id: str) -> str:
 
 
 def evidence_answers(framework: Framework) -> str | None:
-    """In words, which answers need evidence: '1 Emerging, 5 Expert and Not observed'; None when none does."""
+    """In words, which answers need evidence: '1 Emerging, 5 Expert and Not observed' (and, from 2026.12.3, a level at
+    or above a critical requirement or far from the rater's own average); None when none does."""
     names = [f"{lv.level} {lv.label}" for lv in framework.scale.levels
              if framework.readiness.needs_evidence(lv.level)]
     if framework.readiness.needs_evidence(NOT_OBSERVED):
         names.append(framework.scale.not_observed_label)
+    if framework.readiness.evidence_at_critical_requirement:  # 2026.12.3 (issue 17)
+        names.append(_("a level at or above the requirement on a critical competency"))
+    if framework.readiness.evidence_from_own_mean is not None:
+        names.append(_("a level %(distance)s or more levels from your own average",
+                       distance=fmt(framework.readiness.evidence_from_own_mean)))
     if not names:
         return None
     if len(names) == 1:

@@ -175,5 +175,5 @@ def test_the_sheet_on_a_phone_keeps_its_summary_and_save_bar(live_app, phone):
     note = phone.locator(f"#evidence_{critical.competency_id}-needed")
     expect(note).to_contain_text("on a critical competency")
     note.scroll_into_view_if_needed()
-    phone_shot(phone, "sheet-critical-evidence-note")
+    screenshot(phone, "phone-sheet-critical-evidence-note", full_page=False)
     assert overflow(phone) <= 0
