@@ -229,7 +229,7 @@ def remove_assignment(assignment_id: int):
                                      "have not started their sheet.", **names),
                            button=_("Remove the rater"), back=back,
                            action=url_for("hr.remove_assignment", assignment_id=assignment.id)), \
-        400 if form.form_errors else 200
+        400 if form.errors or form.form_errors else 200
 
 
 @bp.route("/assignments/<int:assignment_id>/reopen", methods=["GET", "POST"])
