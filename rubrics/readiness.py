@@ -104,7 +104,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     chosen, checks = choose_band(rules.bands, ev, sufficient)
     results.extend(checks)
     reasons = (panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER])
-               + further_reasons(rules, comps, ev.scores, by_group, flagged)) if sufficient else ()
+               + further_reasons(rules, ev, chosen, by_group, flagged)) if sufficient else ()
     band_id, band_label, band_rank = _outcome(rules, chosen, reasons)
 
     group_counts = tuple(
