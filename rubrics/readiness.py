@@ -117,7 +117,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
                  if b.min_critical_raters is not None or b.min_critical_managers is not None), set())
     comps = tuple(replace(c, is_thin_evidence=c.competency_id in thin) for c in comps)
     reasons = (panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER])
-               + further_reasons(rules, comps, ev.scores, by_group, flagged)) if sufficient else ()
+               + further_reasons(rules, ev, chosen, by_group, flagged)) if sufficient else ()
     band_id, band_label, band_rank = _outcome(rules, chosen, reasons)
 
     group_counts = tuple(

@@ -15,7 +15,8 @@ from .model import NOT_OBSERVED, PanelReviewRules, ReadinessRules
 from .readiness_model import MANAGER, NONSELF_GROUPS, PEER, CompetencyResult, RaterSheet
 from .readiness_numbers import display_score, exact, fmt, pct
 from .readiness_scores import ExactScores
-from .readiness_uncertainty import borderline_reason, flagged_reason
+from .readiness_rules import Evidence
+from .readiness_uncertainty import borderline_decides, borderline_reason, flagged_reason
 
 #: What the candidate reads instead of the reasons (they may rest on peers kept anonymous): the English source;
 #: ``candidate_panel_reason()`` gives it in the current language.
@@ -159,13 +160,16 @@ def _any_disagreement(comp, score: ExactScores, limit: Fraction, critical_limit:
     return out
 
 
-def further_reasons(rules: ReadinessRules, comps: Sequence[CompetencyResult], scores: Sequence[ExactScores],
+def further_reasons(rules: ReadinessRules, ev: Evidence, chosen: int | None,
                     by_group: Mapping[str, Sequence[RaterSheet]],
                     flagged: Mapping[str, Sequence[str]] | None) -> tuple[str, ...]:
     """The 2026.12.3 reasons after the 2026.12 ones: disagreement on any competency, a shown group below a
-    critical requirement, borderline critical competencies, a verdict resting on flagged raters."""
-    reasons = agreement_reasons(rules.panel_review, comps, scores, by_group[PEER], rules.peer_anonymity_threshold)
-    reasons += tuple(borderline_reason(c) for c in comps if c.is_borderline)
+    critical requirement, borderline critical competencies that decide the band (``chosen``: the provisional
+    band's index), a verdict resting on flagged raters."""
+    comps = ev.comps
+    reasons = agreement_reasons(rules.panel_review, comps, ev.scores, by_group[PEER], rules.peer_anonymity_threshold)
+    if borderline_decides(rules, ev, chosen):
+        reasons += tuple(borderline_reason(c) for c in comps if c.is_borderline)
     ids = [c.competency_id for c in comps]
     on_flagged = flagged_reason({g: by_group[g] for g in NONSELF_GROUPS}, ids, rules, flagged)
     return reasons + ((on_flagged,) if on_flagged else ())

@@ -22,6 +22,7 @@ from .i18n import _
 from .model import NOT_OBSERVED, PEERS_COUNT, ReadinessRules
 from .readiness_model import MANAGER, NONSELF_GROUPS, PEER, CompetencyResult, RaterSheet
 from .readiness_numbers import display_error, display_score, exact, pct
+from .readiness_rules import Evidence, build_evidence, choose_band
 from .readiness_scores import ExactScores
 
 #: Flags that mean a rater's levels say more about the rater than the candidate (central tendency does not).
@@ -54,23 +55,50 @@ def standard_error(var: Fraction | None) -> float | None:
     return None if var is None else math.sqrt(var)
 
 
-def is_borderline(score: ExactScores, levels: Mapping[str, Sequence[int]], var: Fraction | None, panel) -> bool:
-    """A critical competency whose decision falls short of its requirement by no more than the margin (``k``
-    standard errors, at least the tolerance) while the raters straddle it (one below, one at or above): a
-    shortfall within measurement error that a minority decides. Unanimous raters are never borderline."""
+def _weighted(levels: Mapping[str, Sequence[int]], weights: Mapping[str, float]) -> Fraction | None:
+    used = [g for g, v in levels.items() if v and exact(weights.get(g, 0)) > 0]
+    total = sum(exact(weights[g]) for g in used)
+    return sum(exact(weights[g]) * Fraction(sum(levels[g]), len(levels[g])) for g in used) / total if used else None
+
+
+def _share_below(levels: Mapping[str, Sequence[int]], weights: Mapping[str, float], required: int) -> Fraction:
+    """The share of the decision weight carried by levels below the requirement."""
+    used = [g for g, v in levels.items() if v and exact(weights.get(g, 0)) > 0]
+    total = sum(exact(weights[g]) for g in used)
+    return sum(exact(weights[g]) * Fraction(sum(x < required for x in levels[g]), len(levels[g]))
+               for g in used) / total if used else Fraction(0)
+
+
+def one_rater_decides(levels: Mapping[str, Sequence[int]], weights: Mapping[str, float], required: int) -> bool:
+    """A dissenting minority: the levels below the requirement carry less than half the decision weight, and
+    leaving out one single rater below it would put the decision at or above it."""
+    if _share_below(levels, weights, required) >= Fraction(1, 2):
+        return False
+    for group, given in levels.items():
+        for index, level in enumerate(given):
+            if level < required:
+                rest = {**levels, group: [*given[:index], *given[index + 1:]]}
+                without = _weighted(rest, weights)
+                if without is not None and without >= required:
+                    return True
+    return False
+
+
+def is_borderline(score: ExactScores, levels: Mapping[str, Sequence[int]], var: Fraction | None, panel,
+                  weights: Mapping[str, float]) -> bool:
+    """A critical competency short of its requirement by no more than the margin (``k`` standard errors, at least
+    the tolerance) where one single rater below the requirement decides the side: without that rater the
+    decision would meet it. A shortfall that two or more raters carry is evidence, not measurement error;
+    unanimous raters are never borderline; a met requirement is not contested here (a whole shown group below it
+    is: ``group_below_critical``)."""
     if panel is None or panel.borderline_standard_errors is None or score.decision is None:
         return False
     if not score.requirement.is_critical or var is None:
         return False
     required = score.requirement.required
-    if score.decision >= required:
-        # A met requirement is not contested here (a whole shown group below it is: ``group_below_critical``);
-        # candidates at the bar with ordinary spread among raters would otherwise all go to the panel.
+    if score.decision >= required or not one_rater_decides(levels, weights, required):
         return False
-    every = [x for v in levels.values() for x in v]
-    if not (any(x < required for x in every) and any(x >= required for x in every)):
-        return False
-    gap = abs(score.decision - required)
+    gap = required - score.decision
     k = exact(panel.borderline_standard_errors)
     return gap <= exact(panel.borderline_min_tolerance) or gap * gap <= k * k * var
 
@@ -130,5 +158,19 @@ def measured(comps: Sequence[CompetencyResult], scores: Sequence[ExactScores],
         levels = decision_levels(by_group, comp.competency_id, rules)
         var = variance(levels, rules.rater_group_weights) if score.decision is not None else None
         out.append(replace(comp, standard_error=standard_error(var),
-                           is_borderline=is_borderline(score, levels, var, panel)))
+                           is_borderline=is_borderline(score, levels, var, panel,
+                                                       rules.rater_group_weights)))
     return tuple(out)
+
+
+def borderline_decides(rules: ReadinessRules, ev: Evidence, chosen: int | None) -> bool:
+    """Whether the borderline competencies decide the band: counted as met, they would give a better one. A
+    borderline competency in a verdict that other shortfalls hold where it is changes nothing to review."""
+    if chosen is None or chosen == 0 or not any(c.is_borderline for c in ev.comps):
+        return False
+    comps = tuple(replace(c, decision_score=float(c.required), gap=0.0) if c.is_borderline else c for c in ev.comps)
+    scores = tuple(replace(s, decision=Fraction(c.required)) if c.is_borderline else s
+                   for c, s in zip(ev.comps, ev.scores))
+    lifted = build_evidence(rules, ev.role_name, comps, scores, ev.managers, ev.counted_peers, ev.uncounted_peers)
+    better, _checks = choose_band(rules.bands, lifted, True)
+    return better is not None and better < chosen
