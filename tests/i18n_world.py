@@ -86,7 +86,8 @@ class World:
         self.role_titles = {role.name for role in self.framework.roles}
         #: The rubric's ids (an audit event's fields name them: "communication").
         self.ids = ({c.id for c in self.framework.competencies} | {r.id for r in self.framework.roles}
-                    | {b.id for b in self.framework.readiness.bands})
+                    | {b.id for b in self.framework.readiness.bands}
+                    | {r.id for r in self.framework.readiness.calibration_reasons})
         db.session.flush()
 
     def _cycle(self, name: str, instructions: str):

@@ -5,13 +5,6 @@ import csv
 import io
 import re
 
-
-@pytest.fixture(autouse=True)
-def _verdicts_while_open(app):
-    """These tests read results of open cycles: with HIDE_VERDICTS_WHILE_OPEN off, as before the setting
-    (tests/test_governance_hidden_verdicts.py tests it on)."""
-    app.config["HIDE_VERDICTS_WHILE_OPEN"] = False
-
 import pytest
 
 from rubrics import language
@@ -21,6 +14,13 @@ from assessment.models import StoredResult
 from assessment.services.exports import SCORE_COLUMNS
 from assessment.services.rater_flags import _labels
 from tests.results_helpers import move_cycle, rated_assessment
+
+
+@pytest.fixture(autouse=True)
+def _verdicts_while_open(app):
+    """These tests read results of open cycles: with HIDE_VERDICTS_WHILE_OPEN off, as before the setting
+    (tests/test_governance_hidden_verdicts.py tests it on)."""
+    app.config["HIDE_VERDICTS_WHILE_OPEN"] = False
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9"}
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}

@@ -3,17 +3,17 @@
 import re
 import sys
 
+import pytest
+
+from assessment import framework as framework_module
+from tests.results_helpers import rated_assessment
+
 
 @pytest.fixture(autouse=True)
 def _verdicts_while_open(app):
     """These tests read results of open cycles: with HIDE_VERDICTS_WHILE_OPEN off, as before the setting
     (tests/test_governance_hidden_verdicts.py tests it on)."""
     app.config["HIDE_VERDICTS_WHILE_OPEN"] = False
-
-import pytest
-
-from assessment import framework as framework_module
-from tests.results_helpers import rated_assessment
 
 
 @pytest.fixture

@@ -7,18 +7,18 @@ import shutil
 import subprocess
 from dataclasses import replace
 
+import pytest
+
+from assessment.results import views
+from assessment.services.readiness import assess
+from tests.results_helpers import NOT_OBSERVED, move_cycle, rated_assessment, sheet, submit_sheet
+
 
 @pytest.fixture(autouse=True)
 def _verdicts_while_open(app):
     """These tests read results of open cycles: with HIDE_VERDICTS_WHILE_OPEN off, as before the setting
     (tests/test_governance_hidden_verdicts.py tests it on)."""
     app.config["HIDE_VERDICTS_WHILE_OPEN"] = False
-
-import pytest
-
-from assessment.results import views
-from assessment.services.readiness import assess
-from tests.results_helpers import NOT_OBSERVED, move_cycle, rated_assessment, sheet, submit_sheet
 
 
 def _patched_decision(monkeypatch, competency_id: str, score: float):

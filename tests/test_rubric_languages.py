@@ -156,7 +156,8 @@ def test_german_gives_the_german_text_and_the_same_rules(fw):
         assert (d.id, d.citations, d.level_citations) == (e.id, e.citations, e.level_citations)
     assert de.roles[0].requirements == fw.roles[0].requirements and de.sources == fw.sources
     rules = lambda r: dataclasses.replace(r, bands=tuple(dataclasses.replace(b, label="") for b in r.bands),
-                                          insufficient_evidence_label="", panel_review=None)
+                                          insufficient_evidence_label="", panel_review=None,
+                                          calibration_reasons=tuple(c.id for c in r.calibration_reasons))
     assert rules(de.readiness) == rules(fw.readiness)
     assert dataclasses.replace(de.readiness.panel_review, label="") == dataclasses.replace(
         fw.readiness.panel_review, label="")

@@ -94,7 +94,8 @@ def view_cycle(cycle_id: int):
     return render_template("hr/dashboard.html", cycle=cycle, framework=framework, filters=filters, sorting=sorting,
                            candidates=candidates, outstanding=outstanding, counts=queries.cycle_counts(cycle.id),
                            conflicts=conflict_service.conflicts(line.assessment.id for line in candidates.items),
-                           rater_changes=assessment_service.rater_changes(line.assessment.id for line in candidates.items),
+                           rater_changes=assessment_service.rater_changes(
+                               line.assessment.id for line in candidates.items),
                            rater_change_kind=assessment_service.RATER_CHANGE_KIND,
                            role_names=_role_names(framework),
                            progress_labels=queries.PROGRESS_LABELS, step_buttons=STATE_CHANGES,

@@ -25,7 +25,7 @@ from ..framework import pinned_framework
 from ..models import Assessment, Calibration, RaterAssignment, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
-from .calibration_rules import in_force, needs_second_approval, pending, rationale_problem, reason_label
+from .calibration_rules import in_force, needs_second_approval, pending, rationale_problem
 from .readiness import assess
 from .two_person import check_approver, involvement_problem
 
@@ -144,8 +144,7 @@ def calibrate_verdict(assessment: Assessment, band_id: str, rationale: str, *, a
                          "calibrated_band": previous.band_id if previous else None},
                  after={"calibrated_band": band_id, "status": calibration.status, "rationale": rationale,
                         "candidate_note": candidate_note, "panel": [member.email for member in panel],
-                        "panel_names": [member.name for member in panel], "reason_code": reason_code,
-                        "reason": reason_label(framework.readiness, reason_code)})
+                        "panel_names": [member.name for member in panel], "reason_code": reason_code})
     return calibration
 
 

@@ -90,7 +90,8 @@ def short_peer_groups(cycle: Cycle, framework: Framework) -> list[tuple[Assessme
     peers = sa.func.count(RaterAssignment.id)
     rows = db.session.execute(
         sa.select(Assessment, peers).join(RaterAssignment, RaterAssignment.assessment_id == Assessment.id)
-        .where(Assessment.cycle_id == cycle.id, Assessment.withdrawn_at.is_(None), RaterAssignment.rater_group == "peer")
+        .where(Assessment.cycle_id == cycle.id, Assessment.withdrawn_at.is_(None),
+               RaterAssignment.rater_group == "peer")
         .group_by(Assessment.id).having(peers < threshold)).all()
     return sorted(((assessment, int(count)) for assessment, count in rows),
                   key=lambda row: (row[0].candidate.name.casefold(), row[0].id))

@@ -20,12 +20,14 @@ def test_calibration_focus_and_release_acknowledgement(live_app, page, browser):
     move_cycle(cycle, "closed")
     first = make.user("hr", name="Ingrid Halvorsen")
     second = make.user("hr", name="Rafael Ortega")
+    make.user("manager", name="Priya Raghunathan")  # sits on the panel
 
     sign_in(page, server.url, first.email)
     page.goto(f"{server.url}/assessments/{thin.id}/results")
     best = make.framework.readiness.bands[0].label
     page.get_by_label(best).check()
-    page.get_by_label("Panel members present").fill("Ingrid Halvorsen, Rafael Ortega")
+    page.get_by_label("Priya Raghunathan").check()  # the panel, chosen from accounts
+    page.get_by_label("Additional evidence presented to the panel").check()
     page.get_by_label("Rationale").fill("x" * 20)
     page.get_by_label("Note to the candidate").fill("The panel took the depot consolidation into account.")
     page.get_by_role("button", name="Record calibrated verdict").click()
@@ -51,7 +53,8 @@ def test_calibration_focus_and_release_acknowledgement(live_app, page, browser):
     other.wait_for_load_state()
     assert _focused(other) == "calibration-message"
     verdict = other.locator("#calibrated-verdict").inner_text()
-    assert best in verdict and "Rafael Ortega" in verdict
+    assert best in verdict and "Rafael Ortega" in verdict and "Panel: Priya Raghunathan" in verdict
+    assert "Reason: Additional evidence presented to the panel" in verdict
     screenshot(other, "governance-calibration-approved")
     other.context.close()
 
@@ -94,6 +97,7 @@ def test_conflict_warning_and_peer_notice_in_the_browser(live_app, page, browser
     page.goto(f"{server.url}/hr/assessments/{anna.id}")
     page.get_by_label("Rater's e-mail").fill(ben.candidate.email)
     page.get_by_label("Rates as").select_option("peer")
+    page.get_by_label("Reason for changing the raters").fill("Ben worked with Anna on the depot project")
     page.get_by_role("button", name="Assign").click()
     page.wait_for_load_state()
     assert "Ben Okoye is also a candidate for Head of Operations" in page.locator(".flash.warning").inner_text()

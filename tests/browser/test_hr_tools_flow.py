@@ -39,6 +39,7 @@ def test_hr_picks_raters_by_name_reminds_and_withdraws(live_app, page):
     screenshot(page, "hr-people-picker-no-match")
     field.fill("margaret@example.com")  # what choosing the suggestion puts in the field
     page.get_by_label("Rates as").select_option("manager")
+    page.get_by_label("Reason for changing the raters").fill("Margaret took over the site in November")
     page.get_by_role("button", name="Assign").click()
     assert "Margaret Okafor will rate" in page.get_by_role("status").inner_text()
 

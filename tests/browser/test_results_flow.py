@@ -45,7 +45,8 @@ def test_hr_calibrates_and_exports_and_the_candidate_reads_their_results(live_ap
     # The middle band: at most one band from any computed band, so it is in force at once (no second approver).
     middle = make.framework.readiness.bands[1].label
     page.get_by_label(middle).check()
-    page.get_by_label("Panel members present").fill("Ingrid Halvorsen, Rafael Ortega")
+    page.get_by_role("group", name="Panel members present").get_by_role("checkbox").first.check()
+    page.get_by_label("Additional evidence presented to the panel").check()
     rationale = "The panel weighed her lead role in the Q3 supplier crisis more than the ratings show."
     page.get_by_label("Rationale").fill(rationale)
     page.get_by_role("button", name="Record calibrated verdict").click()
