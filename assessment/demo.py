@@ -87,8 +87,10 @@ def _assign(assessment: Assessment, rater: User, group: str, hr: User) -> RaterA
 
 
 def _fill(assignment: RaterAssignment, framework: Framework, target: str, strength: float, rng: random.Random,
-          *, share: float = 1.0, submit: bool) -> None:
-    """Rate a share of the competencies around the target profile; submit when asked and complete."""
+          *, share: float = 1.0, submit: bool, observed: int | None = None) -> None:
+    """Rate a share of the competencies around the target profile; submit when asked and complete. ``observed``:
+    the rater saw only the first so many competencies and marks the rest "not observed" (a sheet that gives too few
+    levels to count as a rater)."""
     if assignment.status != "not_started":
         return
     profile = framework.role(target)
@@ -101,6 +103,8 @@ def _fill(assignment: RaterAssignment, framework: Framework, target: str, streng
             value = NOT_OBSERVED
         else:
             value = min(5, max(1, round(profile.requirement(comp.id).required + strength + rng.uniform(-0.7, 0.7))))
+        if observed is not None and i >= observed:
+            value = NOT_OBSERVED
         # Evidence where the rubric asks for it, and on most other ratings; always about this competency.
         needs = framework.readiness.needs_evidence(value)
         evidence = evidence_for(comp.id, value) if value == NOT_OBSERVED or needs or rng.random() < 0.6 else ""
@@ -164,8 +168,11 @@ def _populate(cycle: Cycle, framework: Framework, hr: User, managers: list[User]
         sheets += [_assign(assessment, peer, "peer", hr) for peer in peers]
         self_sheet = next(a for a in assessment.assignments if a.rater_group == "self")
         if complete:
-            for sheet in sheets:
-                _fill(sheet, framework, target, strength, rng, submit=True)
+            for number, sheet in enumerate(sheets):
+                # The first candidate's last peer saw only four competencies: a sheet that does not count as a
+                # rater (rubric 2026.12.3), which the results page lists with its reason.
+                few = 4 if index == 0 and number == len(sheets) - 1 else None
+                _fill(sheet, framework, target, strength, rng, submit=True, observed=few)
             _fill(self_sheet, framework, target, strength + bias, rng, submit=True)
             continue
         # Open cycle: a spread of progress, so that every status shows on the dashboard.

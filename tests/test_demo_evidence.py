@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from assessment.demo_evidence import EVIDENCE, NOT_OBSERVED_EVIDENCE, evidence_for
 from assessment.extensions import db
 from assessment.framework import pinned_framework
-from assessment.models import Rating, RaterAssignment
+from assessment.models import Cycle, Rating, RaterAssignment
+from assessment.services.readiness import assess_cycle
 from rubrics import NOT_OBSERVED, load_framework
 from rubrics.sheet import evidence_required
 
@@ -101,3 +102,16 @@ def test_every_submitted_demo_sheet_has_the_evidence_the_rules_ask_for(runner, a
         named += len(needed - {cid for cid, v in values.items() if framework.readiness.needs_evidence(v)})
         assert all(r.evidence.strip() for r in ratings if r.competency_id in needed), sheet.id
     assert named > 0  # the new rules asked for evidence the old ones did not
+
+
+def test_the_demo_shows_a_panel_review_a_borderline_and_a_sheet_that_does_not_count(runner, app):
+    """Issue 17: the released demo cycle shows what the 2026.12.3 rules do: a verdict sent to Panel review, a
+    borderline critical competency, and a sheet that does not count as a rater, listed with its reason."""
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    released = db.session.scalar(sa.select(Cycle).where(Cycle.state == "released"))
+    results = [outcome.result for outcome in assess_cycle(released)]
+    assert any(r.is_panel_review for r in results)
+    assert any(c.is_borderline for r in results for c in r.competencies)
+    uncounted = [u for r in results for u in r.uncounted_sheets]
+    assert uncounted and "rated 4 of 15 competencies" in uncounted[0].reason
