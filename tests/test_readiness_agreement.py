@@ -101,6 +101,19 @@ def test_a_group_below_a_requirement_the_decision_meets_exactly():
             "4.0 meets it.") in result.panel_review_reasons
 
 
+def test_borderline_and_group_below_are_for_critical_competencies_only():
+    """The same patterns on budget authority (not critical): neither borderline nor a group below."""
+    sheets = [sheet("manager-1", "manager", at_requirement(HOO))]
+    sheets += [sheet(f"peer-{n}", "peer", at_requirement(HOO, budget_authority=4 if n < 11 else 3))
+               for n in range(1, 12)]
+    comp = assess_readiness(NEW, HOO, sheets).competency("budget_authority")
+    assert comp.gap < 0 and comp.standard_error > abs(comp.gap) and not comp.is_borderline
+    below = [sheet("manager-1", "manager", at_requirement(HOO, budget_authority=5))]
+    below += [sheet(f"peer-{n}", "peer", at_requirement(HOO, budget_authority=level))
+              for n, level in ((1, 3), (2, 4), (3, 3))]
+    assert not any("mean" in r for r in assess_readiness(NEW, HOO, below).panel_review_reasons)
+
+
 def test_three_peers_unanimous_at_1_against_the_manager_on_non_critical_competencies():
     """Three peers at 1, the manager at 5, on decision-making and external relations (non-critical): no panel
     on 2026.12.2 (the trigger looked at critical competencies only); Panel review now."""
