@@ -166,7 +166,7 @@ def measured(comps: Sequence[CompetencyResult], scores: Sequence[ExactScores],
 def borderline_decides(rules: ReadinessRules, ev: Evidence, chosen: int | None) -> bool:
     """Whether the borderline competencies decide the band: counted as met, they would give a better one. A
     borderline competency in a verdict that other shortfalls hold where it is changes nothing to review."""
-    if chosen is None or chosen == 0 or not any(c.is_borderline for c in ev.comps):
+    if chosen is None or not any(c.is_borderline for c in ev.comps):
         return False
     comps = tuple(replace(c, decision_score=float(c.required), gap=0.0) if c.is_borderline else c for c in ev.comps)
     scores = tuple(replace(s, decision=Fraction(c.required)) if c.is_borderline else s

@@ -196,3 +196,12 @@ def test_central_tendency_only_when_unusual_for_the_cycle():
     assert CENTRAL_TENDENCY in [f.id for f in rater_quality(narrow + wide, NEW_RULES, WEIGHTS).rater("C").flags]
     assert CENTRAL_TENDENCY not in [f.id for f in rater_quality(narrow + alike, NEW_RULES, WEIGHTS).rater("C").flags]
     assert CENTRAL_TENDENCY in [f.id for f in rater_quality(narrow + alike, RULES, WEIGHTS).rater("C").flags]
+
+
+def test_central_tendency_at_exactly_half_the_cycle_median_is_ordinary():
+    """A spread exactly half the cycle's median rater spread is not below it: no flag (the rule is strict)."""
+    narrow = sheet("C", "a", [3, 3, 4, 3, 4, 3])
+    double = sum((sheet(f"d{n}", "b", [2, 2, 4, 2, 4, 2]) for n in range(3)), [])
+    report = rater_quality(narrow + double, NEW_RULES, WEIGHTS)
+    assert report.rater("C").spread == pytest.approx(report.rater("d0").spread / 2)
+    assert CENTRAL_TENDENCY not in [f.id for f in report.rater("C").flags]

@@ -7,6 +7,7 @@ not the evidence rules.
 """
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,26 @@ def test_one_managers_fives_over_three_peers_below_the_bar_go_to_the_panel():
     assert (f"{name} (critical): the peers’ mean 3.3 is below the required 4, though the decision score 4.4 "
             f"meets it.") in result.panel_review_reasons
     assert f"{name}: managers and peers are 1.67 levels apart." in result.panel_review_reasons
+
+
+def test_a_group_below_a_requirement_the_decision_meets_exactly():
+    result, comp = people_leadership(5, 2, 2, 2)
+    assert comp.gap == 0
+    assert ("People leadership (critical): the peers’ mean 2.0 is below the required 4, though the decision score "
+            "4.0 meets it.") in result.panel_review_reasons
+
+
+def test_borderline_and_group_below_are_for_critical_competencies_only():
+    """The same patterns on budget authority (not critical): neither borderline nor a group below."""
+    sheets = [sheet("manager-1", "manager", at_requirement(HOO))]
+    sheets += [sheet(f"peer-{n}", "peer", at_requirement(HOO, budget_authority=4 if n < 11 else 3))
+               for n in range(1, 12)]
+    comp = assess_readiness(NEW, HOO, sheets).competency("budget_authority")
+    assert comp.gap < 0 and comp.standard_error > abs(comp.gap) and not comp.is_borderline
+    below = [sheet("manager-1", "manager", at_requirement(HOO, budget_authority=5))]
+    below += [sheet(f"peer-{n}", "peer", at_requirement(HOO, budget_authority=level))
+              for n, level in ((1, 3), (2, 4), (3, 3))]
+    assert not any("mean" in r for r in assess_readiness(NEW, HOO, below).panel_review_reasons)
 
 
 def test_three_peers_unanimous_at_1_against_the_manager_on_non_critical_competencies():
@@ -203,6 +224,45 @@ def test_borderline_only_where_one_dissenting_rater_decides_the_side():
     assert not comp.is_borderline
 
 
+def test_borderline_at_each_boundary():
+    """Exactly at the requirement: met, not borderline. Exactly half the weight below: no minority. A rater at
+    the requirement left out never counts as the one who decides. Exactly one standard error short: borderline."""
+    result, comp = people_leadership(4, 3, 4, 5)
+    assert comp.gap == 0 and not comp.is_borderline
+    result, comp = people_leadership(4, manager_two=2)
+    assert comp.gap == -1 and comp.standard_error == pytest.approx(1) and not comp.is_borderline
+    result, comp = people_leadership(4, 2, 2, manager_two=5)
+    assert comp.gap == pytest.approx(-1 / 3) and not comp.is_borderline
+    result, comp = people_leadership(4, 4, manager_two=3)
+    assert comp.gap == pytest.approx(-1 / 3) and comp.standard_error == pytest.approx(1 / 3) and comp.is_borderline
+
+
+def with_panel(**changes):
+    rules = NEW.readiness
+    return replace(NEW, readiness=replace(rules, panel_review=replace(rules.panel_review, **changes)))
+
+
+def test_the_minimum_tolerance_is_inclusive():
+    """0.2 short with one peer of five at 1: with a tiny k only the tolerance can make it borderline."""
+    sheets = [sheet("manager-1", "manager", at_requirement(HOO))]
+    sheets += [sheet(f"peer-{n}", "peer", at_requirement(HOO, people_leadership=4 if n < 5 else 1))
+               for n in range(1, 6)]
+    at = assess_readiness(with_panel(borderline_standard_errors=0.01, borderline_min_tolerance=0.2), HOO, sheets)
+    assert at.competency("people_leadership").gap == pytest.approx(-0.2)
+    assert at.competency("people_leadership").is_borderline and at.band_id == PANEL_REVIEW
+    under = assess_readiness(with_panel(borderline_standard_errors=0.01, borderline_min_tolerance=0.19), HOO, sheets)
+    assert not under.competency("people_leadership").is_borderline and under.band_id != PANEL_REVIEW
+
+
+def test_flagged_raters_at_exactly_half_the_weight_go_to_the_panel():
+    """Two managers and two peers, one of each flagged: a third plus a sixth, exactly half."""
+    sheets = [sheet(f"{g}-{n}", g, at_requirement(HOO)) for g in ("manager", "peer") for n in (1, 2)]
+    half = assess_readiness(NEW, HOO, sheets, flagged={"manager-1": ("severe",), "peer-2": ("lenient",)})
+    assert half.band_id == PANEL_REVIEW and "rests for 50% of its decision weight" in half.panel_review_reasons[-1]
+    third = assess_readiness(NEW, HOO, sheets, flagged={"manager-1": ("severe",)})
+    assert third.band_id == "ready_now"
+
+
 def test_a_borderline_competency_that_does_not_decide_the_band_is_no_panel_case():
     """Another critical competency a full level short holds the verdict where it is: the borderline one is
     shown as such, but nothing is left for the panel to decide."""
@@ -248,6 +308,30 @@ def test_peers_split_in_two_camps_go_to_the_panel_one_outlier_does_not():
     outlier = base + [sheet(f"peer-{n}", "peer", at_requirement(HOO, budget_authority=level))
                       for n, level in ((1, 4), (2, 4), (3, 4), (4, 2))]
     assert not any("peers are split" in r for r in assess_readiness(NEW, HOO, outlier).panel_review_reasons)
+
+
+def test_disagreement_on_any_competency_at_its_boundary():
+    """Managers and peers exactly 1.5 apart go to the panel; with the limit at 2, two managers or two peer camps
+    exactly 2 apart do too. A pair the critical rule reports already is not repeated."""
+    base = lambda **levels: at_requirement(HOO, **levels)  # noqa: E731
+    sheets = [sheet("manager-1", "manager", base(budget_authority=5))]
+    sheets += [sheet(f"peer-{n}", "peer", base(budget_authority=level)) for n, level in enumerate((3, 4, 3, 4), 1)]
+    assert "Budget authority: managers and peers are 1.5 levels apart." in \
+        assess_readiness(NEW, HOO, sheets).panel_review_reasons
+    two = with_panel(any_disagreement=2)
+    managers = [sheet("manager-1", "manager", base(budget_authority=5)),
+                sheet("manager-2", "manager", base(budget_authority=3))]
+    assert assess_readiness(two, HOO, managers).panel_review_reasons == (
+        "Budget authority: two managers are 2 levels apart.",)
+    camps = [sheet("manager-1", "manager", base())]
+    camps += [sheet(f"peer-{n}", "peer", base(budget_authority=level)) for n, level in enumerate((3, 3, 5, 5), 1)]
+    assert assess_readiness(two, HOO, camps).panel_review_reasons == (
+        "Budget authority: peers are split, two or more 2 levels apart from two or more others.",)
+    critical = [sheet("manager-1", "manager", base(people_leadership=5))]
+    critical += [sheet(f"peer-{n}", "peer", base(people_leadership=3)) for n in (1, 2, 3)]
+    reasons = assess_readiness(NEW, HOO, critical).panel_review_reasons
+    assert "People leadership (critical): managers and peers are 2 levels apart." in reasons
+    assert not any(r.startswith("People leadership: ") for r in reasons)
 
 
 # --- properties --------------------------------------------------------------------------------------------------
