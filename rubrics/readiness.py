@@ -92,11 +92,13 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     by_group = {g: [s for s in evidence if s.group == g] for g in RATER_GROUPS}
     counts = {g: len(by_group[g]) for g in RATER_GROUPS}
     n_peers = counts[PEER]
-    peer_mode = PEERS_NONE if n_peers == 0 else (
-        PEERS_SHOWN if n_peers >= rules.peer_anonymity_threshold else PEERS_SUPPRESSED)
+    # Whether peers can be shown is a matter of how many submitted: whether each of them counts as evidence must
+    # not show through to the candidate where fewer than the threshold submitted.
+    peer_mode = PEERS_NONE if submitted[PEER] == 0 else (
+        PEERS_SHOWN if submitted[PEER] >= rules.peer_anonymity_threshold else PEERS_SUPPRESSED)
     order = {c.id: i for i, c in enumerate(framework.competencies)}
     requirements = sorted(role.requirements, key=lambda r: order.get(r.competency_id, len(order)))
-    pairs = [competency_result(framework, req, by_group, peer_mode, rules) for req in requirements]
+    pairs = [competency_result(framework, req, by_group, peer_mode, rules, submitted[PEER]) for req in requirements]
     comps = measured(tuple(c for c, _ in pairs), tuple(s for _, s in pairs), by_group, rules)
     counted_peers = n_peers if (peer_mode == PEERS_SHOWN or rules.peers_below_threshold == PEERS_COUNT) else 0
     ev = build_evidence(rules, role.name, comps, tuple(s for _, s in pairs), counts[MANAGER], counted_peers,
@@ -165,6 +167,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         attainment_thresholds=thresholds,
         uncounted_sheets=uncounted,
         is_unscored_in_attainment=rules.unscored_attainment is not None,
+        counts_only_evidence=rules.min_rated_share is not None,
     )
 
 

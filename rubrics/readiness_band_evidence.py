@@ -59,7 +59,8 @@ def critical_evidence_check(band: Band, ev) -> RuleResult:
 
 
 def short_others_check(band: Band, ev) -> RuleResult:
-    """``<band>.max_short_others``: at most so many non-critical competencies below their required level."""
+    """``<band>.max_short_others``: at most so many non-critical competencies below their required level. Its
+    ``competencies`` are every one it counts, also when the count is within the limit."""
     limit = band.max_short_others
     short = [(c, s) for c, s in ev.shortfalls(critical_only=False) if not c.is_critical]
     ok = len(short) <= limit
@@ -77,7 +78,9 @@ def short_others_check(band: Band, ev) -> RuleResult:
                       ngettext("%(num)d non-critical competency below its required level: %(items)s.",
                                "%(num)d non-critical competencies below their required level: %(items)s.",
                                len(short), items=items),
-                      () if ok else tuple(c.competency_id for c in ev.comps if c.competency_id in ids))
+                      # The competencies it counts, failing or not: which of them a count depends on is the
+                      # same whatever the withheld ones give (the candidate's copy keeps the others).
+                      tuple(c.competency_id for c in ev.comps if c.competency_id in ids))
 
 
 def _group_items(comp, scores, limit: Fraction) -> list[str]:

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from .i18n import N_, _
 from .readiness_counting import COUNTED_SHEETS_RULE, uncounted_text
-from .readiness_model import FAILED, MANAGER, PASSED, PEER, ReadinessResult, RuleResult
+from .readiness_model import FAILED, MANAGER, PASSED, PEER, PEERS_SUPPRESSED, ReadinessResult, RuleResult
 from .readiness_panel import candidate_panel_reason
 
 #: Said in the candidate's copy wherever numbers were withheld: the English source; ``withheld_note()`` gives it
@@ -65,7 +65,10 @@ def _rule(rule: RuleResult, withheld: set, names: dict) -> RuleResult:
     note = withheld_note()
     if not shown:
         return replace(rule, detail=note, competencies=shown)
-    detail = _("Not met by: %(names)s. %(note)s", names=", ".join(names[i] for i in shown), note=note)
+    if rule.id.endswith(".max_short_others"):  # a count lists what it counted, within its limit or not
+        detail = _("Counted: %(names)s. %(note)s", names=", ".join(names[i] for i in shown), note=note)
+    else:
+        detail = _("Not met by: %(names)s. %(note)s", names=", ".join(names[i] for i in shown), note=note)
     return replace(rule, detail=detail, competencies=shown)
 
 
@@ -96,6 +99,13 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
         is_candidate_view=True,
         **_managers_only(result),
     )
+    if result.peer_mode == PEERS_SUPPRESSED and result.counts_only_evidence:
+        # Fewer peers submitted than the threshold: how many of their sheets count would tell on each of them.
+        note = _("How many peer sheets count is not shown in this copy, as fewer peers took part than the "
+                 "threshold for showing them.")
+        changes.update(evidence_summary=note, rules=tuple(
+            replace(r, detail=note) if r.id == "min_nonself_raters" or r.id.endswith(".min_raters") else r
+            for r in changes["rules"]))
     if withheld:
         names = {c.competency_id: c.name for c in result.competencies}
         critical_withheld = any(c.is_critical for c in result.competencies if c.competency_id in withheld)

@@ -368,6 +368,8 @@ class ReadinessResult:
     uncounted_sheets: tuple[UncountedSheet, ...] = ()
     #: (2026.12.3) Unscored competencies count in weighted attainment (with zero attainment), over all of them.
     is_unscored_in_attainment: bool = False
+    #: (2026.12.3) Only sheets that are evidence count as raters (``min_rated_share`` in the rubric).
+    counts_only_evidence: bool = False
 
     @property
     def has_suppressed_peer_groups(self) -> bool:

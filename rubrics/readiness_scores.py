@@ -43,10 +43,14 @@ def levels_of(sheets: Sequence[RaterSheet], comp_id: str) -> list[int]:
     return sorted(v for s in sheets if (v := s.ratings.get(comp_id)) is not None and v != NOT_OBSERVED)
 
 
-def competency_result(framework: Framework, req: Requirement, by_group, peer_mode: str, rules: ReadinessRules):
-    """One competency's shown result and its exact scores."""
+def competency_result(framework: Framework, req: Requirement, by_group, peer_mode: str, rules: ReadinessRules,
+                      submitted_peers: int | None = None):
+    """One competency's shown result and its exact scores. ``by_group`` holds the sheets that count;
+    ``submitted_peers`` (default: those) decides, with them, whether a peer group is suppressed, and is the count
+    a suppressed group shows, so that whether a peer's sheet counts never shows through a suppressed group."""
     comp = framework.competency(req.competency_id)
     counts = {g: len(by_group[g]) for g in RATER_GROUPS}
+    submitted_peers = counts[PEER] if submitted_peers is None else submitted_peers
     weights = {g: exact(rules.rater_group_weights.get(g, 0)) for g in NONSELF_GROUPS}
     levels = {g: levels_of(by_group[g], comp.id) for g in RATER_GROUPS}
     all_peer_levels = levels[PEER]
@@ -77,10 +81,10 @@ def competency_result(framework: Framework, req: Requirement, by_group, peer_mod
         if peers_shown_here:
             groups.append(GroupScore(PEER, GROUP_LABELS[PEER], as_float(means[PEER]), len(levels[PEER]), counts[PEER]))
         else:
-            groups.append(GroupScore(PEER, GROUP_LABELS[PEER], None, None, counts[PEER], True,
+            groups.append(GroupScore(PEER, GROUP_LABELS[PEER], None, None, submitted_peers, True,
                                      rules.peer_anonymity_threshold))
     blind = exact(rules.blind_spot_threshold)
-    suppressed = counts[PEER] > 0 and not peers_shown_here
+    suppressed = submitted_peers > 0 and not peers_shown_here
     result = CompetencyResult(
         competency_id=comp.id,
         name=comp.name,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rubrics import NOT_OBSERVED, load_framework
@@ -25,20 +25,32 @@ VALUES = st.sampled_from([1, 2, 3, 4, 5, 1, 2, 3, 4, 5, NOT_OBSERVED, MISSING])
 COMMENT = st.sampled_from(["", "Clear plan", "Needs support", "Strong in a crisis & calm", "<b>bold</b>"])
 
 
+EVIDENCE = st.sampled_from(["Clear plan", "Needs support", "Strong in a crisis & calm", "<b>bold</b>"])
+
+
 @st.composite
-def sheet_of(draw, group, index):
+def sheet_of(draw, group, index, evidence=True):
+    """A sheet; with ``evidence`` every answer carries a written example, so the sheet counts as evidence where it
+    rates enough competencies (rubric 2026.12.3), and a changed level still carries one."""
     values = draw(st.lists(VALUES, min_size=len(IDS), max_size=len(IDS)))
-    comments = draw(st.lists(COMMENT, min_size=len(IDS), max_size=len(IDS)))
+    comments = draw(st.lists(EVIDENCE if evidence else COMMENT, min_size=len(IDS), max_size=len(IDS)))
     ratings = {i: v for i, v in zip(IDS, values) if v is not MISSING}
-    return RaterSheet(f"{group}-{index}", group, ratings, {i: c for i, c in zip(IDS, comments) if c})
+    return RaterSheet(f"{group}-{index}", group, ratings,
+                      {i: c for i, c in zip(IDS, comments) if c and (i in ratings or not evidence)})
 
 
 @st.composite
-def assessments(draw, peers=st.integers(0, 5), managers=st.integers(0, 3)):
+def assessments(draw, peers=st.integers(0, 5), managers=st.integers(0, 3), evidence=True):
     sheets = []
     for group, count in (("self", draw(st.integers(0, 1))), ("manager", draw(managers)), ("peer", draw(peers))):
-        sheets += [draw(sheet_of(group, k)) for k in range(count)]
+        sheets += [draw(sheet_of(group, k, evidence)) for k in range(count)]
     return draw(st.sampled_from(ROLES)), sheets
+
+
+def counted(result, sheets):
+    """The indexes of the manager and peer sheets that count as raters."""
+    left_out = {u.rater_key for u in result.uncounted_sheets}
+    return [k for k, s in enumerate(sheets) if s.group != "self" and s.rater_key not in left_out]
 
 
 def verdict(result):
@@ -48,11 +60,13 @@ def verdict(result):
 
 def with_rating(sheets, index, comp_id, value):
     ratings = dict(sheets[index].ratings)
+    comments = dict(sheets[index].comments)
     if value is MISSING:
         ratings.pop(comp_id, None)
     else:
         ratings[comp_id] = value
-    return [replace(s, ratings=ratings) if k == index else s for k, s in enumerate(sheets)]
+        comments[comp_id] = comments.get(comp_id) or "Example"
+    return [replace(s, ratings=ratings, comments=comments) if k == index else s for k, s in enumerate(sheets)]
 
 
 def peer_levels(sheets, comp_id, skip=None):
@@ -83,9 +97,12 @@ def no_lower(after, before):
             assert new is not None and new >= old - 1e-12
 
 
-def group_mean(sheets, group, comp_id):
-    """The group's current score on a competency over EVERY counted level (what the decision uses)."""
-    levels = [s.ratings[comp_id] for s in sheets if s.group == group and s.ratings.get(comp_id, NOT_OBSERVED) != NOT_OBSERVED]
+def group_mean(sheets, group, comp_id, role=None):
+    """The group's current score on a competency over EVERY counted level (what the decision uses): of the
+    sheets that count as raters for ``role`` (every sheet without a role)."""
+    left_out = {u.rater_key for u in assess_readiness(FW, role, sheets).uncounted_sheets} if role else set()
+    levels = [s.ratings[comp_id] for s in sheets if s.group == group and s.rater_key not in left_out
+              and s.ratings.get(comp_id, NOT_OBSERVED) != NOT_OBSERVED]
     return Fraction(sum(levels), len(levels)) if levels else None
 
 
@@ -122,11 +139,14 @@ def added_rating(draw):
     comp_id = draw(st.sampled_from(IDS))
     group = draw(st.sampled_from(["manager", PEER]))
     before = assess_readiness(FW, role, sheets)
-    current = group_mean(sheets, group, comp_id)
+    current = group_mean(sheets, group, comp_id, role)
     decision = before.competency(comp_id).decision_score
     floor = current if current is not None else (decision if decision is not None else FW.role(role).requirement(comp_id).required)
     level = draw(st.integers(max(1, -int(-floor // 1)), 5)) if floor <= 5 else None
-    spots = [k for k, s in enumerate(sheets) if s.group == group and s.ratings.get(comp_id, NOT_OBSERVED) == NOT_OBSERVED]
+    # On a sheet that counts (a level on a sheet that does not may make it count, and bring in all its levels:
+    # that is more than one added rating), or on a new sheet (which, with one level, does not count).
+    spots = [k for k in counted(before, sheets)
+             if sheets[k].group == group and sheets[k].ratings.get(comp_id, NOT_OBSERVED) == NOT_OBSERVED]
     spot = draw(st.sampled_from(spots + [None]))
     if spot is None:
         after = sheets + [RaterSheet(f"{group}-new", group, {comp_id: level})]
@@ -192,6 +212,8 @@ def test_not_observed_never_counts_as_a_low_score(case, data):
     if not spots:
         return
     k, comp_id = data.draw(st.sampled_from(spots))
+    if sheets[k].rater_key in {u.rater_key for u in assess_readiness(FW, role, sheets).uncounted_sheets}:
+        return  # a level there may make the sheet count, bringing in all its levels
     results = {v: assess_readiness(FW, role, with_rating(sheets, k, comp_id, v)) for v in (1, NOT_OBSERVED, 5)}
     scores = {v: r.competency(comp_id).decision_score for v, r in results.items()}
     if scores[NOT_OBSERVED] is None:
@@ -199,7 +221,7 @@ def test_not_observed_never_counts_as_a_low_score(case, data):
     assert scores[1] <= scores[NOT_OBSERVED] <= scores[5]
     assert results[NOT_OBSERVED].verdict_rank <= results[1].verdict_rank
     # Where the rater's group gave higher levels, a 1 visibly pulls down; "not observed" does not.
-    current = group_mean(with_rating(sheets, k, comp_id, NOT_OBSERVED), sheets[k].group, comp_id)
+    current = group_mean(with_rating(sheets, k, comp_id, NOT_OBSERVED), sheets[k].group, comp_id, role)
     if current is not None and current > 1:
         assert scores[1] < scores[NOT_OBSERVED]
 
@@ -281,6 +303,9 @@ def test_the_candidate_view_is_the_same_whatever_a_hidden_peer_gave(picked, valu
     assert peer_levels(sheets, comp_id, skip=k) + 1 < THRESHOLD
     before = assess_readiness(FW, role, sheets)
     after = assess_readiness(FW, role, changed_on(sheets, k, comp_id, value, comment))
+    # Which sheets count is a coarse outcome, like a rule's status (docs/readiness.md, point 3): an answer can
+    # make its whole sheet count or not, which the shown peer groups then reflect.
+    assume(before.uncounted_sheets == after.uncounted_sheets)
     assert before.peer_mode == "shown"
     same_for_candidate(before, after)
     comp = candidate_view(before).competency(comp_id)
@@ -295,8 +320,9 @@ def test_hidden_peers_count_in_the_decision(picked, value):
     (role, sheets), k, comp_id = picked
     changed = with_rating(sheets, k, comp_id, value)
     comp = assess_readiness(FW, role, changed).competency(comp_id)
-    managers = group_mean(changed, "manager", comp_id)
-    peers = group_mean(changed, PEER, comp_id)
+    managers = group_mean(changed, "manager", comp_id, role)
+    peers = group_mean(changed, PEER, comp_id, role)
+    assume(peers is not None)  # the peer's sheet may not count (too few levels)
     weights = FW.readiness.rater_group_weights
     expected = peers if managers is None else (weights["manager"] * managers + weights["peer"] * peers) / (
         weights["manager"] + weights["peer"])
@@ -354,13 +380,79 @@ def test_enough_peers_are_shown_as_a_group(case):
     role, sheets = case
     result = assess_readiness(FW, role, sheets)
     assert result.peer_mode == "shown"
+    left_out = {u.rater_key for u in result.uncounted_sheets}
     for comp in result.competencies:
         levels = [
             s.ratings[comp.competency_id]
             for s in sheets
-            if s.group == PEER and s.ratings.get(comp.competency_id, NOT_OBSERVED) != NOT_OBSERVED
+            if s.group == PEER and s.rater_key not in left_out
+            and s.ratings.get(comp.competency_id, NOT_OBSERVED) != NOT_OBSERVED
         ]
         if len(levels) >= THRESHOLD:
             assert abs(comp.peer_score - sum(levels) / len(levels)) < 1e-12
         else:
             assert comp.peer_score is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(assessments(managers=st.integers(1, 3)), st.data())
+def test_not_observed_never_beats_an_honest_1(case, data):
+    """Replacing a "not observed" that nobody else contradicts (no other counted manager or peer rated the
+    competency) by level 1 never worsens the verdict rank, at any band (rubric 2026.12.3)."""
+    role, sheets = case
+    before = assess_readiness(FW, role, sheets)
+    raters = counted(before, sheets)
+    spots = [(k, i) for k in raters for i, v in sheets[k].ratings.items()
+             if v == NOT_OBSERVED and before.competency(i).decision_score is None]
+    if not spots:
+        return
+    k, comp_id = data.draw(st.sampled_from(spots))
+    after = assess_readiness(FW, role, with_rating(sheets, k, comp_id, 1))
+    assert after.verdict_rank <= before.verdict_rank
+
+
+@settings(max_examples=100, deadline=None)
+@given(assessments(evidence=False), st.randoms(use_true_random=False))
+def test_rater_order_does_not_matter_whatever_the_evidence(case, rng):
+    """Sheets with and without their written examples: the order never matters, uncounted sheets included."""
+    role, sheets = case
+    shuffled = list(sheets)
+    rng.shuffle(shuffled)
+    assert assess_readiness(FW, role, shuffled) == assess_readiness(FW, role, sheets)
+
+
+@settings(max_examples=60, deadline=None)
+@given(assessments(managers=st.integers(1, 3), evidence=False), st.data())
+def test_a_rater_given_twice_is_refused(case, data):
+    """Any sheet passed a second time (the same key, any answers) is refused."""
+    role, sheets = case
+    raters = [s for s in sheets if s.group != "self"]
+    again = data.draw(st.sampled_from(raters))
+    other = data.draw(sheet_of(again.group, 0, evidence=data.draw(st.booleans())))
+    try:
+        assess_readiness(FW, role, sheets + [replace(other, rater_key=again.rater_key)])
+    except ValueError as error:
+        assert again.rater_key in str(error)
+    else:
+        raise AssertionError("a duplicate rater key was accepted")
+
+
+@settings(max_examples=100, deadline=None)
+@given(assessments(evidence=False))
+def test_a_sheet_that_does_not_count_changes_nothing_but_its_listing(case):
+    """Every sheet that does not count can be removed: the result is the same but for the submitted counts, the
+    list of sheets that do not count and the rule that names them."""
+    role, sheets = case
+    result = assess_readiness(FW, role, sheets)
+    left_out = {u.rater_key for u in result.uncounted_sheets}
+    assert all(s.group != "self" for s in sheets if s.rater_key in left_out)
+    fewer = assess_readiness(FW, role, [s for s in sheets if s.rater_key not in left_out])
+    assert fewer.uncounted_sheets == ()
+
+    def core(r):
+        """The verdict, every rule but the one naming the sheets, every score, shortfall, priority and comment."""
+        return (r.band_id, r.provisional_band_id, r.weighted_attainment, r.summary, r.holding_back,
+                r.development_priorities, r.comments, tuple(x for x in r.rules if x.id != "counted_sheets"),
+                tuple((c.manager_score, c.peer_score, c.self_score, c.rated, c.is_thin_evidence)
+                      for c in r.competencies))
+    assert core(result) == core(fewer)
