@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 from rubrics import language
 from rubrics.model import Framework, ScaleLevel, Source
-from rubrics.readiness import ReadinessResult, candidate_view, rules_in_words, verdicts
+from rubrics.readiness import ReadinessResult, candidate_view, challenges_in_words, rules_in_words, verdicts
 
 from .anchor_sources import AnchorSource, anchor_sources
 from .i18n import N_, _
@@ -78,6 +78,8 @@ class ReportData:
     generated_at: datetime
     #: "hr" or "candidate" (see ``AUDIENCES``).
     audience: str = "candidate"
+    #: Short answers to the usual challenges to a verdict (``rubrics.readiness.challenges_in_words``).
+    challenges_text: tuple[str, ...] = ()
     #: HR's copy only: the candidate's raters flagged by rater quality across the cycle (None: not assessed, as
     #: for cycles on a rubric without rater-quality rules), and, when the verdict rests mainly on one of them, a
     #: sentence saying so. Always None and empty in the candidate's copy.
@@ -190,6 +192,7 @@ def report_data(
         not_observed_label=framework.scale.not_observed_label,
         not_observed_summary=framework.scale.not_observed_summary,
         rules_text=rules_in_words(framework.readiness),
+        challenges_text=challenges_in_words(framework.readiness),
         sources=framework.sources,
         calibration=calibration,
         generated_at=generated_at or _now(),

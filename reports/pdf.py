@@ -364,6 +364,9 @@ def _methodology(data: ReportData) -> list[Flowable]:
     if not data.for_hr:
         story.append(p(_("Rater disagreement is reviewed by HR; this copy does not show it, so that no single "
                          "rater's level can be worked out."), "small"))
+    if data.challenges_text:
+        story += [CondPageBreak(30 * mm), p(_("When a verdict is challenged"), "h2")]
+        story += [p(line, "item") for line in data.challenges_text]
     story += [CondPageBreak(45 * mm), p(_("Rubric"), "h2")]
     story.append(kv_table([
         (_("Framework"), data.framework_name),

@@ -27,6 +27,7 @@ from .i18n import _, ngettext
 from .model import PEERS_COUNT, Framework
 from .readiness_band_evidence import thin_evidence
 from .readiness_candidate import candidate_view, withheld_note
+from .readiness_challenges import challenges_in_words
 from .readiness_model import (
     GROUP_LABELS,
     INSUFFICIENT_EVIDENCE,
@@ -74,6 +75,7 @@ __all__ = [
     "RaterSheet", "ReadinessResult", "RuleResult", "Shortfall", "UncountedSheet", "assess_readiness", "candidate_view",
     "coverage_text", "display_gap", "display_percent", "display_score", "exact", "plural", "rules_in_words",
     "suppressed_coverage_text", "verdict_label", "verdicts", "withheld_note", "candidate_panel_reason",
+    "challenges_in_words",
 ]
 
 
