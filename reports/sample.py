@@ -12,6 +12,7 @@ from functools import lru_cache
 from rubrics import NOT_OBSERVED, language, load_framework
 from rubrics.model import Framework
 from rubrics.readiness import RaterSheet, assess_readiness
+from rubrics.sheet import evidence_required
 
 from .data import CalibratedVerdict, PanelData, ReportData, panel_data, panel_row, report_data
 
@@ -70,6 +71,10 @@ def sample_sheets(
             ratings[i] = level
             if level in (1, 5) or rng.random() < 0.25:
                 comments[i] = rng.choice(EVIDENCE)
+        # Written evidence wherever the rubric asks for it (as the rating sheet does), chosen without drawing from
+        # ``rng``, so that every sample keeps its levels.
+        for n, i in enumerate(sorted(evidence_required(fw, role, ratings) - set(comments))):
+            comments[i] = EVIDENCE[n % len(EVIDENCE)]
         return RaterSheet(key, group, ratings, comments)
 
     sheets = [sheet("self-1", "self", bias, 0.4, 0.0)]
