@@ -105,7 +105,7 @@ def test_the_candidate_page_shows_none_of_it(client, auth, closed):
         assert "Your readiness results" in text
         for words in HR_ONLY + ("± 0.3", "4 of 15"):
             assert words not in text, words
-        for markup in ('class="tag thin"', 'class="tag borderline"', 'class="error"', "uncounted-sheets"):
+        for markup in ('class="tag thin"', 'class="tag borderline"', 'class="std-error"', "uncounted-sheets"):
             assert markup not in html, markup
         auth.logout()
 
