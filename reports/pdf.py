@@ -215,7 +215,8 @@ def _competency_table(data: ReportData) -> list[Flowable]:
     if data.for_hr and any(c.is_thin_evidence or c.is_borderline for c in result.competencies):
         legend += " " + _("Thin evidence: a critical competency rated by too few counted managers and peers, or "
                           "by no manager. Borderline: the decision is within its standard error (±) of the "
-                          "requirement, with raters on both sides; it goes to the panel.")
+                          "requirement, with raters on both sides; when it decides the band, the verdict goes to "
+                          "the panel.")
     if any(withheld(result, c) for c in result.competencies):
         legend += f" ‡{withheld_note()}"
     return [CondPageBreak(90 * mm), p(_("Competencies"), "h2"), table, Spacer(1, 4), p(legend, "small")]
