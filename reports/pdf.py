@@ -18,6 +18,7 @@ from reportlab.platypus import (CondPageBreak, Flowable, NextPageTemplate, PageB
 from rubrics import language
 from rubrics.readiness import PEER, PEERS_SHOWN, PEERS_SUPPRESSED, TOP_PRIORITIES, ReadinessResult
 from rubrics.readiness_candidate import withheld_note
+from rubrics.readiness_numbers import display_error
 
 from .anchor_sources import anchor_source_groups
 from .charts import INK, DrawingFlowable, heat_colour, radar_for
@@ -173,6 +174,10 @@ def _competency_table(data: ReportData) -> list[Flowable]:
             notes.append(_("Hidden strength"))
         if c.is_disagreement and data.for_hr:
             notes.append(_("Raters differ"))
+        if c.is_thin_evidence and data.for_hr:
+            notes.append(_("Thin evidence"))
+        if c.is_borderline and data.for_hr:
+            notes.append(_("Borderline ± %(error)s", error=display_error(c.standard_error)))
         rows.append([
             c.name + (" ★" if c.is_critical else ""),
             str(c.required),
@@ -207,6 +212,11 @@ def _competency_table(data: ReportData) -> list[Flowable]:
     if data.for_hr and any(c.is_withheld_from_candidate for c in result.competencies):
         legend += " " + _("Peers not shown still count in the decision score; the candidate's copy leaves out the "
                           "numbers that depend on them.")
+    if data.for_hr and any(c.is_thin_evidence or c.is_borderline for c in result.competencies):
+        legend += " " + _("Thin evidence: a critical competency rated by too few counted managers and peers, or "
+                          "by no manager. Borderline: the decision is within its standard error (±) of the "
+                          "requirement, with raters on both sides; when it decides the band, the verdict goes to "
+                          "the panel.")
     if any(withheld(result, c) for c in result.competencies):
         legend += f" ‡{withheld_note()}"
     return [CondPageBreak(90 * mm), p(_("Competencies"), "h2"), table, Spacer(1, 4), p(legend, "small")]

@@ -73,6 +73,8 @@ def verdict_section(data: ReportData) -> list[Flowable]:
         rows.append(pb(_("Rater quality:") + " ", data.rests_on_flagged))
     if data.for_hr and data.not_counted:
         rows.append(pb(_("Sheets:") + " ", data.not_counted))
+    if data.for_hr and result.uncounted_sheets:
+        rows += uncounted_rows(result)
     story = [p(_("Verdict"), "h1"), box(rows, colour)]
     story += _calibration(data)
     story += [Spacer(1, 8), kv_table(_figures(result), col1=48 * mm)]
@@ -83,6 +85,14 @@ def verdict_section(data: ReportData) -> list[Flowable]:
     story += _rules(result)
     story += _holding_back(result)
     return story
+
+
+def uncounted_rows(result: ReadinessResult) -> list[Flowable]:
+    """HR's copy: each submitted sheet that does not count as a rater, by group and with the reason (no names)."""
+    groups = {MANAGER: _("Manager"), PEER: _("Peer")}
+    rows = [p(_("Sheets that do not count"), "h3", space_before=4)]
+    rows += [p(f"• {groups.get(u.group, u.group_label)}: {u.reason}", "item") for u in result.uncounted_sheets]
+    return rows
 
 
 def _calibration(data: ReportData) -> list[Flowable]:

@@ -108,7 +108,9 @@ def test_a_competency_one_peer_rated_shows_no_peer_score_or_comment(app, client,
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     # Decision, Required, Gap come first (phones), then Self, Managers, Peers. From rubric 2026.12 the lone
     # peer's 1 counts in HR's decision: (2*4 + 1)/3 = 3.
-    assert cells[0] == "<strong>3</strong>" and cells[4:6] == ["4", '<span class="muted">not shown</span>'], cells
+    # HR also reads the standard error beside it (rubric 2026.12.3; the candidate's copy never has it).
+    assert re.fullmatch(r'<strong>3</strong> <small class="std-error"[^>]*>± [\d.]+</small>', cells[0]), cells
+    assert cells[4:6] == ["4", '<span class="muted">not shown</span>'], cells
     assert "rated by 1 of 1" in row, "the coverage counts the manager only, never the suppressed peer"
     assert "Lone peer evidence" not in html
     assert "fewer than 3 peers gave a level on that competency" in html

@@ -9,6 +9,7 @@ from reports.verdict import attainment_text, failing_text, rule_detail, rules_wi
 from rubrics import language
 from rubrics.readiness import display_gap, display_score
 from rubrics.readiness_candidate import withheld_note
+from rubrics.readiness_numbers import display_error
 
 from .overview import gap_class
 
@@ -53,6 +54,12 @@ def format_level(value, required) -> str:
 def format_gap_to(value, required) -> str:
     """The gap of a decision score as shown: the shown score minus the requirement, with its sign."""
     return "–" if value is None else _localise(_short(display_gap(value, required))).replace("-", "−")
+
+
+@_filter("error")
+def format_error(value) -> str:
+    """A standard error as the engine prints it (one decimal, a positive one never "0.0"); a dash without one."""
+    return "–" if value is None else _localise(display_error(value))
 
 
 def _short(text: str) -> str:

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from rubrics import Framework, language
-from rubrics.readiness import INSUFFICIENT_EVIDENCE, PANEL_REVIEW, verdict_label, verdicts
+from rubrics.readiness import INSUFFICIENT_EVIDENCE, MANAGER, PANEL_REVIEW, PEER, UncountedSheet, verdict_label, verdicts
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -76,6 +76,8 @@ class CompetencyScore:
     decision_score: float | None
     required: int
     gap: float | None
+    #: (2026.12.3) A critical competency rated by too few counted managers and peers.
+    is_thin_evidence: bool | None = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class RowResult:
     competencies: tuple[CompetencyScore, ...]
     is_panel_review: bool
     provisional_band_label: str
+    #: (2026.12.3) Submitted sheets that do not count as raters, with the reason.
+    uncounted_sheets: tuple[UncountedSheet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,10 @@ class Row:
     proposed: str = ""
     #: "Lenny Lenient: lenient" when the verdict rests mainly on a flagged rater, else "".
     rests_on_flagged: str = ""
+    #: "Peer: rated 4 of 15 competencies" per submitted sheet that does not count as a rater.
+    uncounted: tuple[str, ...] = ()
+    #: Critical competencies on thin evidence.
+    thin_evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,8 +160,16 @@ def _row(framework: Framework, outcome: AssessmentResult, flags: CycleFlags | No
     calibrated = verdict_label(framework.readiness, outcome.calibration.band_id) if outcome.calibration else ""
     proposed = verdict_label(framework.readiness, outcome.proposal.band_id) if outcome.proposal else ""
     rests_on = flags.rests_on_short(outcome.assessment.id) if flags is not None else ""
+    names = {c.id: c.name for c in framework.competencies}
+    thin = tuple(names[c.competency_id] for c in result.competencies if c.is_thin_evidence)
     return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells,
-               proposed, rests_on)
+               proposed, rests_on, tuple(uncounted_line(u) for u in result.uncounted_sheets), thin)
+
+
+def uncounted_line(sheet: UncountedSheet) -> str:
+    """ "Peer: rated 4 of 15 competencies" (the group, never the rater)."""
+    group = {MANAGER: _l("Manager"), PEER: _l("Peer")}.get(sheet.group, sheet.group_label)
+    return f"{group}: {sheet.reason}"
 
 
 def _flagged_raters(flags: CycleFlags) -> list[FlaggedRater]:
