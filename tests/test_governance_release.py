@@ -12,11 +12,17 @@ from assessment.services.ratings import reopen_sheet
 from tests.results_helpers import move_cycle, rated_assessment, sheet, submit_sheet
 
 
+def _varied(make, level):
+    """``level`` and the level above it in turn: a sheet that is not straight-lined (rubric 2026.12.3 flags a sheet
+    with >= 90% identical levels, and a verdict resting on it goes to the panel)."""
+    return {c.id: min(level + i % 2, 5) for i, c in enumerate(make.framework.competencies)}
+
+
 @pytest.fixture
 def world(make):
     """An open cycle: Bea rated by her manager (a band verdict); Ivo's manager and peer never submitted."""
     cycle = make.cycle()
-    bea = rated_assessment(make, cycle=cycle, manager=4, self_level=4,
+    bea = rated_assessment(make, cycle=cycle, manager=_varied(make, 4), self_level=_varied(make, 4),
                            candidate=make.user("candidate", name="Bea Banded"))
     ivo = make.assessment(cycle=cycle, candidate=make.user("candidate", name="Ivo Insufficient"), peers=1)
     return cycle, bea, ivo
@@ -82,7 +88,7 @@ def test_release_with_a_flagged_candidate_needs_the_acknowledgement(client, make
 def test_release_without_flagged_candidates_needs_no_acknowledgement(client, make, hr):
     """Every candidate with a band verdict: no box to tick, the release goes through."""
     cycle = make.cycle()
-    rated_assessment(make, cycle=cycle, manager=4)
+    rated_assessment(make, cycle=cycle, manager=_varied(make, 4))
     move_cycle(cycle, "closed")
     assert 'id="acknowledge"' not in _state_page(client, cycle, "released")
     assert client.post(f"/hr/cycles/{cycle.id}/state?to=released", data={}).status_code == 302

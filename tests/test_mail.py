@@ -31,8 +31,13 @@ def _outbox():
 def _draft_cycle_with_candidate(make, ends_on=None):
     cycle = create_cycle("Spring review", actor=None, ends_on=ends_on, instructions="Rate with evidence.")
     db.session.commit()
-    assessment = make.assessment(cycle=cycle, peers=1)
+    # Three peers: a cycle cannot open while a candidate has 1..2 peers (issue 17, peer anonymity threshold 3).
+    assessment = make.assessment(cycle=cycle, peers=3)
     return cycle, assessment
+
+
+def _peer_emails(assessment):
+    return [a.rater.email for a in assessment.assignments if a.rater_group == "peer"]
 
 
 def test_opening_a_cycle_mails_every_rater_what_they_owe_after_commit(app, make, mailbox):
@@ -42,12 +47,12 @@ def test_opening_a_cycle_mails_every_rater_what_they_owe_after_commit(app, make,
     manager = sheet_of(assessment, "manager").rater
     change_state(cycle, "open", actor=None, framework=make.framework)
     recorded = db.session.scalars(sa.select(OutboxMessage)).all()
-    assert len(recorded) == 3 and {m.status for m in recorded} == {"pending"}
+    assert len(recorded) == 5 and {m.status for m in recorded} == {"pending"}
     assert mailbox.messages == []  # nothing leaves before the commit
     db.session.commit()
     wait_for_delivery()
     assert sorted(a for rcpt in mailbox.recipients for a in rcpt) == sorted(
-        [assessment.candidate.email, manager.email, sheet_of(assessment, "peer").rater.email])
+        [assessment.candidate.email, manager.email, *_peer_emails(assessment)])
     [to_manager] = mailbox.to(manager.email)
     assert to_manager["Subject"] == "Spring review is open: 1 sheet to fill in"
     assert to_manager["From"] == "OpsLadder <opsladder@example.org>"
@@ -79,7 +84,7 @@ def test_a_rolled_back_change_sends_nothing(app, make, mailbox):
     app.config.update(mailbox.config)
     cycle, assessment = _draft_cycle_with_candidate(make)
     change_state(cycle, "open", actor=None, framework=make.framework)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 5
     db.session.rollback()
     # A later, unrelated commit must not send the forgotten ids either.
     make.user("hr")
@@ -201,27 +206,28 @@ def test_remind_sends_each_due_reminder_once_and_only_to_those_who_owe(app, make
     db.session.commit()
     first = runner.invoke(args=["remind"])
     assert first.exit_code == 0, first.output
-    assert "before-2: 2 reminders recorded" in first.output
-    owed = {assessment.candidate.email, sheet_of(assessment, "peer").rater.email}
+    assert "before-2: 4 reminders recorded" in first.output
+    owed = {assessment.candidate.email, *_peer_emails(assessment)}
     assert {m.to_address for m in _reminders()} == owed  # not the manager, who submitted
     assert all(m.subject == "Reminder: Spring review, 1 sheet still to submit" for m in _reminders())
     assert "(in 2 days)" in _reminders()[0].text_body
     second = runner.invoke(args=["remind"])
-    assert "0 reminders recorded, 2 already sent before" in second.output
-    assert len(_reminders()) == 2
+    assert "0 reminders recorded, 4 already sent before" in second.output
+    assert len(_reminders()) == 4
 
 
 def test_reminder_stages_before_and_after_the_due_date(app, make, runner):
     """Seven days before, two days before and overdue are three reminders; days between send nothing."""
     cycle, assessment = _open_cycle_due(make, days_ahead=10)
     due = cycle.ends_on
-    for day, expected in ((due - timedelta(days=9), 0), (due - timedelta(days=7), 3), (due - timedelta(days=5), 3),
-                          (due - timedelta(days=2), 6), (due, 6), (due + timedelta(days=1), 9),
-                          (due + timedelta(days=3), 9)):
+    # Five people owe a sheet (self, manager, three peers): each stage records five reminders.
+    for day, expected in ((due - timedelta(days=9), 0), (due - timedelta(days=7), 5), (due - timedelta(days=5), 5),
+                          (due - timedelta(days=2), 10), (due, 10), (due + timedelta(days=1), 15),
+                          (due + timedelta(days=3), 15)):
         runner.invoke(args=["remind", "--today", day.isoformat()])
         assert len(_reminders()) == expected, day
     overdue = [m for m in _reminders() if m.subject.startswith("Overdue")]
-    assert len(overdue) == 3 and "are overdue" in overdue[0].text_body
+    assert len(overdue) == 5 and "are overdue" in overdue[0].text_body
 
 
 def test_a_cycle_opened_inside_a_reminder_window_skips_that_reminder(app, make, runner):

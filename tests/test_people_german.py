@@ -127,7 +127,8 @@ def test_each_recipient_gets_the_e_mail_in_their_own_language(app, make, mailbox
     app.config.update(mailbox.config)
     cycle = create_cycle("Frühjahrsrunde", actor=None, ends_on=date(2026, 12, 18), instructions="Bitte mit Belegen.")
     db.session.commit()
-    assessment = make.assessment(cycle=cycle, peers=1)
+    # Three peers: a cycle cannot open while a candidate has 1..2 peers (issue 17, peer anonymity threshold 3).
+    assessment = make.assessment(cycle=cycle, peers=3)
     manager = sheet_of(assessment, "manager").rater
     peer = sheet_of(assessment, "peer").rater
     manager.language = "de"
@@ -147,7 +148,7 @@ def test_each_recipient_gets_the_e_mail_in_their_own_language(app, make, mailbox
     [english] = mailbox.to(peer.email)
     assert english["Subject"] == "Frühjahrsrunde is open: 1 sheet to fill in"
     assert "Please submit by Friday, 18 December 2026." in text_of(english)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 5  # self, manager, 3 peers
 
 
 def test_the_cli_speaks_the_chosen_language(app, monkeypatch):
