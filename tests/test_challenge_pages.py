@@ -72,6 +72,30 @@ def straight_lined(make):
     return {"manager": [four], "peer": [four]}
 
 
+def one_peer_of_eleven_lower(make):
+    """A manager and eleven peers at every requirement; one peer one level lower on people leadership."""
+    return {"manager": [at_requirement(make)],
+            "peer": [at_requirement(make)] * 10 + [at_requirement(make, people_leadership=3)]}
+
+
+def five_nobody_observed(make):
+    """The critical competencies one level short, five non-critical ones that nobody observed (the other two a
+    level above the requirement, so that no sheet is straight-lined)."""
+    role = make.framework.role(HOO)
+    base = {r.competency_id: r.required - 1 if r.is_critical else r.required + 1 for r in role.requirements}
+    five = [r.competency_id for r in role.requirements if not r.is_critical][:5]
+    sheet = base | {c: NOT_OBSERVED for c in five}
+    return {"manager": [sheet], "peer": [sheet, sheet, sheet]}
+
+
+#: The other way: verdicts that were worse than the evidence supports, or better than honest low ratings.
+OTHER_WAY = {
+    # 0.03 short: the band dropped silently; now Panel review with that band and the reason.
+    "one_peer_of_eleven_lower": (one_peer_of_eleven_lower, "Ready after development", "Panel review"),
+    # "Not observed" did better than the same five honestly rated 1.
+    "five_nobody_observed": (five_nobody_observed, "Ready after development", "Not yet ready"),
+}
+
 CASES = {
     "seven_short": seven_short,
     "peers_below_the_bar": peers_below_the_bar,
@@ -138,3 +162,22 @@ def test_the_page_and_the_pdf_no_longer_give_ready_now(case, client, auth, make,
     assert result.band_id != "ready_now"
     for text in (page_text(client, new), pdf_text(client, new, tmp_path)):
         assert verdict_line(text) == result.band_label, case
+
+
+@needs_poppler
+@pytest.mark.parametrize("case", sorted(OTHER_WAY))
+def test_the_page_and_the_pdf_no_longer_move_a_band_silently(case, client, auth, make, tmp_path):
+    """The other way round: what 2026.12.2 gave, and what today's rubric gives, on the page and in the PDF."""
+    build, before, after = OTHER_WAY[case]
+    sheets = build(make)
+    old, new = entered(make, sheets, old=True), entered(make, sheets, old=False)
+    auth.login(make.user("hr"))
+    for text in (page_text(client, old), pdf_text(client, old, tmp_path)):
+        assert verdict_line(text) == before, case
+    for text in (page_text(client, new), pdf_text(client, new, tmp_path)):
+        assert verdict_line(text) == after, case
+    if case == "one_peer_of_eleven_lower":
+        page = page_text(client, new)
+        assert "People leadership is borderline: 3.9 against 4 (± 0.2)" in page
+        assert "Ready after development" in page  # the band the rules would give, carried to the panel
+

@@ -9,6 +9,7 @@ import pytest
 
 from reports.pdf import render_report, report_story
 from reports.sample import sample_report
+from tests.engine_sheets import with_written_evidence
 from tests.test_reports import story_text
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
@@ -99,6 +100,7 @@ def test_strengths_are_above_the_requirement_not_at_it():
     above = role.requirements[0]
     ratings = {r.competency_id: r.required for r in role.requirements} | {above.competency_id: above.required + 1}
     sheets = [RaterSheet("manager-1", "manager", ratings), RaterSheet("manager-2", "manager", ratings)]
+    sheets = with_written_evidence(fw, role.id, sheets)
     data = replace(sample_report(0, calibrated=False), result=assess_readiness(fw, role.id, sheets))
     text = story_text(report_story(data))
     section = text[text.index("Strengths"):text.index("Blind spots")]
@@ -118,7 +120,7 @@ def test_panel_summary_shows_panel_review_with_its_provisional_band_and_the_flag
     ids = [c.id for c in fw.competencies]
     sheets = [RaterSheet("manager-1", "manager", {i: 5 for i in ids})]
     sheets += [RaterSheet(f"peer-{k}", "peer", {i: 1 for i in ids}) for k in (1, 2, 3)]
-    result = assess_readiness(fw, "head_of_operations", sheets)
+    result = assess_readiness(fw, "head_of_operations", with_written_evidence(fw, "head_of_operations", sheets))
     assert result.is_panel_review
     rows = [panel_row("Zoë Müller-Šimić", result, fw, rests_on_flagged=True)]
     text = story_text(panel_story(panel_data(fw, "Autumn", rows)))

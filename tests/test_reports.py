@@ -18,6 +18,7 @@ from reports.pdf import panel_story, render_panel_summary, render_report, report
 from reports.sample import NAMES, framework, sample_panel, sample_report, sample_sheets
 from reports.text import TextBlock
 from rubrics.readiness import RaterSheet, assess_readiness
+from tests.engine_sheets import with_written_evidence
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
 needs_qpdf = pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf not installed")
@@ -136,7 +137,8 @@ def test_candidate_version_leaves_out_spread_and_the_calibrator(tmp_path):
     # Two managers far apart: mean and spread together would give away each manager's level.
     sheets = [RaterSheet("manager-1", "manager", {i: 1 for i in ids}),
               RaterSheet("manager-2", "manager", {i: 5 for i in ids})]
-    hr_data = replace(hr_data, result=assess_readiness(fw, hr_data.result.target_role_id, sheets))
+    role_id = hr_data.result.target_role_id
+    hr_data = replace(hr_data, result=assess_readiness(fw, role_id, with_written_evidence(fw, role_id, sheets)))
     assert hr_data.audience == "hr" and hr_data.calibration is not None and hr_data.result.disagreements
     hr_text = " ".join(pdf_text(render_report(hr_data), tmp_path).split())
     assert "Raters differ" in hr_text and "apart across 2 raters" in hr_text
@@ -181,7 +183,7 @@ def test_thinly_rated_competency_hides_its_peers_in_the_report(tmp_path):
         RaterSheet("peer-2", "peer", {i: 4 for i in ids} | {thin: "not_observed"}),
         RaterSheet("peer-3", "peer", {i: 4 for i in ids if i != thin}),
     ]
-    result = assess_readiness(fw, "head_of_operations", sheets)
+    result = assess_readiness(fw, "head_of_operations", with_written_evidence(fw, "head_of_operations", sheets))
     data = replace(sample_report(0, calibrated=False), result=result)
     text = story_text(report_story(data))
     assert "group remark" in text and "lone peer remark" not in text
@@ -202,7 +204,8 @@ def test_unobserved_critical_competency_report_gives_no_band():
     fw = framework()
     role = fw.role("head_of_operations")
     ratings = {r.competency_id: r.required for r in role.requirements} | {"people_leadership": "not_observed"}
-    result = assess_readiness(fw, role.id, [RaterSheet("manager-1", "manager", ratings)])
+    sheets = with_written_evidence(fw, role.id, [RaterSheet("manager-1", "manager", ratings)])
+    result = assess_readiness(fw, role.id, sheets)
     text = story_text(report_story(replace(sample_report(0, calibrated=False), result=result)))
     assert "Insufficient evidence: People leadership not observed." in text
     assert "Every critical competency was rated by a manager or a peer." in text
