@@ -229,6 +229,13 @@ def _summary(band_label, role_name, evidence, sufficient, attainment, thresholds
     crit_short = [s for s in holding if s.is_critical]
     names = ", ".join(_("%(name)s (%(shortfall)s)", name=s.name, shortfall=s.shortfall_text) for s in crit_short)
     values = dict(head=head, role=role_name, share=share, scored=n_scored, total=n_comps, names=names)
+    if rules.unscored_attainment is not None and n_scored is not None and n_scored < n_comps:
+        # From 2026.12.3 the share is over all competencies, the unscored counted as zero: "of the 11 of 15
+        # scored" would misstate it (the same words as ``attainment_text``).
+        values["share"] = ngettext("%(value)s over all %(total)s, %(num)d unscored counted as zero",
+                                   "%(value)s over all %(total)s, %(num)d unscored counted as zero",
+                                   n_comps - n_scored, value=share, total=n_comps)
+        n_scored = n_comps
     if n_scored == n_comps:
         if crit_short:
             return _("%(head)s for %(role)s: weighted attainment %(share)s; critical shortfall on %(names)s.",

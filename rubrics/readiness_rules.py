@@ -31,6 +31,8 @@ class Evidence:
     largest_critical: Fraction | None
     #: Band thresholds of weighted attainment, so a printed percentage never lands on the wrong side of one.
     thresholds: tuple[float, ...]
+    #: From 2026.12.3: the attainment is over all competencies, the unscored counted as zero.
+    unscored_at_zero: bool = False
 
     @property
     def raters(self) -> int:
@@ -69,7 +71,7 @@ def build_evidence(rules: ReadinessRules, role_name: str, comps, scores, manager
     largest = max((max(Fraction(0), s.requirement.required - s.decision) for s in critical), default=None)
     thresholds = tuple(float(b.min_weighted_attainment) for b in rules.bands if b.min_weighted_attainment is not None)
     return Evidence(role_name, tuple(comps), tuple(scores), managers, counted_peers, uncounted_peers, attainment,
-                    largest, thresholds)
+                    largest, thresholds, rules.unscored_attainment is not None)
 
 
 def _status(ok: bool) -> str:
@@ -164,6 +166,12 @@ def _attainment_detail(ev: Evidence) -> str:
     share = pct(ev.attainment, ev.thresholds)
     if scored == len(ev.scores):
         return _("Weighted attainment %(share)s.", share=share)
+    if ev.unscored_at_zero:
+        # Over all competencies, the unscored counted as zero: not "of the 11 of 15 scored" (attainment_text).
+        return _("Weighted attainment %(share)s.", share=ngettext(
+            "%(value)s over all %(total)s, %(num)d unscored counted as zero",
+            "%(value)s over all %(total)s, %(num)d unscored counted as zero",
+            len(ev.scores) - scored, value=share, total=len(ev.scores)))
     return _("Weighted attainment %(share)s of the %(scored)s of %(total)s scored.", share=share, scored=scored,
              total=len(ev.scores))
 

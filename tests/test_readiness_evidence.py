@@ -138,6 +138,10 @@ def test_weak_competencies_hidden_as_not_observed_are_no_hiding_place():
     assert assess_readiness(NEW, TARGET, honest).band_id == "ready_1_2_years"
     assert result.band_id == "not_yet_ready"
     assert result.attainment_text == "66.7% over all 12, 4 unscored counted as zero"
+    # The summary and the rules say so too: "of the 8 of 12 scored" would misstate a share over all 12.
+    assert "weighted attainment 66.7% over all 12, 4 unscored counted as zero" in result.summary
+    detail = rule(result, "ready_1_2_years.min_weighted_attainment").detail
+    assert "66.7% over all 12, 4 unscored counted as zero" in detail and "of the 8 of 12 scored" not in detail
     middle = rule(result, "ready_1_2_years.max_unscored_others")
     assert middle.status == FAILED and middle.competencies == tuple(OTHERS[:4])
     # 2026.12.2 allowed one other unscored in the best band; 2026.12.3 asks a score on every competency.

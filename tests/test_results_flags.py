@@ -28,7 +28,7 @@ def test_a_flag_earned_on_another_candidate_recomputes_the_stored_verdict(make):
     before = readiness.assess(a).result
     assert before.band_id != PANEL_REVIEW and _stored(a) is not None
     b = make.assessment(cycle=cycle, managers=0, peers=1)
-    assign_rater(b, rater, "manager", actor=None)
+    assign_rater(b, rater, "manager", actor=None, reason="set up by the test")
     db.session.commit()
     submit_sheet(sheet(b, "manager"), 3)
     assert _stored(a) is None, "the listener forgets the results of every candidate the flagged rater rates"
@@ -54,7 +54,7 @@ def test_a_stale_row_left_by_hand_is_recomputed_through_the_fingerprint(make):
     old_row = _stored(a)
     saved = (old_row.fingerprint, old_row.payload, old_row.engine_version)
     b = make.assessment(cycle=cycle, managers=0, peers=1)
-    assign_rater(b, rater, "manager", actor=None)
+    assign_rater(b, rater, "manager", actor=None, reason="set up by the test")
     db.session.commit()
     submit_sheet(sheet(b, "manager"), 3)
     db.session.add(StoredResult(assessment_id=a.id, language="en", fingerprint=saved[0], payload=saved[1],

@@ -20,11 +20,18 @@ def _verdicts_while_open(app):
 def overview_cycle(make):
     """Three candidates for Head of Operations (strong, middling, weak) and one for COO."""
     cycle = make.cycle(name="Autumn round")
+    ids = [c.id for c in make.framework.competencies]
+
+    def varied(level):
+        """``level`` on two competencies in three, one above on the rest: one flat level everywhere is
+        straight-lining since rubric 2026.12.3 and would send every verdict to Panel review."""
+        return {i: level if k % 3 else level + 1 for k, i in enumerate(ids)}
+
     # Two raters, one a manager: since rubric 2026.12 the best band never rests on one sheet (issue 7).
     strong = rated_assessment(make, cycle=cycle, manager=5, peers=(5,), candidate=make.user(name="Ada Strong"))
-    middling = rated_assessment(make, cycle=cycle, manager=3, candidate=make.user(name="Ben Middling"))
-    weak = rated_assessment(make, cycle=cycle, manager=1, candidate=make.user(name="Cleo Weak"))
-    coo = rated_assessment(make, cycle=cycle, manager=4, current_role="head_of_operations",
+    middling = rated_assessment(make, cycle=cycle, manager=varied(3), candidate=make.user(name="Ben Middling"))
+    weak = rated_assessment(make, cycle=cycle, manager=varied(1), candidate=make.user(name="Cleo Weak"))
+    coo = rated_assessment(make, cycle=cycle, manager=varied(4), current_role="head_of_operations",
                            candidate=make.user(name="Dev Toptier"))
     return cycle, strong, middling, weak, coo
 

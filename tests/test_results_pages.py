@@ -171,8 +171,22 @@ def _calibrate(client, assessment, **data):
     return client.post(f"/assessments/{assessment.id}/calibration", data=calibration_form(**data))
 
 
-def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, make, released):
+@pytest.fixture
+def released_varied(make):
+    """Like ``released`` with the raters' levels varied: one flat level everywhere is straight-lining since
+    rubric 2026.12.3, a Panel review verdict, and calibrating out of it is only a proposal awaiting a second HR
+    person (tests/test_governance_calibration.py), not a calibration in force."""
+    ids = [c.id for c in make.framework.competencies]
+    cycle = make.cycle()
+    assessment = rated_assessment(make, cycle=cycle, manager={i: 4 if k % 3 else 5 for k, i in enumerate(ids)},
+                                  self_level=5, peers=({i: 3 if k % 3 else 4 for k, i in enumerate(ids)},))
+    move_cycle(cycle, "closed", "released")
+    return assessment
+
+
+def test_hr_calibrates_a_verdict_and_both_are_kept_and_audited(client, auth, make, released_varied):
     """A calibration with a rationale is stored beside the computed band, shown on the page and audited."""
+    released = released_varied
     hr = make.user("hr")
     auth.login(hr)
     rationale = "Panel saw strong crisis leadership during the Q3 outage; board feedback agrees."

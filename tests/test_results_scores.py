@@ -19,7 +19,11 @@ def cycle_with_scores(make):
     cycle = make.cycle()
     shown = rated_assessment(make, cycle=cycle, manager=4, self_level=5, peers=(3, 4, 5),
                              candidate=make.user("candidate", name="=HYPERLINK(\"http://evil\")"))
-    folded = rated_assessment(make, cycle=cycle, manager=3, self_level=2, peers=(2,),
+    # Levels varied (one flat level everywhere is straight-lining since rubric 2026.12.3: Panel review, and
+    # calibrating out of Panel review would be a proposal awaiting a second HR person, not calibrated_band).
+    ids = [c.id for c in make.framework.competencies]
+    folded = rated_assessment(make, cycle=cycle, manager={i: 3 if k % 3 else 4 for k, i in enumerate(ids)},
+                              self_level=2, peers=({i: 2 if k % 3 else 3 for k, i in enumerate(ids)},),
                               candidate=make.user("candidate", name="Zoë Müller-Šimić"))
     move_cycle(cycle, "closed")
     calibrate_verdict(folded, "ready_1_2_years", "The panel weighed the new plant launch strongly.",

@@ -117,8 +117,12 @@ def test_attainment_is_shown_with_its_coverage(client, auth, make, tmp_path):
     assessment = rated_assessment(make, manager=levels, peers=(levels, levels, levels))
     auth.login(make.user("hr"))
     total = len(role.requirements)
+    # Since rubric 2026.12.3 the unscored count at zero over all competencies (docs/readiness.md): the text
+    # names them instead of "100% of the 11 of 15 scored".
+    coverage = assess(assessment).result.attainment_text
+    assert coverage.endswith(f"over all {total}, 4 unscored counted as zero") and not coverage.startswith("100")
     for text in (_page(client, assessment), _pdf(client, assessment, tmp_path)):
-        assert f"100% of the {total - 4} of {total} scored" in text
+        assert coverage in " ".join(text.split())
         assert not re.search(r"attainment:? 100(\.0)?%(?! of the)", text), "100% without its coverage"
 
 
@@ -249,16 +253,27 @@ def test_a_ready_candidate_still_gets_development_notes(client, auth, make, tmp_
 
 @pytest.fixture
 def lenient_cycle(make):
-    """A manager who gives 5 everywhere against three peers around 4: lenient and straight-lining, and the
-    verdict rests on him (a manager carries two thirds of the decision weight here)."""
+    """A manager who gives 4 everywhere to this candidate (against three peers around 4: straight-lining) and 5
+    everywhere to another candidate whose two other managers average 4 (lenient): flagged lenient and
+    straight-lining across the cycle, and this verdict rests on him (a manager carries two thirds of the
+    decision weight here). Since rubric 2026.12.3 leniency is measured against the same group only and a
+    sheet of 5s is not straight-lining, so the one-candidate fixture of 5s no longer flags him."""
     from assessment.extensions import db
+    from assessment.services.assessments import assign_rater
 
     cycle = make.cycle(name="Autumn round")
     ids = [c.id for c in make.framework.competencies]
     varied = [{i: (4, 3, 4, 5)[(k + shift) % 4] for k, i in enumerate(ids)} for shift in range(3)]
-    assessment = rated_assessment(make, cycle=cycle, manager=5, peers=tuple(varied), self_level=4)
-    sheet(assessment, "manager").rater.name = "Lenny Lenient"
+    assessment = rated_assessment(make, cycle=cycle, manager=4, peers=tuple(varied), self_level=4)
+    lenny = sheet(assessment, "manager").rater
+    lenny.name = "Lenny Lenient"
+    other = make.assessment(cycle=cycle, managers=2, peers=0)
+    assign_rater(other, lenny, "manager", actor=None, reason="set up by the test")
     db.session.commit()
+    others = [a for a in other.assignments if a.rater_group == "manager" and a.rater_id != lenny.id]
+    for assignment, levels in zip(others, ((4, 3, 5), (4, 5, 3))):  # 4 on every competency on average
+        submit_sheet(assignment, {i: levels[k % 3] for k, i in enumerate(ids)})
+    submit_sheet(next(a for a in other.assignments if a.rater_id == lenny.id), 5)
     return cycle, assessment
 
 
