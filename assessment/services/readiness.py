@@ -88,7 +88,6 @@ def compute_results(assessments: Sequence[Assessment], *, framework: Framework |
             for a in assessments}
 
 
-
 def candidate_sees_results(assessment: Assessment) -> bool:
     """Whether the candidate may see this assessment's results (page and PDF): the cycle is released, HR did
     not withhold them, and the candidate was not withdrawn. The one place this is decided."""
