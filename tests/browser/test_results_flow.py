@@ -9,6 +9,12 @@ from tests.browser.conftest import screenshot, sign_in
 from tests.results_helpers import move_cycle, rated_assessment
 
 
+def _varied(make, level):
+    """``level`` and the level above it in turn: a sheet that is not straight-lined (rubric 2026.12.3 flags a sheet
+    with >= 90% identical levels below 5, and a verdict resting on it goes to Panel review)."""
+    return {c.id: min(level + i % 2, 5) for i, c in enumerate(make.framework.competencies)}
+
+
 def _released_cycle(make):
     cycle = make.cycle(name="Spring 2026 promotion round")
     people = [("Łukasz Nowak", 5, 4, (4, 5, 4)), ("Zoë Müller-Šimić", 3, 5, (3,)), ("Aoife O'Brien", 2, 2, ()),
@@ -16,6 +22,8 @@ def _released_cycle(make):
     assessments = []
     for name, manager, self_level, peers in people:
         role = "head_of_operations" if name.startswith("Søren") else "operations_manager"
+        manager, self_level = _varied(make, manager), _varied(make, self_level)
+        peers = tuple(_varied(make, level) for level in peers)
         assessments.append(rated_assessment(make, cycle=cycle, manager=manager, self_level=self_level, peers=peers,
                                             candidate=make.user(name=name), current_role=role))
     move_cycle(cycle, "closed", "released")
@@ -100,13 +108,21 @@ def test_hr_reads_panel_review_and_rater_quality_and_the_candidate_a_withheld_co
                                  candidate=make.user(name="Zoë Müller-Šimić"))
     ids = [c.id for c in make.framework.competencies]
     varied = [{i: (4, 3, 4, 5)[(k + shift) % 4] for k, i in enumerate(ids)} for shift in range(3)]
-    lenient = rated_assessment(make, cycle=cycle, manager=5, peers=tuple(varied), self_level=4,
-                               candidate=make.user(name="Łukasz Nowak"))
+    # Rubric 2026.12.3: leniency is judged against the other raters of the same group, so Lenny (4 on every
+    # competency: straight-lining, as 5s no longer are) shares ten competencies with a stricter second manager.
+    # No peers here, so the verdict rests mainly on Lenny (two thirds of its decision weight).
+    lenient = make.assessment(cycle=cycle, managers=2, peers=0, candidate=make.user(name="Łukasz Nowak"))
+    submit_sheet(sheet(lenient, "manager", 0), 4)
+    submit_sheet(sheet(lenient, "manager", 1),
+                 {i: (2, 3)[k % 2] if k < 10 else NOT_OBSERVED for k, i in enumerate(ids)})
+    submit_sheet(sheet(lenient, "self"), varied[0])
     sheet(lenient, "manager").rater.name = "Lenny Lenient"
     thin = make.assessment(cycle=cycle, managers=1, peers=3, candidate=make.user(name="Aoife O'Brien"))
-    submit_sheet(sheet(thin, "manager"), 4)
+    submit_sheet(sheet(thin, "manager"), {i: (4, 5)[k % 2] for k, i in enumerate(ids)})  # not straight-lined
     submit_sheet(sheet(thin, "self"), 4)
-    submit_sheet(sheet(thin, "peer", 0), {i: 4 for i in ids} | {"performance_metrics": 1})
+    # One peer alone on performance metrics (withheld from the candidate); at 3, not 1: three levels from the
+    # manager's 4 would be a disagreement that sends the verdict to Panel review (rubric 2026.12.3).
+    submit_sheet(sheet(thin, "peer", 0), {i: 4 for i in ids} | {"performance_metrics": 3})
     for index in (1, 2):
         submit_sheet(sheet(thin, "peer", index), {i: 4 for i in ids} | {"performance_metrics": NOT_OBSERVED})
     db.session.commit()
@@ -117,7 +133,11 @@ def test_hr_reads_panel_review_and_rater_quality_and_the_candidate_a_withheld_co
     assert page.get_by_role("heading", name="Rater quality").is_visible()
     assert page.locator(".flagged-raters").get_by_text("Lenny Lenient").is_visible()
     assert page.get_by_text("⚑ Rests mainly on a flagged rater (Lenny Lenient: lenient and straight-lining)").is_visible()
-    assert page.locator(".verdict-tag.band-panel_review").count() == 1
+    # Two Panel reviews: Zoë's (managers and peers disagree) and, from rubric 2026.12.3, Łukasz's, whose verdict
+    # rests for half or more of its decision weight on flagged raters.
+    assert page.locator(".verdict-tag.band-panel_review").count() == 2
+    lukasz_row = page.locator("table.heatmap tbody tr", has_text="Łukasz Nowak")
+    assert lukasz_row.locator(".verdict-tag.band-panel_review").count() == 1
     screenshot(page, "results-overview-panel-review-rater-quality")
 
     page.get_by_role("link", name="Zoë Müller-Šimić").click()
