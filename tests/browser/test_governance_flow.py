@@ -7,6 +7,12 @@ from tests.results_helpers import move_cycle, rated_assessment
 RATIONALE = "The panel weighed his lead role in the winter depot consolidation, which the ratings missed."
 
 
+def _varied(make, level):
+    """``level`` and the level above it in turn: a sheet that is not straight-lined (rubric 2026.12.3 flags a sheet
+    with >= 90% identical levels, and a verdict resting on it goes to the panel, onto the release's flagged list)."""
+    return {c.id: min(level + i % 2, 5) for i, c in enumerate(make.framework.competencies)}
+
+
 def _focused(page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
 
@@ -15,7 +21,8 @@ def test_calibration_focus_and_release_acknowledgement(live_app, page, browser):
     """Errors and success take focus; the proposal waits for a second HR person; release asks to acknowledge."""
     server, make = live_app
     cycle = make.cycle(name="Winter 2026 promotion round")
-    rated_assessment(make, cycle=cycle, manager=4, self_level=4, candidate=make.user(name="Aoife O'Brien"))
+    rated_assessment(make, cycle=cycle, manager=_varied(make, 4), self_level=_varied(make, 4),
+                     candidate=make.user(name="Aoife O'Brien"))
     thin = make.assessment(cycle=cycle, candidate=make.user(name="Tomasz Wiśniewski"))
     move_cycle(cycle, "closed")
     first = make.user("hr", name="Ingrid Halvorsen")

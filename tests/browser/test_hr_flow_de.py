@@ -1,5 +1,6 @@
 """HR in German, in a real browser (locale de-DE): create a cycle, import candidates with the German template's
-headers (after a refused file), add one by the form, assign a peer, open, close and release the cycle, and
+headers (after a refused file), add one by the form, assign a peer, be refused opening with a lone peer (remove
+it), open, close and release the cycle, and
 look at the audit trail, the people and the outbox. Screenshots: test-artifacts/screenshots/hr-*-de.png."""
 
 from __future__ import annotations
@@ -82,6 +83,20 @@ def test_hr_runs_a_cycle_in_german(live_app, browser):
         assert page.get_by_role("cell", name="Peer", exact=True).is_visible()
         screenshot(page, "hr-assign-raters-de")
 
+        page.get_by_role("link", name="Beförderungsrunde Frühjahr").click()
+        # One peer is fewer than the anonymity threshold of 3 (issue 17): the open step names Anna and refuses,
+        # in German; HR removes the lone peer, and then the cycle opens.
+        page.get_by_role("button", name="Runde öffnen").click()
+        assert "Anna Bauer: 1 der 3 nötigen Peers" in page.locator("article").inner_text()
+        screenshot(page, "hr-confirm-open-short-peer-group-de")
+        page.get_by_role("button", name="Runde öffnen").click()
+        assert "Die Runde kann noch nicht öffnen" in page.locator("#error-summary").inner_text()
+        page.get_by_role("link", name="Abbrechen").click()
+        page.get_by_role("link", name="Anna Bauer").click()
+        page.get_by_role("link", name="Priya Peer entfernen").click()
+        page.get_by_role("button", name="Bewertende Person entfernen").click()
+        assert "Priya Peer bewertet Anna Bauer nicht mehr." in page.get_by_role("status").inner_text()
+        page.goto(f"{server.url}/hr/cycles")
         page.get_by_role("link", name="Beförderungsrunde Frühjahr").click()
         page.get_by_role("button", name="Runde öffnen").click()
         assert "festgeschrieben" in page.locator("article").inner_text()
