@@ -130,12 +130,25 @@ def rater_flags_for_results(cycle: Cycle, ids, framework: Framework) -> dict[int
     """Per assessment id, the cycle's rater-quality flag ids under the engine's rater keys ("manager-1"), for
     ``assess_readiness(..., flagged=)``; empty when the pinned rubric lets no flag change a verdict (before
     2026.12.3)."""
+    return flags_under_rater_keys(flagged_raters(cycle, framework), ids)
+
+
+def flagged_raters(cycle: Cycle, framework: Framework) -> dict[str, tuple[str, ...]] | None:
+    """The cycle's flagged raters (user id as text) with their flag ids, or None when the pinned rubric lets no
+    flag change a verdict (before 2026.12.3). Ask once per cycle, then map batches with ``flags_under_rater_keys``."""
     panel = framework.readiness.panel_review
-    if panel is None or panel.flagged_weight_share is None or not ids:
-        return {}
+    if panel is None or panel.flagged_weight_share is None:
+        return None
     flags = cycle_flags(cycle, framework=framework)
     if flags is None:
+        return None
+    return {r.rater_key: tuple(f.id for f in r.flags) for r in flags.quality.report.flagged}
+
+
+def flags_under_rater_keys(by_user: dict[str, tuple[str, ...]] | None, ids
+                           ) -> dict[int, dict[str, tuple[str, ...]]]:
+    """``flagged_raters`` per assessment id under the engine's rater keys (one query)."""
+    if by_user is None or not ids:
         return {}
-    by_user = {r.rater_key: tuple(f.id for f in r.flags) for r in flags.quality.report.flagged}
     return {a: {key: by_user[user] for key, user in keys.items() if user in by_user}
             for a, keys in rater_ids(list(ids)).items()}

@@ -36,7 +36,7 @@ from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Calibration, ConflictClearance, Cycle, RaterAssignment, StoredResult, Submission
 from . import conflicts, result_codec
-from .rater_flags import rater_flags_for_results
+from .rater_flags import flagged_raters, flags_under_rater_keys
 
 #: Bump to recompute every stored result even though the engine's source did not change.
 ENGINE_REVISION = 1
@@ -80,6 +80,8 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, frame
     else:
         rubric = (framework or pinned_framework(cycle)).content_hash
     fingerprints = {}
+    # The cycle's flagged raters are asked once, not per batch: a batch only maps them to its candidates.
+    by_user = flagged_raters(cycle, framework or pinned_framework(cycle))
     for batch in _chunks(list(assessments)):
         ids = [a.id for a in batch]
         sheets: dict[int, list] = {i: [] for i in ids}
@@ -94,7 +96,7 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, frame
             .where(Calibration.assessment_id.in_(ids)).group_by(Calibration.assessment_id)).all())
         # A conflicted sheet counts only once HR clears it: clearing (or a new conflict) changes the inputs.
         excluded = set(conflicts.uncleared(ids))
-        flags = flags_of(cycle, ids, framework or pinned_framework(cycle))
+        flags = flags_of(by_user, ids)
         for a in batch:
             left_out = [i for i, *_rest in sheets[a.id] if i in excluded]
             inputs = [engine_version(), rubric, cycle.state, a.target_role, a.current_role, sheets[a.id],
@@ -105,10 +107,10 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, frame
     return fingerprints
 
 
-def flags_of(cycle: Cycle, ids: Sequence[int], framework: Framework) -> dict[int, list]:
+def flags_of(by_user: dict[str, tuple[str, ...]] | None, ids: Sequence[int]) -> dict[int, list]:
     """Per assessment, the rater flags that go into its result (sorted), when the rubric lets flags gate a
     verdict: a sheet of ANOTHER candidate can change a rater's flag, so they are part of the fingerprint."""
-    found = rater_flags_for_results(cycle, ids, framework)
+    found = flags_under_rater_keys(by_user, ids)
     return {i: sorted([key, list(value)] for key, value in found.get(i, {}).items()) for i in ids} if found else {}
 
 
