@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+import subprocess
+
 from rubrics import NOT_OBSERVED
 from rubrics.sheet import RatingInput
 
@@ -55,7 +59,23 @@ def move_cycle(cycle, *states) -> None:
     db.session.commit()
 
 
-__all__ = ["NOT_OBSERVED", "move_cycle", "rated_assessment", "save_draft", "sheet", "submit_sheet"]
+def results_page_text(client, assessment) -> str:
+    """The results page of ``assessment`` as the signed-in person reads it: its text, tags left out, one line."""
+    html = client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def report_pdf_text(client, assessment, tmp_path) -> str:
+    """The PDF report of ``assessment`` (as the signed-in person gets it) as text by pdftotext, one line."""
+    response = client.get(f"/assessments/{assessment.id}/report.pdf")
+    assert response.status_code == 200
+    path = tmp_path / f"r{assessment.id}.pdf"
+    path.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
+    return " ".join(text.stdout.split())
+
+
+__all__ = ["NOT_OBSERVED", "report_pdf_text", "results_page_text", "move_cycle", "rated_assessment", "save_draft", "sheet", "submit_sheet"]
 
 
 #: The reason code the tests give a calibration (rubric ``readiness.calibration_reasons``).

@@ -5,11 +5,9 @@ say why (the engine-level tests of each rule are in tests/test_readiness_challen
 
 from __future__ import annotations
 
-import html as html_lib
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from assessment.models import RubricVersion
 from assessment.services.readiness import assess
 from rubrics import NOT_OBSERVED
 from tests.results_helpers import move_cycle, sheet, submit_sheet
+from tests.results_helpers import report_pdf_text as pdf_text, results_page_text as page_text
 
 SNAPSHOT_2026_12_2 = Path(__file__).parent / "data" / "rubric_2026_12_2_snapshot.json"
 SNAPSHOT_2026_12_2_HASH = "75b4e9432943342a11d6e027e71a5b0429b0e82c42f70bdfcb8ee3fad158f7ee"
@@ -126,18 +125,6 @@ def entered(make, sheets, *, old: bool):
     return assessment
 
 
-def page_text(client, assessment) -> str:
-    page = client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True)
-    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-def pdf_text(client, assessment, tmp_path) -> str:
-    response = client.get(f"/assessments/{assessment.id}/report.pdf")
-    assert response.status_code == 200
-    path = tmp_path / f"report-{assessment.id}.pdf"
-    path.write_bytes(response.data)
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
-    return " ".join(out.stdout.split())
 
 
 def verdict_line(text: str) -> str:

@@ -1,10 +1,8 @@
 """The results page and the cycle overview tell the same truth as the PDF (issue 7): numbers that agree with
 the decision, every rater group's story, rules as applied, the engine's outcomes, and the candidate's view."""
 
-import html as html_lib
 import re
 import shutil
-import subprocess
 from dataclasses import replace
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from assessment.results import views
 from assessment.services.readiness import assess
 from tests.results_helpers import NOT_OBSERVED, move_cycle, rated_assessment, sheet, submit_sheet
+from tests.results_helpers import report_pdf_text as _pdf, results_page_text as _page
 
 
 @pytest.fixture(autouse=True)
@@ -64,18 +63,6 @@ def test_page_lists_strengths_above_the_requirement_only(client, auth, make):
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
 
 
-def _pdf(client, assessment, tmp_path) -> str:
-    response = client.get(f"/assessments/{assessment.id}/report.pdf")
-    assert response.status_code == 200
-    path = tmp_path / f"r{assessment.id}.pdf"
-    path.write_bytes(response.data)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
-    return " ".join(text.stdout.split())
-
-
-def _page(client, assessment) -> str:
-    html = client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True)
-    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def _levels(make, value, **overrides):

@@ -4,13 +4,13 @@ on the results page, the cycle overview and the PDF; nothing of it in the candid
 import html as html_lib
 import re
 import shutil
-import subprocess
 
 import pytest
 
 from assessment.framework import current_framework
 from assessment.services.readiness import assess
 from tests.results_helpers import NOT_OBSERVED, move_cycle, sheet, submit_sheet
+from tests.results_helpers import report_pdf_text as _pdf
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
 GERMAN = {"Accept-Language": "de"}
@@ -24,14 +24,6 @@ def _text(client, url, headers=None) -> str:
     html = client.get(url, headers=headers or {}).get_data(as_text=True)
     return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
-
-def _pdf(client, assessment, tmp_path) -> str:
-    response = client.get(f"/assessments/{assessment.id}/report.pdf")
-    assert response.status_code == 200
-    path = tmp_path / f"r{assessment.id}.pdf"
-    path.write_bytes(response.data)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
-    return " ".join(text.stdout.split())
 
 
 def _assessment(make, cycle, peers, manager=4, candidate=None):
