@@ -84,12 +84,38 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Eligibility:
+    """(2026.12.4) Months of leadership and in the current role a candidate for a role is expected to have."""
+
+    min_leadership_months: int | None = None
+    min_current_role_months: int | None = None
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """(2026.12.4) An assessment-centre exercise: what assessors run and which competencies, at which levels, it
+    can show (one row of the exercise x competency matrix)."""
+
+    id: str
+    name: str
+    #: For the assessors: how to run and observe it.
+    instructions: str
+    duration_minutes: int
+    #: Competency id -> the levels this exercise can show, ascending.
+    shows: dict = field(hash=False)
+
+
+@dataclass(frozen=True)
 class RoleProfile:
     id: str
     name: str
     next_role: str | None
     summary: str
     requirements: tuple[Requirement, ...]
+    #: (2026.12.4) The track record a candidate for this role is expected to have (source 001); informs the
+    #: panel beside the verdict, never changes the band. None: the rubric states none.
+    eligibility: Eligibility | None = None
 
     def requirement(self, competency_id: str) -> Requirement:
         for item in self.requirements:
@@ -156,6 +182,32 @@ class PanelReviewRules:
     #: (2026.12.3) At least this share of the decision weight on raters flagged lenient, severe or straight-lining;
     #: None: flags never change a verdict.
     flagged_weight_share: float | None = None
+    #: (2026.12.4) Agreement index (rwg) below this on a critical competency; None: no such rule.
+    min_critical_agreement: float | None = None
+
+
+@dataclass(frozen=True)
+class AgreementRules:
+    """(2026.12.4) The agreement index (rwg against a uniform null over the five levels) and its words."""
+
+    #: Fewest counted levels on a competency for an index; fewer: none ("too few raters").
+    min_raters: int = 3
+    #: rwg at or above: "raters agree"; at or above ``moderate``: "raters partly agree"; at or above 0: "raters
+    #: disagree"; below 0: "raters disagree strongly".
+    agree: float = 0.7
+    moderate: float = 0.5
+
+
+@dataclass(frozen=True)
+class RaterRelationshipRules:
+    """(2026.12.4) How long a rater must have worked with the candidate, and what happens below it."""
+
+    min_months: int = 3
+    #: SHORT_FLAG: counts, marked for HR and as a flagged rater; SHORT_LEAVE_OUT: the sheet does not count.
+    short_acquaintance: str = "flag"
+
+
+SHORT_FLAG, SHORT_LEAVE_OUT = "flag", "leave_out"
 
 
 @dataclass(frozen=True)
@@ -222,6 +274,22 @@ class ReadinessRules:
     unscored_attainment: float | None = None
     #: (calibration reasons) The reason codes a calibration chooses from; () (absent from the data): none asked.
     calibration_reasons: tuple[CalibrationReason, ...] = ()
+    #: (2026.12.4) Rater group -> the competency ids it can judge; a group not named judges every competency.
+    #: Assessors judge what the exercise matrix shows (``Framework.exercises``).
+    group_competencies: dict = field(default_factory=dict, hash=False)
+    #: (2026.12.4) Competency id -> {group: weight}, overriding ``rater_group_weights`` for that competency.
+    competency_group_weights: dict = field(default_factory=dict, hash=False)
+    #: (2026.12.4) Group -> anonymity threshold for anonymous groups other than peers (direct reports).
+    anonymity_thresholds: dict = field(default_factory=dict, hash=False)
+    #: (2026.12.4) The agreement index; None: none computed.
+    agreement: AgreementRules | None = None
+    #: (2026.12.4) A level at or above the target requirement needs where it was seen and for how long.
+    situations_required_at_requirement: bool = False
+    #: (2026.12.4) How long a rater has known the candidate; None: not asked.
+    rater_relationship: RaterRelationshipRules | None = None
+    #: (2026.12.4) Assessors this many levels apart on a competency must record a resolution in the wash-up;
+    #: None: no wash-up rule (no assessors).
+    wash_up_resolve_apart: int | None = None
 
     def needs_evidence(self, value: int | str | None) -> bool:
         return value is not None and value in self.evidence_required_for
@@ -244,6 +312,8 @@ class Framework:
     #: none (every one before 2026.12.1) is English only.
     language: str = "en"
     languages: tuple[str, ...] = ("en",)
+    #: (2026.12.4) Assessment-centre exercises and the competencies each can show; () before.
+    exercises: tuple[Exercise, ...] = ()
 
     def in_language(self, language: str | None) -> Framework:
         """This framework with its texts in ``language``, or in the rubric's own language when it lacks that one
@@ -261,6 +331,12 @@ class Framework:
             if item.file == file:
                 return item
         raise KeyError(file)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        for item in self.exercises:
+            if item.id == exercise_id:
+                return item
+        raise KeyError(exercise_id)
 
     def competency(self, competency_id: str) -> Competency:
         for item in self.competencies:

@@ -15,12 +15,20 @@ from .readiness_numbers import NO_NUMBER, display_gap, display_percent, display_
 SELF = "self"
 MANAGER = "manager"
 PEER = "peer"
-RATER_GROUPS = (SELF, MANAGER, PEER)
-NONSELF_GROUPS = (MANAGER, PEER)
+#: (2026.12.4) The candidate's direct reports (upward feedback), anonymous like peers.
+DIRECT_REPORT = "direct_report"
+#: (2026.12.4) The assessors' wash-up consensus from assessment-centre exercises: one sheet per assessment.
+ASSESSOR = "assessor"
+RATER_GROUPS = (SELF, MANAGER, PEER, DIRECT_REPORT, ASSESSOR)
+NONSELF_GROUPS = (MANAGER, PEER, DIRECT_REPORT, ASSESSOR)
+#: Groups shown only from their anonymity threshold and never named to the candidate.
+ANONYMOUS_GROUPS = (PEER, DIRECT_REPORT)
 #: Column headings per group, translated on each lookup (``GROUP_LABELS[MANAGER]``: "Managers").
-GROUP_LABELS = TranslatedLabels({SELF: N_("Self"), MANAGER: N_("Managers"), PEER: N_("Peers")})
+GROUP_LABELS = TranslatedLabels({SELF: N_("Self"), MANAGER: N_("Managers"), PEER: N_("Peers"),
+                                 DIRECT_REPORT: N_("Direct reports"), ASSESSOR: N_("Assessors")})
 #: English nouns per group (ids for code that still builds English text; the engine's sentences use _count_text).
-GROUP_NOUNS = {SELF: "self-assessment", MANAGER: "manager", PEER: "peer"}
+GROUP_NOUNS = {SELF: "self-assessment", MANAGER: "manager", PEER: "peer", DIRECT_REPORT: "direct report",
+               ASSESSOR: "assessor consensus"}
 INSUFFICIENT_EVIDENCE = "insufficient_evidence"
 PANEL_REVIEW = "panel_review"
 
@@ -35,6 +43,16 @@ TOP_PRIORITIES = 3
 
 
 @dataclass(frozen=True)
+class Situation:
+    """(2026.12.4) Where a level was seen ("role", "acting_up", "project", "exercise") and for how many weeks; for
+    the assessors' consensus, the exercises that showed it."""
+
+    seen_in: str
+    weeks: int | None = None
+    exercises: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RaterSheet:
     """One submitted rating sheet. ``rater_key`` is opaque and stable within an assessment, never a name."""
 
@@ -42,6 +60,12 @@ class RaterSheet:
     group: str
     ratings: Mapping[str, int | str]
     comments: Mapping[str, str] = field(default_factory=dict)
+    #: (2026.12.4) Competency id -> where and how long the level was seen (levels at or above the requirement).
+    situations: Mapping[str, Situation] = field(default_factory=dict)
+    #: (2026.12.4) How many months at least the rater has worked with the candidate; None: not asked.
+    known_months: int | None = None
+    #: (2026.12.4) How closely ("daily", "weekly", "monthly", "occasionally"); None: not asked.
+    closeness: str | None = None
 
     def __post_init__(self):
         if self.group not in RATER_GROUPS:
@@ -198,6 +222,16 @@ class CompetencyResult:
     #: (2026.12.3) A critical competency whose decision is within the margin of its requirement while the
     #: raters lie on both sides of it: the verdict goes to Panel review.
     is_borderline: bool = False
+    #: (2026.12.4) Group means of direct reports (when shown) and of the assessors' consensus.
+    direct_report_score: float | None = None
+    assessor_score: float | None = None
+    #: (2026.12.4) Agreement index (rwg) of the counted non-self levels; None under the rubric's minimum raters.
+    agreement: float | None = None
+    #: (2026.12.4) "agree", "moderate", "disagree", "disagree_strongly"; "" without an index.
+    agreement_level: str = ""
+    #: (2026.12.4) What the decisive levels rest on: "seen in two acting-up periods of 3 and 6 months and in the
+    #: board presentation exercise"; "" when nothing was recorded.
+    situation_text: str = ""
 
     @property
     def shortfall(self) -> float:
@@ -312,6 +346,18 @@ class CommentBlock:
 
 
 @dataclass(frozen=True)
+class EligibilityCheck:
+    """(2026.12.4) One part of a role's eligibility rule for one candidate: "at least 60 months in leadership roles
+    (has 48)"; NOT_APPLICABLE when the candidate's months are not known."""
+
+    id: str
+    text: str
+    required_months: int
+    months: int | None
+    status: str
+
+
+@dataclass(frozen=True)
 class ReadinessResult:
     target_role_id: str
     target_role_name: str
@@ -370,6 +416,15 @@ class ReadinessResult:
     is_unscored_in_attainment: bool = False
     #: (2026.12.3) Only sheets that are evidence count as raters (``min_rated_share`` in the rubric).
     counts_only_evidence: bool = False
+    #: (2026.12.4) Overall agreement index (mean rwg over the competencies with one) and its level.
+    agreement: float | None = None
+    agreement_level: str = ""
+    #: (2026.12.4) The role's eligibility rule (track record) as met, not met or not known; informs the panel.
+    eligibility: tuple[EligibilityCheck, ...] = ()
+    #: (2026.12.4) Counted raters who have known the candidate fewer months than the rules ask (HR only).
+    short_acquaintance_raters: int = 0
+    #: (2026.12.4) Fewest direct reports with a level on a competency for their group to be shown there.
+    direct_report_anonymity_threshold: int = 0
 
     @property
     def has_suppressed_peer_groups(self) -> bool:

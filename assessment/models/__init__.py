@@ -10,6 +10,7 @@ from .audit import AuditEvent
 from .base import utcnow
 from .calibration import CALIBRATION_STATUSES, Calibration
 from .cycles import CYCLE_STATES, HAS_RESULTS, Assessment, Cycle, RubricVersion
+from .exercises import AssessorConsensus, ExerciseSession
 from .exports import ExportJob
 from .outbox import KIND_LABELS, MESSAGE_KINDS, OUTBOX_STATUSES, STATUS_LABELS, OutboxMessage
 from .people import ROLE_GRANT_STATUSES, ROLE_LABELS, ROLES, LoginThrottle, RoleGrant, User
@@ -19,6 +20,7 @@ from .results import StoredResult
 __all__ = [
     "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
     "OUTBOX_STATUSES", "RATER_GROUPS", "ROLES", "ROLE_GRANT_STATUSES", "ROLE_LABELS", "STATUS_LABELS", "Assessment",
-    "AuditEvent", "Calibration", "ConflictClearance", "Cycle", "ExportJob", "LoginThrottle", "OutboxMessage", "Rating",
+    "AssessorConsensus", "AuditEvent", "Calibration", "ConflictClearance", "Cycle", "ExerciseSession", "ExportJob",
+    "LoginThrottle", "OutboxMessage", "Rating",
     "RaterAssignment", "RoleGrant", "RubricVersion", "StoredResult", "Submission", "User", "utcnow",
 ]

@@ -72,6 +72,10 @@ class Assessment(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: (issue 18) The candidate's track record for the role's eligibility rule: months in leadership roles and in
+    #: the current role; None: not known.
+    leadership_months: Mapped[int | None] = mapped_column()
+    current_role_months: Mapped[int | None] = mapped_column()
 
     cycle: Mapped[Cycle] = relationship(back_populates="assessments")
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])

@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     #: The language this person reads OpsLadder in (rubrics.language); None until chosen: the browser's.
     language: Mapped[str | None] = mapped_column(sa.String(8))
+    #: (issue 18) A trained assessor: HR may schedule them for assessment-centre exercises.
+    is_assessor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     __table_args__ = (sa.CheckConstraint(_in("role", ROLES), name="role"),)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import _in, utcnow
 
-RATER_GROUPS = ("self", "manager", "peer")
+RATER_GROUPS = ("self", "manager", "peer", "direct_report", "assessor")
 ASSIGNMENT_STATUSES = ("not_started", "draft", "submitted")
 
 # Relationships name classes of the other model modules by their annotation alone ("Assessment"):
@@ -21,7 +21,8 @@ ASSIGNMENT_STATUSES = ("not_started", "draft", "submitted")
 
 
 class RaterAssignment(db.Model):
-    """A rater's sheet for one assessment: the candidate themself (self), a manager or a peer."""
+    """A rater's sheet for one assessment: the candidate themself (self), a manager, a peer, a direct report, or an
+    assessor's sheet for one assessment-centre exercise (``exercise_id``; one per assessor and exercise)."""
 
     __tablename__ = "rater_assignments"
 
@@ -37,6 +38,13 @@ class RaterAssignment(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: Optimistic lock: a save based on an older version is refused as a conflict.
     version_id: Mapped[int] = mapped_column(default=1)
+    #: (issue 18) An assessor's sheet: the rubric's exercise id; '' for every other sheet.
+    exercise_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    #: (issue 18) How long and how closely the rater has worked with the candidate (rubrics.situations lists).
+    known_for: Mapped[str | None] = mapped_column(sa.String(20))
+    closeness: Mapped[str | None] = mapped_column(sa.String(20))
+    #: (issue 18) When the rater confirmed reading the rater briefing for this sheet.
+    briefing_read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     assessment: Mapped[Assessment] = relationship(back_populates="assignments")
     rater: Mapped[User] = relationship()
@@ -46,7 +54,7 @@ class RaterAssignment(db.Model):
     )
 
     __table_args__ = (
-        sa.UniqueConstraint("assessment_id", "rater_id"),
+        sa.UniqueConstraint("assessment_id", "rater_id", "exercise_id"),
         # Covers the per-assessment sheet counts of the dashboard and cycle list (index-only; docs/scale.md).
         sa.Index("ix_rater_assignments_assessment_id_status", "assessment_id", "status"),
         sa.CheckConstraint(_in("rater_group", RATER_GROUPS), name="rater_group"),
@@ -70,6 +78,9 @@ class Rating(db.Model):
     level: Mapped[int | None] = mapped_column()
     is_not_observed: Mapped[bool] = mapped_column(default=False)
     evidence: Mapped[str] = mapped_column(sa.Text, default="")
+    #: (issue 18) Where the level was seen (role, acting_up, project, exercise) and for how many weeks.
+    seen_in: Mapped[str | None] = mapped_column(sa.String(20))
+    seen_weeks: Mapped[int | None] = mapped_column()
     updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -79,6 +90,7 @@ class Rating(db.Model):
         sa.UniqueConstraint("assignment_id", "revision", "competency_id"),
         sa.CheckConstraint("level IS NULL OR (level >= 1 AND level <= 5)", name="level_on_scale"),
         sa.CheckConstraint("NOT (is_not_observed AND level IS NOT NULL)", name="level_or_not_observed"),
+        sa.CheckConstraint("seen_weeks IS NULL OR (seen_weeks >= 1 AND seen_weeks <= 1040)", name="seen_weeks"),
     )
 
 
