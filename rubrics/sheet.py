@@ -137,3 +137,35 @@ def submission_problems(framework: Framework, inputs: Mapping[str, RatingInput],
     target role (the critical-requirement rule needs it; None leaves that rule out)."""
     return {cid: _("%(competency)s: %(problem)s", competency=framework.competency(cid).name, problem=text)
             for cid, text in answer_problems(framework, inputs, role).items()}
+
+
+def sheet_competencies(framework: Framework, role: RoleProfile | None, group: str,
+                       exercise_id: str | None = None) -> tuple[str, ...]:
+    """(2026.12.4) The competency ids a sheet of this rater group shows, in rubric order: every competency for self,
+    managers and peers (as before); for a group the rubric's ``group_competencies`` names, only those; for an
+    assessor's exercise sheet, what the exercise shows (the exercise x competency matrix). ``role`` is accepted
+    for symmetry with the evidence rules; the list does not depend on it."""
+    ids = [c.id for c in framework.competencies]
+    if exercise_id:
+        shown = framework.exercise(exercise_id).shows
+        return tuple(cid for cid in ids if cid in shown)
+    judged = framework.readiness.group_competencies.get(group)
+    if judged is None:
+        return tuple(ids)
+    return tuple(cid for cid in ids if cid in judged)
+
+
+def situation_required(framework: Framework, role: RoleProfile | None, ratings: Mapping[str, int | str | None]
+                       ) -> frozenset[str]:
+    """(2026.12.4) The competency ids whose level on this sheet is at or above the target role's requirement and so
+    needs where it was seen and for how long (when the rubric asks: ``situations_required_at_requirement``)."""
+    if not framework.readiness.situations_required_at_requirement or role is None:
+        return frozenset()
+    required = {r.competency_id: r.required for r in role.requirements}
+    return frozenset(cid for cid, value in ratings.items()
+                     if isinstance(value, int) and cid in required and value >= required[cid])
+
+
+def exercise_levels(framework: Framework, exercise_id: str, competency_id: str) -> tuple[int, ...]:
+    """(2026.12.4) The levels an exercise can show on a competency (the matrix cell); () when it shows none."""
+    return tuple(framework.exercise(exercise_id).shows.get(competency_id, ()))
