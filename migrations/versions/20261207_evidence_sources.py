@@ -34,10 +34,10 @@ def upgrade():
         batch_op.add_column(sa.Column('known_for', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('closeness', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('briefing_read_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.drop_constraint('uq_rater_assignments_assessment_id_rater_id', type_='unique')
+        batch_op.drop_constraint(op.f('uq_rater_assignments_assessment_id_rater_id'), type_='unique')
         batch_op.create_unique_constraint(batch_op.f('uq_rater_assignments_assessment_id_rater_id_exercise_id'),
                                           ['assessment_id', 'rater_id', 'exercise_id'])
-        batch_op.drop_constraint('ck_rater_assignments_rater_group', type_='check')
+        batch_op.drop_constraint(op.f('ck_rater_assignments_rater_group'), type_='check')
         batch_op.create_check_constraint('rater_group', GROUPS_AFTER)
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('seen_in', sa.String(length=20), nullable=True))
@@ -87,13 +87,13 @@ def downgrade():
     op.drop_table('assessor_consensus')
     op.drop_table('exercise_sessions')
     with op.batch_alter_table('ratings', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_ratings_seen_weeks', type_='check')
+        batch_op.drop_constraint(op.f('ck_ratings_seen_weeks'), type_='check')
         batch_op.drop_column('seen_weeks')
         batch_op.drop_column('seen_in')
     with op.batch_alter_table('rater_assignments', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_rater_assignments_rater_group', type_='check')
+        batch_op.drop_constraint(op.f('ck_rater_assignments_rater_group'), type_='check')
         batch_op.create_check_constraint('rater_group', GROUPS_BEFORE)
-        batch_op.drop_constraint('uq_rater_assignments_assessment_id_rater_id_exercise_id', type_='unique')
+        batch_op.drop_constraint(op.f('uq_rater_assignments_assessment_id_rater_id_exercise_id'), type_='unique')
         batch_op.create_unique_constraint(batch_op.f('uq_rater_assignments_assessment_id_rater_id'),
                                           ['assessment_id', 'rater_id'])
         batch_op.drop_column('briefing_read_at')
