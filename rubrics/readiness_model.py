@@ -19,8 +19,11 @@ PEER = "peer"
 DIRECT_REPORT = "direct_report"
 #: (2026.12.4) The assessors' wash-up consensus from assessment-centre exercises: one sheet per assessment.
 ASSESSOR = "assessor"
-RATER_GROUPS = (SELF, MANAGER, PEER, DIRECT_REPORT, ASSESSOR)
-NONSELF_GROUPS = (MANAGER, PEER, DIRECT_REPORT, ASSESSOR)
+#: The groups the engine scores today; engine18a (issue 18) extends them to SHEET_GROUPS.
+RATER_GROUPS = (SELF, MANAGER, PEER)
+NONSELF_GROUPS = (MANAGER, PEER)
+#: Every group a sheet may carry.
+SHEET_GROUPS = (SELF, MANAGER, PEER, DIRECT_REPORT, ASSESSOR)
 #: Groups shown only from their anonymity threshold and never named to the candidate.
 ANONYMOUS_GROUPS = (PEER, DIRECT_REPORT)
 #: Column headings per group, translated on each lookup (``GROUP_LABELS[MANAGER]``: "Managers").
@@ -68,8 +71,8 @@ class RaterSheet:
     closeness: str | None = None
 
     def __post_init__(self):
-        if self.group not in RATER_GROUPS:
-            raise ValueError(f"rater group {self.group!r} is not one of {', '.join(RATER_GROUPS)}")
+        if self.group not in SHEET_GROUPS:
+            raise ValueError(f"rater group {self.group!r} is not one of {', '.join(SHEET_GROUPS)}")
         for comp_id, value in self.ratings.items():
             if value != NOT_OBSERVED and (isinstance(value, bool) or value not in SCALE):
                 raise ValueError(f"rating {value!r} for {comp_id!r} is neither a level 1..5 nor not observed")
