@@ -5,12 +5,13 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..cleaning import whole_number
 from ..forms import CleanForm
 from ..forms.common import CHOOSE, SelectChoice
 from ..models import ROLES
+from ..services.track_record import months_problem
 from .labels import ACCOUNT_ROLES
 
 ROLE_CHOICES = [SelectChoice("", CHOOSE)] + [SelectChoice(role, ACCOUNT_ROLES[role]) for role in ROLES]
@@ -139,3 +140,19 @@ class CopyCycleForm(CleanForm):
 class BulkReopenForm(CleanForm):
     reason = TextAreaField(_l("Reason for reopening"), validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 3})
+
+
+def _months(form, field) -> None:
+    """Whole months 0..720, or empty (not known)."""
+    problem = months_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+class TrackRecordForm(CleanForm):
+    """A candidate's track record, for the rubric's eligibility rule (issue 18); empty: not known."""
+
+    leadership_months = StringField(_l("Months in leadership roles"), validators=[Length(max=10), _months],
+                                    render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    current_role_months = StringField(_l("Months in the current role"), validators=[Length(max=10), _months],
+                                      render_kw={"inputmode": "numeric", "autocomplete": "off"})

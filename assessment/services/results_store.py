@@ -101,6 +101,9 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, frame
             left_out = [i for i, *_rest in sheets[a.id] if i in excluded]
             inputs = [engine_version(), rubric, cycle.state, a.target_role, a.current_role, sheets[a.id],
                       calibrations.get(a.id), left_out]
+            if a.leadership_months is not None or a.current_role_months is not None:
+                # Issue 18: the track record the eligibility rule is checked against (absent: as before).
+                inputs.append([a.leadership_months, a.current_role_months])
             if a.id in flags:  # rubric 2026.12.3: the cycle's rater flags can change the verdict
                 inputs.append(flags[a.id])
             fingerprints[a.id] = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
@@ -284,7 +287,7 @@ def _calibration_changed(mapper, connection, target):
 
 @event.listens_for(Assessment, "after_update")
 def _assessment_changed(mapper, connection, target):
-    if _changed(target, "target_role", "current_role", "cycle_id"):
+    if _changed(target, "target_role", "current_role", "cycle_id", "leadership_months", "current_role_months"):
         _forget(connection, [target.id])
 
 

@@ -1,0 +1,87 @@
+"""A candidate's track record (issue 18): HR enters months in leadership roles and in the current role on the
+candidate's page or in the import file; the eligibility rule is checked against them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from assessment.extensions import db
+from assessment.models import Assessment, AuditEvent
+from tests.results_helpers import move_cycle
+from tests.test_sessions import browser
+
+
+def _months(assessment_id):
+    db.session.expire_all()
+    found = db.session.get(Assessment, assessment_id)
+    return found.leadership_months, found.current_role_months
+
+
+def test_hr_records_the_track_record_on_the_candidates_page(app, auth, make):
+    """The candidate's page has the form; saving stores both numbers, audits them, and shows them again."""
+    assessment = make.assessment()
+    auth.login(make.user("hr"))
+    page = auth.client.get(f"/hr/assessments/{assessment.id}").get_data(as_text=True)
+    assert 'id="track-record"' in page and 'name="leadership_months"' in page
+    answer = auth.client.post(f"/hr/assessments/{assessment.id}/track-record",
+                              data={"leadership_months": "48", "current_role_months": " 14 "})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("#track-record")
+    assert _months(assessment.id) == (48, 14)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "assessment.track_record"))
+    assert event.before == {"leadership_months": None, "current_role_months": None}
+    assert event.after == {"leadership_months": 48, "current_role_months": 14}
+    page = auth.client.get(f"/hr/assessments/{assessment.id}").get_data(as_text=True)
+    assert 'value="48"' in page and 'value="14"' in page
+    # Emptied again: not known.
+    auth.client.post(f"/hr/assessments/{assessment.id}/track-record",
+                     data={"leadership_months": "", "current_role_months": "14"})
+    assert _months(assessment.id) == (None, 14)
+
+
+def test_bad_months_are_refused_with_the_field_named(app, auth, make):
+    """Negative, fractional, huge, foreign digits or NUL: 400 with the field's error, nothing stored, never a 500."""
+    assessment = make.assessment()
+    auth.login(make.user("hr"))
+    for bad in ("-1", "721", "4.5", "99999999999999999999999", "١٢", "12\x00", "twelve"):
+        answer = auth.client.post(f"/hr/assessments/{assessment.id}/track-record",
+                                  data={"leadership_months": bad, "current_role_months": "3"})
+        assert answer.status_code == 400, bad
+        assert 'id="leadership_months-error"' in answer.get_data(as_text=True), bad
+    assert _months(assessment.id) == (None, None)
+    ok = auth.client.post(f"/hr/assessments/{assessment.id}/track-record",
+                          data={"leadership_months": "720", "current_role_months": "0"})
+    assert ok.status_code == 302 and _months(assessment.id) == (720, 0)
+
+
+def test_only_hr_may_record_it_and_csrf_is_checked(app, auth, make):
+    """Managers and candidates are refused; a post without a CSRF token changes nothing."""
+    assessment = make.assessment()
+    for role in ("manager", "candidate"):
+        auth.login(make.user(role))
+        answer = auth.client.post(f"/hr/assessments/{assessment.id}/track-record",
+                                  data={"leadership_months": "12", "current_role_months": "3"})
+        assert answer.status_code in (403, 404)
+        auth.logout()
+    assert _months(assessment.id) == (None, None)
+    auth.login(make.user("hr"))
+    assert auth.client.get("/hr/assessments/999999/track-record").status_code == 404
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = browser(app)
+    hr = make.user("hr")
+    client.post("/login", data={"email": hr.email, "password": make.PASSWORD})
+    answer = client.post(f"/hr/assessments/{assessment.id}/track-record",
+                         data={"leadership_months": "12", "current_role_months": "3"})
+    assert answer.status_code == 400 and _months(assessment.id) == (None, None)
+
+
+def test_released_results_keep_their_track_record(app, auth, make):
+    """Once released the form is gone and a post is refused: the candidate's report would change under them."""
+    assessment = make.assessment()
+    move_cycle(assessment.cycle, "closed", "released")
+    auth.login(make.user("hr"))
+    page = auth.client.get(f"/hr/assessments/{assessment.id}").get_data(as_text=True)
+    assert 'id="track-record"' in page and 'name="leadership_months"' not in page
+    answer = auth.client.post(f"/hr/assessments/{assessment.id}/track-record",
+                              data={"leadership_months": "12", "current_role_months": "3"})
+    assert answer.status_code == 400 and "can no longer change" in answer.get_data(as_text=True)
+    assert _months(assessment.id) == (None, None)
