@@ -7,6 +7,8 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import Assessment, AuditEvent
+from assessment.services.imports import ImportRejected, import_candidates
+from assessment.services.users import find_user
 from tests.results_helpers import move_cycle
 from tests.test_sessions import browser
 
@@ -85,3 +87,45 @@ def test_released_results_keep_their_track_record(app, auth, make):
                               data={"leadership_months": "12", "current_role_months": "3"})
     assert answer.status_code == 400 and "can no longer change" in answer.get_data(as_text=True)
     assert _months(assessment.id) == (None, None)
+
+
+# --- the import file ----------------------------------------------------------------------------------------
+
+
+def _import(make, cycle, *lines, header="name,email,current_role,target_role,manager_emails,leadership_months,"
+            "current_role_months"):
+    if find_user("m1@example.com") is None:
+        make.user("manager", email="m1@example.com")
+    data = ("\n".join((header,) + lines) + "\n").encode("utf-8")
+    return import_candidates(cycle, "c.csv", data, framework=make.framework, actor=make.user("hr"))
+
+
+def test_the_import_reads_the_track_record_columns(app, make):
+    """Optional columns: whole months stored per candidate, an empty cell is not known; German headers work."""
+    cycle = make.cycle(state="draft")
+    made = _import(make, cycle, "Ann,ann@example.com,operations_manager,head_of_operations,m1@example.com,48,12",
+                   "Bo,bo@example.com,operations_manager,head_of_operations,m1@example.com,,")
+    db.session.commit()
+    assert [(a.leadership_months, a.current_role_months) for a in made] == [(48, 12), (None, None)]
+    made = _import(make, cycle, "Cy,cy@example.com,operations_manager,head_of_operations,m1@example.com,61,0",
+                   header="Name,E-Mail,Aktuelle Rolle,Zielrolle,E-Mails Führungskräfte,Monate in Führungsrollen,"
+                          "Monate in aktueller Rolle")
+    assert (made[0].leadership_months, made[0].current_role_months) == (61, 0)
+
+
+def test_bad_months_in_the_import_are_listed_by_row_and_column(app, make):
+    """Every bad value is a problem with its row and column; nothing is imported."""
+    cycle = make.cycle(state="draft")
+    try:
+        _import(make, cycle, "Ann,ann@example.com,operations_manager,head_of_operations,m1@example.com,-3,12",
+                "Bo,bo@example.com,operations_manager,head_of_operations,m1@example.com,12,721",
+                "Cy,cy@example.com,operations_manager,head_of_operations,m1@example.com,1e3,4.5")
+    except ImportRejected as exc:
+        where = sorted((p.row, p.column) for p in exc.problems)
+        assert where == [(2, "leadership_months"), (3, "current_role_months"), (4, "current_role_months"),
+                         (4, "leadership_months")]
+        assert "0 to 720" in exc.problems[0].message
+    else:
+        raise AssertionError("bad months were imported")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Assessment)) == 0

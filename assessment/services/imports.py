@@ -23,6 +23,7 @@ from .cycles import state_word
 from .import_files import (COLUMN_HELP, COLUMNS, MAX_LENGTH, MAX_ROWS, REQUIRED_COLUMNS, CandidateRow,  # noqa: F401
                            ImportRejected, Problem, column_label, headers, read_rows, split_emails, template_csv,
                            template_xlsx)
+from .track_record import months_problem, parse_months
 from .users import check_email, create_user, name_problem, normalise_email, role_word
 
 
@@ -83,6 +84,9 @@ def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> 
         _person_problems(r, users.get(normalise_email(r.email)), first_row, in_cycle, problem)
         _role_problems(framework, r, role_names, problem)
         _rater_problems(r, users, new_candidates, problem)
+        for column in ("leadership_months", "current_role_months"):
+            if wrong := months_problem(getattr(r, column)):
+                problem(column, wrong)
     return problems
 
 
@@ -174,6 +178,8 @@ def _apply(cycle: Cycle, rows: list[CandidateRow], framework: Framework, actor: 
         made.append(add_assessment(cycle, candidate, resolve_role(framework, r.current_role),
                                    resolve_role(framework, r.target_role), framework=framework, actor=actor,
                                    audit=audit))
+        made[-1].leadership_months = parse_months(r.leadership_months)
+        made[-1].current_role_months = parse_months(r.current_role_months)
     raters = _users_by_email([e for r in rows for e in r.manager_emails + r.peer_emails])
     for r, assessment in zip(rows, made):
         for group, emails in (("manager", r.manager_emails), ("peer", r.peer_emails)):
@@ -214,7 +220,8 @@ def import_candidates(cycle: Cycle, filename: str, data: bytes, *, framework: Fr
                  after={"file": filename,
                         "new_accounts": sorted({a.candidate.email for a in made} - known),
                         "candidates": [{"email": a.candidate.email, "current_role": a.current_role,
-                                        "target_role": a.target_role,
+                                        "target_role": a.target_role, "leadership_months": a.leadership_months,
+                                        "current_role_months": a.current_role_months,
                                         "raters": {x.rater.email: x.rater_group for x in a.assignments
                                                    if x.rater_group != "self"}} for a in made]})
     return made
