@@ -7,7 +7,6 @@ lives in ``reports.panel`` (re-exported here); what both share is in ``reports.l
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -16,22 +15,19 @@ from reportlab.platypus import (CondPageBreak, Flowable, NextPageTemplate, PageB
                                 TableStyle)
 
 from rubrics import language
-from rubrics.readiness import PEER, PEERS_SHOWN, PEERS_SUPPRESSED, TOP_PRIORITIES, ReadinessResult
-from rubrics.readiness_candidate import withheld_note
-from rubrics.readiness_numbers import display_error
+from rubrics.readiness import PEERS_SUPPRESSED, TOP_PRIORITIES, ReadinessResult
 
 from .anchor_sources import anchor_source_groups
-from .charts import INK, DrawingFlowable, heat_colour, radar_for
+from .charts import DrawingFlowable, radar_for
+from .competencies import competency_table
 from .data import ReportData
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
 from .i18n import N_, _, ngettext
-from .layout import (DASH, FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer, draw_header, fit_text,
+from .layout import (FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer, draw_header, fit_text,
                      footer_text, gap_text, kv_table, local, long_date, make_doc, make_frame, num, p, pb, stamp,
                      styles)
 from .panel import panel_story, render_panel_summary
-from .text import TextStyle, width_of
-from .words import break_points
 from .verdict import cover_verdict, rater_quality_section, verdict_section
 
 __all__ = ["fit_text", "panel_story", "render_panel_summary", "render_report", "report_story", "styles"]
@@ -46,7 +42,7 @@ def report_story(data: ReportData) -> list[Flowable]:
     story += [NextPageTemplate("body"), PageBreak()]
     story += verdict_section(data)
     story += _profile(data)
-    story += _competency_table(data)
+    story += competency_table(data)
     story += _observations(data.result, for_hr=data.for_hr)
     story += rater_quality_section(data)
     story += _development(data.result)
@@ -149,106 +145,6 @@ def _profile(data: ReportData) -> list[Flowable]:
         "Decision scores (managers and peers) against the levels the target role requires; the self-assessment "
         "is drawn separately and does not count. Axes without a decision score are skipped."), "small"),
         Spacer(1, 2), DrawingFlowable(radar_for(result, width=170 * mm, height=100 * mm))]
-
-
-@lru_cache(maxsize=1)
-def _grid_style() -> GridStyle:
-    font, bold = register_fonts()
-    text = TextStyle(font, bold, 8.2, 10.4, INK)
-    return GridStyle(text=text, header=text.but(font=bold, size=7.8), rule=RULE, header_rule=NAVY, pad_x=3.5,
-                     align=("L", "C", "C", "C", "C", "C", "C", "C", "L"), wrap=frozenset({0, 7, 8}),
-                     bold=frozenset({5}))
-
-
-def _competency_table(data: ReportData) -> list[Flowable]:
-    result = data.result
-    peers_col = _("Peers") if result.peer_mode == PEERS_SHOWN else _("Peers") + "*"
-    header = [_("Competency"), _("Required"), _("Self"), _("Managers"), peers_col, _("Decision"), _("Gap"),
-              _("Coverage"), _("Notes")]
-    rows, backgrounds = [], {}
-    for i, c in enumerate(result.competencies):
-        notes = []
-        if c.is_blind_spot:
-            notes.append(_("Blind spot"))
-        if c.is_hidden_strength:
-            notes.append(_("Hidden strength"))
-        if c.is_disagreement and data.for_hr:
-            notes.append(_("Raters differ"))
-        if c.is_thin_evidence and data.for_hr:
-            notes.append(_("Thin evidence"))
-        if c.is_borderline and data.for_hr:
-            notes.append(_("Borderline ± %(error)s", error=display_error(c.standard_error)))
-        rows.append([
-            c.name + (" ★" if c.is_critical else ""),
-            str(c.required),
-            num(c.self_score),
-            num(c.manager_score),
-            # A dagger, not a bare dash: the peers' levels exist but are held back (see the legend).
-            f"{DASH}†" if c.peers_suppressed and result.peer_mode == PEERS_SHOWN else num(c.peer_score),
-            *((f"{DASH}‡", f"{DASH}‡") if withheld(result, c)
-              else (local(c.decision_text), gap_text(c.decision_score, c.required))),
-            _("%(rated)s of %(raters)s", rated=c.rated, raters=c.raters),
-            ", ".join(notes),
-        ])
-        if c.gap is not None:
-            backgrounds[(i, 6)] = heat_colour(c.gap)
-    widths = _column_widths(header, [54 * mm, 14 * mm, 10 * mm, 15.5 * mm, 11 * mm, 14.5 * mm, 11 * mm, 15 * mm])
-    table = Grid(header, rows, widths, _grid_style(), backgrounds)
-    legend = _(
-        "★ critical for the target role. Decision = weighted mean of managers (weight "
-        "2) and peers (weight 1); self never counts. Gap = decision − required. Coverage: managers and peers "
-        "who gave a level, of those counted. “–”: no score (not observed is not a low score)."
-    )
-    if result.peer_mode != PEERS_SHOWN:
-        # Say what happened: "2 peers were asked; none submitted", never "no peers were asked" when some were.
-        legend += (" *" + _("Peers are shown only when at least the anonymity threshold of peers submitted.")
-                   if result.peer_mode == PEERS_SUPPRESSED else f" *{result.group_count(PEER).text}")
-    elif result.has_suppressed_peer_groups:
-        legend += " †" + ngettext(
-            "Fewer than %(num)d peer gave a level on this competency: their levels and comments on it are not "
-            "shown, to keep them anonymous.",
-            "Fewer than %(num)d peers gave a level on this competency: their levels and comments on it are not "
-            "shown, to keep them anonymous.", result.peer_anonymity_threshold)
-    if data.for_hr and any(c.is_withheld_from_candidate for c in result.competencies):
-        legend += " " + _("Peers not shown still count in the decision score; the candidate's copy leaves out the "
-                          "numbers that depend on them.")
-    if data.for_hr and any(c.is_thin_evidence or c.is_borderline for c in result.competencies):
-        legend += " " + _("Thin evidence: a critical competency rated by too few counted managers and peers, or "
-                          "by no manager. Borderline: the decision is within its standard error (±) of the "
-                          "requirement, with raters on both sides; when it decides the band, the verdict goes to "
-                          "the panel.")
-    if any(withheld(result, c) for c in result.competencies):
-        legend += f" ‡{withheld_note()}"
-    return [CondPageBreak(90 * mm), p(_("Competencies"), "h2"), table, Spacer(1, 4), p(legend, "small")]
-
-
-def _column_widths(header, base) -> list[float]:
-    """The score table's column widths: each number column at least as wide as its header's longest word, or
-    the longer half of it hyphenated once ("Führungs-/kräfte"), so no header is cut mid-word; the room comes
-    from the competency column (down to 38 mm), the notes column takes what is left."""
-    style = _grid_style()
-    face = style.header
-    widths = list(base)
-    for col in range(1, len(base)):
-        need = max(header_word_width(word, face.bold, face.size) for word in header[col].split()) + 2 * style.pad_x
-        widths[col] = max(widths[col], need + 0.5)
-    widths[0] = max(38 * mm, widths[0] - (sum(widths) - sum(base)))
-    widths.append(A4[0] - 2 * MARGIN - sum(widths))
-    return widths
-
-
-def header_word_width(word: str, font: str, size: float) -> float:
-    """The width a header word needs: whole, or as its two halves at its most even hyphenation point."""
-    whole = width_of(word, font, size)
-    if len(word) <= 9:
-        return whole
-    halves = [max(width_of(word[:k] + "-", font, size), width_of(word[k:], font, size)) for k in break_points(word)]
-    return min([whole, *halves])
-
-
-def withheld(result: ReadinessResult, comp) -> bool:
-    """The candidate's copy withholds this competency's decision score and gap (they depend on hidden peers)."""
-    return result.is_candidate_view and comp.is_withheld_from_candidate
 
 
 def _listing(title: str, items, empty: str) -> list[Flowable]:
