@@ -10,12 +10,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
-from rubrics.readiness import (GROUP_LABELS, MANAGER, PEER, PEERS_SHOWN, PEERS_SUPPRESSED, SELF, ReadinessResult)
+from rubrics.readiness import GROUP_LABELS, MANAGER, PEER, PEERS_SHOWN, PEERS_SUPPRESSED, SELF, ReadinessResult
 from rubrics.readiness_candidate import withheld_note
+from rubrics.readiness_model import DIRECT_REPORT
 from rubrics.readiness_numbers import display_error
 
 from .charts import INK, heat_colour
 from .data import ReportData
+from .evidence import hides_group
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
 from .i18n import _, ngettext
@@ -123,7 +125,7 @@ def _legend(data: ReportData, groups: tuple[str, ...]) -> str:
             "shown, to keep them anonymous.",
             "Fewer than %(num)d peers gave a level on this competency: their levels and comments on it are not "
             "shown, to keep them anonymous.", result.peer_anonymity_threshold)
-    if any(g.is_suppressed and g.group != PEER for c in result.competencies for g in c.groups):
+    if hides_group(result, DIRECT_REPORT):
         legend += " †" + _("Fewer direct reports than their anonymity threshold (%(num)s) gave a level on this "
                            "competency: their levels and comments on it are not shown, to keep them anonymous.",
                            num=result.direct_report_anonymity_threshold)

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from rubrics import language
 from rubrics.model import Framework, ScaleLevel, Source
 from rubrics.readiness import ReadinessResult, candidate_view, challenges_in_words, rules_in_words, verdicts
+from rubrics.readiness_sources import sources_in_words
 
 from .anchor_sources import AnchorSource, anchor_sources
 from .i18n import N_, _
@@ -94,6 +95,10 @@ class ReportData:
     language: str = language.DEFAULT_LANGUAGE
     #: How raters pick a level (the rubric's best-fit rule); empty for a rubric pinned before it had one.
     best_fit: str = ""
+    #: (2026.12.4) A rater who has known the candidate fewer months is marked for HR; None: not asked.
+    short_acquaintance_months: int | None = None
+    #: (2026.12.4) The sources of evidence and their weights, for the methodology page (``evidence_sources``).
+    sources_text: tuple[str, ...] = ()
 
     @property
     def for_hr(self) -> bool:
@@ -203,6 +208,9 @@ def report_data(
         anchor_sources=anchor_sources(framework),
         language=language.normalise(language_code) or language.current(),
         best_fit=framework.scale.best_fit,
+        short_acquaintance_months=(framework.readiness.rater_relationship.min_months
+                                   if framework.readiness.rater_relationship else None),
+        sources_text=sources_in_words(framework),
     )
 
 

@@ -20,6 +20,7 @@ from rubrics.readiness import PEERS_SUPPRESSED, TOP_PRIORITIES, ReadinessResult
 from .anchor_sources import anchor_source_groups
 from .charts import DrawingFlowable, radar_for
 from .competencies import competency_table
+from .evidence import evidence_section
 from .data import ReportData
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
@@ -43,6 +44,7 @@ def report_story(data: ReportData) -> list[Flowable]:
     story += verdict_section(data)
     story += _profile(data)
     story += competency_table(data)
+    story += evidence_section(data)
     story += _observations(data.result, for_hr=data.for_hr)
     story += rater_quality_section(data)
     story += _development(data.result)
@@ -267,6 +269,9 @@ def _methodology(data: ReportData) -> list[Flowable]:
         story.append(p(data.best_fit))
     story.append(p(_("How the verdict is reached"), "h2"))
     story += [p(line, "item") for line in data.rules_text]
+    if data.sources_text:
+        story += [CondPageBreak(30 * mm), p(_("Sources of evidence and their weights"), "h2")]
+        story += [p(line, "item") for line in data.sources_text]
     if not data.for_hr:
         story.append(p(_("Rater disagreement is reviewed by HR; this copy does not show it, so that no single "
                          "rater's level can be worked out."), "small"))

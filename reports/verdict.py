@@ -15,6 +15,7 @@ from rubrics.readiness import FAILED, MANAGER, NOT_APPLICABLE, PASSED, PEER, PEE
 from rubrics.readiness_candidate import withheld_note
 
 from .data import ReportData
+from .evidence import verdict_evidence_rows
 from .grid import Grid, GridStyle
 from .i18n import N_, _
 from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, gap_text, kv_table, local,
@@ -69,6 +70,7 @@ def verdict_section(data: ReportData) -> list[Flowable]:
         rows += [p(f"• {reason}", "item") for reason in result.panel_review_reasons]
     if result.evidence_summary:
         rows.append(pb(_("Evidence:") + " ", result.evidence_summary))
+    rows += verdict_evidence_rows(data)
     if data.for_hr and data.rests_on_flagged:
         rows.append(pb(_("Rater quality:") + " ", data.rests_on_flagged))
     if data.for_hr and data.not_counted:

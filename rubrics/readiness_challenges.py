@@ -37,7 +37,30 @@ def challenges_in_words(rules: ReadinessRules) -> tuple[str, ...]:
     lines.append(_("“A peer can be recognised”: peers are shown as a group only from %(num)s of them; the "
                    "candidate’s copy withholds every number that depends on peers who are not shown.",
                    num=rules.peer_anonymity_threshold))
+    lines += _evidence_challenges(rules)
     if rules.calibration_reasons:
         lines.append(_("“HR changed it”: a calibration carries a reason code, a written rationale and the panel’s "
                        "members, and a move into the best band needs a second HR person’s approval."))
     return tuple(lines)
+
+
+def _evidence_challenges(rules: ReadinessRules) -> list[str]:
+    """(2026.12.4) The answers the sources of evidence, the agreement index and the situations give."""
+    lines = []
+    if rules.group_competencies or rules.anonymity_thresholds:
+        lines.append(_("“My managers never see how I lead my team”: direct reports rate what they see (people "
+                       "leadership, communication and the like), anonymously, and assessors rate what their exercises "
+                       "show; each source has its weight per competency."))
+    if rules.situations_required_at_requirement:
+        lines.append(_("“I was never given the scope to show level 4”: a level at or above the requirement says "
+                       "where it was seen and for how long (in the role, while acting up, on a project or in an "
+                       "exercise), and an exercise can show what the role has not asked for yet."))
+    if rules.agreement is not None:
+        lines.append(_("“The raters do not even agree”: the agreement index says per competency how far they do; "
+                       "low agreement on a critical competency sends the verdict to the panel.")
+                     if rules.panel_review is not None and rules.panel_review.min_critical_agreement is not None else
+                     _("“The raters do not even agree”: the agreement index says per competency how far they do."))
+    if rules.rater_relationship is not None:
+        lines.append(_("“That rater hardly knows me”: every rater says how long and how closely they have worked "
+                       "with the candidate, and a short acquaintance is marked for HR."))
+    return lines
