@@ -326,7 +326,8 @@ def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
                 for name in COLUMNS}
         rows.append(CandidateRow(number, cell["name"], cell["email"], cell["current_role"], cell["target_role"],
                                  split_emails(cell["manager_emails"]), split_emails(cell["peer_emails"]),
-                                 cell["leadership_months"], cell["current_role_months"]))
+                                 leadership_months=cell["leadership_months"],
+                                 current_role_months=cell["current_role_months"]))
     if not rows:
         raise ImportRejected([Problem(None, None, _("The file has a header row but no candidates."))])
     if len(rows) > MAX_ROWS:
