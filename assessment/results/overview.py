@@ -16,7 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from rubrics import Framework, language
-from rubrics.readiness import INSUFFICIENT_EVIDENCE, MANAGER, PANEL_REVIEW, PEER, UncountedSheet, verdict_label, verdicts
+from reports.evidence import agreement_text
+from rubrics.readiness import (FAILED, INSUFFICIENT_EVIDENCE, MANAGER, NOT_APPLICABLE, PANEL_REVIEW, PASSED, PEER,
+                               UncountedSheet, verdict_label, verdicts)
+from rubrics.readiness_model import EligibilityCheck
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -93,6 +96,10 @@ class RowResult:
     provisional_band_label: str
     #: (2026.12.3) Submitted sheets that do not count as raters, with the reason.
     uncounted_sheets: tuple[UncountedSheet, ...] = ()
+    #: (2026.12.4) The overall agreement index and its level, and the eligibility rule's checks.
+    agreement: float | None = None
+    agreement_level: str = ""
+    eligibility: tuple[EligibilityCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,11 @@ class Row:
     uncounted: tuple[str, ...] = ()
     #: Critical competencies on thin evidence.
     thin_evidence: tuple[str, ...] = ()
+    #: (2026.12.4) "raters partly agree (rwg 0.64)", or "" without an index.
+    agreement: str = ""
+    #: (2026.12.4) The eligibility rule as a whole: PASSED (every part met), FAILED (a part not met),
+    #: NOT_APPLICABLE (some part not known), or "" when the rubric has none for the role.
+    eligibility: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,8 +174,21 @@ def _row(framework: Framework, outcome: AssessmentResult, flags: CycleFlags | No
     rests_on = flags.rests_on_short(outcome.assessment.id) if flags is not None else ""
     names = {c.id: c.name for c in framework.competencies}
     thin = tuple(names[c.competency_id] for c in result.competencies if c.is_thin_evidence)
+    agreement = agreement_text(result.agreement, result.agreement_level) if result.agreement_level else ""
     return Row(outcome, framework.role(outcome.assessment.target_role).name, result.band_label, calibrated, cells,
-               proposed, rests_on, tuple(uncounted_line(u) for u in result.uncounted_sheets), thin)
+               proposed, rests_on, tuple(uncounted_line(u) for u in result.uncounted_sheets), thin, agreement,
+               eligibility_status(result.eligibility))
+
+
+def eligibility_status(checks) -> str:
+    """The eligibility rule as a whole: not met when any part is not met, else not known when any part is not known,
+    else met; "" without a rule."""
+    statuses = {check.status for check in checks}
+    if not statuses:
+        return ""
+    if FAILED in statuses:
+        return FAILED
+    return PASSED if statuses == {PASSED} else NOT_APPLICABLE
 
 
 def uncounted_line(sheet: UncountedSheet) -> str:
