@@ -105,8 +105,9 @@ class EvidenceChecks:
                                          competency_ids)
         if judged is not None:
             given["group_competencies"] = judged
-        shown = {cid for ex in exercises for cid in ex.shows}
-        can_judge = {**(judged or {}), "assessor": tuple(shown)}
+        can_judge = dict(judged or {})
+        if exercises:  # a rubric without exercises has no assessors to restrict
+            can_judge["assessor"] = tuple({cid for ex in exercises for cid in ex.shows})
         if "competency_group_weights" in r:
             given["competency_group_weights"] = self.competency_group_weights(
                 r["competency_group_weights"], f"{where}.competency_group_weights", weights, competency_ids,
