@@ -195,22 +195,22 @@ class EvidenceChecks:
         a = self.mapping(value, where, AGREEMENT_KEYS)
         if a is None:
             return None
-        min_raters = self.number(a.get("min_raters"), f"{where}.min_raters", minimum=2, maximum=100, integer=True)
-        agree = self.number(a.get("agree"), f"{where}.agree", minimum=0, maximum=1)
-        moderate = self.number(a.get("moderate"), f"{where}.moderate", minimum=0, maximum=1)
-        if agree is not None and moderate is not None and moderate > agree:
-            self.fail(f"{where}.moderate", f"{moderate} is above agree ({agree})")
-        if None in (min_raters, agree, moderate):
-            return None
-        return AgreementRules(min_raters=min_raters, agree=agree, moderate=moderate)
+        limits = {"min_raters": dict(minimum=2, maximum=100, integer=True), "agree": dict(minimum=0, maximum=1),
+                  "moderate": dict(minimum=0, maximum=1)}
+        given = {key: self.number(a[key], f"{where}.{key}", **limits[key]) for key in limits if key in a}
+        if None in given.values() or len(given) < len(limits):
+            return None  # reported
+        if given["moderate"] > given["agree"]:
+            self.fail(f"{where}.moderate", f"{given['moderate']} is above agree ({given['agree']})")
+        return AgreementRules(**given)
 
     def rater_relationship(self, value, where: str) -> RaterRelationshipRules | None:
         r = self.mapping(value, where, RELATIONSHIP_KEYS)
         if r is None:
             return None
-        months = self.months(r.get("min_months"), f"{where}.min_months")
+        months = self.months(r["min_months"], f"{where}.min_months") if "min_months" in r else None
         short = r.get("short_acquaintance")
-        if short is not None and short not in (SHORT_FLAG, SHORT_LEAVE_OUT):
+        if "short_acquaintance" in r and short not in (SHORT_FLAG, SHORT_LEAVE_OUT):
             self.fail(f"{where}.short_acquaintance", f"must be {SHORT_FLAG} or {SHORT_LEAVE_OUT}, not {short!r}")
             return None
-        return RaterRelationshipRules(min_months=months, short_acquaintance=short) if months is not None else None
+        return RaterRelationshipRules(months, short) if months is not None and short else None

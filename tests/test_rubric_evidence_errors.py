@@ -113,6 +113,8 @@ MISTAKES = [
                  id="agreement-out-of-range"),
     pytest.param(setter([R, "agreement", "moderate"], 0.8), "readiness.agreement.moderate: 0.8 is above agree (0.7)",
                  id="agreement-moderate-above-agree"),
+    pytest.param(setter([R, "agreement"], {"min_raters": 3, "agree": 0.7}), "readiness.agreement.moderate: missing",
+                 id="agreement-missing-key"),
     pytest.param(setter([R, "agreement", "min_raters"], 1), "readiness.agreement.min_raters: 1 is outside 2..100",
                  id="agreement-one-rater"),
     pytest.param(setter([R, "panel_review", "min_critical_agreement"], 2),
