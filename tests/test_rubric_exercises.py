@@ -5,12 +5,16 @@ the sheet helpers (sheet_competencies, situation_required, exercise_levels) give
 import re
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
+from assessment.app import main as opsladder
 from rubrics import NOT_OBSERVED, default_sources_dir, load_framework
 from rubrics.loader import parse_framework
 from rubrics.model import SCALE, AgreementRules, RaterRelationshipRules
 from rubrics.sheet import exercise_levels, sheet_competencies, situation_required
 from tests.test_rubric import shipped
+from tests.test_rubric_evidence_errors import without_new_keys
 
 SOURCES = default_sources_dir()
 needs_sources = pytest.mark.skipif(SOURCES is None, reason="source documents (../shared/seeds) not present")
@@ -179,3 +183,15 @@ def test_exercise_levels_are_the_matrix_cell(fw):
     assert exercise_levels(fw, "role_play", "budget_authority") == ()
     with pytest.raises(KeyError):
         exercise_levels(fw, "no_such_exercise", "communication")
+
+
+def test_rubric_check_lists_the_exercises_and_the_eligibility(tmp_path):
+    """`opsladder rubric check` names each exercise with its duration and how much it shows, and each target role's
+    track record; a rubric without them (2026.12.3) prints neither."""
+    out = CliRunner().invoke(opsladder, ["rubric", "check"]).output
+    assert "  role_play                        Role-play (45 min, 4 competencies)" in out
+    assert "eligibility for Head of Operations: 60 months in leadership roles, 12 in the current role" in out
+    old = tmp_path / "old.yaml"
+    old.write_text(yaml.safe_dump(without_new_keys(shipped()), allow_unicode=True), encoding="utf-8")
+    out = CliRunner().invoke(opsladder, ["rubric", "check", "--file", str(old)]).output
+    assert "bands:" in out and "exercises" not in out and "eligibility" not in out
