@@ -21,7 +21,7 @@ from .evidence import hides_group
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
 from .i18n import _, ngettext
-from .layout import DASH, MARGIN, NAVY, RULE, gap_text, local, num, p
+from .layout import DASH, MARGIN, NAVY, RULE, gap_text, local, num, p, pb
 from .text import TextStyle, width_of
 from .words import break_points
 
@@ -43,12 +43,17 @@ def table_groups(result: ReadinessResult) -> tuple[str, ...]:
     return groups
 
 
+#: More group columns than this: the table is set tighter, and its notes follow it instead of a column.
+NARROW_GROUPS = 3
+
+
 @lru_cache(maxsize=4)
 def _grid_style(group_count: int) -> GridStyle:
     font, bold = register_fonts()
     text = TextStyle(font, bold, 8.2, 10.4, INK)
-    return GridStyle(text=text, header=text.but(font=bold, size=7.8), rule=RULE, header_rule=NAVY, pad_x=3.5,
-                     align=("L",) + ("C",) * (group_count + 4) + ("L",),
+    wide = group_count > NARROW_GROUPS
+    return GridStyle(text=text, header=text.but(font=bold, size=7.0 if wide else 7.8), rule=RULE, header_rule=NAVY,
+                     pad_x=2.4 if wide else 3.5, align=("L",) + ("C",) * (group_count + 4) + ("L",),
                      wrap=frozenset({0, group_count + 4, group_count + 5}), bold=frozenset({group_count + 2}))
 
 
@@ -81,8 +86,11 @@ def competency_table(data: ReportData) -> list[Flowable]:
     result = data.result
     groups = table_groups(result)
     labels = [GROUP_LABELS[g] + ("*" if g == PEER and result.peer_mode != PEERS_SHOWN else "") for g in groups]
-    header = [_("Competency"), _("Required"), *labels, _("Decision"), _("Gap"), _("Coverage"), _("Notes")]
-    rows, backgrounds = [], {}
+    # A wide table (direct reports, assessors) has no room for a notes column: its notes follow it.
+    wide = len(groups) > NARROW_GROUPS
+    header = [_("Competency"), _("Required"), *labels, _("Decision"), _("Gap"), _("Coverage")]
+    header += [] if wide else [_("Notes")]
+    rows, backgrounds, notes = [], {}, []
     gap_column = len(groups) + 3
     for i, c in enumerate(result.competencies):
         rows.append([
@@ -92,14 +100,20 @@ def competency_table(data: ReportData) -> list[Flowable]:
             *((f"{DASH}‡", f"{DASH}‡") if withheld(result, c)
               else (local(c.decision_text), gap_text(c.decision_score, c.required))),
             _("%(rated)s of %(raters)s", rated=c.rated, raters=c.raters),
-            _notes(c, data.for_hr),
         ])
+        if wide and _notes(c, data.for_hr):
+            notes.append(f"{c.name}: {_notes(c, data.for_hr)}")
+        elif not wide:
+            rows[-1].append(_notes(c, data.for_hr))
         if c.gap is not None:
             backgrounds[(i, gap_column)] = heat_colour(c.gap)
     base = [54 * mm, 14 * mm, *(GROUP_WIDTHS.get(g, OTHER_GROUP_WIDTH) for g in groups), 14.5 * mm, 11 * mm, 15 * mm]
-    widths = _column_widths(header, base, _grid_style(len(groups)))
+    widths = _column_widths(header, base, _grid_style(len(groups)), notes_column=not wide)
     table = Grid(header, rows, widths, _grid_style(len(groups)), backgrounds)
-    return [CondPageBreak(90 * mm), p(_("Competencies"), "h2"), table, Spacer(1, 4), p(_legend(data, groups), "small")]
+    story = [CondPageBreak(90 * mm), p(_("Competencies"), "h2"), table, Spacer(1, 4)]
+    if notes:
+        story += [pb(_("Notes:") + " ", "; ".join(notes) + ".", "small"), Spacer(1, 3)]
+    return story + [p(_legend(data, groups), "small")]
 
 
 def _legend(data: ReportData, groups: tuple[str, ...]) -> str:
@@ -142,7 +156,7 @@ def _legend(data: ReportData, groups: tuple[str, ...]) -> str:
     return legend
 
 
-def _column_widths(header, base, style: GridStyle) -> list[float]:
+def _column_widths(header, base, style: GridStyle, notes_column: bool = True) -> list[float]:
     """The score table's column widths: each number column at least as wide as its header's longest word, or
     the longer half of it hyphenated once ("Führungs-/kräfte"), so no header is cut mid-word; the room comes
     from the competency column (down to 38 mm), as does a column for a further rater group; the notes column
@@ -152,6 +166,9 @@ def _column_widths(header, base, style: GridStyle) -> list[float]:
     for col in range(1, len(base)):
         need = max(header_word_width(word, face.bold, face.size) for word in header[col].split()) + 2 * style.pad_x
         widths[col] = max(widths[col], need + 0.5)
+    if not notes_column:  # the competency column takes what is left
+        widths[0] = A4[0] - 2 * MARGIN - sum(widths[1:])
+        return widths
     widths[0] = max(38 * mm, widths[0] - max(0.0, sum(widths) - NUMBERS_WIDTH))
     widths.append(A4[0] - 2 * MARGIN - sum(widths))
     return widths

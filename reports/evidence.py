@@ -33,7 +33,12 @@ def agreement_text(value: float | None, level: str) -> str:
     """ "raters agree (rwg 0.82)", for HR; "too few raters for an index" without one."""
     if value is None or level not in AGREEMENT_WORDS:
         return _("too few raters for an index")
-    return _("%(words)s (rwg %(value)s)", words=agreement_words(level), value=number(value, 2))
+    return _("%(words)s (rwg %(value)s)", words=agreement_words(level), value=index_text(value))
+
+
+def index_text(value: float) -> str:
+    """An index to print: two decimals with a real minus sign ("0.82", "−0.40")."""
+    return number(value, 2).replace("-", "−")
 
 
 def overall_agreement_text(result: ReadinessResult) -> str:
@@ -44,7 +49,7 @@ def overall_agreement_text(result: ReadinessResult) -> str:
     words = agreement_words(result.agreement_level)
     return ngettext("%(words)s: mean rwg %(value)s over %(num)d competency.",
                     "%(words)s: mean rwg %(value)s over %(num)d competencies.", count,
-                    words=words[:1].upper() + words[1:], value=number(result.agreement, 2))
+                    words=words[:1].upper() + words[1:], value=index_text(result.agreement))
 
 
 def eligibility_lines(result: ReadinessResult) -> tuple[tuple[str, str, str], ...]:
@@ -117,11 +122,11 @@ def evidence_section(data: ReportData) -> list[Flowable]:
         header = [_("Competency"), _("Agreement"), _("What the levels rest on")]
         rows = [[c.name, agreement_text(c.agreement, c.agreement_level), seen.get(c.name, "–")]
                 for c in result.competencies]
-        widths = [48 * mm, 40 * mm, width - 88 * mm]
+        widths = [44 * mm, 52 * mm, width - 96 * mm]
     else:
         header = [_("Competency"), _("What the levels rest on")]
         rows = [[name, text] for name, text in seen.items()]
-        widths = [48 * mm, width - 48 * mm]
+        widths = [44 * mm, width - 44 * mm]
     style = GridStyle(text=cell, header=cell.but(font=cell.bold, size=8), rule=RULE, header_rule=NAVY,
                       wrap=frozenset(range(len(header))))
     note = _("Where and for how long each level at or above the requirement was seen, as the raters recorded it; "
