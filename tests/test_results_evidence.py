@@ -14,7 +14,7 @@ import pytest
 
 import assessment.results.views as views
 import assessment.services.readiness as readiness_service
-from rubrics.readiness import FAILED, NOT_APPLICABLE, PASSED, GroupScore
+from rubrics.readiness import FAILED, GROUP_LABELS, NOT_APPLICABLE, GroupScore
 from rubrics.readiness_model import ASSESSOR, DIRECT_REPORT, EligibilityCheck
 
 from tests.results_helpers import move_cycle, rated_assessment, report_pdf_text, results_page_text
@@ -28,8 +28,9 @@ def enriched(result):
     levels = ("agree", "moderate", "disagree", "disagree_strongly")
     comps = []
     for i, comp in enumerate(result.competencies):
-        extra = (GroupScore(DIRECT_REPORT, "Direct reports", 3.5 if i else None, 3 if i else None, 3, i == 0, 3),
-                 GroupScore(ASSESSOR, "Assessors", 4.0, 1, 1))
+        extra = (GroupScore(DIRECT_REPORT, GROUP_LABELS[DIRECT_REPORT], 3.5 if i else None, 3 if i else None, 3,
+                            i == 0, 3),
+                 GroupScore(ASSESSOR, GROUP_LABELS[ASSESSOR], 4.0, 1, 1))
         comps.append(replace(comp, groups=comp.groups + extra, direct_report_score=3.5, assessor_score=4.0,
                              agreement=(0.82, 0.64, 0.31, -0.4)[i % 4], agreement_level=levels[i % 4],
                              situation_text=SITUATION if i == 0 else ""))

@@ -1,0 +1,81 @@
+"""Issue 18 on the results page, in English and German, on a laptop (1280 px) and a phone (390 px): HR reads the
+eligibility rule beside the verdict, the overall and per-competency agreement, the short acquaintance and what
+the levels rest on; the candidate reads the rule but no agreement; nothing scrolls sideways on the phone.
+Screenshots go to test-artifacts/screenshots/ (evidence-*). The result is enriched as in
+tests/test_results_evidence.py."""
+
+from dataclasses import replace
+
+import pytest
+
+import assessment.results.views as views
+from assessment.extensions import db
+import assessment.services.readiness as readiness_service
+from tests.browser.conftest import browser_page, screenshot, sign_in
+from tests.browser.test_phone import PHONE, overflow
+from tests.results_helpers import move_cycle, rated_assessment
+from tests.test_results_evidence import SITUATION, enriched
+
+WORDS = {"en": ("Eligibility (track record):", "not met: at least 60 months", "Raters partly agree: mean rwg 0.64",
+                "Short acquaintance:", "Evidence behind the levels", "Direct reports"),
+         "de": ("Zulassung (Werdegang):", "nicht erfüllt: at least 60 months", "Bewertende stimmen teilweise überein",
+                "Kurze Zusammenarbeit:", "Worauf die Stufen beruhen", "Direkt unterstellte Mitarbeitende")}
+
+
+@pytest.fixture
+def evidence_result(live_app, monkeypatch):
+    server, make = live_app
+    levels = {c.id: 4 if k % 3 else 5 for k, c in enumerate(make.framework.competencies)}
+    assessment = rated_assessment(make, manager=levels, self_level=3, peers=(4, 3, 4),
+                                  candidate=make.user(name="Zoë Müller-Šimić"))
+    move_cycle(assessment.cycle, "closed", "released")
+    real = readiness_service.assess
+
+    def assess(item, **options):
+        outcome = real(item, **options)
+        return replace(outcome, result=enriched(outcome.result))
+
+    monkeypatch.setattr(views, "assess", assess)
+    return server, make, assessment
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_hr_reads_the_evidence_on_laptop_and_phone(browser, evidence_result, lang, width):
+    server, make, assessment = evidence_result
+    hr = make.user("hr", name="Ingrid Halvorsen")
+    hr.language = lang
+    db.session.commit()
+    phone = width == 390
+    options = dict(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2) if phone else {}
+    with browser_page(browser, **options) as page:
+        sign_in(page, server.url, hr.email)
+        page.goto(f"{server.url}/assessments/{assessment.id}/results")
+        text = page.locator("main").inner_text()
+        for expected in WORDS[lang]:
+            assert expected in text, expected
+        assert SITUATION in text
+        if phone:
+            assert overflow(page) <= 0
+        else:  # every column on screen, no sideways scrolling of the table
+            assert page.evaluate("(() => { const w = document.querySelector('.table-wrap');"
+                                 " return w.scrollWidth - w.clientWidth; })()") <= 0
+        name = f"evidence-results-{lang}-{width}"
+        page.locator("#eligibility").scroll_into_view_if_needed()
+        screenshot(page, f"{name}-verdict", full_page=False)
+        page.locator("table.competencies").scroll_into_view_if_needed()
+        screenshot(page, f"{name}-table", full_page=False)
+        page.locator("#situations").scroll_into_view_if_needed()
+        screenshot(page, f"{name}-situations", full_page=False)
+
+
+def test_the_candidate_reads_the_rule_but_no_agreement_on_a_phone(browser, evidence_result):
+    server, make, assessment = evidence_result
+    with browser_page(browser, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2) as page:
+        sign_in(page, server.url, assessment.candidate.email)
+        page.goto(f"{server.url}/assessments/{assessment.id}/results")
+        text = page.locator("main").inner_text()
+        assert "Eligibility (track record):" in text and "rwg" not in text and "Short acquaintance" not in text
+        assert overflow(page) <= 0
+        page.locator("#eligibility").scroll_into_view_if_needed()
+        screenshot(page, "evidence-results-candidate-390", full_page=False)
