@@ -14,7 +14,7 @@ import pytest
 
 import assessment.results.views as views
 import assessment.services.readiness as readiness_service
-from rubrics.readiness import FAILED, GROUP_LABELS, NOT_APPLICABLE, GroupScore
+from rubrics.readiness import FAILED, GROUP_LABELS, NOT_APPLICABLE, PASSED, GroupScore
 from rubrics.readiness_model import ASSESSOR, DIRECT_REPORT, EligibilityCheck
 
 from tests.results_helpers import move_cycle, rated_assessment, report_pdf_text, results_page_text
@@ -100,3 +100,34 @@ def test_candidate_pdf_leaves_out_agreement(app, auth, make, evidence, tmp_path)
     assert "Candidate copy" in text.upper().title() or "CANDIDATE COPY" in text
     assert "rwg 0.82" not in text and "Short acquaintance" not in text and "Agreement:" not in text
     assert "Eligibility (track record)" in text and SITUATION in text
+
+
+def test_the_overview_marks_agreement_and_eligibility(app, auth, make, monkeypatch):
+    """Each row of the overview says how far the raters agree and whether the eligibility rule is met (HR)."""
+    assessment = rated_assessment(make, manager={c.id: 4 if k % 3 else 5
+                                                 for k, c in enumerate(make.framework.competencies)},
+                                  self_level=3, peers=(4, 3, 4))
+    move_cycle(assessment.cycle, "closed")
+    real = readiness_service.compute_results
+
+    def compute(assessments, **options):
+        return {key: enriched(result) for key, result in real(assessments, **options).items()}
+
+    monkeypatch.setattr(readiness_service, "compute_results", compute)
+    auth.login(make.user("hr"))
+    page = auth.client.get(f"/cycles/{assessment.cycle_id}/overview").get_data(as_text=True)
+    assert "Agreement: raters partly agree (rwg 0.64)" in page
+    assert "Eligibility rule not met" in page
+
+
+def test_eligibility_status_of_the_whole_rule():
+    """Not met when a part is not met, else not known when a part is not known, else met; "" without a rule."""
+    from assessment.results.overview import eligibility_status
+
+    def check(status):
+        return EligibilityCheck("x", "x", 1, None, status)
+
+    assert eligibility_status(()) == ""
+    assert eligibility_status((check(PASSED), check(PASSED))) == PASSED
+    assert eligibility_status((check(PASSED), check(NOT_APPLICABLE))) == NOT_APPLICABLE
+    assert eligibility_status((check(NOT_APPLICABLE), check(FAILED))) == FAILED
