@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
 
 from rubrics.readiness import FAILED, PASSED, ReadinessResult
+from rubrics.readiness_model import ASSESSOR, DIRECT_REPORT
 
 from .data import ReportData
 from .grid import Grid, GridStyle
@@ -78,6 +79,11 @@ def short_acquaintance_text(result: ReadinessResult, min_months: int | None) -> 
 def situations(result: ReadinessResult) -> tuple[tuple[str, str], ...]:
     """(competency name, what its decisive levels rest on) for each competency with a recorded situation."""
     return tuple((c.name, c.situation_text) for c in result.competencies if c.situation_text)
+
+
+def more_sources(result: ReadinessResult) -> bool:
+    """Direct reports or the assessors' consensus took part: words that name "managers and peers" say "sources"."""
+    return bool(result.sheet_counts.get(DIRECT_REPORT) or result.sheet_counts.get(ASSESSOR))
 
 
 def hides_group(result: ReadinessResult, group: str) -> bool:

@@ -20,7 +20,7 @@ from rubrics.readiness import PEERS_SUPPRESSED, TOP_PRIORITIES, ReadinessResult
 from .anchor_sources import anchor_source_groups
 from .charts import DrawingFlowable, radar_for
 from .competencies import competency_table
-from .evidence import evidence_section
+from .evidence import evidence_section, more_sources
 from .data import ReportData
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
@@ -143,9 +143,12 @@ def _cover(data: ReportData) -> list[Flowable]:
 def _profile(data: ReportData) -> list[Flowable]:
     result = data.result
     # The profile and the competency table share a page: the chart and the numbers it draws.
-    return [PageBreak(), p(_("Profile"), "h1"), p(_(
-        "Decision scores (managers and peers) against the levels the target role requires; the self-assessment "
-        "is drawn separately and does not count. Axes without a decision score are skipped."), "small"),
+    note = (_("Decision scores (every source but self, weighted) against the levels the target role requires; the "
+              "self-assessment is drawn separately and does not count. Axes without a decision score are skipped.")
+            if more_sources(result) else
+            _("Decision scores (managers and peers) against the levels the target role requires; the self-assessment "
+              "is drawn separately and does not count. Axes without a decision score are skipped."))
+    return [PageBreak(), p(_("Profile"), "h1"), p(note, "small"),
         Spacer(1, 2), DrawingFlowable(radar_for(result, width=170 * mm, height=100 * mm))]
 
 
@@ -172,12 +175,12 @@ def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
     )
     story += _listing(
         _("Blind spots"),
-        [(c.name, ": " + _self_against_others(c)) for c in result.blind_spots],
+        [(c.name, ": " + _self_against_others(c, more_sources(result))) for c in result.blind_spots],
         _("None: the self-assessment is nowhere well above the others' view."),
     )
     story += _listing(
         _("Hidden strengths"),
-        [(c.name, ": " + _self_against_others(c)) for c in result.hidden_strengths],
+        [(c.name, ": " + _self_against_others(c, more_sources(result))) for c in result.hidden_strengths],
         _("None: the self-assessment is nowhere well below the others' view."),
     )
     # Spread is for HR only: with two managers, mean and spread give both managers' levels away.
@@ -193,7 +196,9 @@ def _observations(result: ReadinessResult, *, for_hr: bool) -> list[Flowable]:
     return story
 
 
-def _self_against_others(c) -> str:
+def _self_against_others(c, others: bool = False) -> str:
+    if others:
+        return _("self %(own)s, the other sources %(decision)s", own=num(c.self_score), decision=local(c.decision_text))
     return _("self %(own)s, managers and peers %(decision)s", own=num(c.self_score),
              decision=local(c.decision_text))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from babel.numbers import get_decimal_symbol
 
 from reports.evidence import (agreement_text, eligibility_lines, eligibility_note, has_agreement, hides_group,
-                              overall_agreement_text, short_acquaintance_text, situations)
+                              more_sources, overall_agreement_text, short_acquaintance_text, situations)
 from reports.verdict import attainment_text, failing_text, rule_detail, rules_withhold
 from rubrics import language
 from rubrics.readiness import display_gap, display_score
@@ -80,7 +80,7 @@ GLOBALS = {"gap_class": gap_class, "attainment_text": attainment_text, "failing_
            "agreement_text": agreement_text, "overall_agreement_text": overall_agreement_text,
            "eligibility_lines": eligibility_lines, "eligibility_note": eligibility_note,
            "short_acquaintance_text": short_acquaintance_text, "situations": situations,
-           "has_agreement": has_agreement, "hides_group": hides_group}
+           "has_agreement": has_agreement, "hides_group": hides_group, "more_sources": more_sources}
 
 
 def register_display(bp) -> None:
