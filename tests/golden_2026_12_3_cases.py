@@ -47,7 +47,14 @@ def cases(framework, count=160, seed=20261212):
         yield n, role, sheets, assigned, flagged
 
 
-NEW_FIELDS = frozenset()
+NEW_FIELDS = frozenset({
+    # CompetencyResult
+    "direct_report_score", "assessor_score", "agreement", "agreement_level", "situation_text", "suppressed_groups",
+    # GroupScore
+    "is_judged",
+    # ReadinessResult ("agreement" and "agreement_level" as above)
+    "eligibility", "short_acquaintance_raters", "direct_report_anonymity_threshold",
+})
 
 
 def _without_new(data):

@@ -5,7 +5,7 @@ methodology sentences.
 
 tests/data/rubric_2026_12_3_snapshot.json is ``load_framework(...).data`` of ``git show
 5b3f52c:rubrics/data/framework.yaml``; tests/fixtures/readiness_2026_12_3_expected.json was computed by the engine
-at commit 5b3f52c (before 2026.12.4 was applied) with the seeded cases of tests/golden_2026_12_3_cases.py: to see a
+at commit f995c73 (before issue 18's groundwork) with the seeded cases of tests/golden_2026_12_3_cases.py: to see a
 difference, check that commit out in a scratch worktree and compare ``recorded`` there and here.
 """
 
