@@ -6,17 +6,18 @@ Every sentence is a whole catalogue entry (``rubrics.i18n``) in the current lang
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import PEERS_COUNT, Band, ReadinessRules
+from .readiness_groups import RaterGroupCount, group_count_words
 from .readiness_model import (
+    DIRECT_REPORT,
     INSUFFICIENT_EVIDENCE,
     MANAGER,
     PANEL_REVIEW,
     PEER,
     SELF,
-    RaterGroupCount,
 )
 from .readiness_numbers import exact, fmt, pct
 from .readiness_panel import agreement_in_words
@@ -46,16 +47,34 @@ def verdict_label(rules: ReadinessRules, band_id: str | None) -> str:
     return dict(verdicts(rules)).get(band_id, band_id)
 
 
-def evidence_summary(managers: int, counted_peers: int, uncounted_peers: int,
+def evidence_summary(counted_raters: Mapping[str, int], uncounted_raters: Mapping[str, int],
                      group_counts: Sequence[RaterGroupCount]) -> str:
     """What the verdict rests on, in words: "Rests on one manager's sheet." and what was asked but not given.
-    Sheets that are not evidence (2026.12.3) are left out of the counts; the rule ``counted_sheets`` names them."""
-    text = _rests_on(managers, counted_peers)
-    if uncounted_peers:
+    Sheets that are not evidence (2026.12.3) are left out of the counts; the rule ``counted_sheets`` names them.
+    ``counted_raters``: per non-self group the rubric knows (a rubric with more than managers and peers says so
+    in the 2026.12.4 words: "Rests on 4 sheets: 1 manager, 2 peers, the assessors’ consensus.")."""
+    if set(counted_raters) <= {MANAGER, PEER}:
+        text = _rests_on(counted_raters.get(MANAGER, 0), counted_raters.get(PEER, 0))
+    else:
+        text = _rests_on_groups(counted_raters)
+    if uncounted_raters.get(PEER):
         text += " " + ngettext("%(num)d peer sheet not counted, to keep peers anonymous.",
-                               "%(num)d peer sheets not counted, to keep peers anonymous.", uncounted_peers)
-    short = [g.text for g in group_counts if g.group in (MANAGER, PEER) and g.assigned and g.submitted < g.assigned]
+                               "%(num)d peer sheets not counted, to keep peers anonymous.", uncounted_raters[PEER])
+    if uncounted_raters.get(DIRECT_REPORT):
+        text += " " + ngettext("%(num)d direct report sheet not counted, to keep direct reports anonymous.",
+                               "%(num)d direct report sheets not counted, to keep direct reports anonymous.",
+                               uncounted_raters[DIRECT_REPORT])
+    short = [g.text for g in group_counts if g.group != SELF and g.assigned and g.submitted < g.assigned]
     return " ".join([text, *short])
+
+
+def _rests_on_groups(counted_raters: Mapping[str, int]) -> str:
+    raters = sum(counted_raters.values())
+    if raters == 0:
+        return _("Rests on no rater’s sheet: a self-assessment alone never gives a band.")
+    groups = ", ".join(group_count_words(g, n) for g, n in counted_raters.items() if n)
+    return ngettext("Rests on %(num)d sheet: %(groups)s.", "Rests on %(num)d sheets: %(groups)s.", raters,
+                    groups=groups)
 
 
 def _rests_on(managers: int, peers: int) -> str:

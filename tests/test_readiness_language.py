@@ -163,17 +163,19 @@ def test_unscored_competencies_and_attainment_in_german():
 ])
 def test_the_evidence_summary_in_german(managers, peers, uncounted, german):
     """What the verdict rests on, for 0, 1, 2 and more sheets, in whole German sentences."""
-    assert de(evidence_summary, managers, peers, uncounted, ()) == german
+    assert de(evidence_summary, {"manager": managers, "peer": peers}, {"peer": uncounted}, ()) == german
 
 
 def test_the_evidence_summary_in_english_is_unchanged():
     """The English summary is as before; what was asked but not given follows in the same language."""
-    assert evidence_summary(1, 3, 0, ()) == "Rests on four sheets: one from a manager and three from peers."
-    assert evidence_summary(1, 0, 2, ()) == \
+    assert evidence_summary({"manager": 1, "peer": 3}, {}, ()) == \
+        "Rests on four sheets: one from a manager and three from peers."
+    assert evidence_summary({"manager": 1, "peer": 0}, {"peer": 2}, ()) == \
         "Rests on one manager’s sheet. 2 peer sheets not counted, to keep peers anonymous."
     asked = (RaterGroupCount("manager", 1, 1), RaterGroupCount("peer", 2, 0))
-    assert evidence_summary(1, 0, 0, asked) == "Rests on one manager’s sheet. 2 peers were asked; none submitted."
-    assert de(evidence_summary, 1, 0, 0, asked) == \
+    assert evidence_summary({"manager": 1, "peer": 0}, {}, asked) == \
+        "Rests on one manager’s sheet. 2 peers were asked; none submitted."
+    assert de(evidence_summary, {"manager": 1, "peer": 0}, {}, asked) == \
         "Stützt sich auf den Bogen einer Führungskraft. 2 Peers angefragt; kein Bogen abgegeben."
 
 
@@ -248,9 +250,11 @@ def test_labels_are_translated_when_looked_up_not_at_import():
     """GROUP_LABELS and FLAG_LABELS follow the current language on each lookup."""
     assert GROUP_LABELS["manager"] == "Managers" and FLAG_LABELS[LENIENT] == "Lenient"
     with language.use("de"):
-        assert dict(GROUP_LABELS) == {"self": "Selbst", "manager": "Führungskräfte", "peer": "Peers"}
+        assert dict(GROUP_LABELS) == {"self": "Selbst", "manager": "Führungskräfte", "peer": "Peers",
+                                      "direct_report": "Direkt unterstellte Mitarbeitende", "assessor": "Assessoren"}
         assert FLAG_LABELS[LENIENT] == "Milde Bewertung" and FLAG_LABELS[STRAIGHT_LINING] == "Einheitsbewertung"
-    assert GROUP_LABELS["peer"] == "Peers" and list(GROUP_LABELS) == ["self", "manager", "peer"]
+    assert GROUP_LABELS["peer"] == "Peers"
+    assert list(GROUP_LABELS) == ["self", "manager", "peer", "direct_report", "assessor"]
 
 
 def test_rater_quality_flags_in_german():
