@@ -40,11 +40,15 @@ def rubric_groups(framework: Framework) -> tuple[str, ...]:
     """The rater groups a result of this rubric knows, in order: self, managers and peers always; direct reports
     when the rubric names them (a weight, a list of competencies or an anonymity threshold); assessors when it has
     exercises. Sheets of another group are not scored (an old cycle never shows a group its rubric did not have)."""
-    rules = framework.readiness
-    named = set(rules.rater_group_weights) | set(rules.group_competencies) | set(rules.anonymity_thresholds)
-    named |= {g for weights in rules.competency_group_weights.values() for g in weights}
+    named = named_groups(framework.readiness)
     return tuple(g for g in SHEET_GROUPS if g in (SELF, MANAGER, PEER) or (g == DIRECT_REPORT and g in named)
                  or (g == ASSESSOR and framework.exercises))
+
+
+def named_groups(rules: ReadinessRules) -> frozenset[str]:
+    """The groups the readiness rules name anywhere (weights, competency lists, thresholds)."""
+    named = set(rules.rater_group_weights) | set(rules.group_competencies) | set(rules.anonymity_thresholds)
+    return frozenset(named | {g for weights in rules.competency_group_weights.values() for g in weights})
 
 
 def judged_by(framework: Framework, group: str) -> frozenset[str]:
