@@ -114,8 +114,7 @@ class RaterGroupCount:
     def text(self) -> str:
         """ "2 peers were asked; none submitted", "1 manager was asked; 1 submitted", "No peers were asked." """
         if self.assigned is None:
-            return _count_text(self.group, "submitted" if self.submitted or self.group != ASSESSOR else "none",
-                               self.submitted)
+            return _count_text(self.group, "submitted", self.submitted)
         if self.assigned == 0:
             return _count_text(self.group, "nobody", 0)
         if self.submitted == 0:
@@ -162,7 +161,8 @@ def _count_text(group: str, case: str, num: int, **variables) -> str:
                                                   "%(num)d direct reports were asked; %(submitted)d submitted.", num,
                                                   **variables),
         # One consensus per assessment: said as agreed or not, never counted.
-        (ASSESSOR, "submitted"): lambda: _("The assessors’ consensus is agreed."),
+        (ASSESSOR, "submitted"): lambda: _("The assessors’ consensus is agreed.") if num else
+        _("No assessors’ consensus."),
         (ASSESSOR, "nobody"): lambda: _("No assessment-centre exercise was held."),
         (ASSESSOR, "none"): lambda: _("The assessors’ consensus is not agreed yet."),
     }

@@ -61,8 +61,9 @@ class Evidence:
     def counted(self) -> str:
         """ "3 counted: 1 manager, 2 peers." """
         if self.is_extended:
+            shown = [g for g, n in self.counted_raters.items() if n] or [MANAGER, PEER]
             return _("%(raters)s counted: %(groups)s.", raters=self.raters,
-                     groups=", ".join(group_count_words(g, n) for g, n in self.counted_raters.items()))
+                     groups=", ".join(group_count_words(g, self.counted_raters[g]) for g in shown))
         return _("%(raters)s counted: %(managers)s, %(peers)s.", raters=self.raters,
                  managers=ngettext("%(num)d manager", "%(num)d managers", self.managers),
                  peers=ngettext("%(num)d peer", "%(num)d peers", self.counted_peers))
