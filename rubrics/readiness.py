@@ -112,6 +112,10 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     evidence, uncounted = counted_sheets(framework, role, sheets, judges)
     by_group = {g: [s for s in evidence if s.group == g] for g in groups}
     counts = {g: len(by_group[g]) for g in groups}
+    # The groups this assessment involves: self, managers and peers always; direct reports and the consensus when
+    # one was asked for or submitted. The counts and the sentences name those (a candidate without direct
+    # reports reads the manager-and-peer words).
+    involved = tuple(g for g in groups if g in (SELF, MANAGER, PEER) or submitted[g] or (assigned or {}).get(g))
     # Whether an anonymous group can be shown is a matter of how many submitted: whether each of them counts as
     # evidence must not show through to the candidate where fewer than the threshold submitted.
     modes = group_modes(rules, groups, submitted)
@@ -120,8 +124,8 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     pairs = [competency_result(framework, req, by_group, rules, submitted, judges, modes) for req in requirements]
     comps = measured(tuple(c for c, _ in pairs), tuple(s for _, s in pairs), rules)
     counted_raters = {g: counts[g] if modes.get(g, PEERS_SHOWN) == PEERS_SHOWN or rules.peers_below_threshold
-                      == PEERS_COUNT else 0 for g in groups if g != SELF}
-    uncounted_raters = {g: counts[g] - counted_raters[g] for g in modes}
+                      == PEERS_COUNT else 0 for g in involved if g != SELF}
+    uncounted_raters = {g: counts[g] - counted_raters[g] for g in modes if g in involved}
     ev = build_evidence(rules, role.name, comps, tuple(s for _, s in pairs), counted_raters, uncounted_raters)
     attainment, largest, thresholds = ev.attainment, ev.largest_critical, ev.thresholds
     scored = [s for s in ev.scores if s.decision is not None]
@@ -131,7 +135,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     n_evidence_rules = len(results)
     if rules.min_rated_share is not None:
         # Shown first, never deciding sufficiency by itself: the rater counts after it do.
-        results.insert(0, counted_sheets_rule(framework, uncounted, groups))
+        results.insert(0, counted_sheets_rule(framework, uncounted, involved))
         n_evidence_rules += 1
     chosen, checks = choose_band(rules.bands, ev, sufficient)
     results.extend(checks)
@@ -144,7 +148,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
 
     group_counts = tuple(
         RaterGroupCount(g, max(assigned.get(g, 0), submitted[g]) if assigned is not None else None, submitted[g])
-        for g in groups)
+        for g in involved)
     holding = _holding_back(comps, order)
     summary = _summary(band_label, role.name, [r for r in results[:n_evidence_rules] if r.id != COUNTED_SHEETS_RULE],
                        sufficient, attainment, thresholds,
@@ -171,7 +175,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         comments=comments_of(comps, by_group, judges),
         peer_mode=modes[PEER],
         band_order=tuple((b.id, b.label) for b in rules.bands),
-        sheet_counts=submitted,
+        sheet_counts={g: submitted[g] for g in involved},
         summary=summary,
         peer_anonymity_threshold=rules.peer_anonymity_threshold,
         provisional_band_id=rules.bands[chosen].id if chosen is not None else None,

@@ -284,8 +284,8 @@ def test_the_methodology_in_german():
     """rules_in_words in German: weights, gap, the bands' conditions, no English sentence left."""
     lines = de(rules_in_words, FW.readiness)
     assert len(lines) == len(rules_in_words(FW.readiness))
-    assert "(Gewichte: Führungskräfte 2, Peers 1)" in lines[1]
-    assert lines[3] == "Abstand = Entscheidungswert − geforderte Stufe der Zielrolle."
+    assert "(Gewichte: Führungskräfte 2, Peers 1, direkt unterstellte Mitarbeitende 1, Assessoren 2; " in lines[1]
+    assert "Abstand = Entscheidungswert − geforderte Stufe der Zielrolle." in lines
     best = next(line for line in lines if line.startswith("1. "))
     assert "darunter mindestens 1 Führungskraft" in best and f"mindestens 90{NBSP}%." in best and " und " in best
     assert lines[-1].startswith("Blinder Fleck: Selbsteinschätzung mindestens 1 Stufe über dem Entscheidungswert")
