@@ -10,9 +10,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
-from rubrics.readiness import GROUP_LABELS, MANAGER, PEER, PEERS_SHOWN, PEERS_SUPPRESSED, SELF, ReadinessResult
+from rubrics.readiness import (DIRECT_REPORT, GROUP_LABELS, MANAGER, PEER, PEERS_SHOWN, PEERS_SUPPRESSED, SELF,
+                               ReadinessResult)
 from rubrics.readiness_candidate import withheld_note
-from rubrics.readiness_model import DIRECT_REPORT
 from rubrics.readiness_numbers import display_error
 
 from .charts import INK, heat_colour

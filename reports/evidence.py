@@ -9,8 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
 
-from rubrics.readiness import FAILED, PASSED, ReadinessResult
-from rubrics.readiness_model import ASSESSOR, DIRECT_REPORT
+from rubrics.readiness import ASSESSOR, DIRECT_REPORT, FAILED, PASSED, ReadinessResult
 
 from .data import ReportData
 from .grid import Grid, GridStyle

@@ -14,8 +14,8 @@ import pytest
 
 import assessment.results.views as views
 import assessment.services.readiness as readiness_service
-from rubrics.readiness import FAILED, GROUP_LABELS, NOT_APPLICABLE, PASSED, GroupScore
-from rubrics.readiness_model import ASSESSOR, DIRECT_REPORT, EligibilityCheck
+from rubrics.readiness import (ASSESSOR, DIRECT_REPORT, FAILED, GROUP_LABELS, NOT_APPLICABLE, PASSED,
+                               EligibilityCheck, GroupScore)
 
 from tests.results_helpers import move_cycle, rated_assessment, report_pdf_text, results_page_text
 

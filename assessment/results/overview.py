@@ -18,8 +18,7 @@ from sqlalchemy.orm import contains_eager
 from rubrics import Framework, language
 from reports.evidence import agreement_text
 from rubrics.readiness import (FAILED, INSUFFICIENT_EVIDENCE, MANAGER, NOT_APPLICABLE, PANEL_REVIEW, PASSED, PEER,
-                               UncountedSheet, verdict_label, verdicts)
-from rubrics.readiness_model import EligibilityCheck
+                               EligibilityCheck, UncountedSheet, verdict_label, verdicts)
 
 from ..extensions import db
 from ..framework import pinned_framework
