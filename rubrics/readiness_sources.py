@@ -32,9 +32,7 @@ def sources_in_words(framework: Framework) -> tuple[str, ...]:
     names = {c.id: c.name for c in framework.competencies}
     lines = [_("Four sources of evidence count: managers, peers, direct reports (upward feedback) and the "
                "assessors’ consensus from assessment-centre exercises. The self-assessment is shown beside them and "
-               "never counts."),
-             _("The decision score of a competency is the weighted mean of the group means of these sources; "
-               "weights: %(weights)s.", weights=_weights(rules.rater_group_weights))]
+               "never counts; the rules above give the weights.")]
     for comp_id, weights in rules.competency_group_weights.items():
         if comp_id in names:
             lines.append(_("%(competency)s weighs its sources differently: %(weights)s.", competency=names[comp_id],
@@ -43,10 +41,6 @@ def sources_in_words(framework: Framework) -> tuple[str, ...]:
         if group in _SOURCE_NAMES:
             lines.append(_("%(group)s rate only what they can see: %(competencies)s.", group=GROUP_LABELS[group],
                            competencies=", ".join(names[c] for c in comp_ids if c in names)))
-    threshold = rules.anonymity_thresholds.get(DIRECT_REPORT)
-    if threshold:
-        lines.append(_("Direct reports are anonymous like peers: shown as a group only where at least %(num)s of "
-                       "them gave a level, never named to the candidate.", num=threshold))
     lines += _exercise_sentences(framework, names)
     lines += _agreement_sentences(framework)
     lines += _eligibility_sentences(framework)
