@@ -38,6 +38,12 @@ PANEL_REVIEW = "panel_review"
 #: How peers count: shown as a group, suppressed (fewer than the anonymity threshold), or there are none.
 PEERS_SHOWN, PEERS_SUPPRESSED, PEERS_NONE = "shown", "suppressed", "none"
 
+#: (2026.12.4) How far raters agree on a competency (rwg against the rubric's ``agreement`` thresholds), in words.
+AGREE, MODERATE, DISAGREE, DISAGREE_STRONGLY = "agree", "moderate", "disagree", "disagree_strongly"
+AGREEMENT_LABELS = TranslatedLabels({AGREE: N_("raters agree"), MODERATE: N_("raters partly agree"),
+                                     DISAGREE: N_("raters disagree"),
+                                     DISAGREE_STRONGLY: N_("raters disagree strongly")})
+
 #: A rule's status: it held, it did not, or it does not apply here (never shown with a tick).
 PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"
 
@@ -237,6 +243,11 @@ class CompetencyResult:
     situation_text: str = ""
 
     @property
+    def agreement_text(self) -> str:
+        """ "raters agree", "raters disagree strongly"; "" without an index."""
+        return AGREEMENT_LABELS[self.agreement_level] if self.agreement_level else ""
+
+    @property
     def shortfall(self) -> float:
         return max(0.0, -self.gap) if self.gap is not None else 0.0
 
@@ -428,6 +439,11 @@ class ReadinessResult:
     short_acquaintance_raters: int = 0
     #: (2026.12.4) Fewest direct reports with a level on a competency for their group to be shown there.
     direct_report_anonymity_threshold: int = 0
+
+    @property
+    def agreement_text(self) -> str:
+        """The overall agreement in words ("raters partly agree"); "" without an index."""
+        return AGREEMENT_LABELS[self.agreement_level] if self.agreement_level else ""
 
     @property
     def has_suppressed_peer_groups(self) -> bool:

@@ -22,11 +22,13 @@ from .i18n import _
 from .model import NOT_OBSERVED, PEERS_COUNT, ReadinessRules
 from .readiness_model import MANAGER, NONSELF_GROUPS, PEER, CompetencyResult, RaterSheet
 from .readiness_numbers import display_error, display_score, exact, pct
+from .readiness_relationship import SHORT_ACQUAINTANCE
 from .readiness_rules import Evidence, build_evidence, choose_band
 from .readiness_scores import ExactScores
 
-#: Flags that mean a rater's levels say more about the rater than the candidate (central tendency does not).
-WEIGHT_FLAGS = frozenset({"lenient", "severe", "straight_lining"})
+#: Flags that mean a rater's levels say more about the rater than the candidate (central tendency does not); from
+#: 2026.12.4 also a rater who has known the candidate only briefly (``readiness_relationship``).
+WEIGHT_FLAGS = frozenset({"lenient", "severe", "straight_lining", SHORT_ACQUAINTANCE})
 
 
 def decision_levels(by_group: Mapping[str, Sequence[RaterSheet]], comp_id: str, rules: ReadinessRules
@@ -141,6 +143,10 @@ def flagged_reason(by_group, ids, rules: ReadinessRules, flagged: Mapping[str, S
     if share < exact(panel.flagged_weight_share) or share == 0:
         return ""
     managers = sum(s.rater_key in marked for s in by_group[MANAGER])
+    if any(SHORT_ACQUAINTANCE in flagged[key] for key in marked):
+        return _("The verdict rests for %(share)s of its decision weight on raters flagged as lenient, severe or "
+                 "straight-lining, or who have known the candidate only briefly (%(managers)s of the managers, "
+                 "%(peers)s of the other raters).", share=pct(share), managers=managers, peers=len(marked) - managers)
     return _("The verdict rests for %(share)s of its decision weight on raters flagged as lenient, severe or "
              "straight-lining (%(managers)s of the managers, %(peers)s of the peers).", share=pct(share),
              managers=managers, peers=len(marked) - managers)

@@ -84,6 +84,10 @@ def _count(n: int) -> str:
     return _NUMBER_WORDS[n] if n in _NUMBER_WORDS else str(n)
 
 
+#: A count as a word up to nine, for the other modules' sentences.
+count_word = _count
+
+
 def _levels_n(limit) -> int:
     """The number gettext chooses the plural by, for a limit that may be a fraction (1.5 levels)."""
     return 1 if limit == 1 else 2
