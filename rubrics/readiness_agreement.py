@@ -131,6 +131,23 @@ def agreement(rules: ReadinessRules, comps: Sequence[CompetencyResult],
     return Agreement(tuple(out), overall, agreement_level(overall, rules.agreement), reasons)
 
 
+def agreement_in_words(rules: ReadinessRules) -> tuple[str, ...]:
+    """The methodology sentences of the agreement index (none for a rubric without it)."""
+    if rules.agreement is None:
+        return ()
+    lines = [_("Agreement per competency: rwg = 1 − s² ÷ 2, where s² is the variance of the counted levels of every "
+               "rater group but self and 2 the variance of answers given at random over the five levels; from "
+               "%(num)s levels on. %(agree)s or more: raters agree; %(moderate)s or more: raters partly agree; 0 or "
+               "more: raters disagree; below 0: raters disagree strongly. Overall: the mean over the competencies "
+               "with an index.", num=rules.agreement.min_raters, agree=fmt(exact(rules.agreement.agree)),
+               moderate=fmt(exact(rules.agreement.moderate)))]
+    panel = rules.panel_review
+    if panel is not None and panel.min_critical_agreement is not None:
+        lines.append(_("%(label)s also when the agreement index of a critical competency is below %(limit)s.",
+                       label=panel.label, limit=fmt(exact(panel.min_critical_agreement))))
+    return tuple(lines)
+
+
 def agreement_reason(comp: CompetencyResult, value: Fraction, limit: Fraction) -> str:
     """ "People leadership (critical): raters disagree (agreement index rwg 0.33, below 0.5)." """
     return _("%(name)s (critical): %(words)s (agreement index rwg %(index)s, below %(limit)s).", name=comp.name,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from .i18n import ngettext
+from .i18n import _, ngettext
 from .model import SHORT_LEAVE_OUT, RaterRelationshipRules, ReadinessRules
 from .readiness_model import GROUP_LABELS, RATER_GROUPS, SELF, RaterSheet, UncountedSheet
 
@@ -33,6 +33,23 @@ def short_reason(rules: RaterRelationshipRules) -> str:
     """ "known the candidate less than 3 months" """
     return ngettext("known the candidate less than %(num)d month", "known the candidate less than %(num)d months",
                     rules.min_months)
+
+
+def relationship_in_words(rules: ReadinessRules) -> tuple[str, ...]:
+    """The methodology sentence of the relationship rule (none for a rubric without it)."""
+    rule = rules.rater_relationship
+    if rule is None:
+        return ()
+    if rule.short_acquaintance == SHORT_LEAVE_OUT:
+        return (ngettext("The sheet of a rater who has worked with the candidate for less than %(num)d month does "
+                         "not count.",
+                         "The sheet of a rater who has worked with the candidate for less than %(num)d months does "
+                         "not count.", rule.min_months),)
+    label = rules.panel_review.label if rules.panel_review is not None else ""
+    return (ngettext("A rater who has worked with the candidate for less than %(num)d month counts, is marked for "
+                     "HR and counts as a flagged rater for %(label)s.",
+                     "A rater who has worked with the candidate for less than %(num)d months counts, is marked for "
+                     "HR and counts as a flagged rater for %(label)s.", rule.min_months, label=label),)
 
 
 def _in_order(sheets: Sequence[UncountedSheet]) -> tuple[UncountedSheet, ...]:

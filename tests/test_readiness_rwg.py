@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rubrics import language, load_framework
-from rubrics.model import AgreementRules
-from rubrics.readiness import RaterSheet, assess_readiness, candidate_view
+from rubrics.model import AgreementRules, RaterRelationshipRules
+from rubrics.readiness import RaterSheet, assess_readiness, candidate_view, rules_in_words
 from rubrics.readiness_agreement import agreement_level, display_agreement, rwg
 from rubrics.readiness_model import AGREE, DISAGREE, DISAGREE_STRONGLY, MODERATE
 
@@ -190,3 +190,19 @@ def test_the_candidate_sees_no_agreement():
     assert all(c.agreement is None and c.agreement_text == "" for c in mine.competencies)
     assert not any("rwg" in r for r in mine.panel_review_reasons)
     assert candidate_view(mine) == mine
+
+
+# --- the methodology --------------------------------------------------------------------------------------------
+
+def test_the_methodology_says_the_rules_only_when_the_rubric_has_them():
+    assert not any("rwg" in line or "worked with the candidate" in line for line in rules_in_words(BASE.readiness))
+    rules = replace(FW.readiness, rater_relationship=RaterRelationshipRules(3, "leave_out"))
+    lines = rules_in_words(rules)
+    assert any(line.startswith("Agreement per competency: rwg = 1 − s² ÷ 2") and "from 3 levels on. 0.7 or more: "
+               "raters agree; 0.5 or more: raters partly agree" in line for line in lines)
+    assert "Panel review also when the agreement index of a critical competency is below 0.5." in lines
+    assert ("The sheet of a rater who has worked with the candidate for less than 3 months does not count."
+            in lines)
+    with language.use("de"):
+        german = rules_in_words(framework(lang="de").readiness)
+    assert any(line.startswith("Übereinstimmung je Kompetenz: rwg") for line in german)
