@@ -18,15 +18,17 @@ from rubrics.model import AgreementRules, RaterRelationshipRules
 from rubrics.readiness import RaterSheet, assess_readiness, candidate_view, rules_in_words
 from rubrics.readiness_agreement import agreement_level, display_agreement, rwg
 from rubrics.readiness_model import AGREE, DISAGREE, DISAGREE_STRONGLY, MODERATE
+from tests.evidence_rules import without_evidence_keys
 
-BASE = load_framework()
+SHIPPED = load_framework()
+BASE = without_evidence_keys(SHIPPED)
 HOO = "head_of_operations"
 CRITICAL = "strategic_planning"  # critical for a Head of Operations, required 4
 OTHER = "budget_authority"  # not critical, required 4
 
 
 def framework(min_critical_agreement=0.5, lang="en", **agreement):
-    base = BASE.in_language(lang)
+    base = without_evidence_keys(SHIPPED.in_language(lang))
     rules = replace(base.readiness, agreement=AgreementRules(**agreement),
                     panel_review=replace(base.readiness.panel_review, min_critical_agreement=min_critical_agreement))
     return replace(base, readiness=rules)
