@@ -10,43 +10,38 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
 
 from rubrics.readiness import ASSESSOR, DIRECT_REPORT, FAILED, PASSED, ReadinessResult
+from rubrics.readiness_agreement import display_agreement
+from rubrics.readiness_model import AGREEMENT_LABELS
 
 from .data import ReportData
 from .grid import Grid, GridStyle
 from .i18n import N_, _, ngettext
-from .layout import MARGIN, NAVY, RULE, number, p, pb, styles
+from .layout import MARGIN, NAVY, RULE, p, pb, styles
 
-#: The agreement index's levels in plain words (``CompetencyResult.agreement_level``).
-AGREEMENT_WORDS = {"agree": N_("raters agree"), "moderate": N_("raters partly agree"),
-                   "disagree": N_("raters disagree"), "disagree_strongly": N_("raters disagree strongly")}
 #: An eligibility check's status: met, not met, or not known (the candidate's months were not entered).
 ELIGIBILITY_MARKS = {PASSED: ("✓", N_("met")), FAILED: ("✗", N_("not met"))}
 NOT_KNOWN = ("?", N_("not known"))
 
 
-def agreement_words(level: str) -> str:
-    """ "raters agree"; "" without an index."""
-    return _(AGREEMENT_WORDS[level]) if level in AGREEMENT_WORDS else ""
-
-
 def agreement_text(value: float | None, level: str) -> str:
-    """ "raters agree (rwg 0.82)", for HR; "too few raters for an index" without one."""
-    if value is None or level not in AGREEMENT_WORDS:
+    """ "raters agree (rwg 0.82)" (the engine's words), for HR; "too few raters for an index" without one."""
+    if value is None or level not in AGREEMENT_LABELS:
         return _("too few raters for an index")
-    return _("%(words)s (rwg %(value)s)", words=agreement_words(level), value=index_text(value))
+    return _("%(words)s (rwg %(value)s)", words=AGREEMENT_LABELS[level], value=index_text(value))
 
 
 def index_text(value: float) -> str:
-    """An index to print: two decimals with a real minus sign ("0.82", "−0.40")."""
-    return number(value, 2).replace("-", "−")
+    """An index to print as the engine does (two decimals, rounded down: never across a threshold), with a real
+    minus sign ("0.69", "−0.40")."""
+    return display_agreement(value).replace("-", "−")
 
 
 def overall_agreement_text(result: ReadinessResult) -> str:
     """The overall agreement line for HR: "Raters agree: mean rwg 0.78 over 11 competencies."; "" without one."""
-    if result.agreement is None or result.agreement_level not in AGREEMENT_WORDS:
+    if result.agreement is None or result.agreement_level not in AGREEMENT_LABELS:
         return ""
     count = sum(1 for c in result.competencies if c.agreement is not None)
-    words = agreement_words(result.agreement_level)
+    words = AGREEMENT_LABELS[result.agreement_level]
     return ngettext("%(words)s: mean rwg %(value)s over %(num)d competency.",
                     "%(words)s: mean rwg %(value)s over %(num)d competencies.", count,
                     words=words[:1].upper() + words[1:], value=index_text(result.agreement))
