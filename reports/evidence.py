@@ -15,12 +15,13 @@ from rubrics.readiness_model import AGREEMENT_LABELS
 
 from .data import ReportData
 from .grid import Grid, GridStyle
-from .i18n import N_, _, ngettext
+from .i18n import _, ngettext
 from .layout import MARGIN, NAVY, RULE, p, pb, styles
 
-#: An eligibility check's status: met, not met, or not known (the candidate's months were not entered).
-ELIGIBILITY_MARKS = {PASSED: ("✓", N_("met")), FAILED: ("✗", N_("not met"))}
-NOT_KNOWN = ("?", N_("not known"))
+#: An eligibility check's mark: met, not met, or not known (the candidate's months were not entered); the engine's
+#: text says which in words.
+ELIGIBILITY_MARKS = {PASSED: "✓", FAILED: "✗"}
+NOT_KNOWN = "?"
 
 
 def agreement_text(value: float | None, level: str) -> str:
@@ -48,13 +49,10 @@ def overall_agreement_text(result: ReadinessResult) -> str:
 
 
 def eligibility_lines(result: ReadinessResult) -> tuple[tuple[str, str, str], ...]:
-    """Each part of the eligibility rule as (status id, mark, "met: at least 60 months in leadership roles (has
-    72)"); () when the rubric has no rule for the role."""
-    lines = []
-    for check in result.eligibility:
-        mark, word = ELIGIBILITY_MARKS.get(check.status, NOT_KNOWN)
-        lines.append((check.status, mark, _("%(status)s: %(rule)s", status=_(word), rule=check.text)))
-    return tuple(lines)
+    """Each part of the eligibility rule as (status id, mark, "At least 60 months in leadership roles: 48, not
+    met."); () when the rubric has no rule for the role."""
+    return tuple((check.status, ELIGIBILITY_MARKS.get(check.status, NOT_KNOWN), check.text)
+                 for check in result.eligibility)
 
 
 def eligibility_note() -> str:

@@ -34,10 +34,10 @@ def enriched(result):
         comps.append(replace(comp, groups=comp.groups + extra, direct_report_score=3.5, assessor_score=4.0,
                              agreement=(0.82, 0.64, 0.31, -0.4)[i % 4], agreement_level=levels[i % 4],
                              situation_text=SITUATION if i == 0 else ""))
-    checks = (EligibilityCheck("min_leadership_months", "at least 60 months in leadership roles (has 48)", 60, 48,
-                               FAILED),
-              EligibilityCheck("min_current_role_months", "at least 12 months in the current role", 12, None,
-                               NOT_APPLICABLE))
+    checks = (EligibilityCheck("min_leadership_months", "At least 60 months in leadership roles: 48, not met.", 60,
+                               48, FAILED),
+              EligibilityCheck("min_current_role_months", "At least 12 months in the current role: not known.", 12,
+                               None, NOT_APPLICABLE))
     return replace(result, competencies=tuple(comps), agreement=0.64, agreement_level="moderate",
                    eligibility=checks, short_acquaintance_raters=1, direct_report_anonymity_threshold=3)
 
@@ -64,8 +64,8 @@ def test_hr_reads_agreement_eligibility_situations_and_short_acquaintance(app, a
     auth.login(make.user("hr"))
     text = results_page_text(auth.client, evidence)
     assert "Eligibility (track record):" in text
-    assert "not met: at least 60 months in leadership roles (has 48)" in text
-    assert "not known: at least 12 months in the current role" in text
+    assert "✗ At least 60 months in leadership roles: 48, not met." in text
+    assert "? At least 12 months in the current role: not known." in text
     assert "it never changes the band" in text
     assert "Agreement: Raters partly agree: mean rwg 0.64 over" in text
     assert "raters agree (rwg 0.82)" in text and "raters disagree strongly (rwg −0.40)" in text
@@ -86,7 +86,7 @@ def test_the_candidate_never_reads_agreement_or_short_acquaintance(app, auth, ma
 def test_hr_pdf_has_the_group_columns_agreement_situations_and_eligibility(app, auth, make, evidence, tmp_path):
     auth.login(make.user("hr"))
     text = report_pdf_text(auth.client, evidence, tmp_path)
-    assert "Eligibility (track record)" in text and "not met: at least 60 months in leadership roles (has 48)" in text
+    assert "Eligibility (track record)" in text and "✗ At least 60 months in leadership roles: 48, not met." in text
     assert "never changes the band" in text
     assert "Agreement: Raters partly agree: mean rwg 0.64" in text
     assert "Short acquaintance:" in text

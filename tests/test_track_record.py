@@ -9,7 +9,7 @@ from assessment.extensions import db
 from assessment.models import Assessment, AuditEvent
 from assessment.services.imports import ImportRejected, import_candidates
 from assessment.services.users import find_user
-from tests.results_helpers import move_cycle
+from tests.results_helpers import move_cycle, rated_assessment, results_page_text
 from tests.test_sessions import browser
 
 
@@ -129,3 +129,23 @@ def test_bad_months_in_the_import_are_listed_by_row_and_column(app, make):
         raise AssertionError("bad months were imported")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Assessment)) == 0
+
+
+def test_the_track_record_shows_as_the_eligibility_rule_beside_the_verdict(app, auth, make):
+    """48 months of leadership against the 60 a Head of Operations needs: "not met" beside the verdict, the band
+    unchanged; the recorded months change the stored result at once."""
+    assessment = rated_assessment(make, manager={c.id: 4 if k % 3 else 5
+                                                 for k, c in enumerate(make.framework.competencies)},
+                                  self_level=3, peers=(4, 3, 4))
+    move_cycle(assessment.cycle, "closed")
+    auth.login(make.user("hr"))
+    before = results_page_text(auth.client, assessment)
+    assert "? At least 60 months in leadership roles: not known." in before
+    auth.client.post(f"/hr/assessments/{assessment.id}/track-record",
+                     data={"leadership_months": "48", "current_role_months": "14"})
+    after = results_page_text(auth.client, assessment)
+    assert "✗ At least 60 months in leadership roles: 48, not met." in after
+    assert "✓ At least 12 months in the current role: 14, met." in after
+    assert "it never changes the band" in after
+    band = before.split("Computed verdict")[1].split()[0]
+    assert after.split("Computed verdict")[1].split()[0] == band

@@ -16,9 +16,10 @@ from tests.browser.test_phone import PHONE, overflow
 from tests.results_helpers import move_cycle, rated_assessment
 from tests.test_results_evidence import SITUATION, enriched
 
-WORDS = {"en": ("Eligibility (track record):", "not met: at least 60 months", "Raters partly agree: mean rwg 0.64",
+RULE = "At least 60 months in leadership roles: 48, not met."
+WORDS = {"en": ("Eligibility (track record):", RULE, "Raters partly agree: mean rwg 0.64",
                 "Short acquaintance:", "Evidence behind the levels", "Direct reports"),
-         "de": ("Zulassung (Werdegang):", "nicht erfüllt: at least 60 months", "Bewertende stimmen teilweise überein",
+         "de": ("Zulassung (Werdegang):", RULE, "Bewertende sind sich teilweise einig",
                 "Kurze Zusammenarbeit:", "Worauf die Stufen beruhen", "Direkt unterstellte Mitarbeitende")}
 
 
