@@ -42,12 +42,12 @@ def enriched(result):
                    eligibility=checks, short_acquaintance_raters=1, direct_report_anonymity_threshold=3)
 
 
-@pytest.fixture
-def evidence(make, monkeypatch):
-    """A closed and released candidate whose result carries the 2026.12.4 evidence."""
+def released_with_evidence(make, monkeypatch, **options):
+    """A released candidate (varied manager levels, self 3, peers 4, 3, 4) whose results page and PDF show the
+    result ``enriched``."""
     assessment = rated_assessment(make, manager={c.id: 4 if k % 3 else 5
                                                  for k, c in enumerate(make.framework.competencies)},
-                                  self_level=3, peers=(4, 3, 4))
+                                  self_level=3, peers=(4, 3, 4), **options)
     move_cycle(assessment.cycle, "closed", "released")
     real = readiness_service.assess
 
@@ -58,6 +58,11 @@ def evidence(make, monkeypatch):
     monkeypatch.setattr(views, "assess", assess)
     monkeypatch.setattr(readiness_service, "assess", assess)
     return assessment
+
+
+@pytest.fixture
+def evidence(make, monkeypatch):
+    return released_with_evidence(make, monkeypatch)
 
 
 def test_hr_reads_agreement_eligibility_situations_and_short_acquaintance(app, auth, make, evidence):

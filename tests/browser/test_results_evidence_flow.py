@@ -4,17 +4,12 @@ the levels rest on; the candidate reads the rule but no agreement; nothing scrol
 Screenshots go to test-artifacts/screenshots/ (evidence-*). The result is enriched as in
 tests/test_results_evidence.py."""
 
-from dataclasses import replace
-
 import pytest
 
-import assessment.results.views as views
 from assessment.extensions import db
-import assessment.services.readiness as readiness_service
 from tests.browser.conftest import browser_page, screenshot, sign_in
 from tests.browser.test_phone import PHONE, overflow
-from tests.results_helpers import move_cycle, rated_assessment
-from tests.test_results_evidence import SITUATION, enriched
+from tests.test_results_evidence import SITUATION, released_with_evidence
 
 RULE = "At least 60 months in leadership roles: 48, not met."
 WORDS = {"en": ("Eligibility (track record):", RULE, "Raters partly agree: mean rwg 0.64",
@@ -26,17 +21,7 @@ WORDS = {"en": ("Eligibility (track record):", RULE, "Raters partly agree: mean 
 @pytest.fixture
 def evidence_result(live_app, monkeypatch):
     server, make = live_app
-    levels = {c.id: 4 if k % 3 else 5 for k, c in enumerate(make.framework.competencies)}
-    assessment = rated_assessment(make, manager=levels, self_level=3, peers=(4, 3, 4),
-                                  candidate=make.user(name="Zoë Müller-Šimić"))
-    move_cycle(assessment.cycle, "closed", "released")
-    real = readiness_service.assess
-
-    def assess(item, **options):
-        outcome = real(item, **options)
-        return replace(outcome, result=enriched(outcome.result))
-
-    monkeypatch.setattr(views, "assess", assess)
+    assessment = released_with_evidence(make, monkeypatch, candidate=make.user(name="Zoë Müller-Šimić"))
     return server, make, assessment
 
 
