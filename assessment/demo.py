@@ -15,6 +15,7 @@ from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, evidence_required
 
 from .demo_evidence import evidence_for
+from .demo_sources import track_record
 from .extensions import db
 from .models import Assessment, Cycle, RaterAssignment, User
 from .services.assessments import add_assessment, assign_rater
@@ -159,6 +160,7 @@ def _populate(cycle: Cycle, framework: Framework, hr: User, managers: list[User]
     rng = random.Random(f"opsladder-demo-{cycle.name}")
     for index, (candidate, role, strength, bias) in enumerate(candidates):
         assessment = _assessment(cycle, candidate, role, framework, hr)
+        track_record(assessment, hr)
         target = assessment.target_role
         sheets = [_assign(assessment, managers[index % len(managers)], "manager", hr)]
         if index % 3 == 0:
