@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from .i18n import _
 from .model import RoleProfile
-from .readiness_model import FAILED, NOT_APPLICABLE, PASSED, EligibilityCheck
+from .readiness_model import FAILED, NOT_APPLICABLE, PASSED
+from .readiness_result import EligibilityCheck
 
 LEADERSHIP, CURRENT_ROLE = "min_leadership_months", "min_current_role_months"
 
