@@ -76,11 +76,13 @@ def _exercise_name(framework: Framework, exercise_id: str) -> str:
         name = framework.exercise(exercise_id).name
     except KeyError:
         return exercise_id
-    # "in the board presentation exercise": English lower-cases a name inside the sentence (not an acronym);
-    # German nouns keep their capital.
-    if language.current() == language.DEFAULT_LANGUAGE and name[:2] != name[:2].upper():
-        return name[:1].lower() + name[1:]
-    return name
+    # "in the board presentation exercise": English lower-cases a name inside the sentence (not an acronym) and
+    # says "exercise" once ("In-tray exercise": "in the in-tray exercise"); German nouns keep their capital.
+    if language.current() != language.DEFAULT_LANGUAGE:
+        return name
+    if name.lower().endswith(" exercise"):
+        name = name[:-len(" exercise")]
+    return name[:1].lower() + name[1:] if name[:2] != name[:2].upper() else name
 
 
 def _phrase(framework: Framework, seen_in: str, entries: Sequence[Situation]) -> str:
