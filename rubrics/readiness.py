@@ -3,11 +3,13 @@
 docs/readiness.md states the model in prose with worked examples; in short:
 
 * Per competency and rater group the mean of the levels given ("not observed" left out); the decision score
-  is the weighted mean of the manager and peer group scores (self never enters it).
-* Peers are shown as a group on a competency only from ``peer_anonymity_threshold`` levels there. Below it,
-  rubric 2026.11 leaves their levels out of everything; from 2026.12 (``peers_below_threshold: count``) they
-  still count in the decision, so the verdict is monotone, and ``candidate_view`` withholds every number
-  that depends on them.
+  is the weighted mean of the manager and peer group scores (self never enters it); from 2026.12.4 of every
+  non-self group's (direct reports, the assessors' consensus too), each group only on the competencies it can
+  judge, with its weight per competency (``readiness_groups``).
+* Peers (from 2026.12.4 direct reports too) are shown as a group on a competency only from their anonymity
+  threshold of levels there. Below it, rubric 2026.11 leaves their levels out of everything; from 2026.12
+  (``peers_below_threshold: count``) they still count in the decision, so the verdict is monotone, and
+  ``candidate_view`` withholds every number that depends on them.
 * Insufficient evidence when the evidence rules fail; otherwise the first band whose conditions hold
   (evidence conditions such as two raters with a manager, the floor on every competency, unscored
   competencies; then critical shortfall and weighted attainment). Panel review, when raters contradict each
@@ -69,7 +71,6 @@ from .readiness_counting import COUNTED_SHEETS_RULE, counted_sheets, counted_she
 from .readiness_numbers import display_gap, display_percent, display_score, exact, fmt, pct, plural
 from .readiness_panel import candidate_panel_reason, further_reasons, panel_review_reasons
 from .readiness_quality import CycleRating, RaterFlag, RaterQuality, RaterQualityReport, rater_quality
-from .readiness_relationship import relationship, with_short_acquaintance
 from .readiness_result import (
     CommentBlock,
     CompetencyResult,
@@ -80,6 +81,7 @@ from .readiness_result import (
     RuleResult,
     Shortfall,
 )
+from .readiness_relationship import relationship, with_short_acquaintance
 from .readiness_rules import build_evidence, choose_band, evidence_rules
 from .readiness_scores import comments_of, competency_result
 from .readiness_situations import with_situations

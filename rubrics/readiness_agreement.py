@@ -9,9 +9,9 @@ they would have if each answered at random, uniformly over the scale's A = 5 lev
 1 is full agreement; 0 is no more agreement than random answers; below 0 the raters are further apart than random
 answers would be (split into camps). The levels are every counted non-self level the decision uses (peers and
 direct reports kept anonymous included, where they count; only groups that can judge the competency and have a
-weight there: ``ExactScores.levels``). Under the rubric's
-``agreement.min_raters`` levels there is no index. Every comparison is on exact fractions; a rubric without
-``agreement`` gives no index at all (old cycles keep their results).
+weight there: ``ExactScores.levels``). Under the rubric's ``agreement.min_raters`` levels there is no index. Every
+comparison is on exact fractions; a rubric without ``agreement`` gives no index at all (old cycles keep their
+results).
 """
 
 from __future__ import annotations

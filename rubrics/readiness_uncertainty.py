@@ -132,11 +132,11 @@ def flagged_reason(by_group, ids, rules: ReadinessRules, flagged: Mapping[str, S
     if share < exact(panel.flagged_weight_share) or share == 0:
         return ""
     managers = sum(s.rater_key in marked for s in by_group[MANAGER])
+    peers = sum(s.rater_key in marked for s in by_group[PEER])
     if any(SHORT_ACQUAINTANCE in flagged[key] for key in marked):
         return _("The verdict rests for %(share)s of its decision weight on raters flagged as lenient, severe or "
                  "straight-lining, or who have known the candidate only briefly (%(managers)s of the managers, "
                  "%(peers)s of the other raters).", share=pct(share), managers=managers, peers=len(marked) - managers)
-    peers = sum(s.rater_key in marked for s in by_group[PEER])
     if managers + peers < len(marked):
         return _("The verdict rests for %(share)s of its decision weight on raters flagged as lenient, severe or "
                  "straight-lining (%(managers)s of the managers, %(others)s of the other raters).", share=pct(share),
