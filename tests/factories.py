@@ -14,6 +14,8 @@ from assessment.services.cycles import change_state, create_cycle
 from assessment.services.users import create_user
 
 _counter = itertools.count(1)
+#: How long and how closely a rater of the factory's sheets knows the candidate.
+RELATIONSHIP = {"known_for": "1_to_3_years", "closeness": "weekly"}
 
 
 class Factory:
@@ -46,7 +48,8 @@ class Factory:
     def assessment(self, cycle=None, candidate=None, current_role: str = "operations_manager",
                    managers: int = 1, peers: int = 0, direct_reports: int = 0, briefed: bool = True):
         """A candidate with their raters. ``briefed``: every sheet's rater has already confirmed the rater briefing
-        (so that a test of the sheet opens the sheet, not the briefing); the briefing's own tests pass False."""
+        (so that a test of the sheet opens the sheet, not the briefing) and said how long and how closely they know
+        the candidate (``RELATIONSHIP``); the briefing's and the relationship's own tests pass False."""
         cycle = cycle or self.cycle()
         candidate = candidate or self.user("candidate")
         target = self.framework.next_role(current_role).id
@@ -59,7 +62,9 @@ class Factory:
             assign_rater(assessment, self.user("candidate"), "direct_report", actor=None, initial=True)
         if briefed:  # without an ORM update, which would count as a new version of each sheet
             db.session.flush()
-            db.session.execute(sa.update(RaterAssignment).where(RaterAssignment.assessment_id == assessment.id)
-                               .values(briefing_read_at=utcnow()))
+            sheets = sa.update(RaterAssignment).where(RaterAssignment.assessment_id == assessment.id)
+            db.session.execute(sheets.values(briefing_read_at=utcnow()))
+            # ... and the raters have said how long and how closely they know the candidate (rubric 2026.12.4)
+            db.session.execute(sheets.where(RaterAssignment.rater_group != "self").values(**RELATIONSHIP))
         db.session.commit()
         return assessment
