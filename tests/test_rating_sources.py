@@ -159,6 +159,7 @@ def test_raters_say_how_long_and_how_closely_they_know_the_candidate(client, aut
     assert (stored.status, stored.known_for, stored.closeness) == ("submitted", "under_3_months", "daily")
     # The self-assessment asks neither.
     own = sheet_of(assessment, "self")
+    auth.logout()
     auth.login(own.rater)
     assert "How long have you worked with the candidate?" not in client.get(f"/ratings/{own.id}").get_data(
         as_text=True)
@@ -218,6 +219,7 @@ def test_nobody_else_fills_in_a_direct_reports_sheet(client, auth, make, cycle, 
     assessment = make.assessment(cycle=cycle, direct_reports=3)
     sheet = sheet_of(assessment, "direct_report")
     for intruder in (assessment.candidate, make.user("manager"), sheet_of(assessment, "manager").rater):
+        auth.logout()
         auth.login(intruder)
         assert client.get(f"/ratings/{sheet.id}").status_code == 404
         assert _post(client, sheet, {"people_leadership": 3}).status_code in (403, 404)
