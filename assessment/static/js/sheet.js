@@ -83,15 +83,15 @@
     return { answer: answer, box: box, needs: needs, note: note, missing: needs && !(box && box.value.trim()) };
   }
 
-  /* Where and how long a level was seen (rubric 2026.12.4): shown from the target requirement up, and while no
-     level is chosen (as the server renders it); true when shown and not filled in. */
+  /* Where and how long a level was seen (rubric 2026.12.4): shown from the target requirement up (as the server
+     renders it); true when needed and not filled in. */
   function situationMissing(fieldset, answer) {
     var box = fieldset.querySelector(".situation[data-situation-from]");
     if (!box) return false;
     var level = answer ? parseInt(answer.value, 10) : NaN;
     var from = parseInt(box.getAttribute("data-situation-from"), 10);
     var needed = !isNaN(level) && level >= from;
-    box.hidden = !!answer && !needed;
+    box.hidden = !needed;
     if (!needed) return false;
     var where = box.querySelector("select[name^=seen_in_]");
     var howLong = box.querySelector("input[name^=seen_for_]");
