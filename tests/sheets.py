@@ -7,6 +7,7 @@ from dataclasses import replace
 from assessment.extensions import db
 from assessment.framework import pinned_framework
 from assessment.models import RaterAssignment
+from assessment.services.ratings import scope_of
 from rubrics.sheet import RatingInput, evidence_required, situation_required
 from tests.factories import RELATIONSHIP
 
@@ -47,19 +48,20 @@ def form_data(assignment, answers: dict, *, action: str = "save", confirm: bool 
     """POST data: ``answers`` maps competency ids to a level/"not_observed" or to (level, evidence).
 
     A bare level is answered as a conscientious rater would: with ``EVIDENCE`` where the sheet's rules ask for it
-    (``needing_evidence``); a (level, evidence) pair is sent as it is, so a test can leave evidence out. Every
-    level is sent with where and how long it was seen, and the form with how long and how closely the rater knows
-    the candidate (``RELATIONSHIP``): the sheet reads them where its rubric asks them (2026.12.4)."""
+    (``needing_evidence``); a (level, evidence) pair is sent as it is, so a test can leave evidence out. Where the
+    sheet asks them (rubric 2026.12.4), every level is sent with where and how long it was seen, and the form with
+    how long and how closely the rater knows the candidate (``RELATIONSHIP``)."""
     values = {cid: answer[0] if isinstance(answer, tuple) else answer for cid, answer in answers.items()}
     needed = needing_evidence(assignment, {cid: _value(v) for cid, v in values.items()})
+    scope = scope_of(assignment, pinned_framework(assignment.assessment.cycle))
     data = {"version": str(assignment.version_id if version is None else version), "action": action,
-            **RELATIONSHIP}
+            **(RELATIONSHIP if scope.asks_relationship else {})}
     for comp_id, answer in answers.items():
         value, evidence = answer if isinstance(answer, tuple) else (answer, EVIDENCE if comp_id in needed else "")
         if value is not None:
             data[f"level_{comp_id}"] = str(value)
         data[f"evidence_{comp_id}"] = evidence
-        if isinstance(_value(value), int):  # where and how long it was seen: sent, read where the sheet asks it
+        if scope.asks_situations and isinstance(_value(value), int):  # where and how long it was seen
             data.update({f"seen_in_{comp_id}": SEEN_IN, f"seen_for_{comp_id}": str(SEEN_MONTHS),
                          f"seen_unit_{comp_id}": "months"})
     if confirm:

@@ -257,8 +257,8 @@ def _row_problem(archive) -> str | None:
                     row, cells = (row + 1, 0) if tag.group(1) == b"row" else (row, cells + 1)
                     if cells > XLSX_MAX_CELLS_PER_ROW:
                         return _("Row %(row)s of the workbook holds more than %(max)s cells; an import row holds "
-                                 "six. The file was refused unread.", row=language.number(row, 0),
-                                 max=language.number(XLSX_MAX_CELLS_PER_ROW, 0))
+                                 "%(columns)s. The file was refused unread.", row=language.number(row, 0),
+                                 max=language.number(XLSX_MAX_CELLS_PER_ROW, 0), columns=len(COLUMNS))
     return None
 
 
