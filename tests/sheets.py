@@ -15,6 +15,8 @@ from tests.factories import RELATIONSHIP
 EVIDENCE = "Seen in the Q3 planning round."
 #: Where and for how long a conscientious rater says a level was seen (rubric 2026.12.4): in the role, 6 months.
 SEEN_IN, SEEN_MONTHS, SEEN_WEEKS = "role", 6, 26
+#: ``RELATIONSHIP`` as ``save_sheet(relationship=...)`` takes it, for a sheet the factory did not make.
+KNOWN = (RELATIONSHIP["known_for"], RELATIONSHIP["closeness"])
 
 
 def sheet_of(assessment, group: str) -> RaterAssignment:

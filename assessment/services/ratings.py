@@ -43,10 +43,12 @@ def scope_of(assignment: RaterAssignment, framework: Framework) -> SheetScope:
 
 
 def _sheet_state(assignment: RaterAssignment) -> dict:
+    """The sheet as the audit trail records it: each answer with its evidence, and the rater's relationship to the
+    candidate (where and how long each level was seen stays on the ratings, which are never deleted)."""
     state = {r.competency_id: [NOT_OBSERVED if r.is_not_observed else r.level, r.evidence]
-             + ([r.seen_in, r.seen_weeks] if r.seen_in else []) for r in assignment.current_ratings()}
-    if assignment.known_for or assignment.closeness:
-        state["relationship"] = [assignment.known_for, assignment.closeness]
+             for r in assignment.current_ratings()}
+    state.update({key: value for key, value in (("known_for", assignment.known_for),
+                                                ("closeness", assignment.closeness)) if value})
     return state
 
 
