@@ -9,17 +9,17 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import browser_page, fill_needed_evidence, screenshot, sheet_competencies, sign_in
 from tests.sheets import reload, sheet_of
-from tests.sources_rules import DIRECT_REPORT_COMPETENCIES, use_source_rules
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture
-def world(live_app, monkeypatch):
+def world(live_app):
+    """The shipped rubric (2026.12.4 or later: its own German texts in the German screenshots)."""
     server, make = live_app
     cycle = make.cycle(name="Autumn 2026 promotion round")
-    rules = use_source_rules(monkeypatch, cycle)
+    rules = make.framework
     assessment = make.assessment(cycle=cycle, candidate=make.user("candidate", name="Łukasz Nowak"),
                                  direct_reports=3, briefed=False)
     return server, rules, assessment
@@ -48,7 +48,9 @@ def test_a_direct_report_reads_the_briefing_and_rates_on_a_phone(browser, world)
         page.get_by_role("button", name="I have read the briefing: go to my sheet").click()
         expect(page).to_have_url(re.compile(rf"/ratings/{sheet.id}$"))
 
-        assert sheet_competencies(page) == [c.id for c in rules.competencies if c.id in DIRECT_REPORT_COMPETENCIES]
+        judged = rules.readiness.group_competencies["direct_report"]
+        assert sheet_competencies(page) == [c.id for c in rules.competencies if c.id in judged]
+        assert 0 < len(judged) < len(rules.competencies)
         expect(page.locator("#peer-notice")).to_contain_text("direct reports are shown to the candidate only as a group")
         required = role.requirement("people_leadership").required
         situation = page.locator("#situation-people_leadership")
@@ -74,7 +76,7 @@ def test_a_direct_report_reads_the_briefing_and_rates_on_a_phone(browser, world)
         expect(page.get_by_text("Your rating was submitted.")).to_be_visible()
     stored = reload(sheet)
     rows = {r.competency_id: r for r in stored.current_ratings()}
-    assert stored.status == "submitted" and set(rows) == set(DIRECT_REPORT_COMPETENCIES)
+    assert stored.status == "submitted" and set(rows) == set(rules.readiness.group_competencies["direct_report"])
     assert (rows["people_leadership"].seen_in, rows["people_leadership"].seen_weeks) == ("role", 61)
     assert (stored.known_for, stored.closeness) == ("1_to_3_years", "weekly")
 
