@@ -3,11 +3,13 @@
 docs/readiness.md states the model in prose with worked examples; in short:
 
 * Per competency and rater group the mean of the levels given ("not observed" left out); the decision score
-  is the weighted mean of the manager and peer group scores (self never enters it).
-* Peers are shown as a group on a competency only from ``peer_anonymity_threshold`` levels there. Below it,
-  rubric 2026.11 leaves their levels out of everything; from 2026.12 (``peers_below_threshold: count``) they
-  still count in the decision, so the verdict is monotone, and ``candidate_view`` withholds every number
-  that depends on them.
+  is the weighted mean of the manager and peer group scores (self never enters it); from 2026.12.4 of every
+  non-self group's (direct reports, the assessors' consensus too), each group only on the competencies it can
+  judge, with its weight per competency (``readiness_groups``).
+* Peers (from 2026.12.4 direct reports too) are shown as a group on a competency only from their anonymity
+  threshold of levels there. Below it, rubric 2026.11 leaves their levels out of everything; from 2026.12
+  (``peers_below_threshold: count``) they still count in the decision, so the verdict is monotone, and
+  ``candidate_view`` withholds every number that depends on them.
 * Insufficient evidence when the evidence rules fail; otherwise the first band whose conditions hold
   (evidence conditions such as two raters with a manager, the floor on every competency, unscored
   competencies; then critical shortfall and weighted attainment). Panel review, when raters contradict each
@@ -23,18 +25,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
+from .eligibility import Tenure, eligibility_checks
 from .i18n import _, ngettext
 from .model import PEERS_COUNT, Framework
+from .readiness_agreement import agreement
 from .readiness_band_evidence import thin_evidence
 from .readiness_candidate import candidate_view, withheld_note
 from .readiness_challenges import challenges_in_words
+from .readiness_groups import (
+    GROUP_PLURALS,
+    RaterGroupCount,
+    anonymity_threshold,
+    group_modes,
+    group_weights,
+    judged_by,
+    rubric_groups,
+)
 from .readiness_model import (
+    ANONYMOUS_GROUPS,
+    ASSESSOR,
+    DIRECT_REPORT,
+    FAILED,
     GROUP_LABELS,
     INSUFFICIENT_EVIDENCE,
     MANAGER,
     NONSELF_GROUPS,
     NOT_APPLICABLE,
-    FAILED,
     PANEL_REVIEW,
     PASSED,
     PEER,
@@ -44,16 +60,9 @@ from .readiness_model import (
     RATER_GROUPS,
     SELF,
     TOP_PRIORITIES,
-    CommentBlock,
-    CompetencyResult,
-    DevelopmentNote,
-    DevelopmentPriority,
     GroupScore,
-    RaterGroupCount,
     RaterSheet,
-    ReadinessResult,
-    RuleResult,
-    Shortfall,
+    Situation,
     UncountedSheet,
     coverage_text,
     suppressed_coverage_text,
@@ -62,12 +71,26 @@ from .readiness_counting import COUNTED_SHEETS_RULE, counted_sheets, counted_she
 from .readiness_numbers import display_gap, display_percent, display_score, exact, fmt, pct, plural
 from .readiness_panel import candidate_panel_reason, further_reasons, panel_review_reasons
 from .readiness_quality import CycleRating, RaterFlag, RaterQuality, RaterQualityReport, rater_quality
+from .readiness_result import (
+    CommentBlock,
+    CompetencyResult,
+    DevelopmentNote,
+    DevelopmentPriority,
+    EligibilityCheck,
+    ReadinessResult,
+    RuleResult,
+    Shortfall,
+)
+from .readiness_relationship import relationship, with_short_acquaintance
 from .readiness_rules import build_evidence, choose_band, evidence_rules
 from .readiness_scores import comments_of, competency_result
+from .readiness_situations import with_situations
 from .readiness_uncertainty import measured
 from .readiness_words import evidence_summary, rules_in_words, verdict_label, verdicts
 
 __all__ = [
+    "ANONYMOUS_GROUPS", "ASSESSOR", "DIRECT_REPORT", "EligibilityCheck", "GROUP_PLURALS", "Situation",
+    "anonymity_threshold", "group_weights", "judged_by", "rubric_groups",
     "FAILED", "GROUP_LABELS", "INSUFFICIENT_EVIDENCE", "MANAGER", "NONSELF_GROUPS", "NOT_APPLICABLE", "PANEL_REVIEW",
     "PASSED", "PEER", "PEERS_NONE", "PEERS_SHOWN", "PEERS_SUPPRESSED", "RATER_GROUPS", "SELF", "TOP_PRIORITIES",
     "CommentBlock", "CompetencyResult", "CycleRating", "RaterFlag", "RaterQuality", "RaterQualityReport",
@@ -75,36 +98,45 @@ __all__ = [
     "RaterSheet", "ReadinessResult", "RuleResult", "Shortfall", "UncountedSheet", "assess_readiness", "candidate_view",
     "coverage_text", "display_gap", "display_percent", "display_score", "exact", "plural", "rules_in_words",
     "suppressed_coverage_text", "verdict_label", "verdicts", "withheld_note", "candidate_panel_reason",
-    "challenges_in_words",
+    "challenges_in_words", "Tenure",
 ]
 
 
 def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[RaterSheet],
                      assigned: Mapping[str, int] | None = None,
-                     flagged: Mapping[str, tuple[str, ...]] | None = None) -> ReadinessResult:
+                     flagged: Mapping[str, tuple[str, ...]] | None = None,
+                     tenure: Tenure | None = None) -> ReadinessResult:
     """The readiness verdict for ``target_role`` from the submitted sheets of one assessment, explained.
 
     ``assigned`` gives, per rater group, how many sheets were asked for (so the report can say "2 peers were
-    asked; none submitted"); it never changes the verdict.
+    asked; none submitted"); it never changes the verdict. ``tenure`` (the candidate's months in leadership and in
+    the current role) is checked against the role's eligibility rule and stored beside the verdict; it never changes
+    it either.
     """
     rules = framework.readiness
     role = framework.role(target_role)
-    submitted = {g: sum(s.group == g for s in sheets) for g in RATER_GROUPS}
-    evidence, uncounted = counted_sheets(framework, role, sheets)
-    by_group = {g: [s for s in evidence if s.group == g] for g in RATER_GROUPS}
-    counts = {g: len(by_group[g]) for g in RATER_GROUPS}
-    n_peers = counts[PEER]
-    # Whether peers can be shown is a matter of how many submitted: whether each of them counts as evidence must
-    # not show through to the candidate where fewer than the threshold submitted.
-    peer_mode = PEERS_NONE if submitted[PEER] == 0 else (
-        PEERS_SHOWN if submitted[PEER] >= rules.peer_anonymity_threshold else PEERS_SUPPRESSED)
+    groups = rubric_groups(framework)
+    judges = {g: judged_by(framework, g) for g in groups}
+    submitted = {g: sum(s.group == g for s in sheets) for g in groups}
+    evidence, uncounted = counted_sheets(framework, role, sheets, judges)
+    evidence, uncounted, short = relationship(rules, sheets, evidence, uncounted)
+    by_group = {g: [s for s in evidence if s.group == g] for g in groups}
+    counts = {g: len(by_group[g]) for g in groups}
+    # The groups this assessment involves: self, managers and peers always; direct reports and the consensus when
+    # one was asked for or submitted. The counts and the sentences name those (a candidate without direct
+    # reports reads the manager-and-peer words).
+    involved = tuple(g for g in groups if g in (SELF, MANAGER, PEER) or submitted[g] or (assigned or {}).get(g))
+    # Whether an anonymous group can be shown is a matter of how many submitted: whether each of them counts as
+    # evidence must not show through to the candidate where fewer than the threshold submitted.
+    modes = group_modes(rules, groups, submitted)
     order = {c.id: i for i, c in enumerate(framework.competencies)}
     requirements = sorted(role.requirements, key=lambda r: order.get(r.competency_id, len(order)))
-    pairs = [competency_result(framework, req, by_group, peer_mode, rules, submitted[PEER]) for req in requirements]
-    comps = measured(tuple(c for c, _ in pairs), tuple(s for _, s in pairs), by_group, rules)
-    counted_peers = n_peers if (peer_mode == PEERS_SHOWN or rules.peers_below_threshold == PEERS_COUNT) else 0
-    ev = build_evidence(rules, role.name, comps, tuple(s for _, s in pairs), counts[MANAGER], counted_peers,
-                        n_peers - counted_peers)
+    pairs = [competency_result(framework, req, by_group, rules, submitted, judges, modes) for req in requirements]
+    comps = measured(tuple(c for c, _ in pairs), tuple(s for _, s in pairs), rules)
+    counted_raters = {g: counts[g] if modes.get(g, PEERS_SHOWN) == PEERS_SHOWN or rules.peers_below_threshold
+                      == PEERS_COUNT else 0 for g in involved if g != SELF}
+    uncounted_raters = {g: counts[g] - counted_raters[g] for g in modes if g in involved}
+    ev = build_evidence(rules, role.name, comps, tuple(s for _, s in pairs), counted_raters, uncounted_raters)
     attainment, largest, thresholds = ev.attainment, ev.largest_critical, ev.thresholds
     scored = [s for s in ev.scores if s.decision is not None]
 
@@ -113,20 +145,23 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     n_evidence_rules = len(results)
     if rules.min_rated_share is not None:
         # Shown first, never deciding sufficiency by itself: the rater counts after it do.
-        results.insert(0, counted_sheets_rule(framework, uncounted))
+        results.insert(0, counted_sheets_rule(framework, uncounted, involved))
         n_evidence_rules += 1
     chosen, checks = choose_band(rules.bands, ev, sufficient)
     results.extend(checks)
     thin = next((set(thin_evidence(b, ev)) for b in rules.bands
                  if b.min_critical_raters is not None or b.min_critical_managers is not None), set())
     comps = tuple(replace(c, is_thin_evidence=c.competency_id in thin) for c in comps)
+    agreed = agreement(rules, with_situations(framework, comps, by_group), by_group)
+    comps = agreed.comps
     reasons = (panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER])
-               + further_reasons(rules, ev, chosen, by_group, flagged)) if sufficient else ()
+               + further_reasons(rules, ev, chosen, by_group, with_short_acquaintance(flagged, short))
+               + agreed.reasons) if sufficient else ()
     band_id, band_label, band_rank = _outcome(rules, chosen, reasons)
 
     group_counts = tuple(
         RaterGroupCount(g, max(assigned.get(g, 0), submitted[g]) if assigned is not None else None, submitted[g])
-        for g in RATER_GROUPS)
+        for g in involved)
     holding = _holding_back(comps, order)
     summary = _summary(band_label, role.name, [r for r in results[:n_evidence_rules] if r.id != COUNTED_SHEETS_RULE],
                        sufficient, attainment, thresholds,
@@ -150,10 +185,10 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         hidden_strengths=tuple(c for c in comps if c.is_hidden_strength),
         disagreements=tuple(c for c in comps if c.is_disagreement),
         development_priorities=_priorities(comps, order),
-        comments=comments_of(comps, by_group),
-        peer_mode=peer_mode,
+        comments=comments_of(comps, by_group, judges),
+        peer_mode=modes[PEER],
         band_order=tuple((b.id, b.label) for b in rules.bands),
-        sheet_counts=submitted,
+        sheet_counts={g: submitted[g] for g in involved},
         summary=summary,
         peer_anonymity_threshold=rules.peer_anonymity_threshold,
         provisional_band_id=rules.bands[chosen].id if chosen is not None else None,
@@ -161,7 +196,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         provisional_band_rank=chosen,
         is_panel_review=bool(reasons) and chosen is not None,
         panel_review_reasons=reasons if chosen is not None else (),
-        evidence_summary=evidence_summary(counts[MANAGER], counted_peers, n_peers - counted_peers, group_counts),
+        evidence_summary=evidence_summary(counted_raters, uncounted_raters, group_counts),
         scored_count=len(scored),
         competency_count=len(comps),
         group_counts=group_counts,
@@ -170,6 +205,11 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         uncounted_sheets=uncounted,
         is_unscored_in_attainment=rules.unscored_attainment is not None,
         counts_only_evidence=rules.min_rated_share is not None,
+        direct_report_anonymity_threshold=anonymity_threshold(rules, DIRECT_REPORT),
+        agreement=float(agreed.overall) if agreed.overall is not None else None,
+        agreement_level=agreed.level,
+        eligibility=eligibility_checks(role, tenure),
+        short_acquaintance_raters=len(short),
     )
 
 
