@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager
 
 from rubrics import language
+from rubrics.readiness_groups import anonymity_threshold
 from rubrics.sheet import submission_problems
 
 from ..access import get_or_404, owned_or_404, signed_in
@@ -231,4 +232,5 @@ def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = Fa
                            conflict=conflict, unsaved=form is not None and form.is_submitted(),
                            progress=form and sheet_progress(form, framework, assignment.assessment.target_role, scope),
                            evidence_values=evidence_values(framework),
+                           group_threshold=anonymity_threshold(framework.readiness, assignment.rater_group),
                            evidence_notes=evidence_notes(framework, assignment.assessment.target_role))

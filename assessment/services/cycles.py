@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 import sqlalchemy as sa
 
 from rubrics import Framework
+from rubrics.readiness_groups import anonymity_threshold as group_threshold
+from rubrics.readiness_model import ANONYMOUS_GROUPS
 
 from ..extensions import db
 from ..mail import notify
@@ -82,16 +84,10 @@ def pin_rubric(framework: Framework) -> RubricVersion:
     return version
 
 
-#: The rater groups shown to the candidate only as a group, from an anonymity threshold on (issue 17, 4; issue 18).
-ANONYMOUS_GROUPS = ("peer", "direct_report")
-
-
 def anonymity_threshold(framework: Framework, group: str) -> int:
-    """How many raters of an anonymous group are needed to show it as a group: peers by
-    ``peer_anonymity_threshold``, direct reports by ``anonymity_thresholds`` (3 when the rubric names none)."""
-    if group == "peer":
-        return framework.readiness.peer_anonymity_threshold
-    return int(framework.readiness.anonymity_thresholds.get(group, 3))
+    """How many raters of an anonymous group (peers, direct reports) are needed to show it as a group, by the
+    engine's rule (``rubrics.readiness_groups.anonymity_threshold``)."""
+    return group_threshold(framework.readiness, group)
 
 
 def short_peer_groups(cycle: Cycle, framework: Framework) -> list[tuple[Assessment, str, int]]:
