@@ -174,7 +174,7 @@ def download_import_template():
 @bp.route("/assessments/<int:assessment_id>", methods=["GET", "POST"])
 @role_required("hr")
 def assign_raters(assessment_id: int):
-    """One candidate's sheets, and assigning managers and peers to rate them."""
+    """One candidate's sheets, and assigning managers, peers and direct reports to rate them."""
     assessment = get_or_404(Assessment, assessment_id)
     role_names = _role_names(pinned_framework(assessment.cycle))
     form = RaterForm()
@@ -187,10 +187,13 @@ def assign_raters(assessment_id: int):
             assignment = save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,
                                                                              actor=actor(), reason=form.reason.data))
             if assignment is not FAILED:
-                text = (_("%(rater)s will rate %(candidate)s as manager.", rater=rater.name,
-                          candidate=assessment.candidate.name) if assignment.rater_group == "manager" else
-                        _("%(rater)s will rate %(candidate)s as peer.", rater=rater.name,
-                          candidate=assessment.candidate.name))
+                texts = {"manager": _("%(rater)s will rate %(candidate)s as manager.", rater=rater.name,
+                                      candidate=assessment.candidate.name),
+                         "peer": _("%(rater)s will rate %(candidate)s as peer.", rater=rater.name,
+                                   candidate=assessment.candidate.name),
+                         "direct_report": _("%(rater)s will rate %(candidate)s as a direct report.", rater=rater.name,
+                                            candidate=assessment.candidate.name)}
+                text = texts[assignment.rater_group]
                 flash(text, "success")
                 reasons = conflict_service.conflicts([assessment.id]).get(assignment.id)
                 if reasons:
@@ -245,7 +248,9 @@ def reopen_assignment(assignment_id: int):
                  "manager": _("The manager sheet of %(rater)s is open again as a draft; they will see your reason.",
                               rater=assignment.rater.name),
                  "peer": _("The peer sheet of %(rater)s is open again as a draft; they will see your reason.",
-                           rater=assignment.rater.name)}
+                           rater=assignment.rater.name),
+                 "direct_report": _("The direct report sheet of %(rater)s is open again as a draft; they will see "
+                                    "your reason.", rater=assignment.rater.name)}
         return texts[assignment.rater_group], url_for("hr.assign_raters", assessment_id=assignment.assessment_id)
 
     return confirm_with_reason(ReopenForm(), lambda reason: ratings.reopen_sheet(assignment, reason, actor=actor()),

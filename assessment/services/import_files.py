@@ -20,13 +20,14 @@ from rubrics import language
 from ..cleaning import replace_unstorable
 from . import ServiceError
 
-COLUMNS = ("name", "email", "current_role", "target_role", "manager_emails", "peer_emails", "leadership_months",
-           "current_role_months")
-REQUIRED_COLUMNS = ("name", "email", "current_role", "target_role", "manager_emails")
+COLUMNS = ("name", "email", "current_role", "target_role", "manager_emails", "peer_emails", "direct_report_emails",
+           "leadership_months", "current_role_months")
+REQUIRED_COLUMNS = COLUMNS[:5]
 #: The column names of the German template; accepted in any file, as the English ones are (case, spaces and
 #: hyphens ignored, and "ae/oe/ue" for "ä/ö/ü"). Part of the file format: fixed, not from the catalogue.
 GERMAN_HEADERS = {"name": "Name", "email": "E-Mail", "current_role": "Aktuelle Rolle", "target_role": "Zielrolle",
                   "manager_emails": "E-Mails Führungskräfte", "peer_emails": "E-Mails Peers",
+                  "direct_report_emails": "E-Mails direkt unterstellte Mitarbeitende",
                   "leadership_months": "Monate in Führungsrollen", "current_role_months": "Monate in aktueller Rolle"}
 COLUMN_HELP = {
     "name": _l("the candidate's full name"),
@@ -36,6 +37,8 @@ COLUMN_HELP = {
     "manager_emails": _l("one or more managers who rate the candidate, separated by ';' (existing manager "
                          "accounts)"),
     "peer_emails": _l("optional peers, separated by ';' (existing accounts, or candidates in the same file)"),
+    "direct_report_emails": _l("optional: people who report to the candidate, separated by ';' (existing "
+                               "accounts); an optional column"),
     "leadership_months": _l("optional: whole months in leadership roles, this one included (0 to 720); the "
                             "eligibility rule of the target role is checked against it"),
     "current_role_months": _l("optional: whole months in the current role (0 to 720)"),
@@ -49,9 +52,9 @@ MAX_CELL = csv.field_size_limit()
 MAX_LENGTH = {"name": 200, "email": 320}
 EXAMPLE_ROWS = [
     ("Aoife O'Brien", "aoife.obrien@example.com", "Operations Manager", "Head of Operations",
-     "margaret.okafor@example.com", "lukasz.nowak@example.com", "38", "20"),
+     "margaret.okafor@example.com", "lukasz.nowak@example.com", "", "38", "20"),
     ("Søren Østergaard", "soren.ostergaard@example.com", "Head of Operations", "COO",
-     "rafael.ortega@example.com;priya.raghunathan@example.com", "", "", ""),
+     "rafael.ortega@example.com;priya.raghunathan@example.com", "", "", "", ""),
 ]
 _SPLIT = re.compile(r"[;,\s]+")
 
@@ -91,6 +94,7 @@ class CandidateRow:
     target_role: str
     manager_emails: tuple[str, ...] = ()
     peer_emails: tuple[str, ...] = ()
+    direct_report_emails: tuple[str, ...] = ()
     #: (issue 18) The track record as typed: whole months, or empty when not known.
     leadership_months: str = ""
     current_role_months: str = ""
@@ -261,8 +265,8 @@ def _row_problem(archive) -> str | None:
                     row, cells = (row + 1, 0) if tag.group(1) == b"row" else (row, cells + 1)
                     if cells > XLSX_MAX_CELLS_PER_ROW:
                         return _("Row %(row)s of the workbook holds more than %(max)s cells; an import row holds "
-                                 "eight. The file was refused unread.", row=language.number(row, 0),
-                                 max=language.number(XLSX_MAX_CELLS_PER_ROW, 0))
+                                 "%(columns)s. The file was refused unread.", row=language.number(row, 0),
+                                 max=language.number(XLSX_MAX_CELLS_PER_ROW, 0), columns=len(COLUMNS))
     return None
 
 
@@ -326,6 +330,7 @@ def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
                 for name in COLUMNS}
         rows.append(CandidateRow(number, cell["name"], cell["email"], cell["current_role"], cell["target_role"],
                                  split_emails(cell["manager_emails"]), split_emails(cell["peer_emails"]),
+                                 split_emails(cell["direct_report_emails"]),
                                  leadership_months=cell["leadership_months"],
                                  current_role_months=cell["current_role_months"]))
     if not rows:
@@ -362,7 +367,7 @@ def template_xlsx() -> bytes:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGH", (24, 32, 22, 22, 48, 40, 24, 24)):
+    for letter, width in zip("ABCDEFGHI", (24, 32, 22, 22, 48, 40, 40, 24, 24)):
         sheet.column_dimensions[letter].width = width
     guide = workbook.create_sheet(_("Columns"))
     guide.append((_("column"), _("required"), _("meaning")))
