@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import random
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -15,12 +16,12 @@ from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, evidence_required
 
 from .demo_evidence import evidence_for
-from .demo_sources import track_record
+from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
 from .extensions import db
 from .models import Assessment, Cycle, RaterAssignment, User
 from .services.assessments import add_assessment, assign_rater
 from .services.cycles import change_state, create_cycle
-from .services.ratings import save_sheet
+from .services.ratings import save_sheet, scope_of
 from .services.users import create_user, find_user
 
 DEMO_PASSWORD = os.environ.get("OPSLADDER_DEMO_PASSWORD", "demo-password-2026")
@@ -88,16 +89,18 @@ def _assign(assessment: Assessment, rater: User, group: str, hr: User) -> RaterA
 
 
 def _fill(assignment: RaterAssignment, framework: Framework, target: str, strength: float, rng: random.Random,
-          *, share: float = 1.0, submit: bool, observed: int | None = None) -> None:
-    """Rate a share of the competencies around the target profile; submit when asked and complete. ``observed``:
-    the rater saw only the first so many competencies and marks the rest "not observed" (a sheet that gives too few
-    levels to count as a rater)."""
+          *, share: float = 1.0, submit: bool, observed: int | None = None, short: bool = False) -> None:
+    """Rate a share of the competencies the sheet asks around the target profile; submit when asked and complete.
+    ``observed``: the rater saw only the first so many competencies and marks the rest "not observed" (a sheet that
+    gives too few levels to count as a rater); ``short``: the rater has known the candidate under three months."""
     if assignment.status != "not_started":
         return
     profile = framework.role(target)
+    asked = set(scope_of(assignment, framework).competencies)
+    competencies = [comp for comp in framework.competencies if comp.id in asked]
     inputs = []
-    for i, comp in enumerate(framework.competencies):
-        if i >= round(share * len(framework.competencies)):
+    for i, comp in enumerate(competencies):
+        if i >= round(share * len(competencies)):
             inputs.append(RatingInput(comp.id, None, ""))
             continue
         if rng.random() < 0.05:
@@ -114,8 +117,11 @@ def _fill(assignment: RaterAssignment, framework: Framework, target: str, streng
     needed = evidence_required(framework, profile, {item.competency_id: item.value for item in inputs})
     inputs = [RatingInput(item.competency_id, item.value, evidence_for(item.competency_id, item.value))
               if item.competency_id in needed and not item.evidence else item for item in inputs]
+    # Where the high levels were seen, from a generator of the sheet's own: the levels stay as they were.
+    inputs = with_situations(framework, assignment, inputs, random.Random(f"opsladder-demo-seen-{assignment.id}"))
+    known = relationship(assignment, len(inputs), short=short) if assignment.rater_group != "self" else None
     save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
-               expected_version=assignment.version_id, submit=submit and share >= 1.0)
+               expected_version=assignment.version_id, submit=submit and share >= 1.0, relationship=known)
 
 
 def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
@@ -124,6 +130,9 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
     hr = _user(*HR[0], "hr")
     managers = [_user(email, name, "manager") for email, name in MANAGERS]
     colleagues = [_user(email, name, "manager") for email, name in COLLEAGUES]
+    # Team leads who report to a candidate (issue 18): manager accounts too.
+    team = [_user(email, name, "manager") for email, name in TEAM]
+    people = DemoPeople(hr, managers, colleagues, team)
     candidates = [(_user(email, name, "candidate"), role, strength, bias)
                   for email, name, role, strength, bias in CANDIDATES]
 
@@ -133,7 +142,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
                             date(2026, 3, 1), date(2026, 4, 15), hr)
     if past_new:
         change_state(past, "open", actor=hr, framework=framework)
-        _populate(past, framework, hr, managers, colleagues, candidates[:3] + candidates[5:7], complete=True)
+        _populate(past, framework, people, candidates[:3] + candidates[5:7], complete=True)
         change_state(past, "closed", actor=hr)
         change_state(past, "released", actor=hr)
 
@@ -146,17 +155,25 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
                                   date(2026, 10, 1), date(2026, 12, 15), hr)
     if current_new:
         change_state(current, "open", actor=hr, framework=framework)
-    _populate(current, framework, hr, managers, colleagues, candidates, complete=False)
+    _populate(current, framework, people, candidates, complete=False)
 
     db.session.flush()
     created = past_new or current_new or db.session.scalar(sa.select(sa.func.count(User.id))) != before
-    logins = [("hr", hr.email, hr.name)] + [("manager", m.email, m.name) for m in managers + colleagues] + \
+    logins = [("hr", hr.email, hr.name)] + [("manager", m.email, m.name)
+                                            for m in managers + colleagues + team] + \
              [("candidate", c.email, c.name) for c, *_ in candidates]
     return logins, created
 
 
-def _populate(cycle: Cycle, framework: Framework, hr: User, managers: list[User], colleagues: list[User],
-              candidates: list, *, complete: bool) -> None:
+class DemoPeople(NamedTuple):
+    hr: User
+    managers: list[User]
+    colleagues: list[User]
+    team: list[User]
+
+
+def _populate(cycle: Cycle, framework: Framework, people: DemoPeople, candidates: list, *, complete: bool) -> None:
+    hr, managers, colleagues = people.hr, people.managers, people.colleagues
     rng = random.Random(f"opsladder-demo-{cycle.name}")
     for index, (candidate, role, strength, bias) in enumerate(candidates):
         assessment = _assessment(cycle, candidate, role, framework, hr)
@@ -172,10 +189,14 @@ def _populate(cycle: Cycle, framework: Framework, hr: User, managers: list[User]
         if complete:
             for number, sheet in enumerate(sheets):
                 # The first candidate's last peer saw only four competencies: a sheet that does not count as a
-                # rater (rubric 2026.12.3), which the results page lists with its reason.
+                # rater (rubric 2026.12.3), which the results page lists with its reason. Their first peer has
+                # known them under three months (issue 18), which HR sees marked.
                 few = 4 if index == 0 and number == len(sheets) - 1 else None
-                _fill(sheet, framework, target, strength, rng, submit=True, observed=few)
+                _fill(sheet, framework, target, strength, rng, submit=True, observed=few,
+                      short=candidate.email == WITH_DIRECT_REPORTS and sheet.rater_group == "peer"
+                      and sheet.rater_id == colleagues[0].id)
             _fill(self_sheet, framework, target, strength + bias, rng, submit=True)
+            _more_sources(assessment, framework, people, strength)
             continue
         # Open cycle: a spread of progress, so that every status shows on the dashboard.
         stage = index % 4
@@ -187,3 +208,11 @@ def _populate(cycle: Cycle, framework: Framework, hr: User, managers: list[User]
             _fill(sheets[1], framework, target, strength, rng, submit=True)
         if stage in (0, 1, 3):
             _fill(self_sheet, framework, target, strength + bias, rng, submit=stage != 3)
+
+
+def _more_sources(assessment: Assessment, framework: Framework, people: DemoPeople, strength: float) -> None:
+    """Issue 18 in the released cycle: one candidate's direct reports rate them."""
+    if assessment.candidate.email == WITH_DIRECT_REPORTS:
+        rng = random.Random(f"opsladder-demo-team-{assessment.id}")
+        for sheet in direct_reports(assessment, people.team, people.hr):
+            _fill(sheet, framework, assessment.target_role, strength + 0.4, rng, submit=True)

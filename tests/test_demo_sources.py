@@ -1,5 +1,6 @@
-"""Issue 18 in the demo: every candidate's track record, one not meeting the eligibility rule, which the results
-page and the overview show beside the verdict."""
+"""Issue 18 in the demo: a candidate rated by their direct reports (with where and how long their high levels were
+seen), a rater known under three months, every candidate's track record (one not meeting the eligibility rule); the
+results page, the overview and HR's PDF show all of it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from assessment.demo import DEMO_PASSWORD
-from assessment.demo_sources import TRACK_RECORDS
+from assessment.demo_sources import TRACK_RECORDS, WITH_DIRECT_REPORTS
 from assessment.extensions import db
+from assessment.framework import pinned_framework
 from assessment.models import Assessment, Cycle, User
-from tests.results_helpers import results_page_text
+from tests.results_helpers import report_pdf_text, results_page_text
 
 
 @pytest.fixture
@@ -36,3 +38,39 @@ def test_every_candidate_has_a_track_record_and_one_misses_the_rule(demo, auth):
     overview = auth.client.get(f"/cycles/{released.id}/overview").get_data(as_text=True)
     assert "Eligibility rule not met" in overview and "Eligibility rule met" in overview
     assert "Agreement: raters" in overview
+
+
+def test_direct_reports_rate_with_situations_and_hr_sees_them(demo, auth, tmp_path):
+    released, by_email = demo
+    assessment = by_email[WITH_DIRECT_REPORTS]
+    team = [a for a in assessment.assignments if a.rater_group == "direct_report"]
+    assert len(team) == 3 and all(a.status == "submitted" and a.known_for for a in team)
+    seen = [r for a in team for r in a.current_ratings() if r.seen_in]
+    assert seen and all(r.seen_in == "role" and r.seen_weeks for r in seen)
+    assert [a.known_for for a in assessment.assignments].count("under_3_months") == 1
+    _hr(auth)
+    text = results_page_text(auth.client, assessment)
+    assert "Direct reports: 3 direct reports were asked; all submitted." in text
+    assert "Evidence behind the levels" in text and "seen in the role" in text
+    assert "Short acquaintance: 1 counted rater has worked with the candidate for less than 3 months." in text
+    assert "(rwg " in text
+    pdf = report_pdf_text(auth.client, assessment, tmp_path)
+    assert "Direct" in pdf and "Evidence behind the levels" in pdf and "Sources of evidence and their weights" in pdf
+
+
+def test_every_high_level_says_where_it_was_seen(demo):
+    """On every submitted sheet of the released cycle but the self-assessment, each level at or above the target
+    requirement records where and for how long it was seen (the rubric asks it)."""
+    released, _by_email = demo
+    framework = pinned_framework(released)
+    checked = 0
+    for assessment in released.assessments:
+        role = framework.role(assessment.target_role)
+        for sheet in assessment.assignments:
+            if sheet.rater_group == "self" or sheet.status != "submitted":
+                continue
+            for rating in sheet.current_ratings():
+                if rating.level is not None and rating.level >= role.requirement(rating.competency_id).required:
+                    assert rating.seen_in and rating.seen_weeks, (sheet.rater_group, rating.competency_id)
+                    checked += 1
+    assert checked > 50
