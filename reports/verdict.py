@@ -11,7 +11,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from rubrics import language
-from rubrics.readiness import FAILED, MANAGER, NOT_APPLICABLE, PASSED, PEER, PEERS_SUPPRESSED, SELF, ReadinessResult
+from rubrics.readiness import (ASSESSOR, DIRECT_REPORT, FAILED, MANAGER, NOT_APPLICABLE, PASSED, PEER, PEERS_SUPPRESSED,
+                               SELF, ReadinessResult)
 from rubrics.readiness_candidate import withheld_note
 
 from .data import ReportData
@@ -25,7 +26,8 @@ from .layout import (FAIL, MARGIN, NAVY, NOT_APPLICABLE_INK, PASS, RULE, box, ga
 #: English here (extracted with N_) and translated where they are shown.
 STATUS_MARKS = {PASSED: ("✓", N_("Passed."), PASS), FAILED: ("✗", N_("Not met."), FAIL),
                 NOT_APPLICABLE: ("–", N_("Not applicable."), NOT_APPLICABLE_INK)}
-GROUP_NAMES = {MANAGER: N_("Managers"), PEER: N_("Peers"), SELF: N_("Self-assessment")}
+GROUP_NAMES = {MANAGER: N_("Managers"), PEER: N_("Peers"), DIRECT_REPORT: N_("Direct reports"),
+               ASSESSOR: N_("Assessors"), SELF: N_("Self-assessment")}
 GROUP_NOUNS = {MANAGER: N_("manager"), PEER: N_("peer")}
 #: Said where the candidate's copy leaves a number out.
 WITHHELD = N_("Not shown in this copy: it includes the input of peers kept anonymous.")
@@ -132,8 +134,10 @@ def _figures(result: ReadinessResult) -> list[tuple[str, str]]:
                (_("Largest critical shortfall"),
                 result.largest_critical_shortfall_text if shortfall is not None or not result.is_candidate_view
                 else _(WITHHELD))]
-    for group in (MANAGER, PEER, SELF):
-        figures.append((_(GROUP_NAMES[group]), result.group_count(group).text))
+    for group in (MANAGER, PEER, DIRECT_REPORT, ASSESSOR, SELF):
+        # Direct reports and the assessors' consensus only where the candidate has them (rubric 2026.12.4).
+        if group in (MANAGER, PEER, SELF) or result.sheet_counts.get(group) or result.group_count(group).assigned:
+            figures.append((_(GROUP_NAMES[group]), result.group_count(group).text))
     return figures
 
 
