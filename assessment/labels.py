@@ -12,11 +12,13 @@ from flask_babel import lazy_gettext as _l
 #: What the stored ids look like on a page (ids stay ids in the database; only the words are translated).
 STATUS_LABELS = {"not_started": _l("Not started"), "draft": _l("Draft"), "submitted": _l("Submitted"),
                  "not_submitted": _l("Not submitted")}
-GROUP_LABELS = {"self": _l("Self"), "manager": _l("Manager"), "peer": _l("Peer")}
+GROUP_LABELS = {"self": _l("Self"), "manager": _l("Manager"), "peer": _l("Peer"),
+                "assessor": _l("Assessor")}
 ROLE_LABELS = {"hr": _l("HR"), "manager": _l("Manager"), "candidate": _l("Candidate")}
 CYCLE_STATE_LABELS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "released": _l("Released")}
 #: The same inside a sentence ("as manager", "a closed cycle"): lower case in English, German nouns keep theirs.
-GROUP_WORDS = {"self": _l("self"), "manager": _l("manager"), "peer": _l("peer")}
+GROUP_WORDS = {"self": _l("self"), "manager": _l("manager"), "peer": _l("peer"),
+               "assessor": _l("assessor")}
 CYCLE_STATE_WORDS = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed"), "released": _l("released")}
 
 

@@ -139,3 +139,26 @@ class CopyCycleForm(CleanForm):
 class BulkReopenForm(CleanForm):
     reason = TextAreaField(_l("Reason for reopening"), validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 3})
+
+
+class AssessorForm(CleanForm):
+    """(issue 18) Marking an account as a trained assessor."""
+
+    is_assessor = BooleanField(_l("Trained assessor: may be scheduled for assessment-centre exercises"))
+
+
+class ExerciseForm(CleanForm):
+    """(issue 18) Scheduling one of the rubric's exercises for a candidate with trained assessors."""
+
+    exercise_id = SelectField(_l("Exercise"), validators=[DataRequired()])
+    scheduled_on = DateField(_l("Date (optional)"), validators=[Optional()])
+    assessors = SelectMultipleField(_l("Assessors"), coerce=_assessment_id, choices=[],
+                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    #: Asked once the cycle is open (its rater list is frozen); the service says when it is missing.
+    reason = TextAreaField(_l("Reason for changing the raters"), validators=[Optional(), Length(max=1000)],
+                           render_kw={"rows": 2})
+
+    def __init__(self, *args, exercises=(), assessors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exercise_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(e.id, e.name) for e in exercises]
+        self.assessors.choices = [SelectChoice(p.id, p.name) for p in assessors]

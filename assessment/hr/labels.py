@@ -14,7 +14,8 @@ from ..labels import STATUS_LABELS as SHEET_STATUSES
 from ..services.cycles import state_word
 
 #: The groups as table rows ("Managers: 3 submitted").
-RATER_GROUPS_PLURAL = {"self": _l("Self"), "manager": _l("Managers"), "peer": _l("Peers")}
+RATER_GROUPS_PLURAL = {"self": _l("Self"), "manager": _l("Managers"), "peer": _l("Peers"),
+                       "assessor": _l("Assessors")}
 #: The outbox (the page is HR's; the stored ids are the mail package's).
 OUTBOX_STATUSES = {"pending": _l("Waiting to send"), "sending": _l("Sending"), "sent": _l("Sent"),
                    "failed": _l("Gave up")}

@@ -53,6 +53,12 @@ def mark_assessor(person: User, is_assessor: bool, *, actor: User) -> User:
     return person
 
 
+def trained_assessors() -> list[User]:
+    """The active accounts marked as trained assessors, by name: whom HR can schedule."""
+    return list(db.session.scalars(sa.select(User).where(User.is_assessor.is_(True), User.is_active.is_(True),
+                                                         User.role.in_(ASSESSOR_ROLES)).order_by(User.name, User.id)))
+
+
 def sessions_of(assessment: Assessment) -> list[ExerciseSession]:
     """The exercises scheduled for this candidate, in the order they were scheduled."""
     return list(db.session.scalars(sa.select(ExerciseSession).where(ExerciseSession.assessment_id == assessment.id)
