@@ -117,8 +117,26 @@ def _rubric_summary(fw, sources) -> None:
             cells.append(f"{req.required}{'*' if req.is_critical else ' '} {weight}".ljust(22))
         click.echo(f"  {comp.id:32} " + "".join(cells).rstrip())
     click.echo(gettext("ladder: %(roles)s", roles=" -> ".join(r.name for r in fw.ladder)))
+    _evidence_summary(fw, gettext, ngettext)
     bands = [*(b.label for b in fw.readiness.bands), fw.readiness.insufficient_evidence_label]
     click.echo(gettext("bands: %(bands)s", bands=", ".join(bands)))
+
+
+def _evidence_summary(fw, gettext, ngettext) -> None:
+    """(2026.12.4) The exercises with what each shows, and each role's eligibility; nothing for an older rubric."""
+    if fw.exercises:
+        click.echo(gettext("exercises (duration, competencies shown):"))
+    for ex in fw.exercises:
+        minutes = gettext("%(minutes)d min", minutes=ex.duration_minutes)
+        shows = ngettext("%(num)d competency", "%(num)d competencies", len(ex.shows))
+        click.echo(f"  {ex.id:32} {ex.name} ({minutes}, {shows})")
+    for role in fw.ladder:
+        if role.eligibility:
+            e = role.eligibility
+            leadership, current = ("-" if m is None else str(m)
+                                   for m in (e.min_leadership_months, e.min_current_role_months))
+            click.echo(gettext("eligibility for %(role)s: %(leadership)s months in leadership roles, %(current)s in "
+                               "the current role", role=role.name, leadership=leadership, current=current))
 
 
 @click.group("users")

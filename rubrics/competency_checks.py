@@ -91,10 +91,18 @@ class CompetencyChecks:
             placed = [(f"competencies[{comp.id}].citations[{j}]", c) for j, c in enumerate(comp.citations)]
             for level, cites in zip(SCALE, comp.level_citations):
                 placed += [(f"competencies[{comp.id}].levels.{level}.citations[{j}]", c) for j, c in enumerate(cites)]
-            for where, cite in placed:
-                text = texts.get(cite.source)
-                if text is not None and cite.quote not in text:
-                    self.fail(f"{where}.quote", f"not found word for word in {cite.source}: {cite.quote!r}")
+            self.check_placed(placed, texts)
+        for role in framework.roles:
+            cites = role.eligibility.citations if role.eligibility else ()
+            self.check_placed([(f"roles[{role.id}].eligibility.citations[{j}]", c) for j, c in enumerate(cites)],
+                              texts)
+
+    def check_placed(self, placed: list, texts: dict) -> None:
+        """Each (key path, citation) must occur word for word in its document's text (whitespace collapsed)."""
+        for where, cite in placed:
+            text = texts.get(cite.source)
+            if text is not None and cite.quote not in text:
+                self.fail(f"{where}.quote", f"not found word for word in {cite.source}: {cite.quote!r}")
 
 
 def item_where(section: str, index: int, item) -> str:

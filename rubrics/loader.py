@@ -18,6 +18,7 @@ from .competency_checks import ID as _ID
 from .competency_checks import CompetencyChecks
 from .competency_checks import item_where as _item_where
 from .competency_checks import kind as _kind
+from .loader_evidence import EvidenceChecks
 from .loader_language import LanguageChecks, with_languages
 from .loader_readiness import ReadinessValidator
 from .model import (
@@ -37,13 +38,17 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_RUBRIC = PACKAGE_DIR / "data" / "framework.yaml"
 
-TOP_KEYS = {"name", "version", "scale", "sources", "competencies", "roles", "readiness", "languages"}
-TOP_REQUIRED = TOP_KEYS - {"languages"}
+TOP_KEYS = {"name", "version", "scale", "sources", "competencies", "roles", "readiness", "languages",
+            # (2026.12.4) Optional: the assessment-centre exercises (absent: none).
+            "exercises"}
+TOP_REQUIRED = TOP_KEYS - {"languages", "exercises"}
 SCALE_KEYS = {"levels", "not_observed", "best_fit"}
 SCALE_LEVEL_KEYS = {"level", "label", "summary"}
 NOT_OBSERVED_KEYS = {"label", "summary"}
 SOURCE_KEYS = {"file", "title", "language"}
-ROLE_KEYS = {"id", "name", "next_role", "summary", "requirements"}
+ROLE_KEYS = {"id", "name", "next_role", "summary", "requirements", "eligibility"}
+#: (2026.12.4) ``eligibility`` is optional: a role without it states no track record.
+ROLE_REQUIRED = ROLE_KEYS - {"eligibility"}
 REQUIREMENT_KEYS = {"required", "weight", "critical"}
 
 
@@ -106,7 +111,7 @@ def parse_framework(raw, origin: str = "<data>", sources_dir: str | os.PathLike 
     return with_languages(framework, lambda language: _Validator(origin, pick=language).framework(data))
 
 
-class _Validator(CompetencyChecks, ReadinessValidator, LanguageChecks):
+class _Validator(CompetencyChecks, ReadinessValidator, EvidenceChecks, LanguageChecks):
     def __init__(self, origin: str, pick: str | None = None):
         self.origin = origin
         self.pick = pick
@@ -183,9 +188,12 @@ class _Validator(CompetencyChecks, ReadinessValidator, LanguageChecks):
         languages = self.rubric_languages(top.get("languages"))
         scale = self.scale(top.get("scale"))
         sources = self.sources(top.get("sources"))
-        competencies = self.competencies(top.get("competencies"), {s.file for s in sources})
-        roles = self.roles(top.get("roles"), [c.id for c in competencies])
-        readiness = self.readiness(top.get("readiness"))
+        source_files = {s.file for s in sources}
+        competencies = self.competencies(top.get("competencies"), source_files)
+        competency_ids = [c.id for c in competencies]
+        exercises = self.exercises(top.get("exercises"), competency_ids)
+        roles = self.roles(top.get("roles"), competency_ids, source_files)
+        readiness = self.readiness(top.get("readiness"), competency_ids, exercises)
         name = self.ltext(top.get("name"), "name")
         version = self.text(top.get("version"), "version")
         if self.problems:
@@ -202,6 +210,7 @@ class _Validator(CompetencyChecks, ReadinessValidator, LanguageChecks):
             data=data,
             language=self.language,
             languages=languages,
+            exercises=exercises,
         )
 
     def scale(self, value) -> Scale | None:
@@ -238,20 +247,22 @@ class _Validator(CompetencyChecks, ReadinessValidator, LanguageChecks):
                                   self.text(item.get("language"), f"{where}.language")))
         return tuple(sources)
 
-    def roles(self, value, competency_ids: list[str]) -> tuple[RoleProfile, ...]:
+    def roles(self, value, competency_ids: list[str], source_files: set) -> tuple[RoleProfile, ...]:
         result, seen = [], set()
         items = self.sequence(value, "roles")
         for i, item in enumerate(items):
             where = _item_where("roles", i, item)
-            if self.mapping(item, where, ROLE_KEYS) is None:
+            if self.mapping(item, where, ROLE_KEYS, required=ROLE_REQUIRED) is None:
                 continue
             rid = self.unique_ident(item.get("id"), f"{where}.id", seen, "role")
             nxt = item.get("next_role")
             if nxt is not None:
                 nxt = self.ident(nxt, f"{where}.next_role")
             reqs = self.requirements(item.get("requirements"), f"{where}.requirements", competency_ids)
+            eligibility = (self.eligibility(item["eligibility"], f"{where}.eligibility", source_files)
+                           if "eligibility" in item else None)
             result.append(RoleProfile(rid, self.ltext(item.get("name"), f"{where}.name"), nxt,
-                                      self.ltext(item.get("summary"), f"{where}.summary"), reqs))
+                                      self.ltext(item.get("summary"), f"{where}.summary"), reqs, eligibility))
         ids = {r.id for r in result}
         for role in result:
             if role.next_role and role.next_role not in ids:

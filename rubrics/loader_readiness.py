@@ -5,6 +5,7 @@ Keys new in rubric 2026.12 are optional: a snapshot pinned without them keeps th
 
 from __future__ import annotations
 
+from .loader_evidence import EVIDENCE_READINESS_KEYS, GROUP_ORDER, WEIGHTED_GROUPS
 from .model import (
     NOT_OBSERVED,
     PEERS_COUNT,
@@ -37,21 +38,24 @@ READINESS_KEYS = {
     "unscored_attainment",
     # Optional: the calibration reason codes (absent: a calibration asks for none).
     "calibration_reasons",
-}
+} | EVIDENCE_READINESS_KEYS  # Optional, from rubric 2026.12.4 (loader_evidence.py).
 BAND_KEYS = {"id", "label"}
 BAND_CRITERIA = {"max_critical_gap", "min_weighted_attainment", "min_raters", "min_managers", "max_any_gap",
                  "max_unscored_others", "min_critical_raters", "min_critical_managers", "max_short_others",
                  "max_group_gap"}
 OPTIONAL_READINESS_KEYS = {"peers_below_threshold", "panel_review", "rater_quality", "min_rated_share",
                            "evidence_at_critical_requirement", "evidence_from_own_mean",
-                           "unscored_attainment", "calibration_reasons"}
+                           "unscored_attainment", "calibration_reasons"} | EVIDENCE_READINESS_KEYS
 PANEL_REVIEW_KEYS = {"label", "critical_disagreement", "overall_disagreement",
                      # Optional, from rubric 2026.12.3: agreement, measurement error and rater quality.
                      "any_disagreement", "group_below_critical", "borderline_standard_errors",
-                     "borderline_min_tolerance", "flagged_weight_share"}
+                     "borderline_min_tolerance", "flagged_weight_share",
+                     # Optional, from rubric 2026.12.4: the raters' agreement index on a critical competency.
+                     "min_critical_agreement"}
 RATER_QUALITY_KEYS = {"min_ratings", "leniency", "min_spread", "straight_line_min_levels", "rests_on_share",
                       # Optional, from rubric 2026.12.3.
                       "straight_line_share", "same_group", "cycle_spread_share"}
+#: Groups every rubric weighs; direct reports and assessors are optional (2026.12.4, ``WEIGHTED_GROUPS``).
 RATER_GROUPS = {"manager", "peer"}
 
 
@@ -59,7 +63,7 @@ class ReadinessValidator:
     """Mixed into the loader's validator, which provides ``mapping``, ``number``, ``level``, ``text``, ``ltext`` (a
     label in each of the rubric's languages), ``ident``, ``sequence`` and ``fail``."""
 
-    def readiness(self, value) -> ReadinessRules | None:
+    def readiness(self, value, competency_ids: list[str] = (), exercises: tuple = ()) -> ReadinessRules | None:
         r = self.mapping(value, "readiness", READINESS_KEYS, required=READINESS_KEYS - OPTIONAL_READINESS_KEYS)
         if r is None:
             return None
@@ -71,8 +75,9 @@ class ReadinessValidator:
             elif (lv := self.level(item, f"{where}.evidence_required_for[{i}]")) is not None:
                 evidence.add(lv)
         weights = {}
-        gw = self.mapping(r.get("rater_group_weights"), f"{where}.rater_group_weights", RATER_GROUPS)
-        for group in sorted(RATER_GROUPS & set(gw or {})):
+        gw = self.mapping(r.get("rater_group_weights"), f"{where}.rater_group_weights", WEIGHTED_GROUPS,
+                          required=RATER_GROUPS)
+        for group in (g for g in GROUP_ORDER if g in (gw or {})):
             weights[group] = self.number(gw[group], f"{where}.rater_group_weights.{group}", positive=True)
         bands = []
         items = self.sequence(r.get("bands"), f"{where}.bands")
@@ -98,6 +103,7 @@ class ReadinessValidator:
             rater_quality=self.rater_quality(r.get("rater_quality", {}), f"{where}.rater_quality"),
             **self.written_evidence(r, where),
             calibration_reasons=self.calibration_reasons(r.get("calibration_reasons"), f"{where}.calibration_reasons"),
+            **self.evidence_rules(r, where, weights, list(competency_ids), exercises),
         )
 
     def written_evidence(self, r, where: str) -> dict:
@@ -167,7 +173,8 @@ class ReadinessValidator:
         """The 2026.12.3 keys of ``panel_review`` (absent: off, the 2026.12 behaviour)."""
         limits = {"any_disagreement": dict(positive=True), "borderline_standard_errors": dict(positive=True),
                   "borderline_min_tolerance": dict(minimum=0, maximum=4),
-                  "flagged_weight_share": dict(minimum=0, maximum=1)}
+                  "flagged_weight_share": dict(minimum=0, maximum=1),
+                  "min_critical_agreement": dict(minimum=0, maximum=1)}
         given = {key: self.number(p[key], f"{where}.{key}", **limits[key]) for key in sorted(limits)
                  if p.get(key) is not None}
         if "group_below_critical" in p:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import PEERS_COUNT, Band, ReadinessRules
 from .readiness_model import (
+    ASSESSOR,
+    DIRECT_REPORT,
     INSUFFICIENT_EVIDENCE,
     MANAGER,
     PANEL_REVIEW,
@@ -24,7 +26,8 @@ from .readiness_panel import agreement_in_words
 _NUMBER_WORDS = TranslatedLabels({1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five"),
                                   6: N_("six"), 7: N_("seven"), 8: N_("eight"), 9: N_("nine")})
 #: The groups as named inside a sentence ("weights: managers 2, peers 1").
-_WEIGHT_NAMES = TranslatedLabels({SELF: N_("self"), MANAGER: N_("managers"), PEER: N_("peers")})
+_WEIGHT_NAMES = TranslatedLabels({SELF: N_("self"), MANAGER: N_("managers"), PEER: N_("peers"),
+                                  DIRECT_REPORT: N_("direct reports"), ASSESSOR: N_("assessors")})
 
 
 def verdicts(rules: ReadinessRules) -> tuple[tuple[str, str], ...]:

@@ -10,7 +10,6 @@ import yaml
 
 from rubrics import DEFAULT_RUBRIC, NOT_OBSERVED, load_framework
 from rubrics.loader import parse_framework
-from rubrics.loader_language import single_language
 from rubrics.readiness import (
     INSUFFICIENT_EVIDENCE,
     PEERS_NONE,
@@ -20,6 +19,7 @@ from rubrics.readiness import (
     assess_readiness,
     rules_in_words,
 )
+from tests.rubric_graft import graft_readiness
 
 NO = NOT_OBSERVED
 # The small framework of these examples: three competencies of the shipped rubric, with requirements
@@ -40,8 +40,8 @@ def small_framework(readiness_from=OLD_RUBRIC, requirements=REQUIREMENTS):
     """Three competencies of rubric 2026.11 (its content, so the rubric's own edits never break these
     examples) with the readiness rules of ``readiness_from``."""
     data = yaml.safe_load(OLD_RUBRIC.read_text(encoding="utf-8"))
-    data["readiness"] = single_language(yaml.safe_load(Path(readiness_from).read_text(encoding="utf-8")))["readiness"]
     data["competencies"] = [c for c in data["competencies"] if c["id"] in requirements]
+    graft_readiness(data, readiness_from)
     for role in data["roles"]:
         role["requirements"] = requirements
     return parse_framework(data, origin="small.yaml")

@@ -13,7 +13,6 @@ import yaml
 
 from rubrics import DEFAULT_RUBRIC, NOT_OBSERVED
 from rubrics.loader import parse_framework
-from rubrics.loader_language import single_language
 from rubrics.readiness import (
     FAILED,
     INSUFFICIENT_EVIDENCE,
@@ -27,6 +26,7 @@ from rubrics.readiness import (
     display_percent,
     display_score,
 )
+from tests.rubric_graft import graft_readiness
 
 NO = NOT_OBSERVED
 OLD_RUBRIC = Path(__file__).parent / "fixtures" / "framework_2026_11.yaml"
@@ -40,7 +40,7 @@ X = OTHERS[0]  # a non-critical competency
 
 def framework(readiness_from, requirements=None, **readiness_changes):
     data = yaml.safe_load(OLD_RUBRIC.read_text(encoding="utf-8"))
-    data["readiness"] = single_language(yaml.safe_load(Path(readiness_from).read_text(encoding="utf-8")))["readiness"]
+    graft_readiness(data, readiness_from)
     data["readiness"].update(readiness_changes)
     requirements = requirements or {i: {"required": 4, "weight": 1, "critical": i in CRITICAL} for i in IDS}
     for role in data["roles"]:

@@ -248,9 +248,11 @@ def test_labels_are_translated_when_looked_up_not_at_import():
     """GROUP_LABELS and FLAG_LABELS follow the current language on each lookup."""
     assert GROUP_LABELS["manager"] == "Managers" and FLAG_LABELS[LENIENT] == "Lenient"
     with language.use("de"):
-        assert dict(GROUP_LABELS) == {"self": "Selbst", "manager": "Führungskräfte", "peer": "Peers"}
+        assert dict(GROUP_LABELS) == {"self": "Selbst", "manager": "Führungskräfte", "peer": "Peers",
+                                      "direct_report": "Direkt unterstellte Mitarbeitende", "assessor": "Assessoren"}
         assert FLAG_LABELS[LENIENT] == "Milde Bewertung" and FLAG_LABELS[STRAIGHT_LINING] == "Einheitsbewertung"
-    assert GROUP_LABELS["peer"] == "Peers" and list(GROUP_LABELS) == ["self", "manager", "peer"]
+    assert GROUP_LABELS["peer"] == "Peers"
+    assert list(GROUP_LABELS) == ["self", "manager", "peer", "direct_report", "assessor"]
 
 
 def test_rater_quality_flags_in_german():
@@ -280,7 +282,7 @@ def test_the_methodology_in_german():
     """rules_in_words in German: weights, gap, the bands' conditions, no English sentence left."""
     lines = de(rules_in_words, FW.readiness)
     assert len(lines) == len(rules_in_words(FW.readiness))
-    assert "(Gewichte: Führungskräfte 2, Peers 1)" in lines[1]
+    assert "(Gewichte: Führungskräfte 2, Peers 1, direkt unterstellte Mitarbeitende 1, Assessoren 2)" in lines[1]
     assert lines[3] == "Abstand = Entscheidungswert − geforderte Stufe der Zielrolle."
     best = next(line for line in lines if line.startswith("1. "))
     assert "darunter mindestens 1 Führungskraft" in best and f"mindestens 90{NBSP}%." in best and " und " in best
