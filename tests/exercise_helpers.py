@@ -1,30 +1,11 @@
-"""Helpers for the assessor-exercise tests: a rubric with two exercises, assessors, and submitted exercise sheets."""
+"""Helpers for the assessor-exercise tests: trained assessors, scheduled exercises and submitted exercise sheets."""
 
 from __future__ import annotations
-
-import dataclasses
 
 from assessment.extensions import db
 from assessment.models import Rating, Submission, utcnow
 from assessment.services import exercises
 from rubrics import NOT_OBSERVED
-from rubrics.model import Exercise
-
-#: Two exercises sharing strategic planning: the wash-up compares assessors across both.
-EXERCISES = (
-    Exercise("case_analysis", "Case analysis", "Give the case pack; observe the analysis.", 90,
-             {"strategic_planning": (2, 3, 4, 5), "decision_making": (2, 3, 4, 5)}),
-    Exercise("role_play", "Role-play", "Play the unhappy customer.", 45,
-             {"strategic_planning": (2, 3, 4), "communication": (2, 3, 4, 5)}),
-)
-
-
-def with_exercises(framework, resolve_apart: int | None = 2):
-    """``framework`` with the test exercises (unless it has its own) and the wash-up rule."""
-    if framework.exercises and resolve_apart == framework.readiness.wash_up_resolve_apart:
-        return framework
-    return dataclasses.replace(framework, exercises=framework.exercises or EXERCISES,
-                               readiness=dataclasses.replace(framework.readiness, wash_up_resolve_apart=resolve_apart))
 
 
 def assessor(make, name: str | None = None, role: str = "manager"):
@@ -55,13 +36,3 @@ def schedule(assessment, exercise_id: str, people, framework, actor, reason: str
     db.session.commit()
     return [a for a in assessment.assignments if a.exercise_id == exercise_id and a.rater in people]
 
-
-def rubric_with_exercises(monkeypatch) -> None:
-    """Make the pages read the cycle's rubric with the test exercises (until the rubric data has its own)."""
-    from assessment import templating
-    from assessment.hr import exercises as hr_exercises
-    from assessment.washup import views as washup_views
-
-    for module in (hr_exercises, washup_views, templating):
-        monkeypatch.setattr(module, "pinned_framework",
-                            lambda cycle, _original=module.pinned_framework: with_exercises(_original(cycle)))

@@ -7,13 +7,8 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import AuditEvent, ExerciseSession, RaterAssignment
-from tests.exercise_helpers import assessor, rubric_with_exercises, schedule, with_exercises
+from tests.exercise_helpers import assessor, schedule
 from tests.sheets import reload, sheet_of
-
-
-@pytest.fixture(autouse=True)
-def _exercises(monkeypatch):
-    rubric_with_exercises(monkeypatch)
 
 
 def _assessor_sheets():
@@ -106,7 +101,7 @@ def test_removing_the_last_assessor_after_opening_needs_a_reason_and_unschedules
     hr = make.user("hr")
     assessment = make.assessment()
     [sheet] = schedule(assessment, "case_analysis", [assessor(make, "Ada Assessor")],
-                       with_exercises(make.framework), hr)
+                       make.framework, hr)
     auth.login(hr)
     page = client.get(f"/hr/assignments/{sheet.id}/remove").get_data(as_text=True)
     assert "Remove Ada Assessor as assessor?" in page

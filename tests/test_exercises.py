@@ -11,13 +11,13 @@ from assessment.services import NotAllowed, ServiceError
 from assessment.services import exercises
 from assessment.services.assessments import RATER_CHANGE_KIND, assign_rater
 from assessment.services.cycles import change_state
-from tests.exercise_helpers import assessor, schedule, with_exercises
+from tests.exercise_helpers import assessor, schedule
 from tests.sheets import sheet_of
 
 
 @pytest.fixture
 def framework(make):
-    return with_exercises(make.framework)
+    return make.framework
 
 
 def _kinds():

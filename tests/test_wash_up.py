@@ -13,12 +13,12 @@ from assessment.services import results_store, sheets as sheet_service, wash_up
 from assessment.services.cycles import change_state
 from assessment.services.wash_up import ConsensusAnswer, WashUpRefused
 from rubrics import NOT_OBSERVED
-from tests.exercise_helpers import assessor, schedule, submit_exercise_sheet, with_exercises
+from tests.exercise_helpers import assessor, schedule, submit_exercise_sheet
 
 
 @pytest.fixture
 def framework(make):
-    return with_exercises(make.framework)
+    return make.framework
 
 
 @pytest.fixture
@@ -32,17 +32,17 @@ def day(make, framework):
     return {"hr": hr, "assessment": assessment, "ada": ada, "ben": ben, "case": case, "role_play": role_play}
 
 
-def _submit_all(day, strategic=(3, 4, 3, 4)):
-    """Submit every sheet; ``strategic``: the four levels on strategic planning (case Ada, Ben, role-play Ada, Ben)."""
-    levels = iter(strategic)
+def _submit_all(day, metrics=(3, 4, 3, 4)):
+    """Submit every sheet; ``metrics``: the four levels on performance metrics (case Ada, Ben, role-play Ada, Ben)."""
+    levels = iter(metrics)
     for sheet in day["case"]:
-        submit_exercise_sheet(sheet, {"strategic_planning": next(levels), "decision_making": 4})
+        submit_exercise_sheet(sheet, {"performance_metrics": next(levels), "decision_making": 4})
     for sheet in day["role_play"]:
-        submit_exercise_sheet(sheet, {"strategic_planning": next(levels), "communication": NOT_OBSERVED})
+        submit_exercise_sheet(sheet, {"performance_metrics": next(levels), "communication": NOT_OBSERVED})
 
 
 def _answers(**overrides):
-    answers = {"strategic_planning": ConsensusAnswer(4, "Both exercises showed a 3-year plan."),
+    answers = {"performance_metrics": ConsensusAnswer(4, "Both exercises showed a 3-year plan."),
                "decision_making": ConsensusAnswer(4, "Decided with incomplete data."),
                "communication": ConsensusAnswer(NOT_OBSERVED, "The role-play was cut short.")}
     answers.update(overrides)
@@ -61,7 +61,7 @@ def _save(day, framework, answers, actor=None, version=None):
 def test_opens_only_once_every_assessor_sheet_is_submitted(day, framework):
     assessment = day["assessment"]
     assert not wash_up.is_ready(assessment)
-    submit_exercise_sheet(day["case"][0], {"strategic_planning": 3, "decision_making": 4})
+    submit_exercise_sheet(day["case"][0], {"performance_metrics": 3, "decision_making": 4})
     with pytest.raises(NotAllowed, match="once every assessor"):
         _save(day, framework, _answers())
     db.session.rollback()
@@ -70,22 +70,22 @@ def test_opens_only_once_every_assessor_sheet_is_submitted(day, framework):
 
 
 def _submit_all_rest(day):
-    submit_exercise_sheet(day["case"][1], {"strategic_planning": 4, "decision_making": 4})
+    submit_exercise_sheet(day["case"][1], {"performance_metrics": 4, "decision_making": 4})
     for sheet in day["role_play"]:
-        submit_exercise_sheet(sheet, {"strategic_planning": 3, "communication": NOT_OBSERVED})
+        submit_exercise_sheet(sheet, {"performance_metrics": 3, "communication": NOT_OBSERVED})
 
 
 def test_rows_name_each_assessor_per_exercise_in_rubric_order(day, framework):
     _submit_all(day)
     rows = wash_up.wash_up_rows(day["assessment"], framework)
     order = [c.id for c in framework.competencies]
-    assert [r.competency_id for r in rows] == sorted(["strategic_planning", "decision_making", "communication"],
+    assert [r.competency_id for r in rows] == sorted(["performance_metrics", "decision_making", "communication"],
                                                      key=order.index)
-    strategic = next(r for r in rows if r.competency_id == "strategic_planning")
-    assert [(o.assessor, o.exercise_id, o.value) for o in strategic.observations] == [
+    metrics = next(r for r in rows if r.competency_id == "performance_metrics")
+    assert [(o.assessor, o.exercise_id, o.value) for o in metrics.observations] == [
         ("Ada Assessor", "case_analysis", 3), ("Ben Assessor", "case_analysis", 4),
         ("Ada Assessor", "role_play", 3), ("Ben Assessor", "role_play", 4)]
-    assert strategic.span == (3, 4) and not strategic.resolve
+    assert metrics.span == (3, 4) and not metrics.resolve
 
 
 @pytest.mark.parametrize(("levels", "needs"), [((3, 4, 4, 4), False), ((3, 5, 4, 4), True)])
@@ -94,24 +94,24 @@ def test_resolution_required_from_exactly_two_apart(day, framework, levels, need
     if needs:
         with pytest.raises(WashUpRefused) as refused:
             _save(day, framework, _answers())
-        assert set(refused.value.problems) == {"resolution_strategic_planning"}
+        assert set(refused.value.problems) == {"resolution_performance_metrics"}
         db.session.rollback()
-        _save(day, framework, _answers(strategic_planning=ConsensusAnswer(
+        _save(day, framework, _answers(performance_metrics=ConsensusAnswer(
             4, "Both exercises showed a plan.", "Ben saw the full case; Ada agreed the 5 was the case alone.")))
     else:
         _save(day, framework, _answers())
-    row = db.session.scalar(sa.select(AssessorConsensus).where(AssessorConsensus.competency_id == "strategic_planning"))
+    row = db.session.scalar(sa.select(AssessorConsensus).where(AssessorConsensus.competency_id == "performance_metrics"))
     assert row.level == 4 and bool(row.resolution) is needs
 
 
 def test_a_consensus_nobody_saw_is_refused_with_every_problem(day, framework):
     _submit_all(day)
     with pytest.raises(WashUpRefused) as refused:
-        _save(day, framework, _answers(strategic_planning=ConsensusAnswer(5, "Stretch"),
+        _save(day, framework, _answers(performance_metrics=ConsensusAnswer(5, "Stretch"),
                                        decision_making=ConsensusAnswer(4, "  "),
                                        communication=ConsensusAnswer(3, "Saw it")))
     problems = refused.value.problems
-    assert "given by no assessor" in problems["level_strategic_planning"] and "3 to 4" in problems["level_strategic_planning"]
+    assert "given by no assessor" in problems["level_performance_metrics"] and "3 to 4" in problems["level_performance_metrics"]
     assert "reason" in problems["reason_decision_making"]
     assert "not observed" in problems["level_communication"]
     assert db.session.scalar(sa.select(sa.func.count(AssessorConsensus.id))) == 0
@@ -123,15 +123,15 @@ def test_saved_audited_and_a_stale_save_refused(day, framework):
     _save(day, framework, _answers())
     rows = wash_up.consensus_rows(day["assessment"])
     assert {cid: (r.level, r.is_not_observed, r.agreed_by_id) for cid, r in rows.items()} == {
-        "strategic_planning": (4, False, day["ada"].id), "decision_making": (4, False, day["ada"].id),
+        "performance_metrics": (4, False, day["ada"].id), "decision_making": (4, False, day["ada"].id),
         "communication": (None, True, day["ada"].id)}
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "assessment.consensus"))
     assert event.after["communication"]["level"] == NOT_OBSERVED and event.before is None
     with pytest.raises(ConflictError, match="Someone else saved"):
         _save(day, framework, _answers(), actor=day["ben"], version=stamp)
     db.session.rollback()
-    _save(day, framework, _answers(strategic_planning=ConsensusAnswer(3, "On reflection 3.")), actor=day["ben"])
-    assert wash_up.consensus_rows(day["assessment"])["strategic_planning"].agreed_by_id == day["ben"].id
+    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(3, "On reflection 3.")), actor=day["ben"])
+    assert wash_up.consensus_rows(day["assessment"])["performance_metrics"].agreed_by_id == day["ben"].id
 
 
 def test_only_assessors_and_hr_and_locked_after_close(make, day, framework):
@@ -160,9 +160,9 @@ def test_the_consensus_is_one_sheet_of_the_verdict(day, framework):
     _save(day, framework, _answers())
     [consensus] = [s for s in sheet_service.load_sheets([aid])[aid] if s.group == "assessor"]
     assert consensus.rater_key == "assessor-consensus"
-    assert consensus.ratings == {"strategic_planning": 4, "decision_making": 4, "communication": NOT_OBSERVED}
+    assert consensus.ratings == {"performance_metrics": 4, "decision_making": 4, "communication": NOT_OBSERVED}
     assert consensus.comments["decision_making"] == "Decided with incomplete data."
-    assert consensus.situations["strategic_planning"].exercises == ("case_analysis", "role_play")
+    assert consensus.situations["performance_metrics"].exercises == ("case_analysis", "role_play")
     assert consensus.situations["decision_making"].exercises == ("case_analysis",)
     assert consensus.situations["decision_making"].seen_in == "exercise"
     assert results_store.input_fingerprints(cycle, [day["assessment"]])[aid] != fingerprint

@@ -14,20 +14,15 @@ from assessment.models import AssessorConsensus
 from assessment.services.cycles import change_state
 from rubrics import NOT_OBSERVED
 from tests.conftest import app_config
-from tests.exercise_helpers import assessor, rubric_with_exercises, schedule, submit_exercise_sheet, with_exercises
+from tests.exercise_helpers import assessor, schedule, submit_exercise_sheet
 from tests.sheets import sheet_of
-
-
-@pytest.fixture(autouse=True)
-def _exercises(monkeypatch):
-    rubric_with_exercises(monkeypatch)
 
 
 def exercise_day(make, hr, *, strategic=(3, 5), submit=True):
     """A candidate with one exercise and two assessors (Ada, Ben), their sheets submitted."""
     assessment = make.assessment()
     ada, ben = assessor(make, "Ada Assessor"), assessor(make, "Ben Assessor")
-    sheets = schedule(assessment, "case_analysis", [ada, ben], with_exercises(make.framework), hr)
+    sheets = schedule(assessment, "case_analysis", [ada, ben], make.framework, hr)
     if submit:
         for sheet, level in zip(sheets, strategic):
             submit_exercise_sheet(sheet, {"strategic_planning": (level, f"{sheet.rater.name} saw a plan."),
