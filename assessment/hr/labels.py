@@ -56,6 +56,9 @@ AUDIT_KINDS = {
     "verdict.calibrate": _l("Verdict calibrated"),
     "verdict.propose": _l("Calibration proposed"),
     "verdict.approve": _l("Calibration approved"),
+    "user.assessor": _l("Assessor mark changed"),
+    "exercise.schedule": _l("Exercise scheduled"),
+    "assessment.consensus": _l("Assessors' consensus saved"),
 }
 
 #: The fields of before/after values that HR meets most; others are shown by their id.
@@ -73,6 +76,8 @@ AUDIT_FIELDS = {
     "target_role": _l("target role"), "rater": _l("rater"), "raters": _l("raters"), "group": _l("group"),
     "panel": _l("panel"), "panel_names": _l("panel members"), "reason_code": _l("reason code"),
     "change": _l("change"), "assignment": _l("sheet"),
+    "is_assessor": _l("trained assessor"), "exercise": _l("exercise"), "scheduled_on": _l("scheduled on"),
+    "assessors": _l("assessors"),
 }
 
 
@@ -105,6 +110,7 @@ AUDIT_VALUE_WORDS = {
     "group": RATER_GROUP_WORDS, "rater_group": RATER_GROUP_WORDS,
     "status": {**_STATE_WORDS, "not_started": _l("not started"), "submitted": _l("submitted"),
                "proposed": _l("proposed"), "approved": _l("approved")},
+    "change": {"added": _l("added"), "removed": _l("removed")},
 }
 
 

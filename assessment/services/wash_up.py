@@ -166,9 +166,9 @@ def save_consensus(assessment: Assessment, answers: Mapping[str, ConsensusAnswer
     return saved
 
 
-def _audit_value(item: AssessorConsensus) -> dict:
-    return {"level": NOT_OBSERVED if item.is_not_observed else item.level, "reason": item.reason,
-            "resolution": item.resolution}
+def _audit_value(item: AssessorConsensus) -> list:
+    """[level or "not_observed", reason, resolution]: one short line per competency in the audit trail."""
+    return [NOT_OBSERVED if item.is_not_observed else item.level, item.reason, item.resolution]
 
 
 def consensus_sheets(assessment_ids: Sequence[int]) -> dict[int, RaterSheet]:
