@@ -11,6 +11,7 @@ from assessment.models import AssessorConsensus, AuditEvent
 from assessment.services import ConflictError, NotAllowed
 from assessment.services import results_store, sheets as sheet_service, wash_up
 from assessment.services.cycles import change_state
+from assessment.services.rater_quality import cycle_ratings
 from assessment.services.wash_up import ConsensusAnswer, WashUpRefused
 from rubrics import NOT_OBSERVED
 from tests.exercise_helpers import assessor, schedule, submit_exercise_sheet
@@ -168,3 +169,9 @@ def test_the_consensus_is_one_sheet_of_the_verdict(day, framework):
     assert results_store.input_fingerprints(cycle, [day["assessment"]])[aid] != fingerprint
     # The rater keys of rater_ids stay those of load_sheets (the assessors are not among them).
     assert set(sheet_service.rater_ids([aid])[aid]) <= {s.rater_key for s in before}
+
+
+def test_assessor_sheets_are_not_rater_quality_data(day):
+    """An assessor's exercise sheet never counts, so it never feeds the cycle's rater-quality flags either."""
+    _submit_all(day)
+    assert cycle_ratings(day["assessment"].cycle) == []
