@@ -28,13 +28,25 @@ from .model import PEERS_COUNT, Framework
 from .readiness_band_evidence import thin_evidence
 from .readiness_candidate import candidate_view, withheld_note
 from .readiness_challenges import challenges_in_words
+from .readiness_groups import (
+    GROUP_PLURALS,
+    RaterGroupCount,
+    anonymity_threshold,
+    group_modes,
+    group_weights,
+    judged_by,
+    rubric_groups,
+)
 from .readiness_model import (
+    ANONYMOUS_GROUPS,
+    ASSESSOR,
+    DIRECT_REPORT,
+    FAILED,
     GROUP_LABELS,
     INSUFFICIENT_EVIDENCE,
     MANAGER,
     NONSELF_GROUPS,
     NOT_APPLICABLE,
-    FAILED,
     PANEL_REVIEW,
     PASSED,
     PEER,
@@ -44,16 +56,9 @@ from .readiness_model import (
     RATER_GROUPS,
     SELF,
     TOP_PRIORITIES,
-    CommentBlock,
-    CompetencyResult,
-    DevelopmentNote,
-    DevelopmentPriority,
     GroupScore,
-    RaterGroupCount,
     RaterSheet,
-    ReadinessResult,
-    RuleResult,
-    Shortfall,
+    Situation,
     UncountedSheet,
     coverage_text,
     suppressed_coverage_text,
@@ -62,12 +67,24 @@ from .readiness_counting import COUNTED_SHEETS_RULE, counted_sheets, counted_she
 from .readiness_numbers import display_gap, display_percent, display_score, exact, fmt, pct, plural
 from .readiness_panel import candidate_panel_reason, further_reasons, panel_review_reasons
 from .readiness_quality import CycleRating, RaterFlag, RaterQuality, RaterQualityReport, rater_quality
+from .readiness_result import (
+    CommentBlock,
+    CompetencyResult,
+    DevelopmentNote,
+    DevelopmentPriority,
+    EligibilityCheck,
+    ReadinessResult,
+    RuleResult,
+    Shortfall,
+)
 from .readiness_rules import build_evidence, choose_band, evidence_rules
 from .readiness_scores import comments_of, competency_result
 from .readiness_uncertainty import measured
 from .readiness_words import evidence_summary, rules_in_words, verdict_label, verdicts
 
 __all__ = [
+    "ANONYMOUS_GROUPS", "ASSESSOR", "DIRECT_REPORT", "EligibilityCheck", "GROUP_PLURALS", "Situation",
+    "anonymity_threshold", "group_weights", "judged_by", "rubric_groups",
     "FAILED", "GROUP_LABELS", "INSUFFICIENT_EVIDENCE", "MANAGER", "NONSELF_GROUPS", "NOT_APPLICABLE", "PANEL_REVIEW",
     "PASSED", "PEER", "PEERS_NONE", "PEERS_SHOWN", "PEERS_SUPPRESSED", "RATER_GROUPS", "SELF", "TOP_PRIORITIES",
     "CommentBlock", "CompetencyResult", "CycleRating", "RaterFlag", "RaterQuality", "RaterQualityReport",
@@ -89,22 +106,27 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     """
     rules = framework.readiness
     role = framework.role(target_role)
-    submitted = {g: sum(s.group == g for s in sheets) for g in RATER_GROUPS}
-    evidence, uncounted = counted_sheets(framework, role, sheets)
-    by_group = {g: [s for s in evidence if s.group == g] for g in RATER_GROUPS}
-    counts = {g: len(by_group[g]) for g in RATER_GROUPS}
-    n_peers = counts[PEER]
-    # Whether peers can be shown is a matter of how many submitted: whether each of them counts as evidence must
-    # not show through to the candidate where fewer than the threshold submitted.
-    peer_mode = PEERS_NONE if submitted[PEER] == 0 else (
-        PEERS_SHOWN if submitted[PEER] >= rules.peer_anonymity_threshold else PEERS_SUPPRESSED)
+    groups = rubric_groups(framework)
+    judges = {g: judged_by(framework, g) for g in groups}
+    submitted = {g: sum(s.group == g for s in sheets) for g in groups}
+    evidence, uncounted = counted_sheets(framework, role, sheets, judges)
+    by_group = {g: [s for s in evidence if s.group == g] for g in groups}
+    counts = {g: len(by_group[g]) for g in groups}
+    # The groups this assessment involves: self, managers and peers always; direct reports and the consensus when
+    # one was asked for or submitted. The counts and the sentences name those (a candidate without direct
+    # reports reads the manager-and-peer words).
+    involved = tuple(g for g in groups if g in (SELF, MANAGER, PEER) or submitted[g] or (assigned or {}).get(g))
+    # Whether an anonymous group can be shown is a matter of how many submitted: whether each of them counts as
+    # evidence must not show through to the candidate where fewer than the threshold submitted.
+    modes = group_modes(rules, groups, submitted)
     order = {c.id: i for i, c in enumerate(framework.competencies)}
     requirements = sorted(role.requirements, key=lambda r: order.get(r.competency_id, len(order)))
-    pairs = [competency_result(framework, req, by_group, peer_mode, rules, submitted[PEER]) for req in requirements]
-    comps = measured(tuple(c for c, _ in pairs), tuple(s for _, s in pairs), by_group, rules)
-    counted_peers = n_peers if (peer_mode == PEERS_SHOWN or rules.peers_below_threshold == PEERS_COUNT) else 0
-    ev = build_evidence(rules, role.name, comps, tuple(s for _, s in pairs), counts[MANAGER], counted_peers,
-                        n_peers - counted_peers)
+    pairs = [competency_result(framework, req, by_group, rules, submitted, judges, modes) for req in requirements]
+    comps = measured(tuple(c for c, _ in pairs), tuple(s for _, s in pairs), rules)
+    counted_raters = {g: counts[g] if modes.get(g, PEERS_SHOWN) == PEERS_SHOWN or rules.peers_below_threshold
+                      == PEERS_COUNT else 0 for g in involved if g != SELF}
+    uncounted_raters = {g: counts[g] - counted_raters[g] for g in modes if g in involved}
+    ev = build_evidence(rules, role.name, comps, tuple(s for _, s in pairs), counted_raters, uncounted_raters)
     attainment, largest, thresholds = ev.attainment, ev.largest_critical, ev.thresholds
     scored = [s for s in ev.scores if s.decision is not None]
 
@@ -113,7 +135,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     n_evidence_rules = len(results)
     if rules.min_rated_share is not None:
         # Shown first, never deciding sufficiency by itself: the rater counts after it do.
-        results.insert(0, counted_sheets_rule(framework, uncounted))
+        results.insert(0, counted_sheets_rule(framework, uncounted, involved))
         n_evidence_rules += 1
     chosen, checks = choose_band(rules.bands, ev, sufficient)
     results.extend(checks)
@@ -126,7 +148,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
 
     group_counts = tuple(
         RaterGroupCount(g, max(assigned.get(g, 0), submitted[g]) if assigned is not None else None, submitted[g])
-        for g in RATER_GROUPS)
+        for g in involved)
     holding = _holding_back(comps, order)
     summary = _summary(band_label, role.name, [r for r in results[:n_evidence_rules] if r.id != COUNTED_SHEETS_RULE],
                        sufficient, attainment, thresholds,
@@ -150,10 +172,10 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         hidden_strengths=tuple(c for c in comps if c.is_hidden_strength),
         disagreements=tuple(c for c in comps if c.is_disagreement),
         development_priorities=_priorities(comps, order),
-        comments=comments_of(comps, by_group),
-        peer_mode=peer_mode,
+        comments=comments_of(comps, by_group, judges),
+        peer_mode=modes[PEER],
         band_order=tuple((b.id, b.label) for b in rules.bands),
-        sheet_counts=submitted,
+        sheet_counts={g: submitted[g] for g in involved},
         summary=summary,
         peer_anonymity_threshold=rules.peer_anonymity_threshold,
         provisional_band_id=rules.bands[chosen].id if chosen is not None else None,
@@ -161,7 +183,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         provisional_band_rank=chosen,
         is_panel_review=bool(reasons) and chosen is not None,
         panel_review_reasons=reasons if chosen is not None else (),
-        evidence_summary=evidence_summary(counts[MANAGER], counted_peers, n_peers - counted_peers, group_counts),
+        evidence_summary=evidence_summary(counted_raters, uncounted_raters, group_counts),
         scored_count=len(scored),
         competency_count=len(comps),
         group_counts=group_counts,
@@ -170,6 +192,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         uncounted_sheets=uncounted,
         is_unscored_in_attainment=rules.unscored_attainment is not None,
         counts_only_evidence=rules.min_rated_share is not None,
+        direct_report_anonymity_threshold=anonymity_threshold(rules, DIRECT_REPORT),
     )
 
 

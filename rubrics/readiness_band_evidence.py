@@ -13,7 +13,9 @@ from fractions import Fraction
 
 from .i18n import _, ngettext
 from .model import Band
-from .readiness_model import FAILED, NOT_APPLICABLE, PASSED, RuleResult
+from .readiness_groups import GROUP_PLURALS
+from .readiness_model import ANONYMOUS_GROUPS, FAILED, NOT_APPLICABLE, PASSED
+from .readiness_result import RuleResult
 from .readiness_numbers import exact, fmt
 
 
@@ -26,10 +28,12 @@ def thin_evidence(band: Band, ev) -> tuple[str, ...]:
     managers among them, in rubric order."""
     raters, managers = band.min_critical_raters or 0, band.min_critical_managers or 0
     return tuple(c.competency_id for c, s in zip(ev.comps, ev.scores) if c.is_critical and (
-        len(s.manager_levels) + len(s.peer_levels) < raters or len(s.manager_levels) < managers))
+        s.rater_count < raters or len(s.manager_levels) < managers))
 
 
-def _critical_evidence_text(band: Band) -> str:
+def _critical_evidence_text(band: Band, extended: bool) -> str:
+    if extended:
+        return _critical_evidence_text_all_groups(band)
     if band.min_critical_raters is not None and band.min_critical_managers is not None:
         return ngettext("%(band)s: every critical competency rated by at least %(raters)s managers or peers, at "
                         "least %(num)d of them a manager (fewer is thin evidence).",
@@ -44,16 +48,33 @@ def _critical_evidence_text(band: Band) -> str:
                     "evidence).", band.min_critical_managers, band=band.label)
 
 
+def _critical_evidence_text_all_groups(band: Band) -> str:
+    """(2026.12.4) The rule's words for a rubric with direct reports and assessors: every counted rater."""
+    if band.min_critical_raters is not None and band.min_critical_managers is not None:
+        return ngettext("%(band)s: every critical competency rated by at least %(raters)s counted raters (managers, "
+                        "peers, direct reports, the assessors’ consensus), at least %(num)d of them a manager (fewer "
+                        "is thin evidence).",
+                        "%(band)s: every critical competency rated by at least %(raters)s counted raters (managers, "
+                        "peers, direct reports, the assessors’ consensus), at least %(num)d of them managers (fewer "
+                        "is thin evidence).", band.min_critical_managers, band=band.label,
+                        raters=band.min_critical_raters)
+    if band.min_critical_raters is not None:
+        return _("%(band)s: every critical competency rated by at least %(raters)s counted raters (managers, peers, "
+                 "direct reports, the assessors’ consensus; fewer is thin evidence).", band=band.label,
+                 raters=band.min_critical_raters)
+    return _critical_evidence_text(band, False)
+
+
 def critical_evidence_check(band: Band, ev) -> RuleResult:
     """``<band>.critical_evidence``: no critical competency on thin evidence."""
-    rid, text = f"{band.id}.critical_evidence", _critical_evidence_text(band)
+    rid, text = f"{band.id}.critical_evidence", _critical_evidence_text(band, ev.is_extended)
     if not any(c.is_critical for c in ev.comps):
         return RuleResult(rid, text, NOT_APPLICABLE, _("The role has no critical competency."))
     thin = thin_evidence(band, ev)
     if not thin:
         return RuleResult(rid, text, PASSED, _("Every critical competency rests on enough raters."))
     items = ", ".join(_("%(name)s (raters %(raters)s, managers %(managers)s)", name=c.name,
-                        raters=len(s.manager_levels) + len(s.peer_levels), managers=len(s.manager_levels))
+                        raters=s.rater_count, managers=len(s.manager_levels))
                       for c, s in zip(ev.comps, ev.scores) if c.competency_id in thin)
     return RuleResult(rid, text, FAILED, _("Thin evidence: %(items)s.", items=items), thin)
 
@@ -84,20 +105,19 @@ def short_others_check(band: Band, ev) -> RuleResult:
 
 
 def _group_items(comp, scores, limit: Fraction) -> list[str]:
-    """The groups of one competency whose mean is further below the requirement than ``limit``, in words."""
+    """The groups of one competency whose mean is further below the requirement than ``limit``, in words; an
+    anonymous group not shown there is named without its mean."""
     required = scores.requirement.required
     items = []
-    if scores.manager_levels and required - Fraction(sum(scores.manager_levels), len(scores.manager_levels)) > limit:
-        score = Fraction(sum(scores.manager_levels), len(scores.manager_levels))
-        items.append(_("%(name)s (managers %(score)s against %(required)s)", name=comp.name, score=fmt(score),
-                       required=required))
-    if scores.peer_levels and required - Fraction(sum(scores.peer_levels), len(scores.peer_levels)) > limit:
-        if comp.peer_score is None:
-            items.append(_("%(name)s (peers kept anonymous)", name=comp.name))
+    for group in scores.levels:
+        score = scores.mean(group)
+        if required - score <= limit:
+            continue
+        if group in ANONYMOUS_GROUPS and group not in scores.shown:
+            items.append(_("%(name)s (%(group)s kept anonymous)", name=comp.name, group=GROUP_PLURALS[group]))
         else:
-            score = Fraction(sum(scores.peer_levels), len(scores.peer_levels))
-            items.append(_("%(name)s (peers %(score)s against %(required)s)", name=comp.name, score=fmt(score),
-                           required=required))
+            items.append(_("%(name)s (%(group)s %(score)s against %(required)s)", name=comp.name,
+                           group=GROUP_PLURALS[group], score=fmt(score), required=required))
     return items
 
 
@@ -105,7 +125,7 @@ def group_floor_check(band: Band, ev) -> RuleResult:
     """``<band>.max_group_gap``: no rater group's mean further below the required level than the limit, on any
     competency (so one group's unanimous low view is never averaged away by another's high one)."""
     limit = exact(band.max_group_gap)
-    text = (ngettext("%(band)s: neither the managers’ nor the peers’ mean more than %(limit)s level below the "
+    text = (_group_floor_text_all_groups(band, limit) if ev.is_extended else ngettext("%(band)s: neither the managers’ nor the peers’ mean more than %(limit)s level below the "
                      "required level on any competency.",
                      "%(band)s: neither the managers’ nor the peers’ mean more than %(limit)s levels below the "
                      "required level on any competency.", 1 if limit == 1 else 2, band=band.label, limit=fmt(limit))
@@ -122,3 +142,15 @@ def group_floor_check(band: Band, ev) -> RuleResult:
         return RuleResult(f"{band.id}.max_group_gap", text, PASSED, _("Every rater group within the limit."))
     return RuleResult(f"{band.id}.max_group_gap", text, FAILED,
                       _("Below the floor: %(items)s.", items=", ".join(items)), tuple(failing))
+
+
+def _group_floor_text_all_groups(band: Band, limit: Fraction) -> str:
+    """(2026.12.4) The group floor's words for a rubric with direct reports and assessors."""
+    if not limit:
+        return _("%(band)s: no rater group’s mean (managers, peers, direct reports, the assessors’ consensus) below "
+                 "the required level on any competency.", band=band.label)
+    return ngettext("%(band)s: no rater group’s mean (managers, peers, direct reports, the assessors’ consensus) "
+                    "more than %(limit)s level below the required level on any competency.",
+                    "%(band)s: no rater group’s mean (managers, peers, direct reports, the assessors’ consensus) "
+                    "more than %(limit)s levels below the required level on any competency.",
+                    1 if limit == 1 else 2, band=band.label, limit=fmt(limit))

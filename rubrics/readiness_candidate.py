@@ -16,18 +16,23 @@ from dataclasses import replace
 
 from .i18n import N_, _
 from .readiness_counting import COUNTED_SHEETS_RULE, uncounted_text
-from .readiness_model import FAILED, MANAGER, PASSED, PEER, PEERS_SUPPRESSED, ReadinessResult, RuleResult
+from .readiness_model import ANONYMOUS_GROUPS, ASSESSOR, DIRECT_REPORT, FAILED, MANAGER, PASSED, PEER, PEERS_SUPPRESSED
+from .readiness_result import ReadinessResult, RuleResult
 from .readiness_panel import candidate_panel_reason
 
 #: Said in the candidate's copy wherever numbers were withheld: the English source; ``withheld_note()`` gives it
 #: in the current language (compare rule details with that, not with this constant).
 WITHHELD_NOTE = N_("Numbers that include the input of peers kept anonymous (fewer than the threshold rated) are "
                    "not shown in this copy.")
+#: (2026.12.4) The same where direct reports are kept anonymous too.
+WITHHELD_NOTE_ANONYMOUS = N_("Numbers that include the input of peers or direct reports kept anonymous (fewer than "
+                             "the threshold rated) are not shown in this copy.")
 
 
-def withheld_note() -> str:
-    """``WITHHELD_NOTE`` in the current language."""
-    return _(WITHHELD_NOTE)
+def withheld_note(groups=(PEER,)) -> str:
+    """``WITHHELD_NOTE`` in the current language; the direct reports' words when ``groups`` (the anonymous groups
+    withheld: ``ReadinessResult.withheld_groups``) include them."""
+    return _(WITHHELD_NOTE_ANONYMOUS) if DIRECT_REPORT in groups else _(WITHHELD_NOTE)
 
 #: Rules whose detail itemises scores or unscored competencies (the others count sheets, which are shown anyway).
 _SCORE_RULES = ("max_not_observed_share", "critical_observed", ".max_unscored_others", ".max_any_gap",
@@ -42,27 +47,30 @@ def _withhold(comp):
 
 
 def _managers_only(result: ReadinessResult) -> dict:
-    """The sheets that do not count, as the candidate may see them: managers' only, without the key (whether a
-    peer's sheet counts says something about that peer's answers). The rule on counted sheets is redone from
-    them, so it reads the same whatever the peers' sheets were."""
-    managers = tuple(replace(u, rater_key="") for u in result.uncounted_sheets if u.group == MANAGER)
-    rules = tuple(replace(r, **_manager_rule(managers, result.group_count(PEER).submitted > 0))
+    """The sheets that do not count, as the candidate may see them: managers' (and the assessors' consensus, a
+    group decision) only, without the key (whether a peer's or a direct report's sheet counts says something
+    about their answers). The rule on counted sheets is redone from them, so it reads the same whatever the
+    anonymous groups' sheets were."""
+    named = tuple(replace(u, rater_key="") for u in result.uncounted_sheets if u.group in (MANAGER, ASSESSOR))
+    anonymous = tuple(g for g in ANONYMOUS_GROUPS if result.group_count(g).submitted > 0)
+    rules = tuple(replace(r, **_manager_rule(named, anonymous))
                   if r.id == COUNTED_SHEETS_RULE else r for r in result.rules)
-    return dict(uncounted_sheets=managers, rules=rules)
+    return dict(uncounted_sheets=named, rules=rules)
 
 
-def _manager_rule(managers, had_peers: bool) -> dict:
-    detail = " ".join(uncounted_text(u) for u in managers) if managers else _("Every manager sheet counts.")
-    if had_peers:
+def _manager_rule(named, anonymous) -> dict:
+    detail = " ".join(uncounted_text(u) for u in named) if named else _("Every manager sheet counts.")
+    if PEER in anonymous:
         detail += " " + _("Whether each peer sheet counts is not shown in this copy.")
-    return dict(status=FAILED if managers else PASSED, detail=detail)
+    if DIRECT_REPORT in anonymous:
+        detail += " " + _("Whether each direct report’s sheet counts is not shown in this copy.")
+    return dict(status=FAILED if named else PASSED, detail=detail)
 
 
-def _rule(rule: RuleResult, withheld: set, names: dict) -> RuleResult:
+def _rule(rule: RuleResult, withheld: set, names: dict, note: str) -> RuleResult:
     if not any(rule.id == r or (r.startswith(".") and rule.id.endswith(r)) for r in _SCORE_RULES):
         return rule
     shown = tuple(i for i in rule.competencies if i not in withheld)
-    note = withheld_note()
     if not shown:
         return replace(rule, detail=note, competencies=shown)
     if rule.id.endswith(".max_short_others"):  # a count lists what it counted, within its limit or not
@@ -99,23 +107,32 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
         is_candidate_view=True,
         **_managers_only(result),
     )
-    if result.peer_mode == PEERS_SUPPRESSED and result.counts_only_evidence:
-        # Fewer peers submitted than the threshold: how many of their sheets count would tell on each of them.
-        note = _("How many peer sheets count is not shown in this copy, as fewer peers took part than the "
-                 "threshold for showing them.")
+    suppressed = [g for g in ANONYMOUS_GROUPS if result.group_mode(g) == PEERS_SUPPRESSED]
+    if suppressed and result.counts_only_evidence:
+        # Fewer submitted than the threshold: how many of their sheets count would tell on each of them.
+        note = " ".join(_suppressed_note(g) for g in suppressed)
         changes.update(evidence_summary=note, rules=tuple(
             replace(r, detail=note) if r.id == "min_nonself_raters" or r.id.endswith(".min_raters") else r
             for r in changes["rules"]))
     if withheld:
         names = {c.competency_id: c.name for c in result.competencies}
+        note = withheld_note(result.withheld_groups)
         critical_withheld = any(c.is_critical for c in result.competencies if c.competency_id in withheld)
         changes.update(
             weighted_attainment=None,
             largest_critical_shortfall=None if critical_withheld else result.largest_critical_shortfall,
             unscored_share=None,
             scored_count=None,
-            rules=tuple(_rule(r, withheld, names) for r in changes["rules"]),
+            rules=tuple(_rule(r, withheld, names, note) for r in changes["rules"]),
             summary=_("%(band)s for %(role)s. %(note)s", band=result.band_label, role=result.target_role_name,
-                      note=withheld_note()),
+                      note=note),
         )
     return replace(result, **changes)
+
+
+def _suppressed_note(group: str) -> str:
+    if group == PEER:
+        return _("How many peer sheets count is not shown in this copy, as fewer peers took part than the threshold "
+                 "for showing them.")
+    return _("How many direct report sheets count is not shown in this copy, as fewer direct reports took part than "
+             "the threshold for showing them.")

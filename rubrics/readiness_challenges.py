@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from .i18n import _
 from .model import ReadinessRules
+from .readiness_groups import anonymity_threshold, named_groups
+from .readiness_model import DIRECT_REPORT
 
 
 def _has(rules: ReadinessRules, key: str) -> bool:
@@ -34,9 +36,15 @@ def challenges_in_words(rules: ReadinessRules) -> tuple[str, ...]:
                      if panel.borderline_standard_errors is not None else
                      _("“The raters disagree”: raters who contradict each other send the verdict to the panel with "
                        "the band the rules would give."))
-    lines.append(_("“A peer can be recognised”: peers are shown as a group only from %(num)s of them; the "
-                   "candidate’s copy withholds every number that depends on peers who are not shown.",
-                   num=rules.peer_anonymity_threshold))
+    if DIRECT_REPORT in named_groups(rules):
+        lines.append(_("“A peer or a direct report can be recognised”: peers are shown as a group only from %(num)s "
+                       "of them, direct reports only from %(reports)s; the candidate’s copy withholds every number "
+                       "that depends on peers or direct reports who are not shown.",
+                       num=rules.peer_anonymity_threshold, reports=anonymity_threshold(rules, DIRECT_REPORT)))
+    else:
+        lines.append(_("“A peer can be recognised”: peers are shown as a group only from %(num)s of them; the "
+                       "candidate’s copy withholds every number that depends on peers who are not shown.",
+                       num=rules.peer_anonymity_threshold))
     if rules.calibration_reasons:
         lines.append(_("“HR changed it”: a calibration carries a reason code, a written rationale and the panel’s "
                        "members, and a move into the best band needs a second HR person’s approval."))

@@ -12,7 +12,9 @@ from itertools import combinations
 
 from .i18n import N_, _, ngettext
 from .model import NOT_OBSERVED, PanelReviewRules, ReadinessRules
-from .readiness_model import MANAGER, NONSELF_GROUPS, PEER, CompetencyResult, RaterSheet
+from .readiness_groups import GROUP_PLURALS
+from .readiness_model import ANONYMOUS_GROUPS, MANAGER, PEER, SELF, SHEET_GROUPS, RaterSheet
+from .readiness_result import CompetencyResult
 from .readiness_numbers import display_score, exact, fmt, pct
 from .readiness_scores import ExactScores
 from .readiness_rules import Evidence
@@ -42,9 +44,29 @@ def _n(value: Fraction) -> int:
     return 1 if value == 1 else 2
 
 
+def _pairs(score: ExactScores, groups=None) -> list[tuple[str, str, Fraction]]:
+    """Every two non-self groups with a mean on the competency, in group order, and how far apart their means are
+    (``groups``: only these, e.g. the shown ones)."""
+    present = [g for g in score.levels if groups is None or g in groups]
+    return [(a, b, _apart(score.mean(a), score.mean(b))) for a, b in combinations(present, 2)]
+
+
+def _pair_sentence(kind: str, name: str, first: str, second: str, apart: Fraction) -> str:
+    """One whole sentence per kind: "People leadership (critical): managers and peers are 2 levels apart." """
+    values = dict(name=name, first=GROUP_PLURALS[first], second=GROUP_PLURALS[second], levels=fmt(apart))
+    if kind == "critical":
+        return ngettext("%(name)s (critical): %(first)s and %(second)s are %(levels)s level apart.",
+                        "%(name)s (critical): %(first)s and %(second)s are %(levels)s levels apart.", _n(apart),
+                        **values)
+    return ngettext("%(name)s: %(first)s and %(second)s are %(levels)s level apart.",
+                    "%(name)s: %(first)s and %(second)s are %(levels)s levels apart.", _n(apart), **values)
+
+
 def panel_review_reasons(panel: PanelReviewRules | None, comps: Sequence[CompetencyResult],
                          scores: Sequence[ExactScores], managers: Sequence[RaterSheet]) -> tuple[str, ...]:
-    """The plain-word reasons the evidence is contested; empty when it is not (or the rubric has no such rule)."""
+    """The plain-word reasons the evidence is contested; empty when it is not (or the rubric has no such rule).
+    Every two groups are compared (managers and peers; from 2026.12.4 direct reports and the assessors'
+    consensus too), anonymous ones below their threshold included where they count."""
     if panel is None:
         return ()
     critical_limit, overall_limit = exact(panel.critical_disagreement), exact(panel.overall_disagreement)
@@ -52,27 +74,27 @@ def panel_review_reasons(panel: PanelReviewRules | None, comps: Sequence[Compete
     for comp, score in zip(comps, scores):
         if not comp.is_critical:
             continue
-        if score.manager_mean is not None and score.peer_mean is not None:
-            apart = _apart(score.manager_mean, score.peer_mean)
-            if apart >= critical_limit:
-                reasons.append(ngettext("%(name)s (critical): managers and peers are %(levels)s level apart.",
-                                        "%(name)s (critical): managers and peers are %(levels)s levels apart.",
-                                        _n(apart), name=comp.name, levels=fmt(apart)))
+        reasons += [_pair_sentence("critical", comp.name, a, b, apart) for a, b, apart in _pairs(score)
+                    if apart >= critical_limit]
         if len(score.manager_levels) >= 2:
             apart = Fraction(max(score.manager_levels) - min(score.manager_levels))
             if apart >= critical_limit:
                 reasons.append(ngettext("%(name)s (critical): two managers are %(levels)s level apart.",
                                         "%(name)s (critical): two managers are %(levels)s levels apart.",
                                         _n(apart), name=comp.name, levels=fmt(apart)))
-    both = [(s.manager_mean, s.peer_mean) for s in scores if s.manager_mean is not None and s.peer_mean is not None]
-    if both:
+    groups = [g for g in SHEET_GROUPS if any(g in s.levels for s in scores)]
+    for first, second in combinations(groups, 2):
+        both = [(s.mean(first), s.mean(second)) for s in scores if first in s.levels and second in s.levels]
+        if not both:
+            continue
         apart = _apart(sum(m for m, _ in both) / len(both), sum(p for _, p in both) / len(both))
         if apart >= overall_limit:
             reasons.append(ngettext(
-                "Overall: managers and peers are %(levels)s level apart on average over the %(count)s "
+                "Overall: %(first)s and %(second)s are %(levels)s level apart on average over the %(count)s "
                 "competencies both rated.",
-                "Overall: managers and peers are %(levels)s levels apart on average over the %(count)s "
-                "competencies both rated.", _n(apart), levels=fmt(apart), count=len(both)))
+                "Overall: %(first)s and %(second)s are %(levels)s levels apart on average over the %(count)s "
+                "competencies both rated.", _n(apart), first=GROUP_PLURALS[first], second=GROUP_PLURALS[second],
+                levels=fmt(apart), count=len(both)))
     ids = [c.competency_id for c in comps]
     widest = None
     for first, second in combinations([_levels(s, ids) for s in managers if s.group == MANAGER], 2):
@@ -92,14 +114,14 @@ def panel_review_reasons(panel: PanelReviewRules | None, comps: Sequence[Compete
 
 
 def _camps(levels: Sequence[int]) -> Fraction:
-    """How far two shown peers stand from two others: the second-highest level minus the second-lowest (0 under
-    four levels). One peer apart from the rest is not a split of the group."""
+    """How far two shown raters of a group stand from two others: the second-highest level minus the second-lowest
+    (0 under four levels). One rater apart from the rest is not a split of the group."""
     ordered = sorted(levels)
     return Fraction(ordered[-2] - ordered[1]) if len(ordered) >= 4 else Fraction(0)
 
 
 def agreement_reasons(panel: PanelReviewRules | None, comps: Sequence[CompetencyResult],
-                      scores: Sequence[ExactScores], peers: Sequence[RaterSheet], threshold: int) -> tuple[str, ...]:
+                      scores: Sequence[ExactScores]) -> tuple[str, ...]:
     """The 2026.12.3 reasons: raters at least ``any_disagreement`` apart on any competency, and a shown group
     below the requirement on a critical competency the decision score passes (rubric without the keys: none)."""
     if panel is None:
@@ -108,55 +130,46 @@ def agreement_reasons(panel: PanelReviewRules | None, comps: Sequence[Competency
     any_limit = exact(panel.any_disagreement) if panel.any_disagreement is not None else None
     critical_limit = exact(panel.critical_disagreement)
     for comp, score in zip(comps, scores):
-        peer_levels = [v for s in peers if (v := s.ratings.get(comp.competency_id)) is not None and v != NOT_OBSERVED]
-        shown_peers = len(peer_levels) >= threshold
         if any_limit is not None:
-            reasons += _any_disagreement(comp, score, any_limit, critical_limit, peer_levels if shown_peers else ())
+            reasons += _any_disagreement(comp, score, any_limit, critical_limit)
         if panel.group_below_critical and comp.is_critical and score.decision is not None:
-            required = score.requirement.required
-            if score.decision >= required:
-                reasons += _group_below(comp, score.manager_mean,
-                                        Fraction(sum(peer_levels), len(peer_levels)) if shown_peers else None)
+            if score.decision >= score.requirement.required:
+                reasons += _group_below(comp, score)
     return tuple(reasons)
 
 
-def _group_below(comp: CompetencyResult, managers: Fraction | None, peers: Fraction | None) -> list[str]:
+def _group_below(comp: CompetencyResult, score: ExactScores) -> list[str]:
     """A shown group's mean below the requirement the decision score meets, one whole sentence per group."""
-    out = []
-    if managers is not None and managers < comp.required:
-        out.append(_("%(name)s (critical): the managers’ mean %(mean)s is below the required %(required)s, though the "
-                     "decision score %(score)s meets it.", name=comp.name,
-                     mean=display_score(float(managers), comp.required), required=comp.required,
-                     score=comp.decision_text))
-    if peers is not None and peers < comp.required:
-        out.append(_("%(name)s (critical): the peers’ mean %(mean)s is below the required %(required)s, though the "
-                     "decision score %(score)s meets it.", name=comp.name,
-                     mean=display_score(float(peers), comp.required), required=comp.required,
-                     score=comp.decision_text))
-    return out
+    return [_("%(name)s (critical): the %(group)s’ mean %(mean)s is below the required %(required)s, though the "
+              "decision score %(score)s meets it.", name=comp.name, group=GROUP_PLURALS[g],
+              mean=display_score(float(score.mean(g)), comp.required), required=comp.required,
+              score=comp.decision_text)
+            for g in score.levels if g in score.shown and score.mean(g) < comp.required]
 
 
-def _any_disagreement(comp, score: ExactScores, limit: Fraction, critical_limit: Fraction, shown_peers):
-    """Managers vs peers, two managers, two shown peers against two others, on one competency; a pair the
-    critical rule already reports is not repeated."""
-    out = []
-    if score.manager_mean is not None and score.peer_mean is not None:
-        apart = _apart(score.manager_mean, score.peer_mean)
-        if apart >= limit and not (comp.is_critical and apart >= critical_limit):
-            out.append(ngettext("%(name)s: managers and peers are %(levels)s level apart.",
-                                "%(name)s: managers and peers are %(levels)s levels apart.",
-                                _n(apart), name=comp.name, levels=fmt(apart)))
+def _any_disagreement(comp, score: ExactScores, limit: Fraction, critical_limit: Fraction):
+    """Every two groups, two managers, two shown raters of an anonymous group against two others, on one
+    competency; a pair the critical rule already reports is not repeated."""
+    out = [_pair_sentence("any", comp.name, a, b, apart) for a, b, apart in _pairs(score)
+           if apart >= limit and not (comp.is_critical and apart >= critical_limit)]
     if len(score.manager_levels) >= 2:
         apart = Fraction(max(score.manager_levels) - min(score.manager_levels))
         if apart >= limit and not (comp.is_critical and apart >= critical_limit):
             out.append(ngettext("%(name)s: two managers are %(levels)s level apart.",
                                 "%(name)s: two managers are %(levels)s levels apart.",
                                 _n(apart), name=comp.name, levels=fmt(apart)))
-    apart = _camps(shown_peers)
-    if apart >= limit:
-        out.append(ngettext("%(name)s: peers are split, two or more %(levels)s level apart from two or more others.",
-                            "%(name)s: peers are split, two or more %(levels)s levels apart from two or more others.",
-                            _n(apart), name=comp.name, levels=fmt(apart)))
+    for group in ANONYMOUS_GROUPS:
+        apart = _camps(score.levels[group]) if group in score.shown else Fraction(0)
+        if apart >= limit and group == PEER:
+            out.append(ngettext(
+                "%(name)s: peers are split, two or more %(levels)s level apart from two or more others.",
+                "%(name)s: peers are split, two or more %(levels)s levels apart from two or more others.",
+                _n(apart), name=comp.name, levels=fmt(apart)))
+        elif apart >= limit:
+            out.append(ngettext(
+                "%(name)s: direct reports are split, two or more %(levels)s level apart from two or more others.",
+                "%(name)s: direct reports are split, two or more %(levels)s levels apart from two or more others.",
+                _n(apart), name=comp.name, levels=fmt(apart)))
     return out
 
 
@@ -167,11 +180,11 @@ def further_reasons(rules: ReadinessRules, ev: Evidence, chosen: int | None,
     critical requirement, borderline critical competencies that decide the band (``chosen``: the provisional
     band's index), a verdict resting on flagged raters."""
     comps = ev.comps
-    reasons = agreement_reasons(rules.panel_review, comps, ev.scores, by_group[PEER], rules.peer_anonymity_threshold)
+    reasons = agreement_reasons(rules.panel_review, comps, ev.scores)
     if borderline_decides(rules, ev, chosen):
         reasons += tuple(borderline_reason(c) for c in comps if c.is_borderline)
     ids = [c.competency_id for c in comps]
-    on_flagged = flagged_reason({g: by_group[g] for g in NONSELF_GROUPS}, ids, rules, flagged)
+    on_flagged = flagged_reason({g: v for g, v in by_group.items() if g != SELF}, ids, rules, flagged)
     return reasons + ((on_flagged,) if on_flagged else ())
 
 

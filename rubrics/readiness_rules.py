@@ -3,14 +3,16 @@ failed or not applicable, with the competencies that fail it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from .i18n import _, ngettext
 from .model import Band, ReadinessRules
 from .readiness_band_evidence import critical_evidence_check, group_floor_check, short_others_check
-from .readiness_model import FAILED, NOT_APPLICABLE, PASSED, CompetencyResult, RuleResult
+from .readiness_groups import anonymity_threshold, group_count_words
+from .readiness_model import DIRECT_REPORT, FAILED, MANAGER, NOT_APPLICABLE, PASSED, PEER
+from .readiness_result import CompetencyResult, RuleResult
 from .readiness_numbers import display_shortfall, exact, fmt, pct
 from .readiness_scores import ExactScores
 
@@ -22,11 +24,12 @@ class Evidence:
     role_name: str
     comps: tuple[CompetencyResult, ...]
     scores: tuple[ExactScores, ...]
-    managers: int
-    #: Peer sheets counted: all of them when peers below the threshold count, else only from the threshold.
-    counted_peers: int
-    #: Peer sheets submitted but not counted (2026.11 rule: fewer than the threshold).
-    uncounted_peers: int
+    #: Sheets counted as raters per non-self group the rubric knows (managers and peers; from 2026.12.4 also
+    #: direct reports and the assessors' consensus): an anonymous group's all of them when it counts below its
+    #: threshold, else only from the threshold.
+    counted_raters: Mapping[str, int]
+    #: Sheets of an anonymous group submitted but not counted (2026.11 rule: fewer than the threshold).
+    uncounted_raters: Mapping[str, int]
     attainment: Fraction | None
     largest_critical: Fraction | None
     #: Band thresholds of weighted attainment, so a printed percentage never lands on the wrong side of one.
@@ -35,11 +38,32 @@ class Evidence:
     unscored_at_zero: bool = False
 
     @property
+    def managers(self) -> int:
+        return self.counted_raters.get(MANAGER, 0)
+
+    @property
+    def counted_peers(self) -> int:
+        return self.counted_raters.get(PEER, 0)
+
+    @property
+    def uncounted_peers(self) -> int:
+        return self.uncounted_raters.get(PEER, 0)
+
+    @property
     def raters(self) -> int:
-        return self.managers + self.counted_peers
+        return sum(self.counted_raters.values())
+
+    @property
+    def is_extended(self) -> bool:
+        """The rubric knows more rater groups than managers and peers (2026.12.4): the sentences name raters."""
+        return bool(set(self.counted_raters) - {MANAGER, PEER})
 
     def counted(self) -> str:
         """ "3 counted: 1 manager, 2 peers." """
+        if self.is_extended:
+            shown = [g for g, n in self.counted_raters.items() if n] or [MANAGER, PEER]
+            return _("%(raters)s counted: %(groups)s.", raters=self.raters,
+                     groups=", ".join(group_count_words(g, self.counted_raters[g]) for g in shown))
         return _("%(raters)s counted: %(managers)s, %(peers)s.", raters=self.raters,
                  managers=ngettext("%(num)d manager", "%(num)d managers", self.managers),
                  peers=ngettext("%(num)d peer", "%(num)d peers", self.counted_peers))
@@ -55,8 +79,8 @@ class Evidence:
         return sorted(short, key=lambda item: -item[1])
 
 
-def build_evidence(rules: ReadinessRules, role_name: str, comps, scores, managers: int, counted_peers: int,
-                   uncounted_peers: int) -> Evidence:
+def build_evidence(rules: ReadinessRules, role_name: str, comps, scores, counted_raters: Mapping[str, int],
+                   uncounted_raters: Mapping[str, int]) -> Evidence:
     """Weighted attainment and the largest critical shortfall, exactly, with what the rules need beside them."""
     scored = [s for s in scores if s.decision is not None]
     # From 2026.12.3 an unscored competency counts with its weight and ``unscored_attainment`` (0): "not
@@ -70,7 +94,7 @@ def build_evidence(rules: ReadinessRules, role_name: str, comps, scores, manager
     critical = [s for s in scored if s.requirement.is_critical]
     largest = max((max(Fraction(0), s.requirement.required - s.decision) for s in critical), default=None)
     thresholds = tuple(float(b.min_weighted_attainment) for b in rules.bands if b.min_weighted_attainment is not None)
-    return Evidence(role_name, tuple(comps), tuple(scores), managers, counted_peers, uncounted_peers, attainment,
+    return Evidence(role_name, tuple(comps), tuple(scores), dict(counted_raters), dict(uncounted_raters), attainment,
                     largest, thresholds, rules.unscored_attainment is not None)
 
 
@@ -84,9 +108,14 @@ def evidence_rules(rules: ReadinessRules, ev: Evidence, threshold: int) -> list[
     if ev.uncounted_peers:
         detail += " " + _("%(n)s peer sheet(s) not counted: peers count from %(threshold)s submitted, to keep them "
                           "anonymous.", n=ev.uncounted_peers, threshold=threshold)
-    out = [RuleResult("min_nonself_raters", _("At least %(n)s manager or peer sheet(s) counted.",
-                                              n=rules.min_nonself_raters),
-                      _status(ev.raters >= rules.min_nonself_raters), detail)]
+    if ev.uncounted_raters.get(DIRECT_REPORT):
+        detail += " " + _("%(n)s direct report sheet(s) not counted: direct reports count from %(threshold)s "
+                          "submitted, to keep them anonymous.", n=ev.uncounted_raters[DIRECT_REPORT],
+                          threshold=anonymity_threshold(rules, DIRECT_REPORT))
+    text = (_("At least %(n)s rater sheet(s) counted (managers, peers, direct reports, the assessors’ consensus).",
+              n=rules.min_nonself_raters) if ev.is_extended else
+            _("At least %(n)s manager or peer sheet(s) counted.", n=rules.min_nonself_raters))
+    out = [RuleResult("min_nonself_raters", text, _status(ev.raters >= rules.min_nonself_raters), detail)]
     unscored = tuple(c.competency_id for c in ev.comps if c.decision_score is None)
     total = len(ev.comps)
     share = Fraction(len(unscored), total) if total else Fraction(0)
@@ -94,6 +123,8 @@ def evidence_rules(rules: ReadinessRules, ev: Evidence, threshold: int) -> list[
     ok = share <= max_share
     out.append(RuleResult(
         "max_not_observed_share",
+        _("At most %(share)s of the %(role)s competencies without a score from the raters.", share=pct(max_share),
+          role=ev.role_name) if ev.is_extended else
         _("At most %(share)s of the %(role)s competencies without a manager or peer score.", share=pct(max_share),
           role=ev.role_name),
         _status(ok),
@@ -108,6 +139,9 @@ def evidence_rules(rules: ReadinessRules, ev: Evidence, threshold: int) -> list[
                     "Every critical competency was rated by a manager or by at least %(num)d peers.", threshold)
     if rules.peers_below_threshold == "count":
         text = _("Every critical competency was rated by a manager or a peer.")
+    if ev.is_extended:
+        text = _("Every critical competency was rated by at least one rater (a manager, a peer, a direct report or "
+                 "the assessors’ consensus).")
     if not critical:
         out.append(RuleResult("critical_observed", text, NOT_APPLICABLE, _("The role has no critical competency.")))
     elif missing:
@@ -125,6 +159,9 @@ def band_checks(band: Band, ev: Evidence) -> list[RuleResult]:
     if band.min_raters is not None:
         checks.append(RuleResult(
             f"{band.id}.min_raters",
+            _("%(band)s: at least %(n)s rater sheets counted (managers, peers, direct reports, the assessors’ "
+              "consensus), so the verdict never rests on one rater.", band=band.label, n=band.min_raters)
+            if ev.is_extended else
             _("%(band)s: at least %(n)s manager or peer sheets counted, so the verdict never rests on one rater.",
               band=band.label, n=band.min_raters),
             _status(ev.raters >= band.min_raters),

@@ -20,23 +20,15 @@ from fractions import Fraction
 
 from .i18n import _
 from .model import NOT_OBSERVED, PEERS_COUNT, ReadinessRules
-from .readiness_model import MANAGER, NONSELF_GROUPS, PEER, CompetencyResult, RaterSheet
+from .readiness_groups import anonymity_threshold, group_weights
+from .readiness_model import ANONYMOUS_GROUPS, MANAGER, PEER, RaterSheet
+from .readiness_result import CompetencyResult
 from .readiness_numbers import display_error, display_score, exact, pct
 from .readiness_rules import Evidence, build_evidence, choose_band
-from .readiness_scores import ExactScores
+from .readiness_scores import ExactScores, weighted_decision
 
 #: Flags that mean a rater's levels say more about the rater than the candidate (central tendency does not).
 WEIGHT_FLAGS = frozenset({"lenient", "severe", "straight_lining"})
-
-
-def decision_levels(by_group: Mapping[str, Sequence[RaterSheet]], comp_id: str, rules: ReadinessRules
-                    ) -> dict[str, list[int]]:
-    """The manager and peer levels behind a competency's decision score (as ``readiness_scores`` counts them)."""
-    levels = {g: [v for s in by_group[g] if (v := s.ratings.get(comp_id)) is not None and v != NOT_OBSERVED]
-              for g in NONSELF_GROUPS}
-    if len(levels[PEER]) < rules.peer_anonymity_threshold and rules.peers_below_threshold != PEERS_COUNT:
-        levels[PEER] = []
-    return levels
 
 
 def variance(levels: Mapping[str, Sequence[int]], weights: Mapping[str, float]) -> Fraction | None:
@@ -53,12 +45,6 @@ def variance(levels: Mapping[str, Sequence[int]], weights: Mapping[str, float]) 
 
 def standard_error(var: Fraction | None) -> float | None:
     return None if var is None else math.sqrt(var)
-
-
-def _weighted(levels: Mapping[str, Sequence[int]], weights: Mapping[str, float]) -> Fraction | None:
-    used = [g for g, v in levels.items() if v and exact(weights.get(g, 0)) > 0]
-    total = sum(exact(weights[g]) for g in used)
-    return sum(exact(weights[g]) * Fraction(sum(levels[g]), len(levels[g])) for g in used) / total if used else None
 
 
 def _share_below(levels: Mapping[str, Sequence[int]], weights: Mapping[str, float], required: int) -> Fraction:
@@ -78,7 +64,7 @@ def one_rater_decides(levels: Mapping[str, Sequence[int]], weights: Mapping[str,
         for index, level in enumerate(given):
             if level < required:
                 rest = {**levels, group: [*given[:index], *given[index + 1:]]}
-                without = _weighted(rest, weights)
+                without = weighted_decision(rest, {g: exact(w) for g, w in weights.items()})
                 if without is not None and without >= required:
                     return True
     return False
@@ -113,18 +99,21 @@ def borderline_reason(comp: CompetencyResult) -> str:
 def flagged_weight(by_group: Mapping[str, Sequence[RaterSheet]], ids: Sequence[str], rules: ReadinessRules,
                    flagged: set[str]) -> Fraction:
     """The share of the decision weight on these raters: per scored competency each rater carries its group's
-    weight split among the group's raters there (as the decision score does), averaged over the competencies."""
+    weight there split among the group's raters there (as the decision score does), averaged over the
+    competencies. ``by_group``: the counted non-self sheets, each within what its group can judge."""
     shares = []
     for comp_id in ids:
-        raters = {g: [s.rater_key for s in by_group[g]
-                      if (v := s.ratings.get(comp_id)) is not None and v != NOT_OBSERVED] for g in NONSELF_GROUPS}
-        if len(raters[PEER]) < rules.peer_anonymity_threshold and rules.peers_below_threshold != PEERS_COUNT:
-            raters[PEER] = []
-        used = [g for g in NONSELF_GROUPS if raters[g] and exact(rules.rater_group_weights.get(g, 0)) > 0]
-        total = sum(exact(rules.rater_group_weights[g]) for g in used)
+        raters = {g: [s.rater_key for s in sheets if (v := s.ratings.get(comp_id)) is not None and v != NOT_OBSERVED]
+                  for g, sheets in by_group.items()}
+        for g in raters:
+            if g in ANONYMOUS_GROUPS and len(raters[g]) < anonymity_threshold(rules, g) \
+                    and rules.peers_below_threshold != PEERS_COUNT:
+                raters[g] = []
+        weights = group_weights(rules, comp_id)
+        used = [g for g in raters if raters[g] and weights[g] > 0]
+        total = sum(weights[g] for g in used)
         if used:
-            shares.append(sum(exact(rules.rater_group_weights[g]) / total / len(raters[g])
-                              for g in used for key in raters[g] if key in flagged))
+            shares.append(sum(weights[g] / total / len(raters[g]) for g in used for key in raters[g] if key in flagged))
     return sum(shares, Fraction(0)) / len(shares) if shares else Fraction(0)
 
 
@@ -134,20 +123,25 @@ def flagged_reason(by_group, ids, rules: ReadinessRules, flagged: Mapping[str, S
     if panel is None or panel.flagged_weight_share is None:
         return ""
     marked = {key for key, flags in (flagged or {}).items() if WEIGHT_FLAGS & set(flags)}
-    marked &= {s.rater_key for g in NONSELF_GROUPS for s in by_group[g]}
+    marked &= {s.rater_key for sheets in by_group.values() for s in sheets}
     if not marked:
         return ""
     share = flagged_weight(by_group, ids, rules, marked)
     if share < exact(panel.flagged_weight_share) or share == 0:
         return ""
     managers = sum(s.rater_key in marked for s in by_group[MANAGER])
+    peers = sum(s.rater_key in marked for s in by_group[PEER])
+    if managers + peers < len(marked):
+        return _("The verdict rests for %(share)s of its decision weight on raters flagged as lenient, severe or "
+                 "straight-lining (%(managers)s of the managers, %(others)s of the other raters).", share=pct(share),
+                 managers=managers, others=len(marked) - managers)
     return _("The verdict rests for %(share)s of its decision weight on raters flagged as lenient, severe or "
              "straight-lining (%(managers)s of the managers, %(peers)s of the peers).", share=pct(share),
              managers=managers, peers=len(marked) - managers)
 
 
 def measured(comps: Sequence[CompetencyResult], scores: Sequence[ExactScores],
-             by_group: Mapping[str, Sequence[RaterSheet]], rules: ReadinessRules) -> tuple[CompetencyResult, ...]:
+             rules: ReadinessRules) -> tuple[CompetencyResult, ...]:
     """The competencies with their standard error and borderline flag (a rubric without the borderline rule:
     unchanged, so old cycles keep their results to the field)."""
     panel = rules.panel_review
@@ -155,11 +149,9 @@ def measured(comps: Sequence[CompetencyResult], scores: Sequence[ExactScores],
         return tuple(comps)
     out = []
     for comp, score in zip(comps, scores):
-        levels = decision_levels(by_group, comp.competency_id, rules)
-        var = variance(levels, rules.rater_group_weights) if score.decision is not None else None
+        var = variance(score.levels, score.weights) if score.decision is not None else None
         out.append(replace(comp, standard_error=standard_error(var),
-                           is_borderline=is_borderline(score, levels, var, panel,
-                                                       rules.rater_group_weights)))
+                           is_borderline=is_borderline(score, score.levels, var, panel, score.weights)))
     return tuple(out)
 
 
@@ -171,6 +163,6 @@ def borderline_decides(rules: ReadinessRules, ev: Evidence, chosen: int | None) 
     comps = tuple(replace(c, decision_score=float(c.required), gap=0.0) if c.is_borderline else c for c in ev.comps)
     scores = tuple(replace(s, decision=Fraction(c.required)) if c.is_borderline else s
                    for c, s in zip(ev.comps, ev.scores))
-    lifted = build_evidence(rules, ev.role_name, comps, scores, ev.managers, ev.counted_peers, ev.uncounted_peers)
+    lifted = build_evidence(rules, ev.role_name, comps, scores, ev.counted_raters, ev.uncounted_raters)
     better, _checks = choose_band(rules.bands, lifted, True)
     return better is not None and better < chosen

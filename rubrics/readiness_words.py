@@ -6,10 +6,11 @@ Every sentence is a whole catalogue entry (``rubrics.i18n``) in the current lang
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import PEERS_COUNT, Band, ReadinessRules
+from .readiness_groups import GROUP_PLURALS, RaterGroupCount, anonymity_threshold, group_count_words, named_groups
 from .readiness_model import (
     ASSESSOR,
     DIRECT_REPORT,
@@ -18,16 +19,12 @@ from .readiness_model import (
     PANEL_REVIEW,
     PEER,
     SELF,
-    RaterGroupCount,
 )
 from .readiness_numbers import exact, fmt, pct
 from .readiness_panel import agreement_in_words
 
 _NUMBER_WORDS = TranslatedLabels({1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five"),
                                   6: N_("six"), 7: N_("seven"), 8: N_("eight"), 9: N_("nine")})
-#: The groups as named inside a sentence ("weights: managers 2, peers 1").
-_WEIGHT_NAMES = TranslatedLabels({SELF: N_("self"), MANAGER: N_("managers"), PEER: N_("peers"),
-                                  DIRECT_REPORT: N_("direct reports"), ASSESSOR: N_("assessors")})
 
 
 def verdicts(rules: ReadinessRules) -> tuple[tuple[str, str], ...]:
@@ -49,16 +46,34 @@ def verdict_label(rules: ReadinessRules, band_id: str | None) -> str:
     return dict(verdicts(rules)).get(band_id, band_id)
 
 
-def evidence_summary(managers: int, counted_peers: int, uncounted_peers: int,
+def evidence_summary(counted_raters: Mapping[str, int], uncounted_raters: Mapping[str, int],
                      group_counts: Sequence[RaterGroupCount]) -> str:
     """What the verdict rests on, in words: "Rests on one manager's sheet." and what was asked but not given.
-    Sheets that are not evidence (2026.12.3) are left out of the counts; the rule ``counted_sheets`` names them."""
-    text = _rests_on(managers, counted_peers)
-    if uncounted_peers:
+    Sheets that are not evidence (2026.12.3) are left out of the counts; the rule ``counted_sheets`` names them.
+    ``counted_raters``: per non-self group the rubric knows (a rubric with more than managers and peers says so
+    in the 2026.12.4 words: "Rests on 4 sheets: 1 manager, 2 peers, the assessors’ consensus.")."""
+    if set(counted_raters) <= {MANAGER, PEER}:
+        text = _rests_on(counted_raters.get(MANAGER, 0), counted_raters.get(PEER, 0))
+    else:
+        text = _rests_on_groups(counted_raters)
+    if uncounted_raters.get(PEER):
         text += " " + ngettext("%(num)d peer sheet not counted, to keep peers anonymous.",
-                               "%(num)d peer sheets not counted, to keep peers anonymous.", uncounted_peers)
-    short = [g.text for g in group_counts if g.group in (MANAGER, PEER) and g.assigned and g.submitted < g.assigned]
+                               "%(num)d peer sheets not counted, to keep peers anonymous.", uncounted_raters[PEER])
+    if uncounted_raters.get(DIRECT_REPORT):
+        text += " " + ngettext("%(num)d direct report sheet not counted, to keep direct reports anonymous.",
+                               "%(num)d direct report sheets not counted, to keep direct reports anonymous.",
+                               uncounted_raters[DIRECT_REPORT])
+    short = [g.text for g in group_counts if g.group != SELF and g.assigned and g.submitted < g.assigned]
     return " ".join([text, *short])
+
+
+def _rests_on_groups(counted_raters: Mapping[str, int]) -> str:
+    raters = sum(counted_raters.values())
+    if raters == 0:
+        return _("Rests on no rater’s sheet: a self-assessment alone never gives a band.")
+    groups = ", ".join(group_count_words(g, n) for g, n in counted_raters.items() if n)
+    return ngettext("Rests on %(num)d sheet: %(groups)s.", "Rests on %(num)d sheets: %(groups)s.", raters,
+                    groups=groups)
 
 
 def _rests_on(managers: int, peers: int) -> str:
@@ -197,16 +212,36 @@ def _peer_sentence(rules: ReadinessRules) -> str:
         "recovered from what is shown.", k=k)
 
 
+def _group_sentences(rules: ReadinessRules) -> list[str]:
+    """(2026.12.4) Direct reports and the assessors' consensus, for a rubric that names them."""
+    named = named_groups(rules)
+    if DIRECT_REPORT not in named and ASSESSOR not in named:
+        return []
+    return [_(
+        "Direct reports and the assessors’ consensus are rater groups of their own: a group’s sheet counts only on "
+        "the competencies that group can judge (direct reports: those the rubric lists; assessors: those the "
+        "exercises show), and its rated share is measured against them; each group has its weight, per "
+        "competency where the rubric says so. Direct reports are anonymous exactly like peers: shown as a group on "
+        "a competency only from %(k)s of them, counted in the decision below that, never named to the candidate. "
+        "The assessors’ own sheets never count: their consensus from the wash-up does, as one sheet, shown by name, "
+        "counting from one level.", k=anonymity_threshold(rules, DIRECT_REPORT))]
+
+
 def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
     """The readiness model and the rubric's rules as sentences, for the methodology page."""
-    weights = ", ".join(f"{_WEIGHT_NAMES[g]} {fmt(exact(w))}" for g, w in rules.rater_group_weights.items())
+    weights = ", ".join(f"{GROUP_PLURALS[g]} {fmt(exact(w))}" for g, w in rules.rater_group_weights.items())
     lines = [
         _("Each competency is scored per rater group (self, managers, peers) as the mean of the levels given; "
           "“not observed” is left out of the mean, never counted as a low score, and shows in the coverage "
           "(“rated by n of m”)."),
+        _("The decision score is the weighted mean of the group scores of every group other than self with a level "
+          "(weights: %(weights)s; some competencies weigh the groups differently, as the rubric lists); the "
+          "self-assessment is shown beside it and never changes the verdict.", weights=weights)
+        if named_groups(rules) & {DIRECT_REPORT, ASSESSOR} else
         _("The decision score is the weighted mean of the manager and peer group scores (weights: %(weights)s); "
           "the self-assessment is shown beside it and never changes the verdict.", weights=weights),
         _peer_sentence(rules),
+        *_group_sentences(rules),
         _("Gap = decision score − required level of the target role."),
         _("Weighted attainment = Σ weight × min(decision score ÷ required level, 1) ÷ Σ weight, over the "
           "competencies with a decision score, shown with that coverage (“of the 8 of 12 scored”); surplus on one "

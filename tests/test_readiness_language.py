@@ -163,17 +163,19 @@ def test_unscored_competencies_and_attainment_in_german():
 ])
 def test_the_evidence_summary_in_german(managers, peers, uncounted, german):
     """What the verdict rests on, for 0, 1, 2 and more sheets, in whole German sentences."""
-    assert de(evidence_summary, managers, peers, uncounted, ()) == german
+    assert de(evidence_summary, {"manager": managers, "peer": peers}, {"peer": uncounted}, ()) == german
 
 
 def test_the_evidence_summary_in_english_is_unchanged():
     """The English summary is as before; what was asked but not given follows in the same language."""
-    assert evidence_summary(1, 3, 0, ()) == "Rests on four sheets: one from a manager and three from peers."
-    assert evidence_summary(1, 0, 2, ()) == \
+    assert evidence_summary({"manager": 1, "peer": 3}, {}, ()) == \
+        "Rests on four sheets: one from a manager and three from peers."
+    assert evidence_summary({"manager": 1, "peer": 0}, {"peer": 2}, ()) == \
         "Rests on one manager’s sheet. 2 peer sheets not counted, to keep peers anonymous."
     asked = (RaterGroupCount("manager", 1, 1), RaterGroupCount("peer", 2, 0))
-    assert evidence_summary(1, 0, 0, asked) == "Rests on one manager’s sheet. 2 peers were asked; none submitted."
-    assert de(evidence_summary, 1, 0, 0, asked) == \
+    assert evidence_summary({"manager": 1, "peer": 0}, {}, asked) == \
+        "Rests on one manager’s sheet. 2 peers were asked; none submitted."
+    assert de(evidence_summary, {"manager": 1, "peer": 0}, {}, asked) == \
         "Stützt sich auf den Bogen einer Führungskraft. 2 Peers angefragt; kein Bogen abgegeben."
 
 
@@ -282,8 +284,8 @@ def test_the_methodology_in_german():
     """rules_in_words in German: weights, gap, the bands' conditions, no English sentence left."""
     lines = de(rules_in_words, FW.readiness)
     assert len(lines) == len(rules_in_words(FW.readiness))
-    assert "(Gewichte: Führungskräfte 2, Peers 1, direkt unterstellte Mitarbeitende 1, Assessoren 2)" in lines[1]
-    assert lines[3] == "Abstand = Entscheidungswert − geforderte Stufe der Zielrolle."
+    assert "(Gewichte: Führungskräfte 2, Peers 1, direkt unterstellte Mitarbeitende 1, Assessoren 2; " in lines[1]
+    assert "Abstand = Entscheidungswert − geforderte Stufe der Zielrolle." in lines
     best = next(line for line in lines if line.startswith("1. "))
     assert "darunter mindestens 1 Führungskraft" in best and f"mindestens 90{NBSP}%." in best and " und " in best
     assert lines[-1].startswith("Blinder Fleck: Selbsteinschätzung mindestens 1 Stufe über dem Entscheidungswert")
