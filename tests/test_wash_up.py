@@ -12,6 +12,7 @@ from assessment.services import ConflictError, NotAllowed
 from assessment.services import results_store, sheets as sheet_service, wash_up
 from assessment.services.cycles import change_state
 from assessment.services.rater_quality import cycle_ratings
+from assessment.services.readiness import compute_results
 from assessment.services.wash_up import ConsensusAnswer, WashUpRefused
 from rubrics import NOT_OBSERVED
 from tests.exercise_helpers import assessor, schedule, submit_exercise_sheet
@@ -175,3 +176,18 @@ def test_assessor_sheets_are_not_rater_quality_data(day):
     """An assessor's exercise sheet never counts, so it never feeds the cycle's rater-quality flags either."""
     _submit_all(day)
     assert cycle_ratings(day["assessment"].cycle) == []
+
+
+def test_the_consensus_enters_the_verdict_as_the_assessors_group(day, framework):
+    """Before the wash-up the assessors' own levels count nowhere; after it, the consensus is the assessors' score."""
+    _submit_all(day, metrics=(3, 5, 4, 4))
+    assessment = day["assessment"]
+
+    def metrics_result():
+        result = compute_results([assessment], framework=framework)[assessment.id]
+        return next(c for c in result.competencies if c.competency_id == "performance_metrics")
+
+    assert metrics_result().assessor_score is None
+    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(4, "Both exercises showed a KPI tree.",
+                                                                       "Ben's 5 rested on one answer.")))
+    assert metrics_result().assessor_score == 4.0
