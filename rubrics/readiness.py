@@ -3,11 +3,13 @@
 docs/readiness.md states the model in prose with worked examples; in short:
 
 * Per competency and rater group the mean of the levels given ("not observed" left out); the decision score
-  is the weighted mean of the manager and peer group scores (self never enters it).
-* Peers are shown as a group on a competency only from ``peer_anonymity_threshold`` levels there. Below it,
-  rubric 2026.11 leaves their levels out of everything; from 2026.12 (``peers_below_threshold: count``) they
-  still count in the decision, so the verdict is monotone, and ``candidate_view`` withholds every number
-  that depends on them.
+  is the weighted mean of the manager and peer group scores (self never enters it); from 2026.12.4 of every
+  non-self group's (direct reports, the assessors' consensus too), each group only on the competencies it can
+  judge, with its weight per competency (``readiness_groups``).
+* Peers (from 2026.12.4 direct reports too) are shown as a group on a competency only from their anonymity
+  threshold of levels there. Below it, rubric 2026.11 leaves their levels out of everything; from 2026.12
+  (``peers_below_threshold: count``) they still count in the decision, so the verdict is monotone, and
+  ``candidate_view`` withholds every number that depends on them.
 * Insufficient evidence when the evidence rules fail; otherwise the first band whose conditions hold
   (evidence conditions such as two raters with a manager, the floor on every competency, unscored
   competencies; then critical shortfall and weighted attainment). Panel review, when raters contradict each
@@ -23,8 +25,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
+from .eligibility import Tenure, eligibility_checks
 from .i18n import _, ngettext
 from .model import PEERS_COUNT, Framework
+from .readiness_agreement import agreement
 from .readiness_band_evidence import thin_evidence
 from .readiness_candidate import candidate_view, withheld_note
 from .readiness_challenges import challenges_in_words
@@ -77,8 +81,10 @@ from .readiness_result import (
     RuleResult,
     Shortfall,
 )
+from .readiness_relationship import relationship, with_short_acquaintance
 from .readiness_rules import build_evidence, choose_band, evidence_rules
 from .readiness_scores import comments_of, competency_result
+from .readiness_situations import with_situations
 from .readiness_uncertainty import measured
 from .readiness_words import evidence_summary, rules_in_words, verdict_label, verdicts
 
@@ -92,17 +98,20 @@ __all__ = [
     "RaterSheet", "ReadinessResult", "RuleResult", "Shortfall", "UncountedSheet", "assess_readiness", "candidate_view",
     "coverage_text", "display_gap", "display_percent", "display_score", "exact", "plural", "rules_in_words",
     "suppressed_coverage_text", "verdict_label", "verdicts", "withheld_note", "candidate_panel_reason",
-    "challenges_in_words",
+    "challenges_in_words", "Tenure",
 ]
 
 
 def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[RaterSheet],
                      assigned: Mapping[str, int] | None = None,
-                     flagged: Mapping[str, tuple[str, ...]] | None = None) -> ReadinessResult:
+                     flagged: Mapping[str, tuple[str, ...]] | None = None,
+                     tenure: Tenure | None = None) -> ReadinessResult:
     """The readiness verdict for ``target_role`` from the submitted sheets of one assessment, explained.
 
     ``assigned`` gives, per rater group, how many sheets were asked for (so the report can say "2 peers were
-    asked; none submitted"); it never changes the verdict.
+    asked; none submitted"); it never changes the verdict. ``tenure`` (the candidate's months in leadership and in
+    the current role) is checked against the role's eligibility rule and stored beside the verdict; it never changes
+    it either.
     """
     rules = framework.readiness
     role = framework.role(target_role)
@@ -110,6 +119,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     judges = {g: judged_by(framework, g) for g in groups}
     submitted = {g: sum(s.group == g for s in sheets) for g in groups}
     evidence, uncounted = counted_sheets(framework, role, sheets, judges)
+    evidence, uncounted, short = relationship(rules, sheets, evidence, uncounted)
     by_group = {g: [s for s in evidence if s.group == g] for g in groups}
     counts = {g: len(by_group[g]) for g in groups}
     # The groups this assessment involves: self, managers and peers always; direct reports and the consensus when
@@ -142,8 +152,11 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     thin = next((set(thin_evidence(b, ev)) for b in rules.bands
                  if b.min_critical_raters is not None or b.min_critical_managers is not None), set())
     comps = tuple(replace(c, is_thin_evidence=c.competency_id in thin) for c in comps)
+    agreed = agreement(rules, with_situations(framework, comps, by_group), by_group)
+    comps = agreed.comps
     reasons = (panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER])
-               + further_reasons(rules, ev, chosen, by_group, flagged)) if sufficient else ()
+               + further_reasons(rules, ev, chosen, by_group, with_short_acquaintance(flagged, short))
+               + agreed.reasons) if sufficient else ()
     band_id, band_label, band_rank = _outcome(rules, chosen, reasons)
 
     group_counts = tuple(
@@ -193,6 +206,10 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         is_unscored_in_attainment=rules.unscored_attainment is not None,
         counts_only_evidence=rules.min_rated_share is not None,
         direct_report_anonymity_threshold=anonymity_threshold(rules, DIRECT_REPORT),
+        agreement=float(agreed.overall) if agreed.overall is not None else None,
+        agreement_level=agreed.level,
+        eligibility=eligibility_checks(role, tenure),
+        short_acquaintance_raters=len(short),
     )
 
 

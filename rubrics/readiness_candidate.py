@@ -6,8 +6,9 @@ removes every number that depends on them: on each competency whose peer group i
 (``is_withheld_from_candidate``) the decision score, gap, self-vs-others and next level; wherever any such
 competency exists, the weighted attainment, the coverage counts of scores and the itemised rule details. What
 is left that can depend on those peers are coarse outcomes only: the verdict (band, insufficient evidence,
-Panel review) and whether each rule held. It also drops what is for HR only anyway: spread, rater disagreement
-and the Panel review reasons.
+Panel review) and whether each rule held. It also drops what is for HR only anyway: spread, rater disagreement,
+the agreement index (2026.12.4: a measure of the same spread), raters of short acquaintance and the Panel review
+reasons. Where a competency's numbers are withheld, so is where its levels were seen (``situation_text``).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _SCORE_RULES = ("max_not_observed_share", "critical_observed", ".max_unscored_ot
 def _withhold(comp):
     return replace(comp, decision_score=None, gap=None, self_minus_others=None, is_blind_spot=False,
                    is_hidden_strength=False, next_level=None, next_level_label="", development_action="",
-                   is_thin_evidence=None, standard_error=None, is_borderline=False)
+                   is_thin_evidence=None, standard_error=None, is_borderline=False, situation_text="")
 
 
 def _managers_only(result: ReadinessResult) -> dict:
@@ -84,7 +85,7 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
     """The result as the candidate may see it (same type; ``is_candidate_view`` set). Pure; idempotent."""
     withheld = {c.competency_id for c in result.competencies if c.is_withheld_from_candidate}
     comps = tuple(_withhold(c) if c.competency_id in withheld else c for c in result.competencies)
-    comps = tuple(replace(c, spread=None, is_disagreement=False) for c in comps)
+    comps = tuple(replace(c, spread=None, is_disagreement=False, agreement=None, agreement_level="") for c in comps)
     by_id = {c.competency_id: c for c in comps}
 
     def keep(items):
@@ -105,6 +106,9 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
         development_priorities=keep(result.development_priorities),
         development_notes=keep(result.development_notes),
         is_candidate_view=True,
+        agreement=None,
+        agreement_level="",
+        short_acquaintance_raters=0,
         **_managers_only(result),
     )
     suppressed = [g for g in ANONYMOUS_GROUPS if result.group_mode(g) == PEERS_SUPPRESSED]

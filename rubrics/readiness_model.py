@@ -37,6 +37,12 @@ PANEL_REVIEW = "panel_review"
 #: How peers count: shown as a group, suppressed (fewer than the anonymity threshold), or there are none.
 PEERS_SHOWN, PEERS_SUPPRESSED, PEERS_NONE = "shown", "suppressed", "none"
 
+#: (2026.12.4) How far raters agree on a competency (rwg against the rubric's ``agreement`` thresholds), in words.
+AGREE, MODERATE, DISAGREE, DISAGREE_STRONGLY = "agree", "moderate", "disagree", "disagree_strongly"
+AGREEMENT_LABELS = TranslatedLabels({AGREE: N_("raters agree"), MODERATE: N_("raters partly agree"),
+                                     DISAGREE: N_("raters disagree"),
+                                     DISAGREE_STRONGLY: N_("raters disagree strongly")})
+
 #: A rule's status: it held, it did not, or it does not apply here (never shown with a tick).
 PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"
 

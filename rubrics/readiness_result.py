@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .i18n import _, ngettext
 from .readiness_groups import RaterGroupCount
 from .readiness_model import (
+    AGREEMENT_LABELS,
     ASSESSOR,
     DIRECT_REPORT,
     MANAGER,
@@ -88,6 +89,11 @@ class CompetencyResult:
     #: (2026.12.4) What the decisive levels rest on: "seen in two acting-up periods of 3 and 6 months and in the
     #: board presentation exercise"; "" when nothing was recorded.
     situation_text: str = ""
+
+    @property
+    def agreement_text(self) -> str:
+        """ "raters agree", "raters disagree strongly"; "" without an index."""
+        return AGREEMENT_LABELS[self.agreement_level] if self.agreement_level else ""
 
     @property
     def shortfall(self) -> float:
@@ -281,6 +287,11 @@ class ReadinessResult:
     short_acquaintance_raters: int = 0
     #: (2026.12.4) Fewest direct reports with a level on a competency for their group to be shown there.
     direct_report_anonymity_threshold: int = 0
+
+    @property
+    def agreement_text(self) -> str:
+        """The overall agreement in words ("raters partly agree"); "" without an index."""
+        return AGREEMENT_LABELS[self.agreement_level] if self.agreement_level else ""
 
     @property
     def has_suppressed_peer_groups(self) -> bool:

@@ -24,11 +24,13 @@ from .readiness_groups import anonymity_threshold, group_weights
 from .readiness_model import ANONYMOUS_GROUPS, MANAGER, PEER, RaterSheet
 from .readiness_result import CompetencyResult
 from .readiness_numbers import display_error, display_score, exact, pct
+from .readiness_relationship import SHORT_ACQUAINTANCE
 from .readiness_rules import Evidence, build_evidence, choose_band
 from .readiness_scores import ExactScores, weighted_decision
 
-#: Flags that mean a rater's levels say more about the rater than the candidate (central tendency does not).
-WEIGHT_FLAGS = frozenset({"lenient", "severe", "straight_lining"})
+#: Flags that mean a rater's levels say more about the rater than the candidate (central tendency does not); from
+#: 2026.12.4 also a rater who has known the candidate only briefly (``readiness_relationship``).
+WEIGHT_FLAGS = frozenset({"lenient", "severe", "straight_lining", SHORT_ACQUAINTANCE})
 
 
 def variance(levels: Mapping[str, Sequence[int]], weights: Mapping[str, float]) -> Fraction | None:
@@ -131,6 +133,10 @@ def flagged_reason(by_group, ids, rules: ReadinessRules, flagged: Mapping[str, S
         return ""
     managers = sum(s.rater_key in marked for s in by_group[MANAGER])
     peers = sum(s.rater_key in marked for s in by_group[PEER])
+    if any(SHORT_ACQUAINTANCE in flagged[key] for key in marked):
+        return _("The verdict rests for %(share)s of its decision weight on raters flagged as lenient, severe or "
+                 "straight-lining, or who have known the candidate only briefly (%(managers)s of the managers, "
+                 "%(peers)s of the other raters).", share=pct(share), managers=managers, peers=len(marked) - managers)
     if managers + peers < len(marked):
         return _("The verdict rests for %(share)s of its decision weight on raters flagged as lenient, severe or "
                  "straight-lining (%(managers)s of the managers, %(others)s of the other raters).", share=pct(share),

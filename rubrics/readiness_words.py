@@ -21,7 +21,9 @@ from .readiness_model import (
     SELF,
 )
 from .readiness_numbers import exact, fmt, pct
+from .readiness_agreement import agreement_in_words as rwg_in_words
 from .readiness_panel import agreement_in_words
+from .readiness_relationship import relationship_in_words
 
 _NUMBER_WORDS = TranslatedLabels({1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five"),
                                   6: N_("six"), 7: N_("seven"), 8: N_("eight"), 9: N_("nine")})
@@ -100,6 +102,10 @@ def _rests_on(managers: int, peers: int) -> str:
 def _count(n: int) -> str:
     """A count as a word up to nine ("three", German "drei"), digits above."""
     return _NUMBER_WORDS[n] if n in _NUMBER_WORDS else str(n)
+
+
+#: A count as a word up to nine, for the other modules' sentences.
+count_word = _count
 
 
 def _levels_n(limit) -> int:
@@ -268,6 +274,7 @@ def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
             "peers kept anonymous count for this check without being shown.", label=panel.label,
             critical=fmt(exact(panel.critical_disagreement)), overall=fmt(exact(panel.overall_disagreement))))
         lines += agreement_in_words(rules)
+    lines += rwg_in_words(rules) + relationship_in_words(rules)
     blind = exact(rules.blind_spot_threshold)
     lines.append(ngettext(
         "Blind spot: self at least %(blind)s level(s) above the decision score; hidden strength: the same "

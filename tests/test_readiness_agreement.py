@@ -238,7 +238,10 @@ def test_borderline_at_each_boundary():
 
 
 def with_panel(**changes):
+    """The shipped rubric with these Panel review keys; without the 2026.12.4 low-agreement rule unless given (the
+    borderline cases here have few raters, so rwg would send them to the panel too: tests/test_readiness_rwg.py)."""
     rules = NEW.readiness
+    changes = {"min_critical_agreement": None, **changes}
     return replace(NEW, readiness=replace(rules, panel_review=replace(rules.panel_review, **changes)))
 
 

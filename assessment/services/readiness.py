@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from reports.data import CalibratedVerdict, panel_row
 from reports.data import panel_data as build_panel_data, report_data as build_report_data
 from rubrics import Framework, language
+from rubrics.eligibility import Tenure
 from rubrics.readiness import ReadinessResult, assess_readiness, candidate_view, verdict_label
 
 from ..extensions import db
@@ -84,8 +85,14 @@ def compute_results(assessments: Sequence[Assessment], *, framework: Framework |
     ids = [a.id for a in assessments]
     sheets, assigned = load_sheets(ids), load_assigned(ids)
     flags = rater_flags_for_results(assessments[0].cycle, ids, framework)
-    return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id], flags.get(a.id))
+    return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id], flags.get(a.id),
+                                   tenure=tenure(a))
             for a in assessments}
+
+
+def tenure(assessment: Assessment) -> Tenure:
+    """The candidate's track record as the assessment records it (checked against the role's eligibility rule)."""
+    return Tenure(assessment.leadership_months, assessment.current_role_months)
 
 
 def candidate_sees_results(assessment: Assessment) -> bool:

@@ -2,8 +2,8 @@
 
 Each assessment's ``ReadinessResult`` is stored as JSON (``result_codec``: generic over the engine's frozen
 dataclasses) under the *fingerprint* of everything it is computed from: the engine version, the cycle's rubric
-hash and state, the target role, every counted sheet (id, group, status, counted revision) and the latest
-calibration. Reading a result recomputes the fingerprint from a few small queries; a stored result whose
+hash and state, the target role, the candidate's months in leadership and in the current role (the eligibility
+checks), every counted sheet (id, group, status, counted revision) and the latest calibration. Reading a result recomputes the fingerprint from a few small queries; a stored result whose
 fingerprint or engine version differs (or that no longer decodes) is recomputed and stored again.
 
 ``ENGINE_VERSION`` changes by itself when the engine's source or the shape of its result types changes, so a
@@ -54,7 +54,9 @@ def engine_version() -> str:
     makes a new one."""
     digest = hashlib.sha256()
     folder = Path(rubrics.__file__).parent
-    paths = [p for p in folder.glob("*.py") if p.name.startswith(("readiness", "model", "language", "i18n"))]
+    # Everything the result depends on: the engine, its data types and texts, the sheet rules it counts by.
+    prefixes = ("readiness", "model", "language", "i18n", "eligibility", "sheet")
+    paths = [p for p in folder.glob("*.py") if p.name.startswith(prefixes)]
     for path in sorted(paths) + sorted(folder.glob("translations/*/LC_MESSAGES/*.po")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"{ENGINE_REVISION}.{result_codec.shape(ReadinessResult)}.{digest.hexdigest()[:16]}"
@@ -103,7 +105,7 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, frame
         for a in batch:
             left_out = [i for i, *_rest in sheets[a.id] if i in excluded]
             inputs = [engine_version(), rubric, cycle.state, a.target_role, a.current_role, sheets[a.id],
-                      calibrations.get(a.id), left_out]
+                      calibrations.get(a.id), left_out, a.leadership_months, a.current_role_months]
             if a.id in flags:  # rubric 2026.12.3: the cycle's rater flags can change the verdict
                 inputs.append(flags[a.id])
             if a.id in consensus:  # issue 18: the assessors' consensus is one sheet of the verdict
@@ -296,7 +298,7 @@ def _consensus_changed(mapper, connection, target):
 
 @event.listens_for(Assessment, "after_update")
 def _assessment_changed(mapper, connection, target):
-    if _changed(target, "target_role", "current_role", "cycle_id"):
+    if _changed(target, "target_role", "current_role", "cycle_id", "leadership_months", "current_role_months"):
         _forget(connection, [target.id])
 
 

@@ -1,0 +1,137 @@
+"""(2026.12.4) Where the decisive levels were seen: ``CompetencyResult.situation_text`` (docs/readiness.md, "Where a
+level was seen").
+
+The decisive levels of a competency are the counted non-self levels at or above the target requirement, as the
+decision uses them (``readiness_agreement.counted_ratings``). Each rater records with such a level where it was
+seen (``RaterSheet.situations``: in the role, acting up, on a project, in an exercise) and for how many weeks; the
+assessors' consensus names the exercises that showed it. The text says what those levels rest on: "seen in the role
+for 2 years (2 raters), in two acting-up periods of 3 and 6 months and in the board presentation exercise"; "" when
+nothing was recorded. It informs; it never changes a score or the verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from fractions import Fraction
+
+from . import language
+from .i18n import _, ngettext
+from .model import Framework, ReadinessRules
+from .readiness_agreement import counted_ratings
+from .readiness_model import RaterSheet, Situation
+from .readiness_result import CompetencyResult
+from .readiness_words import count_word
+from .situations import ACTING_UP, EXERCISE, ROLE, SEEN_IN
+
+#: Periods under this many weeks are shown in weeks; under ``_MONTHS_UNTIL`` weeks in months; else in years.
+_WEEKS_UNTIL, _MONTHS_UNTIL = 8, 104
+WEEKS, MONTHS, YEARS = "weeks", "months", "years"
+
+
+def _half_up(value: Fraction) -> int:
+    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+
+
+def period(weeks: int) -> tuple[str, int]:
+    """A period as (unit, number): 6 weeks; 13 weeks = 3 months; 104 weeks = 2 years (half up)."""
+    if weeks < _WEEKS_UNTIL:
+        return WEEKS, weeks
+    if weeks < _MONTHS_UNTIL:
+        return MONTHS, _half_up(Fraction(weeks * 12, 52))
+    return YEARS, _half_up(Fraction(weeks, 52))
+
+
+def join_words(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c" (German "a, b und c")."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
+
+
+def _unit_text(unit: str, numbers: Sequence[int]) -> str:
+    """ "3 and 6 months", "1 week" (the plural by the last number)."""
+    nums = join_words([str(n) for n in numbers])
+    last = numbers[-1]
+    if unit == WEEKS:
+        return ngettext("%(nums)s week", "%(nums)s weeks", last, nums=nums)
+    if unit == MONTHS:
+        return ngettext("%(nums)s month", "%(nums)s months", last, nums=nums)
+    return ngettext("%(nums)s year", "%(nums)s years", last, nums=nums)
+
+
+def periods_text(weeks: Sequence[int]) -> str:
+    """Distinct periods, shortest first, one unit named once: "3 and 6 months", "6 weeks and 3 months"."""
+    chunks: list[tuple[str, list[int]]] = []
+    for unit, number in dict.fromkeys(period(w) for w in sorted(weeks)):
+        if chunks and chunks[-1][0] == unit:
+            chunks[-1][1].append(number)
+        else:
+            chunks.append((unit, [number]))
+    return join_words([_unit_text(unit, numbers) for unit, numbers in chunks])
+
+
+def _exercise_name(framework: Framework, exercise_id: str) -> str:
+    try:
+        name = framework.exercise(exercise_id).name
+    except KeyError:
+        return exercise_id
+    # "in the board presentation exercise": English lower-cases a name inside the sentence (not an acronym);
+    # German nouns keep their capital.
+    if language.current() == language.DEFAULT_LANGUAGE and name[:2] != name[:2].upper():
+        return name[:1].lower() + name[1:]
+    return name
+
+
+def _phrase(framework: Framework, seen_in: str, entries: Sequence[Situation]) -> str:
+    """One kind of situation: "in the role for 2 years (2 raters)", "in two acting-up periods of 3 and 6
+    months", "in the board presentation exercise"."""
+    weeks = [s.weeks for s in entries if s.weeks]
+    distinct = len({period(w) for w in weeks})
+    if seen_in == EXERCISE:
+        names = [_exercise_name(framework, e) for e in dict.fromkeys(e for s in entries for e in s.exercises)]
+        distinct = len(names)
+        text = (_("in an exercise") if not names else _("in the %(name)s exercise", name=names[0])
+                if len(names) == 1 else _("in the %(names)s exercises", names=join_words(names)))
+    elif seen_in == ROLE:
+        distinct = min(distinct, 1)
+        text = _("in the role for %(period)s", period=periods_text(weeks)) if weeks else _("in the role")
+    elif seen_in == ACTING_UP:
+        text = (_("while acting up") if not weeks else
+                _("in an acting-up period of %(period)s", period=periods_text(weeks)) if distinct == 1 else
+                _("in %(count)s acting-up periods of %(periods)s", count=count_word(distinct),
+                  periods=periods_text(weeks)))
+    else:  # PROJECT
+        text = (_("on a project") if not weeks else
+                _("on a project for %(period)s", period=periods_text(weeks)) if distinct == 1 else
+                _("on %(count)s projects of %(periods)s", count=count_word(distinct), periods=periods_text(weeks)))
+    raters = len(entries)
+    if raters > max(distinct, 1):
+        return ngettext("%(phrase)s (%(num)d rater)", "%(phrase)s (%(num)d raters)", raters, phrase=text)
+    return text
+
+
+def situation_text(framework: Framework, decisive: Sequence[Situation]) -> str:
+    """What these decisive levels rest on, kinds in the fixed order (role, acting up, project, exercise)."""
+    phrases = [_phrase(framework, kind, entries) for kind in SEEN_IN
+               if (entries := [s for s in decisive if s.seen_in == kind])]
+    return _("seen %(where)s", where=join_words(phrases)) if phrases else ""
+
+
+def decisive_situations(by_group: Mapping[str, Sequence[RaterSheet]], comp: CompetencyResult,
+                        rules: ReadinessRules) -> list[Situation]:
+    """The situations recorded with the counted non-self levels at or above the requirement."""
+    return [situation for sheet, level in counted_ratings(by_group, comp.competency_id, rules)
+            if level >= comp.required and (situation := sheet.situations.get(comp.competency_id)) is not None]
+
+
+def with_situations(framework: Framework, comps: Sequence[CompetencyResult],
+                    by_group: Mapping[str, Sequence[RaterSheet]]) -> tuple[CompetencyResult, ...]:
+    """The competencies with their ``situation_text`` (unchanged where nothing was recorded: old cycles keep their
+    results to the field)."""
+    rules = framework.readiness
+    out = []
+    for comp in comps:
+        text = situation_text(framework, decisive_situations(by_group, comp, rules))
+        out.append(replace(comp, situation_text=text) if text else comp)
+    return tuple(out)
