@@ -190,4 +190,6 @@ def test_the_consensus_enters_the_verdict_as_the_assessors_group(day, framework)
     assert metrics_result().assessor_score is None
     _save(day, framework, _answers(performance_metrics=ConsensusAnswer(4, "Both exercises showed a KPI tree.",
                                                                        "Ben's 5 rested on one answer.")))
-    assert metrics_result().assessor_score == 4.0
+    after = metrics_result()
+    assert after.assessor_score == 4.0
+    assert after.situation_text == "seen in the case analysis and role-play exercises"  # the report says where
