@@ -28,6 +28,7 @@ from .hr.tools import bp as hrtools_bp
 from .main.language import bp as language_bp
 from .main.views import bp as main_bp
 from .models import User
+from .rating.briefing import bp as briefing_bp
 from .rating.views import bp as rating_bp
 from .results.views import bp as results_bp
 from .washup.views import bp as washup_bp
@@ -93,8 +94,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (auth_bp, main_bp, hr_bp, hrtools_bp, rating_bp, candidate_bp, results_bp, account_bp, mail_bp,
-                      language_bp, washup_bp):
+    for blueprint in (auth_bp, main_bp, hr_bp, hrtools_bp, rating_bp, briefing_bp, candidate_bp, results_bp, account_bp,
+                      mail_bp, language_bp, washup_bp):
         app.register_blueprint(blueprint)
 
 

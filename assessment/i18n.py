@@ -18,7 +18,8 @@ from flask_login import current_user
 
 from rubrics import language
 
-from .labels import cycle_state_label, group_label, role_label, status_label
+from .labels import closeness_label, cycle_state_label, group_label, known_for_label, period_label, role_label, \
+    seen_in_label, status_label
 
 TRANSLATIONS_DIR = language.catalogue_dir("assessment")
 #: Every folder of compiled catalogues the app depends on (the engine's and the reports' too).
@@ -95,6 +96,8 @@ def register(app) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(current_language=language.current, language_names=language.LANGUAGE_NAMES)
     app.jinja_env.filters.update(status_label=status_label, group_label=group_label, role_label=role_label,
-                                 cycle_state_label=cycle_state_label, full_date=full_date)
+                                 cycle_state_label=cycle_state_label, full_date=full_date,
+                                 seen_in_label=seen_in_label, known_for_label=known_for_label,
+                                 closeness_label=closeness_label, period=period_label)
     app.before_request(_start_request)
     app.teardown_request(_end_request)

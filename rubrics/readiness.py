@@ -152,7 +152,7 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     thin = next((set(thin_evidence(b, ev)) for b in rules.bands
                  if b.min_critical_raters is not None or b.min_critical_managers is not None), set())
     comps = tuple(replace(c, is_thin_evidence=c.competency_id in thin) for c in comps)
-    agreed = agreement(rules, with_situations(framework, comps, by_group), by_group)
+    agreed = agreement(rules, with_situations(framework, comps, ev.scores, by_group), ev.scores)
     comps = agreed.comps
     reasons = (panel_review_reasons(rules.panel_review, comps, ev.scores, by_group[MANAGER])
                + further_reasons(rules, ev, chosen, by_group, with_short_acquaintance(flagged, short))

@@ -8,55 +8,33 @@ they would have if each answered at random, uniformly over the scale's A = 5 lev
 
 1 is full agreement; 0 is no more agreement than random answers; below 0 the raters are further apart than random
 answers would be (split into camps). The levels are every counted non-self level the decision uses (peers and
-direct reports kept anonymous included, where they count), on groups with a weight there. Under the rubric's
-``agreement.min_raters`` levels there is no index. Every comparison is on exact fractions; a rubric without
-``agreement`` gives no index at all (old cycles keep their results).
+direct reports kept anonymous included, where they count; only groups that can judge the competency and have a
+weight there: ``ExactScores.levels``). Under the rubric's ``agreement.min_raters`` levels there is no index. Every
+comparison is on exact fractions; a rubric without ``agreement`` gives no index at all (old cycles keep their
+results).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from .i18n import _
-from .model import NOT_OBSERVED, PEERS_COUNT, SCALE, AgreementRules, ReadinessRules
-from .readiness_model import (
-    AGREE,
-    ANONYMOUS_GROUPS,
-    DISAGREE,
-    DISAGREE_STRONGLY,
-    MODERATE,
-    NONSELF_GROUPS,
-    PEER,
-    RaterSheet,
-)
-from .readiness_groups import anonymity_threshold, group_weights
-from .readiness_result import CompetencyResult
+from .model import SCALE, AgreementRules, ReadinessRules
+from .readiness_model import AGREE, DISAGREE, DISAGREE_STRONGLY, MODERATE
 from .readiness_numbers import NO_NUMBER, as_float, exact, fmt, local
+from .readiness_result import CompetencyResult
+from .readiness_scores import ExactScores
 
 #: The variance of answers spread uniformly over the scale's levels: (A² − 1) / 12, 2 for five levels.
 NULL_VARIANCE = Fraction(len(SCALE) ** 2 - 1, 12)
 
 
-def counted_ratings(by_group: Mapping[str, Sequence[RaterSheet]], competency_id: str, rules: ReadinessRules
-                    ) -> list[tuple[RaterSheet, int]]:
-    """Every counted non-self sheet with its level on the competency, as the decision uses them: groups with a
-    weight there that can judge it; an anonymous group below its threshold only where such levels count."""
-    weights = group_weights(rules, competency_id)
-    found = []
-    for group in NONSELF_GROUPS:
-        judged = rules.group_competencies.get(group)
-        if weights[group] <= 0 or (judged is not None and competency_id not in judged):
-            continue
-        given = [(s, v) for s in by_group.get(group, ()) if (v := s.ratings.get(competency_id)) is not None
-                 and v != NOT_OBSERVED]
-        if (group in ANONYMOUS_GROUPS and len(given) < anonymity_threshold(rules, group)
-                and rules.peers_below_threshold != PEERS_COUNT):
-            continue
-        found += given
-    return found
+def decision_levels(score: ExactScores) -> list[int]:
+    """Every counted non-self level behind a competency's decision score, of the groups with a weight there."""
+    return [x for g, levels in score.levels.items() if score.weights.get(g, 0) > 0 for x in levels]
 
 
 def rwg(levels: Sequence[int]) -> Fraction | None:
@@ -100,14 +78,14 @@ class Agreement:
     reasons: tuple[str, ...] = ()
 
 
-def agreement(rules: ReadinessRules, comps: Sequence[CompetencyResult],
-              by_group: Mapping[str, Sequence[RaterSheet]]) -> Agreement:
-    """The agreement of the raters on each competency and overall (a rubric without ``agreement``: none)."""
+def agreement(rules: ReadinessRules, comps: Sequence[CompetencyResult], scores: Sequence[ExactScores]) -> Agreement:
+    """The agreement of the raters on each competency (``scores``: its exact numbers, in the same order) and overall
+    (a rubric without ``agreement``: none)."""
     if rules.agreement is None:
         return Agreement(tuple(comps))
     indexes, out = [], []
-    for comp in comps:
-        levels = [v for _s, v in counted_ratings(by_group, comp.competency_id, rules)]
+    for comp, score in zip(comps, scores, strict=True):
+        levels = decision_levels(score)
         value = rwg(levels) if len(levels) >= rules.agreement.min_raters else None
         indexes.append(value)
         out.append(replace(comp, agreement=as_float(value), agreement_level=agreement_level(value, rules.agreement)))

@@ -2,7 +2,7 @@
 level was seen").
 
 The decisive levels of a competency are the counted non-self levels at or above the target requirement, as the
-decision uses them (``readiness_agreement.counted_ratings``). Each rater records with such a level where it was
+decision uses them (``counted_ratings``). Each rater records with such a level where it was
 seen (``RaterSheet.situations``: in the role, acting up, on a project, in an exercise) and for how many weeks; the
 assessors' consensus names the exercises that showed it. The text says what those levels rest on: "seen in the role
 for 2 years (2 raters), in two acting-up periods of 3 and 6 months and in the board presentation exercise"; "" when
@@ -17,10 +17,10 @@ from fractions import Fraction
 
 from . import language
 from .i18n import _, ngettext
-from .model import Framework, ReadinessRules
-from .readiness_agreement import counted_ratings
+from .model import NOT_OBSERVED, Framework
 from .readiness_model import RaterSheet, Situation
 from .readiness_result import CompetencyResult
+from .readiness_scores import ExactScores
 from .readiness_words import count_word
 from .situations import ACTING_UP, EXERCISE, ROLE, SEEN_IN
 
@@ -76,11 +76,13 @@ def _exercise_name(framework: Framework, exercise_id: str) -> str:
         name = framework.exercise(exercise_id).name
     except KeyError:
         return exercise_id
-    # "in the board presentation exercise": English lower-cases a name inside the sentence (not an acronym);
-    # German nouns keep their capital.
-    if language.current() == language.DEFAULT_LANGUAGE and name[:2] != name[:2].upper():
-        return name[:1].lower() + name[1:]
-    return name
+    # "in the board presentation exercise": English lower-cases a name inside the sentence (not an acronym) and
+    # says "exercise" once ("In-tray exercise": "in the in-tray exercise"); German nouns keep their capital.
+    if language.current() != language.DEFAULT_LANGUAGE:
+        return name
+    if name.lower().endswith(" exercise"):
+        name = name[:-len(" exercise")]
+    return name[:1].lower() + name[1:] if name[:2] != name[:2].upper() else name
 
 
 def _phrase(framework: Framework, seen_in: str, entries: Sequence[Situation]) -> str:
@@ -118,20 +120,29 @@ def situation_text(framework: Framework, decisive: Sequence[Situation]) -> str:
     return _("seen %(where)s", where=join_words(phrases)) if phrases else ""
 
 
-def decisive_situations(by_group: Mapping[str, Sequence[RaterSheet]], comp: CompetencyResult,
-                        rules: ReadinessRules) -> list[Situation]:
+def counted_ratings(by_group: Mapping[str, Sequence[RaterSheet]], score: ExactScores
+                    ) -> list[tuple[RaterSheet, int]]:
+    """Every counted non-self sheet with its level on the competency, as the decision uses them: the groups behind
+    its decision score (``ExactScores.levels``: groups that can judge it, anonymous ones below their threshold where
+    they count) with a weight there."""
+    comp_id = score.requirement.competency_id
+    return [(s, v) for g in score.levels if score.weights.get(g, 0) > 0 for s in by_group.get(g, ())
+            if (v := s.ratings.get(comp_id)) is not None and v != NOT_OBSERVED]
+
+
+def decisive_situations(by_group: Mapping[str, Sequence[RaterSheet]], score: ExactScores) -> list[Situation]:
     """The situations recorded with the counted non-self levels at or above the requirement."""
-    return [situation for sheet, level in counted_ratings(by_group, comp.competency_id, rules)
-            if level >= comp.required and (situation := sheet.situations.get(comp.competency_id)) is not None]
+    comp_id, required = score.requirement.competency_id, score.requirement.required
+    return [situation for sheet, level in counted_ratings(by_group, score)
+            if level >= required and (situation := sheet.situations.get(comp_id)) is not None]
 
 
-def with_situations(framework: Framework, comps: Sequence[CompetencyResult],
+def with_situations(framework: Framework, comps: Sequence[CompetencyResult], scores: Sequence[ExactScores],
                     by_group: Mapping[str, Sequence[RaterSheet]]) -> tuple[CompetencyResult, ...]:
-    """The competencies with their ``situation_text`` (unchanged where nothing was recorded: old cycles keep their
-    results to the field)."""
-    rules = framework.readiness
+    """The competencies with their ``situation_text`` (``scores``: their exact numbers, in the same order;
+    unchanged where nothing was recorded: old cycles keep their results to the field)."""
     out = []
-    for comp in comps:
-        text = situation_text(framework, decisive_situations(by_group, comp, rules))
+    for comp, score in zip(comps, scores, strict=True):
+        text = situation_text(framework, decisive_situations(by_group, score))
         out.append(replace(comp, situation_text=text) if text else comp)
     return tuple(out)

@@ -9,6 +9,7 @@ from fractions import Fraction
 from .i18n import _
 from .model import NOT_OBSERVED, SCALE, Framework, RoleProfile
 from .readiness_numbers import fmt
+from .situations import CLOSENESS, KNOWN_FOR, MAX_WEEKS, SEEN_IN
 
 #: Why an answer needs written evidence: a value the rubric lists (the extremes, "not observed"), a level at or
 #: above a critical requirement of the target role, a level far from the rater's own mean (2026.12.3).
@@ -22,6 +23,25 @@ class RatingInput:
     competency_id: str
     value: int | str | None
     evidence: str = ""
+    #: (2026.12.4) Where the level was seen (``rubrics.situations.SEEN_IN``) and for how many weeks.
+    seen_in: str | None = None
+    seen_weeks: int | None = None
+
+
+#: Which field of a competency a problem belongs beside.
+LEVEL, EVIDENCE, SITUATION = "level", "evidence", "situation"
+
+
+@dataclass(frozen=True)
+class SheetScope:
+    """(2026.12.4) What one sheet asks: its competencies (in rubric order), for an assessor's exercise sheet the
+    exercise (whose matrix limits the levels), whether a level at or above the requirement needs its situation,
+    and whether the rater says how long and how closely they have worked with the candidate."""
+
+    competencies: tuple[str, ...]
+    exercise_id: str | None = None
+    asks_situations: bool = False
+    asks_relationship: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,29 +134,112 @@ def _mean_sentence(distance: str, mean: str) -> str:
              "(%(mean)s).", distance=distance, mean=mean)
 
 
-def answer_problems(framework: Framework, inputs: Mapping[str, RatingInput],
-                    role: RoleProfile | None = None) -> dict[str, str]:
-    """Per competency id, what stops this sheet from being submitted, without the competency's name (for beside
-    its field); empty when it can be submitted."""
+def sheet_scope(framework: Framework, role: RoleProfile | None, group: str,
+                exercise_id: str | None = None) -> SheetScope:
+    """What a sheet of this rater group (and exercise) asks under ``framework``'s rules. An assessor's exercise sheet
+    needs no situation (it is seen in the exercise) and no relationship; nor does the self-assessment ask the
+    relationship."""
+    rules = framework.readiness
+    return SheetScope(sheet_competencies(framework, role, group, exercise_id), exercise_id or None,
+                      asks_situations=rules.situations_required_at_requirement and not exercise_id,
+                      asks_relationship=rules.rater_relationship is not None and group not in ("self", "assessor"))
+
+
+def full_scope(framework: Framework) -> SheetScope:
+    """Every competency, no situation or relationship asked: a sheet as it was before 2026.12.4."""
+    return SheetScope(tuple(c.id for c in framework.competencies))
+
+
+def level_problem(framework: Framework, scope: SheetScope, competency_id: str, value) -> str | None:
+    """Why ``value`` cannot be given on this sheet (a level its exercise cannot show), or None."""
+    if not scope.exercise_id or not isinstance(value, int):
+        return None
+    shown = exercise_levels(framework, scope.exercise_id, competency_id)
+    if value in shown:
+        return None
+    return _("This exercise can show only levels %(levels)s on this competency; choose one of them or "
+             "“%(label)s”.", levels=", ".join(str(v) for v in shown), label=framework.scale.not_observed_label)
+
+
+def situation_problem(item: RatingInput | None) -> str | None:
+    """What is missing or wrong in where and how long a level was seen, or None when both are given and valid."""
+    if item is None or item.seen_in not in SEEN_IN:
+        return _("Say where this level was seen.")
+    if not isinstance(item.seen_weeks, int) or isinstance(item.seen_weeks, bool) \
+            or not 1 <= item.seen_weeks <= MAX_WEEKS:
+        return _("Say for how long it was seen: a number of weeks or months, up to 20 years.")
+    return None
+
+
+def answer_problem_fields(framework: Framework, inputs: Mapping[str, RatingInput], role: RoleProfile | None = None,
+                          scope: SheetScope | None = None) -> dict[str, tuple[str, str]]:
+    """Per competency id of the sheet, the first thing that stops it from being submitted and the field it belongs
+    beside: (``LEVEL`` | ``EVIDENCE`` | ``SITUATION``, text without the competency's name)."""
+    scope = scope or full_scope(framework)
+    values = {cid: item.value for cid, item in inputs.items() if cid in scope.competencies}
+    reasons = evidence_reasons(framework, role, values)
+    situated = situation_required(framework, role, values) if scope.asks_situations else frozenset()
     problems = {}
-    reasons = evidence_reasons(framework, role, {cid: item.value for cid, item in inputs.items()})
-    for comp in framework.competencies:
-        item = inputs.get(comp.id)
+    for cid in scope.competencies:
+        item = inputs.get(cid)
         value = item.value if item else None
+        wrong_level = level_problem(framework, scope, cid, value)
         if value is None:
-            problems[comp.id] = _("Choose a level or “%(label)s”.", label=framework.scale.not_observed_label)
-        elif comp.id in reasons and not (item.evidence or "").strip():
-            problems[comp.id] = evidence_text(framework, role, value, reasons[comp.id])
+            problems[cid] = (LEVEL, _("Choose a level or “%(label)s”.", label=framework.scale.not_observed_label))
+        elif wrong_level:
+            problems[cid] = (LEVEL, wrong_level)
+        elif cid in reasons and not (item.evidence or "").strip():
+            problems[cid] = (EVIDENCE, evidence_text(framework, role, value, reasons[cid]))
+        elif cid in situated and situation_problem(item):
+            problems[cid] = (SITUATION, situation_problem(item))
+    return problems
+
+
+def answer_problems(framework: Framework, inputs: Mapping[str, RatingInput],
+                    role: RoleProfile | None = None, scope: SheetScope | None = None) -> dict[str, str]:
+    """Per competency id, what stops this sheet from being submitted, without the competency's name (for beside
+    its field); empty when it can be submitted. Only the sheet's competencies (``scope``; all when None)."""
+    return {cid: text for cid, (_field, text) in answer_problem_fields(framework, inputs, role, scope).items()}
+
+
+def relationship_problems(scope: SheetScope, known_for: str | None, closeness: str | None) -> dict[str, str]:
+    """("known_for" / "closeness") -> what is missing, when the sheet asks how long and how closely the rater has
+    worked with the candidate."""
+    if not scope.asks_relationship:
+        return {}
+    problems = {}
+    if known_for not in KNOWN_FOR:
+        problems["known_for"] = _("Say how long you have worked with the candidate.")
+    if closeness not in CLOSENESS:
+        problems["closeness"] = _("Say how closely you have worked with the candidate.")
     return problems
 
 
 def submission_problems(framework: Framework, inputs: Mapping[str, RatingInput],
-                        role: RoleProfile | None = None) -> dict[str, str]:
+                        role: RoleProfile | None = None, scope: SheetScope | None = None,
+                        relationship: tuple[str | None, str | None] = (None, None)) -> dict[str, str]:
     """Per competency id, what stops this sheet from being submitted, named by the competency ("People
     leadership: Written evidence is required ..."); empty when it can be submitted. ``role`` is the candidate's
-    target role (the critical-requirement rule needs it; None leaves that rule out)."""
-    return {cid: _("%(competency)s: %(problem)s", competency=framework.competency(cid).name, problem=text)
-            for cid, text in answer_problems(framework, inputs, role).items()}
+    target role (the critical-requirement rule needs it; None leaves that rule out); ``scope`` what the sheet
+    asks (None: every competency, as before 2026.12.4); ``relationship`` the rater's (known_for, closeness),
+    whose problems come under the keys "known_for" and "closeness"."""
+    problems = {cid: _("%(competency)s: %(problem)s", competency=framework.competency(cid).name, problem=text)
+                for cid, text in answer_problems(framework, inputs, role, scope).items()}
+    problems.update(relationship_problems(scope or full_scope(framework), *relationship))
+    return problems
+
+
+def weeks_of(amount: int, unit: str) -> int:
+    """A period as weeks: months count 4.345 weeks each (rounded)."""
+    return round(amount * 4.345) if unit == "months" else amount
+
+
+def period_of(weeks: int) -> tuple[int, str]:
+    """A stored number of weeks as the rater most likely typed it: whole months when it is one, else weeks."""
+    months = round(weeks / 4.345)
+    if months >= 1 and weeks_of(months, "months") == weeks and weeks >= 8:
+        return months, "months"
+    return weeks, "weeks"
 
 
 def sheet_competencies(framework: Framework, role: RoleProfile | None, group: str,

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import itertools
 
+import sqlalchemy as sa
+
 from assessment.extensions import db
 from assessment.framework import current_framework
+from assessment.models import RaterAssignment, utcnow
 from assessment.services.assessments import add_assessment, assign_rater
 from assessment.services.cycles import change_state, create_cycle
 from assessment.services.users import create_user
 
 _counter = itertools.count(1)
+#: How long and how closely a rater of the factory's sheets knows the candidate.
+RELATIONSHIP = {"known_for": "1_to_3_years", "closeness": "weekly"}
 
 
 class Factory:
@@ -41,7 +46,10 @@ class Factory:
         return cycle
 
     def assessment(self, cycle=None, candidate=None, current_role: str = "operations_manager",
-                   managers: int = 1, peers: int = 0):
+                   managers: int = 1, peers: int = 0, direct_reports: int = 0, briefed: bool = True):
+        """A candidate with their raters. ``briefed``: every sheet's rater has already confirmed the rater briefing
+        (so that a test of the sheet opens the sheet, not the briefing) and said how long and how closely they know
+        the candidate (``RELATIONSHIP``); the briefing's and the relationship's own tests pass False."""
         cycle = cycle or self.cycle()
         candidate = candidate or self.user("candidate")
         target = self.framework.next_role(current_role).id
@@ -50,5 +58,13 @@ class Factory:
             assign_rater(assessment, self.user("manager"), "manager", actor=None, initial=True)
         for _ in range(peers):
             assign_rater(assessment, self.user("candidate"), "peer", actor=None, initial=True)
+        for _ in range(direct_reports):
+            assign_rater(assessment, self.user("candidate"), "direct_report", actor=None, initial=True)
+        if briefed:  # without an ORM update, which would count as a new version of each sheet
+            db.session.flush()
+            sheets = sa.update(RaterAssignment).where(RaterAssignment.assessment_id == assessment.id)
+            db.session.execute(sheets.values(briefing_read_at=utcnow()))
+            # ... and the raters have said how long and how closely they know the candidate (rubric 2026.12.4)
+            db.session.execute(sheets.where(RaterAssignment.rater_group != "self").values(**RELATIONSHIP))
         db.session.commit()
         return assessment

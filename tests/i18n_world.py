@@ -16,7 +16,7 @@ from assessment.framework import current_framework
 from assessment.mail import notify
 from assessment.models import OutboxMessage
 from assessment.mail.tokens import make_token
-from assessment.models import AuditEvent, ExportJob, User
+from assessment.models import AuditEvent, ExportJob, User, utcnow
 from assessment.services import accounts
 from assessment.services.assessments import add_assessment, assign_rater
 from assessment.services.calibrations import calibrate_verdict
@@ -29,6 +29,7 @@ from assessment.services.users import create_user, set_password
 from rubrics import NOT_OBSERVED
 from rubrics.sheet import RatingInput
 from tests.exercise_helpers import submit_exercise_sheet
+from tests.sheets import KNOWN, with_evidence
 
 #: Who reads: HR, a manager (a submitted sheet and a draft), a peer (a submitted sheet and a reopened one), the
 #: candidate with released results, a candidate whose results were withheld, a candidate rating themself in an
@@ -104,6 +105,8 @@ class World:
             assign_rater(assessment, manager, "manager", actor=self.hr, initial=True)
         for peer in peers:
             assign_rater(assessment, peer, "peer", actor=self.hr, initial=True)
+        for sheet in assessment.assignments:  # the raters have read the briefing (its page is crawled on its own)
+            sheet.briefing_read_at = utcnow()
         db.session.flush()
         return assessment
 
@@ -114,8 +117,8 @@ class World:
             value = levels[index % len(levels)]
             evidence = self.text(f"Beleg {tag or sheet.id}-{index}: Quorvex-Lager Zwiebelturm Nummer {index}.")
             inputs.append(RatingInput(comp.id, value, evidence))
-        save_sheet(sheet, inputs, actor=sheet.rater, framework=self.framework, expected_version=sheet.version_id,
-                   submit=submit)
+        save_sheet(sheet, with_evidence(sheet, inputs), actor=sheet.rater, framework=self.framework,
+                   expected_version=sheet.version_id, submit=submit, relationship=KNOWN)
         db.session.flush()
 
     @staticmethod

@@ -12,21 +12,24 @@ from rubrics.sheet import RatingInput
 from assessment.extensions import db
 from assessment.framework import current_framework
 from assessment.services.cycles import change_state
-from assessment.services.ratings import save_sheet
+from assessment.services.ratings import save_sheet, scope_of
 from assessment.services.users import create_user, find_user
+from tests.sheets import KNOWN, with_evidence
 
 
 def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly review.", notes=None,
                  submit: bool = True) -> None:
     """Submit a sheet (or save it as a draft): ``levels`` is one level for every competency, or a dict
-    (missing ids get 3); ``notes`` gives some competencies their own evidence text."""
+    (missing ids get 3); ``notes`` gives some competencies their own evidence text. Where the rubric asks them
+    (2026.12.4), each level at the requirement was seen in the role and the rater knows the candidate (``KNOWN``)."""
     framework = current_framework()
     inputs = []
-    for comp in framework.competencies:
-        value = levels.get(comp.id, 3) if isinstance(levels, dict) else levels
-        inputs.append(RatingInput(comp.id, value, (notes or {}).get(comp.id, evidence)))
-    save_sheet(assignment, inputs, actor=assignment.rater, framework=framework,
-               expected_version=assignment.version_id, submit=submit)
+    for cid in scope_of(assignment, framework).competencies:  # a direct report's sheet asks only some
+        value = levels.get(cid, 3) if isinstance(levels, dict) else levels
+        inputs.append(RatingInput(cid, value, (notes or {}).get(cid, evidence)))
+    save_sheet(assignment, with_evidence(assignment, inputs), actor=assignment.rater, framework=framework,
+               expected_version=assignment.version_id, submit=submit,
+               relationship=(assignment.known_for or KNOWN[0], assignment.closeness or KNOWN[1]))
     db.session.commit()
 
 

@@ -114,7 +114,7 @@ def test_right_to_left_and_emoji_names_import_as_typed(hr_client):
 def _many_rows_xlsx(count: int) -> bytes:
     """A small workbook with ``count`` one-cell rows, written directly (it compresses to almost nothing)."""
     rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>x</t></is></c></row>' for n in range(2, count + 2))
-    header = "".join(f'<c r="{"ABCDEF"[k]}1" t="inlineStr"><is><t>{name}</t></is></c>' for k, name in enumerate(COLUMNS))
+    header = "".join(f'<c r="{"ABCDEFGHIJ"[k]}1" t="inlineStr"><is><t>{name}</t></is></c>' for k, name in enumerate(COLUMNS))
     sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
              'spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData>'
              f'<row r="1">{header}</row>{rows}</sheetData></worksheet>')

@@ -11,13 +11,14 @@ from assessment.extensions import db
 from assessment.models import Assessment, AuditEvent, Cycle, RaterAssignment, Submission, User
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
+from tests.sheets import KNOWN, with_evidence
 
 
 def submit_sheet(make, assignment):
     """Submit a complete sheet (every competency at level 3) as its rater."""
-    inputs = [RatingInput(c.id, 3, "Seen at work.") for c in make.framework.competencies]
+    inputs = with_evidence(assignment, [RatingInput(c.id, 3, "Seen at work.") for c in make.framework.competencies])
     save_sheet(assignment, inputs, actor=assignment.rater, framework=make.framework,
-               expected_version=assignment.version_id, submit=True)
+               expected_version=assignment.version_id, submit=True, relationship=KNOWN)
     db.session.commit()
 
 

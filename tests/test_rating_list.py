@@ -6,7 +6,7 @@ from flask import url_for
 
 from assessment.extensions import db
 from tests.querycount import counted_queries
-from tests.sheets import sheet_of, with_evidence
+from tests.sheets import KNOWN, sheet_of, with_evidence
 
 
 def _rows(page: str) -> list[str]:
@@ -112,7 +112,7 @@ def test_sheets_still_owed_come_first_and_status_filters(client, auth, make):
     submitted = make.assessment(cycle=current, candidate=make.user("candidate", name="Done Dana"), managers=0)
     sheet = assign_rater(submitted, manager, "manager", actor=None, reason="set up by the test")
     save_sheet(sheet, with_evidence(sheet, [RatingInput(c.id, 3) for c in make.framework.competencies]), actor=manager,
-               framework=make.framework, expected_version=sheet.version_id, submit=True)
+               framework=make.framework, expected_version=sheet.version_id, submit=True, relationship=KNOWN)
     owed = make.assessment(cycle=current, candidate=make.user("candidate", name="Owed Olu"), managers=0)
     assign_rater(owed, manager, "manager", actor=None, reason="set up by the test")
     db.session.commit()

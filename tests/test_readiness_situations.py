@@ -12,7 +12,9 @@ from rubrics import language, load_framework
 from rubrics.model import Exercise
 from rubrics.readiness import RaterSheet, assess_readiness, candidate_view
 from rubrics.readiness_model import Situation
+from rubrics.readiness_agreement import rwg
 from rubrics.readiness_situations import period, periods_text, situation_text
+from rubrics.sheet import sheet_competencies
 from tests.test_readiness_properties import assessments
 
 BASE = load_framework()
@@ -169,3 +171,43 @@ def test_situations_never_change_the_verdict(case, data):
                    disagreements=()) == replace(plain, strengths=(), blind_spots=(), hidden_strengths=(),
                                                 disagreements=())
     assert (seen.band_id, seen.verdict_rank, seen.rules) == (plain.band_id, plain.verdict_rank, plain.rules)
+
+
+# --- the new groups on the shipped rubric (2026.12.4) -----------------------------------------------------------
+
+SHIPPED = load_framework()
+PEOPLE = "people_leadership"  # critical for a Head of Operations, required 4; direct reports judge it
+
+
+def shipped_sheet(key, group, level, situation=None):
+    """A sheet with the competencies its group can judge at the requirement, ``PEOPLE`` at ``level``."""
+    ids = sheet_competencies(SHIPPED, SHIPPED.role(HOO), group)
+    ratings = {r.competency_id: r.required for r in SHIPPED.role(HOO).requirements if r.competency_id in ids}
+    ratings[PEOPLE] = level
+    return RaterSheet(key, group, ratings, {i: "Seen in the Q3 review." for i in ratings},
+                      situations={PEOPLE: situation} if situation else {})
+
+
+def test_the_consensus_names_its_exercises():
+    consensus = RaterSheet("assessor-consensus", "assessor", {PEOPLE: 5, "communication": 4},
+                           {PEOPLE: "Held the room.", "communication": "Clear."},
+                           situations={PEOPLE: Situation("exercise", None, ("role_play", "in_tray"))})
+    sheets = [shipped_sheet("manager-0", "manager", 3), consensus]
+    result = assess_readiness(SHIPPED, HOO, sheets)
+    assert result.competency(PEOPLE).situation_text == "seen in the role-play and in-tray exercises"
+    with language.use("de"):
+        german = assess_readiness(SHIPPED.in_language("de"), HOO, sheets)
+    assert german.competency(PEOPLE).situation_text == "beobachtet in den Übungen Rollenspiel und Postkorbübung"
+
+
+def test_direct_reports_below_their_threshold_count_for_hr_and_stay_hidden_from_the_candidate():
+    sheets = [shipped_sheet("manager-0", "manager", 4, Situation("role", 104)),
+              shipped_sheet("direct_report-0", "direct_report", 5, Situation("acting_up", 26)),
+              shipped_sheet("direct_report-1", "direct_report", 2)]
+    result = assess_readiness(SHIPPED, HOO, sheets)
+    people = result.competency(PEOPLE)
+    assert people.situation_text == "seen in the role for 2 years and in an acting-up period of 6 months"
+    assert people.agreement == float(rwg([4, 5, 2]))  # the two hidden direct reports count, as in the decision
+    assert people.is_withheld_from_candidate
+    mine = candidate_view(result).competency(PEOPLE)
+    assert mine.situation_text == "" and mine.agreement is None

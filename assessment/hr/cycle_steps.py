@@ -55,22 +55,26 @@ def change_cycle_state(cycle_id: int):
 
 
 def _peer_warning(cycle: Cycle, new_state: str, framework) -> dict:
-    """Before opening: the candidates whose peer group is too small to be shown, and why it matters."""
+    """Before opening: the candidates whose peer or direct-report group is too small to be shown, and why it
+    matters."""
     if new_state != "open":
         return {}
     short = cycle_service.short_peer_groups(cycle, framework)
     if not short:
         return {}
-    threshold = framework.readiness.peer_anonymity_threshold
     return {"warning": ngettext(
-        "%(num)d candidate has fewer peers than the %(needed)d needed to show peers as a group. Their peers' "
-        "levels would never be shown as a group, and the candidate's copy would withhold every number that depends "
-        "on them. The cycle opens once each peer group is empty or has at least %(needed)d peers:",
-        "%(num)d candidates have fewer peers than the %(needed)d needed to show peers as a group. Their peers' "
-        "levels would never be shown as a group, and the candidate's copy would withhold every number that depends "
-        "on them. The cycle opens once each peer group is empty or has at least %(needed)d peers:",
-        len(short), needed=threshold),
-        "warning_items": cycle_service.short_peer_text(short, threshold)}
+        "%(num)d candidate has a group of peers or direct reports too small to be shown as a group (peers: "
+        "%(peers)d needed; direct reports: %(reports)d). Their levels would never be shown as a group, and the "
+        "candidate's copy would withhold every number that depends on them. The cycle opens once each such group "
+        "is empty or large enough:",
+        "%(num)d candidates have a group of peers or direct reports too small to be shown as a group (peers: "
+        "%(peers)d needed; direct reports: %(reports)d). Their levels would never be shown as a group, and the "
+        "candidate's copy would withhold every number that depends on them. The cycle opens once each such group "
+        "is empty or large enough:",
+        len({assessment.id for assessment, _group, _count in short}),
+        peers=cycle_service.anonymity_threshold(framework, "peer"),
+        reports=cycle_service.anonymity_threshold(framework, "direct_report")),
+        "warning_items": cycle_service.short_peer_text(short, framework)}
 
 
 def _done_text(cycle: Cycle, withheld: int) -> str:

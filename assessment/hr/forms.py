@@ -91,7 +91,8 @@ class ImportForm(CleanForm):
 class RaterForm(CleanForm):
     email = EmailField(_l("Rater's e-mail"), validators=[DataRequired(), Length(max=320)], render_kw=picker_attrs("email"))
     rater_group = SelectField(_l("Rates as"), choices=[SelectChoice("", CHOOSE), SelectChoice("manager", _l("Manager")),
-                                                        SelectChoice("peer", _l("Peer"))],
+                                                        SelectChoice("peer", _l("Peer")),
+                                                        SelectChoice("direct_report", _l("Direct report"))],
                               validators=[DataRequired()])
     #: Asked once the cycle is open (its rater list is frozen); the service says when it is missing.
     reason = TextAreaField(_l("Reason for changing the raters"), validators=[Optional(), Length(max=1000)],

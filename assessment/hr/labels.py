@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
+from rubrics.situations import CLOSENESS_LABELS, KNOWN_FOR_LABELS
+
 from ..labels import CYCLE_STATE_LABELS as CYCLE_STATES
 from ..labels import GROUP_LABELS as RATER_GROUPS
 from ..labels import GROUP_WORDS as RATER_GROUP_WORDS  # inside a sentence: "Ann (manager) for Ben"
@@ -15,7 +17,7 @@ from ..services.cycles import state_word
 
 #: The groups as table rows ("Managers: 3 submitted").
 RATER_GROUPS_PLURAL = {"self": _l("Self"), "manager": _l("Managers"), "peer": _l("Peers"),
-                       "assessor": _l("Assessors")}
+                       "direct_report": _l("Direct reports"), "assessor": _l("Assessors")}
 #: The outbox (the page is HR's; the stored ids are the mail package's).
 OUTBOX_STATUSES = {"pending": _l("Waiting to send"), "sending": _l("Sending"), "sent": _l("Sent"),
                    "failed": _l("Gave up")}
@@ -75,7 +77,8 @@ AUDIT_FIELDS = {
     "rater_group": _l("rater group"), "revision": _l("revision"), "current_role": _l("current role"),
     "target_role": _l("target role"), "rater": _l("rater"), "raters": _l("raters"), "group": _l("group"),
     "panel": _l("panel"), "panel_names": _l("panel members"), "reason_code": _l("reason code"),
-    "change": _l("change"), "assignment": _l("sheet"),
+    "change": _l("change"), "assignment": _l("sheet"), "known_for": _l("worked together for"),
+    "closeness": _l("how closely"),
     "is_assessor": _l("trained assessor"), "exercise": _l("exercise"), "scheduled_on": _l("scheduled on"),
     "assessors": _l("assessors"),
 }
@@ -110,6 +113,7 @@ AUDIT_VALUE_WORDS = {
     "group": RATER_GROUP_WORDS, "rater_group": RATER_GROUP_WORDS,
     "status": {**_STATE_WORDS, "not_started": _l("not started"), "submitted": _l("submitted"),
                "proposed": _l("proposed"), "approved": _l("approved")},
+    "known_for": KNOWN_FOR_LABELS, "closeness": CLOSENESS_LABELS,
     "change": {"added": _l("added"), "removed": _l("removed")},
 }
 

@@ -175,7 +175,7 @@ def download_import_template():
 @bp.route("/assessments/<int:assessment_id>", methods=["GET", "POST"])
 @role_required("hr")
 def assign_raters(assessment_id: int):
-    """One candidate's sheets, and assigning managers and peers to rate them."""
+    """One candidate's sheets, and assigning managers, peers and direct reports to rate them."""
     assessment = get_or_404(Assessment, assessment_id)
     role_names = _role_names(pinned_framework(assessment.cycle))
     form = RaterForm()
@@ -188,10 +188,13 @@ def assign_raters(assessment_id: int):
             assignment = save(form, lambda: assessment_service.assign_rater(assessment, rater, form.rater_group.data,
                                                                              actor=actor(), reason=form.reason.data))
             if assignment is not FAILED:
-                text = (_("%(rater)s will rate %(candidate)s as manager.", rater=rater.name,
-                          candidate=assessment.candidate.name) if assignment.rater_group == "manager" else
-                        _("%(rater)s will rate %(candidate)s as peer.", rater=rater.name,
-                          candidate=assessment.candidate.name))
+                texts = {"manager": _("%(rater)s will rate %(candidate)s as manager.", rater=rater.name,
+                                      candidate=assessment.candidate.name),
+                         "peer": _("%(rater)s will rate %(candidate)s as peer.", rater=rater.name,
+                                   candidate=assessment.candidate.name),
+                         "direct_report": _("%(rater)s will rate %(candidate)s as a direct report.", rater=rater.name,
+                                            candidate=assessment.candidate.name)}
+                text = texts[assignment.rater_group]
                 flash(text, "success")
                 reasons = conflict_service.conflicts([assessment.id]).get(assignment.id)
                 if reasons:
@@ -226,6 +229,7 @@ def remove_assignment(assignment_id: int):
             return redirect(back)
     names = {"rater": assignment.rater.name, "candidate": assessment.candidate.name}
     title = {"manager": _("Remove %(rater)s as manager?", **names),
+             "direct_report": _("Remove %(rater)s as direct report?", **names),
              "assessor": _("Remove %(rater)s as assessor?", **names)}.get(assignment.rater_group,
                                                                           _("Remove %(rater)s as peer?", **names))
     return render_template("hr/remove_rater.html", form=form, title=title,
@@ -249,6 +253,8 @@ def reopen_assignment(assignment_id: int):
                               rater=assignment.rater.name),
                  "peer": _("The peer sheet of %(rater)s is open again as a draft; they will see your reason.",
                            rater=assignment.rater.name),
+                 "direct_report": _("The direct report sheet of %(rater)s is open again as a draft; they will see "
+                                    "your reason.", rater=assignment.rater.name),
                  "assessor": _("The exercise sheet of %(rater)s is open again as a draft; they will see your reason.",
                                rater=assignment.rater.name)}
         return texts[assignment.rater_group], url_for("hr.assign_raters", assessment_id=assignment.assessment_id)

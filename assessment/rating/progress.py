@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rubrics import NOT_OBSERVED, Framework
-from rubrics.sheet import LISTED, evidence_note_templates, evidence_reasons, evidence_text, parse_value
+from rubrics.sheet import LISTED, SheetScope, evidence_note_templates, evidence_reasons, evidence_text, parse_value, \
+    situation_required
 
 from .forms import evidence_name, level_name
 
@@ -31,6 +32,10 @@ class CompetencyState:
     evidence_note: str = ""
     #: The target role's requirement when a level from it up needs evidence (a critical competency, 2026.12.3).
     evidence_from_level: int | None = None
+    #: (2026.12.4) The target role's requirement, from which a level needs where and how long it was seen (None:
+    #: the sheet does not ask); and whether the chosen level needs it now.
+    situation_from_level: int | None = None
+    needs_situation: bool = False
 
     @property
     def state(self) -> str:
@@ -65,26 +70,29 @@ def _answer_label(framework: Framework, value) -> str | None:
     return f"{value} {framework.scale.label(value)}"
 
 
-def sheet_progress(form, framework: Framework, target_role: str) -> SheetProgress:
-    """The state of every competency on ``form`` (as typed, not as stored), critical ones for ``target_role``."""
+def sheet_progress(form, framework: Framework, target_role: str, scope: SheetScope) -> SheetProgress:
+    """The state of every competency of the sheet (``scope``) on ``form`` (as typed, not as stored), critical
+    ones for ``target_role``."""
     role = framework.role(target_role)
     critical = {r.competency_id: r.required for r in role.requirements if r.is_critical}
+    required = {r.competency_id: r.required for r in role.requirements} if scope.asks_situations else {}
     values = {}
-    for comp in framework.competencies:
+    for cid in scope.competencies:
         try:
-            values[comp.id] = parse_value(form[level_name(comp.id)].data)
+            values[cid] = parse_value(form[level_name(cid)].data)
         except ValueError:  # a mangled POST: shown as unanswered; the form's own validation names it
-            values[comp.id] = None
+            values[cid] = None
     reasons = evidence_reasons(framework, role, values)
+    situated = situation_required(framework, role, values) if scope.asks_situations else frozenset()
     from_level = critical if framework.readiness.evidence_at_critical_requirement else {}
     items = []
-    for comp in framework.competencies:
-        value, reason = values[comp.id], reasons.get(comp.id)
-        missing = reason is not None and not (form[evidence_name(comp.id)].data or "").strip()
-        items.append(CompetencyState(comp.id, comp.name, comp.id in critical, _answer_label(framework, value),
-                                     reason is not None, missing,
-                                     _note(framework, role, value, reason),
-                                     from_level.get(comp.id)))
+    for cid in scope.competencies:
+        value, reason = values[cid], reasons.get(cid)
+        missing = reason is not None and not (form[evidence_name(cid)].data or "").strip()
+        items.append(CompetencyState(cid, framework.competency(cid).name, cid in critical,
+                                     _answer_label(framework, value), reason is not None, missing,
+                                     _note(framework, role, value, reason), from_level.get(cid),
+                                     required.get(cid), cid in situated))
     return SheetProgress(tuple(items))
 
 

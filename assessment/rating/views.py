@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager
 
 from rubrics import language
+from rubrics.readiness_groups import anonymity_threshold
 from rubrics.sheet import submission_problems
 
 from ..access import get_or_404, owned_or_404, signed_in
@@ -22,9 +23,11 @@ from ..framework import pinned_framework
 from ..listing import choice_arg, sorted_page
 from ..models import ASSIGNMENT_STATUSES, Assessment, Cycle, RaterAssignment, User
 from ..services import ConflictError, ServiceError
-from ..services.ratings import IncompleteSheet, reopen_reason, save_sheet, submitted_self_ratings, target_role
-from .forms import SubmitForm, evidence_answers, evidence_rule, sheet_data, sheet_form, sheet_inputs, show_problems, \
-    stored_inputs
+from ..services.ratings import IncompleteSheet, reopen_reason, save_sheet, scope_of, submitted_self_ratings, \
+    target_role
+from .briefing import needs_briefing
+from .forms import SubmitForm, evidence_answers, evidence_rule, relationship_of, sheet_data, sheet_form, \
+    sheet_inputs, show_problems, stored_inputs
 from .progress import evidence_notes, evidence_values, sheet_progress
 
 bp = Blueprint("rating", __name__, url_prefix="/ratings")
@@ -44,7 +47,7 @@ SORTS = {
 @bp.route("/")
 @signed_in
 def my_sheets():
-    """The sheets the current user fills in as a manager or a peer."""
+    """The sheets the current user fills in as a manager, a peer, a direct report or an assessor."""
     query = (
         sa.select(RaterAssignment)
         .join(RaterAssignment.assessment).join(Assessment.cycle).join(Assessment.candidate)
@@ -71,11 +74,14 @@ def edit_sheet(assignment_id: int):
     assignment, framework, is_rater = _load(assignment_id)
     if request.method == "GET" and not _editable(assignment, is_rater):
         return _render(assignment, framework, None)
+    if request.method == "GET" and needs_briefing(assignment):
+        return redirect(url_for("briefing.show", assignment_id=assignment.id))
 
     # A POST is read from the request alone: a missing version must count as stale, never as "current".
     is_self = assignment.rater_group == "self"
-    form = sheet_form(framework, is_self=is_self) if request.method == "POST" \
-        else sheet_form(framework, is_self=is_self, data=sheet_data(assignment))
+    scope = scope_of(assignment, framework)
+    form = sheet_form(framework, is_self=is_self, scope=scope) if request.method == "POST" \
+        else sheet_form(framework, is_self=is_self, scope=scope, data=sheet_data(assignment))
     status = 200
     if form.is_submitted():
         status, message, review = _save(form, assignment, framework, request.form.get("action") == "submit")
@@ -103,7 +109,8 @@ def submit_sheet(assignment_id: int):
     form = SubmitForm() if request.method == "POST" else SubmitForm(version=str(assignment.version_id))
     inputs = stored_inputs(assignment)
     by_id = {i.competency_id: i for i in inputs}
-    problems = submission_problems(framework, by_id, target_role(assignment, framework))
+    problems = submission_problems(framework, by_id, target_role(assignment, framework), scope_of(assignment, framework),
+                                   (assignment.known_for, assignment.closeness))
     status = 200
     if form.validate_on_submit() and not problems:
         status, message, _ = _store(assignment, inputs, framework, _version(form), submit=True)
@@ -111,8 +118,10 @@ def submit_sheet(assignment_id: int):
             flash(message, "success")
             return redirect(url_for("rating.edit_sheet", assignment_id=assignment.id))
         form.form_errors.append(message)
+    scope = scope_of(assignment, framework)
     return render_template("rating/confirm_submit.html", assignment=assignment, framework=framework, form=form,
-                           answers=by_id, problems=problems), status
+                           answers=by_id, problems=problems,
+                           competencies=[framework.competency(cid) for cid in scope.competencies]), status
 
 
 def _load(assignment_id: int):
@@ -137,22 +146,25 @@ def _save(form, assignment, framework, submit: bool) -> tuple[int, str | None, b
     waits for the confirmation page, because Submit was pressed without confirming first."""
     if not form.validate():
         return 400, None, False
-    inputs = sheet_inputs(form, framework)
+    scope = scope_of(assignment, framework)
+    inputs = sheet_inputs(form, scope)
     role = target_role(assignment, framework)
     review = submit and not form.confirm.data
-    if review and show_problems(form, framework, role):
+    if review and show_problems(form, framework, role, scope):
         return 400, None, False
-    status, message, problems = _store(assignment, inputs, framework, _version(form), submit=submit and not review)
+    status, message, problems = _store(assignment, inputs, framework, _version(form), submit=submit and not review,
+                                       relationship=relationship_of(form))
     if problems:
-        show_problems(form, framework, role)
+        show_problems(form, framework, role, scope)
     return status, message, review and status == 200
 
 
-def _store(assignment, inputs, framework, version: int, *, submit: bool) -> tuple[int, str | None, dict]:
+def _store(assignment, inputs, framework, version: int, *, submit: bool,
+           relationship=None) -> tuple[int, str | None, dict]:
     """Save or submit through the service and commit: (status, message, submission problems by competency)."""
     try:
         save_sheet(assignment, inputs, actor=current_user, framework=framework, expected_version=version,
-                   submit=submit)
+                   submit=submit, relationship=relationship)
         db.session.commit()
     except IncompleteSheet as exc:
         db.session.rollback()
@@ -211,10 +223,14 @@ def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = Fa
             and assignment.status == "submitted":
         self_ratings = submitted_self_ratings(assignment.assessment) or {}
     ratings = {r.competency_id: r for r in assignment.current_ratings()}
+    scope = scope_of(assignment, framework)
     return render_template("rating/sheet.html", assignment=assignment, framework=framework, form=form,
+                           scope=scope, competencies=[framework.competency(cid) for cid in scope.competencies],
+                           exercise=framework.exercise(scope.exercise_id) if scope.exercise_id else None,
                            ratings=ratings, self_ratings=self_ratings, reopen_reason=reopen_reason(assignment),
                            evidence_rule=evidence_rule(framework), evidence_answers=evidence_answers(framework),
                            conflict=conflict, unsaved=form is not None and form.is_submitted(),
-                           progress=form and sheet_progress(form, framework, assignment.assessment.target_role),
+                           progress=form and sheet_progress(form, framework, assignment.assessment.target_role, scope),
                            evidence_values=evidence_values(framework),
+                           group_threshold=anonymity_threshold(framework.readiness, assignment.rater_group),
                            evidence_notes=evidence_notes(framework, assignment.assessment.target_role))

@@ -25,6 +25,8 @@ from .conflicts import conflicts
 RATER_CHANGE_KIND = "assessment.rater_change"
 #: The longest reason for such a change.
 MAX_CHANGE_REASON = 1000
+#: The groups HR assigns raters to here (the self-assessment comes with the candidate).
+ASSIGNABLE_GROUPS = ("manager", "peer", "direct_report")
 
 
 def rater_change_reason(assessment: Assessment, reason: str | None) -> str | None:
@@ -112,14 +114,14 @@ def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role
 
 def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User | None,
                  audit: bool = True, reason: str | None = None, initial: bool = False) -> RaterAssignment:
-    """Assign a manager or a peer to rate a candidate (``audit=False``: the caller audits the batch). In an open
+    """Assign a manager, a peer or a direct report to rate a candidate (``audit=False``: the caller audits the batch). In an open
     cycle this needs a ``reason`` unless the candidate is being added with their raters (``initial``)."""
     if assessment.cycle.state not in ("draft", "open"):
         raise NotAllowed(_("Raters cannot be assigned in a %(state)s cycle.",
                            state=cycle_state_word(assessment.cycle.state)))
-    if group not in ("manager", "peer"):
-        raise ServiceError(_("a rater is assigned as manager or peer, not %(group)s", group=repr(group)),
-                           field="rater_group")
+    if group not in ASSIGNABLE_GROUPS:
+        raise ServiceError(_("a rater is assigned as manager, peer or direct report, not %(group)s",
+                             group=repr(group)), field="rater_group")
     if rater.id == assessment.candidate_id:
         raise ServiceError(_("%(name)s cannot rate themselves as a %(group)s; the self-assessment covers that",
                              name=rater.name, group=group_word(group)), field="rater")

@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 import sqlalchemy as sa
 
 from rubrics import Framework
+from rubrics.readiness_groups import anonymity_threshold as group_threshold
+from rubrics.readiness_model import ANONYMOUS_GROUPS
 
 from ..extensions import db
 from ..mail import notify
@@ -82,35 +84,50 @@ def pin_rubric(framework: Framework) -> RubricVersion:
     return version
 
 
-def short_peer_groups(cycle: Cycle, framework: Framework) -> list[tuple[Assessment, int]]:
-    """The candidates (not withdrawn) with some peers, but fewer than the rubric's anonymity threshold, with their
-    number of peers, by name: their peers are never shown as a group, and the candidate's copy withholds every
-    number that depends on them, so HR should add peers or remove them before opening (issue 17, 4)."""
-    threshold = framework.readiness.peer_anonymity_threshold
-    peers = sa.func.count(RaterAssignment.id)
+def anonymity_threshold(framework: Framework, group: str) -> int:
+    """How many raters of an anonymous group (peers, direct reports) are needed to show it as a group, by the
+    engine's rule (``rubrics.readiness_groups.anonymity_threshold``)."""
+    return group_threshold(framework.readiness, group)
+
+
+def short_peer_groups(cycle: Cycle, framework: Framework) -> list[tuple[Assessment, str, int]]:
+    """The candidates (not withdrawn) with some raters of an anonymous group (peers, direct reports), but fewer
+    than the rubric's anonymity threshold, with the group and its size, by name: such a group is never shown as a
+    group, and the candidate's copy withholds every number that depends on it, so HR should add raters or remove
+    them before opening (issue 17, 4)."""
+    size = sa.func.count(RaterAssignment.id)
     rows = db.session.execute(
-        sa.select(Assessment, peers).join(RaterAssignment, RaterAssignment.assessment_id == Assessment.id)
+        sa.select(Assessment, RaterAssignment.rater_group, size)
+        .join(RaterAssignment, RaterAssignment.assessment_id == Assessment.id)
         .where(Assessment.cycle_id == cycle.id, Assessment.withdrawn_at.is_(None),
-               RaterAssignment.rater_group == "peer")
-        .group_by(Assessment.id).having(peers < threshold)).all()
-    return sorted(((assessment, int(count)) for assessment, count in rows),
-                  key=lambda row: (row[0].candidate.name.casefold(), row[0].id))
+               RaterAssignment.rater_group.in_(ANONYMOUS_GROUPS))
+        .group_by(Assessment.id, RaterAssignment.rater_group)).all()
+    short = [(assessment, group, int(count)) for assessment, group, count in rows
+             if count < anonymity_threshold(framework, group)]
+    return sorted(short, key=lambda row: (row[0].candidate.name.casefold(), row[0].id, ANONYMOUS_GROUPS.index(row[1])))
 
 
-def short_peer_text(short: list[tuple[Assessment, int]], threshold: int) -> list[str]:
-    """One line per candidate of ``short_peer_groups``: who, how many peers they have and need."""
-    return [_("%(name)s: %(num)d of the %(needed)d peers needed (or none)", name=assessment.candidate.name, num=count,
-              needed=threshold) for assessment, count in short]
+def short_peer_text(short: list[tuple[Assessment, str, int]], framework: Framework) -> list[str]:
+    """One line per short group of ``short_peer_groups``: who, how many peers or direct reports they have and need."""
+    lines = []
+    for assessment, group, count in short:
+        needed = anonymity_threshold(framework, group)
+        lines.append(_("%(name)s: %(num)d of the %(needed)d peers needed (or none)", name=assessment.candidate.name,
+                       num=count, needed=needed) if group == "peer" else
+                     _("%(name)s: %(num)d of the %(needed)d direct reports needed (or none)",
+                       name=assessment.candidate.name, num=count, needed=needed))
+    return lines
 
 
 def _check_peer_groups(cycle: Cycle, framework: Framework) -> None:
     short = short_peer_groups(cycle, framework)
     if short:
-        threshold = framework.readiness.peer_anonymity_threshold
-        raise NotAllowed(_("The cycle cannot open yet: every peer group must be empty or have at least %(needed)d "
-                           "peers, so that no single peer can be recognised. Add peers to these candidates, or "
-                           "remove theirs: %(list)s.", needed=threshold,
-                           list="; ".join(short_peer_text(short, threshold))))
+        raise NotAllowed(_("The cycle cannot open yet: every group of peers and of direct reports must be empty or "
+                           "large enough that no single rater can be recognised (peers: at least %(peers)d; direct "
+                           "reports: at least %(reports)d). Add raters to these candidates, or remove theirs: "
+                           "%(list)s.", peers=anonymity_threshold(framework, "peer"),
+                           reports=anonymity_threshold(framework, "direct_report"),
+                           list="; ".join(short_peer_text(short, framework))))
 
 
 def change_state(cycle: Cycle, new_state: str, *, actor: User | None, framework: Framework | None = None) -> Cycle:

@@ -20,12 +20,13 @@ from rubrics import language
 from ..cleaning import replace_unstorable
 from . import ServiceError
 
-COLUMNS = ("name", "email", "current_role", "target_role", "manager_emails", "peer_emails")
-REQUIRED_COLUMNS = COLUMNS[:-1]
+COLUMNS = ("name", "email", "current_role", "target_role", "manager_emails", "peer_emails", "direct_report_emails")
+REQUIRED_COLUMNS = COLUMNS[:5]
 #: The column names of the German template; accepted in any file, as the English ones are (case, spaces and
 #: hyphens ignored, and "ae/oe/ue" for "ä/ö/ü"). Part of the file format: fixed, not from the catalogue.
 GERMAN_HEADERS = {"name": "Name", "email": "E-Mail", "current_role": "Aktuelle Rolle", "target_role": "Zielrolle",
-                  "manager_emails": "E-Mails Führungskräfte", "peer_emails": "E-Mails Peers"}
+                  "manager_emails": "E-Mails Führungskräfte", "peer_emails": "E-Mails Peers",
+                  "direct_report_emails": "E-Mails direkt unterstellte Mitarbeitende"}
 COLUMN_HELP = {
     "name": _l("the candidate's full name"),
     "email": _l("the candidate's e-mail address; a new address creates a candidate account (HR sets its password)"),
@@ -34,6 +35,8 @@ COLUMN_HELP = {
     "manager_emails": _l("one or more managers who rate the candidate, separated by ';' (existing manager "
                          "accounts)"),
     "peer_emails": _l("optional peers, separated by ';' (existing accounts, or candidates in the same file)"),
+    "direct_report_emails": _l("optional: people who report to the candidate, separated by ';' (existing "
+                               "accounts); an optional column"),
 }
 MAX_ROWS = 5000
 #: Rows read at most, blank ones included.
@@ -44,9 +47,9 @@ MAX_CELL = csv.field_size_limit()
 MAX_LENGTH = {"name": 200, "email": 320}
 EXAMPLE_ROWS = [
     ("Aoife O'Brien", "aoife.obrien@example.com", "Operations Manager", "Head of Operations",
-     "margaret.okafor@example.com", "lukasz.nowak@example.com"),
+     "margaret.okafor@example.com", "lukasz.nowak@example.com", ""),
     ("Søren Østergaard", "soren.ostergaard@example.com", "Head of Operations", "COO",
-     "rafael.ortega@example.com;priya.raghunathan@example.com", ""),
+     "rafael.ortega@example.com;priya.raghunathan@example.com", "", ""),
 ]
 _SPLIT = re.compile(r"[;,\s]+")
 
@@ -86,6 +89,7 @@ class CandidateRow:
     target_role: str
     manager_emails: tuple[str, ...] = ()
     peer_emails: tuple[str, ...] = ()
+    direct_report_emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,8 +257,8 @@ def _row_problem(archive) -> str | None:
                     row, cells = (row + 1, 0) if tag.group(1) == b"row" else (row, cells + 1)
                     if cells > XLSX_MAX_CELLS_PER_ROW:
                         return _("Row %(row)s of the workbook holds more than %(max)s cells; an import row holds "
-                                 "six. The file was refused unread.", row=language.number(row, 0),
-                                 max=language.number(XLSX_MAX_CELLS_PER_ROW, 0))
+                                 "%(columns)s. The file was refused unread.", row=language.number(row, 0),
+                                 max=language.number(XLSX_MAX_CELLS_PER_ROW, 0), columns=len(COLUMNS))
     return None
 
 
@@ -317,7 +321,8 @@ def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
         cell = {name: (values[header.index(name)] if name in header and header.index(name) < len(values) else "")
                 for name in COLUMNS}
         rows.append(CandidateRow(number, cell["name"], cell["email"], cell["current_role"], cell["target_role"],
-                                 split_emails(cell["manager_emails"]), split_emails(cell["peer_emails"])))
+                                 split_emails(cell["manager_emails"]), split_emails(cell["peer_emails"]),
+                                 split_emails(cell["direct_report_emails"])))
     if not rows:
         raise ImportRejected([Problem(None, None, _("The file has a header row but no candidates."))])
     if len(rows) > MAX_ROWS:

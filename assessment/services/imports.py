@@ -14,6 +14,7 @@ from rubrics import Framework
 
 from ..cleaning import text_problem
 from ..extensions import db
+from ..labels import group_word
 from ..mail.notify import notify_new_sheets
 from ..models import Assessment, Cycle, User
 from . import NotAllowed, ServiceError
@@ -24,6 +25,10 @@ from .import_files import (COLUMN_HELP, COLUMNS, MAX_LENGTH, MAX_ROWS, REQUIRED_
                            ImportRejected, Problem, column_label, headers, read_rows, split_emails, template_csv,
                            template_xlsx)
 from .users import check_email, create_user, name_problem, normalise_email, role_word
+
+
+#: The columns naming raters, and the group each assigns.
+RATER_COLUMNS = (("manager_emails", "manager"), ("peer_emails", "peer"), ("direct_report_emails", "direct_report"))
 
 
 # --- checking every row -------------------------------------------------------------------------------------
@@ -66,7 +71,8 @@ def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> 
     unstorable = text_problems(rows)
     if unstorable:  # reported alone: such text must not reach a database query
         return unstorable
-    users = _users_by_email([r.email for r in rows] + [e for r in rows for e in r.manager_emails + r.peer_emails])
+    users = _users_by_email([r.email for r in rows] + [e for r in rows for column, _group in RATER_COLUMNS
+                                                      for e in getattr(r, column)])
     in_cycle = set(db.session.scalars(sa.select(User.email).join(Assessment, Assessment.candidate_id == User.id)
                                       .where(Assessment.cycle_id == cycle.id)))
     first_row: dict[str, int | None] = {}
@@ -127,13 +133,13 @@ def _role_problems(framework: Framework, r: CandidateRow, role_names: str, probl
 
 
 def _rater_problems(r: CandidateRow, users: dict[str, User], new_candidates: set[str], problem) -> None:
-    """The managers and peers: valid addresses, not the candidate, once each; managers with a manager's account,
-    peers with an account or a candidate of this file."""
+    """The managers, peers and direct reports: valid addresses, not the candidate, once each; managers with a
+    manager's account, peers with an account or a candidate of this file, direct reports with an account."""
     email = normalise_email(r.email)
     if not r.manager_emails:
         problem("manager_emails", _("at least one manager is required"))
     seen = {email}
-    for column, group in (("manager_emails", "manager"), ("peer_emails", "peer")):
+    for column, group in RATER_COLUMNS:
         for given in getattr(r, column):
             rater = normalise_email(given)
             try:
@@ -142,10 +148,8 @@ def _rater_problems(r: CandidateRow, users: dict[str, User], new_candidates: set
                 problem(column, _("“%(email)s” is not a valid e-mail address", email=given))
                 continue
             if rater == email:
-                problem(column, _("%(email)s is the candidate: nobody rates themselves as a manager (the "
-                                  "self-assessment covers that)", email=rater) if group == "manager" else
-                        _("%(email)s is the candidate: nobody rates themselves as a peer (the self-assessment "
-                          "covers that)", email=rater))
+                problem(column, _("%(email)s is the candidate: nobody rates themselves as a %(group)s (the "
+                                  "self-assessment covers that)", email=rater, group=group_word(group)))
             elif rater in seen:
                 problem(column, _("%(email)s is listed more than once for this candidate", email=rater))
             elif group == "manager" and rater not in users:
@@ -157,6 +161,8 @@ def _rater_problems(r: CandidateRow, users: dict[str, User], new_candidates: set
             elif group == "peer" and rater not in users and rater not in new_candidates:
                 problem(column, _("no account for %(email)s; create it on the People page, or add them as a "
                                   "candidate in this file", email=rater))
+            elif group == "direct_report" and rater not in users:
+                problem(column, _("no account for %(email)s; create it on the People page first", email=rater))
             seen.add(rater)
 
 
@@ -174,10 +180,10 @@ def _apply(cycle: Cycle, rows: list[CandidateRow], framework: Framework, actor: 
         made.append(add_assessment(cycle, candidate, resolve_role(framework, r.current_role),
                                    resolve_role(framework, r.target_role), framework=framework, actor=actor,
                                    audit=audit))
-    raters = _users_by_email([e for r in rows for e in r.manager_emails + r.peer_emails])
+    raters = _users_by_email([e for r in rows for column, _group in RATER_COLUMNS for e in getattr(r, column)])
     for r, assessment in zip(rows, made):
-        for group, emails in (("manager", r.manager_emails), ("peer", r.peer_emails)):
-            for given in emails:
+        for column, group in RATER_COLUMNS:
+            for given in getattr(r, column):
                 assign_rater(assessment, raters[normalise_email(given)], group, actor=actor, audit=audit,
                              initial=True)
     return made

@@ -89,12 +89,16 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, frame
     for batch in _chunks(list(assessments)):
         ids = [a.id for a in batch]
         sheets: dict[int, list] = {i: [] for i in ids}
-        for assignment_id, assessment_id, group, status, revision in db.session.execute(
+        # The levels and their situations change only with a submitted revision; how long and how closely the rater
+        # knows the candidate is kept on the sheet itself (a reopened draft can change it), so it is read as well.
+        for assignment_id, assessment_id, group, status, revision, known_for, closeness in db.session.execute(
             sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
-                      RaterAssignment.status, _counted_revision())
+                      RaterAssignment.status, _counted_revision(), RaterAssignment.known_for,
+                      RaterAssignment.closeness)
             .where(RaterAssignment.assessment_id.in_(ids)).order_by(RaterAssignment.id)
         ):
-            sheets[assessment_id].append((assignment_id, group, status, revision))
+            relationship = [known_for, closeness] if known_for or closeness else []
+            sheets[assessment_id].append((assignment_id, group, status, revision, *relationship))
         calibrations = dict(db.session.execute(
             sa.select(Calibration.assessment_id, sa.func.max(Calibration.id))
             .where(Calibration.assessment_id.in_(ids)).group_by(Calibration.assessment_id)).all())

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 
 from rubrics import NOT_OBSERVED
 from rubrics.readiness import RaterSheet
+from rubrics.readiness_model import Situation
+from rubrics.situations import known_months
 
 from ..extensions import db
 from ..models import RaterAssignment, Rating, Submission
@@ -41,11 +43,11 @@ def counted_revision(assessment_ids):
     return counted, last
 
 
-def _submitted_assignments(assessment_ids: Sequence[int]):
-    """(assignment id, assessment id, rater group) of every sheet with a submitted revision, by id."""
+def _submitted_assignments(assessment_ids: Sequence[int], *columns):
+    """(assignment id, assessment id, rater group, *``columns``) of every sheet with a submitted revision, by id."""
     counted, last = counted_revision(assessment_ids)
     return db.session.execute(
-        sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group)
+        sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group, *columns)
         .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
         .where(RaterAssignment.assessment_id.in_(assessment_ids), counted.is_not(None))
         .order_by(RaterAssignment.id)
@@ -57,7 +59,7 @@ def not_counted(assessment_ids: Sequence[int]) -> dict[int, int]:
     excluded = set(conflict_service.uncleared(assessment_ids)) if assessment_ids else set()
     found: dict[int, int] = defaultdict(int)
     if excluded:
-        for assignment_id, assessment_id, _group in _submitted_assignments(assessment_ids):
+        for assignment_id, assessment_id, *_rest in _submitted_assignments(assessment_ids):
             if assignment_id in excluded:
                 found[assessment_id] += 1
     return dict(found)
@@ -71,49 +73,61 @@ def not_counted_text(count: int) -> str:
 
 def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     """The sheets (last submitted revision) of these assessments, per assessment id, in a few queries. A sheet
-    whose rater has a conflict of interest HR has not cleared is left out: the engine never receives it."""
+    whose rater has a conflict of interest HR has not cleared is left out: the engine never receives it. Each
+    sheet carries where and how long its levels were seen, and how long and closely its rater has worked with the
+    candidate (2026.12.4; empty when not recorded)."""
     if not assessment_ids:
         return {}
-    counted, last = counted_revision(assessment_ids)
     excluded = set(conflict_service.uncleared(assessment_ids))
-    assignments = _counted_assignments(assessment_ids, excluded)
-    ratings = defaultdict(dict)
-    comments = defaultdict(dict)
-    if assignments:
-        rows = db.session.execute(
-            sa.select(Rating.assignment_id, Rating.competency_id, Rating.level, Rating.is_not_observed,
-                      Rating.evidence)
-            .join(RaterAssignment, RaterAssignment.id == Rating.assignment_id)
-            .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
-            .where(RaterAssignment.assessment_id.in_(assessment_ids), Rating.revision == counted)
-        ).all()
-        for assignment_id, competency_id, level, not_observed, evidence in rows:
-            value = NOT_OBSERVED if not_observed else level
-            if value is not None:
-                ratings[assignment_id][competency_id] = value
-            if evidence and evidence.strip():
-                comments[assignment_id][competency_id] = evidence.strip()
+    assignments = _counted_assignments(assessment_ids, excluded, RaterAssignment.known_for,
+                                       RaterAssignment.closeness)
+    ratings, comments, situations = _counted_ratings(assessment_ids) if assignments else ({}, {}, {})
     sheets: dict[int, list[RaterSheet]] = {assessment_id: [] for assessment_id in assessment_ids}
     counters: dict[tuple[int, str], int] = defaultdict(int)
-    for assignment_id, assessment_id, group in assignments:
+    for assignment_id, assessment_id, group, known_for, closeness in assignments:
         counters[assessment_id, group] += 1
         key = "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
-        sheets[assessment_id].append(RaterSheet(rater_key=key, group=group, ratings=dict(ratings[assignment_id]),
-                                                comments=dict(comments[assignment_id])))
+        sheets[assessment_id].append(RaterSheet(
+            rater_key=key, group=group, ratings=dict(ratings.get(assignment_id, {})),
+            comments=dict(comments.get(assignment_id, {})), situations=dict(situations.get(assignment_id, {})),
+            known_months=known_months(known_for), closeness=closeness or None))
     _add_consensus(sheets)
     return sheets
 
 
-def _counted_assignments(assessment_ids: Sequence[int], excluded: set[int]) -> list:
-    """The submitted sheets that count (by id): not a conflicted one HR has not cleared, never an assessor's own
-    exercise sheet."""
-    return [row for row in _submitted_assignments(assessment_ids) if row[0] not in excluded and row[2] != ASSESSOR]
+def _counted_assignments(assessment_ids: Sequence[int], excluded: set[int], *columns) -> list:
+    """The submitted sheets that count (by id, with ``columns``): not a conflicted one HR has not cleared, never an
+    assessor's own exercise sheet."""
+    return [row for row in _submitted_assignments(assessment_ids, *columns)
+            if row[0] not in excluded and row[2] != ASSESSOR]
 
 
 def _add_consensus(sheets: dict[int, list[RaterSheet]]) -> None:
     """(issue 18) Each assessment's assessor consensus, when it has one, as ONE sheet of the assessors' group."""
     for assessment_id, sheet in consensus_sheets(list(sheets)).items():
         sheets[assessment_id].append(sheet)
+
+
+def _counted_ratings(assessment_ids: Sequence[int]) -> tuple[dict, dict, dict]:
+    """Per assignment id: the counted revision's levels, evidence texts and situations, by competency id."""
+    counted, last = counted_revision(assessment_ids)
+    ratings, comments, situations = defaultdict(dict), defaultdict(dict), defaultdict(dict)
+    rows = db.session.execute(
+        sa.select(Rating.assignment_id, Rating.competency_id, Rating.level, Rating.is_not_observed,
+                  Rating.evidence, Rating.seen_in, Rating.seen_weeks)
+        .join(RaterAssignment, RaterAssignment.id == Rating.assignment_id)
+        .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
+        .where(RaterAssignment.assessment_id.in_(assessment_ids), Rating.revision == counted)
+    ).all()
+    for assignment_id, competency_id, level, not_observed, evidence, seen_in, seen_weeks in rows:
+        value = NOT_OBSERVED if not_observed else level
+        if value is not None:
+            ratings[assignment_id][competency_id] = value
+        if evidence and evidence.strip():
+            comments[assignment_id][competency_id] = evidence.strip()
+        if seen_in and level is not None:
+            situations[assignment_id][competency_id] = Situation(seen_in, seen_weeks)
+    return ratings, comments, situations
 
 
 def rater_ids(assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
@@ -125,7 +139,7 @@ def rater_ids(assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
                                     .where(RaterAssignment.id.in_([r[0] for r in rows]))).all()) if rows else {}
     found: dict[int, dict[str, str]] = {assessment_id: {} for assessment_id in assessment_ids}
     counters: dict[tuple[int, str], int] = defaultdict(int)
-    for assignment_id, assessment_id, group in rows:
+    for assignment_id, assessment_id, group, *_rest in rows:
         counters[assessment_id, group] += 1
         key = "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
         found[assessment_id][key] = str(users[assignment_id])

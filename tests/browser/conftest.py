@@ -18,9 +18,10 @@ from werkzeug.serving import make_server
 from assessment import create_app
 from assessment.extensions import db
 from rubrics import NOT_OBSERVED
-from rubrics.sheet import evidence_required
+from rubrics.sheet import evidence_required, situation_required
 from tests.conftest import app_config
-from tests.factories import Factory
+from tests.factories import RELATIONSHIP, Factory
+from tests.sheets import SEEN_IN, SEEN_MONTHS
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -117,10 +118,16 @@ def sign_in(page, base_url: str, email: str, password: str = Factory.PASSWORD) -
 BROWSER_EVIDENCE = "Seen in the Q3 planning round."
 
 
+def sheet_competencies(page) -> list[str]:
+    """The competency ids the sheet on ``page`` asks, in its order (a direct report's sheet asks only some)."""
+    return page.locator("fieldset.competency[data-competency]").evaluate_all(
+        "sets => sets.map(s => s.getAttribute('data-competency'))")
+
+
 def answer_all(page, framework, level_index: int) -> None:
     """Choose the option at ``level_index`` (0 is level 1, 5 is "not observed") on every competency of the sheet."""
-    for comp in framework.competencies:
-        page.locator(f"#level_{comp.id}-{level_index}").check()
+    for cid in sheet_competencies(page):
+        page.locator(f"#level_{cid}-{level_index}").check()
 
 
 def fill_needed_evidence(page, framework, role, text: str = BROWSER_EVIDENCE) -> list[str]:
@@ -139,4 +146,21 @@ def fill_needed_evidence(page, framework, role, text: str = BROWSER_EVIDENCE) ->
         if not box.input_value().strip():
             box.fill(text)
             filled.append(cid)
+    fill_needed_situations(page, framework, role, values)
     return filled
+
+
+def fill_needed_situations(page, framework, role, values: dict) -> None:
+    """Where the sheet asks (rubric 2026.12.4): for each level at or above the requirement, where it was seen (in
+    the role) and for how long (6 months), when still empty; and how long and how closely the rater knows the
+    candidate."""
+    for cid in sorted(situation_required(framework, role, values)):
+        where = page.locator(f"#seen_in_{cid}")
+        if where.count() and not where.input_value():
+            where.select_option(SEEN_IN)
+            page.locator(f"#seen_for_{cid}").fill(str(SEEN_MONTHS))
+            page.locator(f"#seen_unit_{cid}").select_option("months")
+    for name, value in RELATIONSHIP.items():
+        field = page.locator(f"#{name}")
+        if field.count() and not field.input_value():
+            field.select_option(value)

@@ -83,15 +83,32 @@
     return { answer: answer, box: box, needs: needs, note: note, missing: needs && !(box && box.value.trim()) };
   }
 
+  /* Where and how long a level was seen (rubric 2026.12.4): shown from the target requirement up (as the server
+     renders it); true when needed and not filled in. */
+  function situationMissing(fieldset, answer) {
+    var box = fieldset.querySelector(".situation[data-situation-from]");
+    if (!box) return false;
+    var level = answer ? parseInt(answer.value, 10) : NaN;
+    var from = parseInt(box.getAttribute("data-situation-from"), 10);
+    var needed = !isNaN(level) && level >= from;
+    box.hidden = !needed;
+    if (!needed) return false;
+    var where = box.querySelector("select[name^=seen_in_]");
+    var howLong = box.querySelector("input[name^=seen_for_]");
+    return !(where && where.value) || !(howLong && howLong.value.trim());
+  }
+
   function refresh() {
     var rated = 0;
     var missing = 0;
+    var situations = 0;
     var mean = ownMean();
     fieldsets.forEach(function (fieldset) {
       var s = stateOf(fieldset, mean);
       var id = fieldset.getAttribute("data-competency");
       if (s.answer) rated += 1;
       if (s.missing) missing += 1;
+      if (situationMissing(fieldset, s.answer)) situations += 1;
       var note = fieldset.querySelector(".evidence-needed");
       if (note) {
         note.hidden = !s.needs;
@@ -114,7 +131,9 @@
       setText(summary.querySelector("[data-count=missing]"), String(missing));
       setText(words, summary.getAttribute(missing === 1 ? "data-missing-one" : "data-missing-many"));
     }
-    return { rated: rated, missing: missing, total: fieldsets.length };
+    var relationship = Array.prototype.slice.call(form.querySelectorAll("fieldset.relationship select"));
+    var unanswered = relationship.filter(function (select) { return !select.value; }).length;
+    return { rated: rated, missing: missing, total: fieldsets.length, situations: situations + unanswered };
   }
 
   function setText(el, text) {
@@ -214,7 +233,7 @@
     var submitting = button && button.value === "submit";
     var confirmed = !!form.querySelector("input[name=confirm]");
     var counts = refresh();
-    var complete = counts.rated === counts.total && counts.missing === 0;
+    var complete = counts.rated === counts.total && counts.missing === 0 && counts.situations === 0;
     // Incomplete: posted as it is, and the server lists what is missing beside each competency.
     if (submitting && !confirmed && complete && dialog && typeof dialog.showModal === "function") {
       event.preventDefault();  // complete: ask here, then submit in one step
