@@ -189,3 +189,12 @@ def test_a_stolen_csrf_token_saves_nothing(database_url, make):
 
 def _token(page: str) -> str:
     return page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+
+
+def test_a_later_exercise_closes_the_wash_up_and_says_the_consensus_still_counts(make, client, auth, day):
+    auth.login(day["ada"])
+    version = _version(client.get(day["url"]).get_data(as_text=True))
+    assert client.post(day["url"], data=_good(version)).status_code == 302
+    schedule(day["assessment"], "role_play", [assessor(make, "Cleo Assessor")], make.framework, day["hr"])
+    page = client.get(day["url"]).get_data(as_text=True)
+    assert "opens once every assessor has submitted" in page and "keeps counting in the verdict" in page
