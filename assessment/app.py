@@ -21,7 +21,7 @@ from .candidate.views import bp as candidate_bp
 from .cleaning import WholeNumberConverter, whole_number
 from .config import build_config, checked_base_url, trusted_hosts
 from .extensions import csrf, db, login_manager, migrate
-from .hr import cycle_steps, people, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
+from .hr import cycle_steps, exercises as hr_exercises, people, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
 from .hr.blueprint import bp as hr_bp
 from .hr.outbox import bp as mail_bp
 from .hr.tools import bp as hrtools_bp
@@ -31,6 +31,7 @@ from .models import User
 from .rating.briefing import bp as briefing_bp
 from .rating.views import bp as rating_bp
 from .results.views import bp as results_bp
+from .washup.views import bp as washup_bp
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -94,7 +95,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, main_bp, hr_bp, hrtools_bp, rating_bp, briefing_bp, candidate_bp, results_bp, account_bp,
-                      mail_bp, language_bp):
+                      mail_bp, language_bp, washup_bp):
         app.register_blueprint(blueprint)
 
 

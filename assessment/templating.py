@@ -22,6 +22,13 @@ def format_date(value: date | datetime | None) -> str:
     return "" if value is None else language.long_date(value)
 
 
+def exercise_name(cycle, exercise_id: str) -> str:
+    """(issue 18) An assessment-centre exercise's name in the cycle's rubric and the reader's language (the id when
+    the rubric does not know it)."""
+    names = {item.id: item.name for item in pinned_framework(cycle).exercises}
+    return names.get(exercise_id, exercise_id)
+
+
 def register(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
@@ -31,3 +38,4 @@ def register(app) -> None:
     app.add_template_global(url_with)
     # A cycle's rubric in the reader's language (its stored row keeps the rubric's own-language name).
     app.add_template_global(pinned_framework)
+    app.add_template_global(exercise_name)

@@ -21,11 +21,14 @@ from assessment.services import accounts
 from assessment.services.assessments import add_assessment, assign_rater
 from assessment.services.calibrations import calibrate_verdict
 from assessment.services.cycles import change_state, create_cycle
+from assessment.services.exercises import schedule_exercise
+from assessment.services.wash_up import ConsensusAnswer, consensus_version, save_consensus
 from assessment.services.ratings import reopen_sheet, save_sheet
 from assessment.services.release import release_cycle
 from assessment.services.users import create_user, set_password
 from rubrics import NOT_OBSERVED
 from rubrics.sheet import RatingInput
+from tests.exercise_helpers import submit_exercise_sheet
 from tests.sheets import KNOWN, with_evidence
 
 #: Who reads: HR, a manager (a submitted sheet and a draft), a peer (a submitted sheet and a reopened one), the
@@ -155,6 +158,7 @@ class World:
         self.rate(self.sheet(d, "peer"), [3, 2, 4])
         reopen_sheet(self.sheet(d, "peer"), self.text("Grund Zwiebelturm: bitte Quorvex-Belege ergänzen."),
                      actor=self.hr)
+        self._exercise_day(d)
         self._assess(cycle, self.candidate2, [self.manager2])  # a new sheet in an open cycle: its e-mail
         notify.notify_new_sheets([self.sheet(self.assessment4, "manager")])
         notify.send_reminders(cycle, stage="first")
@@ -169,6 +173,23 @@ class World:
         self.message = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).first()
         self.message.status, self.message.attempts = "failed", 8
         self.message.last_error = self.text("Zwockel-Server 421: Quorvex nicht erreichbar")
+
+    def _exercise_day(self, assessment) -> None:
+        """Two trained assessors who disagree by two levels in the case analysis, and their agreed consensus."""
+        people = [self.person(key, name, "manager") for key, name in (("agathe.vroomwell", "Agathe Vroomwellen"),
+                                                                     ("ottokar.glimsch", "Ottokar Glimschberg"))]
+        for person in people:
+            person.is_assessor = True
+        schedule_exercise(assessment, "case_analysis", people, framework=self.framework, actor=self.hr,
+                          reason=self.text("Grund Quorvex: Übungstag im Zwiebelturm."))
+        shown = list(self.framework.exercise("case_analysis").shows)
+        for sheet, levels in zip([a for a in assessment.assignments if a.rater_group == "assessor"], (3, 5)):
+            evidence = {cid: self.text(f"Übungsbeleg Quorvex {sheet.id}-{i}.") for i, cid in enumerate(shown)}
+            submit_exercise_sheet(sheet, {cid: (levels if i == 0 else 4, evidence[cid]) for i, cid in enumerate(shown)})
+        answers = {cid: ConsensusAnswer(4, self.text(f"Konsensgrund Wexmoor {i}."),
+                                        self.text("Klärung Zwockel: Fallakte erneut gelesen.") if i == 0 else "")
+                   for i, cid in enumerate(shown)}
+        save_consensus(assessment, answers, framework=self.framework, actor=people[0], expected_version="")
 
     @staticmethod
     def switch_everyone_to(lang: str) -> None:
@@ -303,4 +324,15 @@ class World:
             ("hr", f"/hr/cycles/{self.open.id}/import", {"file": (io.BytesIO(bad_row), "kandidaten.csv")}),
             ("hr", f"/assessments/{a.id}/calibration", {"band_id": "ready_now", "rationale": self.text("Quorvex kurz")}),
             ("hr", f"/assessments/{a.id}/calibration/approval", {}),
+            *self._exercise_posts(),
+        ]
+
+    def _exercise_posts(self) -> list[tuple[str, str, dict]]:
+        d, first = self.assessment4, next(iter(self.framework.exercise("case_analysis").shows))
+        return [
+            ("hr", f"/hr/assessments/{d.id}/exercises", {"exercise_id": "case_analysis"}),
+            ("hr", f"/hr/people/{self.candidate.id}/assessor", {"is_assessor": "y"}),
+            ("hr", f"/wash-up/{d.id}", {"version": "stale"}),
+            ("hr", f"/wash-up/{d.id}", {"version": consensus_version(d), f"level_{first}": "1",
+                                        f"reason_{first}": self.text("Quorvex Grund neu")}),
         ]

@@ -14,7 +14,9 @@ Expected outcomes, for GET (for POST-only rules: a POST with empty data):
 
 Who owns what (see docs/rating.md): HR owns everything. ``assignment_id`` is a rater's sheet, owned by its
 rater only (the candidate owns their self-assessment sheet, not their raters' sheets); ``assessment_id`` is
-owned by its candidate (raters reach an assessment only through their own sheet); ``user_id`` by the user
+owned by its candidate (raters reach an assessment only through their own sheet; the one exception, the wash-up
+``/wash-up/<assessment_id>``, is closed to candidates by role and open to the candidate's assessors, whom
+tests/test_wash_up_pages.py checks, with another candidate's and another assessor's); ``user_id`` by the user
 themself; ``cycle_id``, ``job_id`` and ``message_id`` (an outbox message) by HR only.
 """
 

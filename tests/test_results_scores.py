@@ -138,3 +138,17 @@ def test_a_large_cycles_xlsx_is_made_by_a_job_with_progress(client, auth, make, 
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == SCORE_COLUMNS and len(rows) - 1 == 5 * len(make.framework.competencies)
     assert next(c for c in sheet["B"][1:] if str(c.value).startswith("=")).data_type == "s"
+
+
+def test_csv_carries_the_agreement_index_and_its_level_per_competency(client, auth, make, cycle_with_scores):
+    """rwg on each competency's row (two decimals rounded down, as the pages print it) and its level id; none under
+    three counted levels (rubric 2026.12.4 ``agreement.min_raters``)."""
+    cycle, shown, folded = cycle_with_scores
+    auth.login(make.user("hr"))
+    rows = _csv_rows(client, cycle)
+    # A manager's 4 and peers' 3, 4, 5: variance 2/3 against the null's 2, rwg = 2/3, printed 0.66: partly agree.
+    evil = [r for r in rows if r["candidate"].startswith("'=HYPERLINK")]
+    assert {(r["agreement"], r["agreement_level"]) for r in evil} == {("0.66", "moderate")}
+    # One manager and one peer: two levels, no index.
+    zoe = [r for r in rows if r["candidate"] == "Zoë Müller-Šimić"]
+    assert {(r["agreement"], r["agreement_level"]) for r in zoe} == {("", "")}

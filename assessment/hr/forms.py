@@ -46,8 +46,9 @@ class ReleaseOneForm(CleanForm):
     acknowledge = BooleanField(_l("Acknowledgement"))
 
 
-def _assessment_id(value) -> int:
-    """An id from a form (ASCII digits, in range) for a choice field; ValueError gives the field's message."""
+def _record_id(value) -> int:
+    """An id from a form (ASCII digits, in range) for a choice field (an assessment, an assessor); ValueError gives
+    the field's message."""
     number = value if isinstance(value, int) else whole_number(value, minimum=1)
     if number is None:
         raise ValueError(value)
@@ -57,7 +58,7 @@ def _assessment_id(value) -> int:
 class ReleaseForm(ReleaseOneForm):
     """Releasing a cycle: candidates to withhold (assessment ids), and the acknowledgement."""
 
-    withhold = SelectMultipleField(_l("Withhold these candidates from the release"), coerce=_assessment_id,
+    withhold = SelectMultipleField(_l("Withhold these candidates from the release"), coerce=_record_id,
                                    choices=[], validate_choice=False, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
 
@@ -157,3 +158,26 @@ class TrackRecordForm(CleanForm):
                                     render_kw={"inputmode": "numeric", "autocomplete": "off"})
     current_role_months = StringField(_l("Months in the current role"), validators=[Length(max=10), _months],
                                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+class AssessorForm(CleanForm):
+    """(issue 18) Marking an account as a trained assessor."""
+
+    is_assessor = BooleanField(_l("Trained assessor: may be scheduled for assessment-centre exercises"))
+
+
+class ExerciseForm(CleanForm):
+    """(issue 18) Scheduling one of the rubric's exercises for a candidate with trained assessors."""
+
+    exercise_id = SelectField(_l("Exercise"), validators=[DataRequired()])
+    scheduled_on = DateField(_l("Date (optional)"), validators=[Optional()])
+    assessors = SelectMultipleField(_l("Assessors"), coerce=_record_id, choices=[],
+                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    #: Asked once the cycle is open (its rater list is frozen); the service says when it is missing.
+    reason = TextAreaField(_l("Reason for changing the raters"), validators=[Optional(), Length(max=1000)],
+                           render_kw={"rows": 2})
+
+    def __init__(self, *args, exercises=(), assessors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exercise_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(e.id, e.name) for e in exercises]
+        self.assessors.choices = [SelectChoice(p.id, p.name) for p in assessors]

@@ -58,6 +58,9 @@ AUDIT_KINDS = {
     "verdict.calibrate": _l("Verdict calibrated"),
     "verdict.propose": _l("Calibration proposed"),
     "verdict.approve": _l("Calibration approved"),
+    "user.assessor": _l("Assessor mark changed"),
+    "exercise.schedule": _l("Exercise scheduled"),
+    "assessment.consensus": _l("Assessors' consensus saved"),
 }
 
 #: The fields of before/after values that HR meets most; others are shown by their id.
@@ -76,6 +79,8 @@ AUDIT_FIELDS = {
     "panel": _l("panel"), "panel_names": _l("panel members"), "reason_code": _l("reason code"),
     "change": _l("change"), "assignment": _l("sheet"), "known_for": _l("worked together for"),
     "closeness": _l("how closely"),
+    "is_assessor": _l("trained assessor"), "exercise": _l("exercise"), "scheduled_on": _l("scheduled on"),
+    "assessors": _l("assessors"),
 }
 
 
@@ -109,6 +114,7 @@ AUDIT_VALUE_WORDS = {
     "status": {**_STATE_WORDS, "not_started": _l("not started"), "submitted": _l("submitted"),
                "proposed": _l("proposed"), "approved": _l("approved")},
     "known_for": KNOWN_FOR_LABELS, "closeness": CLOSENESS_LABELS,
+    "change": {"added": _l("added"), "removed": _l("removed")},
 }
 
 

@@ -12,10 +12,10 @@ from ..cleaning import whole_number
 from ..forms.common import ConfirmForm
 from ..listing import choice_arg, page_arg, page_size, text_arg
 from ..models import ROLES, User
-from ..services import accounts, two_person, users
+from ..services import accounts, exercises, two_person, users
 from . import labels, queries
 from .blueprint import FAILED, actor, bp, save
-from .forms import PersonForm, RoleForm
+from .forms import AssessorForm, PersonForm, RoleForm
 
 
 @bp.route("/people")
@@ -53,11 +53,12 @@ def _create_person(form: PersonForm, invite: bool) -> User:
     return user
 
 
-def _person_page(person: User, role_form: RoleForm, status: int = 200):
+def _person_page(person: User, role_form: RoleForm, status: int = 200, assessor_form: AssessorForm | None = None):
     grant = two_person.pending_grant(person)
     history = two_person.account_history([person, grant.proposed_by, actor()]) if grant else []
     return render_template("hr/person.html", person=person, role_form=role_form, invite_form=ConfirmForm(),
                            grant=grant, history=history, approve_form=ConfirmForm(),
+                           assessor_form=assessor_form or AssessorForm(is_assessor=person.is_assessor),
                            single_hr=two_person.hr_count() < 2), status
 
 
@@ -123,3 +124,18 @@ def approve_role_grant(user_id: int):
     role_form = RoleForm(role=person.role)
     role_form.form_errors.extend(form.form_errors or [_("The page had expired; please try again.")])
     return _person_page(person, role_form, 422)
+
+
+@bp.route("/people/<int:user_id>/assessor", methods=["POST"])
+@role_required("hr")
+def mark_assessor(user_id: int):
+    """Mark an account as a trained assessor, or take the mark away (audited)."""
+    person = get_or_404(User, user_id)
+    form = AssessorForm()
+    if form.validate_on_submit():
+        wanted = bool(form.is_assessor.data)
+        if save(form, lambda: exercises.mark_assessor(person, wanted, actor=actor())) is not FAILED:
+            flash(_("%(name)s is now marked as a trained assessor.", name=person.name) if wanted else
+                  _("%(name)s is no longer marked as a trained assessor.", name=person.name), "success")
+            return redirect(url_for("hr.edit_person", user_id=person.id) + "#assessor")
+    return _person_page(person, RoleForm(role=person.role), 400, assessor_form=form)

@@ -19,6 +19,7 @@ from ..services import ServiceError
 from ..services import assessments as assessment_service
 from ..services import conflicts as conflict_service
 from ..services import cycles as cycle_service
+from ..services import exercises as exercise_service
 from ..services import imports, ratings, users
 from ..forms.common import ConfirmForm
 from . import queries
@@ -220,14 +221,17 @@ def remove_assignment(assignment_id: int):
     if form.validate_on_submit():
         name = assignment.rater.name
         reason = form.reason.data if isinstance(form, RaterRemovalForm) else None
-        if save(form, lambda: assessment_service.remove_assignment(assignment, actor=actor(),
-                                                                   reason=reason)) is not FAILED:
+        remove = exercise_service.remove_assessor if assignment.rater_group == "assessor" \
+            else assessment_service.remove_assignment
+        if save(form, lambda: remove(assignment, actor=actor(), reason=reason)) is not FAILED:
             flash(_("%(rater)s no longer rates %(candidate)s.", rater=name, candidate=assessment.candidate.name),
                   "success")
             return redirect(back)
     names = {"rater": assignment.rater.name, "candidate": assessment.candidate.name}
-    title = (_("Remove %(rater)s as manager?", **names) if assignment.rater_group == "manager"
-             else _("Remove %(rater)s as peer?", **names))
+    title = {"manager": _("Remove %(rater)s as manager?", **names),
+             "direct_report": _("Remove %(rater)s as direct report?", **names),
+             "assessor": _("Remove %(rater)s as assessor?", **names)}.get(assignment.rater_group,
+                                                                          _("Remove %(rater)s as peer?", **names))
     return render_template("hr/remove_rater.html", form=form, title=title,
                            message=_("%(rater)s will no longer rate %(candidate)s. This is only possible while they "
                                      "have not started their sheet.", **names),
@@ -250,7 +254,9 @@ def reopen_assignment(assignment_id: int):
                  "peer": _("The peer sheet of %(rater)s is open again as a draft; they will see your reason.",
                            rater=assignment.rater.name),
                  "direct_report": _("The direct report sheet of %(rater)s is open again as a draft; they will see "
-                                    "your reason.", rater=assignment.rater.name)}
+                                    "your reason.", rater=assignment.rater.name),
+                 "assessor": _("The exercise sheet of %(rater)s is open again as a draft; they will see your reason.",
+                               rater=assignment.rater.name)}
         return texts[assignment.rater_group], url_for("hr.assign_raters", assessment_id=assignment.assessment_id)
 
     return confirm_with_reason(ReopenForm(), lambda reason: ratings.reopen_sheet(assignment, reason, actor=actor()),

@@ -43,7 +43,8 @@ def cycle_ratings(cycle: Cycle) -> list[CycleRating]:
         .join(Assessment, Assessment.id == RaterAssignment.assessment_id)
         .join(Rating, Rating.assignment_id == RaterAssignment.id)
         .outerjoin(last, last.c.assignment_id == RaterAssignment.id)
-        .where(Assessment.cycle_id == cycle.id, RaterAssignment.rater_group != "self",
+        # An assessor's own exercise sheets never count (their wash-up consensus does): not rater quality either.
+        .where(Assessment.cycle_id == cycle.id, RaterAssignment.rater_group.not_in(("self", "assessor")),
                Rating.revision == counted, Rating.level.is_not(None))
         .order_by(RaterAssignment.id, Rating.competency_id)
     ).all()

@@ -34,9 +34,11 @@ from rubrics.readiness import ReadinessResult
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..models import Assessment, Calibration, ConflictClearance, Cycle, RaterAssignment, StoredResult, Submission
+from ..models import (Assessment, AssessorConsensus, Calibration, ConflictClearance, Cycle, RaterAssignment,
+                      StoredResult, Submission)
 from . import conflicts, result_codec
 from .rater_flags import flagged_raters, flags_under_rater_keys
+from .wash_up import consensus_fingerprints
 
 #: Bump to recompute every stored result even though the engine's source did not change.
 ENGINE_REVISION = 1
@@ -103,12 +105,15 @@ def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, frame
         # A conflicted sheet counts only once HR clears it: clearing (or a new conflict) changes the inputs.
         excluded = set(conflicts.uncleared(ids))
         flags = flags_of(by_user, ids)
+        consensus = consensus_fingerprints(ids)
         for a in batch:
             left_out = [i for i, *_rest in sheets[a.id] if i in excluded]
             inputs = [engine_version(), rubric, cycle.state, a.target_role, a.current_role, sheets[a.id],
                       calibrations.get(a.id), left_out, a.leadership_months, a.current_role_months]
             if a.id in flags:  # rubric 2026.12.3: the cycle's rater flags can change the verdict
                 inputs.append(flags[a.id])
+            if a.id in consensus:  # issue 18: the assessors' consensus is one sheet of the verdict
+                inputs.append(["assessor-consensus", consensus[a.id]])
             fingerprints[a.id] = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
     return fingerprints
 
@@ -285,6 +290,13 @@ def _conflict_cleared(mapper, connection, target):
 @event.listens_for(Calibration, "after_update")
 @event.listens_for(Calibration, "after_delete")
 def _calibration_changed(mapper, connection, target):
+    _forget(connection, [target.assessment_id])
+
+
+@event.listens_for(AssessorConsensus, "after_insert")
+@event.listens_for(AssessorConsensus, "after_update")
+@event.listens_for(AssessorConsensus, "after_delete")
+def _consensus_changed(mapper, connection, target):
     _forget(connection, [target.assessment_id])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,7 +30,7 @@ from .translation import _, pgettext
 SCORE_COLUMNS = ("cycle", "candidate", "current_role", "target_role", "competency_id", "competency",
                  "rater_group", "score", "rated", "coverage", "decision_score", "required", "gap",
                  "computed_band", "calibrated_band", "weighted_attainment", "proposed_band", "provisional_band",
-                 "scored", "calibration_reason")
+                 "scored", "calibration_reason", "agreement", "agreement_level")
 
 
 def _column_names() -> dict[str, str]:
@@ -57,6 +58,8 @@ def _column_names() -> dict[str, str]:
         "provisional_band": pgettext("scores column", "provisional_band"),
         "scored": pgettext("scores column", "scored"),
         "calibration_reason": pgettext("scores column", "calibration_reason"),
+        "agreement": pgettext("scores column", "agreement"),
+        "agreement_level": pgettext("scores column", "agreement_level"),
     }
 
 
@@ -79,6 +82,9 @@ class ScoredCompetency:
     decision_score: float | None
     gap: float | None
     groups: tuple[GroupScore, ...]
+    #: (2026.12.4) The agreement index (rwg) and its level id ("agree" ... "disagree_strongly"; "" without one).
+    agreement: float | None = None
+    agreement_level: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ def scores_batches(cycle: Cycle) -> Iterator[tuple[int, list[tuple]]]:
                                  group.group, _round(group.score), group.rated, group.coverage,
                                  _round(comp.decision_score), comp.required, _round(comp.gap), result.band_label,
                                  calibrated, _round(result.weighted_attainment), proposed, provisional, scored,
-                                 reason))
+                                 reason, _index(comp.agreement), comp.agreement_level))
         yield len(batch), rows
 
 
@@ -136,6 +142,11 @@ def scores_table(cycle: Cycle) -> list[tuple]:
 
 def _round(value):
     return None if value is None else round(float(value), 2)
+
+
+def _index(value):
+    """An agreement index to two decimals rounded down, as the pages print it: never past a threshold it is below."""
+    return None if value is None else math.floor(float(value) * 100) / 100
 
 
 @lru_cache(maxsize=4096)
@@ -178,8 +189,8 @@ def scores_csv(cycle: Cycle) -> str:
     return "".join(iter_scores_csv(cycle))
 
 
-#: Column widths of the scores workbook, A to T.
-_XLSX_WIDTHS = (26, 24, 20, 20, 28, 30, 10, 8, 8, 10, 10, 9, 8, 20, 20, 12, 20, 20, 10, 30)
+#: Column widths of the scores workbook, A to V.
+_XLSX_WIDTHS = (26, 24, 20, 20, 28, 30, 10, 8, 8, 10, 10, 9, 8, 20, 20, 12, 20, 20, 10, 30, 10, 16)
 
 
 def write_scores_xlsx(cycle: Cycle, out, *, progress: Callable[[int, int | None], None] | None = None) -> int:

@@ -23,6 +23,10 @@ from ..extensions import db
 from ..models import RaterAssignment, Rating, Submission
 from . import conflicts as conflict_service
 from .translation import ngettext
+from .wash_up import consensus_sheets
+
+#: (issue 18) The assessors' own exercise sheets never count: their wash-up consensus does, as one sheet.
+ASSESSOR = "assessor"
 
 
 def counted_revision(assessment_ids):
@@ -75,8 +79,8 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     if not assessment_ids:
         return {}
     excluded = set(conflict_service.uncleared(assessment_ids))
-    assignments = [row for row in _submitted_assignments(assessment_ids, RaterAssignment.known_for,
-                                                         RaterAssignment.closeness) if row[0] not in excluded]
+    assignments = _counted_assignments(assessment_ids, excluded, RaterAssignment.known_for,
+                                       RaterAssignment.closeness)
     ratings, comments, situations = _counted_ratings(assessment_ids) if assignments else ({}, {}, {})
     sheets: dict[int, list[RaterSheet]] = {assessment_id: [] for assessment_id in assessment_ids}
     counters: dict[tuple[int, str], int] = defaultdict(int)
@@ -87,7 +91,21 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
             rater_key=key, group=group, ratings=dict(ratings.get(assignment_id, {})),
             comments=dict(comments.get(assignment_id, {})), situations=dict(situations.get(assignment_id, {})),
             known_months=known_months(known_for), closeness=closeness or None))
+    _add_consensus(sheets)
     return sheets
+
+
+def _counted_assignments(assessment_ids: Sequence[int], excluded: set[int], *columns) -> list:
+    """The submitted sheets that count (by id, with ``columns``): not a conflicted one HR has not cleared, never an
+    assessor's own exercise sheet."""
+    return [row for row in _submitted_assignments(assessment_ids, *columns)
+            if row[0] not in excluded and row[2] != ASSESSOR]
+
+
+def _add_consensus(sheets: dict[int, list[RaterSheet]]) -> None:
+    """(issue 18) Each assessment's assessor consensus, when it has one, as ONE sheet of the assessors' group."""
+    for assessment_id, sheet in consensus_sheets(list(sheets)).items():
+        sheets[assessment_id].append(sheet)
 
 
 def _counted_ratings(assessment_ids: Sequence[int]) -> tuple[dict, dict, dict]:
@@ -116,7 +134,7 @@ def rater_ids(assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
     """Per assessment id, the engine's neutral rater key ("manager-1") -> the rater's user id (as text), keyed as
     ``load_sheets`` keys them: for the cycle's rater-quality flags only (HR data; never shown)."""
     excluded = set(conflict_service.uncleared(assessment_ids)) if assessment_ids else set()
-    rows = [row for row in _submitted_assignments(assessment_ids) if row[0] not in excluded] if assessment_ids else []
+    rows = _counted_assignments(assessment_ids, excluded) if assessment_ids else []
     users = dict(db.session.execute(sa.select(RaterAssignment.id, RaterAssignment.rater_id)
                                     .where(RaterAssignment.id.in_([r[0] for r in rows]))).all()) if rows else {}
     found: dict[int, dict[str, str]] = {assessment_id: {} for assessment_id in assessment_ids}
@@ -138,5 +156,6 @@ def load_assigned(assessment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
             .where(RaterAssignment.assessment_id.in_(assessment_ids))
             .group_by(RaterAssignment.assessment_id, RaterAssignment.rater_group)
         ):
-            assigned[assessment_id][group] = count
+            # The assessors' group counts one sheet however many assessors: their consensus.
+            assigned[assessment_id][group] = 1 if group == ASSESSOR else count
     return assigned

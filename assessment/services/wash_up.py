@@ -1,0 +1,214 @@
+"""The assessors' wash-up (integration) for one candidate (issue 18): once every assessor sheet of the candidate is
+submitted, the candidate's assessors (or HR) agree one consensus level per competency the scheduled exercises
+show, with a reason, and a written resolution where the assessors were far apart (``rubrics.wash_up``).
+
+The consensus is kept as ``AssessorConsensus`` rows (who agreed, when), audited, editable while the cycle is open
+and locked after. It enters the verdict as ONE sheet of the assessors' group (``consensus_sheets``); the
+individual assessor sheets never do. Two people saving at once: the save names the consensus it was based on
+(``consensus_version``); a save based on an older one is refused, what was typed is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from rubrics import NOT_OBSERVED, Framework
+from rubrics.readiness_model import RaterSheet, Situation
+from rubrics.wash_up import consensus_problems, level_range, resolution_needed
+
+from ..extensions import db
+from ..models import Assessment, AssessorConsensus, RaterAssignment, Rating, User, utcnow
+from . import ConflictError, NotAllowed, ServiceError
+from .audit import record_audit
+from .exercises import ASSESSOR, assessor_sheets
+
+#: The engine's key of the consensus sheet (one per assessment).
+CONSENSUS_KEY = "assessor-consensus"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One assessor's answer on one competency in one exercise (assessors are named to each other)."""
+
+    assessor: str
+    exercise_id: str
+    value: int | str | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class WashUpRow:
+    """One competency of the wash-up: what each assessor saw, and the consensus saved so far (None: not yet)."""
+
+    competency_id: str
+    observations: tuple[Observation, ...]
+    consensus: AssessorConsensus | None
+    resolve: bool
+
+    @property
+    def levels(self) -> tuple[int | str | None, ...]:
+        return tuple(o.value for o in self.observations)
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        return level_range(self.levels)
+
+
+@dataclass(frozen=True)
+class ConsensusAnswer:
+    """What was typed for one competency: a level, ``NOT_OBSERVED`` or None (unanswered), reason, resolution."""
+
+    value: int | str | None
+    reason: str = ""
+    resolution: str = ""
+
+
+class WashUpRefused(ServiceError):
+    """The consensus cannot be saved: ``problems`` per form field ("level_<cid>", "reason_<cid>", ...)."""
+
+    def __init__(self, problems: Mapping[str, str]):
+        super().__init__(_("The consensus was not saved: see the problems below."))
+        self.problems = dict(problems)
+
+
+def is_ready(assessment: Assessment) -> bool:
+    """Every assessor sheet of the candidate is submitted (and there is at least one)."""
+    sheets = assessor_sheets(assessment)
+    return bool(sheets) and all(s.status == "submitted" for s in sheets)
+
+
+def may_take_part(assessment: Assessment, user: User) -> bool:
+    """HR, or one of the candidate's assessors: who may see the wash-up."""
+    return user.role == "hr" or any(s.rater_id == user.id for s in assessor_sheets(assessment))
+
+
+def _observations(assessment: Assessment) -> dict[str, list[Observation]]:
+    found: dict[str, list[Observation]] = defaultdict(list)
+    for sheet in sorted(assessor_sheets(assessment), key=lambda s: (s.exercise_id, s.rater.name, s.id)):
+        for rating in sheet.current_ratings():
+            value = NOT_OBSERVED if rating.is_not_observed else rating.level
+            found[rating.competency_id].append(Observation(sheet.rater.name, sheet.exercise_id, value,
+                                                           (rating.evidence or "").strip()))
+    return found
+
+
+def consensus_rows(assessment: Assessment) -> dict[str, AssessorConsensus]:
+    return {row.competency_id: row for row in db.session.scalars(
+        sa.select(AssessorConsensus).where(AssessorConsensus.assessment_id == assessment.id))}
+
+
+def wash_up_rows(assessment: Assessment, framework: Framework) -> list[WashUpRow]:
+    """Per competency the assessors rated (rubric order), their answers and the consensus so far."""
+    found = _observations(assessment)
+    saved = consensus_rows(assessment)
+    apart = framework.readiness.wash_up_resolve_apart
+    return [WashUpRow(c.id, tuple(found[c.id]), saved.get(c.id), resolution_needed([o.value for o in found[c.id]],
+                                                                                    apart))
+            for c in framework.competencies if c.id in found]
+
+
+def consensus_version(assessment: Assessment) -> str:
+    """A short stamp of the consensus saved now ("" when none): a save names the one it was based on."""
+    rows = sorted((r.competency_id, r.id, r.agreed_at.isoformat() if r.agreed_at else "")
+                  for r in consensus_rows(assessment).values())
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16] if rows else ""
+
+
+def _check(assessment: Assessment, actor: User, expected_version: str) -> None:
+    if not may_take_part(assessment, actor):
+        raise NotAllowed(_("Only the candidate's assessors or HR can agree the consensus."))
+    if assessment.cycle.state != "open" or assessment.is_withdrawn:
+        raise NotAllowed(_("The cycle is not open (or the candidate was withdrawn): the consensus is locked."))
+    if not is_ready(assessment):
+        raise NotAllowed(_("The wash-up opens once every assessor has submitted their exercise sheet."))
+    if expected_version != consensus_version(assessment):
+        raise ConflictError(_("Someone else saved the consensus after you opened this page, so your save was "
+                              "refused to avoid overwriting it. What you typed is kept below; open the page again "
+                              "to see the saved consensus, then make your changes there."))
+
+
+def save_consensus(assessment: Assessment, answers: Mapping[str, ConsensusAnswer], *, framework: Framework,
+                   actor: User, expected_version: str) -> list[AssessorConsensus]:
+    """Save the consensus on every competency of the wash-up, or nothing (``WashUpRefused`` lists every problem)."""
+    _check(assessment, actor, expected_version)
+    rows = wash_up_rows(assessment, framework)
+    problems = {}
+    for row in rows:
+        answer = answers.get(row.competency_id, ConsensusAnswer(None))
+        for field_name, text in consensus_problems(row.levels, answer.value, answer.reason, answer.resolution,
+                                                   framework.readiness.wash_up_resolve_apart).items():
+            problems[f"{field_name}_{row.competency_id}"] = text
+    if problems:
+        raise WashUpRefused(problems)
+    saved, before, now = [], {}, utcnow()
+    for row in rows:
+        answer = answers[row.competency_id]
+        item = row.consensus or AssessorConsensus(assessment_id=assessment.id, competency_id=row.competency_id)
+        if row.consensus is not None:
+            before[row.competency_id] = _audit_value(item)
+        item.level = None if answer.value == NOT_OBSERVED else answer.value
+        item.is_not_observed = answer.value == NOT_OBSERVED
+        item.reason, item.resolution = answer.reason.strip(), answer.resolution.strip() if row.resolve else ""
+        item.agreed_by_id, item.agreed_at = actor.id, now
+        db.session.add(item)
+        saved.append(item)
+    db.session.flush()
+    record_audit("assessment.consensus", assessment,
+                 f"{actor.name} saved the assessors' consensus for {assessment.candidate.name}", actor=actor,
+                 cycle_id=assessment.cycle_id, before=before or None,
+                 after={item.competency_id: _audit_value(item) for item in saved})
+    return saved
+
+
+def _audit_value(item: AssessorConsensus) -> list:
+    """[level or "not_observed", reason, resolution]: one short line per competency in the audit trail."""
+    return [NOT_OBSERVED if item.is_not_observed else item.level, item.reason, item.resolution]
+
+
+def consensus_sheets(assessment_ids: Sequence[int]) -> dict[int, RaterSheet]:
+    """The assessors' consensus as ONE engine sheet per assessment that has one (two queries): the consensus
+    levels, the reasons as comments, and the exercises that showed each competency (the exercises whose
+    assessor sheets rate it) as its situation."""
+    if not assessment_ids:
+        return {}
+    rows = db.session.scalars(sa.select(AssessorConsensus).where(AssessorConsensus.assessment_id.in_(assessment_ids))
+                              .order_by(AssessorConsensus.id)).all()
+    if not rows:
+        return {}
+    shown: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for assessment_id, competency_id, exercise_id in db.session.execute(
+        sa.select(RaterAssignment.assessment_id, Rating.competency_id, RaterAssignment.exercise_id).distinct()
+        .join(Rating, Rating.assignment_id == RaterAssignment.id)
+        .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.rater_group == ASSESSOR)
+    ):
+        shown[assessment_id, competency_id].add(exercise_id)
+    parts: dict[int, tuple[dict, dict, dict]] = defaultdict(lambda: ({}, {}, {}))
+    for row in rows:
+        ratings, comments, situations = parts[row.assessment_id]
+        ratings[row.competency_id] = NOT_OBSERVED if row.is_not_observed else row.level
+        if row.reason.strip():
+            comments[row.competency_id] = row.reason.strip()
+        situations[row.competency_id] = Situation("exercise", None,
+                                                  exercises=tuple(sorted(shown[row.assessment_id, row.competency_id])))
+    return {assessment_id: RaterSheet(rater_key=CONSENSUS_KEY, group=ASSESSOR, ratings=ratings, comments=comments,
+                                      situations=situations)
+            for assessment_id, (ratings, comments, situations) in parts.items()}
+
+
+def consensus_fingerprints(assessment_ids: Sequence[int]) -> dict[int, list]:
+    """What of the consensus the verdict depends on, per assessment that has one (for stored results)."""
+    found: dict[int, list] = defaultdict(list)
+    if assessment_ids:
+        for row in db.session.execute(
+            sa.select(AssessorConsensus.assessment_id, AssessorConsensus.competency_id, AssessorConsensus.level,
+                      AssessorConsensus.is_not_observed, AssessorConsensus.reason)
+            .where(AssessorConsensus.assessment_id.in_(assessment_ids)).order_by(AssessorConsensus.id)
+        ):
+            found[row[0]].append(list(row[1:]))
+    return dict(found)

@@ -1,0 +1,1 @@
+"""The assessors' wash-up page (issue 18)."""
