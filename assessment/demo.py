@@ -16,6 +16,7 @@ from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, evidence_required
 
 from .demo_evidence import evidence_for
+from .demo_exercises import ASSESSORS, WITH_EXERCISE_DAY, exercise_day
 from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
 from .extensions import db
 from .models import Assessment, Cycle, RaterAssignment, User
@@ -130,9 +131,10 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
     hr = _user(*HR[0], "hr")
     managers = [_user(email, name, "manager") for email, name in MANAGERS]
     colleagues = [_user(email, name, "manager") for email, name in COLLEAGUES]
-    # Team leads who report to a candidate (issue 18): manager accounts too.
+    # Team leads who report to a candidate, and trained assessors (issue 18): manager accounts too.
     team = [_user(email, name, "manager") for email, name in TEAM]
-    people = DemoPeople(hr, managers, colleagues, team)
+    assessors = [_user(email, name, "manager") for email, name in ASSESSORS]
+    people = DemoPeople(hr, managers, colleagues, team, assessors)
     candidates = [(_user(email, name, "candidate"), role, strength, bias)
                   for email, name, role, strength, bias in CANDIDATES]
 
@@ -160,7 +162,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
     db.session.flush()
     created = past_new or current_new or db.session.scalar(sa.select(sa.func.count(User.id))) != before
     logins = [("hr", hr.email, hr.name)] + [("manager", m.email, m.name)
-                                            for m in managers + colleagues + team] + \
+                                            for m in managers + colleagues + team + assessors] + \
              [("candidate", c.email, c.name) for c, *_ in candidates]
     return logins, created
 
@@ -170,6 +172,7 @@ class DemoPeople(NamedTuple):
     managers: list[User]
     colleagues: list[User]
     team: list[User]
+    assessors: list[User]
 
 
 def _populate(cycle: Cycle, framework: Framework, people: DemoPeople, candidates: list, *, complete: bool) -> None:
@@ -211,8 +214,11 @@ def _populate(cycle: Cycle, framework: Framework, people: DemoPeople, candidates
 
 
 def _more_sources(assessment: Assessment, framework: Framework, people: DemoPeople, strength: float) -> None:
-    """Issue 18 in the released cycle: one candidate's direct reports rate them."""
+    """Issue 18 in the released cycle: one candidate's direct reports rate them; another has an exercise day."""
     if assessment.candidate.email == WITH_DIRECT_REPORTS:
         rng = random.Random(f"opsladder-demo-team-{assessment.id}")
         for sheet in direct_reports(assessment, people.team, people.hr):
             _fill(sheet, framework, assessment.target_role, strength + 0.4, rng, submit=True)
+    if assessment.candidate.email == WITH_EXERCISE_DAY:
+        # The exercises show what the role has not given room for yet: levels above the day-to-day view.
+        exercise_day(assessment, framework, people.assessors, strength + 1.2, people.hr)

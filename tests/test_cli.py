@@ -47,13 +47,13 @@ def _counts():
 
 
 def test_demo_builds_a_realistic_organisation_once(runner, client):
-    """The demo makes HR, three managers, three peer colleagues and three team leads (direct reports), 8+
+    """The demo makes HR, three managers, three peer colleagues, three team leads (direct reports), two assessors, 8+
     candidates with Unicode names, a spread of progress; twice adds nothing."""
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "Łukasz Nowak" in result.output and "zoe.muller-simic@example.com" in result.output
     users = db.session.scalars(sa.select(User)).all()
-    assert [u.role for u in users].count("hr") == 1 and [u.role for u in users].count("manager") == 9
+    assert [u.role for u in users].count("hr") == 1 and [u.role for u in users].count("manager") == 11
     assert len(CANDIDATES) >= 8 and {"Łukasz Nowak", "Zoë Müller-Šimić", "Aoife O'Brien"} <= {u.name for u in users}
     open_cycle = db.session.scalar(sa.select(Cycle).where(Cycle.state == "open"))
     sheets = [a for assessment in open_cycle.assessments for a in assessment.assignments]

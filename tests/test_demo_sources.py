@@ -1,5 +1,6 @@
 """Issue 18 in the demo: a candidate rated by their direct reports (with where and how long their high levels were
-seen), a rater known under three months, every candidate's track record (one not meeting the eligibility rule); the
+seen), a candidate with an exercise day (two exercises, two assessors, a consensus with a resolved disagreement), a
+rater known under three months, every candidate's track record (one not meeting the eligibility rule); the
 results page, the overview and HR's PDF show all of it."""
 
 from __future__ import annotations
@@ -8,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from assessment.demo import DEMO_PASSWORD
+from assessment.demo_exercises import CONTESTED, EXERCISE_DAY, WITH_EXERCISE_DAY
 from assessment.demo_sources import TRACK_RECORDS, WITH_DIRECT_REPORTS
 from assessment.extensions import db
 from assessment.framework import pinned_framework
-from assessment.models import Assessment, Cycle, User
+from assessment.models import Assessment, AssessorConsensus, Cycle, ExerciseSession, User
 from tests.results_helpers import report_pdf_text, results_page_text
 
 
@@ -61,7 +63,8 @@ def test_direct_reports_rate_with_situations_and_hr_sees_them(demo, auth, tmp_pa
 
 def test_every_high_level_says_where_it_was_seen(demo):
     """On every submitted sheet of the released cycle but the self-assessment, each level at or above the target
-    requirement records where and for how long it was seen (the rubric asks it)."""
+    requirement records where and for how long it was seen (the rubric asks it; an assessor's sheet was seen in
+    its exercise)."""
     released, _by_email = demo
     framework = pinned_framework(released)
     checked = 0
@@ -72,6 +75,28 @@ def test_every_high_level_says_where_it_was_seen(demo):
                 continue
             for rating in sheet.current_ratings():
                 if rating.level is not None and rating.level >= role.requirement(rating.competency_id).required:
+                    if sheet.rater_group == "assessor":
+                        assert rating.seen_in == "exercise"
+                        continue
                     assert rating.seen_in and rating.seen_weeks, (sheet.rater_group, rating.competency_id)
                     checked += 1
     assert checked > 50
+
+
+def test_an_exercise_day_with_two_assessors_and_a_resolved_consensus(demo, auth, tmp_path):
+    released, by_email = demo
+    assessment = by_email[WITH_EXERCISE_DAY]
+    sessions = db.session.scalars(sa.select(ExerciseSession).where(ExerciseSession.assessment_id == assessment.id))
+    assert sorted(s.exercise_id for s in sessions) == sorted(EXERCISE_DAY)
+    sheets = [a for a in assessment.assignments if a.rater_group == "assessor"]
+    assert len(sheets) == 4 and all(a.status == "submitted" and a.rater.is_assessor for a in sheets)
+    assert len({a.rater_id for a in sheets}) == 2
+    consensus = db.session.scalars(sa.select(AssessorConsensus)
+                                   .where(AssessorConsensus.assessment_id == assessment.id)).all()
+    assert consensus and [c.competency_id for c in consensus if c.resolution] == [CONTESTED]
+    _hr(auth)
+    text = results_page_text(auth.client, assessment)
+    assert "Assessors: The assessors’ consensus is agreed." in text
+    assert "in the board presentation exercise" in text or "board presentation and case analysis exercises" in text
+    pdf = report_pdf_text(auth.client, assessment, tmp_path)
+    assert "Assessors" in pdf and "exercise" in pdf
