@@ -10,7 +10,7 @@ from rubrics import NOT_OBSERVED
 from rubrics.sheet import RatingInput
 
 from assessment.extensions import db
-from assessment.framework import current_framework
+from assessment.framework import pinned_framework
 from assessment.services.cycles import change_state
 from assessment.services.ratings import save_sheet, scope_of
 from assessment.services.users import create_user, find_user
@@ -22,7 +22,7 @@ def submit_sheet(assignment, levels, *, evidence: str = "Seen in the quarterly r
     """Submit a sheet (or save it as a draft): ``levels`` is one level for every competency, or a dict
     (missing ids get 3); ``notes`` gives some competencies their own evidence text. Where the rubric asks them
     (2026.12.4), each level at the requirement was seen in the role and the rater knows the candidate (``KNOWN``)."""
-    framework = current_framework()
+    framework = pinned_framework(assignment.assessment.cycle)  # a cycle may be pinned to an older rubric
     inputs = []
     for cid in scope_of(assignment, framework).competencies:  # a direct report's sheet asks only some
         value = levels.get(cid, 3) if isinstance(levels, dict) else levels
