@@ -1,11 +1,12 @@
 """Issue 18 on the demo's real results (no enrichment): HR opens the results of the candidate rated by their direct
-reports, in English and German, on a laptop and a phone; the table shows the direct reports' column and fits,
-nothing scrolls sideways on the phone. Screenshots: test-artifacts/screenshots/demo-sources-*."""
+reports, in English and German, on a laptop and a phone, and the one with an exercise day; the table shows the
+direct reports' and the assessors' columns and fits, nothing scrolls sideways on the phone. Screenshots: test-artifacts/screenshots/demo-sources-*."""
 
 import pytest
 import sqlalchemy as sa
 
 from assessment.demo import DEMO_PASSWORD, build_demo
+from assessment.demo_exercises import WITH_EXERCISE_DAY
 from assessment.demo_sources import WITH_DIRECT_REPORTS
 from assessment.extensions import db
 from assessment.framework import current_framework
@@ -46,3 +47,24 @@ def test_hr_reads_the_demo_candidate_with_direct_reports(live_app, browser, lang
             screenshot(page, f"demo-sources-table-{lang}-{width}", full_page=False)
             page.locator("#situations").scroll_into_view_if_needed()
             screenshot(page, f"demo-sources-situations-{lang}-{width}", full_page=False)
+
+
+def test_hr_reads_the_demo_exercise_day_on_a_laptop(live_app, browser):
+    server, make = live_app
+    build_demo(current_framework())
+    db.session.commit()
+    hr = db.session.scalar(sa.select(User).where(User.role == "hr"))
+    released = db.session.scalar(sa.select(Cycle).where(Cycle.state == "released"))
+    assessment = next(a for a in db.session.scalars(sa.select(Assessment).where(Assessment.cycle_id == released.id))
+                      if a.candidate.email == WITH_EXERCISE_DAY)
+    with browser_page(browser) as page:
+        sign_in(page, server.url, hr.email, DEMO_PASSWORD)
+        page.goto(f"{server.url}/assessments/{assessment.id}/results")
+        text = page.locator("main").inner_text()
+        assert "Assessors" in text and "exercise" in text
+        assert page.evaluate("(() => { const w = document.querySelector('.table-wrap');"
+                             " return w.scrollWidth - w.clientWidth; })()") <= 0
+        page.locator("table.competencies").scroll_into_view_if_needed()
+        screenshot(page, "demo-exercise-day-table-en-1280", full_page=False)
+        page.locator("#situations").scroll_into_view_if_needed()
+        screenshot(page, "demo-exercise-day-situations-en-1280", full_page=False)
