@@ -22,7 +22,7 @@ This module assembles the result; the parts live in ``readiness_*`` modules by t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from .eligibility import Tenure, eligibility_checks
@@ -115,20 +115,11 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
     """
     rules = framework.readiness
     role = framework.role(target_role)
-    groups = rubric_groups(framework)
-    judges = {g: judged_by(framework, g) for g in groups}
-    submitted = {g: sum(s.group == g for s in sheets) for g in groups}
-    evidence, uncounted = counted_sheets(framework, role, sheets, judges)
-    evidence, uncounted, short = relationship(rules, sheets, evidence, uncounted)
-    by_group = {g: [s for s in evidence if s.group == g] for g in groups}
-    counts = {g: len(by_group[g]) for g in groups}
-    # The groups this assessment involves: self, managers and peers always; direct reports and the consensus when
-    # one was asked for or submitted. The counts and the sentences name those (a candidate without direct
-    # reports reads the manager-and-peer words).
-    involved = tuple(g for g in groups if g in (SELF, MANAGER, PEER) or submitted[g] or (assigned or {}).get(g))
-    # Whether an anonymous group can be shown is a matter of how many submitted: whether each of them counts as
-    # evidence must not show through to the candidate where fewer than the threshold submitted.
-    modes = group_modes(rules, groups, submitted)
+    sorted_sheets = _sort_sheets(framework, role, sheets, assigned)
+    judges, submitted, by_group = sorted_sheets.judges, sorted_sheets.submitted, sorted_sheets.by_group
+    uncounted, short, involved, modes = (sorted_sheets.uncounted, sorted_sheets.short, sorted_sheets.involved,
+                                         sorted_sheets.modes)
+    counts = {g: len(by_group[g]) for g in by_group}
     order = {c.id: i for i, c in enumerate(framework.competencies)}
     requirements = sorted(role.requirements, key=lambda r: order.get(r.competency_id, len(order)))
     pairs = [competency_result(framework, req, by_group, rules, submitted, judges, modes) for req in requirements]
@@ -211,6 +202,38 @@ def assess_readiness(framework: Framework, target_role: str, sheets: Sequence[Ra
         eligibility=eligibility_checks(role, tenure),
         short_acquaintance_raters=len(short),
     )
+
+
+@dataclass(frozen=True)
+class _SortedSheets:
+    """The submitted sheets sorted for one assessment: what each group can judge, how many submitted, the sheets
+    that count per group, those that do not (with the reason), raters known only briefly, the groups involved, and
+    whether each anonymous group can be shown."""
+
+    judges: dict
+    submitted: dict
+    by_group: dict
+    uncounted: tuple
+    short: tuple
+    involved: tuple
+    modes: dict
+
+
+def _sort_sheets(framework: Framework, role, sheets: Sequence[RaterSheet], assigned) -> _SortedSheets:
+    rules = framework.readiness
+    groups = rubric_groups(framework)
+    judges = {g: judged_by(framework, g) for g in groups}
+    submitted = {g: sum(s.group == g for s in sheets) for g in groups}
+    evidence, uncounted = counted_sheets(framework, role, sheets, judges)
+    evidence, uncounted, short = relationship(rules, sheets, evidence, uncounted)
+    # The groups this assessment involves: self, managers and peers always; direct reports and the consensus when
+    # one was asked for or submitted. The counts and the sentences name those (a candidate without direct
+    # reports reads the manager-and-peer words).
+    involved = tuple(g for g in groups if g in (SELF, MANAGER, PEER) or submitted[g] or (assigned or {}).get(g))
+    # Whether an anonymous group can be shown is a matter of how many submitted: whether each of them counts as
+    # evidence must not show through to the candidate where fewer than the threshold submitted.
+    return _SortedSheets(judges, submitted, {g: [s for s in evidence if s.group == g] for g in groups},
+                         tuple(uncounted), tuple(short), involved, group_modes(rules, groups, submitted))
 
 
 def _outcome(rules, chosen: int | None, reasons) -> tuple[str, str, int | None]:
