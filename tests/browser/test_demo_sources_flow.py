@@ -13,6 +13,7 @@ from assessment.framework import current_framework
 from assessment.models import Assessment, Cycle, User
 from tests.browser.conftest import browser_page, screenshot, sign_in
 from tests.browser.test_phone import PHONE, overflow
+from tests.browser.test_results_evidence_flow import shoot, table_overflow
 
 WORDS = {"en": ("Direct reports", "Evidence behind the levels", "Short acquaintance:", "(rwg "),
          "de": ("Direkt unterstellte Mitarbeitende", "Worauf die Stufen beruhen", "Kurze Zusammenarbeit:", "(rwg ")}
@@ -37,16 +38,9 @@ def test_hr_reads_the_demo_candidate_with_direct_reports(live_app, browser, lang
             text = page.locator("main").inner_text()
             for expected in WORDS[lang]:
                 assert expected in text, expected
-            if width == 390:
-                assert overflow(page) <= 0
-            else:
-                assert page.evaluate("(() => { const w = document.querySelector('.table-wrap');"
-                                     " return w.scrollWidth - w.clientWidth; })()") <= 0
-            screenshot(page, f"demo-sources-results-{lang}-{width}", full_page=False)
-            page.locator("table.competencies").scroll_into_view_if_needed()
-            screenshot(page, f"demo-sources-table-{lang}-{width}", full_page=False)
-            page.locator("#situations").scroll_into_view_if_needed()
-            screenshot(page, f"demo-sources-situations-{lang}-{width}", full_page=False)
+            assert (overflow(page) if width == 390 else table_overflow(page)) <= 0
+            screenshot(page, f"demo-sources-{lang}-{width}-results", full_page=False)
+            shoot(page, f"demo-sources-{lang}-{width}", table="table.competencies", situations="#situations")
 
 
 def test_hr_reads_the_demo_exercise_day_on_a_laptop(live_app, browser):
@@ -62,9 +56,5 @@ def test_hr_reads_the_demo_exercise_day_on_a_laptop(live_app, browser):
         page.goto(f"{server.url}/assessments/{assessment.id}/results")
         text = page.locator("main").inner_text()
         assert "Assessors" in text and "exercise" in text
-        assert page.evaluate("(() => { const w = document.querySelector('.table-wrap');"
-                             " return w.scrollWidth - w.clientWidth; })()") <= 0
-        page.locator("table.competencies").scroll_into_view_if_needed()
-        screenshot(page, "demo-exercise-day-table-en-1280", full_page=False)
-        page.locator("#situations").scroll_into_view_if_needed()
-        screenshot(page, "demo-exercise-day-situations-en-1280", full_page=False)
+        assert table_overflow(page) <= 0
+        shoot(page, "demo-exercise-day-en-1280", table="table.competencies", situations="#situations")

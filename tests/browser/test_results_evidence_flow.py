@@ -18,6 +18,19 @@ WORDS = {"en": ("Eligibility (track record):", RULE, "Raters partly agree: mean 
                 "Kurze Zusammenarbeit:", "Worauf die Stufen beruhen", "Direkt unterstellte Mitarbeitende")}
 
 
+def table_overflow(page) -> int:
+    """How many pixels the competency table is wider than its frame (0 or less: every column on screen)."""
+    return page.evaluate("(() => { const w = document.querySelector('.table-wrap');"
+                         " return w.scrollWidth - w.clientWidth; })()")
+
+
+def shoot(page, name: str, **sections) -> None:
+    """A screenshot of the window at each section: ``<name>-<key>.png`` scrolled to the key's selector."""
+    for key, selector in sections.items():
+        page.locator(selector).scroll_into_view_if_needed()
+        screenshot(page, f"{name}-{key}", full_page=False)
+
+
 @pytest.fixture
 def evidence_result(live_app, monkeypatch):
     server, make = live_app
@@ -41,18 +54,10 @@ def test_hr_reads_the_evidence_on_laptop_and_phone(browser, evidence_result, lan
         for expected in WORDS[lang]:
             assert expected in text, expected
         assert SITUATION in text
-        if phone:
-            assert overflow(page) <= 0
-        else:  # every column on screen, no sideways scrolling of the table
-            assert page.evaluate("(() => { const w = document.querySelector('.table-wrap');"
-                                 " return w.scrollWidth - w.clientWidth; })()") <= 0
-        name = f"evidence-results-{lang}-{width}"
-        page.locator("#eligibility").scroll_into_view_if_needed()
-        screenshot(page, f"{name}-verdict", full_page=False)
-        page.locator("table.competencies").scroll_into_view_if_needed()
-        screenshot(page, f"{name}-table", full_page=False)
-        page.locator("#situations").scroll_into_view_if_needed()
-        screenshot(page, f"{name}-situations", full_page=False)
+        # On a phone nothing scrolls sideways; on a laptop every column is on screen.
+        assert (overflow(page) if phone else table_overflow(page)) <= 0
+        shoot(page, f"evidence-results-{lang}-{width}", verdict="#eligibility", table="table.competencies",
+              situations="#situations")
 
 
 def test_the_candidate_reads_the_rule_but_no_agreement_on_a_phone(browser, evidence_result):
