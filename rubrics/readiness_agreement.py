@@ -46,6 +46,21 @@ def rwg(levels: Sequence[int]) -> Fraction | None:
     return 1 - variance / NULL_VARIANCE
 
 
+def below_without_any_one(levels: Sequence[int], limit: Fraction) -> bool:
+    """Whether the raters disagree beyond one of them: the index below ``limit`` with every level, and still
+    below it with any single level left out (leave-one-out). One rater apart from the rest is not a split, as
+    the panel rules say of a group (``readiness_panel._camps``); the index shown stays the plain rwg of all."""
+    value = rwg(levels)
+    if value is None or value >= limit:
+        return False
+    for left_out in set(levels):  # leaving out any one of equal levels leaves the same rest
+        rest = list(levels)
+        rest.remove(left_out)
+        if (value := rwg(rest)) is not None and value >= limit:
+            return False
+    return True
+
+
 def agreement_level(value: Fraction | None, rules: AgreementRules) -> str:
     """AGREE at or above ``agree``, MODERATE at or above ``moderate``, DISAGREE at or above 0, else
     DISAGREE_STRONGLY; "" without an index."""
@@ -93,8 +108,8 @@ def agreement(rules: ReadinessRules, comps: Sequence[CompetencyResult], scores: 
     overall = sum(known, Fraction(0)) / len(known) if known else None
     limit = rules.panel_review.min_critical_agreement if rules.panel_review is not None else None
     reasons = () if limit is None else tuple(
-        agreement_reason(c, v, exact(limit)) for c, v in zip(out, indexes)
-        if c.is_critical and v is not None and v < exact(limit))
+        agreement_reason(c, v, exact(limit)) for c, v, score in zip(out, indexes, scores)
+        if c.is_critical and v is not None and below_without_any_one(decision_levels(score), exact(limit)))
     return Agreement(tuple(out), overall, agreement_level(overall, rules.agreement), reasons)
 
 

@@ -8,7 +8,10 @@ competency exists, the weighted attainment, the coverage counts of scores and th
 is left that can depend on those peers are coarse outcomes only: the verdict (band, insufficient evidence,
 Panel review) and whether each rule held. It also drops what is for HR only anyway: spread, rater disagreement,
 the agreement index (2026.12.4: a measure of the same spread), raters of short acquaintance and the Panel review
-reasons. Where a competency's numbers are withheld, so is where its levels were seen (``situation_text``).
+reasons. Where its levels were seen (``situation_text``) is told from the groups shown by name only (managers, the
+assessors' consensus: ``named_situation_text``), whatever the anonymous groups' mode: how many peers or direct
+reports saw a level at or above the requirement, beside their shown mean, gives their levels away. Where a
+competency's numbers are withheld, the situations are left out altogether.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ _SCORE_RULES = ("max_not_observed_share", "critical_observed", ".max_unscored_ot
 def _withhold(comp):
     return replace(comp, decision_score=None, gap=None, self_minus_others=None, is_blind_spot=False,
                    is_hidden_strength=False, next_level=None, next_level_label="", development_action="",
-                   is_thin_evidence=None, standard_error=None, is_borderline=False, situation_text="")
+                   is_thin_evidence=None, standard_error=None, is_borderline=False, situation_text="",
+                   named_situation_text="")
 
 
 def _managers_only(result: ReadinessResult) -> dict:
@@ -85,7 +89,8 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
     """The result as the candidate may see it (same type; ``is_candidate_view`` set). Pure; idempotent."""
     withheld = {c.competency_id for c in result.competencies if c.is_withheld_from_candidate}
     comps = tuple(_withhold(c) if c.competency_id in withheld else c for c in result.competencies)
-    comps = tuple(replace(c, spread=None, is_disagreement=False, agreement=None, agreement_level="") for c in comps)
+    comps = tuple(replace(c, spread=None, is_disagreement=False, agreement=None, agreement_level="",
+                          situation_text=c.named_situation_text) for c in comps)
     by_id = {c.competency_id: c for c in comps}
 
     def keep(items):

@@ -86,9 +86,12 @@ class CompetencyResult:
     agreement: float | None = None
     #: (2026.12.4) "agree", "moderate", "disagree", "disagree_strongly"; "" without an index.
     agreement_level: str = ""
-    #: (2026.12.4) What the decisive levels rest on: "seen in two acting-up periods of 3 and 6 months and in the
+    #: (2026.12.4) What the decisive levels rest on: "seen while acting up (2 raters: 3 and 6 months) and in the
     #: board presentation exercise"; "" when nothing was recorded.
     situation_text: str = ""
+    #: (2026.12.4) The same from the groups shown by name only (managers, the assessors' consensus): what the
+    #: candidate's copy shows, so no anonymous rater's level can be read from it.
+    named_situation_text: str = ""
 
     @property
     def agreement_text(self) -> str:

@@ -5,28 +5,31 @@ The decisive levels of a competency are the counted non-self levels at or above 
 decision uses them (``counted_ratings``). Each rater records with such a level where it was
 seen (``RaterSheet.situations``: in the role, acting up, on a project, in an exercise) and for how many weeks; the
 assessors' consensus names the exercises that showed it. The text says what those levels rest on: "seen in the role
-for 2 years (2 raters), in two acting-up periods of 3 and 6 months and in the board presentation exercise"; "" when
-nothing was recorded. It informs; it never changes a score or the verdict.
+(2 raters: 2 years), while acting up (2 raters: 3 and 6 months) and in the board presentation exercise"; "" when
+nothing was recorded. It counts raters, never periods (two raters may describe one stint differently). It informs;
+it never changes a score or the verdict. ``named_situation_text`` is the same from the non-anonymous groups only
+(managers, the assessors' consensus): the candidate's copy shows that one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
 from . import language
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 from .model import NOT_OBSERVED, Framework
-from .readiness_model import RaterSheet, Situation
+from .readiness_model import ASSESSOR, MANAGER, RaterSheet, Situation
 from .readiness_result import CompetencyResult
 from .readiness_scores import ExactScores
-from .readiness_words import count_word
-from .situations import ACTING_UP, EXERCISE, ROLE, SEEN_IN
+from .situations import ACTING_UP, EXERCISE, PROJECT, ROLE, SEEN_IN
 
 #: Periods under this many weeks are shown in weeks; under ``_MONTHS_UNTIL`` weeks in months; else in years.
 _WEEKS_UNTIL, _MONTHS_UNTIL = 8, 104
 WEEKS, MONTHS, YEARS = "weeks", "months", "years"
+#: The groups shown by name: what they saw may reach the candidate's copy.
+NAMED_GROUPS = (MANAGER, ASSESSOR)
 
 
 def _half_up(value: Fraction) -> int:
@@ -85,32 +88,28 @@ def _exercise_name(framework: Framework, exercise_id: str) -> str:
     return name[:1].lower() + name[1:] if name[:2] != name[:2].upper() else name
 
 
+#: Where a level was seen, without claiming how many periods or projects (two raters may describe one stint).
+_PLACES = {ROLE: N_("in the role"), ACTING_UP: N_("while acting up"), PROJECT: N_("on project work")}
+
+
 def _phrase(framework: Framework, seen_in: str, entries: Sequence[Situation]) -> str:
-    """One kind of situation: "in the role for 2 years (2 raters)", "in two acting-up periods of 3 and 6
-    months", "in the board presentation exercise"."""
-    weeks = [s.weeks for s in entries if s.weeks]
-    distinct = len({period(w) for w in weeks})
+    """One kind of situation: "in the role (2 raters: 2 years)", "while acting up (2 raters: 5 and 6 months)",
+    "in the board presentation exercise". The raters are counted, never the periods: two raters may describe
+    the same acting-up stint as 22 and 26 weeks."""
+    raters = len(entries)
     if seen_in == EXERCISE:
         names = [_exercise_name(framework, e) for e in dict.fromkeys(e for s in entries for e in s.exercises)]
-        distinct = len(names)
         text = (_("in an exercise") if not names else _("in the %(name)s exercise", name=names[0])
                 if len(names) == 1 else _("in the %(names)s exercises", names=join_words(names)))
-    elif seen_in == ROLE:
-        distinct = min(distinct, 1)
-        text = _("in the role for %(period)s", period=periods_text(weeks)) if weeks else _("in the role")
-    elif seen_in == ACTING_UP:
-        text = (_("while acting up") if not weeks else
-                _("in an acting-up period of %(period)s", period=periods_text(weeks)) if distinct == 1 else
-                _("in %(count)s acting-up periods of %(periods)s", count=count_word(distinct),
-                  periods=periods_text(weeks)))
-    else:  # PROJECT
-        text = (_("on a project") if not weeks else
-                _("on a project for %(period)s", period=periods_text(weeks)) if distinct == 1 else
-                _("on %(count)s projects of %(periods)s", count=count_word(distinct), periods=periods_text(weeks)))
-    raters = len(entries)
-    if raters > max(distinct, 1):
-        return ngettext("%(phrase)s (%(num)d rater)", "%(phrase)s (%(num)d raters)", raters, phrase=text)
-    return text
+        if raters > max(len(names), 1):
+            return ngettext("%(phrase)s (%(num)d rater)", "%(phrase)s (%(num)d raters)", raters, phrase=text)
+        return text
+    place = _(_PLACES[seen_in])
+    weeks = [s.weeks for s in entries if s.weeks]
+    if weeks:
+        return ngettext("%(place)s (%(num)d rater: %(periods)s)", "%(place)s (%(num)d raters: %(periods)s)", raters,
+                        place=place, periods=periods_text(weeks))
+    return ngettext("%(phrase)s (%(num)d rater)", "%(phrase)s (%(num)d raters)", raters, phrase=place)
 
 
 def situation_text(framework: Framework, decisive: Sequence[Situation]) -> str:
@@ -130,19 +129,23 @@ def counted_ratings(by_group: Mapping[str, Sequence[RaterSheet]], score: ExactSc
             if (v := s.ratings.get(comp_id)) is not None and v != NOT_OBSERVED]
 
 
-def decisive_situations(by_group: Mapping[str, Sequence[RaterSheet]], score: ExactScores) -> list[Situation]:
-    """The situations recorded with the counted non-self levels at or above the requirement."""
+def decisive_situations(by_group: Mapping[str, Sequence[RaterSheet]], score: ExactScores,
+                        groups: Collection[str] | None = None) -> list[Situation]:
+    """The situations recorded with the counted non-self levels at or above the requirement (``groups``: of these
+    groups only)."""
     comp_id, required = score.requirement.competency_id, score.requirement.required
     return [situation for sheet, level in counted_ratings(by_group, score)
-            if level >= required and (situation := sheet.situations.get(comp_id)) is not None]
+            if level >= required and (groups is None or sheet.group in groups)
+            and (situation := sheet.situations.get(comp_id)) is not None]
 
 
 def with_situations(framework: Framework, comps: Sequence[CompetencyResult], scores: Sequence[ExactScores],
                     by_group: Mapping[str, Sequence[RaterSheet]]) -> tuple[CompetencyResult, ...]:
-    """The competencies with their ``situation_text`` (``scores``: their exact numbers, in the same order;
-    unchanged where nothing was recorded: old cycles keep their results to the field)."""
+    """The competencies with their ``situation_text`` and ``named_situation_text`` (``scores``: their exact numbers,
+    in the same order; unchanged where nothing was recorded: old cycles keep their results to the field)."""
     out = []
     for comp, score in zip(comps, scores, strict=True):
         text = situation_text(framework, decisive_situations(by_group, score))
-        out.append(replace(comp, situation_text=text) if text else comp)
+        named = situation_text(framework, decisive_situations(by_group, score, NAMED_GROUPS)) if text else ""
+        out.append(replace(comp, situation_text=text, named_situation_text=named) if text else comp)
     return tuple(out)

@@ -50,6 +50,7 @@ def cases(framework, count=160, seed=20261212):
 NEW_FIELDS = frozenset({
     # CompetencyResult
     "direct_report_score", "assessor_score", "agreement", "agreement_level", "situation_text", "suppressed_groups",
+    "named_situation_text",
     # GroupScore
     "is_judged",
     # ReadinessResult ("agreement" and "agreement_level" as above)

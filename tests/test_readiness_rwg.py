@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from rubrics import language, load_framework
 from rubrics.model import AgreementRules, RaterRelationshipRules
+from rubrics.sheet import sheet_competencies
 from rubrics.readiness import RaterSheet, assess_readiness, candidate_view, rules_in_words
-from rubrics.readiness_agreement import agreement_level, display_agreement, rwg
+from rubrics.readiness_agreement import agreement_level, below_without_any_one, display_agreement, rwg
 from rubrics.readiness_model import AGREE, DISAGREE, DISAGREE_STRONGLY, MODERATE
 from tests.evidence_rules import without_evidence_keys
 
@@ -25,6 +26,7 @@ BASE = without_evidence_keys(SHIPPED)
 HOO = "head_of_operations"
 CRITICAL = "strategic_planning"  # critical for a Head of Operations, required 4
 OTHER = "budget_authority"  # not critical, required 4
+PEOPLE = "people_leadership"  # critical, required 4; direct reports judge it
 
 
 def framework(min_critical_agreement=0.5, lang="en", **agreement):
@@ -40,6 +42,13 @@ FW = framework()
 def sheet(key, group, **levels):
     """Every competency of the role at its requirement unless given, each with written evidence."""
     ratings = {r.competency_id: levels.get(r.competency_id, r.required) for r in BASE.role(HOO).requirements}
+    return RaterSheet(key, group, ratings, {i: "Seen in the Q3 operations review." for i in ratings})
+
+
+def shipped_sheet(key, group, level):
+    """A shipped-rubric sheet: the competencies its group can judge at 3 or 4 (varied), ``PEOPLE`` at ``level``."""
+    ids = sheet_competencies(SHIPPED, SHIPPED.role(HOO), group)
+    ratings = {i: 4 if k % 3 else 3 for k, i in enumerate(ids)} | {PEOPLE: level}
     return RaterSheet(key, group, ratings, {i: "Seen in the Q3 operations review." for i in ratings})
 
 
@@ -151,7 +160,7 @@ def test_exactly_at_the_limit_passes():
 
 
 def test_below_the_limit_on_a_critical_competency_is_a_reason():
-    sheets = raters([2, 4, 4, 4, 5])  # rwg 0.4
+    sheets = raters([2, 2, 2, 4, 4, 4], groups=("manager", "manager", "peer", "peer", "peer", "peer"))  # rwg 0.4
     without = _reasons(framework(min_critical_agreement=None), sheets)
     reasons = _reasons(FW, sheets)
     assert reasons == without + ("Strategic planning (critical): raters disagree (agreement index rwg 0.40, below "
@@ -176,10 +185,46 @@ def test_the_limit_is_the_rubrics():
 
 
 def test_low_agreement_never_changes_the_band_the_rules_give():
-    sheets = raters([2, 4, 4, 4, 5])
+    sheets = raters([2, 2, 2, 4, 4, 4], groups=("manager", "manager", "peer", "peer", "peer", "peer"))
     with_rule, without = assess_readiness(FW, HOO, sheets), assess_readiness(BASE, HOO, sheets)
     assert with_rule.provisional_band_id == without.provisional_band_id
     assert with_rule.verdict_rank == without.verdict_rank
+
+
+def test_one_dissenting_rater_is_not_low_agreement():
+    """The expert's case: one manager, three peers and three direct reports at 5, one peer at 2 on a critical
+    competency: rwg 0.357, but 1 without the dissenter. One rater apart from the rest is not a split (as the panel
+    rules say of a group): no reason; the index shown stays the plain rwg."""
+    groups = {"manager": ["manager"], "peer": ["peer"] * 3, "direct_report": ["direct_report"] * 3}
+    sheets = [shipped_sheet(f"{g}-{k}", g, 2 if (g, k) == ("peer", 0) else 5)
+              for g, keys in groups.items() for k, _ in enumerate(keys)]
+    fw = replace(SHIPPED, readiness=replace(SHIPPED.readiness, panel_review=replace(
+        SHIPPED.readiness.panel_review, min_critical_agreement=0.5)))
+    result = assess_readiness(fw, HOO, sheets)
+    people = result.competency(PEOPLE)
+    assert people.is_critical and people.agreement == float(rwg([5] * 6 + [2])) and people.agreement_level == DISAGREE
+    assert display_agreement(people.agreement) == "0.35"
+    assert not any("rwg" in r for r in result.panel_review_reasons)
+    two = replace(sheets[2], ratings={**sheets[2].ratings, PEOPLE: 2})  # a second peer at 2: two dissent
+    assert any("rwg" in r for r in assess_readiness(fw, HOO, [*sheets[:2], two, *sheets[3:]]).panel_review_reasons)
+
+
+@pytest.mark.parametrize("limit, reason", [(0.5, False), (0.51, True)])
+def test_leave_one_out_at_the_limit(limit, reason):
+    """2, 2, 4, 4, 4: rwg 0.4; without one 2 it is exactly 0.5 (no reason at the limit 0.5), else below it."""
+    sheets = raters([2, 2, 4, 4, 4])
+    assert below_without_any_one([2, 2, 4, 4, 4], Fraction(limit)) is reason
+    assert any("rwg 0.40" in r for r in _reasons(framework(min_critical_agreement=limit), sheets)) is reason
+
+
+@pytest.mark.parametrize("levels, limit, expected", [
+    ([5, 5, 5, 5, 5, 5, 2], Fraction(1, 2), False),  # one dissenter
+    ([2, 2, 2, 4, 4, 4], Fraction(1, 2), True),      # two camps: 0.4 with any one left out
+    ([3, 3, 4, 5, 5], Fraction(1, 2), False),        # at the limit with everyone
+    ([1, 5], Fraction(1, 2), True),                  # one left: no index without one, the plain index decides
+])
+def test_below_without_any_one(levels, limit, expected):
+    assert below_without_any_one(levels, limit) is expected
 
 
 # --- the candidate's copy ---------------------------------------------------------------------------------------
