@@ -51,6 +51,12 @@ def named_groups(rules: ReadinessRules) -> frozenset[str]:
     return frozenset(named | {g for weights in rules.competency_group_weights.values() for g in weights})
 
 
+def speaks_of_rater_groups(rules: ReadinessRules) -> bool:
+    """(2026.12.4) Whether the rubric names direct reports or assessors: its methodology then says "rater sheets",
+    "any two rater groups", "any shown group's mean" where older rubrics say managers and peers."""
+    return bool(named_groups(rules) & {DIRECT_REPORT, ASSESSOR})
+
+
 def judged_by(framework: Framework, group: str) -> frozenset[str]:
     """The competency ids a group can judge: the rubric's ``group_competencies`` list for a group it names, for
     assessors what some exercise of the matrix shows, else every competency (the sheet shows the same:

@@ -12,7 +12,7 @@ from itertools import combinations
 
 from .i18n import N_, _, ngettext
 from .model import NOT_OBSERVED, PanelReviewRules, ReadinessRules
-from .readiness_groups import GROUP_PLURALS
+from .readiness_groups import GROUP_PLURALS, speaks_of_rater_groups
 from .readiness_model import ANONYMOUS_GROUPS, MANAGER, PEER, SELF, SHEET_GROUPS, RaterSheet
 from .readiness_result import CompetencyResult
 from .readiness_numbers import display_score, exact, fmt, pct
@@ -194,11 +194,19 @@ def agreement_in_words(rules: ReadinessRules) -> tuple[str, ...]:
     if panel is None:
         return ()
     lines = []
-    if panel.any_disagreement is not None:
+    groups = speaks_of_rater_groups(rules)
+    if panel.any_disagreement is not None and groups:
+        lines.append(_("%(label)s also when, on any competency, any two rater groups or two managers are %(limit)s "
+                       "or more levels apart, or two shown peers or two shown direct reports stand that far from two "
+                       "others.", label=panel.label, limit=fmt(exact(panel.any_disagreement))))
+    elif panel.any_disagreement is not None:
         lines.append(_("%(label)s also when, on any competency, managers and peers or two managers are %(limit)s or "
                        "more levels apart, or two shown peers stand that far from two others.", label=panel.label,
                        limit=fmt(exact(panel.any_disagreement))))
-    if panel.group_below_critical:
+    if panel.group_below_critical and groups:
+        lines.append(_("%(label)s also when any shown group’s mean is below the requirement of a critical "
+                       "competency whose decision score meets it.", label=panel.label))
+    elif panel.group_below_critical:
         lines.append(_("%(label)s also when the managers’ or the shown peers’ mean is below the requirement of a "
                        "critical competency whose decision score meets it.", label=panel.label))
     if panel.borderline_standard_errors is not None:

@@ -10,7 +10,14 @@ from collections.abc import Mapping, Sequence
 
 from .i18n import N_, TranslatedLabels, _, ngettext
 from .model import PEERS_COUNT, Band, ReadinessRules
-from .readiness_groups import GROUP_PLURALS, RaterGroupCount, anonymity_threshold, group_count_words, named_groups
+from .readiness_groups import (
+    GROUP_PLURALS,
+    RaterGroupCount,
+    anonymity_threshold,
+    group_count_words,
+    named_groups,
+    speaks_of_rater_groups,
+)
 from .readiness_model import (
     ASSESSOR,
     DIRECT_REPORT,
@@ -113,10 +120,13 @@ def _levels_n(limit) -> int:
     return 1 if limit == 1 else 2
 
 
-def _conditions(band: Band) -> list[str]:
+def _conditions(band: Band, groups: bool) -> list[str]:
+    """The band's conditions (``groups``: in the group-neutral words of a rubric with direct reports or
+    assessors)."""
     conditions = []
     if band.min_raters is not None:
-        conditions.append(_("at least %(n)s manager or peer sheets counted", n=band.min_raters))
+        conditions.append(_("at least %(n)s rater sheets counted", n=band.min_raters) if groups else
+                          _("at least %(n)s manager or peer sheets counted", n=band.min_raters))
     if band.min_managers is not None:
         conditions.append(ngettext("at least %(num)d manager among them", "at least %(num)d managers among them",
                                    band.min_managers))
@@ -127,7 +137,7 @@ def _conditions(band: Band) -> list[str]:
                                    "every critical competency scored and at most %(num)d others unscored",
                                    band.max_unscored_others))
     if band.min_critical_raters is not None or band.min_critical_managers is not None:
-        conditions.append(_critical_evidence_condition(band))
+        conditions.append(_critical_evidence_condition(band, groups))
     if band.max_any_gap is not None:
         limit = exact(band.max_any_gap)
         conditions.append(ngettext("every competency within %(limit)s level of its required level",
@@ -147,7 +157,14 @@ def _conditions(band: Band) -> list[str]:
         conditions.append(ngettext("at most %(num)d non-critical competency below its required level",
                                    "at most %(num)d non-critical competencies below their required level",
                                    band.max_short_others))
-    if band.max_group_gap is not None:
+    if band.max_group_gap is not None and groups:
+        limit = exact(band.max_group_gap)
+        conditions.append(ngettext("no shown group’s mean more than %(limit)s level below the required level on any "
+                                   "competency",
+                                   "no shown group’s mean more than %(limit)s levels below the required level on any "
+                                   "competency", _levels_n(limit), limit=fmt(limit))
+                          if limit else _("no shown group’s mean below the required level on any competency"))
+    elif band.max_group_gap is not None:
         limit = exact(band.max_group_gap)
         conditions.append(ngettext("neither the managers’ nor the peers’ mean more than %(limit)s level below the "
                                    "required level on any competency",
@@ -160,7 +177,16 @@ def _conditions(band: Band) -> list[str]:
     return conditions
 
 
-def _critical_evidence_condition(band: Band) -> str:
+def _critical_evidence_condition(band: Band, groups: bool) -> str:
+    if groups and band.min_critical_raters is not None and band.min_critical_managers is not None:
+        return ngettext("every critical competency rated by at least %(raters)s raters other than self, at least "
+                        "%(num)d of them a manager (fewer is thin evidence)",
+                        "every critical competency rated by at least %(raters)s raters other than self, at least "
+                        "%(num)d of them managers (fewer is thin evidence)", band.min_critical_managers,
+                        raters=band.min_critical_raters)
+    if groups and band.min_critical_raters is not None:
+        return _("every critical competency rated by at least %(raters)s raters other than self (fewer is thin "
+                 "evidence)", raters=band.min_critical_raters)
     if band.min_critical_raters is not None and band.min_critical_managers is not None:
         return ngettext("every critical competency rated by at least %(raters)s managers or peers, at least %(num)d "
                         "of them a manager (fewer is thin evidence)",
@@ -178,7 +204,15 @@ def _critical_evidence_condition(band: Band) -> str:
 def _evidence_sentences(rules: ReadinessRules) -> list[str]:
     """The 2026.12.3 rules on which sheets count and how unscored competencies enter attainment."""
     lines = []
-    if rules.min_rated_share is not None:
+    if rules.min_rated_share is not None and speaks_of_rater_groups(rules):
+        lines.append(_(
+            "A rater sheet other than self counts only when it gives a level on at least %(share)s of the "
+            "competencies of the target role its group can judge and carries written evidence wherever the rules ask "
+            "for it (the extreme levels, “not observed”, a level at or above the requirement of a critical "
+            "competency, a level far from the rater’s own mean); a sheet that does not is left out of every score "
+            "and count and listed with the reason, and the same rater given twice is refused.",
+            share=pct(exact(rules.min_rated_share))))
+    elif rules.min_rated_share is not None:
         lines.append(_(
             "A manager or peer sheet counts only when it gives a level on at least %(share)s of the target role’s "
             "competencies and carries written evidence wherever the rules ask for it (the extreme levels, “not "
@@ -193,8 +227,8 @@ def _evidence_sentences(rules: ReadinessRules) -> list[str]:
     return lines
 
 
-def _band_sentence(index: int, band: Band) -> str:
-    conditions = _conditions(band)
+def _band_sentence(index: int, band: Band, groups: bool) -> str:
+    conditions = _conditions(band, groups)
     if not conditions:
         return _("%(number)s. %(band)s: otherwise.", number=index + 1, band=band.label)
     listed = conditions[0] if len(conditions) == 1 else _(
@@ -233,17 +267,44 @@ def _group_sentences(rules: ReadinessRules) -> list[str]:
         "counting from one level.", k=anonymity_threshold(rules, DIRECT_REPORT))]
 
 
+def _insufficient_sentence(rules: ReadinessRules) -> str:
+    """When no band is given for want of evidence (group-neutral words for a rubric with the new groups)."""
+    if speaks_of_rater_groups(rules):
+        return ngettext(
+            "Insufficient evidence (“%(label)s”) when fewer than %(num)d rater sheet(s) other than self count, when "
+            "more than %(share)s of the target role’s competencies have no decision score, or when any critical "
+            "competency of the target role has none: a critical competency nobody observed can be neither met nor "
+            "short, so no band is given.",
+            "Insufficient evidence (“%(label)s”) when fewer than %(num)d rater sheet(s) other than self count, when "
+            "more than %(share)s of the target role’s competencies have no decision score, or when any critical "
+            "competency of the target role has none: a critical competency nobody observed can be neither met nor "
+            "short, so no band is given.", rules.min_nonself_raters,
+            label=rules.insufficient_evidence_label, share=pct(exact(rules.max_not_observed_share)))
+    return ngettext("Insufficient evidence (“%(label)s”) when fewer than %(num)d manager or peer sheet(s) count, when "
+                    "more than %(share)s of the target role’s competencies have no manager or peer score, or when any "
+                    "critical competency of the target role has none: a critical competency nobody observed can be "
+                    "neither met nor short, so no band is given.",
+                    "Insufficient evidence (“%(label)s”) when fewer than %(num)d manager or peer sheet(s) count, when "
+                    "more than %(share)s of the target role’s competencies have no manager or peer score, or when any "
+                    "critical competency of the target role has none: a critical competency nobody observed can be "
+                    "neither met nor short, so no band is given.", rules.min_nonself_raters,
+                    label=rules.insufficient_evidence_label, share=pct(exact(rules.max_not_observed_share)))
+
+
 def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
     """The readiness model and the rubric's rules as sentences, for the methodology page."""
     weights = ", ".join(f"{GROUP_PLURALS[g]} {fmt(exact(w))}" for g, w in rules.rater_group_weights.items())
     lines = [
+        _("Each competency is scored per rater group (self, managers, peers, direct reports, the assessors’ "
+          "consensus) as the mean of the levels given; “not observed” is left out of the mean, never counted as a "
+          "low score, and shows in the coverage (“rated by n of m”).") if speaks_of_rater_groups(rules) else
         _("Each competency is scored per rater group (self, managers, peers) as the mean of the levels given; "
           "“not observed” is left out of the mean, never counted as a low score, and shows in the coverage "
           "(“rated by n of m”)."),
         _("The decision score is the weighted mean of the group scores of every group other than self with a level "
           "(weights: %(weights)s; some competencies weigh the groups differently, as the rubric lists); the "
           "self-assessment is shown beside it and never changes the verdict.", weights=weights)
-        if named_groups(rules) & {DIRECT_REPORT, ASSESSOR} else
+        if speaks_of_rater_groups(rules) else
         _("The decision score is the weighted mean of the manager and peer group scores (weights: %(weights)s); "
           "the self-assessment is shown beside it and never changes the verdict.", weights=weights),
         _peer_sentence(rules),
@@ -252,22 +313,21 @@ def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
         _("Weighted attainment = Σ weight × min(decision score ÷ required level, 1) ÷ Σ weight, over the "
           "competencies with a decision score, shown with that coverage (“of the 8 of 12 scored”); surplus on one "
           "competency never offsets a shortfall on another."),
-        ngettext("Insufficient evidence (“%(label)s”) when fewer than %(num)d manager or peer sheet(s) count, when "
-                 "more than %(share)s of the target role’s competencies have no manager or peer score, or when any "
-                 "critical competency of the target role has none: a critical competency nobody observed can be "
-                 "neither met nor short, so no band is given.",
-                 "Insufficient evidence (“%(label)s”) when fewer than %(num)d manager or peer sheet(s) count, when "
-                 "more than %(share)s of the target role’s competencies have no manager or peer score, or when any "
-                 "critical competency of the target role has none: a critical competency nobody observed can be "
-                 "neither met nor short, so no band is given.", rules.min_nonself_raters,
-                 label=rules.insufficient_evidence_label, share=pct(exact(rules.max_not_observed_share))),
+        _insufficient_sentence(rules),
     ]
     lines += _evidence_sentences(rules)
     lines += [_("Bands are checked in order; the first whose conditions all hold is the verdict:")]
-    lines += [_band_sentence(i, band) for i, band in enumerate(rules.bands)]
+    groups = speaks_of_rater_groups(rules)
+    lines += [_band_sentence(i, band, groups) for i, band in enumerate(rules.bands)]
     if rules.panel_review is not None:
         panel = rules.panel_review
         lines.append(_(
+            "%(label)s: when any two rater groups, or two managers, are %(critical)s or more levels apart on a "
+            "critical competency, or %(overall)s or more apart on average over the competencies both rated, the "
+            "verdict is not a band but goes to the panel, with the band the rules would give and the reasons; "
+            "peers and direct reports kept anonymous count for this check without being shown.", label=panel.label,
+            critical=fmt(exact(panel.critical_disagreement)), overall=fmt(exact(panel.overall_disagreement)))
+            if groups else _(
             "%(label)s: when managers and peers, or two managers, are %(critical)s or more levels apart on a "
             "critical competency, or %(overall)s or more apart on average over the competencies both rated, the "
             "verdict is not a band but goes to the panel, with the band the rules would give and the reasons; "
@@ -277,6 +337,14 @@ def rules_in_words(rules: ReadinessRules) -> tuple[str, ...]:
     lines += rwg_in_words(rules) + relationship_in_words(rules)
     blind = exact(rules.blind_spot_threshold)
     lines.append(ngettext(
+        "Blind spot: self at least %(blind)s level(s) above the decision score; hidden strength: the same "
+        "distance below. Rater disagreement: the counted levels of raters other than self on a competency "
+        "%(spread)s or more levels apart. Strengths are competencies above their required level, not at it.",
+        "Blind spot: self at least %(blind)s level(s) above the decision score; hidden strength: the same "
+        "distance below. Rater disagreement: the counted levels of raters other than self on a competency "
+        "%(spread)s or more levels apart. Strengths are competencies above their required level, not at it.",
+        _levels_n(blind), blind=fmt(blind), spread=fmt(exact(rules.disagreement_threshold)))
+        if groups else ngettext(
         "Blind spot: self at least %(blind)s level(s) above the decision score; hidden strength: the same "
         "distance below. Rater disagreement: manager and peer levels on a competency %(spread)s or more levels "
         "apart. Strengths are competencies above their required level, not at it.",

@@ -379,18 +379,19 @@ def test_rules_in_words_follow_the_rubric():
     # 2026.12: the middle band makes no time promise.
     assert [b.split(":")[0] for b in bands] == ["1. Ready now", "2. Ready after development", "3. Not yet ready"]
     assert "weighted attainment at least 90%" in bands[0]
-    assert "at least 2 manager or peer sheets counted, at least 1 manager among them" in bands[0]
+    # 2026.12.4 (direct reports and assessors): group-neutral words (tests/test_readiness_groups.py).
+    assert "at least 2 rater sheets counted, at least 1 manager among them" in bands[0]
     assert "every competency within 1 level of its required level" in bands[0]
     # 2026.12.3: a score on every competency, and the evidence and shortfall rules, in words.
     assert "every competency scored" in bands[0]
     assert "every critical competency scored and at most 2 others unscored" in bands[1]
-    assert ("every critical competency rated by at least 2 managers or peers, at least 1 of them a manager (fewer "
-            "is thin evidence)") in bands[0]
+    assert ("every critical competency rated by at least 2 raters other than self, at least 1 of them a manager "
+            "(fewer is thin evidence)") in bands[0]
     assert "at most 2 non-critical competencies below their required level" in bands[0]
-    assert "neither the managers’ nor the peers’ mean more than 1 level below the required level" in bands[0]
-    assert "A manager or peer sheet counts only when it gives a level on at least 66% of the" in text
+    assert "no shown group’s mean more than 1 level below the required level" in bands[0]
+    assert "A rater sheet other than self counts only when it gives a level on at least 66% of the" in text
     assert "unscored competency counts in weighted attainment with its weight and 0% attainment" in text
-    assert "Panel review: when managers and peers, or two managers, are 2 or more levels apart" in text
+    assert "Panel review: when any two rater groups, or two managers, are 2 or more levels apart" in text
     assert "Fewer still count in the decision score" in text
 
 
