@@ -33,7 +33,8 @@ def enriched(result):
                  GroupScore(ASSESSOR, GROUP_LABELS[ASSESSOR], 4.0, 1, 1))
         comps.append(replace(comp, groups=comp.groups + extra, direct_report_score=3.5, assessor_score=4.0,
                              agreement=(0.82, 0.64, 0.31, -0.4)[i % 4], agreement_level=levels[i % 4],
-                             situation_text=SITUATION if i == 0 else ""))
+                             situation_text=SITUATION if i == 0 else "",
+                             named_situation_text=SITUATION if i == 0 else ""))  # the consensus: a named group
     checks = (EligibilityCheck("min_leadership_months", "At least 60 months in leadership roles: 48, not met.", 60,
                                48, FAILED),
               EligibilityCheck("min_current_role_months", "At least 12 months in the current role: not known.", 12,
