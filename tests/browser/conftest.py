@@ -118,6 +118,12 @@ def sign_in(page, base_url: str, email: str, password: str = Factory.PASSWORD) -
 BROWSER_EVIDENCE = "Seen in the Q3 planning round."
 
 
+def pass_briefing(page) -> None:
+    """On the rater briefing (a rater's first sheet in a cycle leads there), confirm it and go on to the sheet."""
+    if page.url.endswith("/briefing"):
+        page.get_by_role("button", name="I have read the briefing: go to my sheet").click()
+
+
 def sheet_competencies(page) -> list[str]:
     """The competency ids the sheet on ``page`` asks, in its order (a direct report's sheet asks only some)."""
     return page.locator("fieldset.competency[data-competency]").evaluate_all(

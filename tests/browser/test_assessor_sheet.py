@@ -9,7 +9,8 @@ import re
 from playwright.sync_api import expect
 
 from rubrics.sheet import exercise_levels, sheet_competencies as matrix_competencies
-from tests.browser.conftest import browser_page, fill_needed_evidence, screenshot, sheet_competencies, sign_in
+from tests.browser.conftest import (browser_page, fill_needed_evidence, pass_briefing, screenshot, sheet_competencies,
+                                    sign_in)
 from tests.exercise_helpers import assessor, schedule
 from tests.sheets import reload
 
@@ -23,8 +24,7 @@ def _open_sheet(page, url: str, sheet_id: int) -> None:
     row = page.locator("tr", has_text="Łukasz Nowak")
     expect(row).to_contain_text("Board presentation")
     row.get_by_role("link", name=re.compile("Start")).click()
-    if page.url.endswith("/briefing"):
-        page.get_by_role("button", name="I have read the briefing: go to my sheet").click()
+    pass_briefing(page)
     expect(page).to_have_url(re.compile(rf"/ratings/{sheet_id}$"))
 
 

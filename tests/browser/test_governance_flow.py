@@ -1,7 +1,7 @@
 """Governance in a real browser: focus moves to the calibration's message (error and success), a second HR
 person approves a proposal, and a release with a candidate without a band verdict needs the box ticked."""
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import pass_briefing, screenshot, sign_in
 from tests.results_helpers import move_cycle, rated_assessment
 
 RATIONALE = "The panel weighed his lead role in the winter depot consolidation, which the ratings missed."
@@ -115,6 +115,7 @@ def test_conflict_warning_and_peer_notice_in_the_browser(live_app, page, browser
     sign_in(peer_page, server.url, ben.candidate.email)
     peer_sheet = next(a for a in anna.assignments if a.rater_id == ben.candidate_id)
     peer_page.goto(f"{server.url}/ratings/{peer_sheet.id}")
+    pass_briefing(peer_page)
     notice = peer_page.locator("#peer-notice").inner_text()
     assert "audit trail" in notice and "at least 3 peers" in notice
     screenshot(peer_page, "governance-peer-notice")
