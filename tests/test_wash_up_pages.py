@@ -202,7 +202,8 @@ def test_a_later_exercise_closes_the_wash_up_and_says_the_consensus_no_longer_co
     assert client.post(day["url"], data=_good(version)).status_code == 302
     schedule(day["assessment"], "role_play", [assessor(make, "Cleo Assessor")], make.framework, day["hr"])
     page = client.get(day["url"]).get_data(as_text=True)
-    assert "opens once every assessor has submitted" in page and "does not count in the verdict until the assessors agree it again" in page
+    assert "opens once every assessor has submitted" in page
+    assert "does not count in the verdict until the assessors agree it again" in page
 
 
 def test_a_reopened_sheet_asks_for_the_consensus_to_be_agreed_again(client, auth, day):
