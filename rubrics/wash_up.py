@@ -44,6 +44,15 @@ def resolution_needed(levels: Iterable[int | str | None], resolve_apart: int | N
     return resolve_apart is not None and levels_apart(levels) >= resolve_apart
 
 
+def consensus_stands(levels: Iterable[int | str | None], consensus: int | str | None) -> bool:
+    """Whether a consensus saved earlier still lies within the assessors' levels as they are now (a sheet can be
+    reopened and changed after the wash-up): "not observed" always does, a level must lie within their range."""
+    if consensus == NOT_OBSERVED:
+        return True
+    span = level_range(levels)
+    return span is not None and consensus is not None and span[0] <= consensus <= span[1]
+
+
 def consensus_problems(levels: Iterable[int | str | None], consensus: int | str | None, reason: str,
                        resolution: str, resolve_apart: int | None) -> dict[str, str]:
     """What stops this consensus on one competency from being saved, per field ("level", "reason",

@@ -9,8 +9,9 @@ from assessment.extensions import db
 from assessment.models import AuditEvent, ExerciseSession
 from assessment.services import NotAllowed, ServiceError
 from assessment.services import exercises
-from assessment.services.assessments import RATER_CHANGE_KIND, assign_rater
+from assessment.services.assessments import RATER_CHANGE_KIND, add_assessment, assign_rater
 from assessment.services.cycles import change_state
+from assessment.services.users import change_role
 from tests.exercise_helpers import assessor, schedule
 from tests.sheets import sheet_of
 
@@ -130,3 +131,25 @@ def test_removing_one_of_two_assessors_keeps_the_exercise(make, framework):
     db.session.commit()
     assert len(exercises.sessions_of(assessment)) == 1
     assert len(exercises.assessor_sheets(assessment)) == 1
+
+
+def test_an_assessor_cannot_become_a_candidate_in_the_same_cycle(make, framework):
+    """Attack: HR turned an assessor into a candidate and added them to the cycle they assess in; they kept their
+    assessor sheet. The role change now ends the assessor mark (audited), and adding them to that cycle is refused."""
+    hr = make.user("hr")
+    assessment = make.assessment()
+    ada = assessor(make, "Ada Assessor")
+    schedule(assessment, "case_analysis", [ada], framework, hr)
+    change_role(ada, "candidate", actor=hr)
+    db.session.commit()
+    event = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert not ada.is_assessor
+    assert (event.kind, event.before, event.after) == ("user.role_change", {"role": "manager", "is_assessor": True},
+                                                       {"role": "candidate", "is_assessor": False})
+    with pytest.raises(ServiceError, match="assesses other candidates in this cycle"):
+        add_assessment(assessment.cycle, ada, "operations_manager", framework.next_role("operations_manager").id,
+                       framework=framework, actor=hr)
+    db.session.rollback()
+    elsewhere = add_assessment(make.cycle(), ada, "operations_manager", framework.next_role("operations_manager").id,
+                               framework=framework, actor=hr)
+    assert elsewhere.candidate_id == ada.id  # another cycle is fine

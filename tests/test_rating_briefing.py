@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from assessment import create_app
 from assessment.extensions import db
 from assessment.models import RaterAssignment
+from assessment.services.ratings import scope_of
 from tests.conftest import app_config
 from tests.sheets import reload, sheet_of
 
@@ -115,3 +116,17 @@ def test_a_confirmation_without_its_csrf_token_records_nothing(database_url, mak
                            ).status_code == 302
         db.session.expire_all()
         assert db.session.get(RaterAssignment, sheet.id).briefing_read_at is not None
+
+
+@pytest.mark.parametrize("tail, data", [("", {"action": "submit", "confirm": "1"}), ("", {}),
+                                        ("/submit", {"confirm": "1"})])
+def test_posting_the_sheet_does_not_skip_the_briefing(client, auth, make, unbriefed, tail, data):
+    """Attack: only a GET of the sheet led to the briefing, so a rater could save or submit by POSTing directly."""
+    scope = scope_of(unbriefed, make.framework)
+    answers = {f"level_{cid}": "not_observed" for cid in scope.competencies}
+    answers.update({f"evidence_{cid}": "Not seen in this period." for cid in scope.competencies})
+    auth.login(unbriefed.rater)
+    response = client.post(_url(unbriefed, tail), data={"version": str(unbriefed.version_id), **answers, **data})
+    assert response.status_code == 302 and response.headers["Location"].endswith(_url(unbriefed, "/briefing"))
+    stored = reload(unbriefed)
+    assert stored.status != "submitted" and stored.current_ratings() == [] and stored.briefing_read_at is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rubrics import NOT_OBSERVED
-from rubrics.wash_up import consensus_problems, level_range, levels_apart, resolution_needed
+from rubrics.wash_up import consensus_problems, consensus_stands, level_range, levels_apart, resolution_needed
 
 
 def test_range_ignores_not_observed_and_unanswered():
@@ -51,3 +51,11 @@ def test_reason_is_required_and_bounded():
     assert set(consensus_problems([3], 3, "   ", "", 2)) == {"reason"}
     assert set(consensus_problems([3], None, "x" * 4001, "", 2)) == {"level", "reason"}
     assert set(consensus_problems([1, 5], 3, "ok", "y" * 4001, 2)) == {"resolution"}
+
+
+@pytest.mark.parametrize(("levels", "consensus", "stands"), [
+    ((3, 5), 5, True), ((3, 3), 5, False), ((3, 5), 2, False), ((NOT_OBSERVED, None), 3, False),
+    ((NOT_OBSERVED, None), NOT_OBSERVED, True), ((4, 4), NOT_OBSERVED, True), ((4, 4), None, False)])
+def test_a_saved_consensus_stands_only_within_the_levels_given_now(levels, consensus, stands):
+    """A sheet reopened and changed after the wash-up can leave the saved consensus outside the levels."""
+    assert consensus_stands(levels, consensus) is stands

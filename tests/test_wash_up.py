@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from assessment.extensions import db
-from assessment.models import AssessorConsensus, AuditEvent
+from assessment.models import AssessorConsensus, AuditEvent, Submission, utcnow
 from assessment.services import ConflictError, NotAllowed
-from assessment.services import results_store, sheets as sheet_service, wash_up
+from assessment.services import ratings, results_store, sheets as sheet_service, wash_up
+from assessment.services.assessments import assign_rater
 from assessment.services.cycles import change_state
 from assessment.services.rater_quality import cycle_ratings
 from assessment.services.readiness import compute_results
@@ -193,3 +194,55 @@ def test_the_consensus_enters_the_verdict_as_the_assessors_group(day, framework)
     after = metrics_result()
     assert after.assessor_score == 4.0
     assert after.situation_text == "seen in the case analysis and role-play exercises"  # the report says where
+
+
+def _resubmit(sheet, competency_id, level):
+    """A reopened sheet changed on one competency and submitted again (as the rating sheet would)."""
+    [rating] = [r for r in sheet.current_ratings() if r.competency_id == competency_id]
+    rating.level = level
+    db.session.add(Submission(assignment_id=sheet.id, revision=sheet.revision, submitted_by_id=sheet.rater_id))
+    sheet.status, sheet.submitted_at = "submitted", utcnow()
+    db.session.commit()
+
+
+def test_a_consensus_outside_the_levels_after_a_reopened_sheet_stops_counting(day, framework):
+    """Attack: the wash-up agreed 5 (levels 3 to 5); HR reopened the sheet with the 5 and its assessor resubmitted
+    3. The consensus 5 lay outside every level given and still counted. Now it counts only while every assessor
+    sheet is submitted and it lies within their levels; the rows are kept until the assessors agree again."""
+    _submit_all(day, metrics=(3, 5, 4, 4))
+    assessment, aid = day["assessment"], day["assessment"].id
+
+    def metrics_score():
+        result = compute_results([assessment], framework=framework)[aid]
+        return next(c for c in result.competencies if c.competency_id == "performance_metrics").assessor_score
+
+    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(5, "A KPI tree.", "Ben's answer won.")))
+    assert metrics_score() == 5.0
+    five = day["case"][1]
+    ratings.reopen_sheet(five, "Typed the wrong level.", actor=day["hr"])
+    db.session.commit()
+    assert metrics_score() is None and wash_up.consensus_sheets([aid]) == {}  # a sheet is open again
+    _resubmit(five, "performance_metrics", 3)
+    assert metrics_score() is None
+    rows = {r.competency_id: r for r in wash_up.wash_up_rows(assessment, framework)}
+    assert rows["performance_metrics"].consensus.level == 5 and not rows["performance_metrics"].counts
+    assert rows["decision_making"].counts
+    assert set(wash_up.consensus_sheets([aid])[aid].ratings) == {"decision_making", "communication"}
+    _save(day, framework, _answers())
+    assert metrics_score() == 4.0
+
+
+def test_hr_staff_who_rate_the_candidate_keep_out_of_the_wash_up(make, day, framework):
+    """Attack: an HR account assigned as the candidate's manager saw the assessors' evidence and saved the
+    consensus. HR staff who rate the candidate otherwise, and the candidate, are refused like anyone else."""
+    _submit_all(day)
+    hilda = make.user("hr", name="Hilda HR")
+    assert wash_up.may_take_part(day["assessment"], hilda)
+    assign_rater(day["assessment"], hilda, "manager", actor=day["hr"], reason="Her line manager since May.")
+    db.session.commit()
+    assert not wash_up.may_take_part(day["assessment"], hilda)
+    assert not wash_up.may_take_part(day["assessment"], day["assessment"].candidate)
+    with pytest.raises(NotAllowed, match="assessors or HR"):
+        _save(day, framework, _answers(), actor=hilda)
+    db.session.rollback()
+    assert wash_up.consensus_rows(day["assessment"]) == {}

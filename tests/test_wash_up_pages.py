@@ -4,6 +4,8 @@ shows, the rules on save, what is kept on an error, stale saves, stolen CSRF, NU
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -11,11 +13,14 @@ import sqlalchemy as sa
 from assessment import create_app
 from assessment.extensions import db
 from assessment.models import AssessorConsensus
+from assessment.services.assessments import assign_rater
 from assessment.services.cycles import change_state
+from assessment.services.ratings import reopen_sheet
 from rubrics import NOT_OBSERVED
 from tests.conftest import app_config
 from tests.exercise_helpers import assessor, schedule, submit_exercise_sheet
-from tests.sheets import sheet_of
+from tests.sheets import reload, sheet_of
+from tests.test_sessions import browser
 
 
 def exercise_day(make, hr, *, strategic=(3, 5), submit=True):
@@ -191,10 +196,70 @@ def _token(page: str) -> str:
     return page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
 
 
-def test_a_later_exercise_closes_the_wash_up_and_says_the_consensus_still_counts(make, client, auth, day):
+def test_a_later_exercise_closes_the_wash_up_and_says_the_consensus_no_longer_counts(make, client, auth, day):
     auth.login(day["ada"])
     version = _version(client.get(day["url"]).get_data(as_text=True))
     assert client.post(day["url"], data=_good(version)).status_code == 302
     schedule(day["assessment"], "role_play", [assessor(make, "Cleo Assessor")], make.framework, day["hr"])
     page = client.get(day["url"]).get_data(as_text=True)
-    assert "opens once every assessor has submitted" in page and "keeps counting in the verdict" in page
+    assert "opens once every assessor has submitted" in page
+    assert "does not count in the verdict until the assessors agree it again" in page
+
+
+def test_a_reopened_sheet_asks_for_the_consensus_to_be_agreed_again(client, auth, day):
+    """Attack: after the wash-up agreed 4 (levels 3 and 5), HR reopened Ada's sheet and she resubmitted 5; the
+    consensus 4 then lay outside every level given. The page says it must be agreed again."""
+    auth.login(day["ada"])
+    assert client.post(day["url"], data=_good(_version(client.get(day["url"]).get_data(as_text=True)))
+                       ).status_code == 302
+    ada_sheet = next(s for s in day["assessment"].assignments if s.rater_id == day["ada"].id)
+    reopen_sheet(ada_sheet, "Typed the wrong level.", actor=day["hr"])
+    db.session.commit()
+    page = client.get(day["url"]).get_data(as_text=True)
+    assert "does not count in the verdict until the assessors agree it again" in page
+    ada_sheet = reload(ada_sheet)
+    next(r for r in ada_sheet.current_ratings() if r.competency_id == "strategic_planning").level = 5
+    ada_sheet.status = "submitted"
+    db.session.commit()
+    page = client.get(day["url"]).get_data(as_text=True)
+    assert 'id="agree-again-strategic_planning"' in page and "until the consensus is agreed again" in page
+    assert 'id="agree-again-decision_making"' not in page  # 4 and 4: that consensus still counts
+    assert client.post(day["url"], data=_good(_version(page), level_strategic_planning="5")).status_code == 302
+    assert 'id="agree-again-' not in client.get(day["url"]).get_data(as_text=True)
+
+
+def test_hr_staff_who_rate_the_candidate_do_not_reach_the_wash_up(make, client, auth, day):
+    """Attack: an HR account assigned as the candidate's manager read the assessors' evidence and saved a consensus."""
+    hilda = make.user("hr", name="Hilda HR")
+    assign_rater(day["assessment"], hilda, "manager", actor=day["hr"], reason="Her line manager since May.")
+    db.session.commit()
+    auth.login(hilda)
+    assert client.get(day["url"]).status_code == 404
+    assert client.post(day["url"], data=_good("")).status_code == 404
+    assert _count() == 0
+
+
+def test_simultaneous_first_saves_give_one_consensus_and_no_500(app, make, day, database_url):
+    """Attack: several first saves at once (each its own session and connection) all passed the version check
+    before any committed. The assessment row is locked first: one saves, the others get the stale-page answer."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers; the race is shown on PostgreSQL (row locks, READ COMMITTED)")
+    people = (day["ada"], day["ben"], day["hr"])
+    clients = []
+    for n in range(6):
+        client = browser(app)
+        assert client.post("/login", data={"email": people[n % 3].email, "password": make.PASSWORD}
+                           ).status_code == 302
+        clients.append(client)
+    url = day["url"]
+    db.session.close()
+    barrier = threading.Barrier(len(clients))
+
+    def save(client):
+        barrier.wait()
+        return client.post(url, data=_good("")).status_code
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = list(pool.map(save, clients))
+    assert statuses.count(302) == 1 and set(statuses) == {302, 409}, statuses
+    assert _count() == 2

@@ -72,9 +72,10 @@ def edit_sheet(assignment_id: int):
     The sheet's script saves drafts in the background through the same POST, asking for JSON (``_json_answer``).
     """
     assignment, framework, is_rater = _load(assignment_id)
-    if request.method == "GET" and not _editable(assignment, is_rater):
+    editable = _editable(assignment, is_rater)
+    if request.method == "GET" and not editable:
         return _render(assignment, framework, None)
-    if request.method == "GET" and needs_briefing(assignment):
+    if editable and needs_briefing(assignment):  # a POST too: the briefing cannot be skipped by posting the sheet
         return redirect(url_for("briefing.show", assignment_id=assignment.id))
 
     # A POST is read from the request alone: a missing version must count as stale, never as "current".
@@ -106,6 +107,8 @@ def submit_sheet(assignment_id: int):
     assignment, framework, is_rater = _load(assignment_id)
     if not _editable(assignment, is_rater):
         return redirect(url_for("rating.edit_sheet", assignment_id=assignment.id))
+    if needs_briefing(assignment):
+        return redirect(url_for("briefing.show", assignment_id=assignment.id))
     form = SubmitForm() if request.method == "POST" else SubmitForm(version=str(assignment.version_id))
     inputs = stored_inputs(assignment)
     by_id = {i.competency_id: i for i in inputs}

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from rubrics import Framework
 from rubrics.readiness_groups import rubric_groups
+from rubrics.readiness_model import ASSESSOR
 
 from ..extensions import db
 from ..framework import pinned_framework
@@ -100,6 +101,12 @@ def add_assessment(cycle: Cycle, candidate: User, current_role: str, target_role
                                                               Assessment.candidate_id == candidate.id))
     if exists:
         raise ServiceError(_("%(email)s is already in this cycle", email=candidate.email), field="candidate")
+    assessing = db.session.scalar(sa.select(RaterAssignment.id).join(Assessment).where(
+        Assessment.cycle_id == cycle.id, RaterAssignment.rater_id == candidate.id,
+        RaterAssignment.rater_group == ASSESSOR).limit(1))
+    if assessing:
+        raise ServiceError(_("%(email)s assesses other candidates in this cycle, so they cannot be a candidate in it "
+                             "too.", email=candidate.email), field="candidate")
     assessment = Assessment(cycle=cycle, candidate=candidate, current_role=current_role, target_role=target_role)
     db.session.add(assessment)
     db.session.flush()

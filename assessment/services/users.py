@@ -116,11 +116,14 @@ def change_role(user: User, role: str, *, actor: User) -> User:
     if role == user.role:
         raise ServiceError(_("%(name)s already has the role %(role)s.", name=user.name, role=role_word(user.role)),
                            field="role")
-    before = {"role": user.role}
+    before, after = {"role": user.role}, {"role": role}
+    if role == "candidate" and user.is_assessor:  # a candidate never assesses others
+        before["is_assessor"], after["is_assessor"] = True, False
+        user.is_assessor = False
     user.role, user.role_granted_at = role, utcnow()
     db.session.flush()
     record_audit("user.role_change", user, f"Changed the role of {user.email}: {before['role']} -> {role}",
-                 actor=actor, before=before, after={"role": role})
+                 actor=actor, before=before, after=after)
     return user
 
 

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from rubrics import NOT_OBSERVED, Framework
 from rubrics.readiness_model import RaterSheet, Situation
-from rubrics.wash_up import consensus_problems, level_range, resolution_needed
+from rubrics.wash_up import consensus_problems, consensus_stands, level_range, resolution_needed
 
 from ..extensions import db
 from ..models import Assessment, AssessorConsensus, RaterAssignment, Rating, Submission, User, utcnow
@@ -51,6 +51,8 @@ class WashUpRow:
     observations: tuple[Observation, ...]
     consensus: AssessorConsensus | None
     resolve: bool
+    #: The saved consensus still counts: every assessor sheet is submitted and it lies within their levels now.
+    counts: bool = False
 
     @property
     def levels(self) -> tuple[int | str | None, ...]:
@@ -85,8 +87,13 @@ def is_ready(assessment: Assessment) -> bool:
 
 
 def may_take_part(assessment: Assessment, user: User) -> bool:
-    """HR, or one of the candidate's assessors: who may see the wash-up."""
-    return user.role == "hr" or any(s.rater_id == user.id for s in assessor_sheets(assessment))
+    """HR, or one of the candidate's assessors: who may see the wash-up. HR staff who rate the candidate
+    otherwise (their manager, a peer...) may not, nor the candidate: they would see the assessors' evidence and
+    could overrule it."""
+    groups = {s.rater_group for s in assessment.assignments if s.rater_id == user.id}
+    if user.id == assessment.candidate_id or groups - {ASSESSOR}:
+        return False
+    return ASSESSOR in groups or user.role == "hr"
 
 
 def _observations(assessment: Assessment) -> dict[str, list[Observation]]:
@@ -109,9 +116,13 @@ def wash_up_rows(assessment: Assessment, framework: Framework) -> list[WashUpRow
     found = _observations(assessment)
     saved = consensus_rows(assessment)
     apart = framework.readiness.wash_up_resolve_apart
-    return [WashUpRow(c.id, tuple(found[c.id]), saved.get(c.id), resolution_needed([o.value for o in found[c.id]],
-                                                                                    apart))
-            for c in framework.competencies if c.id in found]
+    ready, rows = is_ready(assessment), []
+    for competency in (c for c in framework.competencies if c.id in found):
+        levels, consensus = [o.value for o in found[competency.id]], saved.get(competency.id)
+        counts = consensus is not None and ready and consensus_stands(levels, consensus_value(consensus))
+        rows.append(WashUpRow(competency.id, tuple(found[competency.id]), consensus,
+                              resolution_needed(levels, apart), counts=counts))
+    return rows
 
 
 def consensus_version(assessment: Assessment) -> str:
@@ -136,7 +147,9 @@ def _check(assessment: Assessment, actor: User, expected_version: str) -> None:
 
 def save_consensus(assessment: Assessment, answers: Mapping[str, ConsensusAnswer], *, framework: Framework,
                    actor: User, expected_version: str) -> list[AssessorConsensus]:
-    """Save the consensus on every competency of the wash-up, or nothing (``WashUpRefused`` lists every problem)."""
+    """Save the consensus on every competency of the wash-up, or nothing (``WashUpRefused`` lists every problem).
+    The assessment row is locked first, so two first saves at once cannot both pass the version check."""
+    db.session.execute(sa.select(Assessment.id).where(Assessment.id == assessment.id).with_for_update())
     _check(assessment, actor, expected_version)
     rows = wash_up_rows(assessment, framework)
     problems = {}
@@ -183,15 +196,40 @@ def wording_problems(row: WashUpRow, answer: ConsensusAnswer) -> dict[str, str]:
     return problems
 
 
+def consensus_value(item: AssessorConsensus) -> int | str | None:
+    return NOT_OBSERVED if item.is_not_observed else item.level
+
+
 def _audit_value(item: AssessorConsensus) -> list:
     """[level or "not_observed", reason, resolution]: one short line per competency in the audit trail."""
-    return [NOT_OBSERVED if item.is_not_observed else item.level, item.reason, item.resolution]
+    return [consensus_value(item), item.reason, item.resolution]
+
+
+def _current_levels(assessment_ids: Sequence[int]) -> tuple[set[int], dict[tuple[int, str], list]]:
+    """The assessments with an assessor sheet not submitted, and the assessors' current answers per (assessment,
+    competency)."""
+    waiting, levels = set(), defaultdict(list)
+    for assessment_id, status, competency_id, level, not_observed in db.session.execute(
+        sa.select(RaterAssignment.assessment_id, RaterAssignment.status, Rating.competency_id, Rating.level,
+                  Rating.is_not_observed)
+        .outerjoin(Rating, sa.and_(Rating.assignment_id == RaterAssignment.id,
+                                   Rating.revision == RaterAssignment.revision))
+        .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.rater_group == ASSESSOR)
+    ):
+        if status != "submitted":
+            waiting.add(assessment_id)
+        if competency_id is not None:
+            levels[assessment_id, competency_id].append(NOT_OBSERVED if not_observed else level)
+    return waiting, levels
 
 
 def consensus_sheets(assessment_ids: Sequence[int]) -> dict[int, RaterSheet]:
-    """The assessors' consensus as ONE engine sheet per assessment that has one (two queries): the consensus
+    """The assessors' consensus as ONE engine sheet per assessment that has one (four queries): the consensus
     levels, the reasons as comments, and per competency the exercises that showed its level as its situation.
-    A consensus level counts only where at least two different assessors gave a level (``counted_consensus``)."""
+    A consensus counts only while every assessor sheet of the candidate is submitted and it lies within their
+    levels as they are now: after a sheet is reopened and changed, the rows are kept (history) but left out until
+    the assessors agree again. A consensus level counts only where at least two different assessors gave a level
+    (``counted_consensus``)."""
     if not assessment_ids:
         return {}
     rows = db.session.scalars(sa.select(AssessorConsensus).where(AssessorConsensus.assessment_id.in_(assessment_ids))
@@ -199,13 +237,17 @@ def consensus_sheets(assessment_ids: Sequence[int]) -> dict[int, RaterSheet]:
     if not rows:
         return {}
     seen = submitted_assessor_levels(assessment_ids)
+    waiting, levels = _current_levels(assessment_ids)
     parts: dict[int, tuple[dict, dict, dict]] = defaultdict(lambda: ({}, {}, {}))
     for row in rows:
         given = seen.get((row.assessment_id, row.competency_id), [])
+        if row.assessment_id in waiting or not consensus_stands(levels[row.assessment_id, row.competency_id],
+                                                                consensus_value(row)):
+            continue
         if not counted_consensus(row, given):
             continue
         ratings, comments, situations = parts[row.assessment_id]
-        ratings[row.competency_id] = NOT_OBSERVED if row.is_not_observed else row.level
+        ratings[row.competency_id] = consensus_value(row)
         if row.reason.strip():
             comments[row.competency_id] = row.reason.strip()
         situations[row.competency_id] = Situation("exercise", None, exercises=exercises_showing(row, given))
