@@ -133,7 +133,8 @@ def test_saved_audited_and_a_stale_save_refused(day, framework):
     with pytest.raises(ConflictError, match="Someone else saved"):
         _save(day, framework, _answers(), actor=day["ben"], version=stamp)
     db.session.rollback()
-    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(3, "On reflection both assessors agreed level three.")), actor=day["ben"])
+    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(
+        3, "On reflection both assessors agreed level three.")), actor=day["ben"])
     assert wash_up.consensus_rows(day["assessment"])["performance_metrics"].agreed_by_id == day["ben"].id
 
 
@@ -216,7 +217,8 @@ def test_a_consensus_outside_the_levels_after_a_reopened_sheet_stops_counting(da
         result = compute_results([assessment], framework=framework)[aid]
         return next(c for c in result.competencies if c.competency_id == "performance_metrics").assessor_score
 
-    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(5, "A KPI tree.", "Ben's answer won.")))
+    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(5, "A full KPI tree with clear targets.",
+                                                                       "Ben's final answer won the others over.")))
     assert metrics_score() == 5.0
     five = day["case"][1]
     ratings.reopen_sheet(five, "Typed the wrong level.", actor=day["hr"])

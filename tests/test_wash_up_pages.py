@@ -48,7 +48,8 @@ def _version(page: str) -> str:
 
 
 def _good(version, **overrides):
-    data = {"version": version, "level_strategic_planning": "4", "reason_strategic_planning": "A sound plan covering three years.",
+    data = {"version": version, "level_strategic_planning": "4",
+            "reason_strategic_planning": "A sound plan covering three years.",
             "resolution_strategic_planning": "Ben's 5 rested on one answer; Ada agreed on 4.",
             "level_decision_making": "4", "reason_decision_making": "Decided well under real time pressure."}
     data.update(overrides)
