@@ -186,8 +186,8 @@ class World:
         for sheet, levels in zip([a for a in assessment.assignments if a.rater_group == "assessor"], (3, 5)):
             evidence = {cid: self.text(f"Übungsbeleg Quorvex {sheet.id}-{i}.") for i, cid in enumerate(shown)}
             submit_exercise_sheet(sheet, {cid: (levels if i == 0 else 4, evidence[cid]) for i, cid in enumerate(shown)})
-        answers = {cid: ConsensusAnswer(4, self.text(f"Konsensgrund Wexmoor {i}."),
-                                        self.text("Klärung Zwockel: Fallakte erneut gelesen.") if i == 0 else "")
+        answers = {cid: ConsensusAnswer(4, self.text(f"Konsensgrund Wexmoor {i}: beide Übungen zeigten dieselbe Stufe."),
+                                        self.text("Klärung Zwockel: Fallakte gemeinsam erneut gelesen.") if i == 0 else "")
                    for i, cid in enumerate(shown)}
         save_consensus(assessment, answers, framework=self.framework, actor=people[0], expected_version="")
 

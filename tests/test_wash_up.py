@@ -46,7 +46,7 @@ def _submit_all(day, metrics=(3, 4, 3, 4)):
 
 def _answers(**overrides):
     answers = {"performance_metrics": ConsensusAnswer(4, "Both exercises showed a 3-year plan."),
-               "decision_making": ConsensusAnswer(4, "Decided with incomplete data."),
+               "decision_making": ConsensusAnswer(4, "Decided quickly with incomplete market data."),
                "communication": ConsensusAnswer(NOT_OBSERVED, "The role-play was cut short.")}
     answers.update(overrides)
     return answers
@@ -100,7 +100,7 @@ def test_resolution_required_from_exactly_two_apart(day, framework, levels, need
         assert set(refused.value.problems) == {"resolution_performance_metrics"}
         db.session.rollback()
         _save(day, framework, _answers(performance_metrics=ConsensusAnswer(
-            4, "Both exercises showed a plan.", "Ben saw the full case; Ada agreed the 5 was the case alone.")))
+            4, "Both exercises showed a clear plan.", "Ben saw the full case; Ada agreed the 5 was the case alone.")))
     else:
         _save(day, framework, _answers())
     row = db.session.scalar(sa.select(AssessorConsensus).where(AssessorConsensus.competency_id == "performance_metrics"))
@@ -133,7 +133,8 @@ def test_saved_audited_and_a_stale_save_refused(day, framework):
     with pytest.raises(ConflictError, match="Someone else saved"):
         _save(day, framework, _answers(), actor=day["ben"], version=stamp)
     db.session.rollback()
-    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(3, "On reflection 3.")), actor=day["ben"])
+    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(
+        3, "On reflection both assessors agreed level three.")), actor=day["ben"])
     assert wash_up.consensus_rows(day["assessment"])["performance_metrics"].agreed_by_id == day["ben"].id
 
 
@@ -164,7 +165,7 @@ def test_the_consensus_is_one_sheet_of_the_verdict(day, framework):
     [consensus] = [s for s in sheet_service.load_sheets([aid])[aid] if s.group == "assessor"]
     assert consensus.rater_key == "assessor-consensus"
     assert consensus.ratings == {"performance_metrics": 4, "decision_making": 4, "communication": NOT_OBSERVED}
-    assert consensus.comments["decision_making"] == "Decided with incomplete data."
+    assert consensus.comments["decision_making"] == "Decided quickly with incomplete market data."
     assert consensus.situations["performance_metrics"].exercises == ("case_analysis", "role_play")
     assert consensus.situations["decision_making"].exercises == ("case_analysis",)
     assert consensus.situations["decision_making"].seen_in == "exercise"
@@ -190,7 +191,7 @@ def test_the_consensus_enters_the_verdict_as_the_assessors_group(day, framework)
 
     assert metrics_result().assessor_score is None
     _save(day, framework, _answers(performance_metrics=ConsensusAnswer(4, "Both exercises showed a KPI tree.",
-                                                                       "Ben's 5 rested on one answer.")))
+                                                                       "Ben's 5 rested on one single answer.")))
     after = metrics_result()
     assert after.assessor_score == 4.0
     assert after.situation_text == "seen in the case analysis and role-play exercises"  # the report says where
@@ -216,7 +217,8 @@ def test_a_consensus_outside_the_levels_after_a_reopened_sheet_stops_counting(da
         result = compute_results([assessment], framework=framework)[aid]
         return next(c for c in result.competencies if c.competency_id == "performance_metrics").assessor_score
 
-    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(5, "A KPI tree.", "Ben's answer won.")))
+    _save(day, framework, _answers(performance_metrics=ConsensusAnswer(5, "A full KPI tree with clear targets.",
+                                                                       "Ben's final answer won the others over.")))
     assert metrics_score() == 5.0
     five = day["case"][1]
     ratings.reopen_sheet(five, "Typed the wrong level.", actor=day["hr"])

@@ -48,9 +48,10 @@ def _version(page: str) -> str:
 
 
 def _good(version, **overrides):
-    data = {"version": version, "level_strategic_planning": "4", "reason_strategic_planning": "A sound plan.",
+    data = {"version": version, "level_strategic_planning": "4",
+            "reason_strategic_planning": "A sound plan covering three years.",
             "resolution_strategic_planning": "Ben's 5 rested on one answer; Ada agreed on 4.",
-            "level_decision_making": "4", "reason_decision_making": "Decided under time pressure."}
+            "level_decision_making": "4", "reason_decision_making": "Decided well under real time pressure."}
     data.update(overrides)
     return data
 
@@ -152,7 +153,7 @@ def test_a_stale_page_is_refused_and_keeps_the_typing(client, auth, day):
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "Someone else saved the consensus" in page and "Ben&#39;s later view" in page
     row = db.session.scalar(sa.select(AssessorConsensus).where(AssessorConsensus.competency_id == "strategic_planning"))
-    assert row.reason == "A sound plan."
+    assert row.reason == "A sound plan covering three years."
 
 
 def test_locked_once_the_cycle_closes(client, auth, day):
@@ -162,7 +163,7 @@ def test_locked_once_the_cycle_closes(client, auth, day):
     change_state(day["assessment"].cycle, "closed", actor=day["hr"])
     db.session.commit()
     page = client.get(day["url"]).get_data(as_text=True)
-    assert "can be read, not changed" in page and "Save the consensus" not in page and "A sound plan." in page
+    assert "can be read, not changed" in page and "Save the consensus" not in page and "A sound plan covering three years." in page
     response = client.post(day["url"], data=_good(_version(page), reason_strategic_planning="Changed later"))
     assert response.status_code == 409
     assert "Changed later" not in [r.reason for r in db.session.scalars(sa.select(AssessorConsensus))]

@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from rubrics import Framework
+from rubrics.readiness_groups import rubric_groups
 from rubrics.readiness_model import ASSESSOR
 
 from ..extensions import db
+from ..framework import pinned_framework
 from ..mail.notify import notify_new_sheets
 from ..models import Assessment, AuditEvent, Cycle, RaterAssignment, User
 from ..labels import cycle_state_word, group_word
@@ -129,6 +131,8 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
     if group not in ASSIGNABLE_GROUPS:
         raise ServiceError(_("a rater is assigned as manager, peer or direct report, not %(group)s",
                              group=repr(group)), field="rater_group")
+    if problem := group_problem(pinned_framework(assessment.cycle), group):
+        raise ServiceError(problem, field="rater_group")
     if rater.id == assessment.candidate_id:
         raise ServiceError(_("%(name)s cannot rate themselves as a %(group)s; the self-assessment covers that",
                              name=rater.name, group=group_word(group)), field="rater")
@@ -154,6 +158,18 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
                      f"Assigned {rater.name} as {group} for {assessment.candidate.name}",
                      actor=actor, cycle_id=assessment.cycle_id, after=after)
     return assignment
+
+
+def group_problem(framework: Framework, group: str) -> str | None:
+    """Why the cycle's pinned rubric cannot take sheets of ``group`` (an older rubric without direct reports or
+    exercises would silently drop them), or None."""
+    if group in rubric_groups(framework):
+        return None
+    if group == "assessor":
+        return _("This cycle uses rubric %(version)s, which has no assessor exercises: exercise sheets would count "
+                 "nowhere.", version=framework.version)
+    return _("This cycle uses rubric %(version)s, which has no direct reports: their sheets would count nowhere.",
+             version=framework.version)
 
 
 def remove_assignment(assignment: RaterAssignment, *, actor: User, reason: str | None = None) -> None:

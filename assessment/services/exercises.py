@@ -101,6 +101,8 @@ def schedule_exercise(assessment: Assessment, exercise_id: str, assessors: Seque
     if cycle.state not in ("draft", "open") or assessment.is_withdrawn:
         raise NotAllowed(_("Exercises cannot be scheduled in a %(state)s cycle or for a withdrawn candidate.",
                            state=cycle_state_word(cycle.state)))
+    if problem := assessment_service.group_problem(framework, ASSESSOR):
+        raise ServiceError(problem, field="exercise_id")
     if exercise_id not in {e.id for e in framework.exercises}:
         raise ServiceError(_("Choose one of the rubric's exercises."), field="exercise_id")
     if not assessors:

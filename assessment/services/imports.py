@@ -18,7 +18,7 @@ from ..labels import group_word
 from ..mail.notify import notify_new_sheets
 from ..models import Assessment, Cycle, User
 from . import NotAllowed, ServiceError
-from .assessments import add_assessment, assign_rater, check_ladder_step
+from .assessments import add_assessment, assign_rater, check_ladder_step, group_problem
 from .audit import record_audit
 from .cycles import state_word
 from .import_files import (COLUMN_HELP, COLUMNS, MAX_LENGTH, MAX_ROWS, REQUIRED_COLUMNS, CandidateRow,  # noqa: F401
@@ -90,6 +90,8 @@ def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> 
         _person_problems(r, users.get(normalise_email(r.email)), first_row, in_cycle, problem)
         _role_problems(framework, r, role_names, problem)
         _rater_problems(r, users, new_candidates, problem)
+        if r.direct_report_emails and (wrong := group_problem(framework, "direct_report")):
+            problem("direct_report_emails", wrong)
         for column in ("leadership_months", "current_role_months"):
             if wrong := months_problem(getattr(r, column)):
                 problem(column, wrong)

@@ -23,9 +23,10 @@ from rubrics.readiness_model import RaterSheet, Situation
 from rubrics.wash_up import consensus_problems, consensus_stands, level_range, resolution_needed
 
 from ..extensions import db
-from ..models import Assessment, AssessorConsensus, RaterAssignment, Rating, User, utcnow
+from ..models import Assessment, AssessorConsensus, RaterAssignment, Rating, Submission, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
+from .calibration_rules import MIN_DISTINCT_WORDS, real_words
 from .exercises import ASSESSOR, assessor_sheets
 
 #: The engine's key of the consensus sheet (one per assessment).
@@ -157,6 +158,8 @@ def save_consensus(assessment: Assessment, answers: Mapping[str, ConsensusAnswer
         for field_name, text in consensus_problems(row.levels, answer.value, answer.reason, answer.resolution,
                                                    framework.readiness.wash_up_resolve_apart).items():
             problems[f"{field_name}_{row.competency_id}"] = text
+        for field_name, text in wording_problems(row, answer).items():
+            problems.setdefault(f"{field_name}_{row.competency_id}", text)
     if problems:
         raise WashUpRefused(problems)
     saved, before, now = [], {}, utcnow()
@@ -177,6 +180,20 @@ def save_consensus(assessment: Assessment, answers: Mapping[str, ConsensusAnswer
                  cycle_id=assessment.cycle_id, before=before or None,
                  after={item.competency_id: _audit_value(item) for item in saved})
     return saved
+
+
+def wording_problems(row: WashUpRow, answer: ConsensusAnswer) -> dict[str, str]:
+    """The reason (and, where required, the resolution) must say something: at least ``MIN_DISTINCT_WORDS``
+    different real words, the check calibrations and conflict clearances use ("." is not a reason)."""
+    problems = {}
+    if (answer.reason or "").strip() and len(set(real_words(answer.reason))) < MIN_DISTINCT_WORDS:
+        problems["reason"] = _("Say in a sentence why the assessors agreed this (at least %(num)d different real "
+                               "words).", num=MIN_DISTINCT_WORDS)
+    if row.resolve and (answer.resolution or "").strip() and \
+            len(set(real_words(answer.resolution))) < MIN_DISTINCT_WORDS:
+        problems["resolution"] = _("Say in a sentence how the disagreement was resolved (at least %(num)d "
+                                   "different real words).", num=MIN_DISTINCT_WORDS)
+    return problems
 
 
 def consensus_value(item: AssessorConsensus) -> int | str | None:
@@ -207,39 +224,82 @@ def _current_levels(assessment_ids: Sequence[int]) -> tuple[set[int], dict[tuple
 
 
 def consensus_sheets(assessment_ids: Sequence[int]) -> dict[int, RaterSheet]:
-    """The assessors' consensus as ONE engine sheet per assessment that has one (three queries): the consensus
-    levels, the reasons as comments, and the exercises that showed each competency (the exercises whose
-    assessor sheets rate it) as its situation. A consensus counts only while every assessor sheet of the candidate
-    is submitted and it lies within their levels as they are now: after a sheet is reopened and changed, the
-    rows are kept (history) but left out until the assessors agree again."""
+    """The assessors' consensus as ONE engine sheet per assessment that has one (four queries): the consensus
+    levels, the reasons as comments, and per competency the exercises that showed its level as its situation.
+    A consensus counts only while every assessor sheet of the candidate is submitted and it lies within their
+    levels as they are now: after a sheet is reopened and changed, the rows are kept (history) but left out until
+    the assessors agree again. A consensus level counts only where at least two different assessors gave a level
+    (``counted_consensus``)."""
     if not assessment_ids:
         return {}
     rows = db.session.scalars(sa.select(AssessorConsensus).where(AssessorConsensus.assessment_id.in_(assessment_ids))
                               .order_by(AssessorConsensus.id)).all()
     if not rows:
         return {}
-    shown: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for assessment_id, competency_id, exercise_id in db.session.execute(
-        sa.select(RaterAssignment.assessment_id, Rating.competency_id, RaterAssignment.exercise_id).distinct()
-        .join(Rating, Rating.assignment_id == RaterAssignment.id)
-        .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.rater_group == ASSESSOR)
-    ):
-        shown[assessment_id, competency_id].add(exercise_id)
+    seen = submitted_assessor_levels(assessment_ids)
     waiting, levels = _current_levels(assessment_ids)
     parts: dict[int, tuple[dict, dict, dict]] = defaultdict(lambda: ({}, {}, {}))
     for row in rows:
+        given = seen.get((row.assessment_id, row.competency_id), [])
         if row.assessment_id in waiting or not consensus_stands(levels[row.assessment_id, row.competency_id],
                                                                 consensus_value(row)):
+            continue
+        if not counted_consensus(row, given):
             continue
         ratings, comments, situations = parts[row.assessment_id]
         ratings[row.competency_id] = consensus_value(row)
         if row.reason.strip():
             comments[row.competency_id] = row.reason.strip()
-        situations[row.competency_id] = Situation("exercise", None,
-                                                  exercises=tuple(sorted(shown[row.assessment_id, row.competency_id])))
+        situations[row.competency_id] = Situation("exercise", None, exercises=exercises_showing(row, given))
     return {assessment_id: RaterSheet(rater_key=CONSENSUS_KEY, group=ASSESSOR, ratings=ratings, comments=comments,
                                       situations=situations)
             for assessment_id, (ratings, comments, situations) in parts.items()}
+
+
+#: (assessor's user id, exercise id, level) of one counted assessor rating with a level.
+GivenLevel = tuple[int, str, int]
+
+
+def submitted_assessor_levels(assessment_ids: Sequence[int]) -> dict[tuple[int, str], list[GivenLevel]]:
+    """Per (assessment, competency) the levels the assessors gave on the counted revision of their sheets (the
+    last submitted one; "not observed", drafts and earlier revisions left out)."""
+    last = (sa.select(Submission.assignment_id, sa.func.max(Submission.revision).label("revision"))
+            .group_by(Submission.assignment_id).subquery())
+    found: dict[tuple[int, str], list[GivenLevel]] = defaultdict(list)
+    for assessment_id, competency_id, rater_id, exercise_id, level in db.session.execute(
+        sa.select(RaterAssignment.assessment_id, Rating.competency_id, RaterAssignment.rater_id,
+                  RaterAssignment.exercise_id, Rating.level)
+        .join(last, last.c.assignment_id == RaterAssignment.id)
+        .join(Rating, sa.and_(Rating.assignment_id == RaterAssignment.id, Rating.revision == last.c.revision))
+        .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.rater_group == ASSESSOR,
+               Rating.level.is_not(None), Rating.is_not_observed.is_(False))
+    ):
+        found[assessment_id, competency_id].append((rater_id, exercise_id, level))
+    return found
+
+
+def counted_consensus(consensus: AssessorConsensus, given: Sequence[GivenLevel]) -> bool:
+    """Whether a consensus counts in the verdict: "not observed" always does; a level only where at least two
+    different assessors gave a level on the competency (one assessor's view is not the agreement of several)."""
+    return consensus.is_not_observed or len(_assessors(given)) >= 2
+
+
+def _assessors(given: Sequence[GivenLevel]) -> set[int]:
+    return {rater_id for rater_id, _exercise, _level in given}
+
+
+def exercises_showing(consensus: AssessorConsensus, given: Sequence[GivenLevel]) -> tuple[str, ...]:
+    """The exercises where an assessor saw the consensus level or higher (none for "not observed")."""
+    if consensus.is_not_observed or consensus.level is None:
+        return ()
+    return tuple(sorted({exercise_id for _rater, exercise_id, level in given if level >= consensus.level}))
+
+
+def single_assessor_competencies(assessment: Assessment) -> set[str]:
+    """The competencies where only one assessor gave a level: a consensus level there is recorded on the wash-up
+    page but not counted in the verdict."""
+    return {competency_id for (_assessment, competency_id), given in submitted_assessor_levels([assessment.id]).items()
+            if len(_assessors(given)) == 1}
 
 
 def consensus_fingerprints(assessment_ids: Sequence[int]) -> dict[int, list]:

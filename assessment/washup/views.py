@@ -43,6 +43,7 @@ def wash_up(assessment_id: int):
                            problems=problems, typed=typed, editable=editable,
                            sessions=exercise_service.sessions_of(assessment),
                            sheets=exercise_service.assessor_sheets(assessment),
+                           single_assessor=service.single_assessor_competencies(assessment),
                            resolve_apart=framework.readiness.wash_up_resolve_apart), status
 
 
