@@ -205,26 +205,16 @@ def _audit_value(item: AssessorConsensus) -> list:
     return [consensus_value(item), item.reason, item.resolution]
 
 
-def _current_levels(assessment_ids: Sequence[int]) -> tuple[set[int], dict[tuple[int, str], list]]:
-    """The assessments with an assessor sheet not submitted, and the assessors' current answers per (assessment,
-    competency)."""
-    waiting, levels = set(), defaultdict(list)
-    for assessment_id, status, competency_id, level, not_observed in db.session.execute(
-        sa.select(RaterAssignment.assessment_id, RaterAssignment.status, Rating.competency_id, Rating.level,
-                  Rating.is_not_observed)
-        .outerjoin(Rating, sa.and_(Rating.assignment_id == RaterAssignment.id,
-                                   Rating.revision == RaterAssignment.revision))
-        .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.rater_group == ASSESSOR)
-    ):
-        if status != "submitted":
-            waiting.add(assessment_id)
-        if competency_id is not None:
-            levels[assessment_id, competency_id].append(NOT_OBSERVED if not_observed else level)
-    return waiting, levels
+def _waiting(assessment_ids: Sequence[int]) -> set[int]:
+    """The assessments with an assessor sheet not submitted (never submitted, or reopened)."""
+    return set(db.session.scalars(
+        sa.select(RaterAssignment.assessment_id).distinct()
+        .where(RaterAssignment.assessment_id.in_(assessment_ids), RaterAssignment.rater_group == ASSESSOR,
+               RaterAssignment.status != "submitted")))
 
 
 def consensus_sheets(assessment_ids: Sequence[int]) -> dict[int, RaterSheet]:
-    """The assessors' consensus as ONE engine sheet per assessment that has one (four queries): the consensus
+    """The assessors' consensus as ONE engine sheet per assessment that has one (three queries): the consensus
     levels, the reasons as comments, and per competency the exercises that showed its level as its situation.
     A consensus counts only while every assessor sheet of the candidate is submitted and it lies within their
     levels as they are now: after a sheet is reopened and changed, the rows are kept (history) but left out until
@@ -237,11 +227,13 @@ def consensus_sheets(assessment_ids: Sequence[int]) -> dict[int, RaterSheet]:
     if not rows:
         return {}
     seen = submitted_assessor_levels(assessment_ids)
-    waiting, levels = _current_levels(assessment_ids)
+    # With every assessor sheet submitted, each sheet's current revision is its last submitted one: the levels
+    # ``seen`` holds are the assessors' levels as they are now.
+    waiting = _waiting(assessment_ids)
     parts: dict[int, tuple[dict, dict, dict]] = defaultdict(lambda: ({}, {}, {}))
     for row in rows:
         given = seen.get((row.assessment_id, row.competency_id), [])
-        if row.assessment_id in waiting or not consensus_stands(levels[row.assessment_id, row.competency_id],
+        if row.assessment_id in waiting or not consensus_stands([level for _rater, _exercise, level in given],
                                                                 consensus_value(row)):
             continue
         if not counted_consensus(row, given):
