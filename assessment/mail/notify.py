@@ -127,10 +127,11 @@ def send_reminders(cycle: Cycle, *, stage: str, rater_ids=None, key_suffix: str 
 
 
 def notify_results_released(cycle: Cycle, assessments: list[Assessment]) -> int:
-    """Tell each candidate whose results were released (withdrawn candidates excepted); the release calls this."""
+    """Tell each candidate whose results are now released: the cycle's release calls this for every candidate (the
+    withheld and the withdrawn are not told), releasing one withheld candidate later for that candidate."""
     count = 0
     for assessment in assessments:
-        if assessment.is_withdrawn:
+        if assessment.is_withdrawn or assessment.is_withheld:
             continue
         send_to(assessment.candidate, "results_released", _l("Your results from %(name)s are ready", name=cycle.name),
                 "results_released", cycle_id=cycle.id, cycle=cycle,

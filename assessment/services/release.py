@@ -14,6 +14,7 @@ from rubrics.readiness import GROUP_LABELS, verdict_label
 
 from ..extensions import db
 from ..framework import pinned_framework
+from ..mail.notify import notify_results_released
 from ..models import RATER_GROUPS, Assessment, Cycle, RaterAssignment, User
 from . import NotAllowed, ServiceError
 from .audit import record_audit
@@ -135,8 +136,8 @@ def release_cycle(cycle: Cycle, *, actor: User, withhold: Collection[int] = (), 
 
 
 def release_assessment(assessment: Assessment, *, actor: User, acknowledged: bool = False) -> Assessment:
-    """Release one withheld candidate's results in a released cycle; audited. A verdict that is not a band
-    needs ``acknowledged``."""
+    """Release one withheld candidate's results in a released cycle; audited, and the candidate is mailed (as the
+    cycle's release mails the others). A verdict that is not a band needs ``acknowledged``."""
     cycle = assessment.cycle
     if cycle.state != "released" or not assessment.is_withheld:
         raise NotAllowed(_("The results of %(name)s are not withheld in a released cycle.",
@@ -151,4 +152,5 @@ def release_assessment(assessment: Assessment, *, actor: User, acknowledged: boo
                  before={"is_withheld": True},
                  after={"is_withheld": False, "candidate": assessment.candidate.email,
                         "acknowledged": [f.verdict_label for f in flagged]})
+    notify_results_released(cycle, [assessment])
     return assessment
