@@ -3,10 +3,14 @@ are ready, is told when HR releases them later, and their "not released" page sa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assessment.extensions import db
 from assessment.mail.outbox import wait_for_delivery
+from assessment.models import Cycle
+from assessment.services import NotAllowed, ServiceError
 from assessment.services.cycles import change_state
 from assessment.services.release import release_assessment, release_cycle
 from tests.mailbox import link_in, mailbox, text_of  # noqa: F401 - fixture
@@ -75,3 +79,37 @@ def test_before_the_release_the_page_does_not_promise_everyone_at_once(app, auth
     page = auth.client.get(f"/assessments/{told.id}/results").get_data(as_text=True)
     assert "Your results are not released yet" in page
     assert "at the same time" not in page and "held back" not in page and "e-mail" in page
+
+
+def test_the_release_page_of_an_open_cycle_offers_no_release_and_says_why(app, auth, make):
+    """An open cycle's release page shows the reason and a disabled button, no candidates to withhold; a POST is
+    still refused and the cycle stays open."""
+    cycle = make.cycle(name="Still open")
+    make.assessment(cycle=cycle, candidate=make.user("candidate", name="Olga Open"))
+    auth.login(make.user("hr"))
+    url = f"/hr/cycles/{cycle.id}/state?to=released"
+    response = auth.client.get(url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "close it first" in page
+    assert re.search(r'<button type="submit"[^>]*\bdisabled\b', page)
+    assert 'name="withhold"' not in page and "Olga Open" not in page
+    refused = auth.client.post(url, data={"acknowledge": "y"})
+    assert refused.status_code == 400 and "close it first" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Cycle, cycle.id).state == "open"
+    with pytest.raises(NotAllowed, match="close it first"):  # the service refuses on its own too
+        release_cycle(db.session.get(Cycle, cycle.id), actor=make.user("hr"), acknowledged=True)
+
+
+def test_a_withdrawn_candidate_is_not_offered_for_withholding(app, auth, make, released):
+    """The release page lists the candidates who can be withheld: not Wanda, who was withdrawn; the service refuses
+    to withhold her."""
+    cycle, hr, told, held = released
+    auth.login(hr)
+    page = auth.client.get(f"/hr/cycles/{cycle.id}/state?to=released").get_data(as_text=True)
+    withhold = re.search(r'<fieldset id="withhold".*?</fieldset>', page, re.S).group(0)
+    assert "Rita Released" in withhold and "Walt Withheld" in withhold and "Wanda Withdrawn" not in withhold
+    gone = next(a for a in cycle.assessments if a.is_withdrawn)
+    with pytest.raises(ServiceError, match="withdrawn"):
+        release_cycle(cycle, actor=hr, withhold=[gone.id], acknowledged=True)
