@@ -175,8 +175,9 @@ def wrap_runs(runs, style: TextStyle, width: float) -> tuple[tuple[tuple[str, st
     notes) is the same in every report of a language, and wrapping it was a sixth of a report's time.
     """
     runs = tuple(runs)
-    # The language, for the hyphenation of over-long words.
-    key = (runs, style, width, language.current())
+    # What wrapping depends on: the faces and size (not the colour or spacing), and the language, for the
+    # hyphenation of over-long words.
+    key = (runs, style.font, style.bold, style.size, width, language.current())
     lines = _WRAPPED.get(key)
     if lines is None:
         if len(_WRAPPED) > 50_000:  # a bound for long-running processes; refilling is cheap
