@@ -46,6 +46,7 @@ AUDIT_KINDS = {
     "user.reset": _l("Password reset"),
     "export.start": _l("Export started"),
     "export.download": _l("Export downloaded"),
+    "outbox.view": _l("Outbox message viewed"),
     "assessment.create": _l("Candidate added"),
     "assessment.withdraw": _l("Candidate withdrawn"),
     "assessment.withhold": _l("Results withheld"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..access import get_or_404, role_required
@@ -19,6 +20,7 @@ from ..forms.common import ConfirmForm
 from ..listing import sorted_page
 from ..mail.outbox import retry_message
 from ..models import KIND_LABELS, OutboxMessage
+from ..services.outbox import read_message
 from .labels import OUTBOX_KINDS, OUTBOX_STATUSES
 
 bp = Blueprint("mail", __name__, url_prefix="/hr/outbox")
@@ -57,7 +59,11 @@ def view_message(message_id: int):
     """One message as written: subject, recipient, sender, the plain text and the HTML part (shown sandboxed)."""
     message = get_or_404(OutboxMessage, message_id)
     name, address = mail_sender(current_app.config)
-    return render_template("hr/outbox_message.html", message=message, sender=f"{name} <{address}>",
+    # Never a usable sign-in link: one HR person must not read (and use) another person's reset link.
+    text, html = read_message(message, actor=current_user)
+    db.session.commit()
+    return render_template("hr/outbox_message.html", message=message, text_body=text, html_body=html,
+                           sender=f"{name} <{address}>",
                            status_labels=OUTBOX_STATUSES, kind_labels=OUTBOX_KINDS, retry_form=ConfirmForm())
 
 
