@@ -25,6 +25,7 @@ from .hr import cycle_steps, exercises as hr_exercises, people, track_record, vi
 from .hr.blueprint import bp as hr_bp
 from .hr.outbox import bp as mail_bp
 from .hr.tools import bp as hrtools_bp
+from .mail.transport import check_sender_settings
 from .main.language import bp as language_bp
 from .main.views import bp as main_bp
 from .models import User
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(build_config(app.instance_path, config))
     # Links in mail come from configuration only; a request naming another host is refused (400).
     app.config["BASE_URL"] = checked_base_url(app.config)
+    check_sender_settings(app.config)  # no header injection through the configured sender name
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     app.session_interface = _SessionInterface()

@@ -17,6 +17,9 @@ from rubrics import language
 
 #: Control characters (Unicode category Cc) but tab and line breaks, lone surrogates, and the two
 #: non-characters XML 1.0 (and so XLSX) cannot hold.
+#: An RFC 2047 encoded word (``=?utf-8?q?...?=``): a mail program decodes it inside a header, so a name holding
+#: one could carry a line break or a second address into every message that names it.
+ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bq]\?[^?\s]*\?=", re.IGNORECASE)
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 #: U+2028/U+2029 are line breaks too (a mail header or a CSV reader may split the line there).
 _LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")

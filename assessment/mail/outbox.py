@@ -25,7 +25,7 @@ from ..config import mail_sender
 from ..extensions import db
 from ..jobs import rq_queue
 from ..models import OutboxMessage, utcnow
-from .transport import build_email, transport_for
+from .transport import UnsafeHeader, build_email, transport_for
 
 log = logging.getLogger("opsladder.mail")
 
@@ -169,7 +169,8 @@ def _send_one(message: OutboxMessage, transport, config: dict) -> int:
         if hasattr(transport, "close"):
             transport.close()  # a broken connection is opened afresh for the next message
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        give_up = message.attempts >= config.get("MAIL_MAX_ATTEMPTS", 8)
+        # A header that would carry a line break fails the same way every time: give up at once, loudly.
+        give_up = isinstance(exc, UnsafeHeader) or message.attempts >= config.get("MAIL_MAX_ATTEMPTS", 8)
         message.status = "failed" if give_up else "pending"
         message.next_attempt_at = utcnow() + retry_delay(message.attempts)
         log.warning("mail %s to %s failed (attempt %s%s): %s", message.id, message.to_address, message.attempts,

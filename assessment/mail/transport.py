@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import HeaderParser
 from email.utils import format_datetime, make_msgid
 from datetime import timezone
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..cleaning import ENCODED_WORD
 from ..models import OutboxMessage
 
 log = logging.getLogger("opsladder.mail")
 
 SECURITY_MODES = ("starttls", "tls", "none")
+#: Control characters and line breaks (C0, DEL, C1, U+2028/U+2029).
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class MailConfigError(RuntimeError):
     """The mail settings cannot work (an unknown SMTP_SECURITY, ...)."""
+
+
+class UnsafeHeader(ValueError):
+    """A header whose value, as a mail program reads it, holds a line break (CR or LF): it could add headers or
+    recipients (RFC 2047 encoded words decode to one; CPython 3.11.7 folds them unsafely, CVE-2024-6923).
+    The message is never sent; the outbox row fails at once and says which header."""
 
 
 class UndeliverableAddress(ValueError):
@@ -44,6 +55,18 @@ def mail_address(name: str, address: str) -> Address:
     return Address(display_name=name or "", addr_spec=ascii_address)
 
 
+def check_sender_settings(config: dict) -> None:
+    """At start-up: OPSLADDER_ORGANISATION and MAIL_FROM go into every message's From header, so neither may hold
+    a control character, a line break or an RFC 2047 encoded word (MailConfigError saying which and where)."""
+    for setting, key in (("OPSLADDER_ORGANISATION", "ORGANISATION"), ("MAIL_FROM", "MAIL_FROM")):
+        value = config.get(key) or ""
+        bad = CONTROL.search(value) or ENCODED_WORD.search(value)
+        if bad:
+            raise MailConfigError(f"{setting} holds {bad.group()!r} at character {bad.start() + 1}: control "
+                                  "characters, line breaks and encoded words (=?...?=) are not allowed in it; "
+                                  "write the name as plain text")
+
+
 def sender_address(sender: tuple[str, str]) -> Address:
     """The sender (``config.mail_sender``: display name and address) as an address object."""
     name, address = sender
@@ -54,18 +77,33 @@ def sender_address(sender: tuple[str, str]) -> Address:
                               "'Name <address@example.org>' or a bare address") from None
 
 
+def _check_header(email: EmailMessage, name: str) -> None:
+    """Raise UnsafeHeader unless the header, as written out and read back by a mail program, is one header whose
+    decoded value has no line break (an encoded word can hide one; Python may even write it out raw)."""
+    folded = email.policy.fold(name, email[name])
+    one_line = re.sub(r"\n[ \t]", " ", folded.removesuffix("\n"))  # undo folding: continuation lines
+    read_back = HeaderParser(policy=email.policy).parsestr(folded).items()
+    values = [one_line, str(email[name])] + [str(value) for _, value in read_back]
+    if len(read_back) != 1 or any("\r" in value or "\n" in value for value in values):
+        raise UnsafeHeader(f"the {name} header would hold a line break once decoded ({folded.strip()!r}); not "
+                           "sent: correct the text it comes from (a cycle name, a person's name or "
+                           "OPSLADDER_ORGANISATION)")
+
+
 def build_email(message: OutboxMessage, sender: tuple[str, str]) -> EmailMessage:
     """The MIME message of an outbox row: plain text with an HTML alternative, and a stable Message-ID."""
     email = EmailMessage()
-    email["Subject"] = message.subject
-    email["From"] = sender_address(sender)
-    email["To"] = mail_address(message.to_name, message.to_address)
     created = message.created_at
-    email["Date"] = format_datetime(created if created.tzinfo else created.replace(tzinfo=timezone.utc))
     # The same Message-ID on every attempt lets a mail system drop a copy sent twice after a lost answer.
     domain = sender[1].rpartition("@")[2] or "opsladder.localhost"
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
-    email["Auto-Submitted"] = "auto-generated"
+    headers = {"Subject": message.subject, "From": sender_address(sender),
+               "To": mail_address(message.to_name, message.to_address),
+               "Date": format_datetime(created if created.tzinfo else created.replace(tzinfo=timezone.utc)),
+               "Message-ID": make_msgid(idstring=f"outbox-{message.id}", domain=domain),
+               "Auto-Submitted": "auto-generated"}
+    for name, value in headers.items():
+        email[name] = value
+        _check_header(email, name)
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
     return email

@@ -14,6 +14,7 @@ from ..mail import notify
 from ..models import Assessment, Cycle, RaterAssignment, RubricVersion, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
+from .users import name_problem
 
 TRANSITIONS = {"open": ("draft",), "closed": ("open",), "released": ("closed",)}
 
@@ -27,6 +28,9 @@ def state_word(state: str) -> str:
 def _check_cycle_fields(name: str, starts_on, ends_on) -> None:
     if not (name or "").strip():
         raise ServiceError(_("a name is required"), field="name")
+    # The name goes into mail subjects: no control characters, line breaks or encoded words (header injection).
+    if problem := name_problem(name.strip()):
+        raise ServiceError(_("The name %(problem)s.", problem=problem), field="name")
     if starts_on and ends_on and ends_on < starts_on:
         raise ServiceError(_("the end date is before the start date"), field="ends_on")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from flask_babel import gettext as _
@@ -11,16 +10,13 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..cleaning import text_problem
+from ..cleaning import ENCODED_WORD, text_problem
 from ..extensions import db
 from ..models import ROLES, User, utcnow
 from . import NotAllowed, ServiceError
 from .audit import record_audit
 
 MIN_PASSWORD_LENGTH = 10
-#: An RFC 2047 encoded word (``=?utf-8?q?...?=``): a mail program decodes it inside a header, so a name holding
-#: one could carry a line break or a second address into every message to that person.
-ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bq]\?[^?\s]*\?=", re.IGNORECASE)
 
 
 def role_word(role: str) -> str:
