@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import abort, current_app, flash, request, session
+from flask import abort, current_app, flash, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
 from werkzeug.exceptions import SecurityError
@@ -124,6 +124,14 @@ def _start_idle_clock(*_args, **_kwargs) -> None:
     session["_seen"] = int(time.time())
 
 
+def _renew_csrf_token(*_args, **_kwargs) -> None:
+    # A sign-in gets a CSRF token of its own: one planted in the session before (a shared computer, a fixed
+    # session cookie) dies with the sign-in. The next form draws a fresh one.
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)
+
+
 def _stop_idle_clock(*_args, **_kwargs) -> None:
     session.pop("_seen", None)
 
@@ -135,4 +143,5 @@ def register(app) -> None:
     app.before_request(lambda: expire_idle_session(app.config["SESSION_IDLE_MINUTES"]))
     app.after_request(add_headers)
     user_logged_in.connect(_start_idle_clock, app)
+    user_logged_in.connect(_renew_csrf_token, app)
     user_logged_out.connect(_stop_idle_clock, app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..access import public
@@ -13,7 +13,7 @@ from ..forms import add_error
 from ..mail.tokens import LinkProblem, read_token
 from ..services import ServiceError
 from ..services.users import MIN_PASSWORD_LENGTH
-from ..services.accounts import request_password_reset, set_password_from_link
+from ..services.accounts import LinkAlreadyUsed, request_password_reset, set_password_from_link
 from .forms import ForgotForm, PasswordForm
 
 bp = Blueprint("account", __name__, url_prefix="/password")
@@ -24,6 +24,12 @@ def _no_referrer(html: str, status: int):
     response = make_response(html, status)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _link_problem(problem: LinkProblem):
+    form = ForgotForm(email=problem.user.email if problem.user else None)
+    status = 400 if problem.reason == "invalid" else 410
+    return _no_referrer(render_template("account/link_problem.html", problem=problem, form=form), status)
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -54,20 +60,24 @@ def set_password(token: str):
     try:
         user, purpose = read_token(token)
     except LinkProblem as problem:
-        form = ForgotForm(email=problem.user.email if problem.user else None)
-        status = 400 if problem.reason == "invalid" else 410
-        return _no_referrer(render_template("account/link_problem.html", problem=problem, form=form), status)
+        return _link_problem(problem)
     form = PasswordForm()
     if form.validate_on_submit():
         try:
             set_password_from_link(user, purpose, form.password.data)
+        except LinkAlreadyUsed:  # another submission of the same link set the password a moment ago
+            db.session.rollback()
+            return _link_problem(LinkProblem("used", purpose, user))
         except ServiceError as exc:
             db.session.rollback()
             add_error(form, exc.field, exc.message)
         else:
             db.session.commit()
             # The link proved the mailbox and the new password is chosen: no second sign-in. Signed in only
-            # here, after the commit; a used, expired or forged link never reaches this line.
+            # here, after the commit; a used, expired or forged link never reaches this line. Whoever was
+            # signed in in this browser is signed out first.
+            if current_user.is_authenticated:
+                logout_user()
             login_user(user)
             flash(_("Your password is set and you are signed in."), "success")
             return redirect(url_for("main.index"))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from ..extensions import db
 from ..mail import notify
-from ..models import User
+from ..models import User, utcnow
 from . import ServiceError
 from .audit import record_audit
-from .users import check_email, find_user, set_password
+from .users import check_email, check_new_password, find_user
 
 
 def invite(user: User, *, actor: User | None) -> None:
@@ -28,10 +32,26 @@ def request_password_reset(email: str) -> None:
     notify.send_password_reset(find_user(email), email)
 
 
+class LinkAlreadyUsed(ServiceError):
+    """The link's password was set by another request in the meantime (two submissions at once)."""
+
+
 def set_password_from_link(user: User, purpose: str, password: str) -> User:
-    """Set the password of the link's user; that changes the hash, so the link (and older ones) stop working."""
-    had_password = bool(user.password_hash)
-    set_password(user, password)
+    """Set the password of the link's user, who is then signed in (``last_login_at``); that changes the hash, so
+    the link (and older ones) stop working. Conditional on the hash the link was read with: of two submissions
+    at once, the second raises LinkAlreadyUsed instead of setting a second password."""
+    old_hash = user.password_hash
+    had_password = bool(old_hash)
+    check_new_password(password)
+    unchanged = User.password_hash.is_(None) if old_hash is None else User.password_hash == old_hash
+    done = db.session.execute(
+        sa.update(User).where(User.id == user.id, unchanged)
+        .values(password_hash=generate_password_hash(password), last_login_at=utcnow(),
+                session_version=sa.func.coalesce(User.session_version, 1) + 1)
+        .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise LinkAlreadyUsed(_("This link has already been used"))
+    db.session.refresh(user)
     summary = "accepted the invitation and set a password" if purpose == "invitation" else "reset the password"
     record_audit(f"user.{purpose}", user, f"{user.email} {summary} through an e-mailed link", actor=user,
                  before={"has_password": had_password}, after={"has_password": True})

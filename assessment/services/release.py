@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rubrics.readiness import GROUP_LABELS, verdict_label
 
@@ -158,14 +159,21 @@ def release_assessment(assessment: Assessment, *, actor: User, acknowledged: boo
     """Release one withheld candidate's results in a released cycle; audited, and the candidate is mailed (as the
     cycle's release mails the others). A verdict that is not a band needs ``acknowledged``."""
     cycle = assessment.cycle
+    not_withheld = NotAllowed(_("The results of %(name)s are not withheld in a released cycle.",
+                                name=assessment.candidate.name))
     if cycle.state != "released" or not assessment.is_withheld:
-        raise NotAllowed(_("The results of %(name)s are not withheld in a released cycle.",
-                           name=assessment.candidate.name))
+        raise not_withheld
     flagged = flagged_candidates(cycle, [assess(assessment)])
     if flagged and not acknowledged:
         raise ServiceError(_acknowledgement_needed(flagged), field="acknowledge")
-    assessment.is_withheld = False
-    db.session.flush()
+    # Conditional: of two HR people releasing at once, only the first changes the row; the second is told the
+    # results are no longer withheld (no second mail, no second audit event).
+    released = db.session.execute(
+        sa.update(Assessment).where(Assessment.id == assessment.id, Assessment.is_withheld.is_(True))
+        .values(is_withheld=False).execution_options(synchronize_session=False))
+    if released.rowcount != 1:
+        raise not_withheld
+    set_committed_value(assessment, "is_withheld", False)
     record_audit("assessment.release", assessment, f"Released the results of {assessment.candidate.name}",
                  actor=actor, cycle_id=cycle.id,
                  before={"is_withheld": True},

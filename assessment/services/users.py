@@ -147,10 +147,15 @@ def change_own_password(user: User, current: str, password: str) -> User:
     return change_password(user, password, actor=user)
 
 
-def set_password(user: User, password: str) -> None:
+def check_new_password(password: str) -> None:
+    """ServiceError (on the password field) unless ``password`` is long enough."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ServiceError(_("the password must have at least %(num)d characters", num=MIN_PASSWORD_LENGTH),
                            field="password")
+
+
+def set_password(user: User, password: str) -> None:
+    check_new_password(password)
     user.set_password(password)
 
 
