@@ -110,16 +110,18 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(url: str, *, seconds: int, connections: int = 8, cookie: str = "") -> dict:
-    """wrk's requests/s, p50, p99 (ms) and non-2xx/3xx count for one URL."""
+    """wrk's requests/s, p50, p99 (ms) and count of errors (non-2xx/3xx answers and timeouts) for one URL."""
     headers = ["-H", f"User-Agent: {USER_AGENT}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    # wrk's own timeout is 2 s: a slower answer (a busy machine) would count as no request at all.
     out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
-                          *headers, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+                          "--timeout", "20s", *headers, url], capture_output=True, text=True, timeout=seconds + 60).stdout
     latency = {m[0]: float(m[1]) * _UNITS[m[2]] for m in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     # No request finished within the run (a page slower than the run, or a machine far too busy): no latency either.
     return {"rps": rps, "p50": latency.get("50") if rps else None, "p99": latency.get("99") if rps else None,
-            "errors": int(errors.group(1)) if errors else 0}
+            "errors": (int(errors.group(1)) if errors else 0) + (int(timeouts.group(1)) if timeouts else 0)}
 
 
 #: The pages under load, in the order of the issue's table: (label, how many connections). The PDF is measured at
