@@ -36,6 +36,7 @@ def test_hr_sets_a_new_persons_language_and_the_invitation_is_written_in_it(clie
     person = db.session.scalar(sa.select(User).where(User.email == "katrin.vogel@example.com"))
     assert person.language == "de"
     assert _invitation(person.email).subject == "Einladung zu OpsLadder: Bitte legen Sie Ihr Passwort fest"
+    assert "e-mails in Deutsch" in client.get(page.headers["Location"]).get_data(as_text=True)
     client.post("/hr/people/new", data={"name": "Ann Lee", "email": "ann.lee@example.com", "role": "candidate",
                                         "language": "en", "invite": "y"})
     assert _invitation("ann.lee@example.com").subject == "You are invited to OpsLadder: set your password"
