@@ -16,6 +16,7 @@ from assessment.services.imports import (COLUMNS, ImportRejected, check_rows, im
                                          template_csv, template_xlsx)
 from assessment.services.users import MIN_PASSWORD_LENGTH
 from rubrics import language
+from tests.test_hr_imports import xlsx_bytes
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9"}
 
@@ -123,16 +124,7 @@ def test_a_short_password_is_refused_in_our_words_with_the_minimum(client, make,
 
 
 def _file(kind: str, rows) -> bytes:
-    if kind == "csv":
-        return "\r\n".join(",".join(row) for row in rows).encode("utf-8")
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return "\r\n".join(",".join(row) for row in rows).encode("utf-8") if kind == "csv" else xlsx_bytes(rows)
 
 
 def test_the_xlsx_template_guides_the_language_column(app):
