@@ -124,7 +124,7 @@ class PersonForm(CleanForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     #: The language of their e-mails (the invitation first) and pages; HR's own unless chosen.
-    language = SelectField(_l("Language"), validators=[DataRequired()], default=language.current,
+    language = SelectField(_l("Language"), default=language.current,  # always one of the choices: no empty one
                            choices=[SelectChoice(code, language.LANGUAGE_NAMES[code]) for code in language.LANGUAGES])
     invite = BooleanField(_l("E-mail an invitation to set a password"), default=True)
 
