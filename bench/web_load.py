@@ -238,10 +238,14 @@ def _rate(browser: Browser, framework, rater: int, sheets: list[int], log: list,
             if version is None:
                 errors.append(f"/ratings/{sheet_id}: no form")
                 break
-            data = {"csrf_token": csrf(page), "version": version.group(1), "action": "submit" if final else "save"}
+            data = {"csrf_token": csrf(page), "version": version.group(1), "action": "submit" if final else "save",
+                    # How long and how closely the rater knows the candidate, and where each level was seen: a
+                    # submitted sheet must say so (issue 18).
+                    "known_for": "1_to_3_years", "closeness": "weekly"}
             for comp_id, level in _answers(framework, rater, number, final).items():
                 data[f"level_{comp_id}"] = level
                 data[f"evidence_{comp_id}"] = f"Seen by rater {rater} in the quarterly review."
+                data.update({f"seen_in_{comp_id}": "role", f"seen_for_{comp_id}": "6", f"seen_unit_{comp_id}": "months"})
             if final:
                 data["confirm"] = "y"
             timed(f"/ratings/{sheet_id}", data, expect=(302,))
