@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser_page, fill_needed_evidence, screenshot, sheet_competencies, sign_in
+from tests.browser.conftest import browser_page, fill_needed_evidence, screenshot, sheet_competencies, \
+    show_competency, sign_in
 from tests.sheets import reload, sheet_of
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -59,8 +60,10 @@ def test_a_direct_report_reads_the_briefing_and_rates_on_a_phone(browser, world)
         expect(situation).to_be_visible()
         page.locator(f"#level_people_leadership-{required - 2}").check()  # below it
         expect(situation).to_be_hidden()
-        for k, cid in enumerate(sheet_competencies(page)):
+        for k, cid in enumerate(sheet_competencies(page)):  # one competency per screen: the rater turns to each
+            show_competency(page, cid)
             page.locator(f"#level_{cid}-{1 + k % 2}").check()  # levels 2 and 3
+        show_competency(page, "people_leadership")
         page.locator(f"#level_people_leadership-{required - 1}").check()
         page.locator("#evidence_people_leadership").fill("Ran our shift handovers for a year; fair rotas.")
         page.locator("#seen_in_people_leadership").select_option("role")

@@ -7,12 +7,10 @@
   var form = document.querySelector("form.sheet[data-autosave]");
   if (!form) return;
   var fieldsets = Array.prototype.slice.call(form.querySelectorAll("fieldset.competency[data-competency]"));
-  var status = document.getElementById("save-status");
 
   /* The words, translated by the page (data- attributes); English when an attribute is missing. */
   function word(name, fallback) { return form.getAttribute("data-" + name) || fallback; }
   function setText(el, text) { if (el && el.textContent !== text) el.textContent = text; }
-  function say(text) { setText(status, text); }
 
   /* One competency per screen on a phone (up to 600 px wide), with Previous/Next, its place ("3 of 15") and a
      button to see them all; links to a competency (the jump list, the error summary, the skip link) turn to its
@@ -150,11 +148,24 @@
     var control = (place.control && document.getElementById(place.control)) ||
       fieldset.querySelector("input:checked") || fieldset.querySelector("input, textarea, select");
     if (!control || !fieldset.contains(control)) return;
-    control.focus({ preventScroll: true });
-    control.scrollIntoView({ block: "center" });
-    // The message the server gave ("Draft saved ...") is said in the status line, where the focus no longer is.
+    function focusControl() {
+      control.focus({ preventScroll: true });
+      control.scrollIntoView({ block: "center" });
+    }
+    focusControl();
+    // A #fragment in the address (a jump-list link before the post) is scrolled to once the page has loaded,
+    // which takes the focus away again: give it back then.
+    if (location.hash.length > 1 && document.readyState !== "complete") {
+      window.addEventListener("load", function () { setTimeout(focusControl, 0); });
+    }
+    // The server's message ("Draft saved ...") no longer has the focus: it is written into its live region again,
+    // so that a screen reader still says it.
     var message = document.querySelector("main > .flash[role=status]");
-    if (message) say(message.textContent.trim());
+    if (message) {
+      var text = message.textContent;
+      message.textContent = "";
+      setTimeout(function () { message.textContent = text; }, 150);
+    }
   }
 
   if (location.hash.length > 1) showTarget(location.hash);
