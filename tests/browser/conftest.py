@@ -133,6 +133,7 @@ def sheet_competencies(page) -> list[str]:
 def show_competency(page, competency_id: str) -> None:
     """Bring a competency of the sheet into view: on a phone the sheet shows one competency per screen, and a rater
     turns to another through the jump list (folded at the top of the sheet), as here."""
+    page.wait_for_load_state()  # the page's script decides which competency shows
     fieldset = page.locator(f"#level_{competency_id}")
     if fieldset.is_visible():
         return

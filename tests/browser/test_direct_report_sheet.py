@@ -55,6 +55,7 @@ def test_a_direct_report_reads_the_briefing_and_rates_on_a_phone(browser, world)
         expect(page.locator("#peer-notice")).to_contain_text("direct reports are shown to the candidate only as a group")
         required = role.requirement("people_leadership").required
         situation = page.locator("#situation-people_leadership")
+        show_competency(page, "people_leadership")  # one competency per screen: the rater turns to it
         expect(situation).to_be_hidden()
         page.locator(f"#level_people_leadership-{required - 1}").check()  # at the requirement
         expect(situation).to_be_visible()
@@ -101,6 +102,7 @@ def test_screenshots_of_the_briefing_and_the_sheet_with_situations(browser, worl
             screenshot(page, f"briefing-{name}-{language}")
             page.locator("button[value=confirm]").click()
             expect(page).to_have_url(re.compile(rf"/ratings/{sheet.id}$"))
+            show_competency(page, "people_leadership")  # on the phone, one competency per screen
             page.locator("#level_people_leadership-3").check()
             page.locator("#seen_in_people_leadership").select_option("acting_up")
             page.locator("#seen_for_people_leadership").fill("6")
