@@ -145,8 +145,9 @@
     current = fieldsets.indexOf(fieldset);
     layout();
     if (document.getElementById("error-summary")) return;  // a problem to read first: the summary keeps the focus
-    var control = (place.control && document.getElementById(place.control)) ||
-      fieldset.querySelector("input:checked") || fieldset.querySelector("input, textarea, select");
+    var control = place.control ? document.getElementById(place.control) : null;
+    if (!control) control = fieldset.querySelector("input[type=radio]:checked");
+    if (!control) control = fieldset.querySelector("input, textarea, select");
     if (!control || !fieldset.contains(control)) return;
     function focusControl() {
       control.focus({ preventScroll: true });
