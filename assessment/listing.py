@@ -116,12 +116,22 @@ def _clamped(page: int, total: int, per_page: int) -> int:
 
 
 def paginate(stmt, page: int, per_page: int, *, scalars: bool = True) -> Page:
-    """Run ``stmt`` for one page (clamped to the pages that exist) with one count query beside it."""
+    """Run ``stmt`` for one page (clamped to the pages that exist) with one count query beside it; a first page
+    that is not full is the whole list, and needs no count."""
+
+    def rows(number: int) -> list:
+        result = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page))
+        return list(result.unique().scalars() if scalars else result.unique().all())
+
+    if page <= 1:
+        items = rows(1)
+        if len(items) < per_page:
+            return Page(items, 1, per_page, len(items))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    if page <= 1:
+        return Page(items, 1, per_page, total)
     page = _clamped(page, total, per_page)
-    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
-    items = list(result.unique().scalars() if scalars else result.unique().all())
-    return Page(items, page, per_page, total)
+    return Page(rows(page), page, per_page, total)
 
 
 def page_of(rows: list, page: int, per_page: int) -> Page:

@@ -8,9 +8,13 @@ Measures, in one run (method and figures in docs/benchmarks.md):
   * in-process (Flask test client, signed in as HR), per size: median time of every HR page, the overview,
     the results page, the PDF, and the CSV/XLSX exports (each in a fresh child process: time and peak RSS),
     with the growth factor from 500 to 5,000; and the time to compute and store every result of the cycle;
-  * under gunicorn (2 sync workers) with wrk on loopback at 8 connections: requests/s, p50 and p99 of the
-    sign-in page, the dashboard, the results page and the PDF at the largest size, beside a bare
-    Flask + SQLAlchemy + Jinja page (bench/bare_app.py) served the same way in the same run;
+  * under gunicorn (2 sync workers) with wrk on loopback at 8 connections (the PDF at 4): requests/s, p50 and p99
+    of the sign-in page, the HR cycle list, the dashboard, the results page, the overview and the PDF at the
+    largest size, and of a manager's rating sheet in an open cycle, beside a bare Flask + SQLAlchemy + Jinja page
+    (bench/bare_app.py) served the same way in the same run;
+  * one table of those pages: requests/s, p50, p99, the share of the bare page's requests/s, the in-process
+    medians at each size and their growth 500 -> 5,000, and each of issue 19's targets, met or missed
+    (bench/web_table.py);
   * 50 raters saving and submitting their sheets at once through gunicorn on PostgreSQL: errors, lost
     updates, p50/p99 (bench/web_load.py).
 Every loop is bounded (a fixed number of repetitions, wrk for a fixed number of seconds); loopback only.
@@ -36,12 +40,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "bench"))  # after ROOT: bench/reports.py must not hide the reports package
 
 import web_data  # noqa: E402
+import web_table  # noqa: E402
+
+#: The size of the open cycle whose rating sheet is measured (one sheet: the cycle's size does not matter to it).
+SHEET_CYCLE = 50
 
 
-def working_copy(size: int, folder: Path, log=print) -> Path:
+def working_copy(size: int, folder: Path, log=print, *, state: str = "released") -> Path:
     """A copy of the cached data file to run against (the run writes: stored results, sign-ins, audit)."""
-    target = folder / f"run-{size}.db"
-    shutil.copyfile(web_data.cached_sqlite(size, log=log), target)
+    target = folder / (f"run-{size}.db" if state == "released" else f"run-{size}-{state}.db")
+    shutil.copyfile(web_data.cached_sqlite(size, log=log, state=state), target)
     return target
 
 
@@ -102,16 +110,39 @@ def time_pages(path: Path, repeat: int, log=print) -> dict:
     client = app.test_client()
     client.post("/login", data={"email": web_data.HR_EMAIL, "password": web_data.PASSWORD})
     for label, url in pages(*ids):
-        times = []
-        for _ in range(repeat + 1):  # the first request warms caches and is not counted
-            started = time.perf_counter()
-            response = client.get(url)
-            body = response.get_data()
-            times.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200 or not body:
-                raise SystemExit(f"{label}: {url} answered {response.status_code}")
-        figures[label] = statistics.median(times[1:])
+        figures[label] = median_ms(client, label, url, repeat)
+    figures["sign-in page"] = median_ms(app.test_client(), "sign-in page", "/login", repeat)
     return figures
+
+
+def median_ms(client, label: str, url: str, repeat: int) -> float:
+    """The median time of ``repeat`` GETs of ``url`` (after one more that warms caches and is not counted)."""
+    times = []
+    for _ in range(repeat + 1):
+        started = time.perf_counter()
+        response = client.get(url)
+        body = response.get_data()
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200 or not body:
+            raise SystemExit(f"{label}: {url} answered {response.status_code}")
+    return statistics.median(times[1:])
+
+
+def time_sheet(path: Path, repeat: int) -> float:
+    """In-process median of a manager's own sheet in an open cycle (the form, not yet started)."""
+    import sqlalchemy as sa
+
+    from assessment.extensions import db
+    from assessment.models import RaterAssignment, User
+
+    app = web_data.app_for(f"sqlite:///{path}")
+    with app.app_context():
+        email, sheet_id = db.session.execute(
+            sa.select(User.email, RaterAssignment.id).join(User, User.id == RaterAssignment.rater_id)
+            .where(RaterAssignment.rater_group == "manager").order_by(RaterAssignment.id).limit(1)).one()
+    client = app.test_client()
+    client.post("/login", data={"email": email, "password": web_data.PASSWORD})
+    return median_ms(client, "rating sheet", f"/ratings/{sheet_id}", repeat)
 
 
 def time_export(path: Path, fmt: str) -> dict:
@@ -170,8 +201,8 @@ def print_table(sizes, figures) -> None:
     growth = 500 in sizes and 5000 in sizes
     print(f"\n  {'median ms (in-process)':44}{head}" + ("   5000/500" if growth else ""))
     for label in labels:
-        cells = "".join(f"{figures[size][label]:10.1f}" for size in sizes)
-        ratio = f"{figures[5000][label] / figures[500][label]:10.2f}x" if growth else ""
+        cells = "".join(f"{figures[size][label]:10.1f}" if label in figures[size] else f"{'·':>10}" for size in sizes)
+        ratio = f"{figures[5000][label] / figures[500][label]:10.2f}x" if growth and label in figures[5000] else ""
         print(f"  {label:44}{cells}{ratio}")
 
 
@@ -205,11 +236,15 @@ def main(argv=None) -> None:
                 figures[size][f"scores {fmt.upper()} (whole cycle)"] = export["seconds"] * 1000
                 print(f"    scores {fmt.upper()}: {export['seconds']:.2f} s, {export['bytes'] / 1e6:.1f} MB, "
                       f"peak RSS {export['peak_mb']:.0f} MB (before: {export['before_mb']:.0f} MB)")
+        sheet_db = working_copy(SHEET_CYCLE, folder, state="open")
+        figures[args.sizes[0]][web_table.ROWS[4][1]] = time_sheet(sheet_db, args.repeat or (3 if args.quick else 15))
         print_table(args.sizes, figures)
+        load = {}
         if not args.skip_load:
             import web_load
 
-            web_load.serve_and_load(paths[max(args.sizes)], folder, seconds=2 if args.quick else 8)
+            load = web_load.serve_and_load(paths[max(args.sizes)], sheet_db, seconds=2 if args.quick else 8)
+        web_table.print_summary(args.sizes, figures, load, sheet_size=SHEET_CYCLE)
         if not args.skip_raters:
             import web_load
 

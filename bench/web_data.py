@@ -52,17 +52,18 @@ def app_for(url: str, **extra):
                        "BASE_URL": "http://localhost/", **extra})
 
 
-def cached_sqlite(size: int, log=print) -> Path:
-    """The path of a SQLite file holding a released cycle of ``size`` candidates (built on first use)."""
+def cached_sqlite(size: int, log=print, *, state: str = "released") -> Path:
+    """The path of a SQLite file holding a released cycle of ``size`` candidates (built on first use); with
+    ``state="open"``, an open cycle whose sheets are all still to be filled in (the rating sheet's benchmark)."""
     folder = cache_dir()
-    path = folder / f"cycle-{size}.db"
+    path = folder / (f"cycle-{size}.db" if state == "released" else f"cycle-{size}-{state}.db")
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f"cycle-{size}.db.part"
     partial.unlink(missing_ok=True)
     log(f"  building {size} candidates into {path} (once per code version)")
-    build(f"sqlite:///{partial}", size)
+    build(f"sqlite:///{partial}", size, state=state, submitted=state != "open")
     shutil.move(partial, path)
     return path
 
@@ -116,7 +117,9 @@ def _fill(size: int, state: str, submitted: bool, rng: random.Random) -> None:
         raters += [(p, "peer") for p in rng.sample(candidates[max(0, i - 50):i] + candidates[i + 1:i + 50], 3)]
         sheets += [{"assessment_id": aid, "rater_id": rid, "rater_group": group, "revision": 1, "created_at": now,
                     "status": "submitted" if submitted else "not_started", "updated_at": now if submitted else None,
-                    "submitted_at": now if submitted else None, "version_id": 2 if submitted else 1}
+                    "submitted_at": now if submitted else None, "version_id": 2 if submitted else 1,
+                    # Every rater has read the briefing, so a sheet opens on its form, not on the briefing.
+                    "briefing_read_at": now}
                    for rid, group in raters]
     conn.execute(sa.insert(RaterAssignment), sheets)
     if not submitted:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from datetime import date, datetime
 from pathlib import Path
 
@@ -116,7 +117,13 @@ class Catalogue:
 
 def locale() -> Locale:
     """The Babel locale of the current language."""
-    return Locale.parse(FORMAT_LOCALES[current()])
+    return _babel_locale(FORMAT_LOCALES[current()])
+
+
+@cache
+def _babel_locale(code: str) -> Locale:
+    # Parsed once per language: a results page formats some 800 numbers, each asking for the locale.
+    return Locale.parse(code)
 
 
 def number(value: float | int, digits: int = 1) -> str:

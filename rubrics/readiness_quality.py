@@ -13,6 +13,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from fractions import Fraction
 
 from .i18n import N_, TranslatedLabels, _, ngettext
@@ -76,15 +77,20 @@ class RaterQualityReport:
                 return item
         raise KeyError(rater_key)
 
-    @property
+    @cached_property
     def flagged(self) -> tuple[RaterQuality, ...]:
         return tuple(r for r in self.raters if r.is_flagged)
+
+    @cached_property
+    def _flagged_by_key(self) -> dict[str, RaterQuality]:
+        # Worked out once per report, not once per candidate asked about (a page asks for 50 of them).
+        return {r.rater_key: r for r in self.flagged}
 
     def rests_on_flagged(self, candidate_key: str) -> RaterQuality | None:
         """The flagged rater a candidate's verdict rests mainly on (at least ``rests_on_share`` of its decision
         weight), or None."""
         shares = self.influence.get(candidate_key, {})
-        flagged = {r.rater_key: r for r in self.flagged}
+        flagged = self._flagged_by_key
         heavy = sorted((share, key) for key, share in shares.items()
                        if key in flagged and share >= self.rests_on_share - 1e-12)
         return flagged[heavy[-1][1]] if heavy else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from assessment.config import mail_sender
 from assessment.extensions import db
 from assessment.framework import current_framework
 from assessment.mail import notify
@@ -49,6 +50,8 @@ class World:
         self.app = app
         self.framework = current_framework()
         self.typed: set[str] = set()
+        name, address = mail_sender(app.config)  # configuration, shown as it is on the outbox's message page
+        self.text(f"{name} <{address}>")
         self._people()
         self._released_cycle()
         self._open_cycle(tmp_path)

@@ -139,6 +139,7 @@ def read_outbox(crawl: Crawl, after: int = 0, english: Crawl | None = None) -> i
         place = f"e-mail {message.kind} to {message.to_address} (#{message.id})"
         runs = [message.subject, message.text_body, *pl.html_runs(message.html_body)]
         crawl.stored.add(message.subject)  # shown as written (HR's outbox lists it), in any language
+        crawl.stored.update(line.strip() for line in message.text_body.splitlines() if line.strip())  # its page
         target = crawl if english is None or lang == pl.PSEUDO_LANGUAGE else english
         target.bodies[place] = runs
         if target is crawl:
@@ -282,7 +283,7 @@ def test_switching_back_to_english_leaves_no_marker(crawled):
     marked = []
     for place, runs in english.bodies.items():
         for run in runs:
-            for text in stored:  # the outbox shows each e-mail's subject as it was written
+            for text in stored:  # the outbox shows each e-mail as it was written
                 run = run.replace(text, "")
             if pl.OPEN in run or pl.CLOSE in run:
                 marked.append(f"{place}: {pl.short(' '.join(run[max(run.find(pl.OPEN), 0):].split()))}")

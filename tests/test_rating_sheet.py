@@ -260,21 +260,40 @@ def _level_label(page: str, comp_id: str, level) -> str:
     return match.group(1)
 
 
-def test_anchor_shows_its_source_quote_under_it(client, sheet, make):
-    """A level that cites the sources shows "From the source:" with the quote and title under its anchor only."""
+def _sources(page: str, comp_id: str) -> str:
+    """The HTML of a competency's source quotes, behind its disclosure on the sheet."""
+    fieldset = re.search(rf'<fieldset class="competency" id="level_{comp_id}".*?</fieldset>', page, re.S).group(0)
+    match = re.search(r'<details class="sources">(.*?)</details>', fieldset, re.S)
+    assert match, comp_id
+    return match.group(1)
+
+
+def _quotes_of(sources: str, label: str) -> str:
+    """The quotes listed under one level (its <dt>) in a competency's sources."""
+    match = re.search(rf"<dt>{label}</dt>(.*?)(?=<dt>|</dl>)", sources, re.S)
+    return match.group(1) if match else ""
+
+
+def test_source_quotes_are_behind_one_disclosure_per_competency(client, sheet, make):
+    """The anchors stay in the level's label; the quotes they rest on are listed by level under a closed <details>
+    per competency ("What the sources say"), none lost: every cited level, every quote and its title."""
     framework = make.framework
     page = client.get(url(sheet)).get_data(as_text=True)
     comp = framework.competency("strategic_planning")
-    four, five, one = (_level_label(page, comp.id, i) for i in (3, 4, 0))  # radio ids count from 0
+    four, one = (_level_label(page, comp.id, i) for i in (3, 0))  # radio ids count from 0
+    assert comp.anchor(4).replace("'", "&#39;") in four and "<q" not in four and "<q" not in one
+    sources = _sources(page, comp.id)
     quote = comp.anchor_citations(4)[0].quote
-    assert comp.anchor(4).replace("'", "&#39;") in four
-    anchor_at = four.index(comp.anchor(4).replace("'", "&#39;"))
-    assert four.index("From the source:") > anchor_at
-    assert f'<q lang="en">{quote}</q>' in four
-    assert "(Operations Manager vs Head of Operations: Differences)" in four
-    # The German quote keeps its language; level 1 cites nothing and shows no source.
-    assert '<q lang="de">Er sorgt dafür, dass die strategischen Vorgaben' in five
-    assert "From the source" not in one
-    assert 'style="' not in page and "<script>" not in page
-    shown = page.count('<span class="anchor-source">')
-    assert shown == sum(1 for c in framework.competencies for lv in (1, 2, 3, 4, 5) if c.anchor_citations(lv))
+    assert f'<q lang="en">{quote}</q>' in _quotes_of(sources, "4 Advanced")
+    assert "(Operations Manager vs Head of Operations: Differences)" in _quotes_of(sources, "4 Advanced")
+    # The German quote keeps its language; level 1 cites nothing and is not listed.
+    assert '<q lang="de">Er sorgt dafür, dass die strategischen Vorgaben' in _quotes_of(sources, "5 Expert")
+    assert "<dt>1 Emerging</dt>" not in sources
+    assert 'style="' not in page and "<script>" not in page and "<details class=\"sources\" open" not in page
+    for competency in framework.competencies:
+        cited = [lv for lv in (1, 2, 3, 4, 5) if competency.anchor_citations(lv)]
+        if not cited:
+            continue
+        listed = _sources(page, competency.id)
+        assert listed.count("<dt>") == len(cited)
+        assert listed.count("<q ") == sum(len(competency.anchor_citations(lv)) for lv in cited)

@@ -150,7 +150,7 @@ def test_summary_and_jump_list_show_the_sheet_as_saved(client, sheet, make):
     # The note for a level that needs no evidence is there for the script, but hidden.
     assert f'id="evidence_{second.id}-needed" hidden' in page
     # The first competency is critical for the target role: its evidence box is also described by the rule.
-    assert f'aria-describedby="evidence_{first.id}-needed rule-{first.id} evidence_{first.id}-hint"' in page
+    assert f'aria-describedby="evidence_{first.id}-needed rule-{first.id} evidence-rule"' in page
 
 
 def test_critical_competencies_are_marked(client, sheet, make):

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
+from ..framework import current_framework, pinned_framework
 from ..listing import Page, paginate
-from ..models import Assessment, AuditEvent, Cycle, RaterAssignment, User
+from ..models import ASSIGNMENT_STATUSES, Assessment, AuditEvent, Cycle, RaterAssignment, User
 
 PROGRESS = ("not_started", "in_progress", "complete", "withdrawn")
 PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"), "complete": _l("Complete"),
@@ -26,15 +27,21 @@ def _drafts(column):
     return sa.func.sum(sa.case((column == "draft", 1), else_=0))
 
 
+#: Sheets not submitted, written as the statuses they can have, so the (assessment, status) index finds them.
+NOT_SUBMITTED = tuple(status for status in ASSIGNMENT_STATUSES if status != "submitted")
+
+
 def _sheet_stats(cycle_id: int, *, withdrawn: bool = True):
-    """Per assessment of the cycle: its number of sheets, submitted sheets and drafts (``withdrawn``: also theirs)."""
-    stmt = (sa.select(RaterAssignment.assessment_id, sa.func.count().label("total"),
+    """Per assessment of the cycle: its number of sheets, submitted sheets and drafts (``withdrawn``: also theirs).
+    Read from the (assessment, status) index alone, in assessment order (no sort of the whole cycle's sheets)."""
+    assessments = sa.select(Assessment.id).where(Assessment.cycle_id == cycle_id)
+    if not withdrawn:
+        assessments = assessments.where(Assessment.withdrawn_at.is_(None))
+    return (sa.select(RaterAssignment.assessment_id, sa.func.count().label("total"),
                       _submitted(RaterAssignment.status).label("submitted"),
                       _drafts(RaterAssignment.status).label("drafts"))
-            .join(Assessment).where(Assessment.cycle_id == cycle_id))
-    if not withdrawn:
-        stmt = stmt.where(Assessment.withdrawn_at.is_(None))
-    return stmt.group_by(RaterAssignment.assessment_id).subquery()
+            .where(RaterAssignment.assessment_id.in_(assessments))
+            .group_by(RaterAssignment.assessment_id).subquery())
 
 
 @dataclass
@@ -83,54 +90,76 @@ def cycle_counts(cycle_id: int) -> dict[str, int]:
 
 @dataclass
 class CandidateProgress:
-    """One candidate's line on the dashboard: their assessment, sheet counts and the sheets themselves."""
+    """One candidate's line on the dashboard: their assessment, sheet counts and the sheets themselves (rows of id,
+    assessment_id, rater_group, status and rater_name)."""
 
     assessment: Assessment
     total: int
     submitted: int
     drafts: int
     progress: str
-    sheets: list[RaterAssignment] = field(default_factory=list)
+    sheets: list = field(default_factory=list)
 
     @property
     def completion(self) -> int:
         return round(100 * self.submitted / self.total) if self.total else 0
 
-    def group(self, name: str) -> list[RaterAssignment]:
+    def group(self, name: str) -> list:
         return [s for s in self.sheets if s.rater_group == name]
+
+
+def _rank(stats):
+    """A candidate's progress as its index in ``PROGRESS``, in SQL (for sorting and filtering on it)."""
+    return sa.case((Assessment.withdrawn_at.is_not(None), 3), (stats.c.submitted == stats.c.total, 2),
+                   (stats.c.submitted + stats.c.drafts > 0, 1), else_=0)
+
+
+def _progress(assessment: Assessment, total: int, submitted: int, drafts: int) -> str:
+    """The same as ``_rank``, for a line already loaded."""
+    if assessment.withdrawn_at is not None:
+        return "withdrawn"
+    return "complete" if submitted == total else "in_progress" if submitted + drafts else "not_started"
 
 
 def dashboard_page(cycle_id: int, *, search: str = "", target_role: str = "", progress: str = "",
                    sort: str = "name", descending: bool = False, page: int = 1, per_page: int = 50) -> Page:
-    """A page of the cycle's candidates with their progress, filtered and sorted in the database (three queries)."""
-    stats = _sheet_stats(cycle_id)
-    completion = stats.c.submitted * 1.0 / stats.c.total
-    rank = sa.case((Assessment.withdrawn_at.is_not(None), 3), (stats.c.submitted == stats.c.total, 2),
-                   (stats.c.submitted + stats.c.drafts > 0, 1), else_=0)
-    stmt = (sa.select(Assessment, stats.c.total, stats.c.submitted, stats.c.drafts, rank)
-            .join(stats, stats.c.assessment_id == Assessment.id)
-            .join(Assessment.candidate).options(contains_eager(Assessment.candidate))
+    """A page of the cycle's candidates with their progress, filtered and sorted in the database (three queries).
+
+    Only a sort or a filter on progress needs every candidate's sheet counts; otherwise the page is chosen from the
+    candidates alone, and the counts are taken from the sheets of the page's candidates, which are loaded anyway."""
+    sort = sort if sort in DASHBOARD_SORTS else "name"
+    stmt = (sa.select(Assessment).join(Assessment.candidate).options(contains_eager(Assessment.candidate))
             .where(Assessment.cycle_id == cycle_id))
+    keys = {"name": User.name, "target_role": Assessment.target_role}
+    if sort in ("status", "completion") or progress in PROGRESS:
+        stats = _sheet_stats(cycle_id)
+        stmt = stmt.join(stats, stats.c.assessment_id == Assessment.id)
+        keys.update(status=_rank(stats), completion=stats.c.submitted * 1.0 / stats.c.total)
+        if progress in PROGRESS:
+            stmt = stmt.where(_rank(stats) == PROGRESS.index(progress))
     if search:
         stmt = stmt.where(sa.or_(User.name.icontains(search, autoescape=True),
                                  User.email.icontains(search, autoescape=True)))
     if target_role:
         stmt = stmt.where(Assessment.target_role == target_role)
-    if progress in PROGRESS:
-        stmt = stmt.where(rank == PROGRESS.index(progress))
-    key = {"name": User.name, "status": rank, "target_role": Assessment.target_role, "completion": completion}[
-        sort if sort in DASHBOARD_SORTS else "name"]
-    stmt = stmt.order_by(key.desc() if descending else key.asc(), User.name, Assessment.id)
-    result = paginate(stmt, page, per_page, scalars=False)
-    lines = [CandidateProgress(a, total, submitted, drafts, PROGRESS[r])
-             for a, total, submitted, drafts, r in result.items]
-    by_id = {line.assessment.id: line for line in lines}
-    if by_id:
-        sheets = db.session.scalars(
-            sa.select(RaterAssignment).options(joinedload(RaterAssignment.rater))
-            .where(RaterAssignment.assessment_id.in_(by_id)).order_by(RaterAssignment.id))
-        for sheet in sheets:
-            by_id[sheet.assessment_id].sheets.append(sheet)
+    stmt = stmt.order_by(keys[sort].desc() if descending else keys[sort].asc(), User.name, Assessment.id)
+    result = paginate(stmt, page, per_page)
+    sheets: dict[int, list] = {a.id: [] for a in result.items}
+    if sheets:
+        # Plain rows, not objects: the page shows a few fields of some 300 sheets.
+        for sheet in db.session.execute(
+                sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
+                          RaterAssignment.status, User.name.label("rater_name"))
+                .join(User, User.id == RaterAssignment.rater_id)
+                .where(RaterAssignment.assessment_id.in_(sheets)).order_by(RaterAssignment.id)):
+            sheets[sheet.assessment_id].append(sheet)
+    lines = []
+    for a in result.items:
+        total = len(sheets[a.id])
+        submitted = sum(s.status == "submitted" for s in sheets[a.id])
+        drafts = sum(s.status == "draft" for s in sheets[a.id])
+        lines.append(CandidateProgress(a, total, submitted, drafts, _progress(a, total, submitted, drafts),
+                                       sheets[a.id]))
     result.items = lines
     return result
 
@@ -147,7 +176,7 @@ class RaterDebt:
 
 def outstanding_page(cycle_id: int, *, page: int = 1, per_page: int = 50) -> Page:
     """The raters who still owe sheets in a cycle, most owed first, with those sheets (three queries)."""
-    open_sheet = sa.and_(Assessment.cycle_id == cycle_id, RaterAssignment.status != "submitted",
+    open_sheet = sa.and_(Assessment.cycle_id == cycle_id, RaterAssignment.status.in_(NOT_SUBMITTED),
                          Assessment.withdrawn_at.is_(None))
     stmt = (sa.select(User, sa.func.count(RaterAssignment.id), _drafts(RaterAssignment.status))
             .join(RaterAssignment, RaterAssignment.rater_id == User.id)
@@ -178,6 +207,14 @@ def audit_page(*, cycle_id: int | None = None, user_id: int | None = None, kind:
     if kind:
         stmt = stmt.where(AuditEvent.kind == kind)
     return paginate(stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()), page, per_page)
+
+
+def audit_frameworks(events) -> dict:
+    """The framework each event's competencies are named from, in the reader's language: its cycle's pinned one
+    (cycle id -> framework), and the current one for events of no cycle (key None)."""
+    ids = {event.cycle_id for event in events if event.cycle_id}
+    cycles = db.session.scalars(sa.select(Cycle).where(Cycle.id.in_(ids))) if ids else ()
+    return {None: current_framework(), **{cycle.id: pinned_framework(cycle) for cycle in cycles}}
 
 
 def audit_choices() -> dict:

@@ -25,9 +25,34 @@ from ..forms.common import ConfirmForm
 from . import queries
 from .blueprint import FAILED, NEXT_STATE, STATE_CHANGES, actor, bp, confirm_with_reason, save
 from .forms import CandidateForm, ConflictClearanceForm, CycleForm, ImportForm, RaterForm, RaterRemovalForm, ReopenForm
+from .labels import RATER_GROUP_WORDS, SHEET_STATUSES
 
 def _role_names(framework) -> dict[str, str]:
     return {role.id: role.name for role in framework.roles}
+
+
+def _dashboard_words(finished: bool) -> dict:
+    """What the dashboard repeats on every row and sheet, translated once for the page: badges as (class, words),
+    sentences with their %(name)s fields left for the template's ``format`` filter. ``finished``: the cycle is
+    closed or released, so a sheet or candidate not done is no longer "to do" but not submitted."""
+    sheet = {status: (status, str(label)) for status, label in SHEET_STATUSES.items()}
+    progress = {key: (key, str(label)) for key, label in queries.PROGRESS_LABELS.items()}
+    if finished:
+        sheet.update(not_started=("not_submitted", _("Not submitted")),
+                     draft=("not_submitted", _("Not submitted (draft)")))
+        progress.update(dict.fromkeys(("not_started", "in_progress"), ("not_submitted", _("Incomplete"))))
+    return {
+        "sheet": sheet, "progress": progress,
+        "progress_filter": {key: str(label) for key, label in queries.PROGRESS_LABELS.items()},
+        "group": {group: str(word) for group, word in RATER_GROUP_WORDS.items()},
+        "select": {"self": _("Select the self-assessment of %(candidate)s"),
+                   "manager": _("Select the manager sheet of %(rater)s for %(candidate)s"),
+                   "peer": _("Select the peer sheet of %(rater)s for %(candidate)s")},
+        "from_role": _("from %(role)s"), "completion_for": _("Completion for %(candidate)s"),
+        "conflict": _("Conflict of interest"), "conflict_of": _("Conflict of interest: %(rater)s rating %(candidate)s"),
+        "none_assigned": _("None assigned"), "own_sheet": _("Own self-assessment"),
+        "sheet_for": _("%(candidate)s (%(group)s)"),
+    }
 
 
 # --- cycles ------------------------------------------------------------------------------------------------
@@ -99,7 +124,7 @@ def view_cycle(cycle_id: int):
                                line.assessment.id for line in candidates.items),
                            rater_change_kind=assessment_service.RATER_CHANGE_KIND,
                            role_names=_role_names(framework),
-                           progress_labels=queries.PROGRESS_LABELS, step_buttons=STATE_CHANGES,
+                           words=_dashboard_words(cycle.state in ("closed", "released")), step_buttons=STATE_CHANGES,
                            next_states=NEXT_STATE, bulk_form=ConfirmForm())
 
 
@@ -294,5 +319,6 @@ def audit_trail():
     filters = {"cycle_id": int_arg("cycle_id", 0), "user_id": int_arg("user_id", 0),
                "kind": text_arg("kind", label=_("kind of event"), max_length=64)}
     events = queries.audit_page(**filters, page=page_arg(), per_page=page_size())
-    return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())
+    return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices(),
+                           frameworks=queries.audit_frameworks(events.items))
 

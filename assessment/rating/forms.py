@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from rubrics import NOT_OBSERVED, Framework, RoleProfile
+from rubrics import NOT_OBSERVED, Framework, RoleProfile, language
 from rubrics.readiness_numbers import fmt
-from rubrics.sheet import EVIDENCE, LEVEL, RatingInput, SheetScope, answer_problem_fields, exercise_levels, \
+from rubrics.sheet import EVIDENCE, LEVEL, RatingInput, SheetScope, answer_problem_fields, \
     full_scope, parse_value, period_of, relationship_problems, weeks_of
 from rubrics.situations import CLOSENESS, CLOSENESS_LABELS, KNOWN_FOR, KNOWN_FOR_LABELS, MAX_WEEKS, SEEN_IN, \
     SEEN_IN_LABELS
@@ -16,6 +16,7 @@ from rubrics.situations import CLOSENESS, CLOSENESS_LABELS, KNOWN_FOR, KNOWN_FOR
 from ..cleaning import whole_number
 from ..forms import CleanForm
 from ..forms.common import CHOOSE, SelectChoice as _Choice
+from .sheet_view import built_once, sheet_choices
 
 EVIDENCE_MAX = 5000
 
@@ -94,15 +95,14 @@ class SheetFormBase(CleanForm):
 
 
 def _level_choices(framework: Framework, scope: SheetScope, competency_id: str) -> list:
-    levels = exercise_levels(framework, scope.exercise_id, competency_id) if scope.exercise_id else None
-    choices = [_Choice(str(lv.level), f"{lv.level} {lv.label}") for lv in framework.scale.levels
-               if levels is None or lv.level in levels]
-    return [*choices, _Choice(NOT_OBSERVED, framework.scale.not_observed_label)]
+    """The radios of a competency, as the page draws them (``sheet_view``): the levels the sheet can show, then
+    "not observed"."""
+    return [_Choice(o.value, o.label) for o in sheet_choices(framework, scope)[competency_id].options]
 
 
 def _add_situation(form_class, competency_id: str) -> None:
     setattr(form_class, seen_in_name(competency_id), SelectField(
-        _("Where was this level seen?"), choices=[_Choice("", CHOOSE)] + [_Choice(s, SEEN_IN_LABELS[s]) for s in SEEN_IN],
+        _("Where was this level seen?"), choices=[_Choice("", str(CHOOSE))] + [_Choice(s, SEEN_IN_LABELS[s]) for s in SEEN_IN],
         validators=[Optional()]))
     setattr(form_class, seen_for_name(competency_id), StringField(
         _("For how long?"), validators=[Optional(), Length(max=10), _check_period(competency_id)]))
@@ -113,6 +113,15 @@ def _add_situation(form_class, competency_id: str) -> None:
 
 def sheet_form(framework: Framework, *, is_self: bool = False, scope: SheetScope | None = None,
                **kwargs) -> SheetFormBase:
+    """The sheet's form (``_form_class``) with ``kwargs`` (formdata, data); its class is built once per pinned
+    framework, language and kind of sheet, not on every request."""
+    scope = scope or full_scope(framework)
+    form_class = built_once(framework, ("form", is_self, scope, language.current()),
+                            lambda: _form_class(framework, is_self, scope))
+    return form_class(**kwargs)
+
+
+def _form_class(framework: Framework, is_self: bool, scope: SheetScope) -> type[SheetFormBase]:
     """A form with one level radio group and one evidence box per competency of the sheet (``scope``: all of
     ``framework`` when None); where the sheet asks them, where and how long each level was seen, and how long and
     how closely the rater has worked with the candidate.
@@ -123,7 +132,6 @@ def sheet_form(framework: Framework, *, is_self: bool = False, scope: SheetScope
     class SheetForm(SheetFormBase):
         pass
 
-    scope = scope or full_scope(framework)
     for cid in scope.competencies:
         comp = framework.competency(cid)
         refusal = _("This exercise cannot show that level on %(name)s; choose one of the levels shown or "
@@ -138,14 +146,14 @@ def sheet_form(framework: Framework, *, is_self: bool = False, scope: SheetScope
             _add_situation(SheetForm, cid)
     if scope.asks_relationship:
         SheetForm.known_for = SelectField(_("How long have you worked with the candidate?"), validators=[Optional()],
-                                          choices=[_Choice("", CHOOSE)] + [_Choice(k, KNOWN_FOR_LABELS[k])
+                                          choices=[_Choice("", str(CHOOSE))] + [_Choice(k, KNOWN_FOR_LABELS[k])
                                                                            for k in KNOWN_FOR])
         SheetForm.closeness = SelectField(_("How closely have you worked together?"), validators=[Optional()],
-                                          choices=[_Choice("", CHOOSE)] + [_Choice(k, CLOSENESS_LABELS[k])
+                                          choices=[_Choice("", str(CHOOSE))] + [_Choice(k, CLOSENESS_LABELS[k])
                                                                            for k in CLOSENESS])
     # Sent by the sheet's confirmation dialog (sheet.js); without it, Submit leads to the confirmation page.
     SheetForm.confirm = BooleanField(_("Submit now, without the confirmation page"))
-    return SheetForm(**kwargs)
+    return SheetForm
 
 
 def sheet_data(assignment) -> dict:

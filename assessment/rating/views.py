@@ -29,6 +29,7 @@ from .briefing import needs_briefing
 from .forms import SubmitForm, evidence_answers, evidence_rule, relationship_of, sheet_data, sheet_form, \
     sheet_inputs, show_problems, stored_inputs
 from .progress import evidence_notes, evidence_values, sheet_progress
+from .sheet_view import answered, empty_situations, level_blocks
 
 bp = Blueprint("rating", __name__, url_prefix="/ratings")
 
@@ -217,6 +218,13 @@ def _version(form) -> int:
     return whole_number(form.version.data) or 0
 
 
+def _not_observed_words(assignment: RaterAssignment, framework) -> str:
+    """What "not observed" means, told to the rater: the candidate's own sheet words it for them."""
+    if assignment.rater_group == "self" and assignment.rater_id == current_user.id:
+        return _("You have had no chance to show this yet. It is not a low score.")
+    return framework.scale.not_observed_summary
+
+
 def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = False):
     """The sheet page: the form when ``form`` is given, the read-only answers otherwise."""
     # Blind rating: a manager sees the candidate's self-assessment only after submitting their own. Peers never
@@ -227,13 +235,17 @@ def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = Fa
         self_ratings = submitted_self_ratings(assignment.assessment) or {}
     ratings = {r.competency_id: r for r in assignment.current_ratings()}
     scope = scope_of(assignment, framework)
+    role = framework.role(assignment.assessment.target_role)
+    blank = lambda: sheet_form(framework, is_self=assignment.rater_group == "self", scope=scope, formdata=None)  # noqa: E731
     return render_template("rating/sheet.html", assignment=assignment, framework=framework, form=form,
                            scope=scope, competencies=[framework.competency(cid) for cid in scope.competencies],
                            exercise=framework.exercise(scope.exercise_id) if scope.exercise_id else None,
-                           ratings=ratings, self_ratings=self_ratings, reopen_reason=reopen_reason(assignment),
+                           ratings=ratings, self_ratings=self_ratings, reopen_reason=reopen_reason(assignment) if assignment.revision > 1 else None,
                            evidence_rule=evidence_rule(framework), evidence_answers=evidence_answers(framework),
                            conflict=conflict, unsaved=form is not None and form.is_submitted(),
                            progress=form and sheet_progress(form, framework, assignment.assessment.target_role, scope),
                            evidence_values=evidence_values(framework),
+                           levels=form and level_blocks(framework, scope, _not_observed_words(assignment, framework)),
+                           answered=answered, situations=form and empty_situations(framework, scope, role, form, blank),
                            group_threshold=anonymity_threshold(framework.readiness, assignment.rater_group),
                            evidence_notes=evidence_notes(framework, assignment.assessment.target_role))

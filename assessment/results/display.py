@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from babel.numbers import get_decimal_symbol
 
 from reports.evidence import (agreement_text, eligibility_lines, eligibility_note, has_agreement, hides_group,
@@ -71,7 +73,14 @@ def _short(text: str) -> str:
 
 def _localise(text: str) -> str:
     """A number the engine wrote with a decimal point ("3.9", "+0.5") in the reader's language ("3,9")."""
-    return text.replace(".", get_decimal_symbol(language.locale()))
+    return text.replace(".", _decimal_symbol(language.current()))
+
+
+@cache
+def _decimal_symbol(lang: str) -> str:
+    # Looked up once per language (``lang`` is the current one): Babel's lookup costs more than the rest of a
+    # heat-map cell, and the overview writes some 1,500 numbers.
+    return get_decimal_symbol(language.locale())
 
 
 GLOBALS = {"gap_class": gap_class, "attainment_text": attainment_text, "failing_text": failing_text,

@@ -12,7 +12,7 @@ from functools import partial
 
 import sqlalchemy as sa
 from flask import request
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from rubrics import Framework, language
@@ -22,7 +22,7 @@ from rubrics.readiness import (FAILED, INSUFFICIENT_EVIDENCE, MANAGER, NOT_APPLI
 
 from ..extensions import db
 from ..framework import pinned_framework
-from ..listing import Sorting, page_arg, page_size, paginate, sorting_arg
+from ..listing import Page, Sorting, page_arg, page_of, page_size, paginate, sorting_arg
 from ..models import HAS_RESULTS, Assessment, StoredResult, User
 from ..services import readiness, results_store
 from ..services.rater_flags import CycleFlags, cycle_flags
@@ -53,6 +53,8 @@ class OverviewQuery:
     sorting: Sorting = Sorting("name", "asc")
     page: int = 1
     page_size: int = 50
+    #: The page of the flagged raters' list (?rpage=), paged apart from the heat-map.
+    rater_page: int = 1
 
     @property
     def sort(self) -> str:
@@ -67,7 +69,8 @@ class OverviewQuery:
         """The query from the request's arguments; anything unknown falls back to the default."""
         # A competency column sorts as c:<competency id>.
         sorting = sorting_arg(lambda sort: sort in SORTS or sort.startswith("c:"), "name")
-        return cls(role=request.args.get("role") or None, sorting=sorting, page=page_arg(), page_size=page_size())
+        return cls(role=request.args.get("role") or None, sorting=sorting, page=page_arg(), page_size=page_size(),
+                   rater_page=page_arg("rpage"))
 
 
 @dataclass(frozen=True)
@@ -157,10 +160,12 @@ class Overview:
     roles: list[tuple[str, str]] = field(default_factory=list)
     #: The target role filtered on (its name), or "" for all.
     role_name: str = ""
-    #: Raters flagged across the cycle (None: the cycle's rubric has no rater-quality rules).
-    flagged_raters: list[FlaggedRater] | None = None
+    #: One page of the raters flagged across the cycle (None: the cycle's rubric has no rater-quality rules).
+    flagged_raters: Page | None = None
     #: Raters judged (levels given by managers and peers) in the cycle.
     raters_judged: int = 0
+    #: What every row and cell repeats, translated once for the page (``overview_words``).
+    words: dict = field(default_factory=dict)
 
 
 def _row(framework: Framework, outcome: AssessmentResult, flags: CycleFlags | None) -> Row:
@@ -196,10 +201,22 @@ def uncounted_line(sheet: UncountedSheet) -> str:
     return f"{group}: {sheet.reason}"
 
 
-def _flagged_raters(flags: CycleFlags) -> list[FlaggedRater]:
-    return sorted((FlaggedRater(flags.name(r.rater_key), r.levels, r.candidates, r.mean,
-                                tuple((f.label, f.explanation) for f in r.flags))
-                   for r in flags.quality.report.flagged), key=lambda r: r.name.casefold())
+def _flagged_raters(flags: CycleFlags, page: int, per_page: int) -> Page:
+    """One page of the cycle's flagged raters by name (a large cycle flags hundreds: only the page's are written)."""
+    ordered = sorted(flags.quality.report.flagged, key=lambda r: (flags.name(r.rater_key).casefold(), r.rater_key))
+    shown = page_of(ordered, page, per_page)
+    shown.items = [FlaggedRater(flags.name(r.rater_key), r.levels, r.candidates, r.mean,
+                                tuple((f.label, f.explanation) for f in r.flags)) for r in shown.items]
+    return shown
+
+
+def overview_words() -> dict[str, str]:
+    """The sentences every row and cell of the heat-map repeats, translated once for the page (their %(name)s
+    fields are filled in by the template's ``format`` filter)."""
+    return {"against": _("%(competency)s: %(score)s against %(required)s required"),
+            "no_evidence_of": _("%(competency)s: no evidence"), "no_evidence": _("no evidence"), "n_a": _("n/a"),
+            "passed": _("Eligibility rule met"), "failed": _("Eligibility rule not met"),
+            "not_applicable": _("Eligibility not known")}
 
 
 def _known_sort(framework: Framework, sort: str) -> str:
@@ -254,5 +271,6 @@ def build_overview(cycle, query: OverviewQuery, *, missing: list[int] | None = N
                     pages=shown.pages, counts=[(band_id, label, counted.get(band_id, 0)) for band_id, label in bands],
                     roles=[(role_id, role_names[role_id]) for role_id in roles],
                     role_name=role_names.get(query.role, query.role or ""),
-                    flagged_raters=_flagged_raters(flags) if flags is not None else None,
-                    raters_judged=len(flags.quality.report.raters) if flags is not None else 0)
+                    flagged_raters=_flagged_raters(flags, query.rater_page, query.page_size) if flags is not None
+                    else None,
+                    raters_judged=len(flags.quality.report.raters) if flags is not None else 0, words=overview_words())

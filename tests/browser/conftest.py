@@ -130,9 +130,24 @@ def sheet_competencies(page) -> list[str]:
         "sets => sets.map(s => s.getAttribute('data-competency'))")
 
 
+def show_competency(page, competency_id: str) -> None:
+    """Bring a competency of the sheet into view: on a phone the sheet shows one competency per screen, and a rater
+    turns to another through the jump list (folded at the top of the sheet), as here."""
+    page.wait_for_load_state()  # the page's script decides which competency shows
+    fieldset = page.locator(f"#level_{competency_id}")
+    if fieldset.is_visible():
+        return
+    jump = page.locator("details.jump")
+    if not jump.evaluate("details => details.open"):
+        jump.locator("summary").click()
+    page.locator(f'.jump-list a[href="#level_{competency_id}"]').click()
+    fieldset.wait_for(state="visible")
+
+
 def answer_all(page, framework, level_index: int) -> None:
     """Choose the option at ``level_index`` (0 is level 1, 5 is "not observed") on every competency of the sheet."""
     for cid in sheet_competencies(page):
+        show_competency(page, cid)
         page.locator(f"#level_{cid}-{level_index}").check()
 
 
@@ -150,6 +165,7 @@ def fill_needed_evidence(page, framework, role, text: str = BROWSER_EVIDENCE) ->
     for cid in sorted(evidence_required(framework, role, values)):
         box = page.locator(f"#evidence_{cid}")
         if not box.input_value().strip():
+            show_competency(page, cid)
             box.fill(text)
             filled.append(cid)
     fill_needed_situations(page, framework, role, values)
@@ -163,6 +179,7 @@ def fill_needed_situations(page, framework, role, values: dict) -> None:
     for cid in sorted(situation_required(framework, role, values)):
         where = page.locator(f"#seen_in_{cid}")
         if where.count() and not where.input_value():
+            show_competency(page, cid)
             where.select_option(SEEN_IN)
             page.locator(f"#seen_for_{cid}").fill(str(SEEN_MONTHS))
             page.locator(f"#seen_unit_{cid}").select_option("months")

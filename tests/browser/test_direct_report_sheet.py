@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser_page, fill_needed_evidence, screenshot, sheet_competencies, sign_in
+from tests.browser.conftest import browser_page, fill_needed_evidence, screenshot, sheet_competencies, \
+    show_competency, sign_in
 from tests.sheets import reload, sheet_of
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -54,13 +55,16 @@ def test_a_direct_report_reads_the_briefing_and_rates_on_a_phone(browser, world)
         expect(page.locator("#peer-notice")).to_contain_text("direct reports are shown to the candidate only as a group")
         required = role.requirement("people_leadership").required
         situation = page.locator("#situation-people_leadership")
+        show_competency(page, "people_leadership")  # one competency per screen: the rater turns to it
         expect(situation).to_be_hidden()
         page.locator(f"#level_people_leadership-{required - 1}").check()  # at the requirement
         expect(situation).to_be_visible()
         page.locator(f"#level_people_leadership-{required - 2}").check()  # below it
         expect(situation).to_be_hidden()
-        for k, cid in enumerate(sheet_competencies(page)):
+        for k, cid in enumerate(sheet_competencies(page)):  # one competency per screen: the rater turns to each
+            show_competency(page, cid)
             page.locator(f"#level_{cid}-{1 + k % 2}").check()  # levels 2 and 3
+        show_competency(page, "people_leadership")
         page.locator(f"#level_people_leadership-{required - 1}").check()
         page.locator("#evidence_people_leadership").fill("Ran our shift handovers for a year; fair rotas.")
         page.locator("#seen_in_people_leadership").select_option("role")
@@ -98,6 +102,7 @@ def test_screenshots_of_the_briefing_and_the_sheet_with_situations(browser, worl
             screenshot(page, f"briefing-{name}-{language}")
             page.locator("button[value=confirm]").click()
             expect(page).to_have_url(re.compile(rf"/ratings/{sheet.id}$"))
+            show_competency(page, "people_leadership")  # on the phone, one competency per screen
             page.locator("#level_people_leadership-3").check()
             page.locator("#seen_in_people_leadership").select_option("acting_up")
             page.locator("#seen_for_people_leadership").fill("6")

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.extensions import db
-from tests.browser.conftest import browser_page, screenshot, sign_in
+from tests.browser.conftest import browser_page, screenshot, show_competency, sign_in
 from tests.results_helpers import move_cycle, rated_assessment, save_draft
 from tests.sheets import sheet_of
 
@@ -162,6 +162,7 @@ def test_the_sheet_on_a_phone_keeps_its_summary_and_save_bar(live_app, phone):
     assert phone.locator("details.jump").evaluate("el => el.open") is False
     expect(phone.get_by_role("button", name="Save draft")).to_be_in_viewport()
     comp = make.framework.competencies[5]
+    show_competency(phone, comp.id)  # one competency per screen (issue 19): through the jump list
     phone.locator(f"#level_{comp.id}-0").check()
     expect(phone.locator(f"#evidence_{comp.id}-needed")).to_be_visible()
     expect(phone.get_by_role("button", name="Submit")).to_be_in_viewport()
@@ -170,6 +171,7 @@ def test_the_sheet_on_a_phone_keeps_its_summary_and_save_bar(live_app, phone):
     # Issue 17: a critical competency says from which level evidence is needed, and the note says why.
     role = make.framework.role(world.manager_sheet.assessment.target_role)
     critical = next(r for r in role.requirements if r.is_critical)
+    show_competency(phone, critical.competency_id)
     expect(phone.locator(f"#rule-{critical.competency_id}")).to_be_visible()
     phone.locator(f"#level_{critical.competency_id}-{critical.required - 1}").check()
     note = phone.locator(f"#evidence_{critical.competency_id}-needed")

@@ -58,6 +58,8 @@ def test_manager_saves_a_draft_with_the_keyboard_then_submits(live_app, page):
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     assert page.locator(f"#level_{first.id}-2").is_checked()
+    page.keyboard.press("Tab")  # the competency's source quotes, behind their disclosure (issue 19)
+    assert page.evaluate("document.activeElement.closest('details')?.className") == "sources"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == f"evidence_{first.id}"
     page.keyboard.type("Wrote the 2027 plan for the northern sites.")

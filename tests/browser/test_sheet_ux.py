@@ -178,7 +178,7 @@ def test_an_incomplete_submit_lists_the_problems_and_takes_the_focus(world, page
     page.get_by_role("button", name="Submit").click()
     summary = page.get_by_role("alert").filter(has_text="problems")
     expect(summary).to_contain_text(f"There are {len(framework.competencies) - 1} problems")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()  # waits: the page's scripts run after the paint
     # The answers sent back are not lost: the page saves them as a draft in the background.
     expect(page.locator("#save-status")).to_contain_text("Draft saved automatically")
     assert reload(sheet).status == "draft"

@@ -265,9 +265,11 @@
     });
   }
 
-  // On a phone the jump list starts folded so the first competency is in view.
+  // The jump list comes folded, so that on a phone the first competency is in view; beside the sheet on a wide
+  // screen it opens.
   var jump = form.querySelector("details.jump");
-  if (jump && window.matchMedia && window.matchMedia("(max-width: 64rem)").matches) jump.open = false;
+  if (jump && window.matchMedia && window.matchMedia("(min-width: 64rem)").matches) jump.open = true;
+
 
   refresh();
   // A page sent back by the server (a problem, a conflict) holds answers that are not saved yet.
