@@ -69,6 +69,7 @@ def test_no_outbox_page_holds_a_token_that_works(app, auth, two_hr):
     message_pages = "".join(pages[1:])
     assert "/password/set/[link hidden: personal sign-in link]" in message_pages
     assert "/password/set/[link hidden: personal sign-in link]" in unescape(unescape(message_pages))
+    assert "The personal sign-in link in this message is hidden here" in unescape(message_pages)
     for token in re.findall(r"/password/set/([^\s\"<&]+)", unescape(unescape(message_pages))):
         assert auth.client.get(f"/password/set/{token}").status_code in (400, 404)
 

@@ -60,9 +60,9 @@ def view_message(message_id: int):
     message = get_or_404(OutboxMessage, message_id)
     name, address = mail_sender(current_app.config)
     # Never a usable sign-in link: one HR person must not read (and use) another person's reset link.
-    text, html = read_message(message, actor=current_user)
+    text, html, hidden = read_message(message, actor=current_user)
     db.session.commit()
-    return render_template("hr/outbox_message.html", message=message, text_body=text, html_body=html,
+    return render_template("hr/outbox_message.html", message=message, text_body=text, html_body=html, hidden=hidden,
                            sender=f"{name} <{address}>",
                            status_labels=OUTBOX_STATUSES, kind_labels=OUTBOX_KINDS, retry_form=ConfirmForm())
 
