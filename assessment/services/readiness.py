@@ -60,12 +60,14 @@ def _calibrations(assessment_ids: Sequence[int]) -> dict[int, list[Calibration]]
     return found
 
 
-def assess(assessment: Assessment, *, framework: Framework | None = None) -> AssessmentResult:
+def assess(assessment: Assessment, *, framework: Framework | None = None, quality: CycleFlags | None | bool = False
+           ) -> AssessmentResult:
     """The readiness result of one assessment from its submitted sheets, with its calibration (``framework``: the
-    cycle's pinned framework when the caller has it already)."""
+    cycle's pinned framework, ``quality``: its ``cycle_flags``, when the caller has them already)."""
     framework = framework or pinned_framework(assessment.cycle)
     compute = partial(compute_results, framework=framework)
-    result = results_store.fresh_results(assessment.cycle, [assessment], compute, framework=framework)[assessment.id]
+    result = results_store.fresh_results(assessment.cycle, [assessment], compute, framework=framework,
+                                         quality=quality)[assessment.id]
     return AssessmentResult(assessment, result, in_force(assessment.calibrations), pending(assessment.calibrations))
 
 
@@ -76,15 +78,17 @@ def visible_result(outcome: AssessmentResult, audience: str) -> AssessmentResult
     return AssessmentResult(outcome.assessment, candidate_view(outcome.result), outcome.calibration)
 
 
-def compute_results(assessments: Sequence[Assessment], *, framework: Framework | None = None
-                    ) -> dict[int, ReadinessResult]:
-    """The engine's result for each of these assessments (of one cycle) from their submitted sheets, per id."""
+def compute_results(assessments: Sequence[Assessment], *, framework: Framework | None = None,
+                    flags: dict[int, dict[str, tuple[str, ...]]] | None = None) -> dict[int, ReadinessResult]:
+    """The engine's result for each of these assessments (of one cycle) from their submitted sheets, per id;
+    ``flags``: their rater flags when the caller has them (``results_store.inputs``), else they are asked."""
     if not assessments:
         return {}
     framework = framework or pinned_framework(assessments[0].cycle)
     ids = [a.id for a in assessments]
     sheets, assigned = load_sheets(ids), load_assigned(ids)
-    flags = rater_flags_for_results(assessments[0].cycle, ids, framework)
+    if flags is None:
+        flags = rater_flags_for_results(assessments[0].cycle, ids, framework)
     return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id], flags.get(a.id),
                                    tenure=tenure(a))
             for a in assessments}
