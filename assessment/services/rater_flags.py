@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment, Cycle, RaterAssignment, StoredRaterQuality, Submission, User
 from . import result_codec
-from .rater_quality import CycleRaterQuality, cycle_rater_quality
+from .rater_quality import CycleRaterQuality, RaterQuality, cycle_rater_quality
 from .sheets import rater_ids
 from .stored_rows import write_rows
 from .translation import _
@@ -40,10 +40,20 @@ class CycleFlags:
     def name(self, rater_key: str) -> str:
         return self.quality.rater_names.get(rater_key) or _("Rater %(key)s", key=rater_key)
 
+    @cached_property
+    def flagged(self) -> dict[str, RaterQuality]:
+        """The flagged raters by key (worked out once per cycle's copy, not once per page)."""
+        return {r.rater_key: r for r in self.quality.report.flagged}
+
+    @cached_property
+    def flag_ids(self) -> dict[str, tuple[str, ...]]:
+        """The flagged raters' flag ids by rater key (user id as text): see ``flagged_raters``."""
+        return {key: tuple(f.id for f in rater.flags) for key, rater in self.flagged.items()}
+
     def notes(self, assessment_id: int) -> tuple[RaterNote, ...]:
         """The assessment's flagged raters, heaviest share of the decision first."""
         shares = self.quality.report.influence.get(str(assessment_id), {})
-        flagged = {r.rater_key: r for r in self.quality.report.flagged}
+        flagged = self.flagged
         return tuple(
             RaterNote(self.name(key), self.groups.get((assessment_id, key), ""), share,
                       tuple((flag.label, flag.explanation) for flag in flagged[key].flags))
@@ -172,7 +182,7 @@ def flagged_raters(cycle: Cycle, framework: Framework, *, quality: CycleFlags | 
     flags = cycle_flags(cycle, framework=framework) if quality is False else quality
     if flags is None:
         return None
-    return {r.rater_key: tuple(f.id for f in r.flags) for r in flags.quality.report.flagged}
+    return flags.flag_ids
 
 
 def flags_under_keys(by_user: dict[str, tuple[str, ...]] | None, ids, keys: dict[int, dict[str, str]]

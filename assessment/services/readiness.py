@@ -10,7 +10,7 @@ too, so the report can say "2 peers were asked; none submitted"; the candidate s
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +19,7 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from reports.charts import radar_svg
 from reports.data import CalibratedVerdict, panel_row
 from reports.data import panel_data as build_panel_data, report_data as build_report_data
 from rubrics import Framework, language
@@ -76,6 +77,25 @@ def visible_result(outcome: AssessmentResult, audience: str) -> AssessmentResult
     if audience == "hr":
         return outcome
     return AssessmentResult(outcome.assessment, candidate_view(outcome.result), outcome.calibration)
+
+
+#: The results page's radar charts, kept per process (see ``radar_chart``).
+_CHARTS: OrderedDict[tuple, str] = OrderedDict()
+_CHARTS_KEPT = 256
+
+
+def radar_chart(result: ReadinessResult) -> str:
+    """The results page's radar of ``result`` as SVG: drawn once per process for the same competencies (names,
+    scores, what the candidate's copy leaves out), target role and language, which is all the chart shows."""
+    key = (language.current(), result.target_role_name, result.is_candidate_view, result.competencies)
+    svg = _CHARTS.get(key)
+    if svg is None:
+        svg = _CHARTS[key] = radar_svg(result)
+        while len(_CHARTS) > _CHARTS_KEPT:
+            _CHARTS.popitem(last=False)
+    else:
+        _CHARTS.move_to_end(key)
+    return svg
 
 
 def compute_results(assessments: Sequence[Assessment], *, framework: Framework | None = None,
