@@ -18,22 +18,32 @@ def _stored(assessment):
     return db.session.get(StoredResult, (assessment.id, "en"))
 
 
+def _rated_by_m(make):
+    """A, rated with varied levels by a manager M (two thirds of A's decision weight) and a peer."""
+    ids = [c.id for c in current_framework().competencies]
+    varied = {i: 4 if k % 3 else 5 for k, i in enumerate(ids)}
+    a = make.assessment(cycle=make.cycle(), managers=1, peers=1)
+    submit_sheet(sheet(a, "manager"), varied)
+    submit_sheet(sheet(a, "peer"), varied)
+    return a
+
+
+def _flag_m(make, a):
+    """B in A's cycle, whom A's manager M rates flat: M is flagged straight-lining across the cycle."""
+    b = make.assessment(cycle=a.cycle, managers=0, peers=1)
+    assign_rater(b, sheet(a, "manager").rater, "manager", actor=None, reason="set up by the test")
+    db.session.commit()
+    submit_sheet(sheet(b, "manager"), 3)
+    return b
+
+
 def test_a_flag_earned_on_another_candidate_recomputes_the_stored_verdict(make):
     """M rates A with varied levels (two thirds of A's decision weight); M's flat sheet on B flags M as
     straight-lining across the cycle: A's stored result is dropped and A's verdict goes to the panel."""
-    cycle = make.cycle()
-    ids = [c.id for c in current_framework().competencies]
-    varied = {i: 4 if k % 3 else 5 for k, i in enumerate(ids)}
-    a = make.assessment(cycle=cycle, managers=1, peers=1)
-    submit_sheet(sheet(a, "manager"), varied)
-    submit_sheet(sheet(a, "peer"), varied)
-    rater = sheet(a, "manager").rater
+    a = _rated_by_m(make)
     before = readiness.assess(a).result
     assert before.band_id != PANEL_REVIEW and _stored(a) is not None
-    b = make.assessment(cycle=cycle, managers=0, peers=1)
-    assign_rater(b, rater, "manager", actor=None, reason="set up by the test")
-    db.session.commit()
-    submit_sheet(sheet(b, "manager"), 3)
+    _flag_m(make, a)
     assert _stored(a) is None, "the listener forgets the results of every candidate the flagged rater rates"
     after = readiness.assess(a).result
     assert after.band_id == PANEL_REVIEW and after.provisional_band_id == before.band_id
@@ -46,20 +56,11 @@ def test_a_flag_earned_on_another_candidate_recomputes_the_stored_verdict(make):
 def test_a_stale_row_left_by_hand_is_recomputed_through_the_fingerprint(make):
     """Even when a stored row survives (written outside the ORM's listeners), the flags in the fingerprint make
     the read recompute it."""
-    cycle = make.cycle()
-    ids = [c.id for c in current_framework().competencies]
-    varied = {i: 4 if k % 3 else 5 for k, i in enumerate(ids)}
-    a = make.assessment(cycle=cycle, managers=1, peers=1)
-    submit_sheet(sheet(a, "manager"), varied)
-    submit_sheet(sheet(a, "peer"), varied)
-    rater = sheet(a, "manager").rater
+    a = _rated_by_m(make)
     readiness.assess(a)
     old_row = _stored(a)
     saved = (old_row.fingerprint, old_row.payload, old_row.engine_version)
-    b = make.assessment(cycle=cycle, managers=0, peers=1)
-    assign_rater(b, rater, "manager", actor=None, reason="set up by the test")
-    db.session.commit()
-    submit_sheet(sheet(b, "manager"), 3)
+    _flag_m(make, a)
     db.session.add(StoredResult(assessment_id=a.id, language="en", fingerprint=saved[0], payload=saved[1],
                                 engine_version=saved[2], band_id="x", verdict_rank=0, decision_scores={}))
     db.session.commit()
@@ -68,17 +69,8 @@ def test_a_stale_row_left_by_hand_is_recomputed_through_the_fingerprint(make):
 
 def _flagged_cycle(make):
     """A cycle whose rater M is flagged straight-lining (M's flat sheet on B), M also rating A."""
-    cycle = make.cycle()
-    ids = [c.id for c in current_framework().competencies]
-    varied = {i: 4 if k % 3 else 5 for k, i in enumerate(ids)}
-    a = make.assessment(cycle=cycle, managers=1, peers=1)
-    submit_sheet(sheet(a, "manager"), varied)
-    submit_sheet(sheet(a, "peer"), varied)
-    b = make.assessment(cycle=cycle, managers=0, peers=1)
-    assign_rater(b, sheet(a, "manager").rater, "manager", actor=None, reason="set up by the test")
-    db.session.commit()
-    submit_sheet(sheet(b, "manager"), 3)
-    return cycle, a, b
+    a = _rated_by_m(make)
+    return a.cycle, a, _flag_m(make, a)
 
 
 def test_rater_quality_is_read_from_one_stored_row(make, monkeypatch):

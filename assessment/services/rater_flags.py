@@ -25,7 +25,7 @@ from ..models import Assessment, Cycle, RaterAssignment, StoredRaterQuality, Sub
 from . import result_codec
 from .rater_quality import CycleRaterQuality, RaterQuality, cycle_rater_quality
 from .sheets import rater_ids
-from .stored_rows import write_rows
+from .stored_rows import changed, write_rows
 from .translation import _
 
 
@@ -224,13 +224,13 @@ def _sheet_added_or_removed(mapper, connection, target):
 @event.listens_for(RaterAssignment, "after_update")
 def _sheet_changed(mapper, connection, target):
     # Saving a draft again changes none of these; a submit or a reopen does (as does moving a sheet).
-    if _changed(target, "status", "revision", "rater_group", "assessment_id", "rater_id"):
+    if changed(target, "status", "revision", "rater_group", "assessment_id", "rater_id"):
         _sheet_added_or_removed(mapper, connection, target)
 
 
 @event.listens_for(Assessment, "after_update")
 def _assessment_moved(mapper, connection, target):
-    if _changed(target, "cycle_id"):
+    if changed(target, "cycle_id"):
         _forget(connection, [target.cycle_id, *sa.inspect(target).attrs["cycle_id"].history.deleted])
 
 
@@ -241,17 +241,12 @@ def _assessment_deleted(mapper, connection, target):
 
 @event.listens_for(Cycle, "after_update")
 def _cycle_changed(mapper, connection, target):
-    if _changed(target, "state", "rubric_version_id"):
+    if changed(target, "state", "rubric_version_id"):
         _forget(connection, [target.id])
 
 
 @event.listens_for(User, "after_update")
 def _user_renamed(mapper, connection, target):
     # Rater names are part of the stored copy.
-    if _changed(target, "name"):
+    if changed(target, "name"):
         connection.execute(_table.delete())
-
-
-def _changed(target, *names: str) -> bool:
-    state = sa.inspect(target)
-    return any(state.attrs[name].history.has_changes() for name in names)

@@ -190,7 +190,8 @@ def report_data(assessment: Assessment, *, audience: str, lang: str | None = Non
         framework = pinned_framework(assessment.cycle)
         flags = cycle_flags(assessment.cycle, framework=framework) if audience == "hr" else None
         left_out = not_counted([assessment.id]).get(assessment.id, 0)
-        return _report_data(framework, assess(assessment, framework=framework), audience, flags, code, left_out)
+        outcome = assess(assessment, framework=framework, quality=flags if audience == "hr" else False)
+        return _report_data(framework, outcome, audience, flags, code, left_out)
 
 
 def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[AssessmentResult, object]]:

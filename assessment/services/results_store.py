@@ -38,7 +38,7 @@ from ..models import (Assessment, AssessorConsensus, Calibration, ConflictCleara
 from . import conflicts, result_codec
 from .rater_flags import CycleFlags, flagged_raters, flags_under_keys
 from .sheets import counts, neutral_keys
-from .stored_rows import write_rows
+from .stored_rows import changed, write_rows
 from .wash_up import consensus_fingerprints
 
 #: Bump to recompute every stored result even though the engine's source did not change.
@@ -241,10 +241,6 @@ def _forget(connection, assessment_ids) -> None:
     connection.execute(_table.delete().where(_table.c.assessment_id.in_(assessment_ids)))
 
 
-def _changed(target, *names: str) -> bool:
-    state = sa.inspect(target)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
 
 @event.listens_for(Submission, "after_insert")
 @event.listens_for(Submission, "after_update")
@@ -267,7 +263,7 @@ def _sheet_added_or_removed(mapper, connection, target):
 @event.listens_for(RaterAssignment, "after_update")
 def _sheet_changed(mapper, connection, target):
     # Saving a draft again changes none of these (its result stays); a submit or a reopen does.
-    if _changed(target, "status", "revision", "rater_group", "assessment_id"):
+    if changed(target, "status", "revision", "rater_group", "assessment_id"):
         _forget(connection, [target.assessment_id])
 
 
@@ -293,7 +289,7 @@ def _consensus_changed(mapper, connection, target):
 
 @event.listens_for(Assessment, "after_update")
 def _assessment_changed(mapper, connection, target):
-    if _changed(target, "target_role", "current_role", "cycle_id", "leadership_months", "current_role_months"):
+    if changed(target, "target_role", "current_role", "cycle_id", "leadership_months", "current_role_months"):
         _forget(connection, [target.id])
 
 
@@ -304,5 +300,5 @@ def _assessment_deleted(mapper, connection, target):
 
 @event.listens_for(Cycle, "after_update")
 def _cycle_changed(mapper, connection, target):
-    if _changed(target, "state", "rubric_version_id"):
+    if changed(target, "state", "rubric_version_id"):
         _forget(connection, sa.select(Assessment.id).where(Assessment.cycle_id == target.id))

@@ -49,6 +49,12 @@ def upsert(connection, table: sa.Table, rows: list[dict], keys: Sequence[str]) -
             set_={name: stmt.excluded[name] for name in rows[0] if name not in keys}))
 
 
+def changed(target, *names: str) -> bool:
+    """Whether a flushed ORM object's attributes ``names`` changed (for the listeners that forget stored rows)."""
+    state = sa.inspect(target)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
 # A request that has written (flushed or executed DML) keeps stored rows in its own transaction.
 _WROTE = "opsladder.wrote"
 
