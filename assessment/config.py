@@ -27,7 +27,8 @@
 | SMTP_SECURITY            | starttls                                 | starttls, tls (implicit) or none            |
 | SMTP_USER / SMTP_PASSWORD| (unset: no login)                        | SMTP credentials                            |
 | SMTP_TIMEOUT             | 20                                       | seconds before an SMTP connection gives up  |
-| MAIL_FROM                | OpsLadder <opsladder@localhost>          | the sender of every message                 |
+| OPSLADDER_ORGANISATION   | (unset)                                  | who sends the mail: sender name and text    |
+| MAIL_FROM                | <org> (OpsLadder) <no-reply@base host>   | the sender of every message (mail_sender)   |
 | MAIL_DIR                 | <instance>/mail                          | where .eml files go without SMTP_HOST       |
 | MAIL_DISPATCH            | thread                                   | thread: send after commit; off: cron only   |
 | MAIL_MAX_ATTEMPTS        | 8                                        | tries before a message is given up          |
@@ -40,8 +41,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -112,6 +115,29 @@ def trusted_hosts(config: dict) -> list[str]:
     return hosts
 
 
+def sender_domain(base_url: str | None) -> str:
+    """The domain of the default sender: the base URL's host name; ``localhost`` for an IP address or none."""
+    host = urlsplit(base_url or "").hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return "localhost"
+
+
+def mail_sender(config: dict) -> tuple[str, str]:
+    """The sender of every message as (display name, address).
+
+    MAIL_FROM when set; otherwise ``no-reply@`` the host of OPSLADDER_BASE_URL. Without a name of its own (unset,
+    or a bare address), the name says who sends: "<OPSLADDER_ORGANISATION> (OpsLadder)", or "OpsLadder".
+    """
+    name, address = parseaddr(config.get("MAIL_FROM") or "")
+    if not config.get("MAIL_FROM"):
+        address = f"no-reply@{sender_domain(config.get('BASE_URL'))}"
+    organisation = config.get("ORGANISATION")
+    return name or (f"{organisation} (OpsLadder)" if organisation else "OpsLadder"), address
+
+
 def _days(value: str) -> tuple[int, ...]:
     return tuple(sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip().isdigit()},
                         reverse=True))
@@ -127,7 +153,8 @@ def mail_config(env) -> dict:
         "SMTP_USER": env.get("SMTP_USER") or None,
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT") or 20),
-        "MAIL_FROM": env.get("MAIL_FROM") or "OpsLadder <opsladder@localhost>",
+        "MAIL_FROM": (env.get("MAIL_FROM") or "").strip() or None,  # unset: mail_sender() derives it
+        "ORGANISATION": " ".join((env.get("OPSLADDER_ORGANISATION") or "").split()) or None,
         "MAIL_DIR": env.get("MAIL_DIR") or None,
         "MAIL_DISPATCH": (env.get("MAIL_DISPATCH") or "thread").strip().lower(),
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS") or 8),

@@ -142,7 +142,9 @@ def test_closing_warns_about_reopened_sheets_not_resubmitted(client, hr, make):
     assert "previous submission will count" in page and "can no longer be changed after closing" in page
     assert f"{reopened.rater.name} (manager) for Cora Candidate" in page
     assert f"{resubmitted.rater.name} (manager)" not in page
-    # The release confirmation lists them too (issue 7, section 5: before close and before release).
+    # The release confirmation lists them too (issue 7, section 5: before close and before release), once the
+    # cycle is closed (issue 19: an open cycle's release page offers no release).
+    assert client.post(url).status_code == 302
     assert b"1 reopened sheet was not resubmitted" in client.get(f"/hr/cycles/{assessment.cycle_id}/state?to=released").data
 
 

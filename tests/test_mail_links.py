@@ -34,7 +34,8 @@ def test_forgot_password_mails_a_link_that_sets_a_new_password_once(app, client,
     assert form.status_code == 200 and "Choose a new password" in form.get_data(as_text=True)
     assert form.headers["Referrer-Policy"] == "no-referrer"
     done = client.post(link, data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
-    assert done.status_code == 302 and done.headers["Location"].endswith("/login")
+    assert done.status_code == 302 and done.headers["Location"] == "/"  # signed in with the new password
+    client.post("/logout")
     assert client.post("/login", data={"email": user.email, "password": make.PASSWORD}).status_code == 401
     assert client.post("/login", data={"email": user.email, "password": NEW_PASSWORD}).status_code == 302
     client.post("/logout")
@@ -136,3 +137,32 @@ def test_hr_invites_a_new_person_who_sets_their_password_from_the_mail(app, auth
 def test_the_sign_in_page_offers_forgot_password(client):
     """The sign-in page links to the reset request."""
     assert 'href="/password/forgot"' in client.get("/login").get_data(as_text=True)
+
+
+def test_setting_a_password_from_an_invitation_signs_the_person_in(app, client, make):
+    """After choosing a password from an invitation the person is signed in (no second sign-in); the used link,
+    opened again, signs nobody in and changes nothing."""
+    user = make.user("candidate", password=None)
+    link = f"/password/set/{make_token(user, 'invitation')}"
+    assert client.get("/me").status_code == 302  # not signed in yet
+    done = client.post(link, data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD}, follow_redirects=True)
+    assert done.status_code == 200 and "Your password is set and you are signed in." in done.get_data(as_text=True)
+    assert client.get("/me").status_code == 200
+    client.post("/logout")
+    again = client.post(link, data={"password": "another-new-passphrase", "repeat": "another-new-passphrase"})
+    assert again.status_code == 410
+    assert client.get("/me").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password(NEW_PASSWORD)
+
+
+def test_an_expired_invitation_signs_nobody_in(app, client, make):
+    """An expired link sets no password and signs nobody in."""
+    user = make.user("candidate", password=None)
+    token = make_token(user, "invitation")
+    app.config["INVITATION_DAYS"] = -1
+    refused = client.post(f"/password/set/{token}", data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert refused.status_code == 410
+    assert client.get("/me").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash is None

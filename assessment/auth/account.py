@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import login_user
 from sqlalchemy.exc import IntegrityError
 
 from ..access import public
@@ -48,7 +49,8 @@ def forgot_password():
 @bp.route("/set/<token>", methods=["GET", "POST"])
 @public
 def set_password(token: str):
-    """Choose a password from an invitation or a reset link; a used or expired link says so and offers a new one."""
+    """Choose a password from an invitation or a reset link, then go on signed in; a used or expired link says so
+    and offers a new one."""
     try:
         user, purpose = read_token(token)
     except LinkProblem as problem:
@@ -64,8 +66,11 @@ def set_password(token: str):
             add_error(form, exc.field, exc.message)
         else:
             db.session.commit()
-            flash(_("Your password is set. Sign in with your e-mail address and the new password."), "success")
-            return redirect(url_for("auth.login"))
+            # The link proved the mailbox and the new password is chosen: no second sign-in. Signed in only
+            # here, after the commit; a used, expired or forged link never reaches this line.
+            login_user(user)
+            flash(_("Your password is set and you are signed in."), "success")
+            return redirect(url_for("main.index"))
     form.password.data = form.repeat.data = ""
     return _no_referrer(render_template("account/set_password.html", form=form, user=user, purpose=purpose,
                                         min_length=MIN_PASSWORD_LENGTH), 400 if form.errors else 200)

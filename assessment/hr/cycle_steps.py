@@ -32,26 +32,40 @@ def change_cycle_state(cycle_id: int):
     if new_state not in STATE_CHANGES:
         abort(404)
     framework = pinned_framework(cycle)
-    completion = release_service.cycle_completion(cycle) if new_state in ("closed", "released") else None
+    # A step the cycle cannot take now is not offered: the page says why, its button is disabled, and a POST
+    # changes nothing (the services refuse it as well).
+    refusal = _step_refusal(cycle, new_state)
+    completion = release_service.cycle_completion(cycle) \
+        if new_state in ("closed", "released") and refusal is None else None
     if new_state == "released":
-        form = ReleaseForm(assessments=completion.assessments)
+        form = ReleaseForm(assessments=completion.withholdable if completion else ())
         action = lambda: release_service.release_cycle(  # noqa: E731
             cycle, actor=actor(), withhold=form.withhold.data or (), acknowledged=form.acknowledge.data)
     else:
         form = ConfirmForm()
         action = lambda: cycle_service.change_state(cycle, new_state, actor=actor(), framework=framework)  # noqa: E731
-    if form.validate_on_submit() and save(form, action) is not FAILED:
+    if refusal is None and form.validate_on_submit() and save(form, action) is not FAILED:
         withheld = len(form.withhold.data or ()) if new_state == "released" else 0
         flash(_done_text(cycle, withheld), "success")
         return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
     title, meaning = _step_texts(cycle, new_state, framework)
     return render_template("hr/confirm_state.html", form=form, cycle=cycle, new_state=new_state,
-                           completion=completion, title=title, message=meaning,
+                           completion=completion, title=title, message=meaning, refusal=refusal,
                            **_peer_warning(cycle, new_state, framework),
                            button=_("Release results of the cycle") if new_state == "released"
                            else STATE_CHANGES[new_state], back=url_for("hr.view_cycle", cycle_id=cycle.id),
                            action=url_for("hr.change_cycle_state", cycle_id=cycle.id, to=new_state)), \
-        400 if form.errors or form.form_errors else 200
+        400 if form.errors or form.form_errors or (refusal and request.method == "POST") else 200
+
+
+def _step_refusal(cycle: Cycle, new_state: str) -> str | None:
+    """Why the cycle cannot take this step now, or None."""
+    if new_state == "released":
+        return release_service.release_refusal(cycle)
+    if cycle.state in cycle_service.TRANSITIONS[new_state]:
+        return None
+    return _("Cycle “%(name)s” is %(state)s: it cannot be moved to %(new_state)s.", name=cycle.name,
+             state=cycle_service.state_word(cycle.state), new_state=cycle_service.state_word(new_state))
 
 
 def _peer_warning(cycle: Cycle, new_state: str, framework) -> dict:

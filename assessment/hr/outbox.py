@@ -1,4 +1,5 @@
-"""HR's view of the outbox: every message with its status, attempts and last error; retry one now.
+"""HR's view of the outbox: every message with its status, attempts and last error; one message's content;
+retry one now.
 
 Its own blueprint ("mail", under /hr/outbox), so its endpoints (``mail.list_messages``, ``mail.retry``) stay as
 they were when the page lived in the mail package.
@@ -7,11 +8,12 @@ they were when the page lived in the mail package.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..access import get_or_404, role_required
+from ..config import mail_sender
 from ..extensions import db
 from ..forms.common import ConfirmForm
 from ..listing import sorted_page
@@ -46,6 +48,16 @@ def list_messages():
         filters["kind"] = ""
     listing = sorted_page(query, SORTS, "created", tiebreak=OutboxMessage.id.desc(), default_direction="desc")
     return render_template("hr/outbox.html", listing=listing, filters=filters, counts=outbox_counts(),
+                           status_labels=OUTBOX_STATUSES, kind_labels=OUTBOX_KINDS, retry_form=ConfirmForm())
+
+
+@bp.route("/<int:message_id>")
+@role_required("hr")
+def view_message(message_id: int):
+    """One message as written: subject, recipient, sender, the plain text and the HTML part (shown sandboxed)."""
+    message = get_or_404(OutboxMessage, message_id)
+    name, address = mail_sender(current_app.config)
+    return render_template("hr/outbox_message.html", message=message, sender=f"{name} <{address}>",
                            status_labels=OUTBOX_STATUSES, kind_labels=OUTBOX_KINDS, retry_form=ConfirmForm())
 
 

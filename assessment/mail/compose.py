@@ -41,6 +41,15 @@ def render_message(template: str, **context) -> tuple[str, str]:
                  for ext in ("txt", "html"))
 
 
+def _written(user: User, subject, template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of a message to ``user``, in their language."""
+    with speaking(recipient_language(user)):
+        subject = str(subject)
+        context = {key: str(value) if isinstance(value, LazyString) else value for key, value in context.items()}
+        text, html = render_message(template, user=user, subject=subject, **context)
+    return subject, text, html
+
+
 def send_to(user: User, kind: str, subject, template: str, *, cycle_id: int | None = None,
             dedupe_key: str | None = None, **context) -> OutboxMessage:
     """Render a message for ``user`` in their language and record it in the outbox (sent after commit).
@@ -48,9 +57,13 @@ def send_to(user: User, kind: str, subject, template: str, *, cycle_id: int | No
     ``subject`` is a lazy string (``lazy_gettext``), made into text in the recipient's language here; so are any
     lazy strings in ``context``. Callers that build more text for the message do it inside ``speaking(user)``.
     """
-    with speaking(recipient_language(user)):
-        subject = str(subject)
-        context = {key: str(value) if isinstance(value, LazyString) else value for key, value in context.items()}
-        text, html = render_message(template, user=user, subject=subject, **context)
+    subject, text, html = _written(user, subject, template, context)
     return queue_message(kind=kind, to_address=user.email, to_name=user.name, subject=subject, text_body=text,
                          html_body=html, recipient_id=user.id, cycle_id=cycle_id, dedupe_key=dedupe_key)
+
+
+def rewrite(message: OutboxMessage, user: User, subject, template: str, **context) -> OutboxMessage:
+    """Write a message recorded in this transaction (not yet committed, so not yet sent) afresh, as ``send_to``
+    would: a message that gathers what one action gives a person (``notify``'s sheet messages)."""
+    message.subject, message.text_body, message.html_body = _written(user, subject, template, context)
+    return message

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l, lazy_ngettext
-from sqlalchemy.orm import joinedload
+from sqlalchemy import event
+from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
 from ..labels import GROUP_WORDS, STATUS_LABELS
-from ..models import Assessment, Cycle, RaterAssignment, User, utcnow
-from .compose import external_url, render_message, send_to
+from ..models import Assessment, Cycle, OutboxMessage, RaterAssignment, User, utcnow
+from .compose import external_url, render_message, rewrite, send_to
 from .outbox import already_queued
 from .tokens import make_token
 
 #: A second reset request within this many minutes sends nothing new (the first link still works).
 RESET_QUIET_MINUTES = 2
+#: The session's sheet messages of the current transaction (``_tell_rater``), by (rater id, cycle id).
+_SHEET_MESSAGES = "opsladder.mail.sheet_messages"
 
 
 def owed_sheets(cycle: Cycle, rater_ids=None) -> dict[User, list[RaterAssignment]]:
@@ -74,32 +78,61 @@ def send_password_reset(user: User | None, email: str) -> None:
             link=external_url("account.set_password", token=make_token(user, "password_reset")))
 
 
+@dataclass
+class _SheetMessage:
+    """This transaction's message to one rater about their sheets in one cycle."""
+
+    message: OutboxMessage
+    sheets: list[RaterAssignment]
+    #: "New sheets for you" (True), or the cycle's opening message (False).
+    added: bool
+
+
+def _sheet_messages(session: Session | None = None) -> dict[tuple[int, int], _SheetMessage]:
+    return (session or db.session).info.setdefault(_SHEET_MESSAGES, {})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_sheet_messages(session, transaction):
+    # Committed (and so on its way) or rolled back: a sheet of a later action gets a message of its own.
+    if transaction.parent is None:
+        session.info.pop(_SHEET_MESSAGES, None)
+
+
+def _tell_rater(rater: User, cycle: Cycle, sheets: list[RaterAssignment], *, added: bool) -> bool:
+    """Record this transaction's one message to ``rater`` about their sheets in ``cycle``, or write the one
+    already recorded afresh with these sheets added (an opening message stays one); True when a new message."""
+    earlier = _sheet_messages().get((rater.id, cycle.id))
+    if earlier is not None:
+        sheets = earlier.sheets + [sheet for sheet in sheets if sheet not in earlier.sheets]
+        added = earlier.added
+    subject = (lazy_ngettext("%(name)s: a new sheet for you to fill in",
+                             "%(name)s: %(num)d new sheets for you to fill in", len(sheets), name=cycle.name)
+               if added else
+               lazy_ngettext("%(name)s is open: %(num)d sheet to fill in",
+                             "%(name)s is open: %(num)d sheets to fill in", len(sheets), name=cycle.name))
+    context = {"cycle": cycle, "sheets": _sheet_lines(sheets), "added": added,
+               "password_link": _password_link(rater), "sign_in": external_url("auth.login")}
+    message = (rewrite(earlier.message, rater, subject, "cycle_opened", **context) if earlier is not None
+               else send_to(rater, "cycle_opened", subject, "cycle_opened", cycle_id=cycle.id, **context))
+    _sheet_messages()[(rater.id, cycle.id)] = _SheetMessage(message, sheets, added)
+    return earlier is None
+
+
 def notify_cycle_opened(cycle: Cycle) -> int:
-    """Tell every rater of a cycle that has just opened what they owe, and by when; returns messages recorded."""
-    count = 0
-    for rater, sheets in owed_sheets(cycle).items():
-        send_to(rater, "cycle_opened", lazy_ngettext("%(name)s is open: %(num)d sheet to fill in",
-                                                     "%(name)s is open: %(num)d sheets to fill in", len(sheets),
-                                                     name=cycle.name), "cycle_opened", cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines(sheets),
-                password_link=_password_link(rater), sign_in=external_url("auth.login"))
-        count += 1
-    return count
+    """Tell every rater of a cycle that has just opened what they owe, and by when; returns messages recorded.
+    Sheets added later in the same transaction join the rater's opening message (``notify_new_sheets``)."""
+    return sum(_tell_rater(rater, cycle, sheets, added=False) for rater, sheets in owed_sheets(cycle).items())
 
 
 def notify_new_sheets(sheets: list[RaterAssignment]) -> int:
-    """Tell raters added to a cycle that is already open what they now owe: one message per rater."""
-    by_rater: dict[User, list[RaterAssignment]] = defaultdict(list)
+    """Tell raters added to a cycle that is already open what they now owe: one message per rater and cycle for
+    the whole transaction, however many calls (one per candidate, say) give them sheets. Returns new messages."""
+    by_rater: dict[tuple[User, Cycle], list[RaterAssignment]] = defaultdict(list)
     for sheet in sheets:
         if sheet.assessment.cycle.state == "open":
-            by_rater[sheet.rater].append(sheet)
-    for rater, owed in by_rater.items():
-        cycle = owed[0].assessment.cycle
-        subject = lazy_ngettext("%(name)s: a new sheet for you to fill in",
-                                "%(name)s: %(num)d new sheets for you to fill in", len(owed), name=cycle.name)
-        send_to(rater, "cycle_opened", subject, "cycle_opened",
-                cycle_id=cycle.id, cycle=cycle, sheets=_sheet_lines(owed), added=True,
-                password_link=_password_link(rater), sign_in=external_url("auth.login"))
-    return len(by_rater)
+            by_rater[sheet.rater, sheet.assessment.cycle].append(sheet)
+    return sum(_tell_rater(rater, cycle, owed, added=True) for (rater, cycle), owed in by_rater.items())
 
 
 def send_reminders(cycle: Cycle, *, stage: str, rater_ids=None, key_suffix: str | None = None,
@@ -127,10 +160,11 @@ def send_reminders(cycle: Cycle, *, stage: str, rater_ids=None, key_suffix: str 
 
 
 def notify_results_released(cycle: Cycle, assessments: list[Assessment]) -> int:
-    """Tell each candidate whose results were released (withdrawn candidates excepted); the release calls this."""
+    """Tell each candidate whose results are now released: the cycle's release calls this for every candidate (the
+    withheld and the withdrawn are not told), releasing one withheld candidate later for that candidate."""
     count = 0
     for assessment in assessments:
-        if assessment.is_withdrawn:
+        if assessment.is_withdrawn or assessment.is_withheld:
             continue
         send_to(assessment.candidate, "results_released", _l("Your results from %(name)s are ready", name=cycle.name),
                 "results_released", cycle_id=cycle.id, cycle=cycle,

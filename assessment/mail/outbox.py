@@ -21,6 +21,7 @@ from flask import Flask, current_app, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..config import mail_sender
 from ..extensions import db
 from ..jobs import rq_queue
 from ..models import OutboxMessage, utcnow
@@ -163,7 +164,7 @@ def deliver(ids: list[int] | None = None, *, include_due: bool = True, limit: in
 def _send_one(message: OutboxMessage, transport, config: dict) -> int:
     message.attempts += 1
     try:
-        transport.send(build_email(message, config["MAIL_FROM"]), message)
+        transport.send(build_email(message, mail_sender(config)), message)
     except Exception as exc:  # any failure (refused, timeout, DNS, TLS): keep the message and say why
         if hasattr(transport, "close"):
             transport.close()  # a broken connection is opened afresh for the next message

@@ -7,7 +7,7 @@ import smtplib
 import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid
 from datetime import timezone
 from pathlib import Path
 
@@ -44,15 +44,17 @@ def mail_address(name: str, address: str) -> Address:
     return Address(display_name=name or "", addr_spec=ascii_address)
 
 
-def sender_address(sender: str) -> Address:
-    """MAIL_FROM (``Name <address>`` or a bare address) as an address object."""
-    name, address = parseaddr(sender)
-    if not address:
-        raise MailConfigError(f"MAIL_FROM is {sender!r}: use the form 'Name <address@example.org>'")
-    return mail_address(name, address)
+def sender_address(sender: tuple[str, str]) -> Address:
+    """The sender (``config.mail_sender``: display name and address) as an address object."""
+    name, address = sender
+    try:
+        return mail_address(name, address)
+    except UndeliverableAddress:
+        raise MailConfigError(f"MAIL_FROM gives the address {address!r}: use the form "
+                              "'Name <address@example.org>' or a bare address") from None
 
 
-def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+def build_email(message: OutboxMessage, sender: tuple[str, str]) -> EmailMessage:
     """The MIME message of an outbox row: plain text with an HTML alternative, and a stable Message-ID."""
     email = EmailMessage()
     email["Subject"] = message.subject
@@ -61,7 +63,7 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     created = message.created_at
     email["Date"] = format_datetime(created if created.tzinfo else created.replace(tzinfo=timezone.utc))
     # The same Message-ID on every attempt lets a mail system drop a copy sent twice after a lost answer.
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "opsladder.localhost"
+    domain = sender[1].rpartition("@")[2] or "opsladder.localhost"
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text_body)

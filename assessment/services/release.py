@@ -14,6 +14,7 @@ from rubrics.readiness import GROUP_LABELS, verdict_label
 
 from ..extensions import db
 from ..framework import pinned_framework
+from ..mail.notify import notify_results_released
 from ..models import RATER_GROUPS, Assessment, Cycle, RaterAssignment, User
 from . import NotAllowed, ServiceError
 from .audit import record_audit
@@ -61,6 +62,11 @@ class CycleCompletion:
     def owed(self) -> int:
         return sum(g.owed for g in self.groups)
 
+    @property
+    def withholdable(self) -> list[Assessment]:
+        """The candidates a release may withhold: a withdrawn one has no results to hold back."""
+        return [a for a in self.assessments if not a.is_withdrawn]
+
 
 
 def group_completion(cycle: Cycle) -> list[GroupCompletion]:
@@ -95,6 +101,17 @@ def cycle_completion(cycle: Cycle) -> CycleCompletion:
                            verdicts_hidden=hidden)
 
 
+def release_refusal(cycle: Cycle) -> str | None:
+    """Why the cycle's results cannot be released now (it is not closed), or None: the release page says so
+    instead of offering the release, and ``release_cycle`` refuses with the same words."""
+    if cycle.state == "closed":
+        return None
+    if cycle.state == "released":
+        return _("The results of “%(name)s” are already released.", name=cycle.name)
+    return _("Results are released from a closed cycle, and “%(name)s” is %(state)s: close it first.",
+             name=cycle.name, state=state_word(cycle.state))
+
+
 def _acknowledgement_needed(flagged: list[FlaggedCandidate]) -> str:
     names = ", ".join(f"{f.assessment.candidate.name} ({f.verdict_label})" for f in flagged[:5])
     if len(flagged) > 5:
@@ -108,12 +125,15 @@ def _acknowledgement_needed(flagged: list[FlaggedCandidate]) -> str:
 def release_cycle(cycle: Cycle, *, actor: User, withhold: Collection[int] = (), acknowledged: bool = False) -> Cycle:
     """Release a closed cycle's results, except for the withheld candidates (assessment ids); audited per
     candidate. Releasing a candidate whose verdict is not a band needs ``acknowledged``."""
-    if cycle.state != "closed":
-        raise NotAllowed(_("A %(state)s cycle cannot be released; close it first.", state=state_word(cycle.state)))
+    refusal = release_refusal(cycle)
+    if refusal:
+        raise NotAllowed(refusal)
     by_id = {a.id: a for a in cycle.assessments}
     unknown = set(withhold) - set(by_id)
     if unknown:
         raise ServiceError(_("a candidate to withhold is not in this cycle"), field="withhold")
+    if any(by_id[i].is_withdrawn for i in withhold):
+        raise ServiceError(_("a withdrawn candidate has no results to withhold"), field="withhold")
     flagged = [f for f in flagged_candidates(cycle) if f.assessment.id not in set(withhold)]
     if flagged and not acknowledged:
         raise ServiceError(_acknowledgement_needed(flagged), field="acknowledge")
@@ -135,8 +155,8 @@ def release_cycle(cycle: Cycle, *, actor: User, withhold: Collection[int] = (), 
 
 
 def release_assessment(assessment: Assessment, *, actor: User, acknowledged: bool = False) -> Assessment:
-    """Release one withheld candidate's results in a released cycle; audited. A verdict that is not a band
-    needs ``acknowledged``."""
+    """Release one withheld candidate's results in a released cycle; audited, and the candidate is mailed (as the
+    cycle's release mails the others). A verdict that is not a band needs ``acknowledged``."""
     cycle = assessment.cycle
     if cycle.state != "released" or not assessment.is_withheld:
         raise NotAllowed(_("The results of %(name)s are not withheld in a released cycle.",
@@ -151,4 +171,5 @@ def release_assessment(assessment: Assessment, *, actor: User, acknowledged: boo
                  before={"is_withheld": True},
                  after={"is_withheld": False, "candidate": assessment.candidate.email,
                         "acknowledged": [f.verdict_label for f in flagged]})
+    notify_results_released(cycle, [assessment])
     return assessment
