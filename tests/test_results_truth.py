@@ -25,8 +25,8 @@ def _verdicts_while_open(app):
 
 def _patched_decision(monkeypatch, competency_id: str, score: float):
     """Make the page's result carry ``score`` as this competency's decision (a case few rater sets produce)."""
-    def fake(assessment):
-        outcome = assess(assessment)
+    def fake(assessment, **options):
+        outcome = assess(assessment, **options)
         comps = tuple(replace(c, decision_score=score, gap=score - c.required) if c.competency_id == competency_id
                       else c for c in outcome.result.competencies)
         return replace(outcome, result=replace(outcome.result, competencies=comps))
