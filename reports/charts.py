@@ -1,4 +1,5 @@
-"""The radar chart from plain shapes: one ReportLab ``Drawing`` for the PDF and, as SVG, for the web page.
+"""The radar chart from plain shapes: one ReportLab ``Drawing`` describes it, drawn into the PDF by
+reports/chart_pdf.py and written as SVG for the web page by reports/chart_svg.py.
 
 Built from polygons, lines and strings rather than the SpiderChart widget, which is several times slower;
 the grid (rings, spokes, axis labels) is built once per set of labels and reused.
@@ -7,15 +8,15 @@ the grid (rings, spokes, axis labels) is built once per set of labels and reused
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Polygon, Rect, String
 from reportlab.lib import colors
-from reportlab.platypus import Flowable
 
 from rubrics.readiness import ReadinessResult
 
+from .chart_pdf import DrawingFlowable
+from .chart_svg import svg_document
 from .fonts import register_fonts
 from .i18n import _
 from .radar_labels import extent, place_labels
@@ -135,16 +136,16 @@ def _series(cx, cy, radius, values, stroke, width=1.6, dashed=False, markers=Fal
 
 
 def _fill(cx, cy, radius, values) -> Group:
-    """The pale area under the decision scores: the whole ring, or wedges between neighbouring scores only."""
+    """The pale area under the decision scores, when every axis has one.
+
+    With an axis left out ("(not shown)", "(no score)") there is no area to fill: a fill would have to run
+    to the centre at the gap, a dip to zero as if the left-out score were the lowest. The lines and their
+    markers then carry the scores, broken at the gap.
+    """
     group = Group()
     runs = _runs(values)
     if len(runs) == 1 and len(runs[0]) == len(values) and len(values) >= 3:
         group.add(Polygon(_coords(cx, cy, radius, values, runs[0]), strokeColor=None, fillColor=DECISION_FILL))
-        return group
-    for run in runs:
-        if len(run) >= 2:
-            group.add(Polygon([cx, cy] + _coords(cx, cy, radius, values, run), strokeColor=None,
-                              fillColor=DECISION_FILL))
     return group
 
 
@@ -232,37 +233,24 @@ def radar_for(result: ReadinessResult, **options) -> Drawing:
 
 
 def radar_svg(result: ReadinessResult, **options) -> str:
-    """The radar of a readiness result as an SVG document (for the results page)."""
-    from reportlab.graphics import renderSVG
-
-    from xml.sax.saxutils import escape
-
-    svg = renderSVG.drawToString(radar_for(result, **options))
-    # Drop the XML prolog and DOCTYPE so the SVG can be inlined into an HTML page; name the font as
-    # browsers know it; give the image a role and a title for screen readers.
-    svg = svg[svg.index("<svg"):].replace(
-        "font-family: DejaVuSans", "font-family: 'DejaVu Sans', Verdana, sans-serif"
-    )
-    title = escape(_("Radar chart: decision scores against the levels required for %(role)s, with the "
-                     "self-assessment drawn separately", role=result.target_role_name))
-    svg = svg.replace("<title>...</title>", f"<title>{title}</title>", 1).replace("<desc>...</desc>", "", 1)
-    svg = _STYLE_ATTRIBUTE.sub(_as_presentation_attributes, svg)
-    head_end = svg.index(">")
-    return svg[:head_end] + ' role="img"' + svg[head_end:]
+    """The radar of a readiness result as an inline SVG element (for the results page): the same drawing as the
+    PDF's, written directly (reports/chart_svg.py), with a title and a description for screen readers."""
+    title = _("Radar chart: decision scores against the levels required for %(role)s, with the "
+              "self-assessment drawn separately", role=result.target_role_name)
+    return svg_document(radar_for(result, **options), title, _left_out(result))
 
 
-#: ``style="..."`` attributes are inline CSS, which the site's Content-Security-Policy refuses; SVG's
-#: presentation attributes (``stroke="..."``) say the same and are allowed.
-_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
-
-
-def _as_presentation_attributes(match: re.Match) -> str:
-    attributes = []
-    for declaration in match.group(1).split(";"):
-        name, _sep, value = declaration.partition(":")
-        if name.strip() and value.strip():
-            attributes.append(f' {name.strip()}="{value.strip()}"')
-    return "".join(attributes)
+def _left_out(result: ReadinessResult) -> str:
+    """Which axes have no decision score drawn, in words ("" when every axis has one)."""
+    hidden = [c.name for c in result.competencies if c.decision_score is None and result.is_candidate_view
+              and c.is_withheld_from_candidate]
+    unscored = [c.name for c in result.competencies if c.decision_score is None and c.name not in hidden]
+    words = []
+    if hidden:
+        words.append(_("Not shown in this copy: %(names)s.", names=", ".join(hidden)))
+    if unscored:
+        words.append(_("No decision score: %(names)s.", names=", ".join(unscored)))
+    return " ".join(words)
 
 
 def heat_colour(gap: float | None):
@@ -283,73 +271,4 @@ def swatch(colour, size: float = 8) -> Drawing:
     return drawing
 
 
-class DrawingFlowable(Flowable):
-    """A Drawing of plain shapes placed in a story and drawn straight onto the canvas.
-
-    renderPDF walks every node with a full graphics-state diff (dash, joins, alpha ...); for the few
-    shape kinds the charts use, a direct walk that only changes what differs is several times cheaper.
-    The Drawing stays the one description of the chart (renderSVG draws the same object for the web).
-    """
-
-    def __init__(self, drawing: Drawing):
-        super().__init__()
-        self.drawing = drawing
-        self.width, self.height = drawing.width, drawing.height
-
-    def wrap(self, avail_width, avail_height):
-        return self.width, self.height
-
-    def draw(self):
-        canv = self.canv
-        canv.saveState()
-        _draw_nodes(canv, self.drawing.contents, {})
-        canv.restoreState()
-
-
-def _state(canv, state, key, value, setter):
-    if state.get(key, _UNSET) != value:
-        setter(value)
-        state[key] = value
-
-
-_UNSET = object()
-
-
-def _draw_nodes(canv, nodes, state):
-    for node in nodes:
-        if isinstance(node, Group):
-            if tuple(node.transform) != (1, 0, 0, 1, 0, 0):
-                raise ValueError("DrawingFlowable draws untransformed groups only")
-            _draw_nodes(canv, node.contents, state)
-            continue
-        if isinstance(node, String):
-            _state(canv, state, "fill", node.fillColor, canv.setFillColor)
-            _state(canv, state, "font", (node.fontName, node.fontSize), lambda f: canv.setFont(*f))
-            draw = {"start": canv.drawString, "middle": canv.drawCentredString, "end": canv.drawRightString}
-            draw[node.textAnchor](node.x, node.y, node.text)
-            continue
-        stroke = node.strokeColor is not None and node.strokeWidth
-        fill = getattr(node, "fillColor", None) is not None and not isinstance(node, (Line, PolyLine))
-        if stroke:
-            _state(canv, state, "stroke", node.strokeColor, canv.setStrokeColor)
-            _state(canv, state, "width", node.strokeWidth, canv.setLineWidth)
-            _state(canv, state, "dash", tuple(node.strokeDashArray or ()), lambda d: canv.setDash(list(d) or []))
-        if fill:
-            _state(canv, state, "fill", node.fillColor, canv.setFillColor)
-        if isinstance(node, Line):
-            canv.line(node.x1, node.y1, node.x2, node.y2)
-        elif isinstance(node, Circle):
-            canv.circle(node.cx, node.cy, node.r, stroke=int(bool(stroke)), fill=int(fill))
-        elif isinstance(node, Rect):
-            canv.rect(node.x, node.y, node.width, node.height, stroke=int(bool(stroke)), fill=int(fill))
-        elif isinstance(node, (Polygon, PolyLine)):
-            pts = node.points
-            path = canv.beginPath()
-            path.moveTo(pts[0], pts[1])
-            for k in range(2, len(pts), 2):
-                path.lineTo(pts[k], pts[k + 1])
-            if isinstance(node, Polygon):
-                path.close()
-            canv.drawPath(path, stroke=int(bool(stroke)), fill=int(fill))
-        else:
-            raise TypeError(f"DrawingFlowable cannot draw {type(node).__name__}")
+__all__ = ["DrawingFlowable", "heat_colour", "radar_drawing", "radar_for", "radar_svg", "swatch"]

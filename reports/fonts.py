@@ -18,6 +18,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from .ttf import SubsetFont
+
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
@@ -38,7 +40,6 @@ def register_fonts() -> tuple[str, str]:
     """Register DejaVu Sans and its bold face with ReportLab (once); return their names."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     tried = []
     for directory in font_dirs():
@@ -46,7 +47,7 @@ def register_fonts() -> tuple[str, str]:
         tried += [str(p) for p in paths.values()]
         if all(p.is_file() for p in paths.values()):
             for name, path in paths.items():
-                pdfmetrics.registerFont(TTFont(name, str(path)))
+                pdfmetrics.registerFont(SubsetFont(name, str(path)))
             addMapping(REGULAR, 0, 0, REGULAR)
             addMapping(REGULAR, 1, 0, BOLD)
             addMapping(REGULAR, 0, 1, REGULAR)

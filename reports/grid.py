@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from reportlab.platypus import Flowable
 
+from rubrics import language
+
 from .text import TextStyle, text_out, width_of, wrap_runs
 
 
@@ -36,6 +38,21 @@ class GridStyle:
     columns: dict = field(default_factory=dict, hash=False)
 
 
+_KNOWN: dict[tuple, dict[tuple, tuple]] = {}
+
+
+def _known_rows(style: GridStyle, col_widths) -> dict[tuple, tuple]:
+    """The rows laid out so far for a grid style, column widths and language: (cells, header?, cell colours) ->
+    (height, cells). The methodology's grids (the scale, the anchor sources) are the same in every report."""
+    key = (style, tuple(col_widths), language.current())
+    known = _KNOWN.get(key)
+    if known is None or len(known) > 20_000:  # a bound for long-running processes; refilling is cheap
+        if len(_KNOWN) > 1_000:
+            _KNOWN.clear()
+        known = _KNOWN[key] = {}
+    return known
+
+
 class Grid(Flowable):
     """Rows of plain strings, optionally under a header row.
 
@@ -51,8 +68,18 @@ class Grid(Flowable):
         self.backgrounds = dict(backgrounds or {})
         self.colours = dict(colours or {})
         self.width = sum(self.col_widths)
-        self._header_layout = self._layout_row(self.header, style.header, -1) if self.header is not None else None
-        self._row_layouts = [self._layout_row(r, style.text, i) for i, r in enumerate(self.rows)]
+        known = _known_rows(style, self.col_widths)
+        self._header_layout = self._layout(known, self.header, -1) if self.header is not None else None
+        self._row_layouts = [self._layout(known, r, i) for i, r in enumerate(self.rows)]
+
+    def _layout(self, known: dict, row, index):
+        """A row's layout, remembered (see ``_known_rows``)."""
+        colours = tuple(self.colours.get((index, col)) for col in range(len(row))) if self.colours else ()
+        key = (tuple(row), index < 0, colours)
+        layout = known.get(key)
+        if layout is None:
+            layout = known[key] = self._layout_row(row, self.style.header if index < 0 else self.style.text, index)
+        return layout
 
     def _layout_row(self, row, text_style, index):
         """(height, [(style, lines) per cell]) of one row."""
@@ -72,9 +99,9 @@ class Grid(Flowable):
                 lines = [seg[0][0] if seg else "" for seg in wrap_runs(((value, False),), face, inner)] or [""]
             else:
                 lines = [value]
-            cells.append((face, lines))
+            cells.append((face, tuple(lines)))
         height = max(len(lines) * face.leading for face, lines in cells) + 2 * st.pad_y
-        return height, cells
+        return height, tuple(cells)
 
     def _layouts(self):
         return ([self._header_layout] if self._header_layout else []) + self._row_layouts

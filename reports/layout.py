@@ -127,7 +127,14 @@ def decision_text(score: float | None, required: float | None) -> str:
 
 def gap_text(score: float | None, required: float | None) -> str:
     """The gap printed beside ``decision_text``: that score minus the requirement, with a real minus sign."""
-    return DASH if score is None or required is None else local(display_gap(score, required)).replace("-", "−")
+    return DASH if score is None or required is None else _gap_text(score, required, language.current())
+
+
+@lru_cache(maxsize=8192)
+def _gap_text(score: float, required: float, lang: str) -> str:
+    """Remembered per language, like ``number``: a report prints a few dozen gaps, mostly the same few."""
+    with language.use(lang):
+        return local(display_gap(score, required)).replace("-", "−")
 
 
 def signed(value: float | None) -> str:

@@ -98,10 +98,10 @@ def test_a_file_with_german_headers_imports_and_the_german_templates_read_back(c
     cycle = make.cycle(state="draft")
     make.user("manager", email="margaret.okafor@example.com")
     make.user("manager", email="rafael.ortega@example.com")
-    make.user("manager", email="priya.raghunathan@example.com")
-    make.user("candidate", email="lukasz.nowak@example.com")
+    make.user("manager", email="katrin.schaefer@example.com")
+    make.user("candidate", email="hannah.weber@example.com")
     csv = client.get("/hr/import-template?format=csv")
-    assert csv.data.decode("utf-8-sig").startswith(",".join(GERMAN_HEADERS[c] for c in COLUMNS))
+    assert csv.data.decode("utf-8-sig").startswith(";".join(GERMAN_HEADERS[c] for c in COLUMNS))
     response = client.post(f"/hr/cycles/{cycle.id}/import", data={"file": (io.BytesIO(csv.data), "vorlage.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 302

@@ -3,6 +3,7 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..forms import CleanForm
+from ..forms.common import new_password_length
 from ..services.users import MIN_PASSWORD_LENGTH
 
 
@@ -29,7 +30,7 @@ class OwnPasswordForm(CleanForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=500)],
                                      render_kw={"autocomplete": "current-password"})
     password = PasswordField(_l("New password"),
-                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+                             validators=[DataRequired(), new_password_length],
                              render_kw={"autocomplete": "new-password"},
                              description=_l("At least %(num)s characters.", num=MIN_PASSWORD_LENGTH))
     repeat = PasswordField(_l("Repeat the new password"),
@@ -41,7 +42,7 @@ class OwnPasswordForm(CleanForm):
 class PasswordForm(CleanForm):
     """A person sets their password from an e-mailed link (an invitation or a reset): the new one twice."""
 
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+    password = PasswordField(_l("New password"), validators=[DataRequired(), new_password_length],
                              render_kw={"autocomplete": "new-password"})
     repeat = PasswordField(_l("Repeat the new password"),
                            validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],

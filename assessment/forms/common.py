@@ -1,8 +1,13 @@
-"""Form classes more than one area of the web layer uses: a confirmation, select choices."""
+"""Form classes more than one area of the web layer uses: a confirmation, select choices, a new password's checks."""
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
+from wtforms.validators import ValidationError
 
+from ..services.users import MIN_PASSWORD_LENGTH
 from . import CleanForm
+
+#: The longest password taken (hashing a longer one costs more and protects no better).
+MAX_PASSWORD_LENGTH = 500
 
 try:
     from wtforms.fields.choices import SelectChoice
@@ -17,3 +22,14 @@ CHOOSE = _l("Choose…")
 
 class ConfirmForm(CleanForm):
     """An empty form: its CSRF token is what makes a confirmation button safe."""
+
+
+def new_password_length(form, field) -> None:
+    """A new password's length, said in our words with the limit (not WTForms' "Field must be at least ...")."""
+    length = len(field.data or "")
+    if length and length < MIN_PASSWORD_LENGTH:
+        raise ValidationError(_("The new password must have at least %(min)d characters; this one has %(length)d.",
+                                min=MIN_PASSWORD_LENGTH, length=length))
+    if length > MAX_PASSWORD_LENGTH:
+        raise ValidationError(_("The new password may have at most %(max)d characters; this one has %(length)d.",
+                                max=MAX_PASSWORD_LENGTH, length=length))

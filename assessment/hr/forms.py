@@ -7,6 +7,8 @@ from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectFiel
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from rubrics import language
+
 from ..cleaning import whole_number
 from ..forms import CleanForm
 from ..forms.common import CHOOSE, SelectChoice
@@ -121,6 +123,9 @@ class PersonForm(CleanForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+    #: The language of their e-mails (the invitation first) and pages; HR's own unless chosen.
+    language = SelectField(_l("Language"), default=language.current,  # always one of the choices: no empty one
+                           choices=[SelectChoice(code, language.LANGUAGE_NAMES[code]) for code in language.LANGUAGES])
     invite = BooleanField(_l("E-mail an invitation to set a password"), default=True)
 
 

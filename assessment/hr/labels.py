@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
+from rubrics import NOT_OBSERVED, Framework, language
 from rubrics.situations import CLOSENESS_LABELS, KNOWN_FOR_LABELS
 
 from ..labels import CYCLE_STATE_LABELS as CYCLE_STATES
@@ -61,6 +62,7 @@ AUDIT_KINDS = {
     "user.assessor": _l("Assessor mark changed"),
     "exercise.schedule": _l("Exercise scheduled"),
     "assessment.consensus": _l("Assessors' consensus saved"),
+    "assessment.track_record": _l("Track record changed"),
 }
 
 #: The fields of before/after values that HR meets most; others are shown by their id.
@@ -81,6 +83,8 @@ AUDIT_FIELDS = {
     "closeness": _l("how closely"),
     "is_assessor": _l("trained assessor"), "exercise": _l("exercise"), "scheduled_on": _l("scheduled on"),
     "assessors": _l("assessors"),
+    "leadership_months": _l("months in leadership roles"), "current_role_months": _l("months in the current role"),
+    "language": _l("language"), "grant": _l("proposal"), "copied": _l("candidates copied"),
 }
 
 
@@ -97,12 +101,15 @@ def audit_value(value, key: str = "") -> str | None:
     words = AUDIT_VALUE_WORDS.get(key)
     if words is not None and isinstance(value, str):
         return label(words, value)
+    if value == NOT_OBSERVED:
+        return _("not observed")
     if value is None:
         return _("(none)")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, (list, tuple)) and len(value) <= 3 and not any(isinstance(v, (list, dict)) for v in value):
-        return " · ".join(str(v) for v in value if v not in (None, "")) or _("(empty)")
+        return " · ".join(_("not observed") if v == NOT_OBSERVED else str(v) for v in value
+                          if v not in (None, "")) or _("(empty)")
     return None if isinstance(value, (list, tuple, dict)) else str(value)
 
 
@@ -115,7 +122,50 @@ AUDIT_VALUE_WORDS = {
                "proposed": _l("proposed"), "approved": _l("approved")},
     "known_for": KNOWN_FOR_LABELS, "closeness": CLOSENESS_LABELS,
     "change": {"added": _l("added"), "removed": _l("removed")},
+    "language": language.LANGUAGE_NAMES,
 }
+_MISSING = object()
+
+
+def audit_changes(event, frameworks: dict | None = None) -> list[tuple]:
+    """The fields an event changed, as ``(key, label, before, after)`` rows for the page (a side without the field
+    fails the template test ``audit_present``). Fields whose value stayed the same are left out; a competency id (a sheet's or a consensus's answers) is shown by the competency's name, and its level
+    by the scale's words, from ``frameworks`` (cycle id -> framework in the reader's language; None: no cycle)."""
+    before, after = event.before or {}, event.after or {}
+    framework = (frameworks or {}).get(event.cycle_id) or (frameworks or {}).get(None)
+    rows = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(key, _MISSING), after.get(key, _MISSING)
+        if old == new:
+            continue
+        competency = _competency(framework, key)
+        rows.append((key, competency.name if competency else label(AUDIT_FIELDS, key),
+                     _answer(old, framework) if competency else old, _answer(new, framework) if competency else new))
+    return rows
+
+
+def _competency(framework: Framework | None, key: str):
+    return next((c for c in framework.competencies if c.id == key), None) if framework else None
+
+
+def _answer(value, framework: Framework):
+    """A competency's recorded answer (``[level or "not_observed", evidence, ...]``) with the level in words:
+    "4 Advanced", "Not observed"."""
+    if value is _MISSING or not isinstance(value, list) or not value:
+        return value
+    level, *rest = value
+    if level == NOT_OBSERVED:
+        words = framework.scale.label(level)
+    elif isinstance(level, int) and framework.scale.label(level):
+        words = f"{level} {framework.scale.label(level)}"
+    else:
+        words = level
+    return [words, *rest]
+
+
+def has_value(value) -> bool:
+    """Whether an ``audit_changes`` side holds a value (a field added or removed has none on one side)."""
+    return value is not _MISSING
 
 
 def register(bp) -> None:
@@ -128,4 +178,6 @@ def register(bp) -> None:
     for name, labels in filters.items():
         bp.add_app_template_filter(lambda value, labels=labels: label(labels, value), name)
     bp.add_app_template_filter(audit_value, "audit_value")
+    bp.add_app_template_filter(audit_changes, "audit_changes")
+    bp.add_app_template_test(has_value, "audit_present")
     bp.add_app_template_filter(state_word, "cycle_state_word")  # a state inside a sentence: "the cycle is closed"

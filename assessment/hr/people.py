@@ -47,7 +47,8 @@ def create_person():
 
 
 def _create_person(form: PersonForm, invite: bool) -> User:
-    user = users.create_user(form.email.data, form.name.data, form.role.data, None, actor=actor())
+    user = users.create_user(form.email.data, form.name.data, form.role.data, None, actor=actor(),
+                             language=form.language.data)
     if invite:
         accounts.invite(user, actor=actor())
     return user

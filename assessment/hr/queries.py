@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
+from ..framework import current_framework, pinned_framework
 from ..listing import Page, paginate
 from ..models import Assessment, AuditEvent, Cycle, RaterAssignment, User
 
@@ -178,6 +179,14 @@ def audit_page(*, cycle_id: int | None = None, user_id: int | None = None, kind:
     if kind:
         stmt = stmt.where(AuditEvent.kind == kind)
     return paginate(stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()), page, per_page)
+
+
+def audit_frameworks(events) -> dict:
+    """The framework each event's competencies are named from, in the reader's language: its cycle's pinned one
+    (cycle id -> framework), and the current one for events of no cycle (key None)."""
+    ids = {event.cycle_id for event in events if event.cycle_id}
+    cycles = db.session.scalars(sa.select(Cycle).where(Cycle.id.in_(ids))) if ids else ()
+    return {None: current_framework(), **{cycle.id: pinned_framework(cycle) for cycle in cycles}}
 
 
 def audit_choices() -> dict:

@@ -294,5 +294,6 @@ def audit_trail():
     filters = {"cycle_id": int_arg("cycle_id", 0), "user_id": int_arg("user_id", 0),
                "kind": text_arg("kind", label=_("kind of event"), max_length=64)}
     events = queries.audit_page(**filters, page=page_arg(), per_page=page_size())
-    return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices())
+    return render_template("hr/audit.html", events=events, filters=filters, choices=queries.audit_choices(),
+                           frameworks=queries.audit_frameworks(events.items))
 

@@ -21,14 +21,15 @@ from ..cleaning import replace_unstorable
 from . import ServiceError
 
 COLUMNS = ("name", "email", "current_role", "target_role", "manager_emails", "peer_emails", "direct_report_emails",
-           "leadership_months", "current_role_months")
+           "leadership_months", "current_role_months", "language")
 REQUIRED_COLUMNS = COLUMNS[:5]
 #: The column names of the German template; accepted in any file, as the English ones are (case, spaces and
 #: hyphens ignored, and "ae/oe/ue" for "ä/ö/ü"). Part of the file format: fixed, not from the catalogue.
 GERMAN_HEADERS = {"name": "Name", "email": "E-Mail", "current_role": "Aktuelle Rolle", "target_role": "Zielrolle",
                   "manager_emails": "E-Mails Führungskräfte", "peer_emails": "E-Mails Peers",
                   "direct_report_emails": "E-Mails direkt unterstellte Mitarbeitende",
-                  "leadership_months": "Monate in Führungsrollen", "current_role_months": "Monate in aktueller Rolle"}
+                  "leadership_months": "Monate in Führungsrollen", "current_role_months": "Monate in aktueller Rolle",
+                  "language": "Sprache"}
 COLUMN_HELP = {
     "name": _l("the candidate's full name"),
     "email": _l("the candidate's e-mail address; a new address creates a candidate account (HR sets its password)"),
@@ -42,6 +43,8 @@ COLUMN_HELP = {
     "leadership_months": _l("optional: whole months in leadership roles, this one included (0 to 720); the "
                             "eligibility rule of the target role is checked against it"),
     "current_role_months": _l("optional: whole months in the current role (0 to 720)"),
+    "language": _l("optional: the language of a new account's e-mails and pages, en (English) or de (Deutsch); "
+                   "empty: your own language"),
 }
 MAX_ROWS = 5000
 #: Rows read at most, blank ones included.
@@ -50,11 +53,13 @@ MAX_RAW_ROWS = 4 * MAX_ROWS
 MAX_CELL = csv.field_size_limit()
 #: The longest text each column may hold (the database's limits).
 MAX_LENGTH = {"name": 200, "email": 320}
+#: The template's example rows: the demo organisation's people (``opsladder demo``), so the template imports as it
+#: is there; the managers and the peer are its accounts.
 EXAMPLE_ROWS = [
     ("Aoife O'Brien", "aoife.obrien@example.com", "Operations Manager", "Head of Operations",
-     "margaret.okafor@example.com", "lukasz.nowak@example.com", "", "38", "20"),
+     "margaret.okafor@example.com", "hannah.weber@example.com", "", "38", "20", "en"),
     ("Søren Østergaard", "soren.ostergaard@example.com", "Head of Operations", "COO",
-     "rafael.ortega@example.com;priya.raghunathan@example.com", "", "", "", ""),
+     "rafael.ortega@example.com;katrin.schaefer@example.com", "", "", "", "", "de"),
 ]
 _SPLIT = re.compile(r"[;,\s]+")
 
@@ -98,6 +103,8 @@ class CandidateRow:
     #: (issue 18) The track record as typed: whole months, or empty when not known.
     leadership_months: str = ""
     current_role_months: str = ""
+    #: The language of a new account, as typed (a code or a language's name); empty: the importing HR person's.
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -332,7 +339,7 @@ def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
                                  split_emails(cell["manager_emails"]), split_emails(cell["peer_emails"]),
                                  split_emails(cell["direct_report_emails"]),
                                  leadership_months=cell["leadership_months"],
-                                 current_role_months=cell["current_role_months"]))
+                                 current_role_months=cell["current_role_months"], language=cell["language"]))
     if not rows:
         raise ImportRejected([Problem(None, None, _("The file has a header row but no candidates."))])
     if len(rows) > MAX_ROWS:
@@ -346,9 +353,9 @@ def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
 
 def template_csv() -> bytes:
     """A CSV template: the header (in the reader's language) and two example rows (UTF-8 with a BOM, so Excel
-    reads accents right)."""
+    reads accents right); in German with ``;`` between columns, as a German spreadsheet writes and reads CSV."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", delimiter=";" if language.current() == "de" else ",")
     writer.writerow(headers())
     writer.writerows(EXAMPLE_ROWS)
     return out.getvalue().encode("utf-8-sig")
@@ -367,7 +374,7 @@ def template_xlsx() -> bytes:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGHI", (24, 32, 22, 22, 48, 40, 40, 24, 24)):
+    for letter, width in zip("ABCDEFGHIJ", (24, 32, 22, 22, 48, 40, 40, 24, 24, 12)):
         sheet.column_dimensions[letter].width = width
     guide = workbook.create_sheet(_("Columns"))
     guide.append((_("column"), _("required"), _("meaning")))

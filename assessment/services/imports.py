@@ -10,7 +10,7 @@ import re
 
 import sqlalchemy as sa
 
-from rubrics import Framework
+from rubrics import Framework, language as languages
 
 from ..cleaning import text_problem
 from ..extensions import db
@@ -32,7 +32,25 @@ from .users import check_email, create_user, name_problem, normalise_email, role
 RATER_COLUMNS = (("manager_emails", "manager"), ("peer_emails", "peer"), ("direct_report_emails", "direct_report"))
 
 
+#: Language names a cell may hold besides the codes: each language's own name, and its English and German names.
+_LANGUAGE_WORDS = {**{name.lower(): code for code, name in languages.LANGUAGE_NAMES.items()},
+                   "german": "de", "englisch": "en"}
+
+
 # --- checking every row -------------------------------------------------------------------------------------
+
+
+def resolve_language(text: str) -> str | None:
+    """The language code for a cell (``de``, ``DE-at``, ``Deutsch``, ``German``), or None (empty or unknown)."""
+    key = (text or "").strip().lower()
+    return languages.normalise(key) or _LANGUAGE_WORDS.get(key)
+
+
+def _language_problem(r: CandidateRow, problem) -> None:
+    if r.language.strip() and resolve_language(r.language) is None:
+        problem("language", _("unknown language “%(language)s”; use %(languages)s, or leave it empty for your own "
+                              "language", language=r.language, languages=" / ".join(
+                                  f"{code} ({name})" for code, name in languages.LANGUAGE_NAMES.items())))
 
 
 def resolve_role(framework: Framework, text: str) -> str | None:
@@ -90,6 +108,7 @@ def check_rows(cycle: Cycle, rows: list[CandidateRow], framework: Framework) -> 
         _person_problems(r, users.get(normalise_email(r.email)), first_row, in_cycle, problem)
         _role_problems(framework, r, role_names, problem)
         _rater_problems(r, users, new_candidates, problem)
+        _language_problem(r, problem)
         if r.direct_report_emails and (wrong := group_problem(framework, "direct_report")):
             problem("direct_report_emails", wrong)
         for column in ("leadership_months", "current_role_months"):
@@ -179,9 +198,12 @@ def _apply(cycle: Cycle, rows: list[CandidateRow], framework: Framework, actor: 
     """Add checked rows: accounts and assessments first, so that peers may be candidates of the same batch."""
     users = _users_by_email([r.email for r in rows])
     made = []
+    # A new account without a language reads what the HR person adding it reads (their setting, else this page's).
+    default_language = languages.normalise(actor.language) or languages.current()
     for r in rows:
         email = normalise_email(r.email)
-        candidate = users.get(email) or create_user(email, r.name, "candidate", None, actor=actor, audit=audit)
+        candidate = users.get(email) or create_user(email, r.name, "candidate", None, actor=actor, audit=audit,
+                                                    language=resolve_language(r.language) or default_language)
         users[email] = candidate
         made.append(add_assessment(cycle, candidate, resolve_role(framework, r.current_role),
                                    resolve_role(framework, r.target_role), framework=framework, actor=actor,
@@ -230,6 +252,7 @@ def import_candidates(cycle: Cycle, filename: str, data: bytes, *, framework: Fr
                         "candidates": [{"email": a.candidate.email, "current_role": a.current_role,
                                         "target_role": a.target_role, "leadership_months": a.leadership_months,
                                         "current_role_months": a.current_role_months,
+                                        "language": a.candidate.language,
                                         "raters": {x.rater.email: x.rater_group for x in a.assignments
                                                    if x.rater_group != "self"}} for a in made]})
     return made

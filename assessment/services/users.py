@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from rubrics import language as languages
+
 from ..cleaning import text_problem
 from ..extensions import db
 from ..models import ROLES, User, utcnow
@@ -73,9 +75,18 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
+def language_problem(code: str | None) -> str | None:
+    """Why ``code`` is not a language OpsLadder writes in (a sentence fragment), or None; empty is allowed."""
+    if not code or code in languages.LANGUAGES:
+        return None
+    return _("unknown language “%(language)s”; use one of %(languages)s", language=code,
+             languages=", ".join(f"{c} ({languages.LANGUAGE_NAMES[c]})" for c in languages.LANGUAGES))
+
+
 def create_user(email: str, name: str, role: str, password: str | None = None, *, actor: User | None = None,
-                audit: bool = True) -> User:
-    """Create an account; the password (when given) is stored only as a hash.
+                audit: bool = True, language: str | None = None) -> User:
+    """Create an account; the password (when given) is stored only as a hash. ``language`` (``en``, ``de``) is
+    the one their e-mails and pages are written in; None: the browser's, once they sign in (e-mails: English).
 
     ``audit=False`` is for callers that record one event for a whole batch (the candidate import). An HR
     person (``actor``) cannot create an HR account: the HR role needs a second HR person (``two_person``);
@@ -91,16 +102,18 @@ def create_user(email: str, name: str, role: str, password: str | None = None, *
         raise ServiceError(_("a name is required"), field="name")
     if problem := name_problem(name.strip()):
         raise ServiceError(_("The name %(problem)s.", problem=problem), field="name")
+    if problem := language_problem(language):
+        raise ServiceError(problem, field="language")
     if find_user(email) is not None:
         raise ServiceError(_("an account for %(email)s already exists", email=email), field="email")
-    user = User(email=email, name=name.strip(), role=role)
+    user = User(email=email, name=name.strip(), role=role, language=language or None)
     if password is not None:
         set_password(user, password)
     db.session.add(user)
     db.session.flush()
     if audit:
         record_audit("user.create", user, f"Created {role} account {email}", actor=actor,
-                     after={"email": email, "name": user.name, "role": role})
+                     after={"email": email, "name": user.name, "role": role, "language": user.language})
     return user
 
 
