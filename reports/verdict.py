@@ -30,9 +30,9 @@ GROUP_NAMES = {MANAGER: N_("Managers"), PEER: N_("Peers"), DIRECT_REPORT: N_("Di
                ASSESSOR: N_("Assessors"), SELF: N_("Self-assessment")}
 GROUP_NOUNS = {MANAGER: N_("manager"), PEER: N_("peer")}
 #: Said where the candidate's copy leaves a number out.
-WITHHELD = N_("Not shown in this copy: it includes the input of peers kept anonymous.")
-#: Stands for the engine's withheld note in a rule's detail (the note is printed once, under the rules).
-WITHHELD_MARK = N_("Details not shown in this copy‡.")
+WITHHELD = N_("Not shown: it includes ratings kept anonymous.")
+#: Stands for the engine's withheld note in a rule's detail: a mark only, the note is printed once, under the rules.
+WITHHELD_MARK = N_("‡")
 
 
 def status_word(status: str) -> str:

@@ -24,18 +24,21 @@ from .readiness_model import ANONYMOUS_GROUPS, ASSESSOR, DIRECT_REPORT, FAILED, 
 from .readiness_result import ReadinessResult, RuleResult
 from .readiness_panel import candidate_panel_reason
 
-#: Said in the candidate's copy wherever numbers were withheld: the English source; ``withheld_note()`` gives it
-#: in the current language (compare rule details with that, not with this constant).
-WITHHELD_NOTE = N_("Numbers that include the input of peers kept anonymous (fewer than the threshold rated) are "
-                   "not shown in this copy.")
+#: Said in the candidate's copy wherever numbers were withheld, once under each table or list that withholds them
+#: (a rule's detail carries it only as the mark the reports and pages put in its place): the English source;
+#: ``withheld_note()`` gives it in the current language (compare rule details with that, not with this constant).
+WITHHELD_NOTE = N_("Your peers’ individual ratings are kept anonymous: where fewer of them rated a competency than "
+                   "are needed to show them as a group, figures that include their ratings are left out of your copy.")
 #: (2026.12.4) The same where direct reports are kept anonymous too.
-WITHHELD_NOTE_ANONYMOUS = N_("Numbers that include the input of peers or direct reports kept anonymous (fewer than "
-                             "the threshold rated) are not shown in this copy.")
+WITHHELD_NOTE_ANONYMOUS = N_("Your peers’ and direct reports’ individual ratings are kept anonymous: where fewer of "
+                             "them rated a competency than are needed to show them as a group, figures that include "
+                             "their ratings are left out of your copy.")
 
 
 def withheld_note(groups=(PEER,)) -> str:
     """``WITHHELD_NOTE`` in the current language; the direct reports' words when ``groups`` (the anonymous groups
-    withheld: ``ReadinessResult.withheld_groups``) include them."""
+    withheld: ``ReadinessResult.withheld_groups``) include them. A rule's detail always carries the first (what
+    ``reports.verdict.rule_detail`` replaces by its mark)."""
     return _(WITHHELD_NOTE_ANONYMOUS) if DIRECT_REPORT in groups else _(WITHHELD_NOTE)
 
 #: Rules whose detail itemises scores or unscored competencies (the others count sheets, which are shown anyway).
@@ -66,9 +69,9 @@ def _managers_only(result: ReadinessResult) -> dict:
 def _manager_rule(named, anonymous) -> dict:
     detail = " ".join(uncounted_text(u) for u in named) if named else _("Every manager sheet counts.")
     if PEER in anonymous:
-        detail += " " + _("Whether each peer sheet counts is not shown in this copy.")
+        detail += " " + _("Your peers’ sheets are not listed one by one, to keep them anonymous.")
     if DIRECT_REPORT in anonymous:
-        detail += " " + _("Whether each direct report’s sheet counts is not shown in this copy.")
+        detail += " " + _("Your direct reports’ sheets are not listed one by one, to keep them anonymous.")
     return dict(status=FAILED if named else PASSED, detail=detail)
 
 
@@ -118,14 +121,14 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
     )
     suppressed = [g for g in ANONYMOUS_GROUPS if result.group_mode(g) == PEERS_SUPPRESSED]
     if suppressed and result.counts_only_evidence:
-        # Fewer submitted than the threshold: how many of their sheets count would tell on each of them.
-        note = " ".join(_suppressed_note(g) for g in suppressed)
-        changes.update(evidence_summary=note, rules=tuple(
-            replace(r, detail=note) if r.id == "min_nonself_raters" or r.id.endswith(".min_raters") else r
-            for r in changes["rules"]))
+        # Fewer submitted than the threshold: how many of their sheets count would tell on each of them. Said once,
+        # in the evidence line; the rules that count sheets carry the withheld mark.
+        changes.update(evidence_summary=" ".join(_suppressed_note(g) for g in suppressed), rules=tuple(
+            replace(r, detail=withheld_note()) if r.id == "min_nonself_raters" or r.id.endswith(".min_raters")
+            else r for r in changes["rules"]))
     if withheld:
         names = {c.competency_id: c.name for c in result.competencies}
-        note = withheld_note(result.withheld_groups)
+        note = withheld_note()
         critical_withheld = any(c.is_critical for c in result.competencies if c.competency_id in withheld)
         changes.update(
             weighted_attainment=None,
@@ -133,15 +136,15 @@ def candidate_view(result: ReadinessResult) -> ReadinessResult:
             unscored_share=None,
             scored_count=None,
             rules=tuple(_rule(r, withheld, names, note) for r in changes["rules"]),
-            summary=_("%(band)s for %(role)s. %(note)s", band=result.band_label, role=result.target_role_name,
-                      note=note),
+            summary=_("%(band)s for %(role)s. Some figures are not shown, to keep your raters anonymous.",
+                      band=result.band_label, role=result.target_role_name),
         )
     return replace(result, **changes)
 
 
 def _suppressed_note(group: str) -> str:
     if group == PEER:
-        return _("How many peer sheets count is not shown in this copy, as fewer peers took part than the threshold "
-                 "for showing them.")
-    return _("How many direct report sheets count is not shown in this copy, as fewer direct reports took part than "
-             "the threshold for showing them.")
+        return _("Fewer of your peers took part than are needed to show them as a group, so how many of their "
+                 "sheets count is not shown, to keep them anonymous.")
+    return _("Fewer of your direct reports took part than are needed to show them as a group, so how many of their "
+             "sheets count is not shown, to keep them anonymous.")

@@ -336,5 +336,6 @@ def test_the_candidates_copy_keeps_only_managers_sheets_that_do_not_count():
         ("", "manager", "rated 1 of 15 competencies")]
     assert rule(view, "counted_sheets") == rule(candidate_view(assess_readiness(FW, HOO, without)), "counted_sheets")
     assert rule(view, "counted_sheets").detail == ("A manager’s sheet does not count: rated 1 of 15 competencies. "
-                                                   "Whether each peer sheet counts is not shown in this copy.")
+                                                   "Your peers’ sheets are not listed one by one, to keep "
+                                                   "them anonymous.")
     assert candidate_view(view) == view

@@ -339,7 +339,7 @@ def test_candidate_view_withholds_numbers_that_depend_on_hidden_peers():
     assert view.weighted_attainment is None and view.attainment_text == "" and view.scored_count is None
     assert view.holding_back == () and view.development_priorities == () and view.blind_spots == ()
     assert view.band_id == result.band_id and view.is_candidate_view
-    assert "not shown in this copy" in view.summary and "%" not in view.summary
+    assert "Some figures are not shown, to keep your raters anonymous." in view.summary and "%" not in view.summary
     assert all("%" not in r.detail for r in view.rules)
     assert candidate_view(view) == view
     # Without hidden peers nothing is withheld, only what is for HR anyway (spread, disagreement).

@@ -224,8 +224,9 @@ def test_the_candidates_copy_withholds_with_a_german_note():
     sheets = [sheet("manager"), sheet("peer", 1, **{X: 2}), sheet("peer", 2, **{X: 2})]
     view = de(lambda: candidate_view(assess_readiness(NEW, TARGET, sheets)))
     note = de(withheld_note)
-    assert note.startswith("Werte, in die Bewertungen anonym gehaltener Peers eingehen")
-    assert view.summary.endswith(note) and " für " in view.summary
+    assert note.startswith("Die einzelnen Bewertungen Ihrer Peers bleiben anonym")
+    assert view.summary.endswith("Einige Werte werden nicht gezeigt, damit Ihre Bewertenden anonym bleiben.")
+    assert " für " in view.summary
     assert rule(view, "ready_now.max_any_gap").detail == note
 
 

@@ -7,6 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from assessment.extensions import db
+from rubrics import language
+from rubrics.readiness_candidate import withheld_note
 from assessment.results import views
 from assessment.services.readiness import assess
 from tests.results_helpers import NOT_OBSERVED, move_cycle, rated_assessment, sheet, submit_sheet
@@ -22,8 +25,8 @@ def _verdicts_while_open(app):
 
 def _patched_decision(monkeypatch, competency_id: str, score: float):
     """Make the page's result carry ``score`` as this competency's decision (a case few rater sets produce)."""
-    def fake(assessment):
-        outcome = assess(assessment)
+    def fake(assessment, **options):
+        outcome = assess(assessment, **options)
         comps = tuple(replace(c, decision_score=score, gap=score - c.required) if c.competency_id == competency_id
                       else c for c in outcome.result.competencies)
         return replace(outcome, result=replace(outcome.result, competencies=comps))
@@ -205,7 +208,7 @@ def test_candidate_copy_hides_numbers_that_depend_on_hidden_peers(client, auth, 
     row = re.search(r'<th scope="row">' + re.escape(name) + r".*?</tr>", html, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     # Decision, Required, Gap, then Self, Managers, Peers.
-    assert cells[0:3] == ['<span class="muted">not shown*</span>', "4", '<span class="muted">not shown*</span>'], cells
+    assert cells[0:3] == ['<span class="muted">not shown‡</span>', "4", '<span class="muted">not shown‡</span>'], cells
     assert cells[5] == '<span class="muted">not shown</span>', cells
     from rubrics.readiness_candidate import WITHHELD_NOTE
 
@@ -213,8 +216,44 @@ def test_candidate_copy_hides_numbers_that_depend_on_hidden_peers(client, auth, 
     assert WITHHELD_NOTE in page and "3.0" not in page and full.attainment_text not in page
     pdf = _pdf(client, assessment, tmp_path)
     assert re.search(r"Performance metrics and (KPIs )?4 – 4.0 –† –‡ –‡", pdf), "the candidate's PDF withholds them"
-    assert WITHHELD_NOTE in pdf and "Not shown in this copy" in pdf
+    assert WITHHELD_NOTE in pdf and "Not shown: it includes ratings kept anonymous." in pdf
     assert full.attainment_text not in pdf and "3.0 against 4" not in pdf
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_candidates_copy_says_once_what_is_withheld(client, auth, make, tmp_path, lang):
+    """Two peers of three (below the anonymity threshold): the candidate's page and PDF explain once, in words for
+    the candidate, why figures are left out; each rule that withholds its detail carries one mark, never the
+    engine's "Details not shown in this copy" sentence."""
+    assessment = make.assessment(managers=1, peers=2)
+    submit_sheet(sheet(assessment, "manager"), 4)
+    for index in (0, 1):
+        submit_sheet(sheet(assessment, "peer", index), _levels(make, 3))
+    move_cycle(assessment.cycle, "closed", "released")
+    assessment.candidate.language = lang
+    db.session.commit()
+    auth.login(assessment.candidate)
+    with language.use(lang):
+        note = withheld_note()
+    summary, peers = {
+        "en": ("Some figures are not shown, to keep your raters anonymous.",
+               "Your peers’ sheets are not listed one by one, to keep them anonymous."),
+        "de": ("Einige Werte werden nicht gezeigt, damit Ihre Bewertenden anonym bleiben.",
+               "Die Bögen Ihrer Peers werden nicht einzeln aufgeführt, damit sie anonym bleiben.")}[lang]
+    html = client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True)
+    rules = re.search(r'<ul class="rules">(.*?)</ul>', html, re.S).group(1)
+    lines = re.findall(r"<li class=\"rule .*?</li>", rules, re.S)
+    assert sum("‡" in line for line in lines) >= 7, "the score rules withhold their details"
+    assert all(line.count("‡") <= 1 for line in lines) and "Details not shown" not in html
+    page = _page(client, assessment)
+    assert page.count(note) == 1 and html.count('class="muted withheld-note"') == 1
+    assert summary in page and peers in page, page
+    pdf = _pdf(client, assessment, tmp_path)
+    assert summary in pdf and note in pdf and "Details not shown" not in pdf and "‡ ‡" not in pdf
+    for engine_words in ("Numbers that include the input of peers", "Whether each peer sheet counts",
+                         "How many peer sheets count is not shown"):
+        assert engine_words not in page + pdf
 
 
 @needs_poppler

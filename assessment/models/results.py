@@ -36,3 +36,21 @@ class StoredResult(db.Model):
     payload: Mapped[str] = mapped_column(sa.Text)
     computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True),
                                                   default=lambda: datetime.now(timezone.utc))
+
+
+class StoredRaterQuality(db.Model):
+    """A cycle's rater quality (HR's flags of its raters, and each rater's share of each verdict), stored once per
+    language: computing it reads every counted level of the cycle, reading it is one row. ``services.rater_flags``
+    deletes the row as soon as a counted level of the cycle can have changed, and recomputes it on the next read."""
+
+    __tablename__ = "stored_rater_quality"
+
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    #: The code and the pinned rubric it was computed by: another version is recomputed, never read.
+    version: Mapped[str] = mapped_column(sa.String(120))
+    #: New on every write: what a process's decoded copy is kept under.
+    token: Mapped[str] = mapped_column(sa.String(32))
+    payload: Mapped[str] = mapped_column(sa.Text)
+    computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True),
+                                                  default=lambda: datetime.now(timezone.utc))

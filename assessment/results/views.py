@@ -8,7 +8,6 @@ from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redi
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from reports.charts import radar_svg
 from reports.pdf import render_report
 from rubrics import language
 from rubrics.readiness import verdict_label
@@ -27,8 +26,8 @@ from ..services.calibrations import approve_calibration as approve_proposal
 from ..services.calibrations import calibrate_verdict as record_calibration
 from ..services.calibrations import panel_choices
 from ..services.rater_flags import cycle_flags, report_flags
-from ..services.readiness import assess, candidate_sees_results, not_counted, not_counted_text, report_audience, \
-    report_data, visible_result
+from ..services.readiness import assess, candidate_sees_results, not_counted, not_counted_text, radar_chart, \
+    report_audience, report_data, visible_result
 from ..services.results_store import missing_results
 from ..services.scores_export import iter_scores_csv_in
 from .display import register_display
@@ -71,18 +70,20 @@ def _render_results(assessment: Assessment, form: CalibrationForm | None = None,
     if verdicts_hidden(assessment.cycle):
         return _in_progress(assessment.cycle, assessment, status)
     framework = pinned_framework(assessment.cycle)
-    outcome = visible_result(assess(assessment), report_audience(current_user))
+    is_hr = current_user.role == "hr"
+    # Asked once, for the verdict's fingerprint and (HR only: it names raters) the page's rater quality.
+    quality = cycle_flags(assessment.cycle, framework=framework)
+    outcome = visible_result(assess(assessment, framework=framework, quality=quality), report_audience(current_user))
     account_history = []
-    if current_user.role == "hr":
+    if is_hr:
         form = form or _calibration_form(assessment, framework)
         approval = approval or ApprovalForm()
         if outcome.proposal is not None:
             approval.calibration_id.data = str(outcome.proposal.id)
             account_history = two_person.account_history([outcome.proposal.created_by, current_user])
-    chart = radar_svg(outcome.result)
-    # Rater quality names raters: HR only.
-    flags = report_flags(cycle_flags(assessment.cycle), assessment.id) if current_user.role == "hr" else {}
-    left_out = not_counted([assessment.id]).get(assessment.id, 0) if current_user.role == "hr" else 0
+    chart = radar_chart(outcome.result)
+    flags = report_flags(quality, assessment.id) if is_hr else {}
+    left_out = not_counted([assessment.id]).get(assessment.id, 0) if is_hr else 0
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
                            result=outcome.result, chart=chart, form=form, approval=approval,
                            rationale_rule=RATIONALE_RULE, account_history=account_history, rater_notes=flags.get("rater_notes"),

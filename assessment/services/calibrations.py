@@ -46,12 +46,18 @@ def _excluded_from_panel(assessment: Assessment) -> set[int]:
     return {assessment.candidate_id, *raters, *rivals}
 
 
-def panel_choices(assessment: Assessment) -> list[User]:
-    """The accounts HR may name on the panel of ``assessment``, by name."""
-    excluded = _excluded_from_panel(assessment)
-    people = db.session.scalars(sa.select(User).where(User.is_active, User.role.in_(PANEL_ROLES))
-                                .order_by(User.name, User.id))
-    return [person for person in people if person.id not in excluded]
+def panel_choices(assessment: Assessment) -> list:
+    """The accounts HR may name on the panel of ``assessment`` (rows with ``id`` and ``name``), by name."""
+    # Rows of (id, name), the exclusions left to the database (``_excluded_from_panel``'s, as subqueries): a large
+    # cycle has thousands of rivals for the same role and hundreds of managers, and the page needs no more of them.
+    raters = sa.select(RaterAssignment.rater_id).where(RaterAssignment.assessment_id == assessment.id)
+    rivals = sa.select(Assessment.candidate_id).where(Assessment.cycle_id == assessment.cycle_id,
+                                                      Assessment.target_role == assessment.target_role)
+    return list(db.session.execute(
+        sa.select(User.id, User.name).where(User.is_active, User.role.in_(PANEL_ROLES),
+                                            User.id != assessment.candidate_id, User.id.not_in(raters),
+                                            User.id.not_in(rivals))
+        .order_by(User.name, User.id)))
 
 
 def check_panel(assessment: Assessment, ids) -> list[User]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from collections.abc import Iterable
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -32,25 +33,31 @@ def conflicts(assessment_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
     ids = list(assessment_ids)
     if not ids:
         return {}
-    rater_as_candidate = aliased(Assessment)  # the rater's own assessment in the same cycle, if any
-    back = aliased(RaterAssignment)
-    mutual = sa.exists().where(back.assessment_id == rater_as_candidate.id,
-                               back.rater_id == Assessment.candidate_id)
-    same_target = sa.and_(RaterAssignment.rater_group == "peer",
-                          rater_as_candidate.target_role == Assessment.target_role)
-    rows = db.session.execute(
-        sa.select(RaterAssignment.id, same_target, mutual)
-        .join(Assessment, Assessment.id == RaterAssignment.assessment_id)
-        .join(rater_as_candidate, sa.and_(rater_as_candidate.cycle_id == Assessment.cycle_id,
-                                          rater_as_candidate.candidate_id == RaterAssignment.rater_id))
-        .where(RaterAssignment.assessment_id.in_(ids), RaterAssignment.rater_group != "self")
-    ).all()
+    rows = db.session.execute(_conflicts_query(), {"ids": ids}).all()
     found = {}
     for assignment_id, is_same_target, is_mutual in rows:
         reasons = tuple(r for r, on in ((SAME_TARGET, is_same_target), (MUTUAL, is_mutual)) if on)
         if reasons:
             found[assignment_id] = reasons
     return found
+
+
+@cache
+def _conflicts_query():
+    """The statement of ``conflicts`` (bound parameter ``ids``), built once: its aliases cost more to build than
+    the query takes to run for one candidate."""
+    rater_as_candidate = aliased(Assessment)  # the rater's own assessment in the same cycle, if any
+    back = aliased(RaterAssignment)
+    mutual = sa.exists().where(back.assessment_id == rater_as_candidate.id,
+                               back.rater_id == Assessment.candidate_id)
+    same_target = sa.and_(RaterAssignment.rater_group == "peer",
+                          rater_as_candidate.target_role == Assessment.target_role)
+    return (sa.select(RaterAssignment.id, same_target, mutual)
+            .join(Assessment, Assessment.id == RaterAssignment.assessment_id)
+            .join(rater_as_candidate, sa.and_(rater_as_candidate.cycle_id == Assessment.cycle_id,
+                                              rater_as_candidate.candidate_id == RaterAssignment.rater_id))
+            .where(RaterAssignment.assessment_id.in_(sa.bindparam("ids", expanding=True)),
+                   RaterAssignment.rater_group != "self"))
 
 
 def conflict_text(assignment: RaterAssignment, reasons: Iterable[str], role_name: str, *, labelled: bool = True) -> str:

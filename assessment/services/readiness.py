@@ -10,7 +10,7 @@ too, so the report can say "2 peers were asked; none submitted"; the candidate s
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +19,7 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from reports.charts import radar_svg
 from reports.data import CalibratedVerdict, panel_row
 from reports.data import panel_data as build_panel_data, report_data as build_report_data
 from rubrics import Framework, language
@@ -60,12 +61,14 @@ def _calibrations(assessment_ids: Sequence[int]) -> dict[int, list[Calibration]]
     return found
 
 
-def assess(assessment: Assessment, *, framework: Framework | None = None) -> AssessmentResult:
+def assess(assessment: Assessment, *, framework: Framework | None = None, quality: CycleFlags | None | bool = False
+           ) -> AssessmentResult:
     """The readiness result of one assessment from its submitted sheets, with its calibration (``framework``: the
-    cycle's pinned framework when the caller has it already)."""
+    cycle's pinned framework, ``quality``: its ``cycle_flags``, when the caller has them already)."""
     framework = framework or pinned_framework(assessment.cycle)
     compute = partial(compute_results, framework=framework)
-    result = results_store.fresh_results(assessment.cycle, [assessment], compute, framework=framework)[assessment.id]
+    result = results_store.fresh_results(assessment.cycle, [assessment], compute, framework=framework,
+                                         quality=quality)[assessment.id]
     return AssessmentResult(assessment, result, in_force(assessment.calibrations), pending(assessment.calibrations))
 
 
@@ -76,15 +79,36 @@ def visible_result(outcome: AssessmentResult, audience: str) -> AssessmentResult
     return AssessmentResult(outcome.assessment, candidate_view(outcome.result), outcome.calibration)
 
 
-def compute_results(assessments: Sequence[Assessment], *, framework: Framework | None = None
-                    ) -> dict[int, ReadinessResult]:
-    """The engine's result for each of these assessments (of one cycle) from their submitted sheets, per id."""
+#: The results page's radar charts, kept per process (see ``radar_chart``).
+_CHARTS: OrderedDict[tuple, str] = OrderedDict()
+_CHARTS_KEPT = 256
+
+
+def radar_chart(result: ReadinessResult) -> str:
+    """The results page's radar of ``result`` as SVG: drawn once per process for the same competencies (names,
+    scores, what the candidate's copy leaves out), target role and language, which is all the chart shows."""
+    key = (language.current(), result.target_role_name, result.is_candidate_view, result.competencies)
+    svg = _CHARTS.get(key)
+    if svg is None:
+        svg = _CHARTS[key] = radar_svg(result)
+        while len(_CHARTS) > _CHARTS_KEPT:
+            _CHARTS.popitem(last=False)
+    else:
+        _CHARTS.move_to_end(key)
+    return svg
+
+
+def compute_results(assessments: Sequence[Assessment], *, framework: Framework | None = None,
+                    flags: dict[int, dict[str, tuple[str, ...]]] | None = None) -> dict[int, ReadinessResult]:
+    """The engine's result for each of these assessments (of one cycle) from their submitted sheets, per id;
+    ``flags``: their rater flags when the caller has them (``results_store.inputs``), else they are asked."""
     if not assessments:
         return {}
     framework = framework or pinned_framework(assessments[0].cycle)
     ids = [a.id for a in assessments]
     sheets, assigned = load_sheets(ids), load_assigned(ids)
-    flags = rater_flags_for_results(assessments[0].cycle, ids, framework)
+    if flags is None:
+        flags = rater_flags_for_results(assessments[0].cycle, ids, framework)
     return {a.id: assess_readiness(framework, a.target_role, sheets[a.id], assigned[a.id], flags.get(a.id),
                                    tenure=tenure(a))
             for a in assessments}
@@ -166,7 +190,8 @@ def report_data(assessment: Assessment, *, audience: str, lang: str | None = Non
         framework = pinned_framework(assessment.cycle)
         flags = cycle_flags(assessment.cycle, framework=framework) if audience == "hr" else None
         left_out = not_counted([assessment.id]).get(assessment.id, 0)
-        return _report_data(framework, assess(assessment, framework=framework), audience, flags, code, left_out)
+        outcome = assess(assessment, framework=framework, quality=flags if audience == "hr" else False)
+        return _report_data(framework, outcome, audience, flags, code, left_out)
 
 
 def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[AssessmentResult, object]]:

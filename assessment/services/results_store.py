@@ -26,7 +26,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 import rubrics
 from rubrics import Framework, language
@@ -37,7 +36,9 @@ from ..framework import pinned_framework
 from ..models import (Assessment, AssessorConsensus, Calibration, ConflictClearance, Cycle, RaterAssignment,
                       StoredResult, Submission)
 from . import conflicts, result_codec
-from .rater_flags import flagged_raters, flags_under_rater_keys
+from .rater_flags import CycleFlags, flagged_raters, flags_under_keys
+from .sheets import counts, neutral_keys
+from .stored_rows import changed, write_rows
 from .wash_up import consensus_fingerprints
 
 #: Bump to recompute every stored result even though the engine's source did not change.
@@ -45,7 +46,9 @@ ENGINE_REVISION = 1
 #: Assessments per query and per batch of recomputation (keeps IN lists and memory bounded).
 BATCH = 500
 
-Compute = Callable[[Sequence[Assessment]], dict[int, ReadinessResult]]
+#: ``readiness.compute_results``: the results of some assessments of one cycle, given the rater flags (``flags=``,
+#: per assessment id) that went into their fingerprints.
+Compute = Callable[..., dict[int, ReadinessResult]]
 
 
 @cache
@@ -77,64 +80,78 @@ def _counted_revision():
 
 def input_fingerprints(cycle: Cycle, assessments: Sequence[Assessment], *, framework: Framework | None = None
                        ) -> dict[int, str]:
-    """The fingerprint of each assessment's inputs now, in four queries per batch (sheets, calibrations, and the
-    conflicts of interest not cleared)."""
-    if cycle.rubric_version:
-        rubric = cycle.rubric_version.content_hash
-    else:
-        rubric = (framework or pinned_framework(cycle)).content_hash
-    fingerprints = {}
+    """The fingerprint of each assessment's inputs now (see ``inputs``)."""
+    return inputs(cycle, assessments, framework=framework)[0]
+
+
+def inputs(cycle: Cycle, assessments: Sequence[Assessment], *, framework: Framework | None = None,
+           quality: CycleFlags | None | bool = False) -> tuple[dict[int, str], dict[int, dict[str, tuple[str, ...]]]]:
+    """The fingerprint of each assessment's inputs now, and the rater flags that went into it (per assessment id,
+    under the engine's rater keys, for ``compute_results(..., flags=)``: asked once, not again to compute), in
+    five queries per batch (conflicts not cleared and their clearances, sheets, calibrations, the consensus).
+    ``quality``: the cycle's ``rater_flags.cycle_flags`` when the caller has it already."""
+    framework = framework or pinned_framework(cycle)
+    rubric = cycle.rubric_version.content_hash if cycle.rubric_version else framework.content_hash
+    fingerprints: dict[int, str] = {}
+    flags: dict[int, dict[str, tuple[str, ...]]] = {}
     # The cycle's flagged raters are asked once, not per batch: a batch only maps them to its candidates.
-    by_user = flagged_raters(cycle, framework or pinned_framework(cycle))
+    by_user = flagged_raters(cycle, framework, quality=quality)
     for batch in _chunks(list(assessments)):
         ids = [a.id for a in batch]
-        sheets: dict[int, list] = {i: [] for i in ids}
-        # The levels and their situations change only with a submitted revision; how long and how closely the rater
-        # knows the candidate is kept on the sheet itself (a reopened draft can change it), so it is read as well.
-        for assignment_id, assessment_id, group, status, revision, known_for, closeness in db.session.execute(
-            sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
-                      RaterAssignment.status, _counted_revision(), RaterAssignment.known_for,
-                      RaterAssignment.closeness)
-            .where(RaterAssignment.assessment_id.in_(ids)).order_by(RaterAssignment.id)
-        ):
-            relationship = [known_for, closeness] if known_for or closeness else []
-            sheets[assessment_id].append((assignment_id, group, status, revision, *relationship))
+        # A conflicted sheet counts only once HR clears it: clearing (or a new conflict) changes the inputs.
+        excluded = set(conflicts.uncleared(ids))
+        sheets, counted = _sheets(ids, excluded)
         calibrations = dict(db.session.execute(
             sa.select(Calibration.assessment_id, sa.func.max(Calibration.id))
             .where(Calibration.assessment_id.in_(ids)).group_by(Calibration.assessment_id)).all())
-        # A conflicted sheet counts only once HR clears it: clearing (or a new conflict) changes the inputs.
-        excluded = set(conflicts.uncleared(ids))
-        flags = flags_of(by_user, ids)
+        found = flags_under_keys(by_user, ids, neutral_keys(counted))
+        flags.update(found)
         consensus = consensus_fingerprints(ids)
         for a in batch:
             left_out = [i for i, *_rest in sheets[a.id] if i in excluded]
-            inputs = [engine_version(), rubric, cycle.state, a.target_role, a.current_role, sheets[a.id],
-                      calibrations.get(a.id), left_out, a.leadership_months, a.current_role_months]
-            if a.id in flags:  # rubric 2026.12.3: the cycle's rater flags can change the verdict
-                inputs.append(flags[a.id])
+            parts = [engine_version(), rubric, cycle.state, a.target_role, a.current_role, sheets[a.id],
+                     calibrations.get(a.id), left_out, a.leadership_months, a.current_role_months]
+            if found:  # rubric 2026.12.3: the cycle's rater flags can change the verdict
+                # A sheet of ANOTHER candidate can change a rater's flag, so they are part of the fingerprint.
+                parts.append(sorted([key, list(value)] for key, value in found.get(a.id, {}).items()))
             if a.id in consensus:  # issue 18: the assessors' consensus is one sheet of the verdict
-                inputs.append(["assessor-consensus", consensus[a.id]])
-            fingerprints[a.id] = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
-    return fingerprints
+                parts.append(["assessor-consensus", consensus[a.id]])
+            fingerprints[a.id] = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    return fingerprints, flags
 
 
-def flags_of(by_user: dict[str, tuple[str, ...]] | None, ids: Sequence[int]) -> dict[int, list]:
-    """Per assessment, the rater flags that go into its result (sorted), when the rubric lets flags gate a
-    verdict: a sheet of ANOTHER candidate can change a rater's flag, so they are part of the fingerprint."""
-    found = flags_under_rater_keys(by_user, ids)
-    return {i: sorted([key, list(value)] for key, value in found.get(i, {}).items()) for i in ids} if found else {}
+def _sheets(ids: Sequence[int], excluded: set[int]) -> tuple[dict[int, list], list[tuple]]:
+    """Per assessment id, what of each sheet the result depends on; and the sheets that count, as
+    ``sheets.neutral_keys`` takes them (one query)."""
+    sheets: dict[int, list] = {i: [] for i in ids}
+    counted = []
+    # The levels and their situations change only with a submitted revision; how long and how closely the rater
+    # knows the candidate is kept on the sheet itself (a reopened draft can change it), so it is read as well.
+    for assignment_id, assessment_id, group, status, revision, known_for, closeness, rater_id in db.session.execute(
+        sa.select(RaterAssignment.id, RaterAssignment.assessment_id, RaterAssignment.rater_group,
+                  RaterAssignment.status, _counted_revision(), RaterAssignment.known_for,
+                  RaterAssignment.closeness, RaterAssignment.rater_id)
+        .where(RaterAssignment.assessment_id.in_(ids)).order_by(RaterAssignment.id)
+    ):
+        relationship = [known_for, closeness] if known_for or closeness else []
+        sheets[assessment_id].append((assignment_id, group, status, revision, *relationship))
+        if counts(assignment_id, group, revision, excluded):
+            counted.append((assignment_id, assessment_id, group, rater_id))
+    return sheets, counted
 
 
 def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Compute, *,
-                  as_type: type = ReadinessResult, framework: Framework | None = None) -> dict[int, ReadinessResult]:
+                  as_type: type = ReadinessResult, framework: Framework | None = None,
+                  quality: CycleFlags | None | bool = False) -> dict[int, ReadinessResult]:
     """The current result of each assessment: stored when still fresh, else computed (once) and stored.
 
     ``as_type`` decodes only part of each stored result: a dataclass whose fields are some of
     ``ReadinessResult``'s (recursively), for a page that shows only those; a result computed now is
-    returned whole (it has those fields too). ``framework``: the cycle's pinned framework, when the caller has it.
+    returned whole (it has those fields too). ``framework``: the cycle's pinned framework, and ``quality``: its
+    ``rater_flags.cycle_flags``, when the caller has them.
     """
     framework = framework or pinned_framework(cycle)
-    fingerprints = input_fingerprints(cycle, assessments, framework=framework)
+    fingerprints, flags = inputs(cycle, assessments, framework=framework, quality=quality)
     results: dict[int, ReadinessResult] = {}
     for batch in _chunks([a.id for a in assessments]):
         for row in db.session.execute(
@@ -150,7 +167,7 @@ def fresh_results(cycle: Cycle, assessments: Sequence[Assessment], compute: Comp
                 pass
     stale = [a for a in assessments if a.id not in results]
     if stale:
-        computed = compute(stale)
+        computed = compute(stale, flags=flags)
         store(cycle, {a.id: (fingerprints[a.id], computed[a.id]) for a in stale}, framework=framework)
         results.update(computed)
     return results
@@ -168,39 +185,13 @@ def _row(framework, assessment_id: int, fingerprint: str, result: ReadinessResul
 
 def store(cycle: Cycle, results: dict[int, tuple[str, ReadinessResult]], *, framework: Framework | None = None
           ) -> None:
-    """Store (insert or replace) results with their fingerprints.
-
-    When this request has written nothing yet, on a connection of its own, committed at once: a page that only
-    reads (and never commits) still keeps what it computed. Otherwise in the request's own transaction, so the
-    stored result commits or rolls back with the change it was computed from.
-    """
+    """Store (insert or replace) results with their fingerprints (``stored_rows.write_rows``: on a connection of
+    its own when the request has written nothing yet, else in the request's transaction)."""
     if not results:
         return
     framework = framework or pinned_framework(cycle)
     rows = [_row(framework, i, fingerprint, result) for i, (fingerprint, result) in results.items()]
-    if db.session.info.get(_WROTE):
-        _upsert(db.session.connection(), rows)
-    else:
-        with db.engine.begin() as connection:
-            _upsert(connection, rows)
-
-
-def _upsert(connection, rows: list[dict]) -> None:
-    table = StoredResult.__table__
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif connection.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # another database: delete and insert, which a concurrent writer may still race
-        connection.execute(table.delete().where(table.c.assessment_id.in_([r["assessment_id"] for r in rows]),
-                                                table.c.language == language.current()))
-        connection.execute(table.insert(), rows)
-        return
-    for batch in _chunks(rows, 200):
-        stmt = insert(table).values(list(batch))
-        connection.execute(stmt.on_conflict_do_update(
-            index_elements=[table.c.assessment_id, table.c.language],
-            set_={name: stmt.excluded[name] for name in rows[0] if name not in ("assessment_id", "language")}))
+    write_rows(StoredResult.__table__, rows, ("assessment_id", "language"))
 
 
 def missing_results(cycle: Cycle) -> list[int]:
@@ -232,8 +223,8 @@ def refresh_cycle(cycle: Cycle, compute: Compute, *, force: bool = False, missin
     for batch in _chunks(ids):
         assessments = list(db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(batch))
                                               .order_by(Assessment.id)))
-        fingerprints = input_fingerprints(cycle, assessments, framework=framework)
-        computed = compute(assessments)
+        fingerprints, flags = inputs(cycle, assessments, framework=framework)
+        computed = compute(assessments, flags=flags)
         store(cycle, {a.id: (fingerprints[a.id], computed[a.id]) for a in assessments}, framework=framework)
         done += len(assessments)
         if progress:
@@ -249,10 +240,6 @@ _table = StoredResult.__table__
 def _forget(connection, assessment_ids) -> None:
     connection.execute(_table.delete().where(_table.c.assessment_id.in_(assessment_ids)))
 
-
-def _changed(target, *names: str) -> bool:
-    state = sa.inspect(target)
-    return any(state.attrs[name].history.has_changes() for name in names)
 
 
 @event.listens_for(Submission, "after_insert")
@@ -276,7 +263,7 @@ def _sheet_added_or_removed(mapper, connection, target):
 @event.listens_for(RaterAssignment, "after_update")
 def _sheet_changed(mapper, connection, target):
     # Saving a draft again changes none of these (its result stays); a submit or a reopen does.
-    if _changed(target, "status", "revision", "rater_group", "assessment_id"):
+    if changed(target, "status", "revision", "rater_group", "assessment_id"):
         _forget(connection, [target.assessment_id])
 
 
@@ -302,7 +289,7 @@ def _consensus_changed(mapper, connection, target):
 
 @event.listens_for(Assessment, "after_update")
 def _assessment_changed(mapper, connection, target):
-    if _changed(target, "target_role", "current_role", "cycle_id", "leadership_months", "current_role_months"):
+    if changed(target, "target_role", "current_role", "cycle_id", "leadership_months", "current_role_months"):
         _forget(connection, [target.id])
 
 
@@ -313,26 +300,5 @@ def _assessment_deleted(mapper, connection, target):
 
 @event.listens_for(Cycle, "after_update")
 def _cycle_changed(mapper, connection, target):
-    if _changed(target, "state", "rubric_version_id"):
+    if changed(target, "state", "rubric_version_id"):
         _forget(connection, sa.select(Assessment.id).where(Assessment.cycle_id == target.id))
-
-
-# A request that has written (flushed or executed DML) keeps stored results in its own transaction.
-_WROTE = "opsladder.wrote"
-
-
-@event.listens_for(Session, "after_flush")
-def _after_flush(session, flush_context):
-    session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _on_execute(state):
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _after_transaction_end(session, transaction):
-    if transaction.parent is None:
-        session.info.pop(_WROTE, None)

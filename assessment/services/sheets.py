@@ -85,10 +85,8 @@ def load_sheets(assessment_ids: Sequence[int]) -> dict[int, list[RaterSheet]]:
     sheets: dict[int, list[RaterSheet]] = {assessment_id: [] for assessment_id in assessment_ids}
     counters: dict[tuple[int, str], int] = defaultdict(int)
     for assignment_id, assessment_id, group, known_for, closeness in assignments:
-        counters[assessment_id, group] += 1
-        key = "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
         sheets[assessment_id].append(RaterSheet(
-            rater_key=key, group=group, ratings=dict(ratings.get(assignment_id, {})),
+            rater_key=_neutral_key(counters, assessment_id, group), group=group, ratings=dict(ratings.get(assignment_id, {})),
             comments=dict(comments.get(assignment_id, {})), situations=dict(situations.get(assignment_id, {})),
             known_months=known_months(known_for), closeness=closeness or None))
     _add_consensus(sheets)
@@ -99,7 +97,7 @@ def _counted_assignments(assessment_ids: Sequence[int], excluded: set[int], *col
     """The submitted sheets that count (by id, with ``columns``): not a conflicted one HR has not cleared, never an
     assessor's own exercise sheet."""
     return [row for row in _submitted_assignments(assessment_ids, *columns)
-            if row[0] not in excluded and row[2] != ASSESSOR]
+            if counts(row[0], row[2], 0, excluded)]
 
 
 def _add_consensus(sheets: dict[int, list[RaterSheet]]) -> None:
@@ -134,16 +132,29 @@ def rater_ids(assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
     """Per assessment id, the engine's neutral rater key ("manager-1") -> the rater's user id (as text), keyed as
     ``load_sheets`` keys them: for the cycle's rater-quality flags only (HR data; never shown)."""
     excluded = set(conflict_service.uncleared(assessment_ids)) if assessment_ids else set()
-    rows = _counted_assignments(assessment_ids, excluded) if assessment_ids else []
-    users = dict(db.session.execute(sa.select(RaterAssignment.id, RaterAssignment.rater_id)
-                                    .where(RaterAssignment.id.in_([r[0] for r in rows]))).all()) if rows else {}
-    found: dict[int, dict[str, str]] = {assessment_id: {} for assessment_id in assessment_ids}
+    rows = _counted_assignments(assessment_ids, excluded, RaterAssignment.rater_id) if assessment_ids else []
+    return {assessment_id: {} for assessment_id in assessment_ids} | neutral_keys(rows)
+
+
+def neutral_keys(rows) -> dict[int, dict[str, str]]:
+    """``rater_ids`` from the counted sheets at hand: rows of (assignment id, assessment id, rater group, rater id),
+    by assignment id, of the sheets that count (see ``counts``)."""
+    found: dict[int, dict[str, str]] = defaultdict(dict)
     counters: dict[tuple[int, str], int] = defaultdict(int)
-    for assignment_id, assessment_id, group, *_rest in rows:
-        counters[assessment_id, group] += 1
-        key = "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
-        found[assessment_id][key] = str(users[assignment_id])
-    return found
+    for _assignment_id, assessment_id, group, rater_id in rows:
+        found[assessment_id][_neutral_key(counters, assessment_id, group)] = str(rater_id)
+    return dict(found)
+
+
+def counts(assignment_id: int, group: str, counted_revision: int | None, excluded: set[int]) -> bool:
+    """Whether a sheet counts: it has a submitted revision, no uncleared conflict, and is not an assessor's own."""
+    return counted_revision is not None and assignment_id not in excluded and group != ASSESSOR
+
+
+def _neutral_key(counters: dict[tuple[int, str], int], assessment_id: int, group: str) -> str:
+    """The next neutral key of ``group`` on this assessment ("manager-2"; "self"), counting in ``counters``."""
+    counters[assessment_id, group] += 1
+    return "self" if group == "self" else f"{group}-{counters[assessment_id, group]}"
 
 
 def load_assigned(assessment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
