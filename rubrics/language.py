@@ -56,6 +56,17 @@ def current() -> str:
     return _current.get()
 
 
+#: Counts the times a catalogue was pointed elsewhere (``Catalogue.override``, tests only).
+_catalogue_generation = 0
+
+
+def texts_key() -> tuple[str, int]:
+    """What translated text kept between requests depends on: the current language and which catalogues were read.
+    A cache of translated text keys on this, not on the language alone, so it is never served from catalogues
+    that have since been replaced."""
+    return _current.get(), _catalogue_generation
+
+
 def set_current(language: str | None) -> contextvars.Token:
     """Make ``language`` current (an unknown one gives the default); returns the token to reset with."""
     return _current.set(normalise(language) or DEFAULT_LANGUAGE)
@@ -103,8 +114,10 @@ class Catalogue:
 
     def override(self, directory: Path | str | None) -> None:
         """Tests only: read this folder's catalogues over the shipped ones (None: back to the shipped ones)."""
+        global _catalogue_generation
         self._overrides = [] if directory is None else [Path(directory)]
         self._loaded.clear()
+        _catalogue_generation += 1
 
     def gettext(self, message: str, **variables) -> str:
         text = self.translations().gettext(message)

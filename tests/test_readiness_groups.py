@@ -111,8 +111,8 @@ def test_direct_reports_below_their_threshold_count_and_are_withheld_from_the_ca
     assert result.withheld_groups == (DIRECT_REPORT,)
     mine = candidate_view(result)
     assert mine.competency("people_leadership").decision_score is None and mine.weighted_attainment is None
-    assert "direct reports kept anonymous" in mine.summary
-    assert "How many direct report sheets count is not shown" in mine.evidence_summary
+    assert "not shown, to keep your raters anonymous" in mine.summary
+    assert "Fewer of your direct reports took part than are needed to show them" in mine.evidence_summary
     assert all(u.group in (MANAGER, ASSESSOR) for u in mine.uncounted_sheets)
 
 

@@ -7,6 +7,9 @@ tests/data/rubric_2026_12_3_snapshot.json is ``load_framework(...).data`` of ``g
 5b3f52c:rubrics/data/framework.yaml``; tests/fixtures/readiness_2026_12_3_expected.json was computed by the engine
 at commit f995c73 (before issue 18's groundwork) with the seeded cases of tests/golden_2026_12_3_cases.py: to see a
 difference, check that commit out in a scratch worktree and compare ``recorded`` there and here.
+Issue 19 rewrote the candidate's copy for the candidate: the 141 "candidate" digests were recomputed after checking,
+case by case against the engine of 5a4a69e, that only the wording of rule details, the summary and the evidence
+summary changed (every band, status, score and group the same).
 """
 
 import json

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from rubrics import NOT_OBSERVED, Framework, RoleProfile, language
+from rubrics import NOT_OBSERVED, Framework, RoleProfile
 from rubrics.readiness_numbers import fmt
 from rubrics.sheet import EVIDENCE, LEVEL, RatingInput, SheetScope, answer_problem_fields, \
     full_scope, parse_value, period_of, relationship_problems, weeks_of
@@ -116,7 +116,7 @@ def sheet_form(framework: Framework, *, is_self: bool = False, scope: SheetScope
     """The sheet's form (``_form_class``) with ``kwargs`` (formdata, data); its class is built once per pinned
     framework, language and kind of sheet, not on every request."""
     scope = scope or full_scope(framework)
-    form_class = built_once(framework, ("form", is_self, scope, language.current()),
+    form_class = built_once(framework, ("form", is_self, scope),
                             lambda: _form_class(framework, is_self, scope))
     return form_class(**kwargs)
 

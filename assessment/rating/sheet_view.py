@@ -66,15 +66,16 @@ _built: dict[tuple, tuple[Framework, object]] = {}
 
 
 def built_once(framework: Framework, key: tuple, build):
-    """``build()``, kept for ``framework`` (this very object) and ``key``: what depends only on them (and on the
-    language, which a key must name where the texts are not the framework's own)."""
-    cached = _built.get((id(framework), *key))
+    """``build()``, kept for ``framework`` (this very object), ``key`` and the language and catalogues of the
+    moment (``language.texts_key``): what depends only on them."""
+    key = (id(framework), language.texts_key(), *key)  # the page's own words come from the web catalogue
+    cached = _built.get(key)
     if cached is not None and cached[0] is framework:
         return cached[1]
     value = build()
     if len(_built) >= _CACHE_SIZE:
         _built.clear()
-    _built[(id(framework), *key)] = (framework, value)
+    _built[key] = (framework, value)
     return value
 
 
@@ -106,7 +107,7 @@ def level_blocks(framework: Framework, scope: SheetScope, not_observed: str) -> 
         macro = get_template_attribute("rating/_competency.html", "levels")
         return {cid: macro(f"level_{cid}", choices, not_observed)
                 for cid, choices in sheet_choices(framework, scope).items() if cid in scope.competencies}
-    return built_once(framework, ("levels", scope, not_observed, language.current()), draw)
+    return built_once(framework, ("levels", scope, not_observed), draw)
 
 
 def answered(block: Markup, value: str | None, errors) -> Markup:
@@ -135,7 +136,7 @@ def empty_situations(framework: Framework, scope: SheetScope, role, form, blank_
     def draw():
         macro, blank = get_template_attribute("rating/_competency.html", "situation"), blank_form()
         return {cid: macro(blank, cid, required[cid], False, role.name) for cid in scope.competencies if cid in required}
-    drawn = built_once(framework, ("situations", scope, role.id, language.current()), draw)
+    drawn = built_once(framework, ("situations", scope, role.id), draw)
     return {cid: html for cid, html in drawn.items() if _untouched(form, cid)}
 
 

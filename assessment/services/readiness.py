@@ -87,7 +87,7 @@ _CHARTS_KEPT = 256
 def radar_chart(result: ReadinessResult) -> str:
     """The results page's radar of ``result`` as SVG: drawn once per process for the same competencies (names,
     scores, what the candidate's copy leaves out), target role and language, which is all the chart shows."""
-    key = (language.current(), result.target_role_name, result.is_candidate_view, result.competencies)
+    key = (language.texts_key(), result.target_role_name, result.is_candidate_view, result.competencies)
     svg = _CHARTS.get(key)
     if svg is None:
         svg = _CHARTS[key] = radar_svg(result)
