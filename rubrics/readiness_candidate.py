@@ -45,6 +45,9 @@ def withheld_note(groups=(PEER,)) -> str:
 _SCORE_RULES = ("max_not_observed_share", "critical_observed", ".max_unscored_others", ".max_any_gap",
                 ".max_critical_gap", ".min_weighted_attainment", ".critical_evidence", ".max_short_others",
                 ".max_group_gap")
+#: Rules that name competencies only when a count over every competency, the withheld ones included, passes its
+#: limit: whether they name any tells on the anonymous sheets, so with anything withheld they name none.
+_COUNT_RULES = ("max_not_observed_share", ".max_unscored_others")
 
 
 def _withhold(comp):
@@ -79,6 +82,8 @@ def _rule(rule: RuleResult, withheld: set, names: dict, note: str) -> RuleResult
     if not any(rule.id == r or (r.startswith(".") and rule.id.endswith(r)) for r in _SCORE_RULES):
         return rule
     shown = tuple(i for i in rule.competencies if i not in withheld)
+    if withheld and any(rule.id == r or (r.startswith(".") and rule.id.endswith(r)) for r in _COUNT_RULES):
+        shown = ()
     if not shown:
         return replace(rule, detail=note, competencies=shown)
     if rule.id.endswith(".max_short_others"):  # a count lists what it counted, within its limit or not
