@@ -78,11 +78,16 @@ def _manager_rule(named, anonymous) -> dict:
     return dict(status=FAILED if named else PASSED, detail=detail)
 
 
+def _is_one_of(rule_id: str, names: tuple) -> bool:
+    """Whether ``rule_id`` is one of ``names``; a name starting with "." is the same rule for every band."""
+    return any(rule_id == name or (name.startswith(".") and rule_id.endswith(name)) for name in names)
+
+
 def _rule(rule: RuleResult, withheld: set, names: dict, note: str) -> RuleResult:
-    if not any(rule.id == r or (r.startswith(".") and rule.id.endswith(r)) for r in _SCORE_RULES):
+    if not _is_one_of(rule.id, _SCORE_RULES):
         return rule
     shown = tuple(i for i in rule.competencies if i not in withheld)
-    if withheld and any(rule.id == r or (r.startswith(".") and rule.id.endswith(r)) for r in _COUNT_RULES):
+    if withheld and _is_one_of(rule.id, _COUNT_RULES):
         shown = ()
     if not shown:
         return replace(rule, detail=note, competencies=shown)
