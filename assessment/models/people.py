@@ -38,6 +38,16 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(sa.String(8))
     #: (issue 18) A trained assessor: HR may schedule them for assessment-centre exercises.
     is_assessor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: (issues 20, 21) The site or department, free text as the HR system names it; None: not known.
+    unit: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+    #: The id the company's HR system knows this person by (people sync matches on it); unique when set.
+    employee_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    #: The line manager (reporting line), kept when the manager's account is deleted as None.
+    manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: When the account was deactivated (is_active false): history kept, no sign-in, no mail.
+    deactivated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    manager: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[manager_id])
 
     __table_args__ = (sa.CheckConstraint(_in("role", ROLES), name="role"),)
 
