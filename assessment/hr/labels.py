@@ -37,6 +37,8 @@ AUDIT_KINDS = {
     "cycle.copy": _l("Cycle started from another"),
     "user.create": _l("Account created"),
     "user.role_change": _l("Role changed"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.reactivate": _l("Account reactivated"),
     "user.password": _l("Password changed"),
     "user.role_grant.propose": _l("HR role proposed"),
     "user.role_grant.approve": _l("HR role approved"),

@@ -182,3 +182,32 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; a missing hash is checked against a dummy so that it costs the same."""
     matches = check_password_hash(password_hash or _dummy_hash(), password)
     return matches and password_hash is not None
+
+
+def deactivate_user(user: User, *, actor: User | None, reason: str = "") -> User:
+    """Deactivate an account: no sign-in, no mail, every session ends; its history (sheets, results, audit) stays.
+    Nobody deactivates their own account, and the last active HR account is never deactivated."""
+    if not user.is_active:
+        raise ServiceError(_("%(email)s is already deactivated.", email=user.email))
+    if actor is not None and user.id == actor.id:
+        raise ServiceError(_("You cannot deactivate your own account; ask another HR user."))
+    if user.role == "hr" and db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(User.role == "hr", User.is_active)) <= 1:
+        raise ServiceError(_("%(email)s is the last active HR account and stays active.", email=user.email))
+    user.is_active, user.deactivated_at = False, utcnow()
+    user.end_sessions()
+    db.session.flush()
+    record_audit("user.deactivate", user, f"Deactivated {user.email}" + (f": {reason}" if reason else ""),
+                 actor=actor, before={"active": True}, after={"active": False, "reason": reason or None})
+    return user
+
+
+def reactivate_user(user: User, *, actor: User | None) -> User:
+    """Let a deactivated account sign in and receive mail again (audited)."""
+    if user.is_active:
+        raise ServiceError(_("%(email)s is active.", email=user.email))
+    user.is_active, user.deactivated_at = True, None
+    db.session.flush()
+    record_audit("user.reactivate", user, f"Reactivated {user.email}", actor=actor,
+                 before={"active": False}, after={"active": True})
+    return user
