@@ -19,9 +19,12 @@ run: install
 	$(BIN)/opsladder demo
 	$(BIN)/opsladder run --host $(HOST) --port $(PORT)
 
+# The suite runs in one process per core (pytest-xdist; each test file stays in one process, each process has its own
+# throwaway databases); TEST_WORKERS=0 runs it in this process alone.
+TEST_WORKERS ?= auto
 test: install-test system-deps
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Production-style server (see README: Deploy).
 serve: install
