@@ -17,6 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalogues import read, write  # noqa: E402
 
 
+def _plural(message) -> bool:
+    return isinstance(message.id, (list, tuple))
+
+
 def merge(base_path: str, ours_path: str, theirs_path: str) -> int:
     base, ours, theirs = (read(Path(p)) for p in (base_path, ours_path, theirs_path))
     for message in theirs:
@@ -26,6 +30,10 @@ def merge(base_path: str, ours_path: str, theirs_path: str) -> int:
         old = base.get(message.id, message.context)
         if mine is None:
             ours[message.id] = message
+        elif _plural(mine) != _plural(message):  # one side made the message plural (or singular again)
+            if old is not None and _plural(old) == _plural(mine):  # the change is theirs: take their message whole
+                ours.delete(mine.id, mine.context)
+                ours[message.id] = message
         elif mine.string != message.string and message.string:
             if not mine.string or (old is not None and old.string == mine.string):
                 mine.string = message.string
