@@ -24,8 +24,9 @@ def list_people():
     """Every account, with its role; filter by role, search by name or e-mail."""
     search = text_arg("q", label=_("search text"))
     role = choice_arg("role", ROLES)
-    people = queries.people_page(search=search, role=role, page=page_arg(), per_page=page_size())
-    return render_template("hr/people.html", people=people, filters={"q": search, "role": role})
+    status = choice_arg("status", queries.PEOPLE_STATUSES)
+    people = queries.people_page(search=search, role=role, status=status, page=page_arg(), per_page=page_size())
+    return render_template("hr/people.html", people=people, filters={"q": search, "role": role, "status": status})
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
