@@ -99,7 +99,7 @@ def test_missing_people_are_deactivated_only_when_asked_and_never_hr(app, make):
     kept), except HR accounts and accounts that never had an employee id."""
     hr = make.user("hr")
     hand_made = make.user("manager")
-    sync(BASE + "E9,hr2@example.com,Second HR,,,,,\n", actor=hr)
+    sync(BASE + "E9,second.hr@example.com,Second HR,,,,,\n", actor=hr)
     db.session.execute(sa.update(User).where(User.employee_id == "E9").values(role="hr"))
     db.session.commit()
     shorter = "E1,boss@example.com,Berta Boss,manager,de,Hamburg,,yes\n"
@@ -107,7 +107,7 @@ def test_missing_people_are_deactivated_only_when_asked_and_never_hr(app, make):
     assert plan.counts["deactivate"] == 0 and user("E2").is_active
     plan = plan_sync(csv_rows(shorter), deactivate_missing=True)
     assert sorted(c.employee_id for c in plan.changes if c.action == "deactivate") == ["E2", "E3"]
-    assert plan.kept_hr == ("hr2@example.com",)
+    assert plan.kept_hr == ("second.hr@example.com",)
     assert plan.untracked == 2, plan  # hr and hand_made have no employee id
     apply_sync(plan, actor=hr)
     db.session.commit()

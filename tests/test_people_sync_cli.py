@@ -3,10 +3,16 @@ whole file or nothing, and says why in the chosen language."""
 
 from __future__ import annotations
 
+import contextvars
+
 import sqlalchemy as sa
+from click.testing import CliRunner
+
+from assessment.app import main as opsladder
 
 from assessment.extensions import db
 from assessment.models import AuditEvent, User
+from rubrics import language
 
 HEADER = "employee_id,email,name,role,language,unit,manager_employee_id,active\n"
 ROWS = ("E1,boss@example.com,Berta Boss,manager,de,Hamburg,,yes\n"
@@ -61,12 +67,19 @@ def test_a_bad_file_names_every_problem_and_changes_nothing(runner, tmp_path):
     assert _count() == 0
 
 
-def test_messages_in_german(runner, tmp_path):
+def test_messages_in_german(app, tmp_path, monkeypatch):
+    """`opsladder --lang de people sync` (or OPSLADDER_LANG=de) names problems and totals in German."""
+    monkeypatch.setattr(opsladder, "create_app", lambda: app)
+
+    def run(args, **env):
+        return contextvars.copy_context().run(CliRunner().invoke, opsladder, args, env=env)
+
     header = "Personalnummer;E-Mail;Name;Aktiv\n"
-    result = runner.invoke(args=["people", "sync", "--dry-run",
-                                 _file(tmp_path, header + "D1;a@example.com;Anna;vielleicht\n")],
-                           env={"OPSLADDER_LANG": "de"})
-    assert "Zeile 2, Spalte Aktiv (active):" in result.output, result.output
-    result = runner.invoke(args=["people", "sync", "--dry-run", _file(tmp_path, header + "D1;a@example.com;Anna;ja\n")],
-                           env={"OPSLADDER_LANG": "de"})
+    result = run(["--lang", "de", "people", "sync", "--dry-run",
+                  _file(tmp_path, header + "D1;a@example.com;Anna;vielleicht\n")])
+    assert "Zeile 2, Spalte Aktiv (active): „vielleicht“ ist weder ja noch nein" in result.output, result.output
+    assert "Nichts wurde geändert: zuerst 1 Problem beheben." in result.output
+    result = run(["people", "sync", "--dry-run", _file(tmp_path, header + "D1;a@example.com;Anna;ja\n")],
+                 OPSLADDER_LANG="de")
     assert "1 angelegt" in result.output and "Probelauf: nichts wurde geändert." in result.output, result.output
+    assert language.current() == language.DEFAULT_LANGUAGE
