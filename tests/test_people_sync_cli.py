@@ -83,3 +83,18 @@ def test_messages_in_german(app, tmp_path, monkeypatch):
                  OPSLADDER_LANG="de")
     assert "1 angelegt" in result.output and "Probelauf: nichts wurde geändert." in result.output, result.output
     assert language.current() == language.DEFAULT_LANGUAGE
+
+
+def test_the_demo_people_have_reporting_lines_and_sync_back_unchanged(runner, tmp_path):
+    """The demo gives its people employee ids, units and line managers; an export of them changes nothing."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    people = db.session.scalars(sa.select(User).where(User.employee_id.is_not(None)).order_by(User.employee_id)).all()
+    assert len(people) >= 19
+    bjorn = next(p for p in people if p.email == "bjorn.thorsson@example.com")
+    assert (bjorn.unit, bjorn.manager.name) == ("Operations, Dublin", "Rafael Ortega")
+    lines = [HEADER] + [f"{p.employee_id},{p.email},\"{p.name}\",{'' if p.role == 'hr' else p.role},"
+                        f"{p.language or ''},\"{p.unit}\",{p.manager.employee_id if p.manager else ''},yes\n"
+                        for p in people]
+    result = runner.invoke(args=["people", "sync", "--dry-run", _file(tmp_path, "".join(lines))])
+    assert f"0 created, 0 updated, 0 deactivated, 0 reactivated, {len(people)} unchanged." in result.output, \
+        result.output
