@@ -238,3 +238,19 @@ def test_pages_speak_german(app, auth, client, make):
     auth.login(hr)
     page = client.get("/hr/people/sync").get_data(as_text=True)
     assert "Personalnummer" in page and "Datei prüfen" in page
+
+
+def test_a_new_account_gets_its_unit_employee_id_and_line_manager(app, auth, client, make):
+    hr = make.user("hr")
+    boss = make.user("manager", name="Berta Boss")
+    boss.employee_id = "E1"
+    db.session.commit()
+    auth.login(hr)
+    form = {"name": "New Person", "email": "new@example.com", "role": "candidate", "language": "en",
+            "unit": "Köln", "employee_id": "E7", "manager": "E1"}
+    assert client.post("/hr/people/new", data=form).status_code == 302
+    person = db.session.scalar(sa.select(User).where(User.email == "new@example.com"))
+    assert (person.unit, person.employee_id, person.manager) == ("Köln", "E7", boss)
+    taken = client.post("/hr/people/new", data={**form, "email": "other@example.com", "employee_id": "E1"})
+    assert taken.status_code == 400 and "belongs to Berta Boss" in taken.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.email == "other@example.com")) is None

@@ -6,7 +6,6 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..forms import CleanForm
-from .forms import picker_attrs
 
 
 class SyncUploadForm(CleanForm):
@@ -27,8 +26,7 @@ class SyncApplyForm(CleanForm):
 class DirectoryForm(CleanForm):
     unit = StringField(_l("Unit (site or department)"), validators=[Optional(), Length(max=120)])
     employee_id = StringField(_l("Employee id"), validators=[Optional(), Length(max=64)])
-    manager = StringField(_l("Line manager (e-mail or employee id)"), validators=[Optional(), Length(max=320)],
-                          render_kw=picker_attrs("manager"))
+    manager = StringField(_l("Line manager (e-mail or employee id)"), validators=[Optional(), Length(max=320)])
 
 
 class DeactivateForm(CleanForm):
