@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 import sqlalchemy as sa
-from openpyxl import Workbook
 
 from assessment.extensions import db
 from assessment.models import AuditEvent, User
@@ -14,21 +11,13 @@ from assessment.services.people_file import SyncRejected, read_people
 from assessment.services.people_sync import apply_sync, plan_sync
 from assessment.services.users import deactivate_user
 from rubrics import language
+from tests.test_hr_imports import xlsx_bytes
 
 HEADER = "employee_id,email,name,role,language,unit,manager_employee_id,active\n"
 
 
 def csv_rows(text: str, header: str = HEADER):
     return read_people("people.csv", (header + text).encode())
-
-
-def xlsx_bytes(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def sync(text: str, *, actor=None, deactivate_missing=False, header: str = HEADER):

@@ -14,7 +14,7 @@ from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from rubrics import language
 
 from . import ServiceError
-from .import_files import MAX_ROWS, ImportRejected, Problem, header_key, read_table
+from .import_files import MAX_ROWS, ImportRejected, Problem, body_rows, header_key, read_header, read_table
 
 COLUMNS = ("employee_id", "email", "name", "role", "language", "unit", "manager_employee_id", "active")
 REQUIRED_COLUMNS = ("employee_id", "email", "name")
@@ -99,28 +99,12 @@ def read_people(filename: str, data: bytes) -> list[PersonRow]:
     """The person rows of a CSV or XLSX export; SyncRejected naming every problem of its shape."""
     try:
         table = read_table(filename, data)
+        header = read_header(table, aliases=_ALIASES, columns=COLUMNS, required=REQUIRED_COLUMNS,
+                             names=", ".join(headers()), label=column_label)
     except ImportRejected as exc:
         raise SyncRejected(exc.problems) from None
-    names = ", ".join(headers())
-    if not table or not any(table[0]):
-        raise SyncRejected([problem(1, None, _("The file is empty: the first row must hold the column names "
-                                               "(%(columns)s).", columns=names))])
-    header = [_ALIASES.get(header_key(h), header_key(h)) for h in table[0]]
-    problems = [problem(1, h or f"#{i + 1}", _("unknown column; the columns are %(columns)s", columns=names))
-                for i, h in enumerate(header)
-                if h not in COLUMNS and (h or any(len(r) > i and r[i] for r in table[1:]))]
-    problems += [problem(1, name, _("this column appears twice")) for name in COLUMNS if header.count(name) > 1]
-    problems += [problem(1, name, _("this column is missing")) for name in REQUIRED_COLUMNS if name not in header]
-    if problems:
-        raise SyncRejected(problems)
     present = frozenset(name for name in COLUMNS if name in header)
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        if not any(values):
-            continue
-        cell = {name: (values[header.index(name)] if name in header and header.index(name) < len(values) else "")
-                for name in COLUMNS}
-        rows.append(PersonRow(number, present=present, **cell))
+    rows = [PersonRow(number, present=present, **cell) for number, cell in body_rows(table, header, COLUMNS)]
     if not rows:
         raise SyncRejected([problem(None, None, _("The file has a header row but no people."))])
     if len(rows) > MAX_ROWS:
