@@ -14,6 +14,7 @@ from assessment.models import OutboxMessage, RaterAssignment, utcnow
 from assessment.services import ServiceError
 from assessment.services.assessments import assign_rater
 from assessment.services.cycles import change_state, create_cycle
+from assessment.services.imports import ImportRejected, import_candidates
 from assessment.services.users import deactivate_user, reactivate_user
 from tests.mailbox import mailbox  # noqa: F401 - fixture
 
@@ -103,3 +104,28 @@ def test_a_deactivated_person_gets_no_new_sheets(app, make):
     deactivate_user(gone, actor=None)
     with pytest.raises(ServiceError, match="is deactivated and cannot be given new sheets"):
         assign_rater(assessment, gone, "manager", actor=None)
+
+
+def test_a_deactivated_person_drops_out_of_the_people_picker(app, auth, make):
+    hr = make.user("hr")
+    gone = make.user("manager", name="Ravi Menon")
+    make.user("manager", name="Rae Menard")
+    deactivate_user(gone, actor=hr)
+    db.session.commit()
+    auth.login(hr)
+    found = auth.client.get("/hr/people/search?q=men").get_json()["results"]
+    assert [p["name"] for p in found] == ["Rae Menard"]
+
+
+def test_the_candidate_import_names_a_deactivated_rater(app, make):
+    """A file naming a deactivated manager is refused at that row and column; nothing is imported."""
+    hr = make.user("hr")
+    gone = make.user("manager", email="gone@example.com")
+    deactivate_user(gone, actor=hr)
+    cycle = make.cycle(state="draft")
+    data = ("name,email,current_role,target_role,manager_emails\n"
+            "Dana,dana@example.com,operations_manager,head_of_operations,gone@example.com\n").encode()
+    with pytest.raises(ImportRejected) as info:
+        import_candidates(cycle, "c.csv", data, framework=make.framework, actor=hr)
+    assert [str(p) for p in info.value.problems] == [
+        "Row 2, column manager_emails: gone@example.com is deactivated and cannot be given new sheets."]
