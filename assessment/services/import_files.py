@@ -308,8 +308,8 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 
 
 def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """The cells of a CSV or XLSX file as text, row by row, bounded (also the people sync's reader);
-    ImportRejected when the file's type or size is wrong."""
+    """The rows of a CSV or XLSX file as text cells, bounded as above (also the performance ratings' import);
+    ImportRejected when it is neither, or cannot be read safely."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == "csv":
         return _csv_rows(data)
