@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from assessment.extensions import db
+from assessment.hr.labels import AUDIT_FIELDS
 from assessment.models import AuditEvent, User
 from assessment.services.people_file import SyncRejected, read_people
 from assessment.services.people_sync import apply_sync, plan_sync
@@ -51,7 +52,7 @@ def test_sync_creates_accounts_with_units_languages_and_reporting_lines(app, mak
     kinds = [e.kind for e in AuditEvent.query.order_by(AuditEvent.id)]
     assert kinds.count("user.create") == 4 and kinds[-1] == "people.sync"
     event = AuditEvent.query.filter_by(kind="people.sync").one()
-    assert event.actor_id == hr.id and event.after["create"] == 3
+    assert event.actor_id == hr.id and event.after["created"] == 3
 
 
 def test_a_second_sync_updates_what_changed_and_names_each_field(app, make):
@@ -230,3 +231,13 @@ def test_a_deactivated_person_keeps_their_history_and_is_reactivated_by_the_sync
     db.session.commit()
     plan = plan_sync(csv_rows(BASE))
     assert [(c.action, c.employee_id) for c in plan.changes] == [("reactivate", "E2")]
+
+
+def test_every_audited_field_of_a_sync_has_a_label(app, make):
+    """The audit trail names every field the sync records (hr.labels.AUDIT_FIELDS), in words."""
+    hr = make.user("hr")
+    sync(BASE, actor=hr)
+    sync(BASE.replace("Hamburg,E1", "Berlin,E3").replace("E3,bo@example.com,Bo Chen,,,Berlin,E1,ja",
+                                                          "E3,bo@example.com,Bo Chen,,,Berlin,,nein"), actor=hr)
+    keys = {key for e in AuditEvent.query.all() for key in {**(e.before or {}), **(e.after or {})}}
+    assert keys <= set(AUDIT_FIELDS), keys - set(AUDIT_FIELDS)

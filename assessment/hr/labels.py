@@ -91,6 +91,10 @@ AUDIT_FIELDS = {
     "assessors": _l("assessors"),
     "leadership_months": _l("months in leadership roles"), "current_role_months": _l("months in the current role"),
     "language": _l("language"), "grant": _l("proposal"), "copied": _l("candidates copied"),
+    "employee_id": _l("employee id"), "unit": _l("unit"), "manager": _l("line manager"), "active": _l("active"),
+    "created": _l("accounts created"), "updated": _l("accounts updated"), "deactivated": _l("accounts deactivated"),
+    "reactivated": _l("accounts reactivated"), "unchanged": _l("accounts unchanged"),
+    "deactivate_missing": _l("people not in the file deactivated"),
 }
 
 

@@ -310,8 +310,8 @@ def apply_sync(plan: SyncPlan, *, actor: User | None) -> SyncPlan:
             reactivate_user(user, actor=actor)
     record_audit("people.sync", plan, f"People sync from {plan.filename or 'a file'}: "
                  + ", ".join(f"{n} {a}" for a, n in plan.counts.items()) + f", {plan.unchanged} unchanged",
-                 actor=actor, after={"file": plan.filename, **plan.counts, "unchanged": plan.unchanged,
-                                     "deactivate_missing": plan.deactivate_missing})
+                 actor=actor, after={"file": plan.filename, **{f"{action}d": n for action, n in plan.counts.items()},
+                                     "unchanged": plan.unchanged, "deactivate_missing": plan.deactivate_missing})
     return plan
 
 
