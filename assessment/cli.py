@@ -29,6 +29,8 @@ from .mail.outbox import deliver
 from .mail.reminders import remind_due
 from .models import Assessment, Cycle, OutboxMessage
 from .services import ServiceError, readiness, results_store, translation
+from .services.people_file import ACTION_WORDS, FIELD_WORDS, SyncRejected, read_people
+from .services.people_sync import apply_sync, plan_sync
 from .services.exports import safe_filename, write_cycle_files, write_cycle_zip
 from .services.readiness import report_data
 from .services.two_person import grant_hr_by_operator
@@ -179,6 +181,59 @@ def users_grant_hr(email):
         raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(_("%(email)s now has the role HR (recorded in the audit trail).", email=user.email))
+
+
+@click.group("people")
+def people_cli():
+    """Keep the accounts in step with the HR system."""
+
+
+@people_cli.command("sync")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Print what would change, and change nothing.")
+@click.option("--deactivate-missing", is_flag=True,
+              help="Deactivate accounts with an employee id that the file does not name (never HR accounts).")
+@with_appcontext
+def people_sync_command(path, dry_run, deactivate_missing):
+    """Create, update and deactivate accounts from an HR system's CSV/XLSX export, matched on the employee id;
+    the whole file or nothing. Audited."""
+    try:
+        plan = plan_sync(read_people(path, Path(path).read_bytes()), deactivate_missing=deactivate_missing,
+                         filename=Path(path).name)
+        for line in plan_lines(plan):
+            click.echo(line)
+        if dry_run:
+            click.echo(_("Dry run: nothing was changed."))
+            return
+        apply_sync(plan, actor=None)
+    except SyncRejected as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(exc.message) from None
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(_("The accounts are in step with %(file)s.", file=Path(path).name))
+
+
+def plan_lines(plan) -> list[str]:
+    """The dry run in lines: one per person changed (with each field from -> to), then the totals."""
+    lines = []
+    for change in plan.changes:
+        lines.append(f"{ACTION_WORDS[change.action]}: {change.name} <{change.email}> ({change.employee_id or '-'})")
+        lines += [f"    {FIELD_WORDS[f.field]}: {f.before or '-'} -> {f.after or '-'}" for f in change.changes]
+    counts = {key: language.number(value, 0) for key, value in plan.counts.items()}
+    lines.append(_("%(create)s created, %(update)s updated, %(deactivate)s deactivated, %(reactivate)s reactivated, "
+                   "%(unchanged)s unchanged.", unchanged=language.number(plan.unchanged, 0), **counts))
+    if plan.kept_hr:
+        lines.append(_("HR accounts not in the file, kept active: %(emails)s", emails=", ".join(plan.kept_hr)))
+    if plan.untracked:
+        lines.append(ngettext("%(num)d active account without an employee id is not in the file and was left as it is.",
+                              "%(num)d active accounts without an employee id are not in the file and were left as "
+                              "they are.", plan.untracked))
+    return lines
 
 
 @click.command("demo")
@@ -333,3 +388,4 @@ def register(app) -> None:
     app.cli.add_command(results_cli)
     app.cli.add_command(remind_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(people_cli)

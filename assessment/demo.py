@@ -16,6 +16,7 @@ from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, evidence_required
 
 from .demo_evidence import evidence_for
+from .demo_people import place_people
 from .demo_exercises import ASSESSORS, WITH_EXERCISE_DAY, exercise_day
 from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
 from .extensions import db
@@ -137,6 +138,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
     people = DemoPeople(hr, managers, colleagues, team, assessors)
     candidates = [(_user(email, name, "candidate"), role, strength, bias)
                   for email, name, role, strength, bias in CANDIDATES]
+    place_people([hr, *managers, *colleagues, *team, *assessors, *(c for c, *_ in candidates)])
 
     # A past cycle, released, every sheet submitted: its results pages and reports have something to show.
     past, past_new = _cycle("Spring 2026 promotion round",

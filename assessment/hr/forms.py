@@ -127,6 +127,10 @@ class PersonForm(CleanForm):
     language = SelectField(_l("Language"), default=language.current,  # always one of the choices: no empty one
                            choices=[SelectChoice(code, language.LANGUAGE_NAMES[code]) for code in language.LANGUAGES])
     invite = BooleanField(_l("E-mail an invitation to set a password"), default=True)
+    #: (issue 21) Where they sit in the organisation; all optional.
+    unit = StringField(_l("Unit (site or department)"), validators=[Optional(), Length(max=120)])
+    employee_id = StringField(_l("Employee id"), validators=[Optional(), Length(max=64)])
+    manager = StringField(_l("Line manager (e-mail or employee id)"), validators=[Optional(), Length(max=320)])
 
 
 class RoleForm(CleanForm):

@@ -39,6 +39,9 @@ AUDIT_KINDS = {
     "user.role_change": _l("Role changed"),
     "user.deactivate": _l("Account deactivated"),
     "user.reactivate": _l("Account reactivated"),
+    "user.sync": _l("Account updated by the people sync"),
+    "user.directory": _l("Reporting line changed"),
+    "people.sync": _l("People synchronised from the HR system"),
     "user.password": _l("Password changed"),
     "user.role_grant.propose": _l("HR role proposed"),
     "user.role_grant.approve": _l("HR role approved"),
@@ -88,6 +91,10 @@ AUDIT_FIELDS = {
     "assessors": _l("assessors"),
     "leadership_months": _l("months in leadership roles"), "current_role_months": _l("months in the current role"),
     "language": _l("language"), "grant": _l("proposal"), "copied": _l("candidates copied"),
+    "employee_id": _l("employee id"), "unit": _l("unit"), "manager": _l("line manager"), "active": _l("active"),
+    "created": _l("accounts created"), "updated": _l("accounts updated"), "deactivated": _l("accounts deactivated"),
+    "reactivated": _l("accounts reactivated"), "unchanged": _l("accounts unchanged"),
+    "deactivate_missing": _l("people not in the file deactivated"),
 }
 
 

@@ -12,7 +12,7 @@ from ..cleaning import whole_number
 from ..forms.common import ConfirmForm
 from ..listing import choice_arg, page_arg, page_size, text_arg
 from ..models import ROLES, User
-from ..services import accounts, exercises, two_person, users
+from ..services import accounts, directory, exercises, two_person, users
 from . import labels, queries
 from .blueprint import FAILED, actor, bp, save
 from .forms import AssessorForm, PersonForm, RoleForm
@@ -24,8 +24,9 @@ def list_people():
     """Every account, with its role; filter by role, search by name or e-mail."""
     search = text_arg("q", label=_("search text"))
     role = choice_arg("role", ROLES)
-    people = queries.people_page(search=search, role=role, page=page_arg(), per_page=page_size())
-    return render_template("hr/people.html", people=people, filters={"q": search, "role": role})
+    status = choice_arg("status", queries.PEOPLE_STATUSES)
+    people = queries.people_page(search=search, role=role, status=status, page=page_arg(), per_page=page_size())
+    return render_template("hr/people.html", people=people, filters={"q": search, "role": role, "status": status})
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -49,6 +50,9 @@ def create_person():
 def _create_person(form: PersonForm, invite: bool) -> User:
     user = users.create_user(form.email.data, form.name.data, form.role.data, None, actor=actor(),
                              language=form.language.data)
+    if form.unit.data or form.employee_id.data or form.manager.data:
+        directory.set_directory(user, unit=form.unit.data, employee_id=form.employee_id.data,
+                                manager=form.manager.data, actor=actor())
     if invite:
         accounts.invite(user, actor=actor())
     return user

@@ -228,9 +228,15 @@ def audit_choices() -> dict:
     }
 
 
-def people_page(*, search: str = "", role: str = "", page: int = 1, per_page: int = 50) -> Page:
-    """Accounts by name, filtered by role and a search in name and e-mail."""
+#: The people list's status filter: active or deactivated accounts.
+PEOPLE_STATUSES = ("active", "deactivated")
+
+
+def people_page(*, search: str = "", role: str = "", status: str = "", page: int = 1, per_page: int = 50) -> Page:
+    """Accounts by name, filtered by role and status (active, deactivated) and a search in name and e-mail."""
     stmt = sa.select(User)
+    if status:
+        stmt = stmt.where(User.is_active.is_(status == "active"))
     if search:
         stmt = stmt.where(sa.or_(User.name.icontains(search, autoescape=True),
                                  User.email.icontains(search, autoescape=True)))

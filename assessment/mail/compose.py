@@ -31,6 +31,11 @@ def recipient_language(user: User) -> str | None:
     return getattr(user, "language", None)
 
 
+def receives_mail(user: User) -> bool:
+    """Whether OpsLadder may write to ``user``: not to a deactivated account."""
+    return user.is_active is not False
+
+
 def render_message(template: str, **context) -> tuple[str, str]:
     """The plain-text and HTML bodies of one message."""
     # Straight from the Jinja environment: mail is written outside requests too (cron, workers), where the
@@ -51,12 +56,16 @@ def _written(user: User, subject, template: str, context: dict) -> tuple[str, st
 
 
 def send_to(user: User, kind: str, subject, template: str, *, cycle_id: int | None = None,
-            dedupe_key: str | None = None, **context) -> OutboxMessage:
-    """Render a message for ``user`` in their language and record it in the outbox (sent after commit).
+            dedupe_key: str | None = None, **context) -> OutboxMessage | None:
+    """Render a message for ``user`` in their language and record it in the outbox (sent after commit); None, and
+    nothing recorded, for a deactivated account: every message OpsLadder sends a person passes here, so this is
+    the one guard that keeps mail from people who left (their history stays; ``users.deactivate_user``).
 
     ``subject`` is a lazy string (``lazy_gettext``), made into text in the recipient's language here; so are any
     lazy strings in ``context``. Callers that build more text for the message do it inside ``speaking(user)``.
     """
+    if not receives_mail(user):
+        return None
     subject, text, html = _written(user, subject, template, context)
     return queue_message(kind=kind, to_address=user.email, to_name=user.name, subject=subject, text_body=text,
                          html_body=html, recipient_id=user.id, cycle_id=cycle_id, dedupe_key=dedupe_key)

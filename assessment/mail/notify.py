@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..extensions import db
 from ..labels import GROUP_WORDS, STATUS_LABELS
 from ..models import Assessment, Cycle, OutboxMessage, RaterAssignment, User, utcnow
-from .compose import external_url, render_message, rewrite, send_to
+from .compose import external_url, receives_mail, render_message, rewrite, send_to
 from .outbox import already_queued
 from .tokens import make_token
 
@@ -25,7 +25,7 @@ _SHEET_MESSAGES = "opsladder.mail.sheet_messages"
 
 
 def owed_sheets(cycle: Cycle, rater_ids=None) -> dict[User, list[RaterAssignment]]:
-    """The sheets each rater still owes in a cycle (not submitted, candidate not withdrawn), by rater."""
+    """The sheets each active rater still owes in a cycle (not submitted, candidate not withdrawn), by rater."""
     stmt = (sa.select(RaterAssignment).join(Assessment)
             .options(joinedload(RaterAssignment.rater),
                      joinedload(RaterAssignment.assessment).joinedload(Assessment.candidate))
@@ -36,7 +36,8 @@ def owed_sheets(cycle: Cycle, rater_ids=None) -> dict[User, list[RaterAssignment
         stmt = stmt.where(RaterAssignment.rater_id.in_(list(rater_ids)))
     by_rater: dict[User, list[RaterAssignment]] = defaultdict(list)
     for sheet in db.session.scalars(stmt).unique():
-        by_rater[sheet.rater].append(sheet)
+        if receives_mail(sheet.rater):  # a deactivated rater is neither told nor reminded (their sheet stays)
+            by_rater[sheet.rater].append(sheet)
     return dict(by_rater)
 
 
@@ -102,6 +103,8 @@ def _forget_sheet_messages(session, transaction):
 def _tell_rater(rater: User, cycle: Cycle, sheets: list[RaterAssignment], *, added: bool) -> bool:
     """Record this transaction's one message to ``rater`` about their sheets in ``cycle``, or write the one
     already recorded afresh with these sheets added (an opening message stays one); True when a new message."""
+    if not receives_mail(rater):
+        return False
     earlier = _sheet_messages().get((rater.id, cycle.id))
     if earlier is not None:
         sheets = earlier.sheets + [sheet for sheet in sheets if sheet not in earlier.sheets]
@@ -164,7 +167,7 @@ def notify_results_released(cycle: Cycle, assessments: list[Assessment]) -> int:
     withheld and the withdrawn are not told), releasing one withheld candidate later for that candidate."""
     count = 0
     for assessment in assessments:
-        if assessment.is_withdrawn or assessment.is_withheld:
+        if assessment.is_withdrawn or assessment.is_withheld or not receives_mail(assessment.candidate):
             continue
         send_to(assessment.candidate, "results_released", _l("Your results from %(name)s are ready", name=cycle.name),
                 "results_released", cycle_id=cycle.id, cycle=cycle,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ..config import mail_sender
 from ..extensions import db
 from ..jobs import rq_queue
-from ..models import OutboxMessage, utcnow
+from ..models import OutboxMessage, User, utcnow
 from .transport import UnsafeHeader, build_email, transport_for
 
 log = logging.getLogger("opsladder.mail")
@@ -162,6 +162,12 @@ def deliver(ids: list[int] | None = None, *, include_due: bool = True, limit: in
 
 
 def _send_one(message: OutboxMessage, transport, config: dict) -> int:
+    recipient = db.session.get(User, message.recipient_id) if message.recipient_id else None
+    if recipient is not None and not recipient.is_active:
+        # Recorded before the account was deactivated: a person who left gets nothing more (HR sees why).
+        message.status, message.last_error = "failed", "not sent: the recipient's account is deactivated"
+        db.session.commit()
+        return 0
     message.attempts += 1
     try:
         transport.send(build_email(message, mail_sender(config)), message)

@@ -138,6 +138,9 @@ def assign_rater(assessment: Assessment, rater: User, group: str, *, actor: User
                              name=rater.name, group=group_word(group)), field="rater")
     if group == "manager" and rater.role not in ("manager", "hr"):
         raise ServiceError(_("%(email)s is not a manager account", email=rater.email), field="rater")
+    if not rater.is_active:
+        raise ServiceError(_("%(email)s is deactivated and cannot be given new sheets.", email=rater.email),
+                           field="rater")
     if any(a.rater_id == rater.id for a in assessment.assignments):
         raise ServiceError(_("%(email)s is already assigned to this candidate", email=rater.email), field="rater")
     reason = None if initial else rater_change_reason(assessment, reason)

@@ -307,34 +307,58 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         workbook.close()
 
 
-def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
-    """The candidate rows of a CSV or XLSX file; ImportRejected when its shape (type, header, size) is wrong."""
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """The rows of a CSV or XLSX file as text cells, bounded as above (also the performance ratings' import);
+    ImportRejected when it is neither, or cannot be read safely."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == "csv":
-        table = _csv_rows(data)
-    elif suffix == "xlsx":
-        table = _xlsx_rows(data)
-    else:
-        raise ImportRejected([Problem(None, None, _("Upload a .csv or .xlsx file."))])
-    names = ", ".join(headers())
+        return _csv_rows(data)
+    if suffix == "xlsx":
+        return _xlsx_rows(data)
+    raise ImportRejected([Problem(None, None, _("Upload a .csv or .xlsx file."))])
+
+
+def header_key(text: str) -> str:
+    """A column name as compared: case, spaces and hyphens ignored, "ä/ö/ü/ß" as "ae/oe/ue/ss"."""
+    return _header_key(text).translate(_UMLAUTS)
+
+
+def read_header(table: list[list[str]], *, aliases: dict, columns: tuple[str, ...], required: tuple[str, ...],
+                names: str, label=lambda column: column) -> list[str]:
+    """The header row's columns, each cell as its column id (``aliases``: a ``header_key`` -> the id); ImportRejected
+    naming every problem of it (``names``: the columns as the reader knows them; ``label``: a column as named)."""
     if not table or not any(table[0]):
         raise ImportRejected([Problem(1, None, _("The file is empty: the first row must hold the column names "
                                                  "(%(columns)s).", columns=names))])
-    header = [HEADER_ALIASES.get(_header_key(h), _header_key(h)) for h in table[0]]
+    header = [aliases.get(header_key(h), header_key(h)) for h in table[0]]
     # A nameless column is only a problem when it holds data (spreadsheets often carry empty trailing columns).
-    problems = [Problem(1, h or f"#{i + 1}", _("unknown column; the columns are %(columns)s", columns=names))
+    problems = [Problem(1, label(h) or f"#{i + 1}", _("unknown column; the columns are %(columns)s", columns=names))
                 for i, h in enumerate(header)
-                if h not in COLUMNS and (h or any(len(r) > i and r[i] for r in table[1:]))]
-    problems += [Problem(1, name, _("this column appears twice")) for name in COLUMNS if header.count(name) > 1]
-    problems += [Problem(1, name, _("this column is missing")) for name in REQUIRED_COLUMNS if name not in header]
+                if h not in columns and (h or any(len(r) > i and r[i] for r in table[1:]))]
+    problems += [Problem(1, label(name), _("this column appears twice")) for name in columns
+                 if header.count(name) > 1]
+    problems += [Problem(1, label(name), _("this column is missing")) for name in required if name not in header]
     if problems:
         raise ImportRejected(problems)
-    rows = []
+    return header
+
+
+def body_rows(table: list[list[str]], header: list[str], columns: tuple[str, ...]):
+    """(row number, {column: cell}) for every row after the header that is not blank; a missing column is ""."""
+    where = {name: header.index(name) for name in columns if name in header}
     for number, values in enumerate(table[1:], start=2):
-        if not any(values):
-            continue
-        cell = {name: (values[header.index(name)] if name in header and header.index(name) < len(values) else "")
-                for name in COLUMNS}
+        if any(values):
+            yield number, {name: (values[where[name]] if name in where and where[name] < len(values) else "")
+                           for name in columns}
+
+
+def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
+    """The candidate rows of a CSV or XLSX file; ImportRejected when its shape (type, header, size) is wrong."""
+    table = read_table(filename, data)
+    header = read_header(table, aliases=HEADER_ALIASES, columns=COLUMNS, required=REQUIRED_COLUMNS,
+                         names=", ".join(headers()))
+    rows = []
+    for number, cell in body_rows(table, header, COLUMNS):
         rows.append(CandidateRow(number, cell["name"], cell["email"], cell["current_role"], cell["target_role"],
                                  split_emails(cell["manager_emails"]), split_emails(cell["peer_emails"]),
                                  split_emails(cell["direct_report_emails"]),

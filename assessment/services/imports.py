@@ -177,6 +177,8 @@ def _rater_problems(r: CandidateRow, users: dict[str, User], new_candidates: set
                                   "self-assessment covers that)", email=rater, group=group_word(group)))
             elif rater in seen:
                 problem(column, _("%(email)s is listed more than once for this candidate", email=rater))
+            elif rater in users and not users[rater].is_active:
+                problem(column, _("%(email)s is deactivated and cannot be given new sheets.", email=rater))
             elif group == "manager" and rater not in users:
                 problem(column, _("no account for %(email)s; create the manager on the People page first",
                                   email=rater))
