@@ -62,7 +62,10 @@ def _settings() -> SignInSettings | None:
 
 
 def password_policy() -> PasswordPolicy:
-    """The policy in force; without a settings row password sign-in is on for everyone."""
+    """The policy in force. Password sign-in is on for everyone without a settings row, and whenever single
+    sign-on is not configured (else a provider taken out of the configuration would lock everyone out)."""
+    if not sso_configured():
+        return PasswordPolicy(True, None)
     row = _settings()
     if row is None:
         return PasswordPolicy(True, None)

@@ -62,11 +62,11 @@ def _refused(reason: str, message: str, status: int):
 def start():
     """Send the browser to the provider's sign-in page (state, nonce and the PKCE verifier kept in the session)."""
     client = _client()
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
     if client is None:
         flash(_("Single sign-on is not set up for this OpsLadder; sign in with your password."), "info")
         return redirect(url_for("auth.login"))
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
     session[_NEXT] = safe_next(request.args.get("next"))
     try:
         return client.authorize_redirect(_callback_url())
