@@ -11,12 +11,11 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from assessment import create_app
 from assessment.extensions import db
 from assessment.models import AuditEvent, User
 from assessment.services.sso import add_jit_domain
 from assessment.services.users import deactivate_user
-from tests.conftest import app_config
+from tests.conftest import app_config, running_app
 from tests.factories import Factory
 from tests.sso_provider import local_path, running_provider
 
@@ -34,15 +33,8 @@ def sso_config(database_url, provider, **extra):
 
 @pytest.fixture
 def sso_app(database_url, provider):
-    app = create_app(sso_config(database_url, provider))
-    with app.app_context():
+    with running_app(sso_config(database_url, provider)) as app:
         yield app
-        db.session.rollback()
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
     provider.tamper = {}
 
 
@@ -201,13 +193,10 @@ def test_provider_denial_is_a_clear_page(sso_app, provider):
 
 def test_unreachable_provider_is_a_clear_page(database_url):
     """A provider that does not answer: 502 with advice, never a 500."""
-    app = create_app(app_config(database_url, OIDC_ISSUER="http://127.0.0.1:9/", OIDC_CLIENT_ID="x",
-                                OIDC_CLIENT_SECRET="y"))
-    with app.app_context():
+    config = app_config(database_url, OIDC_ISSUER="http://127.0.0.1:9/", OIDC_CLIENT_ID="x", OIDC_CLIENT_SECRET="y")
+    with running_app(config) as app:
         response = app.test_client().get("/sso/start")
         assert response.status_code == 502 and "could not be reached" in response.get_data(as_text=True)
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_callback_with_hostile_query_is_never_a_500(sso_app, provider):

@@ -10,10 +10,11 @@ from flask import g
 from assessment import create_app
 from assessment.config import ConfigError, checked_oidc
 from assessment.extensions import db
+from assessment.mail.tokens import make_token
 from assessment.models import AuditEvent, JitDomain, OutboxMessage, SignInSettings
 from assessment.services import NotAllowed
 from assessment.services.sso import password_policy, set_password_sign_in
-from tests.conftest import app_config
+from tests.conftest import app_config, running_app
 from tests.factories import Factory
 
 SSO = {"OIDC_ISSUER": "http://127.0.0.1:9", "OIDC_CLIENT_ID": "opsladder", "OIDC_CLIENT_SECRET": "s3cret",
@@ -23,15 +24,8 @@ SSO = {"OIDC_ISSUER": "http://127.0.0.1:9", "OIDC_CLIENT_ID": "opsladder", "OIDC
 @pytest.fixture
 def sso_app(database_url):
     """An app with single sign-on configured (the provider is not needed for these pages)."""
-    app = create_app(app_config(database_url, **SSO))
-    with app.app_context():
+    with running_app(app_config(database_url, **SSO)) as app:
         yield app
-        db.session.rollback()
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -87,6 +81,18 @@ def test_password_reset_mail_only_for_the_break_glass_account_when_off(sso_app, 
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
     client.post("/password/forgot", data={"email": hr.email})
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 1
+
+
+def test_a_link_sent_earlier_sets_no_password_when_off(sso_app, make):
+    """An invitation or reset link mailed before password sign-in was turned off no longer sets a password."""
+    hr, manager = make.user("hr"), make.user("manager", password=None)
+    token = make_token(manager, "invitation")
+    turn_off(hr, hr)
+    response = sso_app.test_client().post(f"/password/set/{token}", data={"password": "a-long-new-password",
+                                                                         "repeat": "a-long-new-password"})
+    assert response.status_code == 400 and "Password sign-in is turned off" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(manager), manager.id).password_hash is None
 
 
 def test_own_password_change_refused_when_off(sso_app, make):
@@ -201,24 +207,15 @@ def test_settings_are_hr_only(sso_app, make, role):
 
 def test_settings_changes_need_the_csrf_token(database_url):
     """With CSRF on, a change without the token is refused and changes nothing."""
-    app = create_app(app_config(database_url, WTF_CSRF_ENABLED=True, **SSO))
-    with app.app_context():
-        try:
-            hr = Factory(app).user("hr")
-            client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = hr.get_id()
-                session["_fresh"] = True
-            response = client.post("/hr/sign-in/domains", data={"domain": "example.com", "role": "manager"})
-            assert response.status_code == 400
-            assert db.session.scalar(sa.select(sa.func.count(JitDomain.id))) == 0
-        finally:
-            db.session.rollback()
-            db.session.remove()
-            with db.engine.begin() as conn:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
-            db.engine.dispose()
+    with running_app(app_config(database_url, WTF_CSRF_ENABLED=True, **SSO)) as app:
+        hr = Factory(app).user("hr")
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = hr.get_id()
+            session["_fresh"] = True
+        response = client.post("/hr/sign-in/domains", data={"domain": "example.com", "role": "manager"})
+        assert response.status_code == 400
+        assert db.session.scalar(sa.select(sa.func.count(JitDomain.id))) == 0
 
 
 @pytest.mark.parametrize("settings, words", [

@@ -43,6 +43,16 @@ class SsoRefused(ServiceError):
         self.reason = reason
 
 
+def sso_configured() -> bool:
+    """Whether single sign-on is configured on this app (sso.views.init_app registered the provider's client)."""
+    return "opsladder.oidc" in current_app.extensions
+
+
+def provider_name() -> str:
+    """The name on the button: OPSLADDER_OIDC_NAME, else "your company account"."""
+    return current_app.config.get("OIDC_NAME") or _("your company account")
+
+
 @dataclass(frozen=True)
 class PasswordPolicy:
     """Whether password sign-in is on, and which account keeps it when it is off."""
@@ -54,7 +64,9 @@ class PasswordPolicy:
         """Whether ``user`` may sign in with (or set) a password."""
         if self.password_sign_in:
             return True
-        return user is not None and self.break_glass is not None and user.id == self.break_glass.id
+        # The break-glass account keeps it only while it is HR (a demoted account loses it with the role).
+        return (user is not None and self.break_glass is not None and user.id == self.break_glass.id
+                and user.role == "hr")
 
 
 def _settings() -> SignInSettings | None:
@@ -79,16 +91,6 @@ def password_allowed(email_or_user) -> bool:
         return True
     user = email_or_user if isinstance(email_or_user, User) else find_user(email_or_user or "")
     return policy.allows(user)
-
-
-def sso_configured() -> bool:
-    """Whether single sign-on is configured on this app (sso.views.init_app registered the provider's client)."""
-    return "opsladder.oidc" in current_app.extensions
-
-
-def provider_name() -> str:
-    """The name on the button: OPSLADDER_OIDC_NAME, else "your company account"."""
-    return current_app.config.get("OIDC_NAME") or _("your company account")
 
 
 def password_off_message() -> str:
