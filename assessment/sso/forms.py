@@ -21,7 +21,8 @@ class JitDomainForm(CleanForm):
     """Allow accounts to be created at the first single sign-on for one e-mail domain."""
 
     domain = StringField(_l("E-mail domain"), validators=[DataRequired(), Length(max=253)],
-                         render_kw={"placeholder": "example.com", "autocomplete": "off"})
+                         render_kw={"autocomplete": "off"},
+                         description=_l("The part of the addresses after the @, for example example.com."))
     role = SelectField(_l("Role of new accounts"), choices=[(r, r) for r in JIT_ROLES], default="candidate",
                        description=_l("Never HR: the HR role needs a second HR person's approval."))
     submit = SubmitField(_l("Allow this domain"))
