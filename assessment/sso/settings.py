@@ -41,7 +41,7 @@ def _forms(policy_form=None, domain_form=None):
 def _page(policy_form=None, domain_form=None, status=200):
     policy, policy_form, domain_form = _forms(policy_form, domain_form)
     return render_template("sso/settings.html", policy=policy, policy_form=policy_form, domain_form=domain_form,
-                           remove_form=RemoveDomainForm(), domains=jit_domains(), provider=provider_name(),
+                           domains=jit_domains(), provider=provider_name(),
                            configured=sso_configured()), status
 
 
