@@ -19,7 +19,7 @@ from .auth.account import bp as account_bp
 from .auth.views import bp as auth_bp
 from .candidate.views import bp as candidate_bp
 from .cleaning import WholeNumberConverter, whole_number
-from .config import build_config, checked_base_url, trusted_hosts
+from .config import build_config, checked_base_url, checked_oidc, trusted_hosts
 from .extensions import csrf, db, login_manager, migrate
 from .hr import cycle_steps, exercises as hr_exercises, people, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
 from .hr import directory as hr_directory, people_sync as hr_people_sync  # noqa: F401 (routes on hr.blueprint.bp)
@@ -33,6 +33,8 @@ from .models import User
 from .rating.briefing import bp as briefing_bp
 from .rating.views import bp as rating_bp
 from .results.views import bp as results_bp
+from .sso import views as sso_views
+from .sso.settings import bp as sso_settings_bp
 from .washup.views import bp as washup_bp
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -53,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Links in mail come from configuration only; a request naming another host is refused (400).
     app.config["BASE_URL"] = checked_base_url(app.config)
     check_sender_settings(app.config)  # no header injection through the configured sender name
+    sso_on = checked_oidc(app.config)  # single sign-on: all three settings or none, an https issuer
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     app.session_interface = _SessionInterface()
@@ -69,6 +72,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(security.refuse_untrusted_host)  # first: before the CSRF check of register_extensions
     register_extensions(app)
     register_blueprints(app)
+    if sso_on:
+        sso_views.init_app(app)
     errors.register(app)
     i18n.register(app)  # first: the language is set before security's checks word their messages
     security.register(app)
@@ -98,7 +103,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, main_bp, hr_bp, hrtools_bp, rating_bp, briefing_bp, candidate_bp, results_bp, account_bp,
-                      mail_bp, language_bp, washup_bp):
+                      mail_bp, language_bp, washup_bp, sso_views.bp, sso_settings_bp):
         app.register_blueprint(blueprint)
 
 

@@ -37,6 +37,9 @@
 | INVITATION_DAYS          | 14                                       | how long an invitation link works           |
 | TWO_PERSON_AUDIT_DAYS    | 14                                       | account changes an approver is shown        |
 | OPSLADDER_HIDE_VERDICTS_WHILE_OPEN | 1                              | HR sees completion, not verdicts, while open|
+| OPSLADDER_OIDC_ISSUER    | (unset: no single sign-on)               | the OpenID provider's issuer URL (docs/sso.md) |
+| OPSLADDER_OIDC_CLIENT_ID / _CLIENT_SECRET | (unset)                 | OpsLadder's client at that provider         |
+| OPSLADDER_OIDC_NAME      | "your company account"                   | the button: "Sign in with <name>"           |
 """
 
 from __future__ import annotations
@@ -166,6 +169,50 @@ def mail_config(env) -> dict:
     }
 
 
+def oidc_config(env) -> dict:
+    """Single sign-on with OpenID Connect (docs/sso.md); checked at start-up by ``checked_oidc``."""
+    return {
+        "OIDC_ISSUER": (env.get("OPSLADDER_OIDC_ISSUER") or "").strip() or None,
+        "OIDC_CLIENT_ID": (env.get("OPSLADDER_OIDC_CLIENT_ID") or "").strip() or None,
+        "OIDC_CLIENT_SECRET": (env.get("OPSLADDER_OIDC_CLIENT_SECRET") or "").strip() or None,
+        "OIDC_NAME": " ".join((env.get("OPSLADDER_OIDC_NAME") or "").split()) or None,
+    }
+
+
+#: Hosts an issuer may be reached at over plain http (a provider on this machine, as in the tests).
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def checked_oidc(config: dict) -> bool:
+    """Whether single sign-on is configured; ConfigError naming the variable when it is half set or unsafe."""
+    names = {"OIDC_ISSUER": "OPSLADDER_OIDC_ISSUER", "OIDC_CLIENT_ID": "OPSLADDER_OIDC_CLIENT_ID",
+             "OIDC_CLIENT_SECRET": "OPSLADDER_OIDC_CLIENT_SECRET"}
+    given = [key for key in names if config.get(key)]
+    if not given:
+        return False
+    missing = [names[key] for key in names if key not in given]
+    if missing:
+        raise ConfigError(f"Single sign-on is half configured: {', '.join(missing)} is not set. Set "
+                          "OPSLADDER_OIDC_ISSUER, OPSLADDER_OIDC_CLIENT_ID and OPSLADDER_OIDC_CLIENT_SECRET together "
+                          "(docs/sso.md), or none of them to sign in with passwords only.")
+    issuer = config["OIDC_ISSUER"]
+    parts = urlsplit(issuer)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise ConfigError(f"OPSLADDER_OIDC_ISSUER is {issuer!r}: use the provider's issuer URL, e.g. "
+                          "https://login.example.com/realms/staff, without user, query or fragment. OpsLadder reads "
+                          "<issuer>/.well-known/openid-configuration.")
+    if parts.scheme != "https" and parts.hostname not in _LOCAL_HOSTS:
+        raise ConfigError(f"OPSLADDER_OIDC_ISSUER is {issuer!r}: an issuer must be reached over https (plain http "
+                          "only on this machine: localhost or 127.0.0.1), or anyone on the way could sign in as "
+                          "anybody.")
+    name = config.get("OIDC_NAME") or ""
+    if len(name) > 60 or any(ord(ch) < 32 for ch in name):
+        raise ConfigError("OPSLADDER_OIDC_NAME is too long or holds a control character: give the provider's "
+                          "name as people know it, at most 60 characters (e.g. Contoso Login).")
+    return True
+
+
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     """The app's configuration: defaults, then environment variables, then ``overrides`` (tests)."""
     env = os.environ
@@ -200,6 +247,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Issue 17, 4: while a cycle is open HR sees completion, not provisional verdicts ("0" shows them).
         "HIDE_VERDICTS_WHILE_OPEN": _bool(env.get("OPSLADDER_HIDE_VERDICTS_WHILE_OPEN") or "1"),
         **mail_config(env),
+        **oidc_config(env),
     }
     config.update(overrides)
     if "SQLALCHEMY_DATABASE_URI" in overrides:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -106,18 +107,27 @@ def database_url(request, tmp_path_factory):
     drop()
 
 
+@contextmanager
+def running_app(config: dict):
+    """An app with this configuration in its app context; afterwards every table is emptied for the next test."""
+    app = create_app(config)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.rollback()
+            db.session.remove()
+            # Empty every table for the next test (children first); the audit trail's guard is ORM-level only.
+            with db.engine.begin() as conn:
+                for table in reversed(db.metadata.sorted_tables):
+                    conn.execute(table.delete())
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app(database_url):
-    app = create_app(app_config(database_url))
-    with app.app_context():
+    with running_app(app_config(database_url)) as app:
         yield app
-        db.session.rollback()
-        db.session.remove()
-        # Empty every table for the next test (children first); the audit trail's guard is ORM-level only.
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from ..forms import add_error
 from ..mail.tokens import LinkProblem, read_token
 from ..services import ServiceError
 from ..services.users import MIN_PASSWORD_LENGTH
+from ..services.sso import password_policy, provider_name
 from ..services.accounts import LinkAlreadyUsed, request_password_reset, set_password_from_link
 from .forms import ForgotForm, PasswordForm
 
@@ -48,7 +49,9 @@ def forgot_password():
                 db.session.commit()
             except IntegrityError:  # the same request twice at once: the other one's link was recorded
                 db.session.rollback()
-            return render_template("account/forgot_sent.html", email=form.email.data.strip())
+            # Password sign-in off: the same words for every address, so the page tells nobody which one keeps it.
+            return render_template("account/forgot_sent.html", email=form.email.data.strip(),
+                                   password_off=not password_policy().password_sign_in, provider=provider_name())
     return render_template("account/forgot.html", form=form), 400 if form.errors else 200
 
 

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..forms import add_error
 from ..services import ServiceError
 from ..services.signin import Limits, SignInRefused, begin_sign_in, clear_counters, finish_sign_in
+from ..services.sso import password_allowed, password_off_message, password_policy, provider_name, sso_configured
 from ..services.users import change_own_password
 from .forms import LoginForm, LogoutForm, OwnPasswordForm
 
@@ -21,6 +22,16 @@ def _limits() -> Limits:
                   per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], lock_minutes=cfg["LOGIN_LOCK_MINUTES"])
 
 
+def _login_page(form, status: int):
+    """The sign-in page: the single sign-on button when configured; the password form unless password sign-in is
+    off (then only behind "break-glass account only", ?password=1)."""
+    provider, on = (provider_name() if sso_configured() else None), password_policy().password_sign_in
+    shown = on or provider is None or request.args.get("password") == "1" or request.method == "POST"
+    form.password.data = ""
+    return render_template("auth/login.html", form=form, sso_provider=provider, password_sign_in=on,
+                           show_password_form=shown), status
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -28,27 +39,26 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            attempt = begin_sign_in(form.email.data, request.remote_addr, _limits())
-        except SignInRefused as exc:
-            db.session.commit()
-            form.form_errors.append(exc.message)
-            form.password.data = ""
-            return render_template("auth/login.html", form=form), 429
-        db.session.commit()  # the attempt is counted (and its row locks released) before the slow check
-        user = finish_sign_in(attempt, form.password.data)
+    if not form.validate_on_submit():
+        return _login_page(form, 400 if request.method == "POST" else 200)
+    if not password_allowed(form.email.data):
+        # Refused before any password is checked: no guessing at the accounts that sign in through the provider.
+        form.form_errors.append(password_off_message())
+        return _login_page(form, 403)
+    try:
+        attempt = begin_sign_in(form.email.data, request.remote_addr, _limits())
+    except SignInRefused as exc:
         db.session.commit()
-        if user is not None:
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")))
-        form.form_errors.append(_("The e-mail address or the password is not right."))
-        status = 401
-    elif request.method == "POST":
-        status = 400
-    form.password.data = ""
-    return render_template("auth/login.html", form=form), status
+        form.form_errors.append(exc.message)
+        return _login_page(form, 429)
+    db.session.commit()  # the attempt is counted (and its row locks released) before the slow check
+    user = finish_sign_in(attempt, form.password.data)
+    db.session.commit()
+    if user is not None:
+        login_user(user)
+        return redirect(safe_next(request.args.get("next")))
+    form.form_errors.append(_("The e-mail address or the password is not right."))
+    return _login_page(form, 401)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -68,7 +78,10 @@ def logout():
 def change_password():
     """A signed-in person changes their own password; their other sessions end, this one goes on."""
     form, status = OwnPasswordForm(), 200
-    if form.validate_on_submit():
+    if not password_allowed(current_user._get_current_object()):
+        form.form_errors.append(password_off_message())
+        status = 403
+    elif form.validate_on_submit():
         user = current_user._get_current_object()
         try:
             # Counted like a sign-in (same counters and limits) before the current password is checked.

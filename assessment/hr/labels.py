@@ -69,6 +69,10 @@ AUDIT_KINDS = {
     "exercise.schedule": _l("Exercise scheduled"),
     "assessment.consensus": _l("Assessors' consensus saved"),
     "assessment.track_record": _l("Track record changed"),
+    "sso.password_sign_in": _l("Password sign-in turned on or off"),
+    "sso.jit_domain.add": _l("Domain allowed accounts at first sign-in"),
+    "sso.jit_domain.remove": _l("Domain no longer allowed accounts at first sign-in"),
+    "user.sso_create": _l("Account created at first single sign-on"),
 }
 
 #: The fields of before/after values that HR meets most; others are shown by their id.
@@ -95,6 +99,7 @@ AUDIT_FIELDS = {
     "created": _l("accounts created"), "updated": _l("accounts updated"), "deactivated": _l("accounts deactivated"),
     "reactivated": _l("accounts reactivated"), "unchanged": _l("accounts unchanged"),
     "deactivate_missing": _l("people not in the file deactivated"),
+    "password_sign_in": _l("password sign-in"), "break_glass": _l("break-glass account"), "domain": _l("domain"),
 }
 
 

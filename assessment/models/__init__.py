@@ -16,9 +16,10 @@ from .outbox import KIND_LABELS, MESSAGE_KINDS, OUTBOX_STATUSES, STATUS_LABELS, 
 from .people import ROLE_GRANT_STATUSES, ROLE_LABELS, ROLES, LoginThrottle, RoleGrant, User
 from .ratings import ASSIGNMENT_STATUSES, RATER_GROUPS, ConflictClearance, Rating, RaterAssignment, Submission
 from .results import StoredRaterQuality, StoredResult
+from .sso import JIT_ROLES, JitDomain, SignInSettings
 
 __all__ = [
-    "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
+    "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "JIT_ROLES", "JitDomain", "SignInSettings", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
     "OUTBOX_STATUSES", "RATER_GROUPS", "ROLES", "ROLE_GRANT_STATUSES", "ROLE_LABELS", "STATUS_LABELS", "Assessment",
     "AssessorConsensus", "AuditEvent", "Calibration", "ConflictClearance", "Cycle", "ExerciseSession", "ExportJob",
     "LoginThrottle", "OutboxMessage", "Rating",

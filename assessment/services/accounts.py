@@ -9,8 +9,9 @@ from werkzeug.security import generate_password_hash
 from ..extensions import db
 from ..mail import notify
 from ..models import User, utcnow
-from . import ServiceError
+from . import NotAllowed, ServiceError
 from .audit import record_audit
+from .sso import password_allowed, password_off_message
 from .users import check_email, check_new_password, find_user
 
 
@@ -29,6 +30,9 @@ def request_password_reset(email: str) -> None:
         email = check_email(email)
     except ServiceError:
         raise ServiceError(_("Enter your e-mail address, like name@example.com."), field="email") from None
+    if not password_allowed(email):
+        # Password sign-in is off for this account: no link (the page says so to everyone alike, see docs/sso.md).
+        return
     notify.send_password_reset(find_user(email), email)
 
 
@@ -40,6 +44,8 @@ def set_password_from_link(user: User, purpose: str, password: str) -> User:
     """Set the password of the link's user, who is then signed in (``last_login_at``); that changes the hash, so
     the link (and older ones) stop working. Conditional on the hash the link was read with: of two submissions
     at once, the second raises LinkAlreadyUsed instead of setting a second password."""
+    if not password_allowed(user):
+        raise NotAllowed(password_off_message(), field="password")
     old_hash = user.password_hash
     had_password = bool(old_hash)
     check_new_password(password)

@@ -30,6 +30,7 @@ from flask_babel import gettext as _, ngettext
 from ..extensions import db
 from ..models import LoginThrottle, User, utcnow
 from . import ServiceError
+from .sso import password_allowed
 from .users import find_user, normalise_email, verify_password
 
 
@@ -134,7 +135,7 @@ def finish_sign_in(attempt: Attempt, password: str) -> User | None:
     """The user when the password is right (their counters cleared), else None; the same cost either way."""
     user = find_user(attempt.email)
     matches = verify_password(user.password_hash if user is not None else None, password)
-    if user is None or not user.is_active or not matches:
+    if user is None or not user.is_active or not matches or not password_allowed(user):
         return None
     clear_counters(attempt)
     user.last_login_at = utcnow()
