@@ -58,7 +58,7 @@ def bench_drawing(bars: Sequence[BenchBar], legend: tuple[str, str], *, width: f
                                  strokeWidth=0))
             drawing.add(String(x + offset + bar / 2, bottom + value * scale + 2, str(value), fontName=regular,
                                fontSize=7.5, fillColor=INK, textAnchor="middle"))
-        drawing.add(String(x, bottom - 12, _short(item.cycle), fontName=regular, fontSize=7.5, fillColor=INK,
+        drawing.add(String(x, bottom - 12, _short(item.cycle, max(10, int(slot / 4.4))), fontName=regular, fontSize=7.5, fillColor=INK,
                            textAnchor="middle"))
     x = left
     for label, colour in zip(legend, (READY, AFTER)):

@@ -182,7 +182,7 @@ def test_unknown_roles_are_not_found(client, auth, make, review_cycle, role):
     """A role nobody is a candidate for, or no role at all: 404."""
     auth.login(make.user("hr"))
     assert client.get(f"/hr/talent/{role}").status_code == 404
-    assert client.post(f"/hr/talent/{role}/pack", data={"language": "en"}).status_code in (400, 404)
+    assert client.post(f"/hr/talent/{role}/pack", data={"pack-language": "en"}).status_code in (400, 404)
 
 
 def test_an_open_cycle_is_not_offered(client, auth, make):
@@ -205,8 +205,8 @@ def test_the_panel_pack_is_an_export_job(client, auth, make, review_cycle, expor
     """Starting the pack queues a job (audited); it ends in a PDF with a cover and a page per candidate."""
     cycle, people = review_cycle
     auth.login(make.user("hr"))
-    response = client.post(f"/hr/talent/{ROLE}/pack", data={"cycles": str(cycle.id), "unit": "Hamburg",
-                                                              "language": lang})
+    response = client.post(f"/hr/talent/{ROLE}/pack", data={"pack-cycles": str(cycle.id), "pack-unit": "Hamburg",
+                                                              "pack-language": lang})
     assert response.status_code == 302
     job = db.session.scalar(sa.select(ExportJob))
     assert response.headers["Location"].endswith(f"/exports/{job.id}")

@@ -28,6 +28,8 @@ from .blueprint import actor, bp
 _ROLE_ID = re.compile(r"[a-z][a-z0-9_]{0,49}")
 #: The query argument of a column's page: p-<verdict id>.
 PAGE_PREFIX = "p-"
+#: The panel pack form's fields are named pack-... (its ids must not clash with the filter's "unit").
+PACK_PREFIX = "pack"
 
 
 class PanelPackForm(CleanForm):
@@ -75,7 +77,7 @@ def talent_review(role: str):
         review = build_review(query)
     except UnknownRole:
         abort(404)
-    form = PanelPackForm(formdata=None, cycles=",".join(str(c.id) for c in review.chosen),
+    form = PanelPackForm(formdata=None, prefix=PACK_PREFIX, cycles=",".join(str(c.id) for c in review.chosen),
                          unit=query.unit if query.unit in review.units else "")
     return render_template("hr/talent/review.html", review=review, query=query, form=form,
                            chart=_chart(review), page_prefix=PAGE_PREFIX)
@@ -94,7 +96,7 @@ def _chart(review) -> str:
 @role_required("hr")
 def start_talent_pack(role: str):
     """Start the panel pack of the review (one PDF; an export job), then to its progress page."""
-    form = PanelPackForm()
+    form = PanelPackForm(prefix=PACK_PREFIX)
     if not form.validate_on_submit():
         abort(400)
     query = ReviewQuery(_role(role), _cycle_ids((form.cycles.data or "").split(",")), form.unit.data or "")
