@@ -46,7 +46,7 @@ def review_cycle(make):
 
 
 def _columns(review):
-    return {c.verdict_id: [card.assessment.candidate.name for card in c.page.items] for c in review.columns}
+    return {c.verdict_id: [card.assessment.candidate.name for card in c.cards] for c in review.columns}
 
 
 def test_cards_sit_in_columns_by_verdict(app, review_cycle):
@@ -79,7 +79,7 @@ def test_a_calibrated_verdict_moves_the_card_and_a_proposal_does_not(app, make, 
     _calibrate(make, weak, "ready_1_2_years")
     review = build_review(ReviewQuery(ROLE))
     column = next(c for c in review.columns if c.verdict_id == "ready_1_2_years")
-    card = next(card for card in column.page.items if card.assessment.id == weak.id)
+    card = next(card for card in column.cards if card.assessment.id == weak.id)
     assert card.verdict_id == "ready_1_2_years" and card.computed == "Not yet ready"
     assert dict((b, n) for b, _label, n in review.slate_bands) == {"ready_now": 2, "ready_1_2_years": 2}
 
@@ -103,13 +103,13 @@ def test_unit_filter_sorting_and_paging_per_column(app, review_cycle):
     assert build_review(ReviewQuery(ROLE, unit="Nowhere\x00")).total == 4  # an unknown unit filters nothing
     by_name = build_review(ReviewQuery(ROLE, sort="name", descending=True), column_size=1)
     ready = next(c for c in by_name.columns if c.verdict_id == "ready_now")
-    assert [card.assessment.candidate.name for card in ready.page.items] == ["Dora Strong"]
-    assert ready.page.pages == 2 and ready.page.total == 2
+    assert [card.assessment.candidate.name for card in ready.cards] == ["Dora Strong"]
+    assert ready.total == 2 and ready.per_page == 1
     last = build_review(ReviewQuery(ROLE, pages={"ready_now": 10**12}), column_size=1)
     ready = next(c for c in last.columns if c.verdict_id == "ready_now")
-    assert ready.page.page == 2 and [c.assessment.candidate.name for c in ready.page.items] == ["Dora Strong"]
+    assert ready.number == 2 and [c.assessment.candidate.name for c in ready.cards] == ["Dora Strong"]
     by_score = build_review(ReviewQuery(ROLE, sort="score", descending=True))
-    names = [card.assessment.candidate.name for column in by_score.columns for card in column.page.items]
+    names = [card.assessment.candidate.name for column in by_score.columns for card in column.cards]
     assert set(names) == {"Ada Strong", "Ben Middle", "Cy Weak", "Dora Strong"}
 
 
@@ -191,6 +191,7 @@ def test_an_open_cycle_is_not_offered(client, auth, make):
     rated_assessment(make, cycle=cycle, manager=4)
     auth.login(make.user("hr"))
     assert client.get(f"/hr/talent/{ROLE}").status_code == 404
+    assert f"/hr/talent/{ROLE}" not in client.get("/hr/talent").get_data(as_text=True)
 
 
 @pytest.fixture
@@ -226,3 +227,45 @@ def test_the_panel_pack_is_an_export_job(client, auth, make, review_cycle, expor
     assert "Dora Strong" not in text.split("\f", 1)[1]  # Berlin: not in the Hamburg pack's pages
     pages = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"Pages:\s+4\b", pages)
+
+
+def test_too_many_missing_results_go_to_a_job(client, auth, make, app, review_cycle):
+    """Above RESULTS_INLINE_MAX missing results the review starts the results job and shows its progress page."""
+    app.config["RESULTS_INLINE_MAX"] = 1
+    db.session.execute(sa.delete(StoredResult))
+    db.session.commit()
+    auth.login(make.user("hr"))
+    response = client.get(f"/hr/talent/{ROLE}")
+    assert response.status_code == 302 and "/exports/" in response.headers["Location"]
+    jobs.wait_for_threads()
+    app.config["RESULTS_INLINE_MAX"] = 300
+    assert client.get(f"/hr/talent/{ROLE}").status_code == 200
+
+
+def test_a_page_costs_the_same_whatever_the_number_of_candidates(client, auth, make, review_cycle, monkeypatch):
+    """Once results are stored, a review runs the same queries and decodes only the cards it shows, for a cycle of
+    4 candidates or of 9."""
+    from assessment.services import result_codec, talent_review
+    from tests.querycount import counted_queries
+
+    small_cycle, _people_now = review_cycle
+    large_cycle = make.cycle("Autumn 2026")
+    _people(make, large_cycle, [(f"{word} {n}", level) for n in range(3)
+                                for word, level in (("Strong", 5), ("Middle", 3), ("Weak", 1))])
+    move_cycle(large_cycle, "closed", "released")
+    monkeypatch.setattr(talent_review, "COLUMN_SIZE", 1)
+    auth.login(make.user("hr"))
+    decoded = []
+    loads = result_codec.loads
+    monkeypatch.setattr(result_codec, "loads", lambda cls, text: decoded.append(1) or loads(cls, text))
+
+    def cost(cycle):
+        url = f"/hr/talent/{ROLE}?sort=agreement&cycle={cycle.id}"
+        client.get(url)  # computes and stores what is missing
+        decoded.clear()
+        with counted_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements), len(decoded)
+
+    assert cost(small_cycle) == cost(large_cycle)
+    assert cost(large_cycle)[1] == 3  # one card per column shown (three columns have people)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import HiddenField, SelectField, SubmitField
 
@@ -17,11 +17,12 @@ from ..extensions import db
 from ..forms import CleanForm
 from ..forms.common import SelectChoice
 from ..access import role_required
-from ..listing import Sorting, page_arg, sorting_arg
+from ..listing import Page, Sorting, page_arg, sorting_arg
 from ..services import NotAllowed
-from ..services.exports import dispatch_export
+from ..services.exports import dispatch_export, results_job
+from ..services.results_store import missing_results
 from ..services.talent_pack import start_panel_pack
-from ..services.talent_review import SORTS, ReviewQuery, UnknownRole, build_review, review_roles
+from ..services.talent_review import SORTS, ReviewQuery, UnknownRole, build_review, cycles_read, review_roles
 from .blueprint import actor, bp
 
 #: A role id as the rubric spells them; anything else is no role (and never reaches the database).
@@ -74,13 +75,31 @@ def talent_review(role: str):
     """Every candidate for a role as a card in a column per verdict, with the slate and bench strength."""
     query = review_query(_role(role))
     try:
+        job = _results_job(query)
+        if job is not None:
+            return redirect(url_for("results.view_export", job_id=job.id))
         review = build_review(query)
     except UnknownRole:
         abort(404)
     form = PanelPackForm(formdata=None, prefix=PACK_PREFIX, cycles=",".join(str(c.id) for c in review.chosen),
                          unit=query.unit if query.unit in review.units else "")
-    return render_template("hr/talent/review.html", review=review, query=query, form=form,
+    # Each column pages on its own, drawn by the pager every list uses.
+    pages = {c.verdict_id: Page(c.cards, c.number, c.per_page, c.total) for c in review.columns}
+    return render_template("hr/talent/review.html", review=review, query=query, form=form, pages=pages,
                            chart=_chart(review), page_prefix=PAGE_PREFIX)
+
+
+def _results_job(query: ReviewQuery):
+    """The job computing a cycle's results when too many are missing to compute within the request (right after a
+    large cycle closed), as the overview does; None when they can be computed here."""
+    for cycle in cycles_read(query):
+        if len(missing_results(cycle)) > current_app.config["RESULTS_INLINE_MAX"]:
+            job, is_new = results_job(cycle, actor=actor())
+            db.session.commit()
+            if is_new:
+                dispatch_export(job)
+            return job
+    return None
 
 
 def _chart(review) -> str:

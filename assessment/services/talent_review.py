@@ -17,7 +17,7 @@ from datetime import date
 from functools import partial
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from reports.evidence import agreement_text
 from rubrics import Framework, language
@@ -82,25 +82,16 @@ class Card:
     agreement: str = ""
 
 
-@dataclass
-class ColumnPage:
-    """One page of a column's cards (what the pager macro reads: page, pages, total)."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-@dataclass
+@dataclass(frozen=True)
 class Column:
+    """One verdict's column: the cards of its page ``number`` (of ``per_page``), and how many it holds in all."""
+
     verdict_id: str
     label: str
-    page: ColumnPage
+    cards: list[Card]
+    number: int
+    per_page: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -158,8 +149,8 @@ def role_cycles(role: str) -> list[Cycle]:
 
 
 def review_roles() -> list[tuple[str, str]]:
-    """The target roles any cycle has candidates for, as (id, name) in the ladder's order (the latest cycle's
-    names)."""
+    """The target roles with a review to show (``role_cycles``), as (id, name) in the ladder's order (the latest
+    cycle's names)."""
     found = set(db.session.scalars(sa.select(Assessment.target_role).where(HAS_RESULTS).distinct()))
     latest = db.session.scalar(sa.select(Cycle).where(Cycle.state != "draft").order_by(Cycle.id.desc()))
     if latest is None:
@@ -167,7 +158,8 @@ def review_roles() -> list[tuple[str, str]]:
     framework = pinned_framework(latest)
     ladder = [role.id for role in framework.ladder]
     names = {role.id: role.name for role in framework.roles}
-    return [(r, names.get(r, r)) for r in sorted(found, key=lambda r: (ladder.index(r) if r in ladder else 99, r))]
+    shown = [r for r in found if role_cycles(r)]  # a role only in an open cycle has nothing to show yet
+    return [(r, names.get(r, r)) for r in sorted(shown, key=lambda r: (ladder.index(r) if r in ladder else 99, r))]
 
 
 def in_force_band():
@@ -223,12 +215,25 @@ def units(cycle_ids: Sequence[int], role: str) -> list[str]:
                User.unit.is_not(None), User.unit != "").distinct()), key=str.casefold)
 
 
-def build_review(query: ReviewQuery, *, column_size: int = COLUMN_SIZE) -> Review:
-    """The columns (one page each), counts, slate and bench strength of a role; ``UnknownRole`` without cycles."""
+def chosen_cycles(query: ReviewQuery) -> tuple[list[Cycle], list[Cycle]]:
+    """The role's cycles (newest first) and those of them chosen (default: the latest); ``UnknownRole`` without."""
     cycles = role_cycles(query.role)
     if not cycles:
         raise UnknownRole(query.role)
-    chosen = [c for c in cycles if c.id in query.cycle_ids] or cycles[:1]
+    return cycles, [c for c in cycles if c.id in query.cycle_ids] or cycles[:1]
+
+
+def cycles_read(query: ReviewQuery) -> list[Cycle]:
+    """Every cycle whose results the review reads: the chosen ones and those of the bench-strength chart."""
+    cycles, chosen = chosen_cycles(query)
+    return list(dict.fromkeys(chosen + sorted(cycles, key=chronological)[-BENCH_CYCLES:]))
+
+
+def build_review(query: ReviewQuery, *, column_size: int | None = None) -> Review:
+    """The columns (one page each, ``column_size`` cards: default ``COLUMN_SIZE``), counts, slate and bench
+    strength of a role; ``UnknownRole`` without cycles."""
+    column_size = column_size or COLUMN_SIZE
+    cycles, chosen = chosen_cycles(query)
     refresh(chosen)
     framework = pinned_framework(chosen[0])
     frameworks = {c.id: pinned_framework(c) for c in chosen}
@@ -237,20 +242,24 @@ def build_review(query: ReviewQuery, *, column_size: int = COLUMN_SIZE) -> Revie
     unit = query.unit if query.unit in unit_choices else ""
     where = _where(query.role, ids, unit)
     counted = _counts(where)
-    columns = []
+    pages: list[tuple[str, str, int, int, list[Assessment]]] = []
     labels = verdicts(framework.readiness)
     for verdict_id, label in list(labels) + [(v, v) for v in counted if v not in dict(labels)]:
         if verdict_id in (INSUFFICIENT_EVIDENCE, PANEL_REVIEW) and not counted.get(verdict_id):
             continue
-        stmt = (sa.select(Assessment).join(StoredResult, StoredResult.assessment_id == Assessment.id)
-                .join(Assessment.candidate).options(contains_eager(Assessment.candidate))
-                .where(*where, _verdict() == verdict_id)
-                .order_by(*_order_by(query.sort, query.descending, _cycle_rank(chosen))))
         total = counted.get(verdict_id, 0)
         # A page past the end (an old link, a huge number) shows the last page: the count is known already.
         number = min(max(1, query.pages.get(verdict_id, 1)), max(1, math.ceil(total / column_size)))
-        shown = list(db.session.scalars(stmt.limit(column_size).offset((number - 1) * column_size))) if total else []
-        columns.append(Column(verdict_id, label, ColumnPage(_cards(shown, frameworks), number, column_size, total)))
+        stmt = (sa.select(Assessment).join(StoredResult, StoredResult.assessment_id == Assessment.id)
+                .join(Assessment.candidate).options(contains_eager(Assessment.candidate))
+                .where(*where, _verdict() == verdict_id)
+                .order_by(*_order_by(query.sort, query.descending, _cycle_rank(chosen)))
+                .limit(column_size).offset((number - 1) * column_size))
+        pages.append((verdict_id, label, number, total, list(db.session.scalars(stmt)) if total else []))
+    # Every column's cards decoded together: one round of fingerprint checks per cycle, not per column.
+    cards = {card.assessment.id: card for card in _cards([a for *_rest, shown in pages for a in shown], frameworks)}
+    columns = [Column(verdict_id, label, [cards[a.id] for a in shown], number, column_size, total)
+               for verdict_id, label, number, total, shown in pages]
     bands = [b.id for b in framework.readiness.bands[:2]]
     slate_bands = [(b, verdict_label(framework.readiness, b), counted.get(b, 0)) for b in bands]
     role_names = {r.id: r.name for r in framework.roles}
@@ -294,7 +303,7 @@ def _slate(where: list, bands: Sequence[str], cycles: Sequence[Cycle], framework
     """The named slate: the ready-now and ready-after-development candidates, best verdict first, then by name;
     a person assessed in several of the cycles appears once, with their latest assessment."""
     rank = _cycle_rank(cycles)
-    later = sa.orm.aliased(Assessment)
+    later = aliased(Assessment)
     rank_later = sa.case({c.id: i for i, c in enumerate(sorted(cycles, key=chronological))},
                          value=later.cycle_id, else_=-1)
     newer = sa.select(later.id).where(later.candidate_id == Assessment.candidate_id,

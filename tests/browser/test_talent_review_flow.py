@@ -16,7 +16,7 @@ PEOPLE = [("Łukasz Nowak", 5, "Rotterdam DC"), ("Zoë Müller-Šimić", 3, "Ham
           ("Aoife O'Brien", 1, "Rotterdam DC"), ("Søren Østergaard-Christiansen", 5, "Hamburg Hub")]
 
 
-def _world(make):
+def _world(make, lang: str):
     cycle = make.cycle("Spring 2026 promotion round")
     for name, level, unit in PEOPLE:
         candidate = make.user("candidate", name=name)
@@ -26,6 +26,8 @@ def _world(make):
     db.session.commit()
     move_cycle(cycle, "closed", "released")
     hr = make.user("hr", name="Ingrid Halvorsen")
+    hr.language = lang
+    db.session.commit()
     return hr
 
 
@@ -33,9 +35,7 @@ def _world(make):
 def test_hr_reviews_a_role_with_the_keyboard(live_app, browser, lang):
     """From the header to the review; filter by unit and sort by keyboard; a card leads to the calibration form."""
     server, make = live_app
-    hr = _world(make)
-    hr.language = lang
-    db.session.commit()
+    hr = _world(make, lang)
     words = {"en": ("Talent review", "Ready now", "Propose a different verdict", "Calibrate the verdict"),
              "de": ("Talentüberprüfung", "Jetzt bereit", "Andere Einstufung vorschlagen", "Einstufung kalibrieren")}[lang]
     with browser_page(browser) as page:
@@ -74,9 +74,7 @@ def test_hr_reviews_a_role_with_the_keyboard(live_app, browser, lang):
 def test_the_columns_stack_on_a_phone(live_app, browser, lang):
     """At 390 px the columns stack one under another, every card is readable, nothing scrolls sideways."""
     server, make = live_app
-    hr = _world(make)
-    hr.language = lang
-    db.session.commit()
+    hr = _world(make, lang)
     with browser_page(browser, **PHONE) as page:
         sign_in(page, server.url, hr.email)
         page.goto(f"{server.url}/hr/talent/head_of_operations")
