@@ -154,6 +154,7 @@ def test_the_page_in_german(client, auth, make, review_cycle):
     auth.login(hr)
     page = client.get(f"/hr/talent/{ROLE}").get_data(as_text=True)
     assert "Nachfolgeplanung" in page and "Jetzt bereit" in page
+    assert 'selected value="de"' in page  # the panel pack in the reader's language, unless they choose another
 
 
 @pytest.mark.parametrize("role", ["manager", "candidate"])

@@ -11,6 +11,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import HiddenField, SelectField, SubmitField
 
 from reports.bench_chart import BenchBar, bench_svg
+from rubrics import language
 
 from ..cleaning import whole_number
 from ..extensions import db
@@ -81,7 +82,8 @@ def talent_review(role: str):
         review = build_review(query)
     except UnknownRole:
         abort(404)
-    form = PanelPackForm(formdata=None, prefix=PACK_PREFIX, cycles=",".join(str(c.id) for c in review.chosen),
+    form = PanelPackForm(formdata=None, prefix=PACK_PREFIX, language=language.current(),
+                         cycles=",".join(str(c.id) for c in review.chosen),
                          unit=query.unit if query.unit in review.units else "")
     # Each column pages on its own, drawn by the pager every list uses.
     pages = {c.verdict_id: Page(c.cards, c.number, c.per_page, c.total) for c in review.columns}
