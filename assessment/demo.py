@@ -19,6 +19,7 @@ from .demo_evidence import evidence_for
 from .demo_people import place_people
 from .demo_exercises import ASSESSORS, WITH_EXERCISE_DAY, exercise_day
 from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
+from .demo_talent import give_units
 from .extensions import db
 from .models import Assessment, Cycle, RaterAssignment, User
 from .services.assessments import add_assessment, assign_rater
@@ -161,6 +162,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
         change_state(current, "open", actor=hr, framework=framework)
     _populate(current, framework, people, candidates, complete=False)
 
+    give_units()  # the talent review's unit filter (demo_talent)
     db.session.flush()
     created = past_new or current_new or db.session.scalar(sa.select(sa.func.count(User.id))) != before
     logins = [("hr", hr.email, hr.name)] + [("manager", m.email, m.name)

@@ -83,6 +83,9 @@ def pages(cycle_id: int, assessment_id: int, sheet_id: int, user_id: int) -> lis
         ("HR: overview", f"/cycles/{cycle_id}/overview"),
         ("HR: overview, by competency, page 2", f"/cycles/{cycle_id}/overview?sort=c:strategic_planning&dir=desc&page=2"),
         ("HR: overview, one role", f"/cycles/{cycle_id}/overview?role=coo"),
+        ("HR: talent review", "/hr/talent/head_of_operations"),
+        ("HR: talent review, one unit, by score, page 3", "/hr/talent/head_of_operations?unit=Site%2003&sort=score&dir=desc"
+                                                           "&p-not_yet_ready=3"),
         ("HR: export reports (confirm)", f"/cycles/{cycle_id}/exports"),
         ("results page", f"/assessments/{assessment_id}/results"), ("report PDF", f"/assessments/{assessment_id}/report.pdf"),
     ]

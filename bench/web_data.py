@@ -98,7 +98,7 @@ def _fill(size: int, state: str, submitted: bool, rng: random.Random) -> None:
     people = [{"email": f"manager{i}@bench.example.com", "name": f"Manager {i:05d}", "role": "manager"}
               for i in range(n_managers)]
     people += [{"email": f"candidate{i}@bench.example.com", "name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)} {i:05d}",
-                "role": "candidate"} for i in range(size)]
+                "role": "candidate", "unit": f"Site {i % 12:02d}"} for i in range(size)]
     conn.execute(sa.insert(User), [dict(p, password_hash=hashed, is_active=True, created_at=now) for p in people])
     ids = dict(conn.execute(sa.select(User.email, User.id)).all())
     managers = [ids[f"manager{i}@bench.example.com"] for i in range(n_managers)]

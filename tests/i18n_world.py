@@ -37,7 +37,7 @@ from tests.sheets import KNOWN, with_evidence
 #: open cycle, and someone signed out.
 PERSONAS = ("hr", "manager", "peer", "candidate", "withheld", "self_rater", "anonymous")
 #: Parameters that choose a representation, not an object.
-FORMAT_PARAMS = {"fmt": ["csv"]}
+FORMAT_PARAMS = {"fmt": ["csv"], "role": ["head_of_operations"]}
 #: POST-only rules whose empty POST would change the test's data (or sign out): left to the curated posts.
 CHANGES_THE_DATA = ("logout", "switch", "change_state", "release", "withdraw", "remove", "invite", "bulk",
                     "retry", "export", "copy", "role", "password", "approve")

@@ -41,7 +41,8 @@ from tests.sheets import complete_answers, form_data, sheet_of, with_evidence
 KNOWN_PARAMS = ("cycle_id", "assessment_id", "assignment_id", "user_id", "job_id", "message_id")
 #: Parameters that choose a representation, not an object: one fixed value each; nobody owns them.
 #: (``token`` is an e-mailed link's signed token: the public page answers a forged one with "this link does not work".)
-FORMAT_PARAMS = {"fmt": "csv", "token": "not-a-valid-link"}
+#: (``role`` is a target role of the rubric: the talent review of a role is HR's, whoever the candidates are.)
+FORMAT_PARAMS = {"fmt": "csv", "token": "not-a-valid-link", "role": "head_of_operations"}
 PERSONAS = ("anonymous", "hr", "manager", "other_manager", "candidate", "other_candidate", "peer")
 
 #: (endpoint, persona) -> a set of acceptable status codes, for a route whose rule differs from the model above.

@@ -25,6 +25,8 @@ class ExportJob(db.Model):
     progress_total: Mapped[int] = mapped_column(default=0)
     file_path: Mapped[str | None] = mapped_column(sa.String(1000))
     error: Mapped[str | None] = mapped_column(sa.Text)
+    #: What a job of some kinds covers beyond its cycle (the panel pack: role, cycles, unit, language), or None.
+    params: Mapped[dict | None] = mapped_column(sa.JSON)
     rq_job_id: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -31,6 +31,8 @@ class StoredResult(db.Model):
     #: The verdict's place in the rubric's band order (outcomes outside it come after the last band).
     verdict_rank: Mapped[int] = mapped_column()
     weighted_attainment: Mapped[float | None] = mapped_column(sa.Float)
+    #: The overall agreement index between raters (null when none), for sorting the talent review by it.
+    agreement: Mapped[float | None] = mapped_column(sa.Float)
     #: Decision score per competency id (null when none), for sorting the overview by a competency.
     decision_scores: Mapped[dict] = mapped_column(sa.JSON)
     payload: Mapped[str] = mapped_column(sa.Text)

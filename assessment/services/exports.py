@@ -21,6 +21,7 @@ from .. import jobs
 from ..extensions import db
 from ..models import HAS_RESULTS, Assessment, Cycle, ExportJob, User, utcnow
 from . import NotAllowed, readiness, results_store
+from .talent_pack import PACK_KIND, pack_writer
 from .audit import record_audit
 from .open_cycle import hidden_text, verdicts_hidden
 from .readiness import cycle_report_data, panel_data
@@ -37,8 +38,8 @@ SCORES_KIND = "scores_xlsx"
 #: Computing (and storing) the readiness results of a whole cycle: no file, the overview once done.
 RESULTS_KIND = "results"
 #: What each kind of job makes: a word for its file name and audit line, and its file suffix.
-JOB_FILES = {EXPORT_KIND: ("reports", ".zip"), SCORES_KIND: ("scores", ".xlsx")}
-MIMETYPES = {".zip": "application/zip",
+JOB_FILES = {EXPORT_KIND: ("reports", ".zip"), SCORES_KIND: ("scores", ".xlsx"), PACK_KIND: ("panel-pack", ".pdf")}
+MIMETYPES = {".zip": "application/zip", ".pdf": "application/pdf",
              ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 #: Seconds between two progress writes, so a fast export does not spend its time committing.
 PROGRESS_INTERVAL = 0.3
@@ -237,6 +238,8 @@ def run_export_job(job_id: int) -> None:
     partial = target.with_suffix(suffix + ".part")
     if job.kind == SCORES_KIND:
         write = write_scores_xlsx
+    elif job.kind == PACK_KIND:  # the talent review's panel pack: a role across cycles (talent_pack)
+        write = pack_writer(job.params or {})
     else:
         write = partial_zip(job_language(job))
     try:

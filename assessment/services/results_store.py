@@ -42,7 +42,7 @@ from .stored_rows import changed, write_rows
 from .wash_up import consensus_fingerprints
 
 #: Bump to recompute every stored result even though the engine's source did not change.
-ENGINE_REVISION = 1
+ENGINE_REVISION = 2  # 2: the agreement index is stored beside the result (talent review)
 #: Assessments per query and per batch of recomputation (keeps IN lists and memory bounded).
 BATCH = 500
 
@@ -178,7 +178,7 @@ def _row(framework, assessment_id: int, fingerprint: str, result: ReadinessResul
     return {"assessment_id": assessment_id, "language": language.current(), "fingerprint": fingerprint,
             "engine_version": engine_version(),
             "band_id": result.band_id, "verdict_rank": order.get(result.band_id, len(order)),
-            "weighted_attainment": result.weighted_attainment,
+            "weighted_attainment": result.weighted_attainment, "agreement": result.agreement,
             "decision_scores": {c.competency_id: c.decision_score for c in result.competencies},
             "payload": result_codec.dumps(result), "computed_at": sa.func.now()}
 
