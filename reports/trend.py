@@ -23,7 +23,8 @@ from .charts import DECISION, GRID, INK, MUTED
 from .fonts import register_fonts
 from .grid import Grid, GridStyle
 from .i18n import _, ngettext
-from .layout import DASH, MARGIN, NAVY, RULE, fit_text, fmt, number, p, styles
+from .layout import DASH, MARGIN, NAVY, RULE, number, p, styles
+from .words import wrap_label
 
 #: A competency's row: compared with the last cycle; no earlier cycle; new in this rubric version; redefined since
 #: the earlier cycle; without a decision score in one of the two cycles; withheld from the candidate's copy (in
@@ -77,6 +78,14 @@ class Trend:
         return bool(self.previous_cycle)
 
 
+def level_text(value: float | None) -> str:
+    """A decision score as the results page writes it, in the current language: "3", "2.5", "2.22" ("–": none)."""
+    if value is None:
+        return DASH
+    digits = 0 if abs(value - round(value)) < 1e-9 else 1 if abs(value * 10 - round(value * 10)) < 1e-9 else 2
+    return number(value, digits)
+
+
 def signed_levels(change: float) -> str:
     """A change of level with its sign, in the current language: "+1", "−0.5" / "−0,5"; "0" for none."""
     if change == 0:
@@ -91,7 +100,7 @@ def change_text(row: CompetencyTrend, since: str) -> str:
     if row.status == COMPARED:
         change = row.change
         if change == 0:
-            return _("No change on %(name)s since %(cycle)s (%(score)s).", score=fmt(row.score), **names)
+            return _("No change on %(name)s since %(cycle)s (%(score)s).", score=level_text(row.score), **names)
         return ngettext("%(change)s level on %(name)s since %(cycle)s.", "%(change)s levels on %(name)s since "
                         "%(cycle)s.", 1 if abs(change) == 1 else 2, change=signed_levels(change), **names)
     if row.status == ADDED:
@@ -114,53 +123,63 @@ def trend_lines(trend: Trend) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- the chart
 
-WIDTH, LABEL_WIDTH, ROW, HEAD = 480.0, 150.0, 22.0, 24.0
-#: A faint line at the required level of this cycle; the scores in the trend's blue.
+WIDTH, LABEL_WIDTH, ROW = 480.0, 150.0, 34.0
+#: Room right of the last cycle: for its name (centred on it) and its scores' numbers.
+RIGHT_ROOM = 52.0
+#: A short red mark left of the first cycle at this cycle's required level; the scores in the trend's blue.
 REQUIRED = colors.HexColor("#B3261E")
 
 
-def _y(row_top: float, score: float) -> float:
-    """A level 1..5 inside a row: 1 at its foot, 5 near its top."""
-    return row_top - ROW + 3 + (score - 1) / 4 * (ROW - 8)
+def _y(row_top: float, score: float, row_height: float = ROW) -> float:
+    """A level 1..5 inside a row: 1 at its foot, 5 below its top (room for the number above a point)."""
+    return row_top - row_height + 4 + (score - 1) / 4 * (row_height - 15)
 
 
 def trend_drawing(trend: Trend) -> Drawing:
-    """The chart over all cycles: a row per competency (its name, then its decision score in each cycle, a line
-    between comparable cycles, a faint mark at the required level), the cycles' names on top."""
+    """The chart over all cycles: a row per competency (its name, a red mark at this cycle's required level, then
+    its decision score in each cycle, a line between comparable cycles), the cycles' names on top. Names are wrapped
+    (hyphenated where a word is too long), never cut."""
     font, bold = register_fonts()
     count = max(1, len(trend.cycles))
-    height = HEAD + ROW * len(trend.rows) + 4
-    drawing = Drawing(WIDTH, height)
-    left, right = LABEL_WIDTH + 14, WIDTH - 24
+    left, right = LABEL_WIDTH + 40, WIDTH - RIGHT_ROOM
     step = (right - left) / max(1, count - 1)
     xs = [left + step * k for k in range(count)] if count > 1 else [(left + right) / 2]
-    room = max(40.0, step - 4) if count > 1 else right - left
-    for x, name in zip(xs, trend.cycles):
-        drawing.add(String(x, height - 12, fit_text(name, bold, 7, room), fontName=bold, fontSize=7,
-                           fillColor=INK, textAnchor="middle"))
-    for index, row in enumerate(trend.rows):
-        top = height - HEAD - ROW * index
-        drawing.add(Line(0, top - ROW, WIDTH, top - ROW, strokeColor=GRID, strokeWidth=0.4))
-        drawing.add(String(0, top - ROW / 2 - 3, fit_text(row.name, font, 7.5, LABEL_WIDTH), fontName=font,
-                           fontSize=7.5, fillColor=INK))
-        level = _y(top, row.required)
-        drawing.add(Line(left - 6, level, right + 6, level, strokeColor=REQUIRED, strokeWidth=0.5,
-                         strokeDashArray=[2, 2]))
-        _points(drawing, row, xs, top, font)
+    room = min(step - 6 if count > 1 else right - left, 2 * RIGHT_ROOM - 4)
+    heads = [wrap_label(name, max(8, int(room / 4.0))) for name in trend.cycles]
+    head = 8 + 8.5 * max((len(lines) for lines in heads), default=1)
+    names = [wrap_label(row.name, 36) for row in trend.rows]
+    rows = [max(ROW, 6 + 8.5 * len(lines)) for lines in names]
+    height = head + sum(rows) + 4
+    drawing = Drawing(WIDTH, height)
+    for x, lines in zip(xs, heads):
+        for k, line in enumerate(lines):
+            drawing.add(String(x, height - 9 - 8.5 * k, line, fontName=bold, fontSize=7, fillColor=INK,
+                               textAnchor="middle"))
+    top = height - head
+    for row, lines, row_height in zip(trend.rows, names, rows):
+        drawing.add(Line(0, top - row_height, WIDTH, top - row_height, strokeColor=GRID, strokeWidth=0.4))
+        first = top - row_height / 2 + 4.25 * (len(lines) - 1) - 2.5
+        for k, line in enumerate(lines):
+            drawing.add(String(0, first - 8.5 * k, line, fontName=font, fontSize=7.5, fillColor=INK))
+        level = _y(top, row.required, row_height)
+        drawing.add(Line(left - 22, level, left - 12, level, strokeColor=REQUIRED, strokeWidth=1.6))
+        _points(drawing, row, xs, top, row_height, font)
+        top -= row_height
     return drawing
 
 
-def _points(drawing: Drawing, row: CompetencyTrend, xs, top: float, font: str) -> None:
+def _points(drawing: Drawing, row: CompetencyTrend, xs, top: float, row_height: float, font: str) -> None:
     last = None
     for x, point in zip(xs, row.points):
         if point.score is None:
             last = None
             continue
-        y = _y(top, point.score)
+        y = _y(top, point.score, row_height)
         if point.joined and last is not None:
             drawing.add(PolyLine([last[0], last[1], x, y], strokeColor=DECISION, strokeWidth=1.4))
         drawing.add(Circle(x, y, 2.2, fillColor=DECISION, strokeColor=colors.white, strokeWidth=0.5))
-        drawing.add(String(x + 4, y - 2.5, fmt(point.score), fontName=font, fontSize=6.5, fillColor=MUTED))
+        drawing.add(String(x, y + 4, level_text(point.score), fontName=font, fontSize=6.5, fillColor=MUTED,
+                           textAnchor="middle"))
         last = (x, y)
 
 
@@ -168,7 +187,7 @@ def trend_description(trend: Trend) -> str:
     """What the chart shows, for a screen reader: each competency's scores by cycle."""
     parts = []
     for row in trend.rows:
-        scores = ", ".join(f"{p.cycle_name} {fmt(p.score)}" for p in row.points if p.score is not None)
+        scores = ", ".join(f"{p.cycle_name} {level_text(p.score)}" for p in row.points if p.score is not None)
         parts.append(f"{row.name}: {scores or '–'}")
     return "; ".join(parts)
 
@@ -190,10 +209,9 @@ def trend_section(trend: Trend | None) -> list[Flowable]:
     cell = styles()["cell"]
     width = A4[0] - 2 * MARGIN
     header = [_("Competency"), trend.previous_cycle, _("This cycle"), _("Change")]
-    rows = [[row.name, fmt(row.previous) if row.previous is not None else DASH,
-             fmt(row.score) if row.score is not None else DASH, change_text(row, trend.previous_cycle)]
+    rows = [[row.name, level_text(row.previous), level_text(row.score), change_text(row, trend.previous_cycle)]
             for row in trend.rows]
-    widths = [44 * mm, 22 * mm, 20 * mm, width - 86 * mm]
+    widths = [44 * mm, 28 * mm, 18 * mm, width - 90 * mm]
     style = GridStyle(text=cell, header=cell.but(font=cell.bold, size=8), rule=RULE, header_rule=NAVY,
                       wrap=frozenset({0, 1, 3}), align=("L", "R", "R", "L"))
     note = _("Decision scores against %(role)s in this cycle and in %(cycle)s, the last cycle against the same role. "

@@ -98,7 +98,7 @@ def test_trend_words_in_german(three):
     with language.use("de"):
         trend = _trend(third)
         words = change_text(_row(trend, CRISIS), trend.previous_cycle)
-    assert words == "+1 Stufe bei Krisenmanagement seit Spring 2026."
+    assert words == "Krisenmanagement: +1 Stufe seit Spring 2026."
 
 
 def test_one_cycle_has_no_trend(make):
@@ -209,7 +209,7 @@ def test_results_page_in_german(client, auth, make, three):
     db.session.commit()
     auth.login(hr)
     text = results_page_text(client, third)
-    assert "+1 Stufe bei Krisenmanagement seit Spring 2026." in text
+    assert "Krisenmanagement: +1 Stufe seit Spring 2026." in text
 
 
 def test_first_cycle_page_says_so(client, auth, make):
@@ -286,4 +286,4 @@ def test_pdf_in_german(client, auth, make, three, tmp_path):
     path.write_bytes(response.data)
     import subprocess
     text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
-    assert "+1 Stufe bei Krisenmanagement seit Spring 2026." in text
+    assert "Krisenmanagement: +1 Stufe seit Spring 2026." in text
