@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from reports.pdf import render_report
-from reports.trend import change_text, trend_svg
+from reports.trend import change_text
 from rubrics import language
 from rubrics.readiness import verdict_label
 
@@ -87,7 +87,7 @@ def _render_results(assessment: Assessment, form: CalibrationForm | None = None,
     left_out = not_counted([assessment.id]).get(assessment.id, 0) if is_hr else 0
     since = history.trend(assessment, outcome.result, audience=report_audience(current_user))
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
-                           trend=since, trend_chart=trend_svg(since) if since.has_history else "",
+                           trend=since, trend_chart=history.trend_chart(since) if since.has_history else "",
                            change_text=change_text,
                            result=outcome.result, chart=chart, form=form, approval=approval,
                            rationale_rule=RATIONALE_RULE, account_history=account_history, rater_notes=flags.get("rater_notes"),

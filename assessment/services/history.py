@@ -14,16 +14,17 @@ language); only a missing one is computed, once, and stored.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from reports.trend import (ADDED, COMPARED, FIRST, REDEFINED, UNRATED, WITHHELD, CompetencyTrend, Trend,
-                           TrendPoint)
+                           TrendPoint, trend_svg)
+from rubrics import language
 from rubrics.readiness import ReadinessResult, verdict_label
 
 from ..extensions import db
@@ -107,21 +108,29 @@ def shows_results(assessment: Assessment, audience: str) -> bool:
     return candidate_sees_results(assessment)
 
 
-def history_results(assessments: Sequence[Assessment]) -> dict[int, HistoryResult]:
+def history_results(assessments: Sequence[Assessment], *, withheld: bool = True) -> dict[int, HistoryResult]:
     """The verdict and decision scores of each assessment: stored rows of this engine (one query, any language),
-    the missing ones computed and stored per cycle."""
+    the missing ones computed and stored per cycle. ``withheld``: also which competencies the candidate's copy
+    withholds (read from the stored result itself; without it the row's verdict and score columns suffice)."""
     found: dict[int, HistoryResult] = {}
     ids = [a.id for a in assessments]
+    columns = (StoredResult.assessment_id, StoredResult.payload if withheld else StoredResult.band_id,
+               StoredResult.decision_scores)
     if ids:
-        for assessment_id, payload in db.session.execute(
-            sa.select(StoredResult.assessment_id, StoredResult.payload)
-            .where(StoredResult.assessment_id.in_(ids), StoredResult.engine_version == engine_version())
+        for assessment_id, stored, scores in db.session.execute(
+            sa.select(*columns).where(StoredResult.assessment_id.in_(ids),
+                                      StoredResult.engine_version == engine_version())
         ):
-            if assessment_id not in found:
-                try:
-                    found[assessment_id] = result_codec.loads(HistoryResult, payload)
-                except (TypeError, KeyError, ValueError):  # another shape: computed again below
-                    pass
+            if assessment_id in found:
+                continue
+            if not withheld:
+                found[assessment_id] = HistoryResult(stored, tuple(CompetencyScore(cid, score)
+                                                                   for cid, score in (scores or {}).items()))
+                continue
+            try:
+                found[assessment_id] = result_codec.loads(HistoryResult, stored)
+            except (TypeError, KeyError, ValueError):  # another shape: computed again below
+                pass
     missing: dict[int, list[Assessment]] = defaultdict(list)
     cycles = {}
     for assessment in assessments:
@@ -153,7 +162,7 @@ def person_history(person_id: int, *, audience: str) -> list[HistoryRow]:
     if audience != "hr":
         assessments = [a for a in assessments if shows_results(a, audience)]
     with_results = [a for a in assessments if shows_results(a, audience)]
-    results = history_results(with_results)
+    results = history_results(with_results, withheld=False)
     released = _released_at(assessments)
     rows = []
     for assessment in reversed(assessments):
@@ -220,10 +229,8 @@ def _comparable(before: Cycle, after: Cycle, competency_id: str) -> str | None:
 def trend(assessment: Assessment, result: ReadinessResult, *, audience: str) -> Trend:
     """The trend of ``assessment`` (whose result, as this audience sees it, is ``result``) against the person's
     earlier cycles for the same target role that ``audience`` sees."""
-    earlier = [a for a in person_assessments(assessment.candidate_id, target_role=assessment.target_role)
-               if a.id != assessment.id and cycle_key(a.cycle) < cycle_key(assessment.cycle)
-               and shows_results(a, audience)]
-    stored = history_results(earlier)
+    earlier = _earlier(assessment, audience)
+    stored = history_results(earlier, withheld=audience != "hr")
     chain = earlier + [assessment]
     scores = [_scores(stored[a.id].competencies) for a in earlier] + [_scores(result.competencies)]
     hide = audience != "hr"
@@ -231,6 +238,39 @@ def trend(assessment: Assessment, result: ReadinessResult, *, audience: str) -> 
     return Trend(target_role_name=result.target_role_name,
                  previous_cycle=earlier[-1].cycle.name if earlier else "",
                  cycles=tuple(a.cycle.name for a in chain), rows=rows)
+
+
+def _earlier(assessment: Assessment, audience: str) -> list[Assessment]:
+    """The person's assessments for the same target role in cycles before this one whose results ``audience``
+    sees, oldest first, with their cycles (one query; a pinned rubric is loaded only when it is compared)."""
+    query = (sa.select(Assessment).join(Assessment.cycle).options(contains_eager(Assessment.cycle))
+             .where(Assessment.candidate_id == assessment.candidate_id, Assessment.id != assessment.id,
+                    Assessment.target_role == assessment.target_role, Assessment.withdrawn_at.is_(None),
+                    Cycle.state.in_(RESULT_STATES if audience == "hr" else ("released",))))
+    if audience != "hr":
+        query = query.where(Assessment.is_withheld.is_(False))
+    now = cycle_key(assessment.cycle)
+    found = [a for a in db.session.scalars(query) if cycle_key(a.cycle) < now and shows_results(a, audience)]
+    return sorted(found, key=lambda a: cycle_key(a.cycle))
+
+
+#: The trend charts as SVG, kept per process (see ``trend_chart``).
+_CHARTS: OrderedDict[tuple, str] = OrderedDict()
+_CHARTS_KEPT = 256
+
+
+def trend_chart(trend: Trend) -> str:
+    """The results page's trend chart as SVG: drawn once per process for the same trend and language (drawing
+    costs more than the rest of the trend; the radar is kept the same way, ``readiness.radar_chart``)."""
+    key = (language.texts_key(), trend)
+    svg = _CHARTS.get(key)
+    if svg is None:
+        svg = _CHARTS[key] = trend_svg(trend)
+        while len(_CHARTS) > _CHARTS_KEPT:
+            _CHARTS.popitem(last=False)
+    else:
+        _CHARTS.move_to_end(key)
+    return svg
 
 
 def _scores(competencies) -> dict[str, tuple[float | None, bool]]:
