@@ -21,6 +21,7 @@ from .services.assessments import add_assessment, assign_rater
 from .services.cycles import change_state, create_cycle
 from .services.ratings import save_sheet, scope_of
 from .services.readiness import assess
+from .services.track_record import set_track_record
 from .services.users import find_user
 
 WHO = "aoife.obrien@example.com"
@@ -51,6 +52,7 @@ def build_history(framework: Framework, hr: User, manager: User, peers: list[Use
         change_state(cycle, "open", actor=hr, framework=framework)
         assessment = add_assessment(cycle, person, latest.current_role, latest.target_role, framework=framework,
                                     actor=hr)
+        _track_record(assessment, latest, starts_on, hr)
         sheets = [assign_rater(assessment, manager, "manager", actor=hr, initial=True)]
         sheets += [assign_rater(assessment, peer, "peer", actor=hr, initial=True) for peer in peers]
         levels = _levels(framework, latest.target_role, scores, below, above)
@@ -63,6 +65,14 @@ def build_history(framework: Framework, hr: User, manager: User, peers: list[Use
         cycle.released_at = _moment(ends_on + timedelta(days=14))
         created = True
     return created
+
+
+def _track_record(assessment: Assessment, latest: Assessment, starts_on: date, hr: User) -> None:
+    """The months in leadership and in the current role then: as recorded in Spring 2026, less the months since."""
+    since = (latest.cycle.starts_on.year - starts_on.year) * 12 + latest.cycle.starts_on.month - starts_on.month
+    if latest.leadership_months is not None and latest.current_role_months is not None:
+        set_track_record(assessment, max(0, latest.leadership_months - since),
+                         max(0, latest.current_role_months - since), actor=hr)
 
 
 def _moment(day: date) -> datetime:

@@ -14,7 +14,7 @@ language); only a missing one is computed, once, and stored.
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,7 +24,6 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from reports.trend import (ADDED, COMPARED, FIRST, REDEFINED, UNRATED, WITHHELD, CompetencyTrend, Trend,
                            TrendPoint, trend_svg)
-from rubrics import language
 from rubrics.readiness import ReadinessResult, verdict_label
 
 from ..extensions import db
@@ -32,7 +31,7 @@ from ..framework import pinned_framework
 from ..models import Assessment, AuditEvent, Calibration, Cycle, StoredResult
 from . import result_codec
 from .calibration_rules import in_force, pending
-from .readiness import assess_many, candidate_sees_results
+from .readiness import assess_many, candidate_sees_results, kept_chart
 from .results_store import engine_version
 
 #: The cycle states whose results HR sees in a person's history (an open cycle's verdicts are not out yet).
@@ -254,23 +253,9 @@ def _earlier(assessment: Assessment, audience: str) -> list[Assessment]:
     return sorted(found, key=lambda a: cycle_key(a.cycle))
 
 
-#: The trend charts as SVG, kept per process (see ``trend_chart``).
-_CHARTS: OrderedDict[tuple, str] = OrderedDict()
-_CHARTS_KEPT = 256
-
-
 def trend_chart(trend: Trend) -> str:
-    """The results page's trend chart as SVG: drawn once per process for the same trend and language (drawing
-    costs more than the rest of the trend; the radar is kept the same way, ``readiness.radar_chart``)."""
-    key = (language.texts_key(), trend)
-    svg = _CHARTS.get(key)
-    if svg is None:
-        svg = _CHARTS[key] = trend_svg(trend)
-        while len(_CHARTS) > _CHARTS_KEPT:
-            _CHARTS.popitem(last=False)
-    else:
-        _CHARTS.move_to_end(key)
-    return svg
+    """The results page's trend chart as SVG, drawn once per process for the same trend and language."""
+    return kept_chart(("trend", trend), lambda: trend_svg(trend))
 
 
 def _scores(competencies) -> dict[str, tuple[float | None, bool]]:

@@ -79,23 +79,30 @@ def visible_result(outcome: AssessmentResult, audience: str) -> AssessmentResult
     return AssessmentResult(outcome.assessment, candidate_view(outcome.result), outcome.calibration)
 
 
-#: The results page's radar charts, kept per process (see ``radar_chart``).
+#: The results page's charts (the radar, the trend since the last cycle), kept per process (see ``kept_chart``).
 _CHARTS: OrderedDict[tuple, str] = OrderedDict()
 _CHARTS_KEPT = 256
 
 
-def radar_chart(result: ReadinessResult) -> str:
-    """The results page's radar of ``result`` as SVG: drawn once per process for the same competencies (names,
-    scores, what the candidate's copy leaves out), target role and language, which is all the chart shows."""
-    key = (language.texts_key(), result.target_role_name, result.is_candidate_view, result.competencies)
+def kept_chart(key: tuple, draw) -> str:
+    """The SVG ``draw()`` makes for ``key`` (everything the chart shows, with the language), drawn once per process
+    and kept for the last ``_CHARTS_KEPT`` keys: drawing costs more than the rest of a chart's page."""
+    key = (language.texts_key(), *key)
     svg = _CHARTS.get(key)
     if svg is None:
-        svg = _CHARTS[key] = radar_svg(result)
+        svg = _CHARTS[key] = draw()
         while len(_CHARTS) > _CHARTS_KEPT:
             _CHARTS.popitem(last=False)
     else:
         _CHARTS.move_to_end(key)
     return svg
+
+
+def radar_chart(result: ReadinessResult) -> str:
+    """The results page's radar of ``result`` as SVG: drawn once per process for the same competencies (names,
+    scores, what the candidate's copy leaves out), target role and language, which is all the chart shows."""
+    return kept_chart(("radar", result.target_role_name, result.is_candidate_view, result.competencies),
+                      lambda: radar_svg(result))
 
 
 def compute_results(assessments: Sequence[Assessment], *, framework: Framework | None = None,
