@@ -28,7 +28,7 @@ from .labels import role_label
 from .mail.outbox import deliver
 from .mail.reminders import remind_due
 from .models import Assessment, Cycle, OutboxMessage
-from .services import ServiceError, readiness, results_store, translation
+from .services import ServiceError, history, readiness, results_store, translation
 from .services.people_file import ACTION_WORDS, FIELD_WORDS, SyncRejected, read_people
 from .services.people_sync import apply_sync, plan_sync
 from .services.exports import safe_filename, write_cycle_files, write_cycle_zip
@@ -262,7 +262,7 @@ def report_command(assessment_id, output, audience, lang):
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(_("there is no assessment with id %(id)s", id=assessment_id))
-    pdf = render_report(report_data(assessment, audience=audience, lang=lang))
+    pdf = render_report(report_data(assessment, audience=audience, lang=lang, trend=history.trend))
     with open(output, "wb") as fh:
         fh.write(pdf)
     click.echo(_("Wrote the report of %(name)s (%(size)s bytes) to %(path)s.", name=assessment.candidate.name,

@@ -16,6 +16,7 @@ from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, evidence_required
 
 from .demo_evidence import evidence_for
+from .demo_history import build_history
 from .demo_people import place_people
 from .demo_exercises import ASSESSORS, WITH_EXERCISE_DAY, exercise_day
 from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
@@ -161,10 +162,11 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
     if current_new:
         change_state(current, "open", actor=hr, framework=framework)
     _populate(current, framework, people, candidates, complete=False)
+    history_new = build_history(framework, hr, managers[0], colleagues)  # issue 20: three cycles of one person
 
     give_units()  # the talent review's unit filter (demo_talent)
     db.session.flush()
-    created = past_new or current_new or db.session.scalar(sa.select(sa.func.count(User.id))) != before
+    created = past_new or current_new or history_new or db.session.scalar(sa.select(sa.func.count(User.id))) != before
     logins = [("hr", hr.email, hr.name)] + [("manager", m.email, m.name)
                                             for m in managers + colleagues + team + assessors] + \
              [("candidate", c.email, c.name) for c, *_ in candidates]

@@ -29,6 +29,7 @@ from .layout import (FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer
                      footer_text, gap_text, kv_table, local, long_date, make_doc, make_frame, num, p, pb, stamp,
                      styles)
 from .panel import panel_story, render_panel_summary
+from .trend import trend_section
 from .verdict import cover_verdict, rater_quality_section, verdict_section
 
 __all__ = ["fit_text", "panel_story", "render_panel_summary", "render_report", "report_story", "styles"]
@@ -44,6 +45,7 @@ def report_story(data: ReportData) -> list[Flowable]:
     story += verdict_section(data)
     story += _profile(data)
     story += competency_table(data)
+    story += trend_section(data.trend)
     story += evidence_section(data)
     story += _observations(data.result, for_hr=data.for_hr)
     story += rater_quality_section(data)

@@ -53,6 +53,7 @@ class World:
         name, address = mail_sender(app.config)  # configuration, shown as it is on the outbox's message page
         self.text(f"{name} <{address}>")
         self._people()
+        self._earlier_cycle()
         self._released_cycle()
         self._open_cycle(tmp_path)
         self.draft = self._cycle("Runde Plimsquatsch Entwurf", instructions="Quibbelhof Hinweise für Xanthippe.")
@@ -127,6 +128,17 @@ class World:
     @staticmethod
     def sheet(assessment, group: str, index: int = 0):
         return [a for a in assessment.assignments if a.rater_group == group][index]
+
+    def _earlier_cycle(self) -> None:
+        """(Issue 20) The first candidate's earlier cycle against the same role: their results page, PDF and history
+        page tell the trend of each competency since then."""
+        cycle = self.earlier = self._cycle("Runde Zwiebel Winter", instructions="Zwiebel Anleitung.")
+        a = self._assess(cycle, self.candidate, [self.manager])
+        change_state(cycle, "open", actor=self.hr, framework=self.framework)
+        self.rate(self.sheet(a, "manager"), [3, 3, 3, 4, 2])
+        change_state(cycle, "closed", actor=self.hr)
+        release_cycle(cycle, actor=self.hr, acknowledged=True)
+        db.session.flush()
 
     def _released_cycle(self) -> None:
         cycle = self.released = self._cycle("Runde Quorvex Frühling", instructions="Zwockelbrunn Anleitung.")

@@ -10,6 +10,7 @@ from ..access import role_required
 from ..extensions import db
 from ..framework import pinned_framework
 from ..models import Assessment
+from ..services.history import person_history
 
 bp = Blueprint("candidate", __name__)
 
@@ -27,3 +28,10 @@ def home():
         own = next((a for a in assessment.assignments if a.rater_group == "self"), None)
         rows.append((assessment, own, pinned_framework(assessment.cycle)))
     return render_template("candidate/home.html", rows=rows)
+
+
+@bp.route("/me/history")
+@role_required("candidate")
+def history():
+    """The candidate's own assessments across cycles, as released to them (never withheld or unreleased ones)."""
+    return render_template("candidate/history.html", rows=person_history(current_user.id, audience="candidate"))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from reports.pdf import render_report
+from reports.trend import change_text
 from rubrics import language
 from rubrics.readiness import verdict_label
 
@@ -19,7 +20,7 @@ from ..framework import pinned_framework
 from ..models import Assessment, Cycle, ExportJob
 from ..services import ServiceError
 from ..services import exports as export_service
-from ..services import two_person
+from ..services import history, two_person
 from ..services.open_cycle import completion, hidden_text, verdicts_hidden
 from ..services.calibration_rules import RATIONALE_RULE, reason_label
 from ..services.calibrations import approve_calibration as approve_proposal
@@ -84,7 +85,10 @@ def _render_results(assessment: Assessment, form: CalibrationForm | None = None,
     chart = radar_chart(outcome.result)
     flags = report_flags(quality, assessment.id) if is_hr else {}
     left_out = not_counted([assessment.id]).get(assessment.id, 0) if is_hr else 0
+    since = history.trend(assessment, outcome.result, audience=report_audience(current_user))
     return render_template("results/view.html", assessment=assessment, framework=framework, outcome=outcome,
+                           trend=since, trend_chart=history.trend_chart(since) if since.has_history else "",
+                           change_text=change_text,
                            result=outcome.result, chart=chart, form=form, approval=approval,
                            rationale_rule=RATIONALE_RULE, account_history=account_history, rater_notes=flags.get("rater_notes"),
                            rests_on_flagged=flags.get("rests_on_flagged", ""), is_rater_quality=bool(flags),
@@ -119,7 +123,8 @@ def download_report(assessment_id: int):
     if verdicts_hidden(assessment.cycle):
         return _in_progress(assessment.cycle, assessment, 409)
     lang = request.args.get("lang")
-    pdf = render_report(report_data(assessment, audience=report_audience(current_user), lang=lang))
+    pdf = render_report(report_data(assessment, audience=report_audience(current_user), lang=lang,
+                                    trend=history.trend))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{export_service.report_filename(assessment)}"',
         "Cache-Control": "private, no-store"})

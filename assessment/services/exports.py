@@ -20,7 +20,7 @@ from rubrics import language
 from .. import jobs
 from ..extensions import db
 from ..models import HAS_RESULTS, Assessment, Cycle, ExportJob, User, utcnow
-from . import NotAllowed, readiness, results_store
+from . import NotAllowed, history, readiness, results_store
 from .talent_pack import PACK_KIND, pack_writer
 from .audit import record_audit
 from .open_cycle import hidden_text, verdicts_hidden
@@ -311,7 +311,7 @@ def cycle_export_items(cycle: Cycle, lang: str | None = None) -> tuple[bytes, li
 
     ``lang``: "en" or "de" for every report, None or "own" for each candidate in their own language (their
     account's, else the current one). The panel summary is in ``lang``, else in the current language."""
-    items = cycle_report_data(cycle, lang)
+    items = cycle_report_data(cycle, lang, trend=history.trend)
     panel_language = language.normalise(lang) or language.current()
     # The outcomes serve the panel summary when they were computed in its language (they hold text).
     same = all(data.language == panel_language for _, data in items)

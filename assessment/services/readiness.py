@@ -11,7 +11,7 @@ too, so the report can say "2 peers were asked; none submitted"; the candidate s
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -79,23 +79,30 @@ def visible_result(outcome: AssessmentResult, audience: str) -> AssessmentResult
     return AssessmentResult(outcome.assessment, candidate_view(outcome.result), outcome.calibration)
 
 
-#: The results page's radar charts, kept per process (see ``radar_chart``).
+#: The results page's charts (the radar, the trend since the last cycle), kept per process (see ``kept_chart``).
 _CHARTS: OrderedDict[tuple, str] = OrderedDict()
 _CHARTS_KEPT = 256
 
 
-def radar_chart(result: ReadinessResult) -> str:
-    """The results page's radar of ``result`` as SVG: drawn once per process for the same competencies (names,
-    scores, what the candidate's copy leaves out), target role and language, which is all the chart shows."""
-    key = (language.texts_key(), result.target_role_name, result.is_candidate_view, result.competencies)
+def kept_chart(key: tuple, draw) -> str:
+    """The SVG ``draw()`` makes for ``key`` (everything the chart shows, with the language), drawn once per process
+    and kept for the last ``_CHARTS_KEPT`` keys: drawing costs more than the rest of a chart's page."""
+    key = (language.texts_key(), *key)
     svg = _CHARTS.get(key)
     if svg is None:
-        svg = _CHARTS[key] = radar_svg(result)
+        svg = _CHARTS[key] = draw()
         while len(_CHARTS) > _CHARTS_KEPT:
             _CHARTS.popitem(last=False)
     else:
         _CHARTS.move_to_end(key)
     return svg
+
+
+def radar_chart(result: ReadinessResult) -> str:
+    """The results page's radar of ``result`` as SVG: drawn once per process for the same competencies (names,
+    scores, what the candidate's copy leaves out), target role and language, which is all the chart shows."""
+    return kept_chart(("radar", result.target_role_name, result.is_candidate_view, result.competencies),
+                      lambda: radar_svg(result))
 
 
 def compute_results(assessments: Sequence[Assessment], *, framework: Framework | None = None,
@@ -180,24 +187,28 @@ def report_language(assessment: Assessment, requested: str | None = None) -> str
             or language.current())
 
 
-def report_data(assessment: Assessment, *, audience: str, lang: str | None = None):
+def report_data(assessment: Assessment, *, audience: str, lang: str | None = None, trend: Callable | None = None):
     """The plain data of one candidate's PDF report (``reports.data.ReportData``) for "hr" or "candidate", in
     ``report_language(assessment, lang)``; HR's copy carries the rater-quality flags of the candidate's raters.
 
     The result and the framework carry text (competency names, rules, explanations), so both are made in the
-    report's language, as is the report itself."""
+    report's language, as is the report itself; so is the trend since the last cycle, ``trend(assessment, result,
+    audience=)`` (``services.history.trend``, which builds on this module), when given."""
     with language.use(report_language(assessment, lang)) as code:
         framework = pinned_framework(assessment.cycle)
         flags = cycle_flags(assessment.cycle, framework=framework) if audience == "hr" else None
         left_out = not_counted([assessment.id]).get(assessment.id, 0)
         outcome = assess(assessment, framework=framework, quality=flags if audience == "hr" else False)
-        return _report_data(framework, outcome, audience, flags, code, left_out)
+        return _report_data(framework, outcome, audience, flags, code, left_out,
+                            trend=trend(assessment, outcome.result, audience=audience) if trend else None)
 
 
-def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[AssessmentResult, object]]:
+def cycle_report_data(cycle: Cycle, lang: str | None = None, *, trend: Callable | None = None
+                      ) -> list[tuple[AssessmentResult, object]]:
     """Every assessment of a cycle with its result and HR's report data (the bulk export is for HR), in
     ``lang`` for all, or (None or ``OWN_LANGUAGE``) each candidate in their own language, else the current one.
-    The outcomes keep the cycle's order; each is computed in its report's language."""
+    The outcomes keep the cycle's order; each is computed in its report's language (with ``trend``, see
+    ``report_data``)."""
     fixed = language.normalise(lang)
     assessments = cycle_assessments(cycle)
     by_language: dict[str, list[Assessment]] = defaultdict(list)
@@ -210,8 +221,9 @@ def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[Asses
             framework = pinned_framework(cycle)
             flags = cycle_flags(cycle, framework=framework)
             for outcome in assess_many(cycle, group, framework=framework):
+                since = trend(outcome.assessment, outcome.result, audience="hr") if trend else None
                 made[outcome.assessment.id] = (outcome, _report_data(framework, outcome, "hr", flags, code,
-                                                                     left_out.get(outcome.assessment.id, 0)))
+                                                                     left_out.get(outcome.assessment.id, 0), since))
     return [made[a.id] for a in assessments]
 
 
@@ -244,7 +256,7 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
 
 
 def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags: CycleFlags | None = None,
-                 code=None, left_out: int = 0):
+                 code=None, left_out: int = 0, trend=None):
     assessment = outcome.assessment
     # The builder makes the candidate's copy from the engine's candidate view and leaves rater quality out of it
     # (docs/readiness.md, 3); ``flags`` is given for HR's copies only.
@@ -253,7 +265,7 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str,
                              assessed_on=_assessed_on(assessment.cycle),
                              calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
                              language_code=code, **report_flags(flags, assessment.id),
-                             not_counted=not_counted_text(left_out))
+                             not_counted=not_counted_text(left_out), trend=trend)
 
 
 def _calibration_governance(framework: Framework, calibration: Calibration | None) -> dict:
