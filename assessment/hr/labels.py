@@ -66,6 +66,11 @@ AUDIT_KINDS = {
     "exercise.schedule": _l("Exercise scheduled"),
     "assessment.consensus": _l("Assessors' consensus saved"),
     "assessment.track_record": _l("Track record changed"),
+    "user.details": _l("Account details changed"),
+    "api_token.create": _l("API token created"),
+    "api_token.revoke": _l("API token revoked"),
+    "api.write": _l("API change"),
+    "api.read": _l("API read"),
 }
 
 #: The fields of before/after values that HR meets most; others are shown by their id.
@@ -88,6 +93,8 @@ AUDIT_FIELDS = {
     "assessors": _l("assessors"),
     "leadership_months": _l("months in leadership roles"), "current_role_months": _l("months in the current role"),
     "language": _l("language"), "grant": _l("proposal"), "copied": _l("candidates copied"),
+    "unit": _l("unit"), "scopes": _l("scopes"), "expires_at": _l("expires"), "revoked": _l("revoked"),
+    "operation": _l("operation"), "active": _l("active"),
 }
 
 
