@@ -4,11 +4,11 @@ HR's pages for its tokens. ``register`` puts it into an app (app.create_app)."""
 from __future__ import annotations
 
 from ..cleaning import WholeNumberConverter
-from . import cycles, docs_page, people, problems, tokens_pages
+from . import assessments, cycles, docs_page, people, problems, results, tokens_pages  # noqa: F401 (routes)
 from .auth import init_limiter
 from .core import MAX_ID, OpsApi
 
-RESOURCES = (people.blp, cycles.blp)
+RESOURCES = (people.blp, cycles.blp, assessments.blp)
 
 SPEC_OPTIONS = {
     "info": {"description": "OpsLadder's JSON API for HR systems and scripts. Authenticate with a personal access "

@@ -85,7 +85,8 @@ def requires(scope: str):
         manual = wrapped.__dict__.setdefault("_apidoc", {}).setdefault("manual_doc", {})
         manual["x-scope"] = scope
         manual["description"] = f"Needs the scope `{scope}`."
-        wrapped.allowed_roles = ("hr",)  # the access matrix's declaration: a token acts as its (HR) creator
+        # The access matrix's declaration: a token (acting as its HR creator), never a session.
+        wrapped.allowed_roles = "api_token"
         return wrapped
     return decorator
 
