@@ -18,7 +18,7 @@ from ..services import assessments as assessment_service
 from ..services import release as release_service
 from ..services.withdrawals import withdraw_candidate
 from .auth import requires
-from .core import ETAG_HEADER, MAX_ID, PageArgs, errors, make_blueprint, page_of, with_etag
+from .core import ETAG_HEADER, BodyId, PageArgs, errors, iso, make_blueprint, page_of, with_etag
 from .cycles import blp as cycles_blp, cycle_or_404
 from .problems import Problem
 
@@ -52,7 +52,7 @@ class AssessmentsPageSchema(ma.Schema):
 
 
 class NewRaterSchema(ma.Schema):
-    user_id = Id(required=True, validate=validate.Range(1, MAX_ID))
+    user_id = BodyId(required=True)
     group = ma.fields.String(required=True, validate=validate.OneOf(assessment_service.ASSIGNABLE_GROUPS))
 
 
@@ -62,7 +62,7 @@ class RaterInSchema(NewRaterSchema):
 
 
 class AssessmentCreateSchema(ma.Schema):
-    candidate_id = Id(required=True, validate=validate.Range(1, MAX_ID))
+    candidate_id = BodyId(required=True)
     current_role = ma.fields.String(required=True, validate=validate.Length(max=50))
     target_role = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50),
                                    metadata={"description": "Default: the next step up from current_role."})
@@ -87,16 +87,12 @@ class CompletionSchema(ma.Schema):
     groups = ma.fields.List(ma.fields.Nested(GroupCompletionSchema), required=True)
 
 
-def _moment(value):
-    return value.isoformat() if value else None
-
-
 def assessment_data(assessment: Assessment) -> dict:
     return {"id": assessment.id, "cycle_id": assessment.cycle_id, "candidate_id": assessment.candidate_id,
             "current_role": assessment.current_role, "target_role": assessment.target_role,
             "withdrawn": assessment.is_withdrawn,
             "raters": [{"id": a.id, "user_id": a.rater_id, "group": a.rater_group, "status": a.status,
-                        "submitted_at": _moment(a.submitted_at)} for a in assessment.assignments]}
+                        "submitted_at": iso(a.submitted_at)} for a in assessment.assignments]}
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import http
 import json
+from datetime import datetime, timezone
 
 import marshmallow as ma
 from flask import request
@@ -22,7 +23,9 @@ from .problems import API_PREFIX, PROBLEM_TYPE, Problem
 MAX_ID = 2**31 - 1
 MAX_PAGE_SIZE = 100
 #: The errors every operation may answer with (all as problem documents).
-COMMON_ERRORS = (400, 401, 403, 413, 429)
+COMMON_ERRORS = (400, 401, 403, 413, 415, 429)
+#: Text a query argument may hold (security.refuse_bad_query_strings refuses control characters).
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
 
 class ProblemSchema(ma.Schema):
@@ -59,10 +62,26 @@ class OpsApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+def iso(value) -> str | None:
+    """A date as YYYY-MM-DD, a moment as RFC 3339 (UTC when the database gave it without an offset: SQLite)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.isoformat()
+
+
+def require_json_body() -> None:
+    """A write sends a JSON object (``{}`` when there is nothing to say): else 415."""
+    if request.method in ("POST", "PATCH", "PUT") and (not request.is_json or not request.get_data(cache=True)):
+        raise Problem(415)
+
+
 def make_blueprint(name: str, path: str, description: str) -> Blueprint:
     """A resource's blueprint under /api/v1/<path>: token checked, rate-limited, audited, no CSRF (no cookies)."""
     blp = Blueprint(name, __name__, url_prefix=f"{API_PREFIX}/{path}", description=description)
     blp.before_request(authenticate)
+    blp.before_request(require_json_body)
     blp.after_request(audit_call)
     csrf.exempt(blp)
     limiter.limit(rate_limit)(blp)
@@ -76,6 +95,20 @@ def errors(blp: Blueprint, *codes: int):
             view = blp.alt_response(code, response=http.HTTPStatus(code).name)(view)
         return view
     return decorator
+
+
+class StrictBoolean(ma.fields.Boolean):
+    """true or false in a JSON body: never 0, 1 or "yes"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def BodyId(**kwargs) -> ma.fields.Integer:  # noqa: N802 (a field, named like one)
+    """An id in a JSON body: an integer (never "12" or 12.0), within the bounds of an id."""
+    return ma.fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 class PageArgs(ma.Schema):
@@ -113,6 +146,9 @@ def check_if_match(current: dict) -> None:
         raise Problem(412)
 
 
-IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+IF_MATCH_PARAMETER = {"in": "header", "name": "If-Match", "required": True,
+                      "schema": {"type": "string", "minLength": 1},
             "description": "The ETag of the representation read last (GET); 428 without it, 412 when stale."}
+#: Document If-Match on one operation (a route's own ``parameters`` would apply to every method of its path).
+IF_MATCH = {"parameters": [IF_MATCH_PARAMETER]}
 ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The representation's version."}}

@@ -14,8 +14,8 @@ from ..models import CYCLE_STATES, Assessment, Cycle
 from ..services import cycles as cycle_service
 from ..services import release as release_service
 from .auth import requires
-from .core import (ETAG_HEADER, IF_MATCH, MAX_ID, PageArgs, check_if_match, errors, make_blueprint, page_of,
-                   with_etag)
+from .core import (ETAG_HEADER, IF_MATCH, BodyId, PageArgs, StrictBoolean, check_if_match, errors, iso,
+                   make_blueprint, page_of, with_etag)
 from .problems import Problem
 
 blp = make_blueprint("api_cycles", "cycles", "Assessment cycles and their steps.")
@@ -61,23 +61,19 @@ class CycleUpdateSchema(ma.Schema):
 
 class StateChangeSchema(ma.Schema):
     state = ma.fields.String(required=True, validate=validate.OneOf(tuple(cycle_service.TRANSITIONS)))
-    withhold = ma.fields.List(ma.fields.Integer(validate=validate.Range(1, MAX_ID)), load_default=list,
+    withhold = ma.fields.List(BodyId(), load_default=list,
                               validate=validate.Length(max=1000),
                               metadata={"description": "Release: the assessments whose results are held back."})
-    acknowledged = ma.fields.Boolean(load_default=False, metadata={
+    acknowledged = StrictBoolean(load_default=False, metadata={
         "description": "Release: release candidates whose verdict is not a band (as the page's tick box)."})
-
-
-def _moment(value):
-    return value.isoformat() if value else None
 
 
 def cycle_data(cycle: Cycle) -> dict:
     count = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.cycle_id == cycle.id))
     return {"id": cycle.id, "name": cycle.name, "instructions": cycle.instructions or "",
-            "starts_on": _moment(cycle.starts_on), "ends_on": _moment(cycle.ends_on), "state": cycle.state,
-            "candidates": count, "opened_at": _moment(cycle.opened_at), "closed_at": _moment(cycle.closed_at),
-            "released_at": _moment(cycle.released_at)}
+            "starts_on": iso(cycle.starts_on), "ends_on": iso(cycle.ends_on), "state": cycle.state,
+            "candidates": count, "opened_at": iso(cycle.opened_at), "closed_at": iso(cycle.closed_at),
+            "released_at": iso(cycle.released_at)}
 
 
 def cycle_or_404(cycle_id: int) -> Cycle:
@@ -122,8 +118,9 @@ def create_cycle(data):
     return with_etag(cycle_data(cycle), 201)
 
 
-@blp.route("/<int:cycle_id>", methods=["PATCH"], parameters=[IF_MATCH])
+@blp.route("/<int:cycle_id>", methods=["PATCH"])
 @requires("cycles:write")
+@blp.doc(**IF_MATCH)
 @blp.arguments(CycleUpdateSchema)
 @blp.response(200, CycleSchema, headers=ETAG_HEADER)
 @errors(blp, 404, 409, 412, 422, 428)

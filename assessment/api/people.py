@@ -13,7 +13,8 @@ from ..models import User
 from ..services import users
 from ..services.person_details import update_details
 from .auth import requires
-from .core import ETAG_HEADER, IF_MATCH, PageArgs, check_if_match, errors, make_blueprint, page_of, with_etag
+from .core import (ETAG_HEADER, IF_MATCH, PLAIN_TEXT, PageArgs, check_if_match, errors, iso, make_blueprint, page_of,
+                   with_etag)
 from .problems import Problem
 
 blp = make_blueprint("api_people", "people", "People: accounts with their role, language and unit.")
@@ -42,9 +43,11 @@ class PeoplePageSchema(ma.Schema):
 
 class PeopleArgs(PageArgs):
     role = ma.fields.String(validate=validate.OneOf(("hr", "manager", "candidate")))
-    unit = ma.fields.String(validate=validate.Length(max=120))
+    unit = ma.fields.String(validate=[validate.Length(max=120), validate.Regexp(PLAIN_TEXT)],
+                            metadata={"pattern": PLAIN_TEXT})
     active = ma.fields.Boolean()
-    q = ma.fields.String(validate=validate.Length(max=200), metadata={"description": "Part of the name or e-mail."})
+    q = ma.fields.String(validate=[validate.Length(max=200), validate.Regexp(PLAIN_TEXT)],
+                         metadata={"description": "Part of the name or e-mail.", "pattern": PLAIN_TEXT})
 
 
 class PersonCreateSchema(ma.Schema):
@@ -71,7 +74,7 @@ def person_data(user: User) -> dict:
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role, "language": user.language,
             "unit": user.unit, "employee_id": user.employee_id, "manager_id": user.manager_id,
             "active": bool(user.is_active),
-            "deactivated_at": user.deactivated_at.isoformat() if user.deactivated_at else None}
+            "deactivated_at": iso(user.deactivated_at)}
 
 
 def person_or_404(user_id: int) -> User:
@@ -126,8 +129,9 @@ def create_person(data):
     return with_etag(person_data(user), 201)
 
 
-@blp.route("/<int:user_id>", methods=["PATCH"], parameters=[IF_MATCH])
+@blp.route("/<int:user_id>", methods=["PATCH"])
 @requires("people:write")
+@blp.doc(**IF_MATCH)
 @blp.arguments(PersonUpdateSchema)
 @blp.response(200, PersonSchema, headers=ETAG_HEADER)
 @errors(blp, 404, 409, 412, 422, 428)
