@@ -95,3 +95,36 @@ def test_bad_json_huge_ids_and_wrong_methods(client, make):
     assert client.get("/api/v1/people?page=99999999999999999999", headers=bearer(secret)).status_code == 422
     wrong = client.delete("/api/v1/people", headers=bearer(secret))
     assert wrong.status_code == 405 and wrong.mimetype == "application/problem+json" and "GET" in wrong.headers["Allow"]
+
+
+def test_more_hostile_input_is_a_problem(client, make):
+    """NUL in a query, huge numbers in a body, a non-number page (a bad cursor), an overlong body, the wrong type."""
+    secret, _hr = token_for(make)
+    auth = bearer(secret)
+    cycle = make.cycle(state="draft")
+    answers = [
+        client.get("/api/v1/people?q=a%00b", headers=auth),
+        client.get("/api/v1/people?page=abc", headers=auth),
+        client.get("/api/v1/people?size=0", headers=auth),
+        client.post(f"/api/v1/cycles/{cycle.id}/assessments", json={"candidate_id": 10**30, "current_role": "x"},
+                    headers=auth),
+        client.post(f"/api/v1/cycles/{cycle.id}/assessments", json={"candidate_id": "12", "current_role": "x"},
+                    headers=auth),
+        client.post(f"/api/v1/cycles/{cycle.id}/state", json={"state": "open", "acknowledged": 1}, headers=auth),
+        client.post("/api/v1/cycles", data="x" * (6 * 1024 * 1024), content_type="application/json", headers=auth),
+        client.post("/api/v1/cycles", data="name=x", content_type="application/x-www-form-urlencoded", headers=auth),
+        client.post("/api/v1/cycles", json=["a list"], headers=auth),
+        client.post("/api/v1/cycles", json={"name": "x", "starts_on": "2027-02-30"}, headers=auth),
+    ]
+    codes = [a.status_code for a in answers]
+    assert codes == [400, 422, 422, 422, 422, 422, 413, 415, 422, 422], codes
+    assert all(a.mimetype == "application/problem+json" and a.get_json()["detail"] for a in answers)
+    assert answers[3].get_json()["field"] == "candidate_id"
+
+
+def test_if_none_match_gives_304(client, make):
+    secret, _hr = token_for(make)
+    cycle = make.cycle(state="draft")
+    first = client.get(f"/api/v1/cycles/{cycle.id}", headers=bearer(secret))
+    again = client.get(f"/api/v1/cycles/{cycle.id}", headers=bearer(secret, **{"If-None-Match": first.headers["ETag"]}))
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
