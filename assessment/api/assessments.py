@@ -18,7 +18,8 @@ from ..services import assessments as assessment_service
 from ..services import release as release_service
 from ..services.withdrawals import withdraw_candidate
 from .auth import requires
-from .core import ETAG_HEADER, BodyId, PageArgs, errors, iso, make_blueprint, page_of, with_etag
+from .core import (ETAG_HEADER, BodyId, PageArgs, errors, found_or_404, iso, make_blueprint, page_of,
+                   with_etag)
 from .cycles import blp as cycles_blp, cycle_or_404
 from .problems import Problem
 
@@ -96,10 +97,7 @@ def assessment_data(assessment: Assessment) -> dict:
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise Problem(404)
-    return assessment
+    return found_or_404(Assessment, assessment_id)
 
 
 def _person(user_id: int, field: str) -> User:

@@ -123,6 +123,14 @@ def page_of(query, args: dict, dump) -> dict:
     return {"items": [dump(row) for row in rows], "total": total, "page": args["page"], "size": args["size"]}
 
 
+def found_or_404(model, ident: int):
+    """The row of ``model`` with id ``ident``, or a 404 problem."""
+    row = db.session.get(model, ident)
+    if row is None:
+        raise Problem(404)
+    return row
+
+
 def etag_of(data: dict) -> str:
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32]
     return f'"{digest}"'

@@ -14,9 +14,8 @@ from ..models import CYCLE_STATES, Assessment, Cycle
 from ..services import cycles as cycle_service
 from ..services import release as release_service
 from .auth import requires
-from .core import (ETAG_HEADER, IF_MATCH, BodyId, PageArgs, StrictBoolean, check_if_match, errors, iso,
-                   make_blueprint, page_of, with_etag)
-from .problems import Problem
+from .core import (ETAG_HEADER, IF_MATCH, BodyId, PageArgs, StrictBoolean, check_if_match, errors, found_or_404,
+                   iso, make_blueprint, page_of, with_etag)
 
 blp = make_blueprint("api_cycles", "cycles", "Assessment cycles and their steps.")
 
@@ -77,10 +76,7 @@ def cycle_data(cycle: Cycle) -> dict:
 
 
 def cycle_or_404(cycle_id: int) -> Cycle:
-    cycle = db.session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise Problem(404)
-    return cycle
+    return found_or_404(Cycle, cycle_id)
 
 
 @blp.route("", methods=["GET"])

@@ -13,9 +13,8 @@ from ..models import User
 from ..services import users
 from ..services.person_details import update_details
 from .auth import requires
-from .core import (ETAG_HEADER, IF_MATCH, PLAIN_TEXT, PageArgs, check_if_match, errors, iso, make_blueprint, page_of,
-                   with_etag)
-from .problems import Problem
+from .core import (ETAG_HEADER, IF_MATCH, PLAIN_TEXT, PageArgs, check_if_match, errors, found_or_404, iso,
+                   make_blueprint, page_of, with_etag)
 
 blp = make_blueprint("api_people", "people", "People: accounts with their role, language and unit.")
 ROLES_BY_API = ("manager", "candidate")
@@ -78,10 +77,7 @@ def person_data(user: User) -> dict:
 
 
 def person_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise Problem(404)
-    return user
+    return found_or_404(User, user_id)
 
 
 @blp.route("", methods=["GET"])
