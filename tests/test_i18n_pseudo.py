@@ -33,7 +33,8 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdfto
 ALLOWED_WORDS = {"OpsLadder", "HR", "UTC", "PDF", "CSV", "XLSX", "ZIP", "CEO", "CFO", "CIO", "COO", "KPI", "KPIs",
                  "ERP", *language.LANGUAGE_NAMES.values()}
 #: Answers that are files for a program, not text a person reads in OpsLadder (the ZIP holds the PDFs above).
-NOT_READ = ("text/csv", "application/vnd.openxmlformats", "application/zip", "application/octet-stream")
+NOT_READ = ("text/csv", "application/vnd.openxmlformats", "application/zip", "application/octet-stream",
+            "application/vnd.oai.openapi+json")  # the API's OpenAPI document: for programs (docs/api.md)
 
 
 class Crawl:
