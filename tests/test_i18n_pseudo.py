@@ -75,6 +75,9 @@ class Crawl:
             return pl.pdf_runs(response.data, self.tmp_path / f"{self.places}.pdf")
         if kind == "application/json":
             return pl.json_runs(response.get_json())
+        if kind == "application/problem+json":  # the API's errors: people read the title and the detail
+            problem = response.get_json()
+            return [problem.get("title", ""), problem.get("detail", "")]
         if kind.startswith(NOT_READ):
             return []
         if kind.startswith("text/"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import IntegerField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
@@ -30,7 +31,9 @@ class TokenForm(CleanForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scopes.choices = [(scope, f"{scope}: {api_tokens.scope_word(scope)}") for scope in API_SCOPES]
+        # The scope's id as code (what a script names), then what it allows in the reader's language.
+        self.scopes.choices = [(scope, Markup("<code>{}</code>: {}").format(scope, api_tokens.scope_word(scope)))
+                               for scope in API_SCOPES]
 
 
 def _actor():
