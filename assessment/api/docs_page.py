@@ -9,6 +9,7 @@ import json
 from flask import Blueprint, current_app, render_template
 
 from ..access import public
+from .problems import DETAILS, SLUGS, TITLES
 
 bp = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 OPENAPI_TYPE = "application/vnd.oai.openapi+json"
@@ -63,4 +64,6 @@ def operations(spec: dict) -> list[dict]:
 def reference():
     """The reference page: every operation with its scope, parameters, body fields and answers."""
     spec = spec_dict()
-    return render_template("api/reference.html", operations=operations(spec), version=spec["openapi"])
+    problems = [(SLUGS[code], code, TITLES[code], DETAILS.get(code, "")) for code in sorted(SLUGS) if code in TITLES]
+    return render_template("api/reference.html", operations=operations(spec), version=spec["openapi"],
+                           problems=problems)
