@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rubrics import default_sources_dir, language, load_framework
 
-from . import cli, errors, i18n, security, templating
+from . import api, cli, errors, i18n, security, templating
 from .auth.account import bp as account_bp
 from .auth.views import bp as auth_bp
 from .candidate.views import bp as candidate_bp
@@ -75,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     if sso_on:
         sso_views.init_app(app)
     errors.register(app)
+    api.register(app)  # after errors: the API answers its own errors as problem details
     i18n.register(app)  # first: the language is set before security's checks word their messages
     security.register(app)
     templating.register(app)

@@ -22,6 +22,7 @@
 | SCORES_XLSX_INLINE_MAX   | 1000                                     | larger cycles get their XLSX from a job     |
 | RESULTS_INLINE_MAX       | 300                                      | more missing results: computed by a job     |
 | RQ_QUEUE                 | opsladder                                | the RQ queue name (with REDIS_URL)          |
+| API_RATE_LIMIT           | 300 per minute                           | API calls per token (Redis with REDIS_URL)  |
 | SMTP_HOST                | (unset: mail is written to MAIL_DIR)     | the SMTP server for outgoing mail           |
 | SMTP_PORT                | 587 (465 with SMTP_SECURITY=tls)         | its port                                    |
 | SMTP_SECURITY            | starttls                                 | starttls, tls (implicit) or none            |
@@ -244,6 +245,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SCORES_XLSX_INLINE_MAX": int(env.get("SCORES_XLSX_INLINE_MAX", 1000)),
         "RESULTS_INLINE_MAX": int(env.get("RESULTS_INLINE_MAX", 300)),
         "RQ_QUEUE": env.get("RQ_QUEUE") or None,
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT") or "300 per minute",  # Flask-Limiter's notation (docs/api.md)
         # Issue 17, 4: while a cycle is open HR sees completion, not provisional verdicts ("0" shows them).
         "HIDE_VERDICTS_WHILE_OPEN": _bool(env.get("OPSLADDER_HIDE_VERDICTS_WHILE_OPEN") or "1"),
         **mail_config(env),

@@ -17,7 +17,10 @@ rater only (the candidate owns their self-assessment sheet, not their raters' sh
 owned by its candidate (raters reach an assessment only through their own sheet; the one exception, the wash-up
 ``/wash-up/<assessment_id>``, is closed to candidates by role and open to the candidate's assessors, whom
 tests/test_wash_up_pages.py checks, with another candidate's and another assessor's); ``user_id`` by the user
-themself; ``cycle_id``, ``job_id`` and ``message_id`` (an outbox message) by HR only.
+themself; ``cycle_id``, ``job_id``, ``message_id`` (an outbox message) and ``token_id`` (an API token) by HR only.
+
+The JSON API's operations (``allowed_roles == "api_token"``) answer a token, never a session: they are checked
+operation x scope x role of the token's creator in tests/test_api_matrix.py.
 """
 
 from __future__ import annotations
@@ -32,13 +35,14 @@ from assessment import create_app
 from assessment.extensions import db
 from assessment.models import ExportJob, OutboxMessage, Rating
 from assessment.services.cycles import change_state
+from assessment.services.api_tokens import create_token
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
 from tests.conftest import app_config
 from tests.factories import Factory
 from tests.sheets import complete_answers, form_data, sheet_of, with_evidence
 
-KNOWN_PARAMS = ("cycle_id", "assessment_id", "assignment_id", "user_id", "job_id", "message_id")
+KNOWN_PARAMS = ("cycle_id", "assessment_id", "assignment_id", "user_id", "job_id", "message_id", "token_id")
 #: Parameters that choose a representation, not an object: one fixed value each; nobody owns them.
 #: (``token`` is an e-mailed link's signed token: the public page answers a forged one with "this link does not work".)
 #: (``role`` is a target role of the rubric: the talent review of a role is HR's, whoever the candidates are.)
@@ -116,11 +120,14 @@ class World:
         message = OutboxMessage(kind="reminder", to_address="someone@example.com", subject="Reminder",
                                 text_body="text", html_body="<p>html</p>", status="failed", attempts=8)
         db.session.add(message)
+        token, _secret = create_token("Matrix", ["people:read"], 30, actor=self.hr)
         db.session.commit()
         self.users = {"hr": self.hr, "manager": sheet_of(a, "manager").rater, "other_manager": sheet_of(b, "manager").rater,
                       "candidate": a.candidate, "other_candidate": b.candidate, "peer": sheet_of(a, "peer").rater}
-        side_a = {"cycle_id": cycle.id, "assessment_id": a.id, "job_id": job.id, "message_id": message.id}
-        side_b = {"cycle_id": cycle.id, "assessment_id": b.id, "job_id": job.id, "message_id": message.id}
+        side_a = {"cycle_id": cycle.id, "assessment_id": a.id, "job_id": job.id, "message_id": message.id,
+                  "token_id": token.id}
+        side_b = {"cycle_id": cycle.id, "assessment_id": b.id, "job_id": job.id, "message_id": message.id,
+                  "token_id": token.id}
         #: What each persona owns, per URL parameter (missing: nothing of that kind is theirs).
         self.own = {
             "hr": {**side_a, "assignment_id": sheet_of(a, "manager").id, "user_id": a.candidate_id},
@@ -166,6 +173,8 @@ def test_route_by_role(app, make, tmp_path, persona):
     failures = []
     for rule in rules_to_check(app):
         allowed = app.view_functions[rule.endpoint].allowed_roles
+        if allowed == "api_token":
+            continue  # a token's operation: tests/test_api_matrix.py
         params = sorted(rule.arguments - set(FORMAT_PARAMS))
         cases = []  # (values, what is expected, description)
         if user is None:

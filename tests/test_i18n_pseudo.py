@@ -33,7 +33,8 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdfto
 ALLOWED_WORDS = {"OpsLadder", "HR", "UTC", "PDF", "CSV", "XLSX", "ZIP", "CEO", "CFO", "CIO", "COO", "KPI", "KPIs",
                  "ERP", *language.LANGUAGE_NAMES.values()}
 #: Answers that are files for a program, not text a person reads in OpsLadder (the ZIP holds the PDFs above).
-NOT_READ = ("text/csv", "application/vnd.openxmlformats", "application/zip", "application/octet-stream")
+NOT_READ = ("text/csv", "application/vnd.openxmlformats", "application/zip", "application/octet-stream",
+            "application/vnd.oai.openapi+json")  # the API's OpenAPI document: for programs (docs/api.md)
 
 
 class Crawl:
@@ -74,6 +75,9 @@ class Crawl:
             return pl.pdf_runs(response.data, self.tmp_path / f"{self.places}.pdf")
         if kind == "application/json":
             return pl.json_runs(response.get_json())
+        if kind == "application/problem+json":  # the API's errors: people read the title and the detail
+            problem = response.get_json()
+            return [problem.get("title", ""), problem.get("detail", "")]
         if kind.startswith(NOT_READ):
             return []
         if kind.startswith("text/"):

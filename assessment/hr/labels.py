@@ -73,6 +73,11 @@ AUDIT_KINDS = {
     "sso.jit_domain.add": _l("Domain allowed accounts at first sign-in"),
     "sso.jit_domain.remove": _l("Domain no longer allowed accounts at first sign-in"),
     "user.sso_create": _l("Account created at first single sign-on"),
+    "user.details": _l("Account details changed"),
+    "api_token.create": _l("API token created"),
+    "api_token.revoke": _l("API token revoked"),
+    "api.write": _l("API change"),
+    "api.read": _l("API read"),
 }
 
 #: The fields of before/after values that HR meets most; others are shown by their id.
@@ -100,6 +105,8 @@ AUDIT_FIELDS = {
     "reactivated": _l("accounts reactivated"), "unchanged": _l("accounts unchanged"),
     "deactivate_missing": _l("people not in the file deactivated"),
     "password_sign_in": _l("password sign-in"), "break_glass": _l("break-glass account"), "domain": _l("domain"),
+    "scopes": _l("scopes"), "expires_at": _l("expires"), "revoked": _l("revoked"),
+    "operation": _l("operation"),
 }
 
 

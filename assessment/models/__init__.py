@@ -6,6 +6,7 @@ imports the extensions and ``rubrics`` at most, never a service or a page. Impor
 that relationships between the areas resolve and Alembic sees every table.
 """
 
+from .api_tokens import API_SCOPES, ApiToken
 from .audit import AuditEvent
 from .base import utcnow
 from .calibration import CALIBRATION_STATUSES, Calibration
@@ -19,7 +20,7 @@ from .results import StoredRaterQuality, StoredResult
 from .sso import JIT_ROLES, JitDomain, SignInSettings
 
 __all__ = [
-    "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "JIT_ROLES", "JitDomain", "SignInSettings", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
+    "API_SCOPES", "ApiToken", "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "JIT_ROLES", "JitDomain", "SignInSettings", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
     "OUTBOX_STATUSES", "RATER_GROUPS", "ROLES", "ROLE_GRANT_STATUSES", "ROLE_LABELS", "STATUS_LABELS", "Assessment",
     "AssessorConsensus", "AuditEvent", "Calibration", "ConflictClearance", "Cycle", "ExerciseSession", "ExportJob",
     "LoginThrottle", "OutboxMessage", "Rating",
