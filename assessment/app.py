@@ -21,7 +21,7 @@ from .candidate.views import bp as candidate_bp
 from .cleaning import WholeNumberConverter, whole_number
 from .config import build_config, checked_base_url, trusted_hosts
 from .extensions import csrf, db, login_manager, migrate
-from .hr import cycle_steps, exercises as hr_exercises, people, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
+from .hr import cycle_steps, exercises as hr_exercises, grid as hr_grid, people, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
 from .hr.blueprint import bp as hr_bp
 from .hr.outbox import bp as mail_bp
 from .hr.tools import bp as hrtools_bp

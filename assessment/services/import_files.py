@@ -307,15 +307,20 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         workbook.close()
 
 
-def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
-    """The candidate rows of a CSV or XLSX file; ImportRejected when its shape (type, header, size) is wrong."""
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """The rows of a CSV or XLSX file as text cells, bounded as above (also the performance ratings' import);
+    ImportRejected when it is neither, or cannot be read safely."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == "csv":
-        table = _csv_rows(data)
-    elif suffix == "xlsx":
-        table = _xlsx_rows(data)
-    else:
-        raise ImportRejected([Problem(None, None, _("Upload a .csv or .xlsx file."))])
+        return _csv_rows(data)
+    if suffix == "xlsx":
+        return _xlsx_rows(data)
+    raise ImportRejected([Problem(None, None, _("Upload a .csv or .xlsx file."))])
+
+
+def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
+    """The candidate rows of a CSV or XLSX file; ImportRejected when its shape (type, header, size) is wrong."""
+    table = read_table(filename, data)
     names = ", ".join(headers())
     if not table or not any(table[0]):
         raise ImportRejected([Problem(1, None, _("The file is empty: the first row must hold the column names "
