@@ -17,6 +17,7 @@ from rubrics.sheet import RatingInput, evidence_required
 
 from .demo_evidence import evidence_for
 from .demo_exercises import ASSESSORS, WITH_EXERCISE_DAY, exercise_day
+from .demo_grid import performance_demo
 from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
 from .extensions import db
 from .models import Assessment, Cycle, RaterAssignment, User
@@ -158,6 +159,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
     if current_new:
         change_state(current, "open", actor=hr, framework=framework)
     _populate(current, framework, people, candidates, complete=False)
+    performance_demo(hr)  # issue 20: the talent grid's performance ratings and units
 
     db.session.flush()
     created = past_new or current_new or db.session.scalar(sa.select(sa.func.count(User.id))) != before

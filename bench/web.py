@@ -83,6 +83,8 @@ def pages(cycle_id: int, assessment_id: int, sheet_id: int, user_id: int) -> lis
         ("HR: overview", f"/cycles/{cycle_id}/overview"),
         ("HR: overview, by competency, page 2", f"/cycles/{cycle_id}/overview?sort=c:strategic_planning&dir=desc&page=2"),
         ("HR: overview, one role", f"/cycles/{cycle_id}/overview?role=coo"),
+        ("HR: talent grid", f"/hr/grid?role=head_of_operations&cycle={cycle_id}"),
+        ("HR: talent grid, trend, a cell's page 2", f"/hr/grid?role=coo&axis=trend&cycle={cycle_id}&p.first=2"),
         ("HR: export reports (confirm)", f"/cycles/{cycle_id}/exports"),
         ("results page", f"/assessments/{assessment_id}/results"), ("report PDF", f"/assessments/{assessment_id}/report.pdf"),
     ]

@@ -168,3 +168,20 @@ def test_grid_is_for_hr_only(make, client, auth, role):
     auth.login(make.user(role))
     assert client.get("/hr/grid").status_code == 403
     assert client.get("/hr/performance-ratings").status_code == 403
+
+
+def test_a_cell_is_paged_on_the_page(make, world, client, auth, app):
+    """A cell longer than a page has its own pager; its links keep the other arguments (the cycles too)."""
+    app.config["GRID_PER_CELL"] = 1
+    second = make.cycle("Autumn 2027")
+    rated_assessment(make, cycle=second, manager=5, candidate=make.user("candidate", "Gus Second"))
+    move_cycle(second, "closed")
+    auth.login(make.user("hr"))
+    cycle = world["cycle"]
+    url = f"/hr/grid?role=head_of_operations&cycle={cycle.id}&cycle={second.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Page 1 of 2" in page and "Bea Unrated" in page and "Gus Second" not in page
+    link = re.search(r'href="([^"]*p\.none=2[^"]*)" rel="next"', page).group(1).replace("&amp;", "&")
+    assert f"cycle={cycle.id}" in link and f"cycle={second.id}" in link
+    page = client.get(link).get_data(as_text=True)
+    assert "Page 2 of 2" in page and "Gus Second" in page and "Bea Unrated" not in page

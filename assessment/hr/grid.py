@@ -4,6 +4,7 @@ axis. A move between columns is a calibration proposal, made on the candidate's 
 from __future__ import annotations
 
 import base64
+import dataclasses
 from functools import partial
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -57,7 +58,8 @@ def _query(roles: list[tuple[str, str]], cycles: list[Cycle]) -> grid_service.Gr
     unit = (request.args.get("unit") or "").strip()[:120] or None
     pages = {key[2:]: whole_number(value, minimum=1) or 1 for key, value in request.args.items()
              if key.startswith("p.")}
-    return grid_service.GridQuery(role, tuple(dict.fromkeys(chosen)), axis, unit, pages)
+    return grid_service.GridQuery(role, tuple(dict.fromkeys(chosen)), axis, unit, pages,
+                                  current_app.config.get("GRID_PER_CELL", grid_service.PER_CELL))
 
 
 def _cell_url(key: str, page: int) -> str:
@@ -95,7 +97,7 @@ def talent_grid():
     cycles = grid_service.grid_cycles(role)
     query = _query(roles, cycles)
     if not query.cycle_ids and cycles:
-        query = grid_service.GridQuery(role, (cycles[0].id,), query.axis, query.unit, query.pages)
+        query = dataclasses.replace(query, cycle_ids=(cycles[0].id,))
     chosen = [cycle for cycle in cycles if cycle.id in query.cycle_ids]
     grid = None
     if chosen:

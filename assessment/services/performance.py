@@ -266,9 +266,9 @@ def import_ratings(filename: str, data: bytes, *, actor: User, read_as: str | No
     db.session.flush()
     record_audit("performance.import", actor, f"Imported {len(made)} performance rating"
                                               f"{'s' if len(made) != 1 else ''} from {filename}", actor=actor,
-                 after={"file": filename, "ratings": [{"email": r.email, "rating": r.rating, "scale": r.scale,
-                                                       "source": r.source, "date": r.rated_on.isoformat()}
-                                                      for r in rows]})
+                 # One line per rating, numbers and data only: the audit page shows it in either language.
+                 after={"file": filename, "ratings": [f"{r.email}: {r.rating}/{r.scale}, {r.rated_on.isoformat()}, "
+                                                      f"{r.source}" for r in rows]})
     return made
 
 
