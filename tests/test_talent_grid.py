@@ -84,11 +84,11 @@ def test_grid_reads_the_calibration_in_force(make, world):
 
 def test_grid_cells_are_paged(make, world):
     """A cell shows one page of its people, counted in full; a page past the end shows the last."""
-    grid = _grid(make, world, per_cell=1, pages={"none": 5})
+    grid = _grid(make, world, per_cell=1, pages={"none": 5, "ready_now.3": 2})
     beside = {cell.key: cell for cell in grid.beside}
-    assert beside["none"].count == 1 and beside["none"].pages == 1
-    cycle = world["cycle"]
-    assert cycle.state == "closed"
+    assert beside["none"].count == 1 and beside["none"].pages == 1 and beside["none"].page == 1
+    assert _names(beside["none"]) == ["Bea Unrated"]
+    assert grid.total == 4
 
 
 def test_trend_compares_with_the_previous_released_assessment(make):

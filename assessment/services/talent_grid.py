@@ -134,41 +134,57 @@ def _rows(framework: Framework, query: GridQuery):
                      trend.label("y")).subquery()
 
 
-def _cell(rows, key: str, label: str, count: int, condition, query: GridQuery) -> Cell:
-    """A cell with its count (known) and one page of its people, by name (the page clamped to those that exist)."""
-    if not count:
-        return Cell(key, label, 0)
-    pages = max(1, -(-count // query.per_cell))
-    page = min(max(1, query.pages.get(key, 1)), pages)
-    found = db.session.execute(
-        sa.select(rows.c.assessment_id, rows.c.name, rows.c.unit, rows.c.cycle, rows.c.band).where(condition)
-        .order_by(sa.func.lower(rows.c.name), rows.c.cycle, rows.c.assessment_id)
-        .limit(query.per_cell).offset((page - 1) * query.per_cell))
-    return Cell(key, label, count, page, pages, [Person(r.assessment_id, r.name, r.unit, r.cycle, r.band)
-                                                 for r in found])
+def _grouped(rows, band_ids: list[str], special: str):
+    """The rows with the cell each belongs to: ``<band>.<row>`` in the grid; beside it, the outcome (Panel review,
+    Insufficient evidence) or the axis's own group (no rating, first assessment)."""
+    band, y = sa.type_coerce(rows.c.band, sa.String), sa.type_coerce(rows.c.y, sa.String)
+    cell = sa.case((band.not_in(band_ids), band), (y == special, y), else_=band + "." + y)
+    return sa.select(rows, cell.label("cell")).subquery()
+
+
+def _pages(grouped, pages: dict[str, int], per_cell: int) -> tuple[dict[str, int], dict[str, list[Person]]]:
+    """How many people each cell has, and one page of each cell (``pages``: the page asked for, 1 when not
+    named), in one query: numbered by name within each cell and counted (window functions), the page's rows kept.
+    A cell that shows nobody on its page is either empty or was asked for a page past its end: then None."""
+    number = sa.func.row_number().over(partition_by=grouped.c.cell, order_by=(
+        sa.func.lower(grouped.c.name), grouped.c.cycle, grouped.c.assessment_id))
+    ranked = sa.select(grouped, number.label("number"),
+                       sa.func.count().over(partition_by=grouped.c.cell).label("total")).subquery()
+    skip = (sa.case({key: (page - 1) * per_cell for key, page in pages.items()}, value=ranked.c.cell, else_=0)
+            if pages else sa.literal(0))
+    counts: dict[str, int] = {}
+    found: dict[str, list[Person]] = {}
+    for r in db.session.execute(sa.select(ranked).where(ranked.c.number > skip, ranked.c.number <= skip + per_cell)
+                                .order_by(ranked.c.cell, ranked.c.number)):
+        counts[r.cell] = r.total
+        found.setdefault(r.cell, []).append(Person(r.assessment_id, r.name, r.unit, r.cycle, r.band))
+    return counts, found
 
 
 def build_grid(framework: Framework, query: GridQuery) -> Grid:
-    """The grid of one target role over the chosen cycles: counts per cell in one query, then one page of each
-    non-empty cell (the stored results must be there: ``missing_cycles`` says which are not)."""
-    rows = _rows(framework, query)
-    counts = {(band, y): n for band, y, n in db.session.execute(
-        sa.select(rows.c.band, rows.c.y, sa.func.count()).group_by(rows.c.band, rows.c.y))}
+    """The grid of one target role over the chosen cycles: one page of every cell with every cell's count, in one
+    query (the stored results must be there: the page fills in the missing ones first)."""
     bands = [(band.id, band.label) for band in framework.readiness.bands]
     band_ids = [band_id for band_id, _label in bands]
-    y_labels = [(key, str(label)) for key, label in ROWS[query.axis]]
-    grid_rows = [[_cell(rows, cell_key(band_id, y), f"{band_label} / {y_label}", counts.get((band_id, y), 0),
-                        sa.and_(rows.c.band == band_id, rows.c.y == y), query)
-                  for band_id, band_label in bands] for y, y_label in y_labels]
-    beside = []
-    for outcome in (PANEL_REVIEW, INSUFFICIENT_EVIDENCE):
-        count = sum(n for (band, _y), n in counts.items() if band == outcome)
-        beside.append(_cell(rows, outcome, verdict_label(framework.readiness, outcome), count,
-                            rows.c.band == outcome, query))
     special, special_label = BESIDE[query.axis]
-    count = sum(n for (band, y), n in counts.items() if y == special and band in band_ids)
-    beside.append(_cell(rows, special, str(special_label), count,
-                        sa.and_(rows.c.y == special, rows.c.band.in_(band_ids)), query))
+    grouped = _grouped(_rows(framework, query), band_ids, special)
+    asked = {key: page for key, page in query.pages.items() if page > 1}
+    counts, people = _pages(grouped, asked, query.per_cell)
+    if any(key not in counts for key in asked):  # a page past a cell's end (an old link): its last page instead
+        totals = dict(db.session.execute(sa.select(grouped.c.cell, sa.func.count()).group_by(grouped.c.cell)).all())
+        asked = {key: min(page, -(-totals[key] // query.per_cell)) for key, page in asked.items() if key in totals}
+        counts, people = _pages(grouped, asked, query.per_cell)
+
+    def cell(key: str, label: str) -> Cell:
+        count = counts.get(key, 0)
+        return Cell(key, label, count, asked.get(key, 1) if count else 1, max(1, -(-count // query.per_cell)),
+                    people.get(key, []))
+
+    y_labels = [(key, str(label)) for key, label in ROWS[query.axis]]
+    grid_rows = [[cell(cell_key(band_id, y), f"{band_label} / {y_label}") for band_id, band_label in bands]
+                 for y, y_label in y_labels]
+    beside = [cell(outcome, verdict_label(framework.readiness, outcome))
+              for outcome in (PANEL_REVIEW, INSUFFICIENT_EVIDENCE)] + [cell(special, str(special_label))]
     return Grid(query.role, query.axis, bands, y_labels, grid_rows, beside, sum(counts.values()), bands)
 
 
