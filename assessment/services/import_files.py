@@ -318,20 +318,28 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
     raise ImportRejected([Problem(None, None, _("Upload a .csv or .xlsx file."))])
 
 
-def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
-    """The candidate rows of a CSV or XLSX file; ImportRejected when its shape (type, header, size) is wrong."""
-    table = read_table(filename, data)
-    names = ", ".join(headers())
+def header_problems(table: list[list[str]], columns, required, aliases: dict[str, str], names: str
+                    ) -> tuple[list[str], list[Problem]]:
+    """A file's header row read as column ids (``aliases``: a normalised header -> its column), and its problems:
+    unknown, repeated and missing columns (``names``: the columns as the reader is told them). Also the
+    performance ratings' import. ImportRejected when the file is empty."""
     if not table or not any(table[0]):
         raise ImportRejected([Problem(1, None, _("The file is empty: the first row must hold the column names "
                                                  "(%(columns)s).", columns=names))])
-    header = [HEADER_ALIASES.get(_header_key(h), _header_key(h)) for h in table[0]]
+    header = [aliases.get(_header_key(h), _header_key(h)) for h in table[0]]
     # A nameless column is only a problem when it holds data (spreadsheets often carry empty trailing columns).
     problems = [Problem(1, h or f"#{i + 1}", _("unknown column; the columns are %(columns)s", columns=names))
                 for i, h in enumerate(header)
-                if h not in COLUMNS and (h or any(len(r) > i and r[i] for r in table[1:]))]
-    problems += [Problem(1, name, _("this column appears twice")) for name in COLUMNS if header.count(name) > 1]
-    problems += [Problem(1, name, _("this column is missing")) for name in REQUIRED_COLUMNS if name not in header]
+                if h not in columns and (h or any(len(r) > i and r[i] for r in table[1:]))]
+    problems += [Problem(1, name, _("this column appears twice")) for name in columns if header.count(name) > 1]
+    problems += [Problem(1, name, _("this column is missing")) for name in required if name not in header]
+    return header, problems
+
+
+def read_rows(filename: str, data: bytes) -> list[CandidateRow]:
+    """The candidate rows of a CSV or XLSX file; ImportRejected when its shape (type, header, size) is wrong."""
+    table = read_table(filename, data)
+    header, problems = header_problems(table, COLUMNS, REQUIRED_COLUMNS, HEADER_ALIASES, ", ".join(headers()))
     if problems:
         raise ImportRejected(problems)
     rows = []

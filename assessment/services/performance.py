@@ -24,7 +24,7 @@ from ..cleaning import text_problem
 from ..extensions import db
 from ..models import PerformanceRating, User, utcnow
 from .audit import record_audit
-from .import_files import MAX_ROWS, ImportRejected, Problem, read_table
+from .import_files import MAX_ROWS, ImportRejected, Problem, header_problems, read_table
 from .users import normalise_email
 
 COLUMNS = ("email", "employee_id", "rating", "scale", "source", "date")
@@ -107,16 +107,7 @@ def parse_date(text: str) -> date | None:
 def _table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     """(row number, cells by column) of the file's non-blank rows; ImportRejected when its shape is wrong."""
     table = read_table(filename, data)
-    names = ", ".join(headers())
-    if not table or not any(table[0]):
-        raise ImportRejected([Problem(1, None, _("The file is empty: the first row must hold the column names "
-                                                 "(%(columns)s).", columns=names))])
-    header = [HEADER_ALIASES.get(_header_key(h), _header_key(h)) for h in table[0]]
-    problems = [Problem(1, h or f"#{i + 1}", _("unknown column; the columns are %(columns)s", columns=names))
-                for i, h in enumerate(header)
-                if h not in COLUMNS and (h or any(len(r) > i and r[i] for r in table[1:]))]
-    problems += [Problem(1, name, _("this column appears twice")) for name in COLUMNS if header.count(name) > 1]
-    problems += [Problem(1, name, _("this column is missing")) for name in REQUIRED_COLUMNS if name not in header]
+    header, problems = header_problems(table, COLUMNS, REQUIRED_COLUMNS, HEADER_ALIASES, ", ".join(headers()))
     if "email" not in header and "employee_id" not in header:
         problems.append(Problem(1, "email", _("name the people by e-mail or by employee id: one of the two "
                                               "columns is needed")))
