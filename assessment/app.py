@@ -21,7 +21,7 @@ from .candidate.views import bp as candidate_bp
 from .cleaning import WholeNumberConverter, whole_number
 from .config import build_config, checked_base_url, checked_oidc, trusted_hosts
 from .extensions import csrf, db, login_manager, migrate
-from .hr import cycle_steps, exercises as hr_exercises, history as hr_history, people, talent, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
+from .hr import cycle_steps, exercises as hr_exercises, grid as hr_grid, history as hr_history, people, talent, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
 from .hr import directory as hr_directory, people_sync as hr_people_sync  # noqa: F401 (routes on hr.blueprint.bp)
 from .hr.blueprint import bp as hr_bp
 from .hr.outbox import bp as mail_bp

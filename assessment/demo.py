@@ -17,10 +17,10 @@ from rubrics.sheet import RatingInput, evidence_required
 
 from .demo_evidence import evidence_for
 from .demo_history import build_history
-from .demo_people import place_people
 from .demo_exercises import ASSESSORS, WITH_EXERCISE_DAY, exercise_day
+from .demo_grid import performance_demo
+from .demo_people import place_people
 from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
-from .demo_talent import give_units
 from .extensions import db
 from .models import Assessment, Cycle, RaterAssignment, User
 from .services.assessments import add_assessment, assign_rater
@@ -163,8 +163,8 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
         change_state(current, "open", actor=hr, framework=framework)
     _populate(current, framework, people, candidates, complete=False)
     history_new = build_history(framework, hr, managers[0], colleagues)  # issue 20: three cycles of one person
+    performance_demo(hr)  # issue 20: the talent grid's performance ratings
 
-    give_units()  # the talent review's unit filter (demo_talent)
     db.session.flush()
     created = past_new or current_new or history_new or db.session.scalar(sa.select(sa.func.count(User.id))) != before
     logins = [("hr", hr.email, hr.name)] + [("manager", m.email, m.name)

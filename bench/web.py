@@ -86,6 +86,8 @@ def pages(cycle_id: int, assessment_id: int, sheet_id: int, user_id: int) -> lis
         ("HR: talent review", "/hr/talent/head_of_operations"),
         ("HR: talent review, one unit, by score, page 3", "/hr/talent/head_of_operations?unit=Site%2003&sort=score&dir=desc"
                                                            "&p-not_yet_ready=3"),
+        ("HR: talent grid", f"/hr/grid?role=head_of_operations&cycle={cycle_id}"),
+        ("HR: talent grid, trend, a cell's page 2", f"/hr/grid?role=coo&axis=trend&cycle={cycle_id}&p.first=2"),
         ("HR: export reports (confirm)", f"/cycles/{cycle_id}/exports"),
         ("results page", f"/assessments/{assessment_id}/results"), ("report PDF", f"/assessments/{assessment_id}/report.pdf"),
     ]

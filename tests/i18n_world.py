@@ -18,7 +18,7 @@ from assessment.mail import notify
 from assessment.models import OutboxMessage
 from assessment.mail.tokens import make_token
 from assessment.models import AuditEvent, ExportJob, User, utcnow
-from assessment.services import accounts
+from assessment.services import accounts, performance
 from assessment.services.assessments import add_assessment, assign_rater
 from assessment.services.calibrations import calibrate_verdict
 from assessment.services.cycles import change_state, create_cycle
@@ -95,7 +95,9 @@ class World:
         #: The rubric's ids (an audit event's fields name them: "communication").
         self.ids = ({c.id for c in self.framework.competencies} | {r.id for r in self.framework.roles}
                     | {b.id for b in self.framework.readiness.bands}
-                    | {r.id for r in self.framework.readiness.calibration_reasons})
+                    | {r.id for r in self.framework.readiness.calibration_reasons}
+                    # The ratings file's column ids, named beside their German headers in a problem (file format).
+                    | set(performance.COLUMNS))
         db.session.flush()
 
     def _cycle(self, name: str, instructions: str):
@@ -161,6 +163,12 @@ class World:
                           actor=self.hr, candidate_note=self.text("Notiz Wexmoor für Annelore Brisquet."),
                           panel_ids=[self.hr2.id], reason_code="additional_evidence")
         release_cycle(cycle, actor=self.hr, withhold=[c.id], acknowledged=True)
+        # The talent grid's second axis (issue 20): a performance rating and a unit, typed data on the grid.
+        self.candidate.unit = self.text("Standort Quorvexhafen")
+        performance.import_ratings("quorvex.csv", self.text(
+            f"email,rating,scale,source,date\n{self.candidate.email},4,5,Quorvex Jahresgespräch 2026,2026-03-31\n"
+        ).encode(), actor=self.hr)
+        self.text("Quorvex Jahresgespräch 2026")
         db.session.flush()
 
     def _open_cycle(self, tmp_path) -> None:
@@ -337,6 +345,10 @@ class World:
             ("hr", f"/hr/assessments/{self.assessment3.id}/release", {}),
             ("hr", f"/hr/assessments/{d.id}/withdraw", {}),
             ("hr", f"/hr/cycles/{self.open.id}/import", {"file": (io.BytesIO(bad_row), "kandidaten.csv")}),
+            ("hr", "/hr/performance-ratings", {"file": (io.BytesIO(b"email,rating,scale,source,date\n"
+                                                                   b"not-an-address,7,5,Quax,2026-02-30\n"), "b.csv")}),
+            ("hr", "/hr/performance-ratings", {"file": (io.BytesIO(
+                f"email,rating,scale,source,date\n{self.candidate2.email},2,3,Quax,2026-01-31\n".encode()), "g.csv")}),
             ("hr", f"/assessments/{a.id}/calibration", {"band_id": "ready_now", "rationale": self.text("Quorvex kurz")}),
             ("hr", f"/assessments/{a.id}/calibration/approval", {}),
             *self._exercise_posts(),

@@ -255,10 +255,10 @@ def wtforms_texts() -> set[str]:
 
 def file_format_names() -> set[str]:
     """Names that belong to a file format in each language (the import's column headings), not to the page."""
-    from assessment.services import import_files
+    from assessment.services import import_files, performance
 
-    return {name for attr in dir(import_files) if attr.endswith("_HEADERS")
-            for name in strings_in(getattr(import_files, attr)) if isinstance(getattr(import_files, attr), dict)}
+    return {name for module in (import_files, performance) for attr in dir(module) if attr.endswith("_HEADERS")
+            for name in strings_in(getattr(module, attr)) if isinstance(getattr(module, attr), dict)}
 
 
 def calendar_words(language: str) -> set[str]:

@@ -98,8 +98,12 @@ def _render_results(assessment: Assessment, form: CalibrationForm | None = None,
 
 
 def _calibration_form(assessment: Assessment, framework) -> CalibrationForm:
-    return CalibrationForm(bands=framework.readiness.bands, reasons=framework.readiness.calibration_reasons,
+    form = CalibrationForm(bands=framework.readiness.bands, reasons=framework.readiness.calibration_reasons,
                            people=panel_choices(assessment))
+    # The talent grid's "Propose a move" opens this form with the band it proposes (?band_id=): chosen, not saved.
+    if request.method == "GET" and request.args.get("band_id") in {band.id for band in framework.readiness.bands}:
+        form.band_id.data = request.args["band_id"]
+    return form
 
 
 @bp.route("/assessments/<int:assessment_id>/results")

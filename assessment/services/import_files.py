@@ -323,14 +323,15 @@ def header_key(text: str) -> str:
     return _header_key(text).translate(_UMLAUTS)
 
 
-def read_header(table: list[list[str]], *, aliases: dict, columns: tuple[str, ...], required: tuple[str, ...],
-                names: str, label=lambda column: column) -> list[str]:
-    """The header row's columns, each cell as its column id (``aliases``: a ``header_key`` -> the id); ImportRejected
-    naming every problem of it (``names``: the columns as the reader knows them; ``label``: a column as named)."""
+def header_problems(table: list[list[str]], *, aliases: dict, columns: tuple[str, ...], required: tuple[str, ...],
+                    names: str, label=lambda column: column) -> tuple[list[str], list[Problem]]:
+    """The header row's columns, each cell as its column id (``aliases``: a header as written, lower case, or its
+    ``header_key`` -> the id), and its problems: unknown, repeated and missing columns (``names``: the columns as the
+    reader knows them; ``label``: a column as named). ImportRejected when the file is empty."""
     if not table or not any(table[0]):
         raise ImportRejected([Problem(1, None, _("The file is empty: the first row must hold the column names "
                                                  "(%(columns)s).", columns=names))])
-    header = [aliases.get(header_key(h), header_key(h)) for h in table[0]]
+    header = [aliases.get(_header_key(h)) or aliases.get(header_key(h), header_key(h)) for h in table[0]]
     # A nameless column is only a problem when it holds data (spreadsheets often carry empty trailing columns).
     problems = [Problem(1, label(h) or f"#{i + 1}", _("unknown column; the columns are %(columns)s", columns=names))
                 for i, h in enumerate(header)
@@ -338,6 +339,12 @@ def read_header(table: list[list[str]], *, aliases: dict, columns: tuple[str, ..
     problems += [Problem(1, label(name), _("this column appears twice")) for name in columns
                  if header.count(name) > 1]
     problems += [Problem(1, label(name), _("this column is missing")) for name in required if name not in header]
+    return header, problems
+
+
+def read_header(table: list[list[str]], **how) -> list[str]:
+    """The header row's columns as ``header_problems`` reads them; ImportRejected naming every problem of it."""
+    header, problems = header_problems(table, **how)
     if problems:
         raise ImportRejected(problems)
     return header
