@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import Calibration, PerformanceRating
@@ -185,3 +186,15 @@ def test_a_cell_is_paged_on_the_page(make, world, client, auth, app):
     assert f"cycle={cycle.id}" in link and f"cycle={second.id}" in link
     page = client.get(link).get_data(as_text=True)
     assert "Page 2 of 2" in page and "Gus Second" in page and "Bea Unrated" not in page
+
+
+def test_the_panel_pack_cover_carries_the_grid(make, world):
+    """The pack's cover draws the grid of its cycles: against the performance rating when anyone placed has one."""
+    from assessment.services.talent_pack import panel_pack_data
+    _grid(make, world)  # stores the cycle's results
+    pack = panel_pack_data({"role": "head_of_operations", "cycles": [world["cycle"].id], "unit": ""})
+    assert pack.grid is not None and len(pack.grid.y_labels) == 3 and len(pack.grid.x_labels) == 3
+    assert [names for names in pack.grid.cells.values()] == [["Ada Strong"]]
+    db.session.execute(sa.delete(PerformanceRating))  # nobody rated: the cover falls back to the trend
+    pack = panel_pack_data({"role": "head_of_operations", "cycles": [world["cycle"].id], "unit": ""})
+    assert pack.grid.y_labels == ("Improved", "Same", "Declined") and pack.grid.cells == {}  # all first assessments

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from reports.bench_chart import BenchBar
 from reports.evidence import agreement_text
-from reports.panel_pack import PackCandidate, PanelPack, SlateLine, render_panel_pack
+from reports.panel_pack import PackCandidate, PackGrid, PanelPack, SlateLine, render_panel_pack
 from rubrics import language
 from rubrics.readiness import verdict_label
 
@@ -22,6 +22,7 @@ from ..models import Assessment, ExportJob, User
 from . import NotAllowed, readiness
 from .audit import record_audit
 from .rater_flags import cycle_flags
+from .talent_grid import grid_summary
 from .talent_review import (ReviewQuery, UnknownRole, build_review, candidates_where, chronological, refresh,
                             role_cycles, units)
 from .translation import _
@@ -89,7 +90,24 @@ def panel_pack_data(params: dict, *, progress: Callable | None = None) -> PanelP
         role_name=review.role_name, cycles=tuple(c.name for c in sorted(review.chosen, key=chronological)),
         slate_counts=tuple((label, count) for _id, label, count in review.slate_bands),
         slate=tuple(SlateLine(s.name, s.verdict, s.cycle, s.on) for s in review.slate),
-        candidates=tuple(candidates), language=language.current(), unit=unit, bench=tuple(BenchBar(b.cycle, b.ready_now, b.after_development) for b in review.bench))
+        candidates=tuple(candidates), language=language.current(), unit=unit,
+        bench=tuple(BenchBar(b.cycle, b.ready_now, b.after_development) for b in review.bench),
+        grid=_grid(query.role, review.chosen, unit))
+
+
+def _grid(role: str, cycles: Sequence, unit: str) -> PackGrid | None:
+    """The talent grid of the chosen cycles for the cover: against the performance rating when anyone placed has
+    one, else against the trend since the last cycle; a cell names at most twelve people and says how many more."""
+    if not cycles:
+        return None
+    framework = pinned_framework(max(cycles, key=chronological))
+    ids = [c.id for c in cycles]
+    summary = grid_summary(framework, role, ids, axis="performance", unit=unit or None)
+    if not any(count for row in summary.cells for _names, count in row):
+        summary = grid_summary(framework, role, ids, axis="trend", unit=unit or None)
+    cells = {(r, c): [*names, f"+{count - len(names)}"] if count > len(names) else list(names)
+             for r, row in enumerate(summary.cells) for c, (names, count) in enumerate(row) if count}
+    return PackGrid(summary.x_title, summary.y_title, summary.x_labels, summary.y_labels, cells)
 
 
 def _pages(assessments: Sequence[Assessment]) -> list[PackCandidate]:
