@@ -45,6 +45,19 @@ class CalibratedVerdict:
 
 
 @dataclass(frozen=True)
+class CandidateReply:
+    """HR's copy only (issue 20, 4): the candidate's acknowledgement, reply and review requests, as plain text."""
+
+    acknowledged_at: datetime | None = None
+    text: str | None = None
+    version: int = 0
+    updated_at: datetime | None = None
+    #: Per review request, oldest first: when asked, the reason, the outcome ("open", "upheld", "changed",
+    #: "not_upheld") and what the candidate was told ("" while open).
+    requests: tuple[tuple[datetime, str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class RaterNote:
     """A flagged rater of this candidate, for HR's copy only: who, their share of the decision, and why flagged."""
 
@@ -99,6 +112,9 @@ class ReportData:
     short_acquaintance_months: int | None = None
     #: (2026.12.4) The sources of evidence and their weights, for the methodology page (``evidence_sources``).
     sources_text: tuple[str, ...] = ()
+    #: (issue 20, 4) HR's copy only: the candidate's acknowledgement, reply and review requests; None in the
+    #: candidate's copy (and in any copy for anyone else), always.
+    candidate_reply: CandidateReply | None = None
 
     @property
     def for_hr(self) -> bool:
@@ -171,6 +187,7 @@ def report_data(
     rests_on_flagged: str = "",
     language_code: str | None = None,
     not_counted: str = "",
+    candidate_reply: CandidateReply | None = None,
 ) -> ReportData:
     """The report data for one assessment from the pinned framework and its readiness result, for an audience.
 
@@ -182,7 +199,7 @@ def report_data(
         # The candidate's copy is made from the engine's candidate view, whoever builds it: no number in it
         # depends on peers kept anonymous; and rater quality (it names raters) never reaches it.
         result = candidate_view(result)
-        rater_notes, rests_on_flagged, not_counted = None, "", ""
+        rater_notes, rests_on_flagged, not_counted, candidate_reply = None, "", "", None
     return ReportData(
         candidate_name=candidate_name,
         current_role_name=framework.role(current_role).name,
@@ -211,6 +228,7 @@ def report_data(
         short_acquaintance_months=(framework.readiness.rater_relationship.min_months
                                    if framework.readiness.rater_relationship else None),
         sources_text=sources_in_words(framework),
+        candidate_reply=candidate_reply,
     )
 
 

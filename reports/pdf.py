@@ -29,6 +29,7 @@ from .layout import (FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer
                      footer_text, gap_text, kv_table, local, long_date, make_doc, make_frame, num, p, pb, stamp,
                      styles)
 from .panel import panel_story, render_panel_summary
+from .reply import reply_section
 from .verdict import cover_verdict, rater_quality_section, verdict_section
 
 __all__ = ["fit_text", "panel_story", "render_panel_summary", "render_report", "report_story", "styles"]
@@ -49,6 +50,7 @@ def report_story(data: ReportData) -> list[Flowable]:
     story += rater_quality_section(data)
     story += _development(data.result)
     story += _comments(data.result)
+    story += reply_section(data)
     story += [PageBreak()]
     story += _methodology(data)
     return story
