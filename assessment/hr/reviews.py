@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 from ..access import get_or_404, role_required
 from ..cleaning import whole_number
 from ..forms import CleanForm
+from ..forms.common import SelectChoice
 from ..mail.review_mail import REVIEW_OUTCOME_LABELS
 from ..models import Assessment, Cycle
 from ..services import replies, review_requests
@@ -24,7 +25,7 @@ class MarkReadForm(CleanForm):
 
 
 class ResolveForm(CleanForm):
-    outcome = RadioField(_l("Outcome"), choices=[(key, label) for key, label in REVIEW_OUTCOME_LABELS.items()],
+    outcome = RadioField(_l("Outcome"), choices=[SelectChoice(key, label) for key, label in REVIEW_OUTCOME_LABELS.items()],
                          validators=[DataRequired(_l("choose the outcome"))])
     resolution = TextAreaField(_l("The reason, as the candidate will read it"),
                                validators=[DataRequired(_l("give the reason")),
