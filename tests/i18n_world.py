@@ -335,10 +335,11 @@ class World:
             ("hr", f"/hr/cycles/{self.open.id}/import", {"file": (io.BytesIO(bad_row), "kandidaten.csv")}),
             ("hr", f"/assessments/{a.id}/calibration", {"band_id": "ready_now", "rationale": self.text("Quorvex kurz")}),
             ("hr", f"/assessments/{a.id}/calibration/approval", {}),
-            ("hr", f"/hr/assessments/{a.id}/review-request", {"outcome": "upheld", "resolution": "kurz"}),
+            ("hr", f"/hr/assessments/{a.id}/review-request", {"outcome": "upheld",
+                                                                 "resolution": self.text("Quorvex kurz")}),
             ("hr", f"/hr/assessments/{a.id}/reply/read", {"version": "0"}),
             ("candidate", f"/me/assessments/{a.id}/reply", {"text": "", "version": "0"}),
-            ("candidate", f"/me/assessments/{a.id}/review-request", {"reason": "kurz"}),
+            ("candidate", f"/me/assessments/{a.id}/review-request", {"reason": self.text("Wexmoor kurz")}),
             ("candidate", f"/me/assessments/{a.id}/acknowledgement", {}),
             *self._exercise_posts(),
         ]

@@ -95,7 +95,7 @@ AUDIT_FIELDS = {
     "assessors": _l("assessors"),
     "leadership_months": _l("months in leadership roles"), "current_role_months": _l("months in the current role"),
     "language": _l("language"), "grant": _l("proposal"), "copied": _l("candidates copied"),
-    "reply": _l("reply"), "version": _l("version"), "acknowledged_at": _l("acknowledged on"),
+    "reply": _l("reply"), "version": _l("version"),
     "outcome": _l("outcome"), "resolution": _l("reason given to the candidate"), "calibration": _l("calibration"),
     "review_days": _l("review period (days)"),
 }

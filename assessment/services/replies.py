@@ -96,7 +96,7 @@ def acknowledge(assessment: Assessment, *, actor: User) -> CandidateReply:
                               date=_aware(row.acknowledged_at).strftime("%Y-%m-%d")))
     record_audit("reply.acknowledge", assessment, f"{actor.name} acknowledged their results of "
                  f"{assessment.cycle.name} (read, no agreement implied)", actor=actor,
-                 cycle_id=assessment.cycle_id, after={"acknowledged_at": now.isoformat()})
+                 cycle_id=assessment.cycle_id, after={"acknowledged": True})
     return row
 
 
