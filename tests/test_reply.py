@@ -216,3 +216,43 @@ def test_the_review_period_follows_the_candidates_own_release(make, world):
     end = period_end(a)
     assert end is not None
     assert (end - a.cycle.released_at.replace(tzinfo=end.tzinfo)).days == 14
+
+
+def test_reply_posts_need_the_csrf_token(database_url, make):
+    """With CSRF on (as in production) a reply or review request without the token is refused and nothing saved."""
+    from assessment import create_app
+    from tests.conftest import app_config
+    app = create_app(app_config(database_url, WTF_CSRF_ENABLED=True))
+    with app.app_context():
+        world = released_world(make)
+        a = world["a"]
+        client = app.test_client()
+        token_of = lambda page: page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]  # noqa: E731
+        client.post("/login", data={"email": a.candidate.email, "password": make.PASSWORD,
+                                    "csrf_token": token_of(client.get("/login").get_data(as_text=True))})
+        for path, data in [("reply", {"text": REPLY, "version": "0"}), ("acknowledgement", {}),
+                           ("review-request", {"reason": "Please review my results, the flood is missing."})]:
+            refused = client.post(f"/me/assessments/{a.id}/{path}", data=data)
+            assert refused.status_code == 400 and "missing security token" in refused.get_data(as_text=True)
+        assert reply_of(a) is None
+        token = token_of(client.get(f"/me/assessments/{a.id}/reply").get_data(as_text=True))
+        assert client.post(f"/me/assessments/{a.id}/reply", data={"text": REPLY, "version": "0",
+                                                                   "csrf_token": token}).status_code == 302
+        db.session.expire_all()
+        assert reply_of(a).text == REPLY
+
+
+def test_a_saved_cookie_cannot_reply_after_sign_out(app, make):
+    """Copy the candidate's cookie, sign out: the copy neither reads the page nor saves a reply."""
+    from tests.test_sessions import _replay, _saved_cookie, _signed_in_client, _signed_out, browser
+    world = released_world(make)
+    a = world["a"]
+    client = _signed_in_client(app, a.candidate)
+    cookie = _saved_cookie(client)
+    assert _replay(app, cookie, f"/me/assessments/{a.id}/reply").status_code == 200
+    assert client.post("/logout").status_code == 302
+    assert _signed_out(_replay(app, cookie, f"/me/assessments/{a.id}/reply"))
+    other = browser(app)
+    other.set_cookie("session", cookie)
+    assert _signed_out(other.post(f"/me/assessments/{a.id}/reply", data={"text": REPLY, "version": "0"}))
+    assert reply_of(a) is None

@@ -25,7 +25,8 @@ class MarkReadForm(CleanForm):
 
 
 class ResolveForm(CleanForm):
-    outcome = RadioField(_l("Outcome"), choices=[SelectChoice(key, label) for key, label in REVIEW_OUTCOME_LABELS.items()],
+    outcome = RadioField(_l("Outcome"),
+                         choices=[SelectChoice(key, label) for key, label in REVIEW_OUTCOME_LABELS.items()],
                          validators=[DataRequired(_l("choose the outcome"))])
     resolution = TextAreaField(_l("The reason, as the candidate will read it"),
                                validators=[DataRequired(_l("give the reason")),

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from reports.data import CandidateReply as CandidateReplyData
+from rubrics import language
 
 from ..cleaning import text_problem
 from ..extensions import db
@@ -93,7 +94,7 @@ def acknowledge(assessment: Assessment, *, actor: User) -> CandidateReply:
     db.session.refresh(row)
     if done.rowcount != 1:
         raise ConflictError(_("You acknowledged these results already, on %(date)s.",
-                              date=_aware(row.acknowledged_at).strftime("%Y-%m-%d")))
+                              date=language.long_date(_aware(row.acknowledged_at))))
     record_audit("reply.acknowledge", assessment, f"{actor.name} acknowledged their results of "
                  f"{assessment.cycle.name} (read, no agreement implied)", actor=actor,
                  cycle_id=assessment.cycle_id, after={"acknowledged": True})
@@ -104,12 +105,12 @@ def reply_lock(assessment: Assessment, row: CandidateReply | None, now: datetime
     """Why the reply cannot be written or changed now, or None when it can."""
     if row is not None and row.read_at is not None:
         return _("HR has read your reply (on %(date)s); it stays as they read it. If you disagree with your "
-                 "results, ask for a review.", date=_aware(row.read_at).strftime("%Y-%m-%d"))
+                 "results, ask for a review.", date=language.long_date(_aware(row.read_at)))
     end = period_end(assessment)
     if end is None:
         return _("Nothing has been released to you in this cycle, so there is nothing to reply to.")
     if (now or utcnow()) >= end:
-        return _("The period for replying ended on %(date)s.", date=end.strftime("%Y-%m-%d"))
+        return _("The period for replying ended on %(date)s.", date=language.long_date(end))
     return None
 
 

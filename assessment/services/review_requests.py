@@ -17,6 +17,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+
+from rubrics import language
 from sqlalchemy.orm import joinedload
 
 from ..cleaning import text_problem
@@ -62,7 +64,7 @@ def request_refusal(assessment: Assessment, now: datetime | None = None) -> str 
         return _("Nothing has been released to you in this cycle, so there is nothing to review.")
     if not period_runs(assessment, now):
         return _("The period for asking for a review ended on %(date)s.",
-                 date=period_end(assessment).strftime("%Y-%m-%d"))
+                 date=language.long_date(period_end(assessment)))
     if open_request(assessment) is not None:
         return _("You have asked for a review already; HR has not answered it yet. You can ask again once it "
                  "is resolved.")
@@ -132,7 +134,8 @@ def _linked_calibration(request: ReviewRequest) -> Calibration:
                              "results page first (under today's rules), then resolve the request."), field="outcome")
     if not calibration.is_approved:
         raise NotAllowed(_("The calibration proposed on %(date)s awaits a second HR person's approval; resolve the "
-                           "request once it is in force.", date=_aware(calibration.created_at).strftime("%Y-%m-%d")))
+                           "request once it is in force.",
+                           date=language.long_date(_aware(calibration.created_at))))
     return calibration
 
 
