@@ -228,3 +228,35 @@ def test_open_reviews_counts_only_open_requests_in_the_cycle(world):
     resolve_review(done, "upheld", ANSWER, actor=world["hr"])
     db.session.commit()
     assert [r.request.assessment_id for r in open_reviews(world["cycle"])] == [a.id]
+
+
+def test_hr_sets_the_review_period_on_the_cycle_form_and_bad_values_get_a_message(client, auth, make):
+    """30 days is stored and audited with the cycle; 0, 366, text, a NUL and a huge number are refused clearly."""
+    auth.login(make.user("hr"))
+    for value in ("0", "366", "zwei Wochen", "1\x00", "9" * 40):
+        response = client.post("/hr/cycles/new", data={"name": "Spring", "review_days": value})
+        assert response.status_code == 400, value
+        assert "review period" in _text(response).lower() or "days" in _text(response), value
+    assert client.post("/hr/cycles/new", data={"name": "Spring", "review_days": "30"}).status_code == 302
+    cycle = db.session.scalar(sa.select(Cycle).where(Cycle.name == "Spring"))
+    assert cycle.review_days == 30
+    assert client.post("/hr/cycles/new", data={"name": "Default"}).status_code == 302
+    assert db.session.scalar(sa.select(Cycle).where(Cycle.name == "Default")).review_days == 14
+    form = client.get(f"/hr/cycles/{cycle.id}/edit").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+    assert client.post(f"/hr/cycles/{cycle.id}/edit", data={"name": "Spring", "review_days": "21",
+                                                            "version": version}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Cycle, cycle.id).review_days == 21
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "cycle.update"))
+    assert event.before == {"review_days": 30} and event.after == {"review_days": 21}
+
+
+def test_the_cycles_page_links_to_the_open_requests(client, auth, world):
+    """With a request open, HR's list of cycles says how many and leads to them."""
+    a = world["a"]
+    request_review(a, REASON, actor=a.candidate)
+    db.session.commit()
+    auth.login(world["hr"])
+    page = client.get("/hr/cycles").get_data(as_text=True)
+    assert 'href="/hr/review-requests"' in page and "1 open review request" in page
