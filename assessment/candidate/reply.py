@@ -49,7 +49,11 @@ def _own(assessment_id: int) -> Assessment:
     return assessment
 
 
-def _page(assessment: Assessment, *, reply_form=None, review_form=None, status: int = 200):
+#: The keyword of ``_page`` that takes each form back after a refusal.
+_FORM_NAMES = {AcknowledgeForm: "acknowledge_form", ReplyForm: "reply_form", ReviewRequestForm: "review_form"}
+
+
+def _page(assessment: Assessment, *, reply_form=None, review_form=None, acknowledge_form=None, status: int = 200):
     if not replies.is_released_to_candidate(assessment):
         return render_template("results/not_released.html", assessment=assessment), 409 if status != 200 else 200
     row = replies.reply_of(assessment)
@@ -59,23 +63,28 @@ def _page(assessment: Assessment, *, reply_form=None, review_form=None, status: 
         reply_form.version.data = str(row.version if row else 0)
     return render_template(
         "candidate/reply.html", assessment=assessment, row=row, reply_form=reply_form,
-        review_form=review_form or ReviewRequestForm(), acknowledge_form=AcknowledgeForm(),
+        review_form=review_form or ReviewRequestForm(), acknowledge_form=acknowledge_form or AcknowledgeForm(),
         period_end=replies.period_end(assessment), reply_lock=replies.reply_lock(assessment, row),
         review_refusal=review_requests.request_refusal(assessment), requests=review_requests.requests_of(assessment),
         outcome_labels=REVIEW_OUTCOME_LABELS, max_reply=replies.MAX_REPLY), status
 
 
-def _saved(assessment: Assessment, form, action, message: str, anchor: str):
-    """Run one service and commit, then back to the page's section; None after a refusal (on ``form``)."""
-    try:
-        action()
-    except ServiceError as exc:
-        db.session.rollback()
-        add_error(form, exc.field, exc.message)
-        return None
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("reply.show_reply", assessment_id=assessment.id) + anchor)
+def _post(assessment_id: int, form_class, action, message, anchor: str, status: int = 422):
+    """A POST of the page: on a valid form run ``action(assessment, form)`` (a service) and commit, then back to
+    the page's section with ``message``; a refusal lands on the form, shown again on the page with ``status``."""
+    assessment = _own(assessment_id)
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            action(assessment, form)
+        except ServiceError as exc:
+            db.session.rollback()
+            add_error(form, exc.field, exc.message)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("reply.show_reply", assessment_id=assessment.id) + anchor)
+    return _page(assessment, **{_FORM_NAMES[form_class]: form}, status=status)
 
 
 @bp.route("/me/assessments/<int:assessment_id>/reply")
@@ -89,46 +98,24 @@ def show_reply(assessment_id: int):
 @role_required("candidate")
 def acknowledge(assessment_id: int):
     """Record that the candidate has read their results (no agreement implied)."""
-    assessment = _own(assessment_id)
-    form = AcknowledgeForm()
-    if form.validate_on_submit():
-        done = _saved(assessment, form, lambda: replies.acknowledge(assessment, actor=current_user),
-                      _("You acknowledged your results. This says you have read them; it does not say you agree."),
-                      "#acknowledgement")
-        if done is not None:
-            return done
-    reply_form = ReplyForm()
-    reply_form.form_errors.extend(form.form_errors or [_("The acknowledgement could not be recorded; reload the "
-                                                         "page and try again.")])
-    return _page(assessment, reply_form=reply_form, status=409)
+    return _post(assessment_id, AcknowledgeForm, lambda assessment, form: replies.acknowledge(
+        assessment, actor=current_user), _("You acknowledged your results. This says you have read them; it does not "
+                                           "say you agree."), "#acknowledgement", status=409)
 
 
 @bp.route("/me/assessments/<int:assessment_id>/reply", methods=["POST"])
 @role_required("candidate")
 def save_reply(assessment_id: int):
     """Save the candidate's reply (a new version, audited)."""
-    assessment = _own(assessment_id)
-    form = ReplyForm()
-    if form.validate_on_submit():
-        done = _saved(assessment, form, lambda: replies.save_reply(
-            assessment, form.text.data, actor=current_user, expected_version=whole_number(form.version.data)),
-            _("Your reply was saved. HR sees it with your results."), "#reply")
-        if done is not None:
-            return done
-    return _page(assessment, reply_form=form, status=422)
+    return _post(assessment_id, ReplyForm, lambda assessment, form: replies.save_reply(
+        assessment, form.text.data, actor=current_user, expected_version=whole_number(form.version.data)),
+        _("Your reply was saved. HR sees it with your results."), "#reply")
 
 
 @bp.route("/me/assessments/<int:assessment_id>/review-request", methods=["POST"])
 @role_required("candidate")
 def request_review(assessment_id: int):
     """Ask for a review of the results, with a reason, within the review period."""
-    assessment = _own(assessment_id)
-    form = ReviewRequestForm()
-    if form.validate_on_submit():
-        done = _saved(assessment, form, lambda: review_requests.request_review(
-            assessment, form.reason.data, actor=current_user),
-            _("Your request for a review was sent to HR. You will get an e-mail when they have answered it."),
-            "#review")
-        if done is not None:
-            return done
-    return _page(assessment, review_form=form, status=422)
+    return _post(assessment_id, ReviewRequestForm, lambda assessment, form: review_requests.request_review(
+        assessment, form.reason.data, actor=current_user),
+        _("Your request for a review was sent to HR. You will get an e-mail when they have answered it."), "#review")
