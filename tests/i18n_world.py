@@ -338,7 +338,7 @@ class World:
             ("hr", f"/hr/assessments/{a.id}/review-request", {"outcome": "upheld",
                                                                  "resolution": self.text("Quorvex kurz")}),
             ("hr", f"/hr/assessments/{a.id}/reply/read", {"version": "0"}),
-            ("candidate", f"/me/assessments/{a.id}/reply", {"text": "", "version": "0"}),
+            ("candidate", f"/me/assessments/{a.id}/reply/versions", {"text": "", "version": "0"}),
             ("candidate", f"/me/assessments/{a.id}/review-request", {"reason": self.text("Wexmoor kurz")}),
             ("candidate", f"/me/assessments/{a.id}/acknowledgement", {}),
             *self._exercise_posts(),

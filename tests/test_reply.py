@@ -58,10 +58,11 @@ def test_the_reply_is_saved_versioned_and_every_version_audited(client, auth, wo
     """Two saves give version 2; both texts are in the audit trail; a save from a stale page is a conflict."""
     a = world["a"]
     auth.login(a.candidate)
-    assert client.post(f"/me/assessments/{a.id}/reply", data={"text": "First words of my reply here.",
+    assert client.post(f"/me/assessments/{a.id}/reply/versions", data={"text": "First words of my reply here.",
                                                                "version": "0"}).status_code == 302
-    assert client.post(f"/me/assessments/{a.id}/reply", data={"text": REPLY, "version": "1"}).status_code == 302
-    stale = client.post(f"/me/assessments/{a.id}/reply", data={"text": "From an old tab", "version": "1"})
+    second = client.post(f"/me/assessments/{a.id}/reply/versions", data={"text": REPLY, "version": "1"})
+    assert second.status_code == 302
+    stale = client.post(f"/me/assessments/{a.id}/reply/versions", data={"text": "From an old tab", "version": "1"})
     assert stale.status_code == 422 and "saved from another page" in _text(stale)
     assert "From an old tab" in stale.get_data(as_text=True)  # the typed text is kept
     db.session.expire_all()
@@ -79,7 +80,7 @@ def test_the_reply_is_bounded_and_hostile_text_is_refused_clearly(client, auth, 
                         ({"text": "", "version": "0"}, "write your reply"),
                         ({"text": REPLY, "version": "9" * 40}, "saved from another page"),
                         ({"text": REPLY, "version": "\x00"}, "NUL byte")]:
-        response = client.post(f"/me/assessments/{a.id}/reply", data=data)
+        response = client.post(f"/me/assessments/{a.id}/reply/versions", data=data)
         assert response.status_code == 422, data
         assert words in _text(response), data
     assert reply_of(a) is None or reply_of(a).text is None
@@ -175,7 +176,7 @@ def test_a_withheld_or_withdrawn_candidate_cannot_reply_or_acknowledge(make, cli
     assert page.status_code == (404 if state == "withdrawn" else 200)
     if state == "withheld":
         assert "held back" in _text(page) and "Save my reply" not in _text(page)
-    for path, data in [("acknowledgement", {}), ("reply", {"text": REPLY, "version": "0"}),
+    for path, data in [("acknowledgement", {}), ("reply/versions", {"text": REPLY, "version": "0"}),
                        ("review-request", {"reason": "Please review my results again, they seem wrong."})]:
         response = client.post(f"/me/assessments/{a.id}/{path}", data=data)
         assert response.status_code in (404, 409, 422), path
@@ -193,8 +194,8 @@ def test_managers_peers_and_other_candidates_see_none_of_it(client, auth, world,
         response = _page(client, a)
         assert response.status_code == expected
         assert "flood" not in response.get_data(as_text=True)
-        assert client.post(f"/me/assessments/{a.id}/reply", data={"text": "hijack", "version": "1"}).status_code \
-            == expected
+        hijack = client.post(f"/me/assessments/{a.id}/reply/versions", data={"text": "hijack", "version": "1"})
+        assert hijack.status_code == expected
         auth.logout()
     auth.login(manager)
     assert "flood" not in client.get(f"/assessments/{a.id}/results").get_data(as_text=True)
@@ -230,13 +231,13 @@ def test_reply_posts_need_the_csrf_token(database_url, make):
         token_of = lambda page: page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]  # noqa: E731
         client.post("/login", data={"email": a.candidate.email, "password": make.PASSWORD,
                                     "csrf_token": token_of(client.get("/login").get_data(as_text=True))})
-        for path, data in [("reply", {"text": REPLY, "version": "0"}), ("acknowledgement", {}),
+        for path, data in [("reply/versions", {"text": REPLY, "version": "0"}), ("acknowledgement", {}),
                            ("review-request", {"reason": "Please review my results, the flood is missing."})]:
             refused = client.post(f"/me/assessments/{a.id}/{path}", data=data)
             assert refused.status_code == 400 and "missing security token" in refused.get_data(as_text=True)
         assert reply_of(a) is None
         token = token_of(client.get(f"/me/assessments/{a.id}/reply").get_data(as_text=True))
-        assert client.post(f"/me/assessments/{a.id}/reply", data={"text": REPLY, "version": "0",
+        assert client.post(f"/me/assessments/{a.id}/reply/versions", data={"text": REPLY, "version": "0",
                                                                    "csrf_token": token}).status_code == 302
         db.session.expire_all()
         assert reply_of(a).text == REPLY
@@ -254,5 +255,5 @@ def test_a_saved_cookie_cannot_reply_after_sign_out(app, make):
     assert _signed_out(_replay(app, cookie, f"/me/assessments/{a.id}/reply"))
     other = browser(app)
     other.set_cookie("session", cookie)
-    assert _signed_out(other.post(f"/me/assessments/{a.id}/reply", data={"text": REPLY, "version": "0"}))
+    assert _signed_out(other.post(f"/me/assessments/{a.id}/reply/versions", data={"text": REPLY, "version": "0"}))
     assert reply_of(a) is None

@@ -103,7 +103,7 @@ def acknowledge(assessment_id: int):
                                            "say you agree."), "#acknowledgement", status=409)
 
 
-@bp.route("/me/assessments/<int:assessment_id>/reply", methods=["POST"])
+@bp.route("/me/assessments/<int:assessment_id>/reply/versions", methods=["POST"])
 @role_required("candidate")
 def save_reply(assessment_id: int):
     """Save the candidate's reply (a new version, audited)."""
