@@ -9,7 +9,8 @@ from tests.browser.conftest import browser_page, screenshot, sign_in
 from tests.results_helpers import move_cycle, rated_assessment
 
 REPLY = {"en": "I see the budget gap. The February flood recovery, which I led for three weeks, is missing.",
-         "de": "Die Budgetlücke sehe ich. Es fehlt die Hochwasser-Sanierung im Februar, die ich drei Wochen geleitet habe."}
+         "de": "Die Budgetlücke sehe ich. Es fehlt die Hochwasser-Sanierung im Februar, die ich drei Wochen "
+               "geleitet habe."}
 REASON = {"en": "Crisis management was rated low, but nobody who rated me saw the flood recovery I led.",
           "de": "Krisenmanagement wurde niedrig bewertet, aber niemand der Bewertenden hat die Sanierung gesehen."}
 ANSWER = {"en": "The panel asked the site director about the flood recovery; the verdict stands.",
