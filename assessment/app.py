@@ -17,11 +17,12 @@ from rubrics import default_sources_dir, language, load_framework
 from . import api, cli, errors, i18n, security, templating
 from .auth.account import bp as account_bp
 from .auth.views import bp as auth_bp
+from .candidate.reply import bp as reply_bp
 from .candidate.views import bp as candidate_bp
 from .cleaning import WholeNumberConverter, whole_number
 from .config import build_config, checked_base_url, checked_oidc, trusted_hosts
 from .extensions import csrf, db, login_manager, migrate
-from .hr import cycle_steps, exercises as hr_exercises, grid as hr_grid, history as hr_history, people, talent, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
+from .hr import cycle_steps, exercises as hr_exercises, grid as hr_grid, history as hr_history, people, reviews, talent, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
 from .hr import directory as hr_directory, people_sync as hr_people_sync  # noqa: F401 (routes on hr.blueprint.bp)
 from .hr.blueprint import bp as hr_bp
 from .hr.outbox import bp as mail_bp
@@ -104,7 +105,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, main_bp, hr_bp, hrtools_bp, rating_bp, briefing_bp, candidate_bp, results_bp, account_bp,
-                      mail_bp, language_bp, washup_bp, sso_views.bp, sso_settings_bp):
+                      mail_bp, language_bp, washup_bp, sso_views.bp, sso_settings_bp, reply_bp):
         app.register_blueprint(blueprint)
 
 

@@ -20,6 +20,7 @@ from .demo_history import build_history
 from .demo_exercises import ASSESSORS, WITH_EXERCISE_DAY, exercise_day
 from .demo_grid import performance_demo
 from .demo_people import place_people
+from .demo_reply import reply_and_review
 from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
 from .extensions import db
 from .models import Assessment, Cycle, RaterAssignment, User
@@ -151,6 +152,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
         _populate(past, framework, people, candidates[:3] + candidates[5:7], complete=True)
         change_state(past, "closed", actor=hr)
         change_state(past, "released", actor=hr)
+    reply_and_review(past)  # issue 20, 4: a reply and an open review request
 
     # The current cycle, open: some sheets submitted, some in draft, some not started.
     current, current_new = _cycle("Autumn 2026 promotion round",

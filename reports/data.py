@@ -46,6 +46,19 @@ class CalibratedVerdict:
 
 
 @dataclass(frozen=True)
+class CandidateReply:
+    """HR's copy only (issue 20, 4): the candidate's acknowledgement, reply and review requests, as plain text."""
+
+    acknowledged_at: datetime | None = None
+    text: str | None = None
+    version: int = 0
+    updated_at: datetime | None = None
+    #: Per review request, oldest first: when asked, the reason, the outcome ("open", "upheld", "changed",
+    #: "not_upheld") and what the candidate was told ("" while open).
+    requests: tuple[tuple[datetime, str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class RaterNote:
     """A flagged rater of this candidate, for HR's copy only: who, their share of the decision, and why flagged."""
 
@@ -103,6 +116,9 @@ class ReportData:
     #: (issue 20) Each competency since the last cycle against the same target role, as this copy may show it
     #: (``reports.trend``); None: not asked.
     trend: Trend | None = None
+    #: (issue 20, 4) HR's copy only: the candidate's acknowledgement, reply and review requests; None in the
+    #: candidate's copy (and in any copy for anyone else), always.
+    candidate_reply: CandidateReply | None = None
 
     @property
     def for_hr(self) -> bool:
@@ -176,6 +192,7 @@ def report_data(
     language_code: str | None = None,
     not_counted: str = "",
     trend: Trend | None = None,
+    candidate_reply: CandidateReply | None = None,
 ) -> ReportData:
     """The report data for one assessment from the pinned framework and its readiness result, for an audience.
 
@@ -187,7 +204,7 @@ def report_data(
         # The candidate's copy is made from the engine's candidate view, whoever builds it: no number in it
         # depends on peers kept anonymous; and rater quality (it names raters) never reaches it.
         result = candidate_view(result)
-        rater_notes, rests_on_flagged, not_counted = None, "", ""
+        rater_notes, rests_on_flagged, not_counted, candidate_reply = None, "", "", None
     return ReportData(
         candidate_name=candidate_name,
         current_role_name=framework.role(current_role).name,
@@ -217,6 +234,7 @@ def report_data(
                                    if framework.readiness.rater_relationship else None),
         sources_text=sources_in_words(framework),
         trend=trend,
+        candidate_reply=candidate_reply,
     )
 
 

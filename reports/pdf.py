@@ -30,6 +30,7 @@ from .layout import (FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer
                      styles)
 from .panel import panel_story, render_panel_summary
 from .trend import trend_section
+from .reply import reply_section
 from .verdict import cover_verdict, rater_quality_section, verdict_section
 
 __all__ = ["fit_text", "panel_story", "render_panel_summary", "render_report", "report_story", "styles"]
@@ -51,6 +52,7 @@ def report_story(data: ReportData) -> list[Flowable]:
     story += rater_quality_section(data)
     story += _development(data.result)
     story += _comments(data.result)
+    story += reply_section(data)
     story += [PageBreak()]
     story += _methodology(data)
     return story

@@ -26,6 +26,8 @@ from assessment.services.exercises import schedule_exercise
 from assessment.services.wash_up import ConsensusAnswer, consensus_version, save_consensus
 from assessment.services.ratings import reopen_sheet, save_sheet
 from assessment.services.release import release_cycle
+from assessment.services.replies import acknowledge, save_reply
+from assessment.services.review_requests import request_review
 from assessment.services.users import create_user, set_password
 from rubrics import NOT_OBSERVED
 from rubrics.sheet import RatingInput
@@ -169,6 +171,12 @@ class World:
             f"email,rating,scale,source,date\n{self.candidate.email},4,5,Quorvex Jahresgespräch 2026,2026-03-31\n"
         ).encode(), actor=self.hr)
         self.text("Quorvex Jahresgespräch 2026")
+        # (issue 20, 4) The candidate acknowledged, replied and asked for a review: HR's pages show them.
+        acknowledge(a, actor=self.candidate)
+        save_reply(a, self.text("Stellungnahme Quorvex: das Zwiebelturm-Projekt fehlt in der Einstufung."),
+                   actor=self.candidate, expected_version=0)
+        request_review(a, self.text("Grund Wexmoor: bitte das Zwiebelturm-Projekt mit dem Standortleiter prüfen."),
+                       actor=self.candidate)
         db.session.flush()
 
     def _open_cycle(self, tmp_path) -> None:
@@ -351,6 +359,12 @@ class World:
                 f"email,rating,scale,source,date\n{self.candidate2.email},2,3,Quax,2026-01-31\n".encode()), "g.csv")}),
             ("hr", f"/assessments/{a.id}/calibration", {"band_id": "ready_now", "rationale": self.text("Quorvex kurz")}),
             ("hr", f"/assessments/{a.id}/calibration/approval", {}),
+            ("hr", f"/hr/assessments/{a.id}/review-request", {"outcome": "upheld",
+                                                                 "resolution": self.text("Quorvex kurz")}),
+            ("hr", f"/hr/assessments/{a.id}/reply/read", {"version": "0"}),
+            ("candidate", f"/me/assessments/{a.id}/reply/versions", {"text": "", "version": "0"}),
+            ("candidate", f"/me/assessments/{a.id}/review-request", {"reason": self.text("Wexmoor kurz")}),
+            ("candidate", f"/me/assessments/{a.id}/acknowledgement", {}),
             *self._exercise_posts(),
         ]
 

@@ -270,3 +270,18 @@ def test_a_page_costs_the_same_whatever_the_number_of_candidates(client, auth, m
 
     assert cost(small_cycle) == cost(large_cycle)
     assert cost(large_cycle)[1] == 3  # one card per column shown (three columns have people)
+
+
+def test_the_panel_pack_carries_the_candidates_reply(app, review_cycle):
+    """A candidate's reply (HR's record) is on their page of the pack; nobody else's page has a reply section."""
+    from assessment.models import CandidateReply
+    from assessment.services.talent_pack import panel_pack_data
+    cycle, people = review_cycle
+    ada = next(a for a in people if a.candidate.name == "Ada Strong")
+    db.session.add(CandidateReply(assessment_id=ada.id, text="The Rotterdam launch is missing from my evidence.",
+                                  version=1))
+    db.session.commit()
+    pack = panel_pack_data({"role": ROLE, "cycles": [cycle.id], "unit": ""})
+    replies = {page.name: page.reply for page in pack.candidates}
+    assert replies["Ada Strong"] == "The Rotterdam launch is missing from my evidence."
+    assert replies["Ben Middle"] is None and replies["Cy Weak"] is None

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, \
+from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from rubrics import language
 
@@ -34,6 +34,11 @@ class CycleForm(CleanForm):
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     instructions = TextAreaField(_l("Instructions to raters"), validators=[Length(max=10_000)],
                                  render_kw={"rows": 6})
+    #: (issue 20, 4) Days after a candidate's release in which they may reply and ask for a review.
+    review_days = IntegerField(_l("Review period (days)"), default=14,
+                               validators=[DataRequired(_l("give the review period in days")),
+                                           NumberRange(min=1, max=365, message=_l("give a number of days from 1 to 365"))],
+                               render_kw={"min": 1, "max": 365, "inputmode": "numeric"})
     #: The cycle version the form was loaded from: an edit based on an older one (or none) is a conflict.
     version = HiddenField()
 

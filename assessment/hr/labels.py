@@ -14,6 +14,7 @@ from ..labels import GROUP_LABELS as RATER_GROUPS
 from ..labels import GROUP_WORDS as RATER_GROUP_WORDS  # inside a sentence: "Ann (manager) for Ben"
 from ..labels import ROLE_LABELS as ACCOUNT_ROLES
 from ..labels import STATUS_LABELS as SHEET_STATUSES
+from ..mail.review_mail import REVIEW_OUTCOME_LABELS
 from ..services.cycles import state_word
 
 #: The groups as table rows ("Managers: 3 submitted").
@@ -24,7 +25,8 @@ OUTBOX_STATUSES = {"pending": _l("Waiting to send"), "sending": _l("Sending"), "
                    "failed": _l("Gave up")}
 OUTBOX_KINDS = {"invitation": _l("Invitation"), "password_reset": _l("Password reset"),
                 "cycle_opened": _l("Cycle opened"), "reminder": _l("Reminder"),
-                "results_released": _l("Results released"), "sheet_reopened": _l("Sheet reopened")}
+                "results_released": _l("Results released"), "sheet_reopened": _l("Sheet reopened"),
+                "review_resolved": _l("Review request resolved")}
 
 AUDIT_KINDS = {
     "cycle.create": _l("Cycle created"),
@@ -79,6 +81,11 @@ AUDIT_KINDS = {
     "api_token.revoke": _l("API token revoked"),
     "api.write": _l("API change"),
     "api.read": _l("API read"),
+    "reply.acknowledge": _l("Results acknowledged by the candidate"),
+    "reply.save": _l("Candidate's reply saved"),
+    "reply.read": _l("Candidate's reply read by HR"),
+    "review.request": _l("Review requested"),
+    "review.resolve": _l("Review request resolved"),
 }
 
 #: The fields of before/after values that HR meets most; others are shown by their id.
@@ -108,6 +115,9 @@ AUDIT_FIELDS = {
     "password_sign_in": _l("password sign-in"), "break_glass": _l("break-glass account"), "domain": _l("domain"),
     "scopes": _l("scopes"), "expires_at": _l("expires"), "revoked": _l("revoked"),
     "operation": _l("operation"),
+    "reply": _l("reply"), "version": _l("version"),
+    "outcome": _l("outcome"), "resolution": _l("reason given to the candidate"), "calibration": _l("calibration"),
+    "review_days": _l("review period (days)"),
 }
 
 
@@ -142,7 +152,8 @@ AUDIT_VALUE_WORDS = {
     "state": _STATE_WORDS, "role": {"hr": _l("HR"), "manager": _l("manager"), "candidate": _l("candidate")},
     "group": RATER_GROUP_WORDS, "rater_group": RATER_GROUP_WORDS,
     "status": {**_STATE_WORDS, "not_started": _l("not started"), "submitted": _l("submitted"),
-               "proposed": _l("proposed"), "approved": _l("approved")},
+               "proposed": _l("proposed"), "approved": _l("approved"), "resolved": _l("resolved")},
+    "outcome": REVIEW_OUTCOME_LABELS,
     "known_for": KNOWN_FOR_LABELS, "closeness": CLOSENESS_LABELS,
     "change": {"added": _l("added"), "removed": _l("removed")},
     "language": language.LANGUAGE_NAMES,

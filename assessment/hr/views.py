@@ -73,7 +73,7 @@ def create_cycle():
     if form.validate_on_submit():
         cycle = save(form, lambda: cycle_service.create_cycle(
             form.name.data, actor=actor(), instructions=form.instructions.data, starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data))
+            ends_on=form.ends_on.data, review_days=form.review_days.data))
         if cycle is not FAILED:
             flash(_("Cycle “%(name)s” created in draft. Add candidates, then open it.", name=cycle.name), "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))
@@ -91,7 +91,8 @@ def edit_cycle(cycle_id: int):
     if form.validate_on_submit():
         saved = save(form, lambda: cycle_service.update_cycle(
             cycle, name=form.name.data, instructions=form.instructions.data, starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data, actor=actor(), expected_version=form.expected_version()))
+            ends_on=form.ends_on.data, actor=actor(), expected_version=form.expected_version(),
+            review_days=form.review_days.data))
         if saved is not FAILED:
             flash(_("Cycle saved."), "success")
             return redirect(url_for("hr.view_cycle", cycle_id=cycle.id))

@@ -16,14 +16,15 @@ from .exports import ExportJob
 from .outbox import KIND_LABELS, MESSAGE_KINDS, OUTBOX_STATUSES, STATUS_LABELS, OutboxMessage
 from .performance import PERFORMANCE_SCALES, PerformanceRating
 from .people import ROLE_GRANT_STATUSES, ROLE_LABELS, ROLES, LoginThrottle, RoleGrant, User
+from .replies import REVIEW_OUTCOMES, REVIEW_STATUSES, CandidateReply, ReviewRequest
 from .ratings import ASSIGNMENT_STATUSES, RATER_GROUPS, ConflictClearance, Rating, RaterAssignment, Submission
 from .results import StoredRaterQuality, StoredResult
 from .sso import JIT_ROLES, JitDomain, SignInSettings
 
 __all__ = [
     "API_SCOPES", "ApiToken", "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "JIT_ROLES", "JitDomain", "SignInSettings", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
-    "OUTBOX_STATUSES", "PERFORMANCE_SCALES", "RATER_GROUPS", "ROLES", "ROLE_GRANT_STATUSES", "ROLE_LABELS", "STATUS_LABELS", "Assessment",
-    "AssessorConsensus", "AuditEvent", "Calibration", "ConflictClearance", "Cycle", "ExerciseSession", "ExportJob",
+    "OUTBOX_STATUSES", "PERFORMANCE_SCALES", "RATER_GROUPS", "REVIEW_OUTCOMES", "REVIEW_STATUSES", "ROLES", "ROLE_GRANT_STATUSES", "ROLE_LABELS", "STATUS_LABELS", "Assessment",
+    "AssessorConsensus", "AuditEvent", "Calibration", "CandidateReply", "ConflictClearance", "Cycle", "ExerciseSession", "ExportJob",
     "LoginThrottle", "OutboxMessage", "PerformanceRating", "Rating",
-    "RaterAssignment", "RoleGrant", "RubricVersion", "StoredRaterQuality", "StoredResult", "Submission", "User", "utcnow",
+    "RaterAssignment", "ReviewRequest", "RoleGrant", "RubricVersion", "StoredRaterQuality", "StoredResult", "Submission", "User", "utcnow",
 ]

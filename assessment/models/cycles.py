@@ -44,6 +44,8 @@ class Cycle(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     released_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     version_id: Mapped[int] = mapped_column(default=1)
+    #: (issue 20, 4) Days after a candidate's release in which they may reply and ask for a review.
+    review_days: Mapped[int] = mapped_column(default=14, server_default="14")
 
     rubric_version: Mapped[RubricVersion | None] = relationship()
     assessments: Mapped[list[Assessment]] = relationship(back_populates="cycle", order_by="Assessment.id")
@@ -51,6 +53,7 @@ class Cycle(db.Model):
     __table_args__ = (
         sa.CheckConstraint(_in("state", CYCLE_STATES), name="state"),
         sa.CheckConstraint("state = 'draft' OR rubric_version_id IS NOT NULL", name="pinned_when_opened"),
+        sa.CheckConstraint("review_days BETWEEN 1 AND 365", name="review_days"),
     )
     __mapper_args__ = {"version_id_col": version_id}
 

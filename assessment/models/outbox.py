@@ -12,9 +12,11 @@ from .base import _in, utcnow
 
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 STATUS_LABELS = {"pending": "Waiting to send", "sending": "Sending", "sent": "Sent", "failed": "Gave up"}
-MESSAGE_KINDS = ("invitation", "password_reset", "cycle_opened", "reminder", "results_released", "sheet_reopened")
+MESSAGE_KINDS = ("invitation", "password_reset", "cycle_opened", "reminder", "results_released", "sheet_reopened",
+                 "review_resolved")
 KIND_LABELS = {"invitation": "Invitation", "password_reset": "Password reset", "cycle_opened": "Cycle opened",
-               "reminder": "Reminder", "results_released": "Results released", "sheet_reopened": "Sheet reopened"}
+               "reminder": "Reminder", "results_released": "Results released", "sheet_reopened": "Sheet reopened",
+               "review_resolved": "Review request resolved"}
 
 
 class OutboxMessage(db.Model):

@@ -25,7 +25,11 @@ def state_word(state: str) -> str:
     return words.get(state, state)
 
 
-def _check_cycle_fields(name: str, starts_on, ends_on) -> None:
+#: The review period a cycle may set, in days after a candidate's release (issue 20, 4).
+REVIEW_DAYS = (1, 365)
+
+
+def _check_cycle_fields(name: str, starts_on, ends_on, review_days: int = 14) -> None:
     if not (name or "").strip():
         raise ServiceError(_("a name is required"), field="name")
     # The name goes into mail subjects: no control characters, line breaks or encoded words (header injection).
@@ -33,18 +37,23 @@ def _check_cycle_fields(name: str, starts_on, ends_on) -> None:
         raise ServiceError(_("The name %(problem)s.", problem=problem), field="name")
     if starts_on and ends_on and ends_on < starts_on:
         raise ServiceError(_("the end date is before the start date"), field="ends_on")
+    if not isinstance(review_days, int) or not REVIEW_DAYS[0] <= review_days <= REVIEW_DAYS[1]:
+        raise ServiceError(_("give the review period as whole days from %(min)d to %(max)d",
+                             min=REVIEW_DAYS[0], max=REVIEW_DAYS[1]), field="review_days")
 
 
 def _cycle_fields(cycle: Cycle) -> dict:
     return {"name": cycle.name, "instructions": cycle.instructions,
             "starts_on": cycle.starts_on.isoformat() if cycle.starts_on else None,
-            "ends_on": cycle.ends_on.isoformat() if cycle.ends_on else None}
+            "ends_on": cycle.ends_on.isoformat() if cycle.ends_on else None, "review_days": cycle.review_days}
 
 
-def create_cycle(name: str, *, actor: User | None, instructions: str = "", starts_on=None, ends_on=None) -> Cycle:
+def create_cycle(name: str, *, actor: User | None, instructions: str = "", starts_on=None, ends_on=None,
+                 review_days: int = 14) -> Cycle:
     """Create a cycle in draft."""
-    _check_cycle_fields(name, starts_on, ends_on)
-    cycle = Cycle(name=name.strip(), instructions=instructions or "", starts_on=starts_on, ends_on=ends_on)
+    _check_cycle_fields(name, starts_on, ends_on, review_days)
+    cycle = Cycle(name=name.strip(), instructions=instructions or "", starts_on=starts_on, ends_on=ends_on,
+                  review_days=review_days)
     db.session.add(cycle)
     db.session.flush()
     record_audit("cycle.create", cycle, f"Created cycle {cycle.name}", actor=actor, cycle_id=cycle.id,
@@ -53,7 +62,7 @@ def create_cycle(name: str, *, actor: User | None, instructions: str = "", start
 
 
 def update_cycle(cycle: Cycle, *, name: str, instructions: str, starts_on, ends_on, actor: User,
-                 expected_version: int | None) -> Cycle:
+                 expected_version: int | None, review_days: int | None = None) -> Cycle:
     """Change a cycle's name, dates and instructions to raters; refuses an edit based on an older version."""
     if cycle.state not in ("draft", "open"):
         raise NotAllowed(_("A %(state)s cycle can no longer be edited.", state=state_word(cycle.state)))
@@ -61,9 +70,10 @@ def update_cycle(cycle: Cycle, *, name: str, instructions: str, starts_on, ends_
     if expected_version is None or expected_version != cycle.version_id:
         raise ConflictError(_("Someone changed this cycle after you opened the form. Your changes are kept below; "
                               "reload the page to see the saved version before saving again."))
-    _check_cycle_fields(name, starts_on, ends_on)
+    review_days = cycle.review_days if review_days is None else review_days
+    _check_cycle_fields(name, starts_on, ends_on, review_days)
     before = _cycle_fields(cycle)
-    cycle.name, cycle.instructions = name.strip(), instructions or ""
+    cycle.name, cycle.instructions, cycle.review_days = name.strip(), instructions or "", review_days
     cycle.starts_on, cycle.ends_on = starts_on, ends_on
     after = _cycle_fields(cycle)
     if after == before:

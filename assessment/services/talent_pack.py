@@ -22,6 +22,7 @@ from ..models import Assessment, ExportJob, User
 from . import NotAllowed, readiness
 from .audit import record_audit
 from .rater_flags import cycle_flags
+from .replies import reply_records
 from .talent_grid import grid_summary
 from .talent_review import (ReviewQuery, UnknownRole, build_review, candidates_where, chronological, refresh,
                             role_cycles, units)
@@ -119,19 +120,22 @@ def _pages(assessments: Sequence[Assessment]) -> list[PackCandidate]:
         cycle = group[0].cycle
         framework = pinned_framework(cycle)
         flags = cycle_flags(cycle, framework=framework)
+        replies = reply_records([a.id for a in group])
         for outcome in readiness.assess_many(cycle, group, framework=framework):
-            made[outcome.assessment.id] = _page(framework, outcome, flags)
+            record = replies.get(outcome.assessment.id)
+            made[outcome.assessment.id] = _page(framework, outcome, flags, record.text if record else None)
     return [made[a.id] for a in assessments]
 
 
-def _page(framework, outcome, flags) -> PackCandidate:
+def _page(framework, outcome, flags, reply: str | None = None) -> PackCandidate:
+    """A candidate's page of the pack; ``reply``: the candidate's reply (HR's record), None when they wrote none."""
     a, result = outcome.assessment, outcome.result
     verdict, computed = result.band_label, ""
     if outcome.calibration is not None and outcome.calibration.band_id != result.band_id:
         verdict, computed = verdict_label(framework.readiness, outcome.calibration.band_id), result.band_label
     return PackCandidate(a.candidate.name, a.cycle.name, verdict, result, computed, a.candidate.unit or "",
                          agreement_text(result.agreement, result.agreement_level) if result.agreement_level else "",
-                         pack_flags(framework, outcome, flags))
+                         pack_flags(framework, outcome, flags), reply=reply or None)
 
 
 def pack_flags(framework, outcome, flags) -> tuple[str, ...]:

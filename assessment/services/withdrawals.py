@@ -35,7 +35,7 @@ def withdraw_candidate(assessment: Assessment, reason: str, *, actor: User) -> A
 
 def copy_cycle(source: Cycle, name: str, *, actor: User, framework: Framework) -> Cycle:
     """A new draft cycle with the source's instructions, candidates (not withdrawn ones) and raters."""
-    cycle = create_cycle(name, actor=actor, instructions=source.instructions)
+    cycle = create_cycle(name, actor=actor, instructions=source.instructions, review_days=source.review_days)
     copied = 0
     for old in source.assessments:
         if old.is_withdrawn:
