@@ -13,12 +13,14 @@ from .cycles import CYCLE_STATES, HAS_RESULTS, Assessment, Cycle, RubricVersion
 from .exercises import AssessorConsensus, ExerciseSession
 from .exports import ExportJob
 from .outbox import KIND_LABELS, MESSAGE_KINDS, OUTBOX_STATUSES, STATUS_LABELS, OutboxMessage
+from .plans import ACTION_STATUSES, CLOSED_STATUSES, SUPPORT_KINDS, DevelopmentAction, DevelopmentPlan
 from .people import ROLE_GRANT_STATUSES, ROLE_LABELS, ROLES, LoginThrottle, RoleGrant, User
 from .ratings import ASSIGNMENT_STATUSES, RATER_GROUPS, ConflictClearance, Rating, RaterAssignment, Submission
 from .results import StoredRaterQuality, StoredResult
 
 __all__ = [
-    "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
+    "ACTION_STATUSES", "ASSIGNMENT_STATUSES", "CLOSED_STATUSES", "SUPPORT_KINDS", "DevelopmentAction",
+    "DevelopmentPlan", "CALIBRATION_STATUSES", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
     "OUTBOX_STATUSES", "RATER_GROUPS", "ROLES", "ROLE_GRANT_STATUSES", "ROLE_LABELS", "STATUS_LABELS", "Assessment",
     "AssessorConsensus", "AuditEvent", "Calibration", "ConflictClearance", "Cycle", "ExerciseSession", "ExportJob",
     "LoginThrottle", "OutboxMessage", "Rating",
