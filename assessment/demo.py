@@ -16,6 +16,7 @@ from rubrics import NOT_OBSERVED, Framework
 from rubrics.sheet import RatingInput, evidence_required
 
 from .demo_evidence import evidence_for
+from .demo_plans import demo_plan
 from .demo_exercises import ASSESSORS, WITH_EXERCISE_DAY, exercise_day
 from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
 from .extensions import db
@@ -147,6 +148,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
         _populate(past, framework, people, candidates[:3] + candidates[5:7], complete=True)
         change_state(past, "closed", actor=hr)
         change_state(past, "released", actor=hr)
+    demo_plan(past, framework, hr, managers[0])
 
     # The current cycle, open: some sheets submitted, some in draft, some not started.
     current, current_new = _cycle("Autumn 2026 promotion round",

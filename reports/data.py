@@ -12,6 +12,7 @@ from rubrics.readiness_sources import sources_in_words
 
 from .anchor_sources import AnchorSource, anchor_sources
 from .i18n import N_, _
+from .plan import PlanReport
 
 
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
@@ -99,6 +100,8 @@ class ReportData:
     short_acquaintance_months: int | None = None
     #: (2026.12.4) The sources of evidence and their weights, for the methodology page (``evidence_sources``).
     sources_text: tuple[str, ...] = ()
+    #: (issue 20) The agreed development plan, in both copies; None when there is none (or it is not agreed).
+    plan: PlanReport | None = None
 
     @property
     def for_hr(self) -> bool:
@@ -171,6 +174,7 @@ def report_data(
     rests_on_flagged: str = "",
     language_code: str | None = None,
     not_counted: str = "",
+    plan: PlanReport | None = None,
 ) -> ReportData:
     """The report data for one assessment from the pinned framework and its readiness result, for an audience.
 
@@ -211,6 +215,7 @@ def report_data(
         short_acquaintance_months=(framework.readiness.rater_relationship.min_months
                                    if framework.readiness.rater_relationship else None),
         sources_text=sources_in_words(framework),
+        plan=plan,
     )
 
 

@@ -66,6 +66,11 @@ AUDIT_KINDS = {
     "exercise.schedule": _l("Exercise scheduled"),
     "assessment.consensus": _l("Assessors' consensus saved"),
     "assessment.track_record": _l("Track record changed"),
+    "plan.start": _l("Development plan started"),
+    "plan.action_add": _l("Development action added"),
+    "plan.action_edit": _l("Development action changed"),
+    "plan.action_progress": _l("Development action progress"),
+    "plan.agree": _l("Development plan agreed"),
 }
 
 #: The fields of before/after values that HR meets most; others are shown by their id.
@@ -88,6 +93,9 @@ AUDIT_FIELDS = {
     "assessors": _l("assessors"),
     "leadership_months": _l("months in leadership roles"), "current_role_months": _l("months in the current role"),
     "language": _l("language"), "grant": _l("proposal"), "copied": _l("candidates copied"),
+    "competency_id": _l("competency"), "what": _l("what"), "owner_id": _l("owner"), "due_on": _l("due on"),
+    "support": _l("support"), "support_detail": _l("support, in detail"), "note": _l("note"),
+    "agreement_cleared": _l("agreement to be given again"), "party": _l("agreed by"),
 }
 
 
@@ -122,10 +130,12 @@ AUDIT_VALUE_WORDS = {
     "state": _STATE_WORDS, "role": {"hr": _l("HR"), "manager": _l("manager"), "candidate": _l("candidate")},
     "group": RATER_GROUP_WORDS, "rater_group": RATER_GROUP_WORDS,
     "status": {**_STATE_WORDS, "not_started": _l("not started"), "submitted": _l("submitted"),
-               "proposed": _l("proposed"), "approved": _l("approved")},
+               "proposed": _l("proposed"), "approved": _l("approved"), "planned": _l("planned"),
+               "in_progress": _l("in progress"), "done": _l("done"), "dropped": _l("dropped")},
     "known_for": KNOWN_FOR_LABELS, "closeness": CLOSENESS_LABELS,
     "change": {"added": _l("added"), "removed": _l("removed")},
     "language": language.LANGUAGE_NAMES,
+    "party": {"candidate": _l("the candidate"), "manager": _l("the line manager")},
 }
 _MISSING = object()
 

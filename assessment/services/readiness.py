@@ -31,6 +31,7 @@ from ..framework import pinned_framework
 from ..models import HAS_RESULTS, Assessment, Calibration, Cycle
 from . import results_store
 from .calibration_rules import in_force, pending, reason_label
+from .plan_queries import report_plans
 from .rater_flags import CycleFlags, cycle_flags, rater_flags_for_results, report_flags
 from .sheets import load_assigned, load_sheets, not_counted, not_counted_text
 from .translation import _
@@ -191,7 +192,8 @@ def report_data(assessment: Assessment, *, audience: str, lang: str | None = Non
         flags = cycle_flags(assessment.cycle, framework=framework) if audience == "hr" else None
         left_out = not_counted([assessment.id]).get(assessment.id, 0)
         outcome = assess(assessment, framework=framework, quality=flags if audience == "hr" else False)
-        return _report_data(framework, outcome, audience, flags, code, left_out)
+        plan = report_plans([assessment.id], framework).get(assessment.id)
+        return _report_data(framework, outcome, audience, flags, code, left_out, plan)
 
 
 def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[AssessmentResult, object]]:
@@ -209,9 +211,11 @@ def cycle_report_data(cycle: Cycle, lang: str | None = None) -> list[tuple[Asses
         with language.use(code):
             framework = pinned_framework(cycle)
             flags = cycle_flags(cycle, framework=framework)
+            plans = report_plans([a.id for a in group], framework)
             for outcome in assess_many(cycle, group, framework=framework):
                 made[outcome.assessment.id] = (outcome, _report_data(framework, outcome, "hr", flags, code,
-                                                                     left_out.get(outcome.assessment.id, 0)))
+                                                                     left_out.get(outcome.assessment.id, 0),
+                                                                     plans.get(outcome.assessment.id)))
     return [made[a.id] for a in assessments]
 
 
@@ -244,7 +248,7 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
 
 
 def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags: CycleFlags | None = None,
-                 code=None, left_out: int = 0):
+                 code=None, left_out: int = 0, plan=None):
     assessment = outcome.assessment
     # The builder makes the candidate's copy from the engine's candidate view and leaves rater quality out of it
     # (docs/readiness.md, 3); ``flags`` is given for HR's copies only.
@@ -253,7 +257,7 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str,
                              assessed_on=_assessed_on(assessment.cycle),
                              calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
                              language_code=code, **report_flags(flags, assessment.id),
-                             not_counted=not_counted_text(left_out))
+                             not_counted=not_counted_text(left_out), plan=plan)
 
 
 def _calibration_governance(framework: Framework, calibration: Calibration | None) -> dict:
