@@ -11,7 +11,7 @@ from ..cleaning import whole_number
 from ..extensions import db
 from ..forms import CleanForm
 from ..framework import pinned_framework
-from ..listing import choice_arg, sorted_page
+from ..listing import Listing, choice_arg, page_arg, page_size, paginate, sorting_arg
 from ..models import ACTION_STATUSES, Assessment, Cycle, DevelopmentAction, utcnow
 from ..services.plan_queries import (OVERVIEW_SORTS, PlanFilter, cycles_with_plans, overview_query,
                                      status_counts)
@@ -54,7 +54,12 @@ def _filter() -> PlanFilter:
 def plans_overview():
     """Every development plan's actions by status: counts, and a paged list (cycle, status, overdue)."""
     chosen, today = _filter(), utcnow().date()
-    listing = sorted_page(overview_query(chosen, today), OVERVIEW_SORTS, "due", tiebreak=DevelopmentAction.id)
+    sorting = sorting_arg(OVERVIEW_SORTS, "due")
+    column = OVERVIEW_SORTS[sorting.sort]
+    ordered = overview_query(chosen, today).order_by(column.desc() if sorting.descending else column.asc(),
+                                                     DevelopmentAction.id)
+    # Rows of (action, candidate, owner, cycle, plan): not scalars, so not listing.sorted_page.
+    listing = Listing(paginate(ordered, page_arg(), page_size(), scalars=False), sorting)
     names = {}
     for row in listing.items:
         cycle = row[3]
