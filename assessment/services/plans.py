@@ -180,7 +180,7 @@ def edit_action(action: DevelopmentAction, data: ActionInput, *, framework: Fram
     """HR changes an action; True when anything changed. A change to the plan part clears both agreements."""
     _check_version(action, expected_version)
     values = _checked(action.plan, data, framework, today=today or utcnow().date(), keep_due=action.due_on)
-    return _apply(action, values, actor=actor, kind="plan.action_edit")
+    return _apply(action, values, "plan.action_edit", actor=actor)
 
 
 def update_progress(action: DevelopmentAction, status: str, note: str, *, actor: User,
@@ -190,10 +190,10 @@ def update_progress(action: DevelopmentAction, status: str, note: str, *, actor:
     if status not in ACTION_STATUSES:
         raise ServiceError(_("Choose a status."), field="status")
     values = {"status": status, "note": _check_text(note, "note", _("Note"), MAX_NOTE)}
-    return _apply(action, values, actor=actor, kind="plan.action_progress")
+    return _apply(action, values, "plan.action_progress", actor=actor)
 
 
-def _apply(action: DevelopmentAction, values: dict, *, actor: User, kind: str) -> bool:
+def _apply(action: DevelopmentAction, values: dict, kind: str, *, actor: User) -> bool:
     fields = tuple(values)
     before = _stored(action, fields)
     for field, value in values.items():
