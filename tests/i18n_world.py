@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 from assessment.config import mail_sender
 from assessment.extensions import db
@@ -26,6 +27,7 @@ from assessment.services.exercises import schedule_exercise
 from assessment.services.wash_up import ConsensusAnswer, consensus_version, save_consensus
 from assessment.services.ratings import reopen_sheet, save_sheet
 from assessment.services.release import release_cycle
+from assessment.services.plans import ActionInput, add_action, start_plan
 from assessment.services.users import create_user, set_password
 from rubrics import NOT_OBSERVED
 from rubrics.sheet import RatingInput
@@ -150,6 +152,17 @@ class World:
                           panel_ids=[self.hr2.id], reason_code="additional_evidence")
         release_cycle(cycle, actor=self.hr, withhold=[c.id], acknowledged=True)
         db.session.flush()
+        self._plan(a)
+
+    def _plan(self, assessment) -> None:
+        """(issue 20) The candidate's development plan, their line manager the manager persona, one action."""
+        self.candidate.manager_id = self.manager.id
+        self.dev_plan = start_plan(assessment, actor=self.hr)
+        competency = self.framework.competencies[0].id
+        self.dev_action = add_action(self.dev_plan, ActionInput(
+            competency, self.text("Quorvex-Maßnahme: die Zwiebelturm-Planung leiten."), self.candidate.id,
+            utcnow().date() + timedelta(days=20), "mentor", self.text("Mentorin Wexmoor"), "in_progress",
+            self.text("Notiz Zwockel zur Maßnahme.")), framework=self.framework, actor=self.hr)
 
     def _open_cycle(self, tmp_path) -> None:
         cycle = self.open = self._cycle("Runde Wexmoor Herbst", instructions="Wexmoor Anleitung Zwockel.")
@@ -226,16 +239,19 @@ class World:
                     "assignment_id": [self.sheet(self.assessment, "manager").id, self.sheet(d, "manager").id,
                                       self.sheet(d, "peer").id],
                     "user_id": [self.candidate.id, self.invited.id], "job_id": [self.job.id],
-                    "message_id": [self.message.id], "token": tokens}
+                    "message_id": [self.message.id], "token": tokens, "plan_id": [self.dev_plan.id],
+                    "action_id": [self.dev_action.id]}
+        plan = {"plan_id": [self.dev_plan.id], "action_id": [self.dev_action.id]}
         if persona == "manager":
             return {"assignment_id": [self.sheet(self.assessment, "manager").id,
-                                      self.sheet(self.assessment4, "manager").id], "user_id": [self.manager.id]}
+                                      self.sheet(self.assessment4, "manager").id], "user_id": [self.manager.id],
+                    **plan}
         if persona == "peer":
             return {"assignment_id": [self.sheet(self.assessment, "peer", 1).id, self.sheet(self.assessment4, "peer").id],
                     "user_id": [self.peers[1].id]}
         own = {"candidate": self.assessment, "withheld": self.assessment3, "self_rater": self.assessment4}[persona]
         return {"assignment_id": [self.sheet(own, "self").id], "assessment_id": [own.id],
-                "user_id": [self.users[persona].id]}
+                "user_id": [self.users[persona].id], **(plan if persona == "candidate" else {})}
 
     def allowed(self, app, rule, persona: str) -> bool:
         roles = app.view_functions[rule.endpoint].allowed_roles
@@ -327,6 +343,12 @@ class World:
             ("hr", f"/hr/cycles/{self.open.id}/import", {"file": (io.BytesIO(bad_row), "kandidaten.csv")}),
             ("hr", f"/assessments/{a.id}/calibration", {"band_id": "ready_now", "rationale": self.text("Quorvex kurz")}),
             ("hr", f"/assessments/{a.id}/calibration/approval", {}),
+            # (issue 20) The plan's forms with mistakes, and one that succeeds with a message.
+            ("hr", f"/plans/{self.dev_plan.id}/actions", {"due_on": "2001-01-01", "support": "mentor"}),
+            ("hr", f"/plans/{self.dev_plan.id}/actions/{self.dev_action.id}", {"due_on": "99999-01-01"}),
+            ("candidate", f"/plans/{self.dev_plan.id}/actions/{self.dev_action.id}/progress",
+             {"status": "in_progress", "version": "0"}),
+            ("manager", f"/plans/{self.dev_plan.id}/agree", {}),
             *self._exercise_posts(),
         ]
 

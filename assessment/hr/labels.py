@@ -136,6 +136,8 @@ AUDIT_VALUE_WORDS = {
     "change": {"added": _l("added"), "removed": _l("removed")},
     "language": language.LANGUAGE_NAMES,
     "party": {"candidate": _l("the candidate"), "manager": _l("the line manager")},
+    "support": {"mentor": _l("mentor"), "course": _l("course"), "acting_up": _l("acting-up assignment"),
+                "other": _l("other support")},
 }
 _MISSING = object()
 
