@@ -1,6 +1,7 @@
-"""The demo's development plan (issue 20, part 3): the first candidate of the released cycle has a plan in progress,
-agreed by them and their line manager, made from their development priorities (one action done, one overdue, one
-due soon), so the plan page, the HR overview, the reminders, the report and the next cycle's sheets show one."""
+"""The demo's development plan (issue 20, part 3): a candidate of the released cycle with development priorities
+has a plan in progress, agreed by them and their line manager, made from those priorities (one action done, one
+overdue, one due soon), so the plan page, the HR overview, the reminders, the report and the next cycle's sheets
+show one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from rubrics import Framework
 
 from .extensions import db
-from .models import Assessment, Cycle, User, utcnow
+from .models import Assessment, Cycle, DevelopmentPlan, User, utcnow
 from .services.plans import ActionInput, add_action, agree_plan, start_plan, update_progress
 from .services.readiness import assess
 
@@ -24,23 +25,33 @@ ACTIONS = (
 )
 
 
+def _with_priorities(cycle: Cycle, framework: Framework):
+    """The cycle's first assessment whose results name development priorities (else its first), and them."""
+    first = None
+    for assessment in db.session.scalars(sa.select(Assessment).where(Assessment.cycle_id == cycle.id)
+                                         .order_by(Assessment.id)):
+        priorities = assess(assessment, framework=framework).result.development_priorities
+        if priorities:
+            return assessment, priorities
+        first = first or assessment
+    return first, ()
+
+
 def demo_plan(cycle: Cycle, framework: Framework, hr: User, manager: User) -> None:
-    """Give the cycle's first candidate a plan in progress, once (a second run finds it and adds nothing)."""
-    assessment = db.session.scalars(sa.select(Assessment).where(Assessment.cycle_id == cycle.id)
-                                    .order_by(Assessment.id)).first()
-    if assessment is None or cycle.state != "released":
+    """Give a candidate of the released cycle a plan in progress, once (a second run finds it and adds nothing)."""
+    if cycle.state != "released" or db.session.scalar(
+            sa.select(DevelopmentPlan.id).join(Assessment).where(Assessment.cycle_id == cycle.id)) is not None:
+        return
+    assessment, priorities = _with_priorities(cycle, framework)
+    if assessment is None:
         return
     candidate = assessment.candidate
     if candidate.manager_id is None:
         candidate.manager_id = manager.id
         db.session.flush()
     plan = start_plan(assessment, actor=hr)
-    if plan.actions:
-        return
-    priorities = assess(assessment, framework=framework).result.development_priorities or tuple(
-        framework.competencies)
     today = utcnow().date()
-    for (support, detail, days, status, note), priority in zip(ACTIONS, priorities):
+    for (support, detail, days, status, note), priority in zip(ACTIONS, priorities or framework.competencies):
         cid = getattr(priority, "competency_id", None) or priority.id
         what = getattr(priority, "action", "") or f"Work towards the next level of {priority.name}."
         action = add_action(plan, ActionInput(cid, what[:1000], candidate.id, today + timedelta(days=max(days, 0)),
