@@ -289,9 +289,13 @@ def worker_command(burst):
     work(current_app._get_current_object(), burst=burst)
 
 
+#: ``--today`` of the reminder commands.
+today_option = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                            help="Act as if today were this date (default: today, UTC).")
+
+
 @click.command("remind")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Act as if today were this date (default: today, UTC).")
+@today_option
 @with_appcontext
 def remind_command(today):
     """Record the reminders due today (each once: safe hourly from cron), then send what is waiting."""
@@ -317,8 +321,7 @@ def _echo_plan_run(run) -> None:
 def plans_cli():
     """Development plans (issue 20)."""
 @plans_cli.command("remind")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Act as if today were this date (default: today, UTC).")
+@today_option
 @with_appcontext
 def plans_remind(today):
     """Mail the owners of plan actions due soon or overdue (each stage once: safe hourly), then send."""

@@ -9,12 +9,14 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import OutboxMessage, utcnow
-from assessment.services.plans import agree_plan, update_progress
+from assessment.services.plan_queries import earlier_plan_actions
+from assessment.services.plans import ActionInput, add_action, agree_plan, update_progress
 from assessment.services.readiness import report_data
 from assessment.services.users import deactivate_user
 from reports.pdf import report_story
 from tests.mailbox import mailbox, text_of  # noqa: F401 - fixture
 from tests.plan_helpers import released, with_plan
+from tests.querycount import counted_queries
 from tests.sheets import sheet_of
 
 
@@ -123,3 +125,24 @@ def test_report_lists_the_agreed_plan_in_both_copies_and_not_before_agreement(ap
     german = report_data(assessment, audience="candidate", lang="de")
     assert german.plan.actions[0].competency_name == next(
         c.name for c in make.framework.competencies if c.id == action.competency_id) or german.plan.actions
+
+
+def test_the_sheets_earlier_plan_costs_two_queries_however_many_actions(app, make):
+    """The sheet's lookup of the earlier plan is two statements with one action or with twelve (issue 19's cost)."""
+    hr = make.user("hr")
+    plan, _action = with_plan(make, hr)
+    nxt = make.assessment(cycle=make.cycle(), candidate=plan.assessment.candidate)
+    db.session.expire_all()
+    assert nxt.candidate_id and nxt.cycle_id  # loaded, as on the sheet page
+    with counted_queries() as few:
+        earlier_plan_actions(nxt)
+    for n in range(11):
+        add_action(plan, ActionInput(make.framework.competencies[n % 3].id, f"Action {n}", plan.assessment.candidate_id,
+                                     utcnow().date() + timedelta(days=n + 1), "course"), framework=make.framework,
+                   actor=hr)
+    db.session.commit()
+    db.session.expire_all()
+    assert nxt.candidate_id and nxt.cycle_id
+    with counted_queries() as many:
+        found = earlier_plan_actions(nxt)
+    assert len(few) == len(many) == 2 and sum(len(v) for v in found.values()) == 12
