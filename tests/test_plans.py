@@ -184,7 +184,7 @@ def test_plan_pages_refuse_a_post_without_csrf_token(database_url, make):
         hr = make.user("hr")
         plan, action = with_plan(make, hr)
         client = app.test_client()
-        token_of = lambda page: page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]  # noqa: E731
+        token_of = lambda page: re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)  # noqa: E731
         client.post("/login", data={"email": plan.assessment.candidate.email, "password": make.PASSWORD,
                                     "csrf_token": token_of(client.get("/login").get_data(as_text=True))})
         data = {"status": "done", "note": "", "version": action.version_id}
