@@ -22,7 +22,7 @@ from .candidate.views import bp as candidate_bp
 from .cleaning import WholeNumberConverter, whole_number
 from .config import build_config, checked_base_url, checked_oidc, trusted_hosts
 from .extensions import csrf, db, login_manager, migrate
-from .hr import cycle_steps, exercises as hr_exercises, grid as hr_grid, history as hr_history, people, reviews, talent, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
+from .hr import cycle_steps, exercises as hr_exercises, grid as hr_grid, history as hr_history, people, plans as hr_plans, reviews, talent, track_record, views as hr_views  # noqa: F401 (their routes register on hr.blueprint.bp)
 from .hr import directory as hr_directory, people_sync as hr_people_sync  # noqa: F401 (routes on hr.blueprint.bp)
 from .hr.blueprint import bp as hr_bp
 from .hr.outbox import bp as mail_bp
@@ -30,6 +30,7 @@ from .hr.tools import bp as hrtools_bp
 from .mail.transport import check_sender_settings
 from .main.language import bp as language_bp
 from .main.views import bp as main_bp
+from .plans.views import bp as plans_bp
 from .models import User
 from .rating.briefing import bp as briefing_bp
 from .rating.views import bp as rating_bp
@@ -105,7 +106,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, main_bp, hr_bp, hrtools_bp, rating_bp, briefing_bp, candidate_bp, results_bp, account_bp,
-                      mail_bp, language_bp, washup_bp, sso_views.bp, sso_settings_bp, reply_bp):
+                      mail_bp, language_bp, washup_bp, sso_views.bp, sso_settings_bp, reply_bp, plans_bp):
         app.register_blueprint(blueprint)
 
 

@@ -26,6 +26,7 @@ from .framework import current_framework
 from .jobs import queue_name, work
 from .labels import role_label
 from .mail.outbox import deliver
+from .mail.plan_reminders import remind_plans
 from .mail.reminders import remind_due
 from .models import Assessment, Cycle, OutboxMessage
 from .services import ServiceError, history, readiness, results_store, translation
@@ -343,9 +344,13 @@ def worker_command(burst):
     work(current_app._get_current_object(), burst=burst)
 
 
+#: ``--today`` of the reminder commands.
+today_option = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                            help="Act as if today were this date (default: today, UTC).")
+
+
 @click.command("remind")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Act as if today were this date (default: today, UTC).")
+@today_option
 @with_appcontext
 def remind_command(today):
     """Record the reminders due today (each once: safe hourly from cron), then send what is waiting."""
@@ -357,6 +362,26 @@ def remind_command(today):
                             run.recorded, cycle=run.cycle_name, stage=run.stage, skipped=run.skipped))
     if not runs:
         click.echo(_("No reminders due."))
+    _echo_plan_run(remind_plans(today.date() if today else None))
+    click.echo(_("Sent %(num)d message(s).", num=deliver()))
+
+
+def _echo_plan_run(run) -> None:
+    click.echo(ngettext("Development plans: %(num)d reminder recorded, %(skipped)d already sent before",
+                        "Development plans: %(num)d reminders recorded, %(skipped)d already sent before",
+                        run.recorded, skipped=run.skipped))
+
+
+@click.group("plans")
+def plans_cli():
+    """Development plans (issue 20)."""
+@plans_cli.command("remind")
+@today_option
+@with_appcontext
+def plans_remind(today):
+    """Mail the owners of plan actions due soon or overdue (each stage once: safe hourly), then send."""
+    current_app.config["MAIL_DISPATCH"] = "off"  # this command sends itself, below, and reports the count
+    _echo_plan_run(remind_plans(today.date() if today else None))
     click.echo(_("Sent %(num)d message(s).", num=deliver()))
 
 
@@ -387,5 +412,6 @@ def register(app) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(results_cli)
     app.cli.add_command(remind_command)
+    app.cli.add_command(plans_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(people_cli)

@@ -34,6 +34,7 @@
 | MAIL_DISPATCH            | thread                                   | thread: send after commit; off: cron only   |
 | MAIL_MAX_ATTEMPTS        | 8                                        | tries before a message is given up          |
 | REMINDER_DAYS            | 7,2                                      | reminders this many days before the due date|
+| PLAN_REMINDER_DAYS       | 7                                        | plan actions: reminders N days before due   |
 | PASSWORD_RESET_HOURS     | 2                                        | how long a password-reset link works        |
 | INVITATION_DAYS          | 14                                       | how long an invitation link works           |
 | TWO_PERSON_AUDIT_DAYS    | 14                                       | account changes an approver is shown        |
@@ -164,6 +165,7 @@ def mail_config(env) -> dict:
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS") or 8),
         "BASE_URL": (env.get("OPSLADDER_BASE_URL") or "").strip() or None,
         "REMINDER_DAYS": _days(env.get("REMINDER_DAYS") or "7,2"),
+        "PLAN_REMINDER_DAYS": _days(env.get("PLAN_REMINDER_DAYS") or "7"),
         "PASSWORD_RESET_HOURS": float(env.get("PASSWORD_RESET_HOURS") or 2),
         "INVITATION_DAYS": float(env.get("INVITATION_DAYS") or 14),
         "TWO_PERSON_AUDIT_DAYS": float(env.get("TWO_PERSON_AUDIT_DAYS") or 14),

@@ -20,6 +20,7 @@ from .demo_history import build_history
 from .demo_exercises import ASSESSORS, WITH_EXERCISE_DAY, exercise_day
 from .demo_grid import performance_demo
 from .demo_people import place_people
+from .demo_plans import demo_plan
 from .demo_reply import reply_and_review
 from .demo_sources import TEAM, WITH_DIRECT_REPORTS, direct_reports, relationship, track_record, with_situations
 from .extensions import db
@@ -153,6 +154,7 @@ def build_demo(framework: Framework) -> tuple[list[tuple[str, str, str]], bool]:
         change_state(past, "closed", actor=hr)
         change_state(past, "released", actor=hr)
     reply_and_review(past)  # issue 20, 4: a reply and an open review request
+    demo_plan(past, framework, hr, managers[0])  # issue 20, 3: a plan in progress
 
     # The current cycle, open: some sheets submitted, some in draft, some not started.
     current, current_new = _cycle("Autumn 2026 promotion round",

@@ -13,6 +13,7 @@ from rubrics.readiness_sources import sources_in_words
 from .anchor_sources import AnchorSource, anchor_sources
 from .i18n import N_, _
 from .trend import Trend
+from .plan import PlanReport
 
 
 #: Who a report is for. HR's version shows rater disagreement (spread) and who recorded a calibration; the
@@ -119,6 +120,8 @@ class ReportData:
     #: (issue 20, 4) HR's copy only: the candidate's acknowledgement, reply and review requests; None in the
     #: candidate's copy (and in any copy for anyone else), always.
     candidate_reply: CandidateReply | None = None
+    #: (issue 20) The agreed development plan, in both copies; None when there is none (or it is not agreed).
+    plan: PlanReport | None = None
 
     @property
     def for_hr(self) -> bool:
@@ -193,6 +196,7 @@ def report_data(
     not_counted: str = "",
     trend: Trend | None = None,
     candidate_reply: CandidateReply | None = None,
+    plan: PlanReport | None = None,
 ) -> ReportData:
     """The report data for one assessment from the pinned framework and its readiness result, for an audience.
 
@@ -235,6 +239,7 @@ def report_data(
         sources_text=sources_in_words(framework),
         trend=trend,
         candidate_reply=candidate_reply,
+        plan=plan,
     )
 
 

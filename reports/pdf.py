@@ -28,6 +28,7 @@ from .i18n import N_, _, ngettext
 from .layout import (FAIL, MARGIN, NAVY, RULE, TINT, NumberedCanvas, draw_footer, draw_header, fit_text,
                      footer_text, gap_text, kv_table, local, long_date, make_doc, make_frame, num, p, pb, stamp,
                      styles)
+from .plan import plan_section
 from .panel import panel_story, render_panel_summary
 from .trend import trend_section
 from .reply import reply_section
@@ -51,6 +52,7 @@ def report_story(data: ReportData) -> list[Flowable]:
     story += _observations(data.result, for_hr=data.for_hr)
     story += rater_quality_section(data)
     story += _development(data.result)
+    story += plan_section(data.plan)
     story += _comments(data.result)
     story += reply_section(data)
     story += [PageBreak()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 from assessment.config import mail_sender
 from assessment.extensions import db
@@ -28,6 +29,7 @@ from assessment.services.ratings import reopen_sheet, save_sheet
 from assessment.services.release import release_cycle
 from assessment.services.replies import acknowledge, save_reply
 from assessment.services.review_requests import request_review
+from assessment.services.plans import ActionInput, add_action, start_plan
 from assessment.services.users import create_user, set_password
 from rubrics import NOT_OBSERVED
 from rubrics.sheet import RatingInput
@@ -178,6 +180,17 @@ class World:
         request_review(a, self.text("Grund Wexmoor: bitte das Zwiebelturm-Projekt mit dem Standortleiter prüfen."),
                        actor=self.candidate)
         db.session.flush()
+        self._plan(a)
+
+    def _plan(self, assessment) -> None:
+        """(issue 20) The candidate's development plan, their line manager the manager persona, one action."""
+        self.candidate.manager_id = self.manager.id
+        self.dev_plan = start_plan(assessment, actor=self.hr)
+        competency = self.framework.competencies[0].id
+        self.dev_action = add_action(self.dev_plan, ActionInput(
+            competency, self.text("Quorvex-Maßnahme: die Zwiebelturm-Planung leiten."), self.candidate.id,
+            utcnow().date() + timedelta(days=20), "mentor", self.text("Mentorin Wexmoor"), "in_progress",
+            self.text("Notiz Zwockel zur Maßnahme.")), framework=self.framework, actor=self.hr)
 
     def _open_cycle(self, tmp_path) -> None:
         cycle = self.open = self._cycle("Runde Wexmoor Herbst", instructions="Wexmoor Anleitung Zwockel.")
@@ -254,16 +267,19 @@ class World:
                     "assignment_id": [self.sheet(self.assessment, "manager").id, self.sheet(d, "manager").id,
                                       self.sheet(d, "peer").id],
                     "user_id": [self.candidate.id, self.invited.id], "job_id": [self.job.id],
-                    "message_id": [self.message.id], "token": tokens}
+                    "message_id": [self.message.id], "token": tokens, "plan_id": [self.dev_plan.id],
+                    "action_id": [self.dev_action.id]}
+        plan = {"plan_id": [self.dev_plan.id], "action_id": [self.dev_action.id]}
         if persona == "manager":
             return {"assignment_id": [self.sheet(self.assessment, "manager").id,
-                                      self.sheet(self.assessment4, "manager").id], "user_id": [self.manager.id]}
+                                      self.sheet(self.assessment4, "manager").id], "user_id": [self.manager.id],
+                    **plan}
         if persona == "peer":
             return {"assignment_id": [self.sheet(self.assessment, "peer", 1).id, self.sheet(self.assessment4, "peer").id],
                     "user_id": [self.peers[1].id]}
         own = {"candidate": self.assessment, "withheld": self.assessment3, "self_rater": self.assessment4}[persona]
         return {"assignment_id": [self.sheet(own, "self").id], "assessment_id": [own.id],
-                "user_id": [self.users[persona].id]}
+                "user_id": [self.users[persona].id], **(plan if persona == "candidate" else {})}
 
     def allowed(self, app, rule, persona: str) -> bool:
         roles = app.view_functions[rule.endpoint].allowed_roles
@@ -365,6 +381,12 @@ class World:
             ("candidate", f"/me/assessments/{a.id}/reply/versions", {"text": "", "version": "0"}),
             ("candidate", f"/me/assessments/{a.id}/review-request", {"reason": self.text("Wexmoor kurz")}),
             ("candidate", f"/me/assessments/{a.id}/acknowledgement", {}),
+            # (issue 20) The plan's forms with mistakes, and one that succeeds with a message.
+            ("hr", f"/plans/{self.dev_plan.id}/actions", {"due_on": "2001-01-01", "support": "mentor"}),
+            ("hr", f"/plans/{self.dev_plan.id}/actions/{self.dev_action.id}", {"due_on": "99999-01-01"}),
+            ("candidate", f"/plans/{self.dev_plan.id}/actions/{self.dev_action.id}/progress",
+             {"status": "in_progress", "version": "0"}),
+            ("manager", f"/plans/{self.dev_plan.id}/agree", {}),
             *self._exercise_posts(),
         ]
 

@@ -17,7 +17,10 @@ rater only (the candidate owns their self-assessment sheet, not their raters' sh
 owned by its candidate (raters reach an assessment only through their own sheet; the one exception, the wash-up
 ``/wash-up/<assessment_id>``, is closed to candidates by role and open to the candidate's assessors, whom
 tests/test_wash_up_pages.py checks, with another candidate's and another assessor's); ``user_id`` by the user
-themself; ``cycle_id``, ``job_id``, ``message_id`` (an outbox message) and ``token_id`` (an API token) by HR only.
+themself; ``cycle_id``, ``job_id``, ``message_id`` (an outbox message) and ``token_id`` (an API token) by HR only. ``plan_id`` (a development
+plan, issue 20) is owned by its candidate and their line manager (``User.manager``: here the candidate's rating
+manager is made their line manager too, the other manager the other candidate's), ``action_id`` with its plan;
+a peer owns none.
 
 The JSON API's operations (``allowed_roles == "api_token"``) answer a token, never a session: they are checked
 operation x scope x role of the token's creator in tests/test_api_matrix.py.
@@ -34,6 +37,7 @@ from flask import Blueprint
 from assessment import create_app
 from assessment.extensions import db
 from assessment.models import ExportJob, OutboxMessage, Rating
+from tests.plan_helpers import with_plan
 from assessment.services.cycles import change_state
 from assessment.services.api_tokens import create_token
 from assessment.services.ratings import save_sheet
@@ -42,7 +46,8 @@ from tests.conftest import app_config
 from tests.factories import Factory
 from tests.sheets import complete_answers, form_data, sheet_of, with_evidence
 
-KNOWN_PARAMS = ("cycle_id", "assessment_id", "assignment_id", "user_id", "job_id", "message_id", "token_id")
+KNOWN_PARAMS = ("cycle_id", "assessment_id", "assignment_id", "user_id", "job_id", "message_id", "token_id",
+                "plan_id", "action_id")
 #: Parameters that choose a representation, not an object: one fixed value each; nobody owns them.
 #: (``token`` is an e-mailed link's signed token: the public page answers a forged one with "this link does not work".)
 #: (``role`` is a target role of the rubric: the talent review of a role is HR's, whoever the candidates are.)
@@ -111,6 +116,9 @@ class World:
                        submit=True)
         change_state(cycle, "closed", actor=self.hr)
         change_state(cycle, "released", actor=self.hr)
+        a.candidate.manager_id, b.candidate.manager_id = sheet_of(a, "manager").rater_id, sheet_of(b, "manager").rater_id
+        plan_a, action_a = with_plan(make, self.hr, a)
+        plan_b, action_b = with_plan(make, self.hr, b)
         archive = tmp_path / "export.zip"
         with zipfile.ZipFile(archive, "w") as zf:
             zf.writestr("readme.txt", "test export")
@@ -125,16 +133,18 @@ class World:
         self.users = {"hr": self.hr, "manager": sheet_of(a, "manager").rater, "other_manager": sheet_of(b, "manager").rater,
                       "candidate": a.candidate, "other_candidate": b.candidate, "peer": sheet_of(a, "peer").rater}
         side_a = {"cycle_id": cycle.id, "assessment_id": a.id, "job_id": job.id, "message_id": message.id,
-                  "token_id": token.id}
+                  "token_id": token.id, "plan_id": plan_a.id, "action_id": action_a.id}
         side_b = {"cycle_id": cycle.id, "assessment_id": b.id, "job_id": job.id, "message_id": message.id,
-                  "token_id": token.id}
+                  "token_id": token.id, "plan_id": plan_b.id, "action_id": action_b.id}
+        plan_of = {"a": {"plan_id": plan_a.id, "action_id": action_a.id},
+                   "b": {"plan_id": plan_b.id, "action_id": action_b.id}}
         #: What each persona owns, per URL parameter (missing: nothing of that kind is theirs).
         self.own = {
             "hr": {**side_a, "assignment_id": sheet_of(a, "manager").id, "user_id": a.candidate_id},
-            "manager": {"assignment_id": sheet_of(a, "manager").id},
-            "other_manager": {"assignment_id": sheet_of(b, "manager").id},
-            "candidate": {"assignment_id": sheet_of(a, "self").id, "assessment_id": a.id},
-            "other_candidate": {"assignment_id": sheet_of(b, "self").id, "assessment_id": b.id},
+            "manager": {"assignment_id": sheet_of(a, "manager").id, **plan_of["a"]},
+            "other_manager": {"assignment_id": sheet_of(b, "manager").id, **plan_of["b"]},
+            "candidate": {"assignment_id": sheet_of(a, "self").id, "assessment_id": a.id, **plan_of["a"]},
+            "other_candidate": {"assignment_id": sheet_of(b, "self").id, "assessment_id": b.id, **plan_of["b"]},
             "peer": {"assignment_id": sheet_of(a, "peer").id},
         }
         for persona, user in self.users.items():

@@ -86,6 +86,11 @@ AUDIT_KINDS = {
     "reply.read": _l("Candidate's reply read by HR"),
     "review.request": _l("Review requested"),
     "review.resolve": _l("Review request resolved"),
+    "plan.start": _l("Development plan started"),
+    "plan.action_add": _l("Development action added"),
+    "plan.action_edit": _l("Development action changed"),
+    "plan.action_progress": _l("Development action progress"),
+    "plan.agree": _l("Development plan agreed"),
 }
 
 #: The fields of before/after values that HR meets most; others are shown by their id.
@@ -118,6 +123,9 @@ AUDIT_FIELDS = {
     "reply": _l("reply"), "version": _l("version"),
     "outcome": _l("outcome"), "resolution": _l("reason given to the candidate"), "calibration": _l("calibration"),
     "review_days": _l("review period (days)"),
+    "competency_id": _l("competency"), "what": _l("what"), "owner_id": _l("owner"), "due_on": _l("due on"),
+    "support": _l("support"), "support_detail": _l("support, in detail"), "note": _l("note"),
+    "agreement_cleared": _l("agreement to be given again"), "party": _l("agreed by"),
 }
 
 
@@ -154,9 +162,14 @@ AUDIT_VALUE_WORDS = {
     "status": {**_STATE_WORDS, "not_started": _l("not started"), "submitted": _l("submitted"),
                "proposed": _l("proposed"), "approved": _l("approved"), "resolved": _l("resolved")},
     "outcome": REVIEW_OUTCOME_LABELS,
+               "proposed": _l("proposed"), "approved": _l("approved"), "planned": _l("planned"),
+               "in_progress": _l("in progress"), "done": _l("done"), "dropped": _l("dropped")},
     "known_for": KNOWN_FOR_LABELS, "closeness": CLOSENESS_LABELS,
     "change": {"added": _l("added"), "removed": _l("removed")},
     "language": language.LANGUAGE_NAMES,
+    "party": {"candidate": _l("the candidate"), "manager": _l("the line manager")},
+    "support": {"mentor": _l("mentor"), "course": _l("course"), "acting_up": _l("acting-up assignment"),
+                "other": _l("other support")},
 }
 _MISSING = object()
 

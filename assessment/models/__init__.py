@@ -15,6 +15,7 @@ from .exercises import AssessorConsensus, ExerciseSession
 from .exports import ExportJob
 from .outbox import KIND_LABELS, MESSAGE_KINDS, OUTBOX_STATUSES, STATUS_LABELS, OutboxMessage
 from .performance import PERFORMANCE_SCALES, PerformanceRating
+from .plans import ACTION_STATUSES, CLOSED_STATUSES, SUPPORT_KINDS, DevelopmentAction, DevelopmentPlan
 from .people import ROLE_GRANT_STATUSES, ROLE_LABELS, ROLES, LoginThrottle, RoleGrant, User
 from .replies import REVIEW_OUTCOMES, REVIEW_STATUSES, CandidateReply, ReviewRequest
 from .ratings import ASSIGNMENT_STATUSES, RATER_GROUPS, ConflictClearance, Rating, RaterAssignment, Submission
@@ -22,7 +23,8 @@ from .results import StoredRaterQuality, StoredResult
 from .sso import JIT_ROLES, JitDomain, SignInSettings
 
 __all__ = [
-    "API_SCOPES", "ApiToken", "ASSIGNMENT_STATUSES", "CALIBRATION_STATUSES", "JIT_ROLES", "JitDomain", "SignInSettings", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
+    "API_SCOPES", "ApiToken", "ACTION_STATUSES", "ASSIGNMENT_STATUSES", "CLOSED_STATUSES", "SUPPORT_KINDS", "DevelopmentAction",
+    "DevelopmentPlan", "CALIBRATION_STATUSES", "JIT_ROLES", "JitDomain", "SignInSettings", "CYCLE_STATES", "HAS_RESULTS", "KIND_LABELS", "MESSAGE_KINDS",
     "OUTBOX_STATUSES", "PERFORMANCE_SCALES", "RATER_GROUPS", "REVIEW_OUTCOMES", "REVIEW_STATUSES", "ROLES", "ROLE_GRANT_STATUSES", "ROLE_LABELS", "STATUS_LABELS", "Assessment",
     "AssessorConsensus", "AuditEvent", "Calibration", "CandidateReply", "ConflictClearance", "Cycle", "ExerciseSession", "ExportJob",
     "LoginThrottle", "OutboxMessage", "PerformanceRating", "Rating",

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..framework import pinned_framework
 from ..listing import choice_arg, sorted_page
 from ..models import ASSIGNMENT_STATUSES, Assessment, Cycle, RaterAssignment, User
+from ..services.plan_queries import earlier_plan_actions
 from ..services import ConflictError, ServiceError
 from ..services.ratings import IncompleteSheet, reopen_reason, save_sheet, scope_of, submitted_self_ratings, \
     target_role
@@ -248,4 +249,5 @@ def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = Fa
                            levels=form and level_blocks(framework, scope, _not_observed_words(assignment, framework)),
                            answered=answered, situations=form and empty_situations(framework, scope, role, form, blank),
                            group_threshold=anonymity_threshold(framework.readiness, assignment.rater_group),
-                           evidence_notes=evidence_notes(framework, assignment.assessment.target_role))
+                           evidence_notes=evidence_notes(framework, assignment.assessment.target_role),
+                           earlier_plan=earlier_plan_actions(assignment.assessment))

@@ -32,6 +32,7 @@ from ..models import HAS_RESULTS, Assessment, Calibration, Cycle
 from . import results_store
 from .calibration_rules import in_force, pending, reason_label
 from .replies import report_replies
+from .plan_queries import report_plans
 from .rater_flags import CycleFlags, cycle_flags, rater_flags_for_results, report_flags
 from .sheets import load_assigned, load_sheets, not_counted, not_counted_text
 from .translation import _
@@ -201,9 +202,10 @@ def report_data(assessment: Assessment, *, audience: str, lang: str | None = Non
         left_out = not_counted([assessment.id]).get(assessment.id, 0)
         outcome = assess(assessment, framework=framework, quality=flags if audience == "hr" else False)
         reply = report_replies([assessment.id]).get(assessment.id) if audience == "hr" else None
+        plan = report_plans([assessment.id], framework).get(assessment.id)
         return _report_data(framework, outcome, audience, flags, code, left_out,
                             trend=trend(assessment, outcome.result, audience=audience) if trend else None,
-                            candidate_reply=reply)
+                            candidate_reply=reply, plan=plan)
 
 
 def cycle_report_data(cycle: Cycle, lang: str | None = None, *, trend: Callable | None = None
@@ -224,11 +226,12 @@ def cycle_report_data(cycle: Cycle, lang: str | None = None, *, trend: Callable 
         with language.use(code):
             framework = pinned_framework(cycle)
             flags = cycle_flags(cycle, framework=framework)
+            plans = report_plans([a.id for a in group], framework)
             for outcome in assess_many(cycle, group, framework=framework):
                 since = trend(outcome.assessment, outcome.result, audience="hr") if trend else None
                 made[outcome.assessment.id] = (outcome, _report_data(
                     framework, outcome, "hr", flags, code, left_out.get(outcome.assessment.id, 0), trend=since,
-                    candidate_reply=candidate_replies.get(outcome.assessment.id)))
+                    candidate_reply=candidate_replies.get(outcome.assessment.id), plan=plans.get(outcome.assessment.id)))
     return [made[a.id] for a in assessments]
 
 
@@ -261,7 +264,8 @@ def _calibrated_verdict(framework: Framework, outcome: AssessmentResult, audienc
 
 
 def _report_data(framework: Framework, outcome: AssessmentResult, audience: str, flags: CycleFlags | None = None,
-                 code=None, left_out: int = 0, trend=None, candidate_reply=None):
+                 code=None, left_out: int = 0, trend=None, candidate_reply=None,
+                 plan=None):
     assessment = outcome.assessment
     # The builder makes the candidate's copy from the engine's candidate view and leaves rater quality out of it
     # (docs/readiness.md, 3); ``flags`` is given for HR's copies only.
@@ -271,7 +275,7 @@ def _report_data(framework: Framework, outcome: AssessmentResult, audience: str,
                              calibration=_calibrated_verdict(framework, outcome, audience), audience=audience,
                              language_code=code, **report_flags(flags, assessment.id),
                              not_counted=not_counted_text(left_out), trend=trend,
-                             candidate_reply=candidate_reply)
+                             candidate_reply=candidate_reply, plan=plan)
 
 
 def _calibration_governance(framework: Framework, calibration: Calibration | None) -> dict:
