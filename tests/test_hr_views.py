@@ -335,3 +335,16 @@ def test_a_database_error_while_reopening_changes_nothing_and_says_so(client, hr
     sheet = db.session.get(RaterAssignment, sheet.id)
     assert (sheet.status, sheet.revision) == ("submitted", 1)
     assert "rating.reopen" not in audit_kinds()
+
+
+def test_cycles_are_listed_by_their_start_date_newest_first(client, hr, make):
+    """A cycle created later for an earlier period (history brought in afterwards) sits below the newer periods;
+    a draft without dates comes first."""
+    from datetime import date
+    spring, autumn, earlier, draft = (make.cycle(name) for name in ("Spring 2026", "Autumn 2026", "Autumn 2025",
+                                                                    "Next round"))
+    spring.starts_on, autumn.starts_on, earlier.starts_on = date(2026, 3, 1), date(2026, 10, 1), date(2025, 10, 1)
+    db.session.commit()
+    page = client.get("/hr/cycles").get_data(as_text=True)
+    positions = [page.index(name) for name in ("Next round", "Autumn 2026", "Spring 2026", "Autumn 2025")]
+    assert positions == sorted(positions)

@@ -57,7 +57,8 @@ class CycleSummary:
 
 
 def cycle_summaries() -> list[CycleSummary]:
-    """Every cycle, newest first, with its numbers of candidates, sheets and submitted sheets."""
+    """Every cycle, newest first (by its start date; one without a start date first, newest created first), with its
+    numbers of candidates, sheets and submitted sheets."""
     stats = (sa.select(Assessment.cycle_id, sa.func.count(sa.distinct(Assessment.id)).label("candidates"),
                        sa.func.count(RaterAssignment.id).label("sheets"),
                        _submitted(RaterAssignment.status).label("submitted"))
@@ -66,7 +67,8 @@ def cycle_summaries() -> list[CycleSummary]:
              .group_by(Assessment.cycle_id).subquery())
     rows = db.session.execute(
         sa.select(Cycle, stats.c.candidates, stats.c.sheets, stats.c.submitted)
-        .outerjoin(stats, stats.c.cycle_id == Cycle.id).order_by(Cycle.created_at.desc(), Cycle.id.desc()))
+        .outerjoin(stats, stats.c.cycle_id == Cycle.id)
+        .order_by(Cycle.starts_on.desc().nulls_first(), Cycle.created_at.desc(), Cycle.id.desc()))
     return [CycleSummary(cycle, candidates or 0, sheets or 0, submitted or 0)
             for cycle, candidates, sheets, submitted in rows]
 
