@@ -165,7 +165,8 @@ def test_a_manager_circle_is_refused_and_named(client, make):
     body = post(client, secret, {"people": rows}).get_json()
     assert body["status"] == 422
     [circle] = [e for e in body["errors"] if e["field"] == "manager_employee_id"]
-    assert "circle" in circle["detail"] and "E1 → E2 → E1" in circle["detail"] or "E2 → E1 → E2" in circle["detail"]
+    assert "circle" in circle["detail"]
+    assert "E1 → E2 → E1" in circle["detail"] or "E2 → E1 → E2" in circle["detail"]
 
 
 def test_duplicate_employee_ids_and_emails_are_listed_for_each_row(client, make):

@@ -12,6 +12,8 @@ from flask import g
 from flask_babel import gettext as _
 from marshmallow import validate
 
+from rubrics import language
+
 from ..extensions import db
 from ..services.import_files import MAX_ROWS
 from ..services.people_file import MAX_LENGTH, SyncRejected, column_id, rows_from_records
@@ -45,7 +47,8 @@ class SyncPersonSchema(ma.Schema):
     role = _text("candidate or manager (new accounts: candidate); hr only for an account that has the HR role "
                  "already (never given or taken by a sync). Missing or empty: kept.",
                  enum=("candidate", "manager", "hr"))
-    language = _text("en or de; empty or null clears it; missing: kept.", enum=("en", "de"))
+    language = _text("A language code (en, de; also its name); empty or null clears it; missing: kept.",
+                     enum=language.LANGUAGES)
     unit = _text("Site or department; empty or null clears it; missing: kept.", max_length=MAX_LENGTH["unit"])
     manager_employee_id = _text("The line manager's employee id (in the list or already in OpsLadder); empty or "
                                 "null clears it; missing: kept.", max_length=MAX_LENGTH["manager_employee_id"])
