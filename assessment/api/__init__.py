@@ -4,7 +4,7 @@ HR's pages for its tokens. ``register`` puts it into an app (app.create_app)."""
 from __future__ import annotations
 
 from ..cleaning import WholeNumberConverter
-from . import assessments, cycles, docs_page, people, problems, results, tokens_pages  # noqa: F401 (routes)
+from . import assessments, cycles, docs_page, people, people_sync, problems, results, tokens_pages  # noqa: F401
 from .auth import init_limiter
 from .core import MAX_ID, OpsApi
 

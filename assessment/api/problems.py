@@ -50,9 +50,10 @@ SLUGS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-fo
 class Problem(HTTPException):
     """Raised in the API for a problem with a detail of its own (and the field at fault)."""
 
-    def __init__(self, status: int, detail: str | None = None, field: str | None = None, headers=None):
+    def __init__(self, status: int, detail: str | None = None, field: str | None = None, headers=None,
+                 errors: list | None = None):
         super().__init__(description=detail)
-        self.code, self.field, self.extra_headers = status, field, headers or {}
+        self.code, self.field, self.extra_headers, self.errors = status, field, headers or {}, errors
 
 
 def problem_response(status: int, detail=None, field: str | None = None, headers=None, errors=None):
@@ -85,8 +86,12 @@ def _validation(exc) -> tuple[str, str | None, list]:
         if not isinstance(fields, dict):
             continue
         for name, found in fields.items():
-            text = found if isinstance(found, str) else "; ".join(str(m) for m in _flatten(found))
-            errors.append({"field": str(name) if name != "_schema" else None, "in": location, "detail": text[:300]})
+            for path, text in _paths(found):
+                entry = {"field": str(name) if name != "_schema" else None, "in": location, "detail": text[:300]}
+                if path:  # inside a list or an object: where, as a JSON pointer (RFC 6901)
+                    entry["pointer"] = "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1")
+                                                      for part in (name, *path))[:300]
+                errors.append(entry)
     if not errors:
         return str(DETAILS[422]), None, []
     first = errors[0]
@@ -94,6 +99,15 @@ def _validation(exc) -> tuple[str, str | None, list]:
         return _("The data sent is not valid: %(problem)s", problem=first["detail"]), None, errors
     return _("The field “%(field)s” is not valid: %(problem)s", field=first["field"][:80],
              problem=first["detail"]), first["field"][:80], errors
+
+
+def _paths(found, path=()):
+    """(path below the field, message) of each message in webargs' nesting ({index or key: [message]})."""
+    if isinstance(found, dict) and len(path) < 4:
+        for key, value in list(found.items())[:1000]:
+            yield from _paths(value, (*path, key))
+    else:
+        yield path, found if isinstance(found, str) else "; ".join(str(m) for m in _flatten(found))
 
 
 def _flatten(found):
@@ -110,7 +124,7 @@ def _flatten(found):
 def _answer(exc) -> object:
     """The problem document for an exception raised while answering an API request."""
     if isinstance(exc, Problem):
-        return problem_response(exc.code, exc.description, exc.field, exc.extra_headers)
+        return problem_response(exc.code, exc.description, exc.field, exc.extra_headers, exc.errors)
     if isinstance(exc, ServiceError):
         return _answer(from_service_error(exc))
     code = getattr(exc, "code", None) or 500

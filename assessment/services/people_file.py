@@ -89,6 +89,13 @@ def problem(row: int | None, column: str | None, message: str) -> Problem:
     return Problem(row, column_label(column), message)
 
 
+def column_id(label: str | None) -> str | None:
+    """The column id behind a problem's column label (``column_label`` undone): "E-Mail (email)" -> "email"."""
+    if not label or label in COLUMNS:
+        return label
+    return next((c for c in COLUMNS if label == f"{GERMAN_HEADERS[c]} ({c})"), label)
+
+
 def parse_active(text: str) -> bool | None:
     """True/False for the active cell (yes/no, ja/nein, 1/0, ...; empty is yes), None when not understood."""
     key = (text or "").strip().lower()
@@ -111,3 +118,26 @@ def read_people(filename: str, data: bytes) -> list[PersonRow]:
         raise SyncRejected([problem(None, None, _("The file has more than %(max)s people; split it.",
                                                   max=language.number(MAX_ROWS, 0)))])
     return rows
+
+
+def _record_text(value) -> str:
+    """A JSON value as the file's cell would hold it: true/false as yes/no, null as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def rows_from_records(records: list[dict]) -> list[PersonRow]:
+    """The person rows of a list of JSON objects with the file's columns as keys (the API's sync). A row's number
+    is its position in the list counted from 1 (its index + 1); a key an object lacks leaves that field of its
+    account as it is, as a column the file lacks does; null or "" clears it, as an empty cell does."""
+    if not records:
+        raise SyncRejected([problem(None, None, _("The list names no people."))])
+    if len(records) > MAX_ROWS:
+        raise SyncRejected([problem(None, None, _("The list has more than %(max)s people; split it.",
+                                                  max=language.number(MAX_ROWS, 0)))])
+    return [PersonRow(number, present=frozenset(c for c in COLUMNS if c in record),
+                      **{c: _record_text(record.get(c)) for c in COLUMNS})
+            for number, record in enumerate(records, start=1)]
