@@ -26,6 +26,7 @@ from .audit import record_audit
 from .import_files import Problem
 from .imports import resolve_language
 from .people_file import MAX_LENGTH, PersonRow, SyncRejected, parse_active, problem
+from .sso import break_glass_account
 from .users import check_email, create_user, deactivate_user, name_problem, normalise_email, reactivate_user
 
 #: The fields a sync sets, in the order a change lists them.
@@ -112,6 +113,7 @@ class _Checker:
         self.file_eids = Counter(r.employee_id.strip() for r in rows)
         self.file_emails = Counter(normalise_email(r.email) for r in rows)
         self.matched: dict[int, User | None] = {}
+        self.break_glass = break_glass_account()
 
     def add(self, r: PersonRow, column: str | None, message: str) -> None:
         self.problems.append(problem(r.row, column, message))
@@ -171,18 +173,35 @@ class _Checker:
                                   "on the person's page"))
         if r.language.strip() and resolve_language(r.language) is None:
             self.add(r, "language", _("unknown language “%(language)s”; use en or de", language=r.language))
+        self._protected(r, user)
         active = parse_active(r.active)
         if active is None:
             self.add(r, "active", _("“%(value)s” is neither yes nor no", value=r.active))
         elif not active and user is not None and user.role == "hr" and user.is_active:
             self.add(r, "active", _("%(email)s has the HR role; HR accounts are deactivated on their person page, "
                                     "never by a sync", email=user.email))
+        elif active and user is not None and user.role == "hr" and not user.is_active:
+            self.add(r, "active", _("%(email)s is a deactivated HR account; HR accounts are reactivated on their "
+                                    "person page, never by a sync", email=user.email))
         boss = r.manager_employee_id.strip()
         if boss and boss == r.employee_id.strip():
             self.add(r, "manager_employee_id", _("a person cannot be their own line manager"))
         elif boss and boss not in self.file_eids and boss not in self.by_eid:
             self.add(r, "manager_employee_id", _("nobody has the employee id %(id)s, in the file or in OpsLadder",
                                                  id=boss))
+
+    def _protected(self, r: PersonRow, user: User | None) -> None:
+        """An HR account's address (and the break-glass account's) is never changed by a sync: whoever controls
+        the address can reset the password, so moving it would hand the account to someone else."""
+        email = normalise_email(r.email)
+        if user is None or not email or email == user.email:
+            return
+        if user.role == "hr":
+            self.add(r, "email", _("%(email)s has the HR role; a sync never changes an HR account's e-mail address "
+                                   "(it would give the account to whoever reads the new one)", email=user.email))
+        elif self.break_glass is not None and user.id == self.break_glass.id:
+            self.add(r, "email", _("%(email)s is the break-glass account for password sign-in; a sync never "
+                                   "changes its e-mail address", email=user.email))
 
     def _cycles(self) -> None:
         """A reporting line that leads back to where it started (A manages B manages A) is refused."""
@@ -333,6 +352,8 @@ def _update(user: User, values: dict, change: PersonChange, actor: User | None) 
     user.employee_id, user.email, user.name, user.role = (values["employee_id"], values["email"], values["name"],
                                                           values["role"])
     user.language, user.unit = values["language"], values["unit"]
+    if any(f.field == "email" for f in change.changes):
+        user.end_sessions()  # the old address's sessions end; open password links stop working (mail.tokens)
     db.session.flush()
     if change.changes:
         record_audit("user.sync", user, f"Updated {user.email} from the people sync", actor=actor,

@@ -73,6 +73,12 @@ def _settings() -> SignInSettings | None:
     return db.session.get(SignInSettings, 1)
 
 
+def break_glass_account() -> User | None:
+    """The account named to keep password sign-in when it is off (whether or not SSO is configured now)."""
+    row = _settings()
+    return row.break_glass_user if row is not None else None
+
+
 def password_policy() -> PasswordPolicy:
     """The policy in force. Password sign-in is on for everyone without a settings row, and whenever single
     sign-on is not configured (else a provider taken out of the configuration would lock everyone out)."""
