@@ -104,6 +104,15 @@ def password_off_message() -> str:
              provider=provider_name())
 
 
+def password_refused_message() -> str:
+    """A failed password sign-in, the same for every address: while password sign-in is off, the answer must not
+    tell the break-glass account (whose password may be wrong) from the others (refused whatever the password)."""
+    if password_policy().password_sign_in:
+        return _("The e-mail address or the password is not right.")
+    return _("The e-mail address or the password is not right, or password sign-in is turned off for this "
+             "account (then sign in with %(provider)s).", provider=provider_name())
+
+
 def set_password_sign_in(enabled: bool, break_glass: User | None, *, actor: User) -> None:
     """Turn password sign-in on, or off for everyone but ``break_glass`` (an active HR account); audited."""
     if not enabled:
