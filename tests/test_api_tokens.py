@@ -14,7 +14,8 @@ from assessment import create_app
 from assessment.extensions import db
 from assessment.models import ApiToken, AuditEvent, utcnow
 from assessment.services.api_tokens import hash_token
-from assessment.services.users import change_role, deactivate_user
+from assessment.services.two_person import grant_hr_by_operator
+from assessment.services.users import change_role, deactivate_user, reactivate_user
 from tests.api_helpers import bearer, token_for
 from tests.conftest import app_config
 from tests.test_results_exports import REDIS_URL, _redis_reason
@@ -70,13 +71,37 @@ def test_revoked_expired_and_creator_changes_refuse_the_token(client, auth, make
     change_role(hr, "manager", actor=other_hr)
     db.session.commit()
     no_longer = client.get("/api/v1/people", headers=bearer(secret3))
-    assert no_longer.status_code == 401 and "no longer HR" in no_longer.get_json()["detail"]
+    assert no_longer.status_code == 401 and "revoked" in no_longer.get_json()["detail"]
 
     third_hr = make.user("hr")
     secret4, _hr = token_for(make, hr=third_hr)
     deactivate_user(third_hr, actor=other_hr)
     db.session.commit()
     assert client.get("/api/v1/people", headers=bearer(secret4)).status_code == 401
+
+
+def test_a_token_stays_refused_when_its_creator_is_reactivated_or_made_hr_again(client, make):
+    """Deactivating the creator, or taking HR from them, revokes their tokens for good (audited): reactivated or
+    given HR again, the old token is still refused."""
+    other = make.user("hr", email="other.hr@example.com")
+    secret, creator = token_for(make, scopes=["people:read"])
+    assert client.get("/api/v1/people", headers=bearer(secret)).status_code == 200
+    deactivate_user(creator, actor=other, reason="left the company")
+    reactivate_user(creator, actor=other)
+    db.session.commit()
+    assert client.get("/api/v1/people", headers=bearer(secret)).status_code == 401
+
+    secret2, _creator = token_for(make, hr=creator, scopes=["people:read"])
+    change_role(creator, "manager", actor=other)
+    db.session.commit()
+    grant_hr_by_operator(creator)
+    db.session.commit()
+    assert creator.role == "hr"
+    assert client.get("/api/v1/people", headers=bearer(secret2)).status_code == 401
+    revoked = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "api_token.revoke")
+                                 .order_by(AuditEvent.id)).all()
+    assert [(e.actor_id, e.after["reason"]) for e in revoked] == [
+        (other.id, "its creator was deactivated"), (other.id, "its creator is no longer HR")]
 
 
 @pytest.mark.parametrize("header", ["", "Bearer", "Bearer ", "Basic abc", "Bearer olk_" + "x" * 500,

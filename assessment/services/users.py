@@ -14,7 +14,7 @@ from rubrics import language as languages
 
 from ..cleaning import ENCODED_WORD, text_problem
 from ..extensions import db
-from ..models import ROLES, User, utcnow
+from ..models import ROLES, ApiToken, User, utcnow
 from . import NotAllowed, ServiceError
 from .audit import record_audit
 
@@ -129,11 +129,29 @@ def change_role(user: User, role: str, *, actor: User) -> User:
     if role == "candidate" and user.is_assessor:  # a candidate never assesses others
         before["is_assessor"], after["is_assessor"] = True, False
         user.is_assessor = False
+    was_hr = user.role == "hr"
     user.role, user.role_granted_at = role, utcnow()
     db.session.flush()
     record_audit("user.role_change", user, f"Changed the role of {user.email}: {before['role']} -> {role}",
                  actor=actor, before=before, after=after)
+    if was_hr:
+        revoke_tokens_of(user, actor=actor, why="its creator is no longer HR")
     return user
+
+
+def revoke_tokens_of(user: User, *, actor: User | None, why: str) -> int:
+    """Revoke for good every API token ``user`` created that is not revoked yet (audited, one row each), so that
+    none works again when the account is reactivated or made HR again; returns how many.
+
+    Here rather than in ``api_tokens`` (which builds on this module): deactivation and losing HR revoke them."""
+    tokens = list(db.session.scalars(sa.select(ApiToken).where(ApiToken.created_by_id == user.id,
+                                                               ApiToken.revoked_at.is_(None))))
+    for token in tokens:
+        token.revoked_at = utcnow()
+        db.session.flush()
+        record_audit("api_token.revoke", token, f"Revoked API token {token.name}: {why}", actor=actor,
+                     before={"name": token.name}, after={"revoked": True, "reason": why})
+    return len(tokens)
 
 
 def change_password(user: User, password: str, *, actor: User) -> User:
@@ -199,6 +217,7 @@ def deactivate_user(user: User, *, actor: User | None, reason: str = "") -> User
     db.session.flush()
     record_audit("user.deactivate", user, f"Deactivated {user.email}" + (f": {reason}" if reason else ""),
                  actor=actor, before={"active": True}, after={"active": False, "reason": reason or None})
+    revoke_tokens_of(user, actor=actor, why="its creator was deactivated")
     return user
 
 
