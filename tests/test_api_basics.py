@@ -120,6 +120,17 @@ def test_bad_json_huge_ids_and_wrong_methods(client, make):
     assert wrong.status_code == 405 and wrong.mimetype == "application/problem+json" and "GET" in wrong.headers["Allow"]
 
 
+@pytest.mark.parametrize("body", ["[" * 200_000 + "]" * 200_000,
+                                  '{"email": "a@example.com", "name": "A", "role": "candidate", "unit": '
+                                  + '{"a": ' * 30_000 + "1" + "}" * 30_000 + "}"])
+def test_deeply_nested_json_is_a_problem_400_never_500(app, client, make, body):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+    secret, _hr = token_for(make)
+    answer = client.post("/api/v1/people", data=body, content_type="application/json", headers=bearer(secret))
+    assert answer.status_code == 400 and answer.mimetype == "application/problem+json"
+    assert answer.get_json()["field"] == "json" and "nested too deeply" in answer.get_json()["detail"]
+
+
 def test_more_hostile_input_is_a_problem(client, make):
     """NUL in a query, huge numbers in a body, a non-number page (a bad cursor), an overlong body, the wrong type."""
     secret, _hr = token_for(make)
