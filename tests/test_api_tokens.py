@@ -168,6 +168,20 @@ def test_rate_limit_per_token_in_memory(database_url, make):
         db.session.remove()
 
 
+def test_requests_without_a_valid_token_are_limited_by_address(database_url, make):
+    """A made-up token each time (or none) escapes no limit: they count by the address, and a valid token of a
+    client at the same address keeps its own count."""
+    app = create_app(app_config(database_url, API_RATE_LIMIT="3 per minute"))
+    with app.app_context():
+        secret, _hr = token_for(make)
+        client = app.test_client()
+        codes = [client.get("/api/v1/people", headers=bearer(f"olk_guess{n}")).status_code for n in range(4)]
+        assert codes == [401, 401, 401, 429]
+        assert client.get("/api/v1/people").status_code == 429
+        assert client.get("/api/v1/cycles", headers=bearer(secret)).status_code == 200
+        db.session.remove()
+
+
 @pytest.mark.redis
 def test_rate_limit_on_redis_when_configured(database_url, make):
     if _redis_reason():
