@@ -156,6 +156,30 @@ def test_a_cycle_through_an_existing_reporting_line_is_refused(app, make):
                                  "E1 → E2 → E1"]
 
 
+def test_a_long_reporting_chain_is_checked_in_one_pass(app, make):
+    """5,000 rows in one reporting line (the most a file may have): planned (one pass over the chain, not one per
+    row), and the same chain closed into a circle is reported once, at its first row."""
+    chain = "".join(f"E{n},p{n}@example.com,Person {n},,,,{f'E{n - 1}' if n else ''},\n" for n in range(5000))
+    plan = plan_sync(csv_rows(chain))
+    assert plan.counts["create"] == 5000
+    circle = chain.replace("E0,p0@example.com,Person 0,,,,,", "E0,p0@example.com,Person 0,,,,E4999,")
+    with pytest.raises(SyncRejected) as info:
+        plan_sync(csv_rows(circle))
+    found = problems_of(info)
+    assert len(found) == 1 and found[0].startswith("Row 2, column manager_employee_id: the reporting lines go round "
+                                                   "in a circle: E0 → E4999 → E4998 → ")
+    assert found[0].endswith("E1 → E0")
+
+
+def test_a_row_leading_into_a_circle_reports_the_circle_once(app, make):
+    """A reports to B, B and C to each other: the circle is named once, at its first row in the file (C); A, who
+    only leads into it, is not blamed."""
+    with pytest.raises(SyncRejected) as info:
+        plan_sync(csv_rows("A,a@example.com,A,,,,B,\nC,c@example.com,C,,,,B,\nB,b@example.com,B,,,,C,\n"))
+    assert problems_of(info) == ["Row 3, column manager_employee_id: the reporting lines go round in a circle: "
+                                 "C → B → C"]
+
+
 def test_every_row_and_column_problem_is_named_and_nothing_is_applied(app, make):
     make.user("hr", email="hr@example.com")
     text = ("E1,boss@example.com,Berta Boss,hr,xx,,,maybe\n"

@@ -210,16 +210,29 @@ class _Checker:
         for r in self.rows:
             if "manager_employee_id" in r.present:
                 boss_of[r.employee_id.strip()] = r.manager_employee_id.strip() or None
-        reported: set[frozenset] = set()
+        first_row = {}
         for r in self.rows:
-            chain, eid = [r.employee_id.strip()], boss_of.get(r.employee_id.strip())
-            while eid is not None and eid not in chain and len(chain) <= len(boss_of):
-                chain.append(eid)
+            first_row.setdefault(r.employee_id.strip(), r)
+        # One pass (each person is walked once): a walk stops at anyone already walked; if it meets itself, the
+        # part from that person on is a circle, reported once, at the circle's first row in the file.
+        walked: set[str] = set()
+        for r in self.rows:
+            path, at, eid = [], {}, r.employee_id.strip()
+            while eid is not None and eid not in walked and eid not in at:
+                at[eid] = len(path)
+                path.append(eid)
                 eid = boss_of.get(eid)
-            if eid == chain[0] and frozenset(chain) not in reported:
-                reported.add(frozenset(chain))
-                self.add(r, "manager_employee_id", _("the reporting lines go round in a circle: %(chain)s",
-                                                     chain=" → ".join(chain + [eid])))
+            walked.update(path)
+            if eid is None or eid not in at:
+                continue
+            circle = path[at[eid]:]
+            in_file = [first_row[e] for e in circle if e in first_row]
+            if in_file:
+                row = min(in_file, key=lambda found: found.row)
+                start = circle.index(row.employee_id.strip())
+                chain = circle[start:] + circle[:start]
+                self.add(row, "manager_employee_id", _("the reporting lines go round in a circle: %(chain)s",
+                                                       chain=" → ".join(chain + [chain[0]])))
 
 
 def _wanted(r: PersonRow, user: User | None) -> dict[str, str | None]:
