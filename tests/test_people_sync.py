@@ -271,6 +271,17 @@ def test_address_and_state_changes_by_a_sync_show_in_the_approvers_account_histo
     assert {"user.create", "user.sync", "user.deactivate"} <= kinds
 
 
+def test_an_address_written_with_look_alike_characters_is_refused(app, make):
+    """Full-width letters stand for plain ones (NFKC, IDNA): the row is refused with the plain form; an IDN domain
+    in its ASCII form (xn--…) or in its own letters is kept as it is."""
+    with pytest.raises(SyncRejected) as info:
+        plan_sync(csv_rows("E1,hr@ｅxample.com,Look Alike,,,,,\n"))
+    assert problems_of(info) == ["Row 2, column email: hr@ｅxample.com is written with characters that stand for "
+                                 "others (it means hr@example.com); write the address in that plain form"]
+    plan = plan_sync(csv_rows("E1,a@xn--mnchen-3ya.de,A,,,,,\nE2,b@münchen.de,B,,,,,\n"))
+    assert [c.email for c in plan.changes] == ["a@xn--mnchen-3ya.de", "b@münchen.de"]
+
+
 def test_bad_files_are_named(app):
     for header, expected in (("employee_id,name\n", "Row 1, column email: this column is missing"),
                              ("employee_id,email,name,shoe_size\n", "Row 1, column shoe_size: unknown column")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from flask_babel import gettext as _
@@ -43,10 +44,17 @@ def check_email(email: str) -> str:
     if problem:
         raise ServiceError(_("The e-mail address %(problem)s.", problem=problem), field="email")
     try:
-        validate_email(email, check_deliverability=False)
+        valid = validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
         raise ServiceError(_("%(email)s is not a valid e-mail address: %(reason)s", email=email or _("(empty)"),
                              reason=exc), field="email") from None
+    plain = valid.normalized if not email.isascii() else email
+    if unicodedata.normalize("NFKC", email) != email or plain != email:
+        # E.g. a full-width "ｅ": mail goes to hr@example.com, but the stored address would be another account's
+        # look-alike. The ASCII form of a domain (xn--…) is kept as it is.
+        raise ServiceError(_("%(email)s is written with characters that stand for others (it means %(plain)s); "
+                             "write the address in that plain form", email=email,
+                             plain=unicodedata.normalize("NFKC", plain)), field="email")
     if not email.rpartition("@")[0].isascii():
         # Valid by RFC 6531, but only mail servers speaking SMTPUTF8 take it: mail to it would fail every time.
         raise ServiceError(_("%(email)s cannot receive mail from OpsLadder: the part before the @ may hold only "
