@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from assessment import create_app
 from assessment.extensions import db
 from tests.api_helpers import token_for
-from tests.conftest import app_config
+from tests.conftest import app_config, running_app
 from tests.factories import Factory
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -31,8 +30,8 @@ MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
 @pytest.fixture
 def served(database_url):
     """The app served in a thread, with data to find (cycles in each state, a candidate with raters)."""
-    app = create_app(app_config(database_url, API_RATE_LIMIT="100000 per minute", MAIL_DISPATCH="off"))
-    with app.app_context():
+    # running_app empties every table afterwards: the next test must not find this fixture's token and people.
+    with running_app(app_config(database_url, API_RATE_LIMIT="100000 per minute", MAIL_DISPATCH="off")) as app:
         make = Factory(app)
         make.assessment(cycle=make.cycle(state="draft"), peers=1)
         make.assessment(cycle=make.cycle(state="open"))
