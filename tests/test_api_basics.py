@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assessment.extensions import db
+from assessment.models import User
 from tests.api_helpers import bearer, token_for
 
 
@@ -60,6 +62,27 @@ def test_people_list_create_get_update_with_etags(client, make):
     assert stale.status_code == 412 and stale.mimetype == "application/problem+json"
 
 
+def test_other_hr_people_are_never_demoted_or_deactivated_through_the_api(client, make):
+    """A people:write token (an HR system's script) cannot take the HR role away nor deactivate an HR person:
+    409 with a clear message, nothing changed; their name can still be corrected."""
+    secret, _hr = token_for(make, scopes=["people:write", "people:read"])
+    other, third = make.user("hr", email="hr.b@example.com"), make.user("hr", email="hr.c@example.com")
+    db.session.commit()
+    etag = client.get(f"/api/v1/people/{other.id}", headers=bearer(secret)).headers["ETag"]
+    demoted = client.patch(f"/api/v1/people/{other.id}", json={"role": "manager", "name": "Renamed"},
+                           headers=bearer(secret, **{"If-Match": etag}))
+    gone = client.post(f"/api/v1/people/{third.id}/deactivate", json={}, headers=bearer(secret))
+    for answer in (demoted, gone):
+        assert answer.status_code == 409 and answer.mimetype == "application/problem+json"
+        assert "has the HR role" in answer.get_json()["detail"] and "never through the API" in answer.get_json()["detail"]
+    db.session.expire_all()
+    assert [(u.role, u.name, u.is_active) for u in (db.session.get(User, other.id), db.session.get(User, third.id))] \
+        == [("hr", other.name, True), ("hr", third.name, True)]
+    renamed = client.patch(f"/api/v1/people/{other.id}", json={"name": "Renamed"},
+                           headers=bearer(secret, **{"If-Match": etag}))
+    assert renamed.status_code == 200 and renamed.get_json()["name"] == "Renamed"
+
+
 def test_service_messages_come_back_as_problems_with_the_field(client, make):
     secret, _hr = token_for(make)
     make.user("manager", email="taken@example.com")
@@ -95,6 +118,17 @@ def test_bad_json_huge_ids_and_wrong_methods(client, make):
     assert client.get("/api/v1/people?page=99999999999999999999", headers=bearer(secret)).status_code == 422
     wrong = client.delete("/api/v1/people", headers=bearer(secret))
     assert wrong.status_code == 405 and wrong.mimetype == "application/problem+json" and "GET" in wrong.headers["Allow"]
+
+
+@pytest.mark.parametrize("body", ["[" * 200_000 + "]" * 200_000,
+                                  '{"email": "a@example.com", "name": "A", "role": "candidate", "unit": '
+                                  + '{"a": ' * 30_000 + "1" + "}" * 30_000 + "}"])
+def test_deeply_nested_json_is_a_problem_400_never_500(app, client, make, body):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+    secret, _hr = token_for(make)
+    answer = client.post("/api/v1/people", data=body, content_type="application/json", headers=bearer(secret))
+    assert answer.status_code == 400 and answer.mimetype == "application/problem+json"
+    assert answer.get_json()["field"] == "json" and "nested too deeply" in answer.get_json()["detail"]
 
 
 def test_more_hostile_input_is_a_problem(client, make):

@@ -14,7 +14,8 @@ from assessment import create_app
 from assessment.extensions import db
 from assessment.models import ApiToken, AuditEvent, utcnow
 from assessment.services.api_tokens import hash_token
-from assessment.services.users import change_role, deactivate_user
+from assessment.services.two_person import grant_hr_by_operator
+from assessment.services.users import change_role, deactivate_user, reactivate_user
 from tests.api_helpers import bearer, token_for
 from tests.conftest import app_config
 from tests.test_results_exports import REDIS_URL, _redis_reason
@@ -70,13 +71,37 @@ def test_revoked_expired_and_creator_changes_refuse_the_token(client, auth, make
     change_role(hr, "manager", actor=other_hr)
     db.session.commit()
     no_longer = client.get("/api/v1/people", headers=bearer(secret3))
-    assert no_longer.status_code == 401 and "no longer HR" in no_longer.get_json()["detail"]
+    assert no_longer.status_code == 401 and "revoked" in no_longer.get_json()["detail"]
 
     third_hr = make.user("hr")
     secret4, _hr = token_for(make, hr=third_hr)
     deactivate_user(third_hr, actor=other_hr)
     db.session.commit()
     assert client.get("/api/v1/people", headers=bearer(secret4)).status_code == 401
+
+
+def test_a_token_stays_refused_when_its_creator_is_reactivated_or_made_hr_again(client, make):
+    """Deactivating the creator, or taking HR from them, revokes their tokens for good (audited): reactivated or
+    given HR again, the old token is still refused."""
+    other = make.user("hr", email="other.hr@example.com")
+    secret, creator = token_for(make, scopes=["people:read"])
+    assert client.get("/api/v1/people", headers=bearer(secret)).status_code == 200
+    deactivate_user(creator, actor=other, reason="left the company")
+    reactivate_user(creator, actor=other)
+    db.session.commit()
+    assert client.get("/api/v1/people", headers=bearer(secret)).status_code == 401
+
+    secret2, _creator = token_for(make, hr=creator, scopes=["people:read"])
+    change_role(creator, "manager", actor=other)
+    db.session.commit()
+    grant_hr_by_operator(creator)
+    db.session.commit()
+    assert creator.role == "hr"
+    assert client.get("/api/v1/people", headers=bearer(secret2)).status_code == 401
+    revoked = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "api_token.revoke")
+                                 .order_by(AuditEvent.id)).all()
+    assert [(e.actor_id, e.after["reason"]) for e in revoked] == [
+        (other.id, "its creator was deactivated"), (other.id, "its creator is no longer HR")]
 
 
 @pytest.mark.parametrize("header", ["", "Bearer", "Bearer ", "Basic abc", "Bearer olk_" + "x" * 500,
@@ -140,6 +165,20 @@ def test_rate_limit_per_token_in_memory(database_url, make):
         assert [a.status_code for a in answers] == [200, 200, 200, 429]
         assert answers[-1].mimetype == "application/problem+json" and answers[-1].headers.get("Retry-After")
         assert client.get("/api/v1/cycles", headers=bearer(second)).status_code == 200
+        db.session.remove()
+
+
+def test_requests_without_a_valid_token_are_limited_by_address(database_url, make):
+    """A made-up token each time (or none) escapes no limit: they count by the address, and a valid token of a
+    client at the same address keeps its own count."""
+    app = create_app(app_config(database_url, API_RATE_LIMIT="3 per minute"))
+    with app.app_context():
+        secret, _hr = token_for(make)
+        client = app.test_client()
+        codes = [client.get("/api/v1/people", headers=bearer(f"olk_guess{n}")).status_code for n in range(4)]
+        assert codes == [401, 401, 401, 429]
+        assert client.get("/api/v1/people").status_code == 429
+        assert client.get("/api/v1/cycles", headers=bearer(secret)).status_code == 200
         db.session.remove()
 
 

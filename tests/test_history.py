@@ -150,6 +150,35 @@ def test_withheld_competencies_are_not_trended_on_the_candidates_copy(make):
     assert mine.points[0].score is None
 
 
+def _withheld_new_competency(make):
+    """Strategic planning new in this rubric version, rated by the manager and one peer (below the anonymity
+    threshold): its decision score is withheld from the candidate."""
+    person = make.user("candidate")
+    _round(make, person, "Autumn 2025", {CRISIS: 2, BUDGET: 2}, framework=_older_rubric())
+    new = _round(make, person, "Spring 2026", {CRISIS: 4, BUDGET: 3, PLANNING: 4}, peers=(1,))
+    planning = next(c for c in assess(new).result.competencies if c.competency_id == PLANNING)
+    assert planning.is_withheld_from_candidate and planning.decision_score is not None
+    return new
+
+
+def test_a_withheld_score_is_blank_whatever_the_trend_status(make):
+    """Added or redefined in this rubric version, a competency withheld from the candidate has no score in
+    their trend, even when built from HR's result (HR's trend keeps it)."""
+    new = _withheld_new_competency(make)
+    mine, hr = _row(_trend(new, "candidate"), PLANNING), _row(_trend(new, "hr"), PLANNING)
+    assert (mine.status, mine.score, mine.points[-1].score) == (ADDED, None, None)
+    assert hr.status == ADDED and hr.score is not None
+
+
+@needs_pdftotext
+def test_the_candidates_pdf_never_prints_a_withheld_score_in_the_trend(client, auth, make, tmp_path):
+    new = _withheld_new_competency(make)
+    auth.login(new.candidate)
+    text = report_pdf_text(client, new, tmp_path)
+    section = text[text.find("Since the last cycle"):]
+    assert "Candidate copy" in text and "Strategic planning – – Strategic planning is new" in section
+
+
 def test_a_withheld_earlier_cycle_is_not_the_candidates(make):
     """An earlier result HR withheld from the candidate is not in their trend, and not on their history page."""
     person = make.user("candidate")

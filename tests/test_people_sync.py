@@ -7,7 +7,9 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.hr.labels import AUDIT_FIELDS
-from assessment.models import AuditEvent, User
+from assessment.mail.tokens import LinkProblem, make_token, read_token
+from assessment.models import AuditEvent, SignInSettings, User
+from assessment.services import two_person
 from assessment.services.people_file import SyncRejected, read_people
 from assessment.services.people_sync import apply_sync, plan_sync
 from assessment.services.users import deactivate_user
@@ -154,6 +156,30 @@ def test_a_cycle_through_an_existing_reporting_line_is_refused(app, make):
                                  "E1 → E2 → E1"]
 
 
+def test_a_long_reporting_chain_is_checked_in_one_pass(app, make):
+    """5,000 rows in one reporting line (the most a file may have): planned (one pass over the chain, not one per
+    row), and the same chain closed into a circle is reported once, at its first row."""
+    chain = "".join(f"E{n},p{n}@example.com,Person {n},,,,{f'E{n - 1}' if n else ''},\n" for n in range(5000))
+    plan = plan_sync(csv_rows(chain))
+    assert plan.counts["create"] == 5000
+    circle = chain.replace("E0,p0@example.com,Person 0,,,,,", "E0,p0@example.com,Person 0,,,,E4999,")
+    with pytest.raises(SyncRejected) as info:
+        plan_sync(csv_rows(circle))
+    found = problems_of(info)
+    assert len(found) == 1 and found[0].startswith("Row 2, column manager_employee_id: the reporting lines go round "
+                                                   "in a circle: E0 → E4999 → E4998 → ")
+    assert found[0].endswith("E1 → E0")
+
+
+def test_a_row_leading_into_a_circle_reports_the_circle_once(app, make):
+    """A reports to B, B and C to each other: the circle is named once, at its first row in the file (C); A, who
+    only leads into it, is not blamed."""
+    with pytest.raises(SyncRejected) as info:
+        plan_sync(csv_rows("A,a@example.com,A,,,,B,\nC,c@example.com,C,,,,B,\nB,b@example.com,B,,,,C,\n"))
+    assert problems_of(info) == ["Row 3, column manager_employee_id: the reporting lines go round in a circle: "
+                                 "C → B → C"]
+
+
 def test_every_row_and_column_problem_is_named_and_nothing_is_applied(app, make):
     make.user("hr", email="hr@example.com")
     text = ("E1,boss@example.com,Berta Boss,hr,xx,,,maybe\n"
@@ -184,6 +210,76 @@ def test_hr_accounts_are_never_demoted_or_deactivated_by_a_sync(app, make):
         sync("H1,hr@example.com,HR One,manager,,,,\nH2,hr2@example.com,HR Two,,,,,no\n")
     assert [p.split(":")[0] for p in problems_of(info)] == ["Row 2, column role", "Row 3, column active"]
     assert hr.role == "hr" and hr.employee_id is None
+
+
+def test_an_hr_accounts_email_is_never_changed_by_a_sync(app, make):
+    """Matched once by its address, an HR account gets an employee id; a later row with that id and another
+    address is refused at its row, so whoever reads the new address cannot reset the HR account's password."""
+    hr = make.user("hr", email="hr@example.com")
+    victim = make.user("hr", email="hr.victim@example.com", name="Vic Tim")
+    sync("X9,hr.victim@example.com,Vic Tim,hr,,,,yes\n", actor=hr)
+    assert victim.employee_id == "X9"
+    with pytest.raises(SyncRejected) as info:
+        sync("X9,mallory@evil.example,Vic Tim,hr,,,,yes\n", actor=hr)
+    assert problems_of(info) == ["Row 2, column email: hr.victim@example.com has the HR role; a sync never changes "
+                                 "an HR account's e-mail address (it would give the account to whoever reads the "
+                                 "new one)"]
+    db.session.expire_all()
+    assert victim.email == "hr.victim@example.com"
+
+
+def test_the_break_glass_accounts_email_is_never_changed_by_a_sync(app, make):
+    keeper = make.user("manager", email="keeper@example.com")
+    keeper.employee_id = "K1"
+    db.session.add(SignInSettings(id=1, password_sign_in=True, break_glass_user_id=keeper.id))
+    db.session.commit()
+    with pytest.raises(SyncRejected) as info:
+        plan_sync(csv_rows("K1,other@example.com,Keeper,manager,,,,yes\n"))
+    assert problems_of(info)[0].startswith("Row 2, column email: keeper@example.com is the break-glass account")
+
+
+def test_a_deactivated_hr_account_is_never_reactivated_by_a_sync(app, make):
+    hr, third = make.user("hr"), make.user("hr", email="third@example.com")
+    fired = make.user("hr", email="fired.hr@example.com")
+    fired.employee_id = "F1"
+    deactivate_user(fired, actor=third, reason="left")
+    db.session.commit()
+    with pytest.raises(SyncRejected) as info:
+        sync("F1,fired.hr@example.com,Fired,hr,,,,yes\n", actor=hr)
+    assert problems_of(info) == ["Row 2, column active: fired.hr@example.com is a deactivated HR account; HR "
+                                 "accounts are reactivated on their person page, never by a sync"]
+    assert not fired.is_active
+
+
+def test_a_changed_email_ends_sessions_and_open_password_links(app, make):
+    """The account's sessions end and a set-password link sent to the old address stops working."""
+    sync(BASE)
+    ann = user("E2")
+    version, link = ann.session_version, make_token(ann, "password_reset")
+    sync("E2,ann.new@example.com,Ann Lee,candidate,en,Hamburg,E1,\n")
+    assert ann.session_version == version + 1
+    with pytest.raises(LinkProblem):
+        read_token(link)
+
+
+def test_address_and_state_changes_by_a_sync_show_in_the_approvers_account_history(app, make):
+    """What a second HR person sees before approving: the sync's changes to the account are listed."""
+    hr = make.user("hr")
+    sync(BASE, actor=hr)
+    sync("E2,ann.new@example.com,Ann Lee,candidate,en,Hamburg,E1,no\n", actor=hr)
+    kinds = {e.kind for e in two_person.account_history([user("E2")])}
+    assert {"user.create", "user.sync", "user.deactivate"} <= kinds
+
+
+def test_an_address_written_with_look_alike_characters_is_refused(app, make):
+    """Full-width letters stand for plain ones (NFKC, IDNA): the row is refused with the plain form; an IDN domain
+    in its ASCII form (xn--…) or in its own letters is kept as it is."""
+    with pytest.raises(SyncRejected) as info:
+        plan_sync(csv_rows("E1,hr@ｅxample.com,Look Alike,,,,,\n"))
+    assert problems_of(info) == ["Row 2, column email: hr@ｅxample.com is written with characters that stand for "
+                                 "others (it means hr@example.com); write the address in that plain form"]
+    plan = plan_sync(csv_rows("E1,a@xn--mnchen-3ya.de,A,,,,,\nE2,b@münchen.de,B,,,,,\n"))
+    assert [c.email for c in plan.changes] == ["a@xn--mnchen-3ya.de", "b@münchen.de"]
 
 
 def test_bad_files_are_named(app):

@@ -156,6 +156,18 @@ def test_jit_creates_an_account_for_an_allowed_domain(sso_app, provider, make):
     assert sso(sso_app.test_client(), provider, sub).status_code == 403
 
 
+@pytest.mark.parametrize("email", ["hr@ｅxample.org", "ｈｒ@example.org", "hr@ＥＸＡＭＰＬＥ.org"])
+def test_jit_refuses_a_look_alike_of_an_existing_address(sso_app, provider, make, email):
+    """A verified full-width spelling maps to the allowed domain but would be stored as another account that
+    looks like hr@example.org: refused (403), no account made."""
+    hr = make.user("hr", email="hr@example.org")
+    add_jit_domain("example.org", "candidate", actor=hr)
+    db.session.commit()
+    sub = provider.user("look", email=email, email_verified=True, name="Look Alike")
+    assert sso(sso_app.test_client(), provider, sub).status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
 def test_deactivated_account_is_refused(sso_app, provider, make):
     """A deactivated account stays out, whatever the provider says."""
     hr = make.user("hr")

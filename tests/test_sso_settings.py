@@ -43,17 +43,40 @@ def turn_off(hr, break_glass):
     db.session.commit()
 
 
+REFUSED = ("The e-mail address or the password is not right, or password sign-in is turned off for this account "
+           "(then sign in with Contoso Login).")
+
+
 def test_password_sign_in_off_refuses_everyone_but_the_break_glass_account(sso_app, make):
-    """Off: the others are refused with a clear message before their password is looked at; break-glass signs in."""
+    """Off: the others are refused whatever their password (the right one too); break-glass signs in."""
     hr, keeper, manager = make.user("hr"), make.user("hr"), make.user("manager")
     turn_off(hr, keeper)
     client = sso_app.test_client()
     response = login(client, manager)
-    assert response.status_code == 403
-    assert "Password sign-in is turned off for your account. Sign in with Contoso Login" in response.get_data(True)
-    assert login(client, hr).status_code == 403
-    assert login(client, make.user("candidate"), "wrong password").status_code == 403  # no guessing either
+    assert response.status_code == 401 and REFUSED in response.get_data(True)
+    assert login(client, hr).status_code == 401
+    assert login(client, make.user("candidate"), "wrong password").status_code == 401
     assert login(client, keeper).status_code == 302
+
+
+def test_password_sign_in_off_never_tells_which_address_is_the_break_glass_account(sso_app, make):
+    """A wrong password for the break-glass account, another account or no account: one status, one text; and
+    the throttle counts them all alike."""
+    hr, keeper = make.user("hr", email="hr.one@example.com"), make.user("hr", email="keeper@example.com")
+    turn_off(hr, keeper)
+    sso_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = 2
+    client = sso_app.test_client()
+    answers = {}
+    for email in ("hr.one@example.com", "keeper@example.com", "nobody@example.com"):
+        g.pop("_login_user", None)
+        answer = client.post("/login", data={"email": email, "password": "a wrong guess!"})
+        answers[email] = (answer.status_code, REFUSED in answer.get_data(True))
+    assert set(answers.values()) == {(401, True)}, answers
+    for email in ("hr.one@example.com", "keeper@example.com"):
+        for _attempt in range(3):
+            g.pop("_login_user", None)
+            last = client.post("/login", data={"email": email, "password": "a wrong guess!"})
+        assert last.status_code == 429, email
 
 
 def test_sign_in_page_hides_the_password_form_when_off(sso_app, make):

@@ -1,6 +1,6 @@
 """(issue 21) Who calls the API: the bearer token, checked on every request; the scope each operation needs; one
 audit row per write and one per read kind per minute (``services.api_tokens.note_use``); rate limits per token
-(Flask-Limiter: in memory, or on Redis when ``REDIS_URL`` is configured).
+(Flask-Limiter: in memory, or on Redis when ``REDIS_URL`` is configured), per address without a valid token.
 
 A token acts as its creator: during the request ``current_user`` is that HR person (so the messages are in their
 language, ``i18n.select_language``), but nothing is written to a session and no cookie is read: only the token
@@ -27,11 +27,31 @@ from .problems import Problem, from_service_error
 DEFAULT_RATE_LIMIT = "300 per minute"
 
 
-def rate_key() -> str:
-    """Whose requests count together: a token's (by a hash of it, never the token), else the address's."""
+def _bearer() -> str:
     scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and secret.strip():
-        return "token:" + hashlib.sha256(secret.strip().encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+def _checked(secret: str):
+    """The token ``secret`` names, or the ServiceError refusing it; looked up once per request (the rate limit's
+    key and the authentication both need it)."""
+    key = "opsladder.api_token_checked"  # kept with this request (``g`` may outlive it: tests share one context)
+    if request.environ.get(key, (None,))[0] != secret:
+        try:
+            found = api_tokens.authenticate(secret)
+        except ServiceError as exc:
+            found = exc
+        request.environ[key] = (secret, found)
+    return request.environ[key][1]
+
+
+def rate_key() -> str:
+    """Whose requests count together: a valid token's (by a hash of it, never the token); without one, or with an
+    unknown, revoked or expired one, the address's, so that sending a new made-up token each time never escapes
+    the limit."""
+    secret = _bearer()
+    if secret and not isinstance(_checked(secret), ServiceError):
+        return "token:" + hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return "addr:" + (get_remote_address() or "")
 
 
@@ -52,13 +72,12 @@ def init_limiter(app) -> None:
 def authenticate() -> None:
     """Before every API operation: the token from ``Authorization: Bearer``, or 401."""
     g.api_token = None
-    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    secret = _bearer()
+    if not secret:
         raise Problem(401)
-    try:
-        token = api_tokens.authenticate(secret.strip())
-    except ServiceError as exc:
-        raise Problem(401, exc.message) from None
+    token = _checked(secret)
+    if isinstance(token, ServiceError):
+        raise Problem(401, token.message) from None
     g.api_token = token
     g._login_user = token.created_by  # Flask-Login's current user for this request only: the token's creator
     refresh()

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import marshmallow as ma
 from flask import request
+from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 from marshmallow import validate
@@ -72,9 +73,20 @@ def iso(value) -> str | None:
 
 
 def require_json_body() -> None:
-    """A write sends a JSON object (``{}`` when there is nothing to say): else 415."""
-    if request.method in ("POST", "PATCH", "PUT") and (not request.is_json or not request.get_data(cache=True)):
+    """A write sends a JSON object (``{}`` when there is nothing to say): else 415; nested too deeply to be read
+    (``[[[[…``, which makes the parser give up with a RecursionError): 400. Invalid JSON is webargs' to answer."""
+    if request.method not in ("POST", "PATCH", "PUT"):
+        return
+    body = request.get_data(cache=True)
+    if not request.is_json or not body:
         raise Problem(415)
+    try:
+        json.loads(body)
+    except RecursionError:
+        raise Problem(400, _("The body is nested too deeply to be read: send the fields as the operation "
+                             "describes them."), "json") from None
+    except ValueError:
+        pass
 
 
 def make_blueprint(name: str, path: str, description: str) -> Blueprint:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import g
+from flask_babel import gettext as _
 from marshmallow import validate
 
 from ..extensions import db
 from ..models import User
-from ..services import users
+from ..services import NotAllowed, users
 from ..services.person_details import update_details
 from .auth import requires
 from .core import (ETAG_HEADER, IF_MATCH, PLAIN_TEXT, PageArgs, check_if_match, errors, found_or_404, iso,
@@ -80,6 +81,14 @@ def person_or_404(user_id: int) -> User:
     return found_or_404(User, user_id)
 
 
+def refuse_hr(user: User) -> None:
+    """An HR person's role and account are changed on the pages only, as the people sync leaves them: a token
+    leaked from an HR system's script must not be able to remove the other HR people (409)."""
+    if user.role == "hr":
+        raise NotAllowed(_("%(email)s has the HR role: an HR person's role is changed and their account "
+                           "deactivated on their person page, never through the API.", email=user.email))
+
+
 @blp.route("", methods=["GET"])
 @requires("people:read")
 @blp.arguments(PeopleArgs, location="query")
@@ -136,6 +145,8 @@ def update_person(data, user_id: int):
     user = person_or_404(user_id)
     check_if_match(person_data(user))
     actor = g.api_token.created_by
+    if "role" in data and data["role"] != user.role:
+        refuse_hr(user)
     update_details(user, actor=actor, **{key: data[key] for key in ("name", "language", "unit") if key in data})
     if "role" in data and data["role"] != user.role:
         users.change_role(user, data["role"], actor=actor)
@@ -151,6 +162,7 @@ def update_person(data, user_id: int):
 def deactivate_person(data, user_id: int):
     """Deactivate an account: no sign-in, no mail; history stays (never one's own or the last HR account)."""
     user = person_or_404(user_id)
+    refuse_hr(user)
     users.deactivate_user(user, actor=g.api_token.created_by, reason=data["reason"].strip())
     db.session.commit()
     return with_etag(person_data(user))

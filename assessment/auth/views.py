@@ -9,7 +9,8 @@ from ..extensions import db
 from ..forms import add_error
 from ..services import ServiceError
 from ..services.signin import Limits, SignInRefused, begin_sign_in, clear_counters, finish_sign_in
-from ..services.sso import password_allowed, password_off_message, password_policy, provider_name, sso_configured
+from ..services.sso import (password_allowed, password_off_message, password_policy, password_refused_message,
+                            provider_name, sso_configured)
 from ..services.users import change_own_password
 from .forms import LoginForm, LogoutForm, OwnPasswordForm
 
@@ -41,10 +42,9 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return _login_page(form, 400 if request.method == "POST" else 200)
-    if not password_allowed(form.email.data):
-        # Refused before any password is checked: no guessing at the accounts that sign in through the provider.
-        form.form_errors.append(password_off_message())
-        return _login_page(form, 403)
+    # Password sign-in off: every address is counted and checked alike, and an account other than the break-glass
+    # one is refused whatever its password (finish_sign_in), with the same status and words as a wrong password,
+    # so that the answer never tells which address is the break-glass account.
     try:
         attempt = begin_sign_in(form.email.data, request.remote_addr, _limits())
     except SignInRefused as exc:
@@ -57,7 +57,7 @@ def login():
     if user is not None:
         login_user(user)
         return redirect(safe_next(request.args.get("next")))
-    form.form_errors.append(_("The e-mail address or the password is not right."))
+    form.form_errors.append(password_refused_message())
     return _login_page(form, 401)
 
 

@@ -273,6 +273,8 @@ def _competency_trend(comp, chain: list[Assessment], scores: list[dict], hide: b
                                                                          cid) is None
         points.append(TrendPoint(assessment.cycle.name, score, joined))
     now, withheld_now = scores[-1].get(cid, (None, False))
+    if hide and withheld_now:
+        now = None  # whatever the status (first, added, redefined): a withheld score is never shown
     base = dict(competency_id=cid, name=comp.name, required=comp.required, points=tuple(points))
     if len(chain) == 1:
         return CompetencyTrend(score=now, previous=None, status=FIRST, **base)

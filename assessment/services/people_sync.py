@@ -26,6 +26,7 @@ from .audit import record_audit
 from .import_files import Problem
 from .imports import resolve_language
 from .people_file import MAX_LENGTH, PersonRow, SyncRejected, parse_active, problem
+from .sso import break_glass_account
 from .users import check_email, create_user, deactivate_user, name_problem, normalise_email, reactivate_user
 
 #: The fields a sync sets, in the order a change lists them.
@@ -112,6 +113,7 @@ class _Checker:
         self.file_eids = Counter(r.employee_id.strip() for r in rows)
         self.file_emails = Counter(normalise_email(r.email) for r in rows)
         self.matched: dict[int, User | None] = {}
+        self.break_glass = break_glass_account()
 
     def add(self, r: PersonRow, column: str | None, message: str) -> None:
         self.problems.append(problem(r.row, column, message))
@@ -171,18 +173,35 @@ class _Checker:
                                   "on the person's page"))
         if r.language.strip() and resolve_language(r.language) is None:
             self.add(r, "language", _("unknown language “%(language)s”; use en or de", language=r.language))
+        self._protected(r, user)
         active = parse_active(r.active)
         if active is None:
             self.add(r, "active", _("“%(value)s” is neither yes nor no", value=r.active))
         elif not active and user is not None and user.role == "hr" and user.is_active:
             self.add(r, "active", _("%(email)s has the HR role; HR accounts are deactivated on their person page, "
                                     "never by a sync", email=user.email))
+        elif active and user is not None and user.role == "hr" and not user.is_active:
+            self.add(r, "active", _("%(email)s is a deactivated HR account; HR accounts are reactivated on their "
+                                    "person page, never by a sync", email=user.email))
         boss = r.manager_employee_id.strip()
         if boss and boss == r.employee_id.strip():
             self.add(r, "manager_employee_id", _("a person cannot be their own line manager"))
         elif boss and boss not in self.file_eids and boss not in self.by_eid:
             self.add(r, "manager_employee_id", _("nobody has the employee id %(id)s, in the file or in OpsLadder",
                                                  id=boss))
+
+    def _protected(self, r: PersonRow, user: User | None) -> None:
+        """An HR account's address (and the break-glass account's) is never changed by a sync: whoever controls
+        the address can reset the password, so moving it would hand the account to someone else."""
+        email = normalise_email(r.email)
+        if user is None or not email or email == user.email:
+            return
+        if user.role == "hr":
+            self.add(r, "email", _("%(email)s has the HR role; a sync never changes an HR account's e-mail address "
+                                   "(it would give the account to whoever reads the new one)", email=user.email))
+        elif self.break_glass is not None and user.id == self.break_glass.id:
+            self.add(r, "email", _("%(email)s is the break-glass account for password sign-in; a sync never "
+                                   "changes its e-mail address", email=user.email))
 
     def _cycles(self) -> None:
         """A reporting line that leads back to where it started (A manages B manages A) is refused."""
@@ -191,16 +210,29 @@ class _Checker:
         for r in self.rows:
             if "manager_employee_id" in r.present:
                 boss_of[r.employee_id.strip()] = r.manager_employee_id.strip() or None
-        reported: set[frozenset] = set()
+        first_row = {}
         for r in self.rows:
-            chain, eid = [r.employee_id.strip()], boss_of.get(r.employee_id.strip())
-            while eid is not None and eid not in chain and len(chain) <= len(boss_of):
-                chain.append(eid)
+            first_row.setdefault(r.employee_id.strip(), r)
+        # One pass (each person is walked once): a walk stops at anyone already walked; if it meets itself, the
+        # part from that person on is a circle, reported once, at the circle's first row in the file.
+        walked: set[str] = set()
+        for r in self.rows:
+            path, at, eid = [], {}, r.employee_id.strip()
+            while eid is not None and eid not in walked and eid not in at:
+                at[eid] = len(path)
+                path.append(eid)
                 eid = boss_of.get(eid)
-            if eid == chain[0] and frozenset(chain) not in reported:
-                reported.add(frozenset(chain))
-                self.add(r, "manager_employee_id", _("the reporting lines go round in a circle: %(chain)s",
-                                                     chain=" → ".join(chain + [eid])))
+            walked.update(path)
+            if eid is None or eid not in at:
+                continue
+            circle = path[at[eid]:]
+            in_file = [first_row[e] for e in circle if e in first_row]
+            if in_file:
+                row = min(in_file, key=lambda found: found.row)
+                start = circle.index(row.employee_id.strip())
+                chain = circle[start:] + circle[:start]
+                self.add(row, "manager_employee_id", _("the reporting lines go round in a circle: %(chain)s",
+                                                       chain=" → ".join(chain + [chain[0]])))
 
 
 def _wanted(r: PersonRow, user: User | None) -> dict[str, str | None]:
@@ -333,6 +365,8 @@ def _update(user: User, values: dict, change: PersonChange, actor: User | None) 
     user.employee_id, user.email, user.name, user.role = (values["employee_id"], values["email"], values["name"],
                                                           values["role"])
     user.language, user.unit = values["language"], values["unit"]
+    if any(f.field == "email" for f in change.changes):
+        user.end_sessions()  # the old address's sessions end; open password links stop working (mail.tokens)
     db.session.flush()
     if change.changes:
         record_audit("user.sync", user, f"Updated {user.email} from the people sync", actor=actor,

@@ -204,7 +204,8 @@ def report_data(assessment: Assessment, *, audience: str, lang: str | None = Non
         reply = report_replies([assessment.id]).get(assessment.id) if audience == "hr" else None
         plan = report_plans([assessment.id], framework).get(assessment.id)
         return _report_data(framework, outcome, audience, flags, code, left_out,
-                            trend=trend(assessment, outcome.result, audience=audience) if trend else None,
+                            trend=trend(assessment, visible_result(outcome, audience).result, audience=audience)
+                            if trend else None,
                             candidate_reply=reply, plan=plan)
 
 

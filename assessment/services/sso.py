@@ -73,6 +73,12 @@ def _settings() -> SignInSettings | None:
     return db.session.get(SignInSettings, 1)
 
 
+def break_glass_account() -> User | None:
+    """The account named to keep password sign-in when it is off (whether or not SSO is configured now)."""
+    row = _settings()
+    return row.break_glass_user if row is not None else None
+
+
 def password_policy() -> PasswordPolicy:
     """The policy in force. Password sign-in is on for everyone without a settings row, and whenever single
     sign-on is not configured (else a provider taken out of the configuration would lock everyone out)."""
@@ -96,6 +102,15 @@ def password_allowed(email_or_user) -> bool:
 def password_off_message() -> str:
     return _("Password sign-in is turned off for your account. Sign in with %(provider)s instead.",
              provider=provider_name())
+
+
+def password_refused_message() -> str:
+    """A failed password sign-in, the same for every address: while password sign-in is off, the answer must not
+    tell the break-glass account (whose password may be wrong) from the others (refused whatever the password)."""
+    if password_policy().password_sign_in:
+        return _("The e-mail address or the password is not right.")
+    return _("The e-mail address or the password is not right, or password sign-in is turned off for this "
+             "account (then sign in with %(provider)s).", provider=provider_name())
 
 
 def set_password_sign_in(enabled: bool, break_glass: User | None, *, actor: User) -> None:

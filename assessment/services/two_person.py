@@ -24,9 +24,11 @@ from ..models import Assessment, AuditEvent, RaterAssignment, RoleGrant, User, u
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
 
-#: The audit kinds that tell of an account's role or password changing (or a link to set one being sent).
+#: The audit kinds that tell of an account's role, password, address or state changing (or a link to set a
+#: password being sent): what an account takeover leaves behind.
 ACCOUNT_KINDS = ("user.create", "user.role_change", "user.role_grant.propose", "user.role_grant.approve",
-                 "user.role_grant.operator", "user.password", "user.reset", "user.invitation", "user.invite")
+                 "user.role_grant.operator", "user.password", "user.reset", "user.invitation", "user.invite",
+                 "user.sync", "user.details", "user.deactivate", "user.reactivate")
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from rubrics import language as languages
 
 from ..cleaning import ENCODED_WORD, text_problem
 from ..extensions import db
-from ..models import ROLES, User, utcnow
+from ..models import ROLES, ApiToken, User, utcnow
 from . import NotAllowed, ServiceError
 from .audit import record_audit
 
@@ -43,10 +44,17 @@ def check_email(email: str) -> str:
     if problem:
         raise ServiceError(_("The e-mail address %(problem)s.", problem=problem), field="email")
     try:
-        validate_email(email, check_deliverability=False)
+        valid = validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
         raise ServiceError(_("%(email)s is not a valid e-mail address: %(reason)s", email=email or _("(empty)"),
                              reason=exc), field="email") from None
+    plain = valid.normalized if not email.isascii() else email
+    if unicodedata.normalize("NFKC", email) != email or plain != email:
+        # E.g. a full-width "ｅ": mail goes to hr@example.com, but the stored address would be another account's
+        # look-alike. The ASCII form of a domain (xn--…) is kept as it is.
+        raise ServiceError(_("%(email)s is written with characters that stand for others (it means %(plain)s); "
+                             "write the address in that plain form", email=email,
+                             plain=unicodedata.normalize("NFKC", plain)), field="email")
     if not email.rpartition("@")[0].isascii():
         # Valid by RFC 6531, but only mail servers speaking SMTPUTF8 take it: mail to it would fail every time.
         raise ServiceError(_("%(email)s cannot receive mail from OpsLadder: the part before the @ may hold only "
@@ -129,11 +137,29 @@ def change_role(user: User, role: str, *, actor: User) -> User:
     if role == "candidate" and user.is_assessor:  # a candidate never assesses others
         before["is_assessor"], after["is_assessor"] = True, False
         user.is_assessor = False
+    was_hr = user.role == "hr"
     user.role, user.role_granted_at = role, utcnow()
     db.session.flush()
     record_audit("user.role_change", user, f"Changed the role of {user.email}: {before['role']} -> {role}",
                  actor=actor, before=before, after=after)
+    if was_hr:
+        revoke_tokens_of(user, actor=actor, why="its creator is no longer HR")
     return user
+
+
+def revoke_tokens_of(user: User, *, actor: User | None, why: str) -> int:
+    """Revoke for good every API token ``user`` created that is not revoked yet (audited, one row each), so that
+    none works again when the account is reactivated or made HR again; returns how many.
+
+    Here rather than in ``api_tokens`` (which builds on this module): deactivation and losing HR revoke them."""
+    tokens = list(db.session.scalars(sa.select(ApiToken).where(ApiToken.created_by_id == user.id,
+                                                               ApiToken.revoked_at.is_(None))))
+    for token in tokens:
+        token.revoked_at = utcnow()
+        db.session.flush()
+        record_audit("api_token.revoke", token, f"Revoked API token {token.name}: {why}", actor=actor,
+                     before={"name": token.name}, after={"revoked": True, "reason": why})
+    return len(tokens)
 
 
 def change_password(user: User, password: str, *, actor: User) -> User:
@@ -199,6 +225,7 @@ def deactivate_user(user: User, *, actor: User | None, reason: str = "") -> User
     db.session.flush()
     record_audit("user.deactivate", user, f"Deactivated {user.email}" + (f": {reason}" if reason else ""),
                  actor=actor, before={"active": True}, after={"active": False, "reason": reason or None})
+    revoke_tokens_of(user, actor=actor, why="its creator was deactivated")
     return user
 
 
