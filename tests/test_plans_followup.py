@@ -225,3 +225,15 @@ def test_a_former_line_manager_owning_an_action_gets_no_more_reminders(app, make
     _other_plan, _owned = with_plan(make, hr, days=3, owner=hr)  # HR owns: reminded
     remind_plans(today=utcnow().date())
     assert [m.to_address for m in _plan_mails()] == [hr.email]
+
+
+def test_hr_overview_marks_an_owner_who_no_longer_takes_part(app, make, auth, client):
+    """The former line manager still owns an action: HR's overview says so (they get no reminders)."""
+    hr = make.user("hr")
+    assessment = released(make)
+    _plan, _action = with_plan(make, hr, assessment, owner=assessment.candidate.manager)
+    auth.login(hr)
+    assert "no longer takes part" not in client.get("/hr/plans").get_data(as_text=True)
+    assessment.candidate.manager_id = make.user("manager").id
+    db.session.commit()
+    assert "no longer takes part: give the action a new owner" in client.get("/hr/plans").get_data(as_text=True)
