@@ -13,7 +13,7 @@ from rubrics import Framework
 
 from .extensions import db
 from .models import Assessment, Cycle, DevelopmentPlan, User, utcnow
-from .services.plans import ActionInput, add_action, agree_plan, start_plan, update_progress
+from .services.plans import ActionInput, add_action, agree_plan, plan_version, start_plan, update_progress
 from .services.readiness import assess
 
 #: (support, detail, days from today until due, status, note) of the demo's actions, in priority order.
@@ -61,5 +61,5 @@ def demo_plan(cycle: Cycle, framework: Framework, hr: User, manager: User) -> No
         if status != "planned" or note:
             update_progress(action, status, note, actor=candidate, expected_version=action.version_id)
     db.session.refresh(plan)
-    agree_plan(plan, actor=candidate)
-    agree_plan(plan, actor=db.session.get(User, candidate.manager_id))
+    agree_plan(plan, actor=candidate, seen_version=plan_version(plan))
+    agree_plan(plan, actor=db.session.get(User, candidate.manager_id), seen_version=plan_version(plan))

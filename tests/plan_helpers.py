@@ -7,7 +7,7 @@ from datetime import timedelta
 from assessment.extensions import db
 from assessment.models import utcnow
 from assessment.services.cycles import change_state
-from assessment.services.plans import ActionInput, add_action, start_plan
+from assessment.services.plans import ActionInput, add_action, agree_plan, plan_version, start_plan
 from assessment.services.ratings import save_sheet
 from rubrics.sheet import RatingInput
 from tests.sheets import sheet_of, with_evidence
@@ -40,3 +40,8 @@ def with_plan(make, hr, assessment=None, *, days: int = 30, owner=None):
                         framework=make.framework, actor=hr)
     db.session.commit()
     return plan, action
+
+
+def agree(plan, person):
+    """``person`` agrees to ``plan`` as it is now (the version they read)."""
+    return agree_plan(plan, actor=person, seen_version=plan_version(plan))

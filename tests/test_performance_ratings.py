@@ -146,3 +146,22 @@ def test_the_page_lists_problems(people, client, auth):
                  "\x00", "A" * 3_000_000):
         tampered = client.post("/hr/performance-ratings/save", data={"rows": rows, "filename": "x.csv"})
         assert tampered.status_code == 400 and _count() == 0
+
+
+def test_a_row_naming_an_hr_person_or_a_deactivated_account_is_refused_by_row_and_column(people, make):
+    """Ratings are kept for candidates: a row naming an HR colleague or someone whose account is deactivated is a
+    problem of that row's e-mail (or employee id) column, and nothing is stored."""
+    colleague = make.user("hr", "Holger HR", "holger@example.com")
+    colleague.employee_id = "E-9001"
+    gone = make.user("candidate", "Gina Gone", "gina@example.com")
+    gone.is_active = False
+    db.session.commit()
+    data = csv_bytes(HEADER, "ada@example.com,,4,5,Review,2026-03-31", "holger@example.com,,3,5,Review,2026-03-31",
+                     ",E-9001,3,5,Review,2026-03-31", "gina@example.com,,2,5,Review,2026-03-31")
+    with pytest.raises(ImportRejected) as refused:
+        performance.import_ratings("r.csv", data, actor=people["hr"])
+    db.session.rollback()
+    problems = [(p.row, p.column) for p in refused.value.problems]
+    assert problems == [(3, "email"), (4, "employee_id"), (5, "email")]
+    assert "HR account" in refused.value.problems[0].message and "deactivated" in refused.value.problems[2].message
+    assert _count() == 0

@@ -12,9 +12,11 @@ from assessment import create_app
 from assessment.extensions import db
 from assessment.models import AuditEvent, DevelopmentAction, DevelopmentPlan, utcnow
 from assessment.services import NotAllowed, ServiceError
-from assessment.services.plans import ActionInput, add_action, agree_plan, is_agreed, start_plan
+from assessment.services.plan_queries import report_plans
+from assessment.services.plans import (ActionInput, add_action, agree_plan, edit_action, is_agreed, party,
+                                      plan_version, start_plan, update_progress)
 from tests.conftest import app_config
-from tests.plan_helpers import released, with_plan
+from tests.plan_helpers import agree, released, with_plan
 
 
 def _kinds():
@@ -65,11 +67,11 @@ def test_candidate_and_line_manager_update_and_agree_others_get_404(app, make, a
     assert saved.status_code == 302
     db.session.expire_all()
     assert (action.status, action.note) == ("in_progress", "First review run.")
-    assert client.post(f"/plans/{plan.id}/agree").status_code == 302
+    assert client.post(f"/plans/{plan.id}/agree", data={"version": plan_version(plan)}).status_code == 302
     auth.logout()
     auth.login(line_manager)
     assert candidate.name in client.get("/plans?mine=1").get_data(as_text=True)
-    assert client.post(f"/plans/{plan.id}/agree").status_code == 302
+    assert client.post(f"/plans/{plan.id}/agree", data={"version": plan_version(plan)}).status_code == 302
     db.session.expire_all()
     assert plan.candidate_agreed_at and plan.manager_agreed_at and plan.manager_agreed_by_id == line_manager.id
     assert is_agreed(plan)
@@ -93,8 +95,8 @@ def test_hr_edits_what_and_agreement_is_asked_again_but_not_for_progress(app, ma
     """Changing the due date clears both agreements (audited); a status change leaves them."""
     hr = make.user("hr")
     plan, action = with_plan(make, hr)
-    agree_plan(plan, actor=plan.assessment.candidate)
-    agree_plan(plan, actor=plan.assessment.candidate.manager)
+    agree_plan(plan, actor=plan.assessment.candidate, seen_version=plan_version(plan))
+    agree_plan(plan, actor=plan.assessment.candidate.manager, seen_version=plan_version(plan))
     db.session.commit()
     auth.login(hr)
     client.post(f"/plans/{plan.id}/actions/{action.id}/progress", data={"status": "in_progress",
@@ -169,12 +171,12 @@ def test_services_refuse_what_the_pages_cannot_send(app, make):
     assessment = released(make)
     plan = start_plan(assessment, actor=hr)
     with pytest.raises(NotAllowed):
-        agree_plan(plan, actor=assessment.candidate)  # nothing to agree to yet
+        agree_plan(plan, actor=assessment.candidate, seen_version=plan_version(plan))  # nothing to agree to yet
     with pytest.raises(ServiceError):
         add_action(plan, ActionInput("x", "What", assessment.candidate_id, utcnow().date(), "mentor"),
                    framework=make.framework, actor=hr)
     with pytest.raises(NotAllowed):
-        agree_plan(plan, actor=hr)
+        agree_plan(plan, actor=hr, seen_version=plan_version(plan))
 
 
 def test_plan_pages_refuse_a_post_without_csrf_token(database_url, make):
@@ -195,3 +197,77 @@ def test_plan_pages_refuse_a_post_without_csrf_token(database_url, make):
         token = token_of(client.get(f"/plans/{plan.id}").get_data(as_text=True))
         ok = client.post(f"/plans/{plan.id}/actions/{action.id}/progress", data={**data, "csrf_token": token})
         assert ok.status_code == 302
+
+
+def test_agreement_is_to_the_plan_the_person_read_not_one_changed_meanwhile(app, make, auth, client):
+    """The candidate opens the plan; HR then changes the action: the candidate's click on "agree" from the page
+    they loaded is refused with a clear message (nothing recorded); agreeing the changed plan then works."""
+    hr = make.user("hr")
+    plan, action = with_plan(make, hr)
+    candidate = plan.assessment.candidate
+    auth.login(candidate)
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    agree_form = page.split(f'action="/plans/{plan.id}/agree"')[1].split("</form>")[0]
+    seen = re.search(r'name="version" type="hidden" value="([0-9a-f]+)"', agree_form)
+    assert seen is not None, "the agreement form carries the plan's version"
+    seen_version = seen.group(1)
+    assert seen_version == plan_version(plan)
+    edit_action(action, ActionInput(action.competency_id, "Take on the night-shift rota as well", action.owner_id,
+                                    action.due_on, action.support, action.support_detail),
+                framework=make.framework, actor=hr, expected_version=action.version_id)
+    db.session.commit()
+    refused = client.post(f"/plans/{plan.id}/agree", data={"version": seen_version}, follow_redirects=True)
+    assert "The plan changed after you opened the page" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert plan.candidate_agreed_at is None
+    assert client.post(f"/plans/{plan.id}/agree", data={"version": "\x00" * 3}).status_code in (302, 303, 400)
+    assert client.post(f"/plans/{plan.id}/agree", data={"version": plan_version(plan)}).status_code == 302
+    db.session.expire_all()
+    assert plan.candidate_agreed_at is not None
+    # A status change is progress, not the plan: the version stays.
+    before = plan_version(plan)
+    update_progress(action, "in_progress", "", actor=candidate, expected_version=action.version_id)
+    assert plan_version(plan) == before
+
+
+def test_a_former_line_managers_agreement_does_not_count(app, make, auth, client):
+    """The line manager agrees, then the candidate gets another: the plan is not agreed (nor in the PDF) until the
+    new line manager agrees; the page shows the new manager as not agreed yet."""
+    hr = make.user("hr")
+    plan, _action = with_plan(make, hr)
+    candidate = plan.assessment.candidate
+    agree(plan, candidate)
+    agree(plan, candidate.manager)
+    db.session.commit()
+    assert is_agreed(plan) and plan.assessment_id in report_plans([plan.assessment_id], make.framework)
+    new_manager = make.user("manager")
+    candidate.manager_id = new_manager.id
+    db.session.commit()
+    db.session.expire_all()
+    assert not is_agreed(plan)
+    assert plan.assessment_id not in report_plans([plan.assessment_id], make.framework)
+    auth.login(new_manager)
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "I agree to this plan" in page
+    agree(plan, new_manager)
+    db.session.commit()
+    assert is_agreed(plan)
+
+
+def test_a_candidate_whose_line_manager_is_an_hr_person_can_have_an_agreed_plan(app, make, auth, client):
+    """An HR account that is the candidate's line manager takes part as the line manager: it agrees, and on that
+    plan it does not write actions as HR (another HR person does)."""
+    hr = make.user("hr")
+    line_hr = make.user("hr", name="Lina Linemanager-HR")
+    assessment = released(make)
+    assessment.candidate.manager_id = line_hr.id
+    db.session.commit()
+    plan, action = with_plan(make, hr, assessment)
+    assert party(plan, line_hr) == "manager"
+    agree(plan, assessment.candidate)
+    agree(plan, line_hr)
+    db.session.commit()
+    assert is_agreed(plan)
+    auth.login(line_hr)
+    assert client.get(f"/plans/{plan.id}/actions/{action.id}").status_code == 404
+    assert client.post(f"/plans/{plan.id}/actions", data={"what": "x"}).status_code == 404

@@ -8,14 +8,15 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from assessment.extensions import db
+from assessment.mail.plan_reminders import remind_plans
 from assessment.models import OutboxMessage, utcnow
 from assessment.services.plan_queries import earlier_plan_actions
-from assessment.services.plans import ActionInput, add_action, agree_plan, update_progress
+from assessment.services.plans import ActionInput, add_action, agree_plan, plan_version, update_progress
 from assessment.services.readiness import report_data
 from assessment.services.users import deactivate_user
 from reports.pdf import report_story
 from tests.mailbox import mailbox, text_of  # noqa: F401 - fixture
-from tests.plan_helpers import released, with_plan
+from tests.plan_helpers import agree, released, with_plan
 from tests.querycount import counted_queries
 from tests.sheets import sheet_of
 
@@ -88,6 +89,8 @@ def test_next_cycle_sheet_shows_the_earlier_plan_for_that_competency_without_rat
     hr = make.user("hr")
     plan, action = with_plan(make, hr)
     candidate = plan.assessment.candidate
+    agree(plan, candidate)
+    agree(plan, candidate.manager)
     earlier_rater = sheet_of(plan.assessment, "manager").rater
     nxt = make.assessment(cycle=make.cycle(), candidate=candidate)
     sheet = sheet_of(nxt, "manager")
@@ -115,8 +118,8 @@ def test_report_lists_the_agreed_plan_in_both_copies_and_not_before_agreement(ap
     plan, action = with_plan(make, hr)
     assessment = plan.assessment
     assert report_data(assessment, audience="hr").plan is None
-    agree_plan(plan, actor=assessment.candidate)
-    agree_plan(plan, actor=assessment.candidate.manager)
+    agree_plan(plan, actor=assessment.candidate, seen_version=plan_version(plan))
+    agree_plan(plan, actor=assessment.candidate.manager, seen_version=plan_version(plan))
     db.session.commit()
     for audience in ("hr", "candidate"):
         data = report_data(assessment, audience=audience)
@@ -131,7 +134,10 @@ def test_the_sheets_earlier_plan_costs_two_queries_however_many_actions(app, mak
     """The sheet's lookup of the earlier plan is two statements with one action or with twelve (issue 19's cost)."""
     hr = make.user("hr")
     plan, _action = with_plan(make, hr)
+    agree(plan, plan.assessment.candidate)
+    agree(plan, plan.assessment.candidate.manager)
     nxt = make.assessment(cycle=make.cycle(), candidate=plan.assessment.candidate)
+    db.session.commit()
     db.session.expire_all()
     assert nxt.candidate_id and nxt.cycle_id  # loaded, as on the sheet page
     with counted_queries() as few:
@@ -140,9 +146,94 @@ def test_the_sheets_earlier_plan_costs_two_queries_however_many_actions(app, mak
         add_action(plan, ActionInput(make.framework.competencies[n % 3].id, f"Action {n}", plan.assessment.candidate_id,
                                      utcnow().date() + timedelta(days=n + 1), "course"), framework=make.framework,
                    actor=hr)
+    agree(plan, plan.assessment.candidate)  # the added actions cleared the agreements
+    agree(plan, plan.assessment.candidate.manager)
     db.session.commit()
     db.session.expire_all()
     assert nxt.candidate_id and nxt.cycle_id
     with counted_queries() as many:
         found = earlier_plan_actions(nxt)
     assert len(few) == len(many) == 2 and sum(len(v) for v in found.values()) == 12
+
+
+def _agreed_plan(make, hr, **kwargs):
+    plan, action = with_plan(make, hr, **kwargs)
+    agree(plan, plan.assessment.candidate)
+    agree(plan, plan.assessment.candidate.manager)
+    db.session.commit()
+    return plan, action
+
+
+def _sheet_page(client, auth, sheet) -> str:
+    auth.login(sheet.rater)
+    page = client.get(f"/ratings/{sheet.id}").get_data(as_text=True)
+    auth.logout()
+    return page
+
+
+def test_only_the_candidates_and_managers_sheets_show_the_earlier_plan_not_peers_or_direct_reports(
+        app, make, auth, client):
+    """The plan comes from the candidate's confidential development priorities: the next cycle's manager and the
+    candidate's own sheet show it; a peer (a fellow candidate) and a direct report do not read it."""
+    hr = make.user("hr")
+    plan, _action = _agreed_plan(make, hr)
+    nxt = make.assessment(cycle=make.cycle(), candidate=plan.assessment.candidate, peers=1, direct_reports=1)
+    db.session.commit()
+    shown = {group: "Lead the quarterly S&amp;OP review" in _sheet_page(client, auth, sheet_of(nxt, group))
+             for group in ("self", "manager", "peer", "direct_report")}
+    assert shown == {"self": True, "manager": True, "peer": False, "direct_report": False}
+
+
+def test_the_sheet_shows_only_an_agreed_plan_for_the_same_target_role(app, make, auth, client):
+    """HR's draft (not agreed), a plan agreed by a former line manager only, and a plan towards another role are
+    not shown on the next cycle's sheet."""
+    hr = make.user("hr")
+    draft, _action = with_plan(make, hr)  # not agreed
+    candidate = draft.assessment.candidate
+    nxt = make.assessment(cycle=make.cycle(), candidate=candidate)
+    db.session.commit()
+    assert earlier_plan_actions(nxt) == {}
+    agree(draft, candidate)
+    agree(draft, candidate.manager)
+    db.session.commit()
+    assert earlier_plan_actions(nxt)  # agreed: shown
+    candidate.manager_id = make.user("manager").id  # a new line manager, who has not agreed
+    db.session.commit()
+    assert earlier_plan_actions(nxt) == {}
+    other_role = next(r.id for r in make.framework.roles if make.framework.next_role(r.id) is not None
+                      and make.framework.next_role(r.id).id != nxt.target_role)
+    elsewhere = make.assessment(cycle=make.cycle(), candidate=candidate, current_role=other_role)
+    db.session.commit()
+    agree(draft, candidate.manager)
+    db.session.commit()
+    assert earlier_plan_actions(nxt) and earlier_plan_actions(elsewhere) == {}
+    assert "Lead the quarterly" not in _sheet_page(client, auth, sheet_of(elsewhere, "manager"))
+
+
+def test_a_former_line_manager_owning_an_action_gets_no_more_reminders(app, make):
+    """The line manager owns an action, then stops managing the candidate: no reminders about the candidate's plan
+    (its link would answer 404); the candidate and the new line manager still take part."""
+    hr = make.user("hr")
+    assessment = released(make)
+    old_manager = assessment.candidate.manager
+    _plan, _action = with_plan(make, hr, assessment, days=3, owner=old_manager)
+    new_manager = make.user("manager")
+    assessment.candidate.manager_id = new_manager.id
+    db.session.commit()
+    remind_plans(today=utcnow().date())
+    assert [m.to_address for m in _plan_mails()] == []
+    _other_plan, _owned = with_plan(make, hr, days=3, owner=hr)  # HR owns: reminded
+    remind_plans(today=utcnow().date())
+    assert [m.to_address for m in _plan_mails()] == [hr.email]
+
+
+def test_hr_overview_marks_an_owner_who_no_longer_takes_part(app, make, auth, client):
+    """The former line manager still owns an action: HR's overview says so (they get no reminders)."""
+    hr = make.user("hr")
+    assessment = released(make)
+    _plan, _action = with_plan(make, hr, assessment, owner=assessment.candidate.manager)
+    auth.login(hr)
+    assert "no longer takes part" not in client.get("/hr/plans").get_data(as_text=True)
+    assessment.candidate.manager_id = make.user("manager").id
+    db.session.commit()
+    assert "no longer takes part: give the action a new owner" in client.get("/hr/plans").get_data(as_text=True)

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from assessment.extensions import db
-from assessment.models import AuditEvent, CandidateReply, Cycle
+from assessment.models import AuditEvent, CandidateReply, Cycle, RaterAssignment
 from assessment.services import ConflictError, NotAllowed, ServiceError
 from assessment.services.readiness import report_data
 from assessment.services.replies import (MAX_REPLY, acknowledge, mark_read, period_end, reply_for, reply_of,
@@ -257,3 +257,20 @@ def test_a_saved_cookie_cannot_reply_after_sign_out(app, make):
     other.set_cookie("session", cookie)
     assert _signed_out(other.post(f"/me/assessments/{a.id}/reply/versions", data={"text": REPLY, "version": "0"}))
     assert reply_of(a) is None
+
+
+def test_an_hr_person_who_rates_the_candidate_does_not_mark_the_reply_read(world):
+    """Marking read closes the candidate's reply, which may be about that person's ratings: the independence rule
+    of resolving a review applies (another HR person marks it)."""
+    a = world["a"]
+    save_reply(a, REPLY, actor=a.candidate, expected_version=0)
+    rater = world["second"]
+    db.session.add(RaterAssignment(assessment=a, rater=rater, rater_group="peer"))
+    db.session.commit()
+    with pytest.raises(NotAllowed, match="another HR person marks the reply as read"):
+        mark_read(a, actor=rater, version=1)
+    db.session.rollback()
+    assert reply_of(a).read_at is None
+    mark_read(a, actor=world["hr"], version=1)
+    db.session.commit()
+    assert reply_of(a).read_by_id == world["hr"].id

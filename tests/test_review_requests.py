@@ -260,3 +260,26 @@ def test_the_cycles_page_links_to_the_open_requests(client, auth, world):
     auth.login(world["hr"])
     page = client.get("/hr/cycles").get_data(as_text=True)
     assert 'href="/hr/review-requests"' in page and "1 open review request" in page
+
+
+def test_a_calibration_pending_at_the_request_and_approved_during_it_bars_its_people_and_counts_as_changed(
+        make, world):
+    """HR-A proposes before the candidate asks; HR-B approves while the request is open: that verdict is the one
+    under review, so neither A nor B resolves it; a third HR person records "changed", linked to it."""
+    a, hr_a, hr_b = world["a"], world["hr"], world["second"]
+    proposal = calibrate_verdict(a, _far_band(make, a), RATIONALE, actor=hr_a, reason_code="additional_evidence")
+    db.session.commit()
+    request = request_review(a, REASON, actor=a.candidate)
+    db.session.commit()
+    pending = make.user("hr", name="Tara Third")
+    assert service.resolver_problem(request, hr_a) is not None  # pending: its proposer is behind it already
+    approve_calibration(a, proposal.id, actor=hr_b)
+    db.session.commit()
+    db.session.refresh(a)
+    for person in (hr_a, hr_b):
+        with pytest.raises(NotAllowed, match="You recorded or approved the calibrated verdict"):
+            resolve_review(request, "upheld", ANSWER, actor=person)
+        db.session.rollback()
+    resolved = resolve_review(request, "changed", ANSWER, actor=pending)
+    db.session.commit()
+    assert (resolved.outcome, resolved.calibration_id) == ("changed", proposal.id)

@@ -42,7 +42,9 @@ def action_stage(due_on: date, today: date, days: tuple[int, ...]) -> str | None
 
 
 def _due_actions(today: date, days: tuple[int, ...]) -> list[DevelopmentAction]:
-    """The open actions due within the widest window or overdue, of active owners and active candidates."""
+    """The open actions due within the widest window or overdue, of active candidates and of active owners who still
+    take part in the plan (the candidate, their current line manager, HR; as ``services.plans.party`` says): a
+    former line manager who still owns an action is not mailed about the candidate (the plan is closed to them)."""
     horizon = today.toordinal() + max(days or (0,))
     candidate = aliased(User)
     return list(db.session.scalars(
@@ -51,7 +53,9 @@ def _due_actions(today: date, days: tuple[int, ...]) -> list[DevelopmentAction]:
         .join(Assessment, DevelopmentPlan.assessment_id == Assessment.id)
         .join(candidate, Assessment.candidate_id == candidate.id)
         .where(DevelopmentAction.status.not_in(CLOSED_STATUSES), User.is_active.is_(True),
-               candidate.is_active.is_(True), DevelopmentAction.due_on <= date.fromordinal(horizon))
+               candidate.is_active.is_(True), DevelopmentAction.due_on <= date.fromordinal(horizon),
+               sa.or_(DevelopmentAction.owner_id == candidate.id, DevelopmentAction.owner_id == candidate.manager_id,
+                      User.role == "hr"))
         .options(joinedload(DevelopmentAction.owner),
                  joinedload(DevelopmentAction.plan).joinedload(DevelopmentPlan.assessment)
                  .joinedload(Assessment.candidate))

@@ -59,4 +59,6 @@ class ActionForm(ProgressForm):
 
 
 class AgreeForm(CleanForm):
-    """The candidate or the line manager agrees to the plan as it is."""
+    """The candidate or the line manager agrees to the plan as they read it (``version``: its fingerprint then)."""
+
+    version = HiddenField()

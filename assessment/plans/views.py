@@ -16,8 +16,8 @@ from ..framework import pinned_framework
 from ..models import DevelopmentAction, DevelopmentPlan, utcnow
 from ..services import ServiceError
 from ..services.plan_queries import visible_plans
-from ..services.plans import (ActionInput, add_action, agree_plan, edit_action, is_agreed, owner_choices, party,
-                              update_progress)
+from ..services.plans import (ActionInput, add_action, agree_plan, edit_action, is_agreed, manager_agreed,
+                              owner_choices, party, plan_version, update_progress)
 from ..services.readiness import assess, report_audience, visible_result
 from ..cleaning import whole_number
 from .forms import STATUS_LABELS, SUPPORT_LABELS, ActionForm, AgreeForm, ProgressForm, parse_due
@@ -35,11 +35,12 @@ def plan_support(value: str) -> str:
     return str(SUPPORT_LABELS.get(value, value))
 
 
-def _load(plan_id: int, action_id: int | None = None):
-    """The plan (and one of its actions) when the signed-in user takes part in it; 404 otherwise."""
+def _load(plan_id: int, action_id: int | None = None, *, as_hr: bool = False):
+    """The plan (and one of its actions) when the signed-in user takes part in it (``as_hr``: as HR, not as the
+    candidate or line manager an HR account may be); 404 otherwise."""
     plan = get_or_404(DevelopmentPlan, plan_id)
     role = party(plan, current_user._get_current_object())
-    if role is None:
+    if role is None or (as_hr and role != "hr"):
         abort(404)
     action = None
     if action_id is not None:
@@ -93,7 +94,8 @@ def _render(plan, role, *, add_form=None, failed: tuple[int, ProgressForm] | Non
     if role == "hr" and add_form is None:
         add_form = _action_form(plan, framework, formdata=None, support="other")
     return render_template("plans/plan.html", plan=plan, role=role, framework=framework, progress=progress,
-                           add_form=add_form, agree_form=AgreeForm(), agreed=is_agreed(plan),
+                           add_form=add_form, agree_form=AgreeForm(formdata=None, version=plan_version(plan)),
+                           agreed=is_agreed(plan), manager_agreed=manager_agreed(plan),
                            priorities=_priorities(plan), today=utcnow().date(),
                            names={c.id: c.name for c in framework.competencies}), status
 
@@ -119,7 +121,7 @@ def view_plan(plan_id: int):
 @role_required("hr")
 def add_plan_action(plan_id: int):
     """HR adds an action."""
-    plan, role, _action = _load(plan_id)
+    plan, role, _action = _load(plan_id, as_hr=True)
     framework = pinned_framework(plan.assessment.cycle)
     form = _action_form(plan, framework)
     if form.validate_on_submit() and _save(form, lambda: add_action(plan, _input(form), framework=framework,
@@ -134,7 +136,7 @@ def add_plan_action(plan_id: int):
 @role_required("hr")
 def edit_plan_action(plan_id: int, action_id: int):
     """HR changes an action: what, competency, owner, due date, support, status and note."""
-    plan, _role, action = _load(plan_id, action_id)
+    plan, _role, action = _load(plan_id, action_id, as_hr=True)
     framework = pinned_framework(plan.assessment.cycle)
     if request.method == "POST":
         form = _action_form(plan, framework, action)
@@ -172,7 +174,8 @@ def agree(plan_id: int):
     """The candidate or their line manager agrees to the plan as it is now (dated)."""
     plan, role, _action = _load(plan_id)
     form = AgreeForm()
-    if form.validate_on_submit() and _save(form, lambda: agree_plan(plan, actor=current_user._get_current_object())):
+    if form.validate_on_submit() and _save(form, lambda: agree_plan(plan, actor=current_user._get_current_object(),
+                                                                    seen_version=form.version.data)):
         flash(_("Your agreement to the plan was recorded."), "success")
         return redirect(url_for("plans.view_plan", plan_id=plan.id))
     for message in form.form_errors:

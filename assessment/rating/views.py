@@ -226,6 +226,18 @@ def _not_observed_words(assignment: RaterAssignment, framework) -> str:
     return framework.scale.not_observed_summary
 
 
+#: The sheets that show the candidate's earlier agreed development plan: the candidate's own and their managers'.
+#: Peers (fellow candidates), direct reports and assessors do not read a plan made from the candidate's
+#: confidential development priorities (docs/talent-review.md, Development plans).
+EARLIER_PLAN_GROUPS = ("self", "manager")
+
+
+def _earlier_plan(assignment: RaterAssignment) -> dict:
+    if assignment.rater_group not in EARLIER_PLAN_GROUPS:
+        return {}
+    return earlier_plan_actions(assignment.assessment)
+
+
 def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = False):
     """The sheet page: the form when ``form`` is given, the read-only answers otherwise."""
     # Blind rating: a manager sees the candidate's self-assessment only after submitting their own. Peers never
@@ -250,4 +262,4 @@ def _render(assignment: RaterAssignment, framework, form, *, conflict: bool = Fa
                            answered=answered, situations=form and empty_situations(framework, scope, role, form, blank),
                            group_threshold=anonymity_threshold(framework.readiness, assignment.rater_group),
                            evidence_notes=evidence_notes(framework, assignment.assessment.target_role),
-                           earlier_plan=earlier_plan_actions(assignment.assessment))
+                           earlier_plan=_earlier_plan(assignment))

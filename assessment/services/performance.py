@@ -158,7 +158,17 @@ def _person(cells: dict[str, str], by_email, by_id, problem) -> User | None:
         problem("employee_id", _("the employee id %(id)s belongs to %(other)s, not to %(email)s", id=employee_id,
                                  other=other.email, email=email))
         return None
-    return user or other
+    person = user or other
+    column = "email" if user is not None else "employee_id"
+    if person.role == "hr":
+        problem(column, _("%(name)s has an HR account: performance ratings are kept for candidates only",
+                          name=person.email))
+        return None
+    if not person.is_active:
+        problem(column, _("the account of %(name)s is deactivated: no ratings are kept for people who have left",
+                          name=person.email))
+        return None
+    return person
 
 
 def _numbers(cells: dict[str, str], problem) -> tuple[int | None, int | None]:

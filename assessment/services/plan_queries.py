@@ -17,7 +17,7 @@ from rubrics import Framework
 from ..extensions import db
 from ..models import (ACTION_STATUSES, CLOSED_STATUSES, Assessment, Cycle, DevelopmentAction, DevelopmentPlan,
                       User)
-from .plans import is_agreed
+from .plans import is_agreed, manager_agreed
 
 
 @dataclass(frozen=True)
@@ -100,13 +100,19 @@ class EarlierAction:
 
 
 def earlier_plan_actions(assessment: Assessment) -> dict[str, list[EarlierAction]]:
-    """The actions of the candidate's latest plan from an earlier cycle (cycles are
-    numbered in the order they were made), by competency id (two queries): what and
-    how far only; never who else rated, never who owns them."""
+    """The actions of the candidate's latest agreed plan from an earlier cycle for the same target role (cycles are
+    numbered in the order they were made), by competency id (two queries): what and how far only; never who else
+    rated, never who owns them. Agreed as ``plans.is_agreed`` says: a draft HR has not agreed with the candidate
+    and their current line manager is not shown. Which sheets show it: the caller (``rating.views``)."""
+    candidate = aliased(User)
+    has_actions = sa.exists().where(DevelopmentAction.plan_id == DevelopmentPlan.id)
+    manager_ok = sa.or_(candidate.manager_id.is_(None), DevelopmentPlan.manager_agreed_by_id == candidate.manager_id)
     plan = db.session.execute(
         sa.select(DevelopmentPlan.id, Cycle.name).join(Assessment, DevelopmentPlan.assessment_id == Assessment.id)
-        .join(Cycle, Assessment.cycle_id == Cycle.id)
-        .where(Assessment.candidate_id == assessment.candidate_id, Assessment.cycle_id < assessment.cycle_id)
+        .join(Cycle, Assessment.cycle_id == Cycle.id).join(candidate, Assessment.candidate_id == candidate.id)
+        .where(Assessment.candidate_id == assessment.candidate_id, Assessment.cycle_id < assessment.cycle_id,
+               Assessment.target_role == assessment.target_role, DevelopmentPlan.candidate_agreed_at.is_not(None),
+               manager_ok, has_actions)
         .order_by(Cycle.id.desc()).limit(1)).first()
     found: dict[str, list[EarlierAction]] = defaultdict(list)
     if plan is None:
@@ -136,6 +142,6 @@ def report_plans(assessment_ids: Sequence[int], framework: Framework) -> dict[in
         actions = tuple(PlanAction(names.get(a.competency_id, a.competency_id), a.what, a.owner.name, a.due_on,
                                    a.support, a.support_detail, a.status) for a in plan.actions)
         made[plan.assessment_id] = PlanReport(
-            plan.candidate_agreed_at.date(), plan.manager_agreed_at.date() if plan.manager_agreed_at else None,
-            plan.manager_agreed_by.name if plan.manager_agreed_by else "", actions)
+            plan.candidate_agreed_at.date(), plan.manager_agreed_at.date() if manager_agreed(plan) else None,
+            plan.manager_agreed_by.name if manager_agreed(plan) else "", actions)
     return made

@@ -14,6 +14,7 @@ Every change is audited; these functions flush, the request or command commits.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -56,12 +57,14 @@ class ActionInput:
 def party(plan: DevelopmentPlan, user: User) -> str | None:
     """How ``user`` takes part in ``plan``: "hr", "candidate", "manager" (the line manager), or None."""
     candidate = plan.assessment.candidate
-    if user.role == "hr":
-        return "hr"
+    # The candidate and the line manager come before HR: an HR account that is the candidate or their line manager
+    # takes part as such (it agrees to the plan, it does not write it), else the plan could never be agreed.
     if user.id == candidate.id:
         return "candidate"
     if candidate.manager_id is not None and user.id == candidate.manager_id:
         return "manager"
+    if user.role == "hr":
+        return "hr"
     return None
 
 
@@ -213,14 +216,25 @@ def _apply(action: DevelopmentAction, values: dict, kind: str, *, actor: User) -
     return True
 
 
-def agree_plan(plan: DevelopmentPlan, *, actor: User) -> str:
-    """The candidate or their line manager records their agreement to the plan as it is now (dated); returns
-    which party agreed. A plan without actions has nothing to agree to."""
+def plan_version(plan: DevelopmentPlan) -> str:
+    """What the plan is (each action's plan part, not its progress), as a short fingerprint: the agreement form
+    carries it, so that agreement is to the plan the person read."""
+    parts = sorted((a.id, *(_stored(a, PLAN_FIELDS)[f] for f in PLAN_FIELDS)) for a in plan.actions)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def agree_plan(plan: DevelopmentPlan, *, actor: User, seen_version: str | None) -> str:
+    """The candidate or their line manager records their agreement to the plan as they read it (``seen_version``:
+    ``plan_version`` of the page they read; refused when the plan changed since); returns which party agreed. A
+    plan without actions has nothing to agree to."""
     role = party(plan, actor)
     if role not in ("candidate", "manager"):
         raise NotAllowed(_("Only the candidate and their line manager record agreement to a plan."))
     if not plan.actions:
         raise NotAllowed(_("The plan has no actions yet: there is nothing to agree to."))
+    if seen_version != plan_version(plan):
+        raise ConflictError(_("The plan changed after you opened the page, so your agreement was not recorded. "
+                              "Read the changed plan below and agree again if you do."))
     now = utcnow()
     if role == "candidate":
         plan.candidate_agreed_at = now
@@ -232,8 +246,15 @@ def agree_plan(plan: DevelopmentPlan, *, actor: User) -> str:
     return role
 
 
+def manager_agreed(plan: DevelopmentPlan) -> bool:
+    """The candidate's line manager as it is now agreed (a former line manager's agreement does not count)."""
+    manager_id = plan.assessment.candidate.manager_id
+    return manager_id is not None and plan.manager_agreed_at is not None and plan.manager_agreed_by_id == manager_id
+
+
 def is_agreed(plan: DevelopmentPlan) -> bool:
-    """Agreed: the candidate agreed and so did their line manager (when they have one) to the plan as it is."""
+    """Agreed: the candidate agreed and so did their current line manager (when they have one) to the plan as it
+    is."""
     needs_manager = plan.assessment.candidate.manager_id is not None
     return bool(plan.actions) and plan.candidate_agreed_at is not None and (
-        plan.manager_agreed_at is not None or not needs_manager)
+        manager_agreed(plan) or not needs_manager)

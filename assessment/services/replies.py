@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Assessment, AuditEvent, CandidateReply, ReviewRequest, User, utcnow
 from . import ConflictError, NotAllowed, ServiceError
 from .audit import record_audit
-from .two_person import _aware
+from .two_person import _aware, involvement_problem
 
 #: The longest reply, in characters (about a page): a statement for the record, not a second report.
 MAX_REPLY = 4000
@@ -155,9 +155,14 @@ def save_reply(assessment: Assessment, text: str, *, actor: User, expected_versi
 
 
 def mark_read(assessment: Assessment, *, actor: User, version: int | None) -> CandidateReply:
-    """An HR person marks the reply (the version they read) as read: from then on it cannot change. Audited."""
+    """An HR person marks the reply (the version they read) as read: from then on it cannot change. Audited. Not an
+    HR person who rates the candidate or competes for the same role (the rule for resolving a review): marking
+    read closes the candidate's reply, and the reply may be about that person's ratings."""
     if actor.role != "hr":
         raise NotAllowed(_("Only an HR person can do this."))
+    if involvement_problem(assessment, actor) is not None:
+        raise NotAllowed(_("You rate %(candidate)s in this cycle or are a candidate for the same role, so another "
+                           "HR person marks the reply as read.", candidate=assessment.candidate.name))
     row = reply_of(assessment)
     if row is None or not row.text:
         raise NotAllowed(_("There is no reply to mark as read."))

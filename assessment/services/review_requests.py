@@ -6,7 +6,8 @@ database refuses a second); resolving is a conditional update, so two HR people 
 
 Who resolves (docs/talent-review.md): an HR person who is not involved in the decision under review: not someone
 who rates the candidate or is a candidate for the same role in the cycle (``two_person.involvement_problem``), and
-not the HR person who recorded or approved the calibration that was in force when the candidate asked.
+not the HR person who recorded or approved the calibration that was in force when the candidate asked, or one that
+was pending then (approved since or not).
 """
 
 from __future__ import annotations
@@ -95,16 +96,22 @@ def request_review(assessment: Assessment, reason: str, *, actor: User) -> Revie
     return request
 
 
+def _in_force_at(calibration: Calibration) -> datetime:
+    """When the calibration came into force (rows from before approvals were dated: when recorded)."""
+    return _aware(calibration.approved_at or calibration.created_at)
+
+
 def _decision_makers(request: ReviewRequest) -> set[int]:
-    """The HR people behind the verdict as it stood when the candidate asked: who recorded and who approved the
-    calibration then in force (none when the computed verdict stood)."""
+    """The HR people behind the verdict under review: who recorded and who approved the calibration in force when
+    the candidate asked, and every calibration recorded by then but not yet in force (pending at the request,
+    whether approved since or not: its approval during the review makes it the verdict under review). A
+    calibration recorded after the request is the review's own answer (a "changed" resolution links it): its
+    people may resolve."""
     asked = _aware(request.requested_at)
-    in_force = [c for c in request.assessment.calibrations
-                if c.is_approved and _aware(c.approved_at or c.created_at) <= asked]
-    if not in_force:
-        return set()
-    latest = in_force[-1]
-    return {latest.created_by_id, *([latest.approved_by_id] if latest.approved_by_id else [])}
+    before = [c for c in request.assessment.calibrations if _aware(c.created_at) <= asked]
+    in_force = [c for c in before if c.is_approved and _in_force_at(c) <= asked]
+    behind = in_force[-1:] + [c for c in before if not (c.is_approved and _in_force_at(c) <= asked)]
+    return {person for c in behind for person in (c.created_by_id, c.approved_by_id) if person is not None}
 
 
 def resolver_problem(request: ReviewRequest, actor: User) -> str | None:
@@ -121,9 +128,11 @@ def resolver_problem(request: ReviewRequest, actor: User) -> str | None:
 
 
 def change_calibration(request: ReviewRequest) -> Calibration | None:
-    """The latest calibration of the assessment recorded since the request was made (in force or proposed)."""
+    """The latest calibration of the assessment that came into force since the request was made (a proposal pending
+    at the request and approved during the review counts: the verdict changed during the review), or one that awaits
+    approval."""
     asked = _aware(request.requested_at)
-    made = [c for c in request.assessment.calibrations if _aware(c.created_at) >= asked]
+    made = [c for c in request.assessment.calibrations if not c.is_approved or _in_force_at(c) >= asked]
     return made[-1] if made else None
 
 

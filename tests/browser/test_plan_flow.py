@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 
 from assessment.extensions import db
 from assessment.models import DevelopmentAction, DevelopmentPlan, utcnow
+from assessment.services.plans import ActionInput, edit_action
 from tests.browser.conftest import browser_page, screenshot, sign_in
-from tests.plan_helpers import released, with_plan
+from tests.plan_helpers import agree, released, with_plan
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 WORDS = {
@@ -78,10 +79,14 @@ def test_candidate_updates_status_and_agrees_then_hr_edits(live_app, browser, la
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_next_cycle_rater_reads_the_earlier_plan_under_its_competency(live_app, browser, device):
-    """The next cycle's rater sees the earlier action (what, status) under its competency, read-only."""
+    """The next cycle's manager sees the earlier agreed plan's action (what, status) under its competency,
+    read-only."""
     server, make = live_app
     hr = make.user("hr")
     plan, action = with_plan(make, hr)
+    agree(plan, plan.assessment.candidate)
+    agree(plan, plan.assessment.candidate.manager)
+    db.session.commit()
     nxt = make.assessment(cycle=make.cycle(), candidate=plan.assessment.candidate)
     sheet = next(a for a in nxt.assignments if a.rater_group == "manager")
     competency = action.competency_id
@@ -93,3 +98,33 @@ def test_next_cycle_rater_reads_the_earlier_plan_under_its_competency(live_app, 
         expect(block).to_contain_text("Planned")
         block.scroll_into_view_if_needed()
         screenshot(page, f"plan-on-sheet-{device}", full_page=False)
+
+
+@pytest.mark.parametrize("lang, device", [("en", "desktop"), ("de", "phone")])
+def test_agreeing_to_a_plan_hr_changed_meanwhile_is_refused_with_a_message(live_app, browser, lang, device):
+    """The candidate has the plan open; HR changes the action; the candidate's "agree" is refused and says why,
+    the changed plan is on the page, and agreeing again then works."""
+    server, make = live_app
+    words = WORDS[lang]
+    hr = make.user("hr")
+    candidate = make.user("candidate", name="Łukasz Nowak-Schwarzenberger")
+    candidate.language = lang
+    plan, action = with_plan(make, hr, released(make, candidate=candidate))
+    plan_id = plan.id
+    options = {"locale": "de-DE" if lang == "de" else "en-GB", **(PHONE if device == "phone" else {})}
+    changed = {"en": "The plan changed after you opened the page", "de": "Der Plan wurde geändert"}[lang]
+    with browser_page(browser, **options) as page:
+        sign_in(page, server.url, candidate.email)
+        page.goto(f"{server.url}/plans/{plan_id}")
+        edit_action(action, ActionInput(action.competency_id, "Take on the night-shift rota as well", action.owner_id,
+                                        action.due_on, action.support, action.support_detail),
+                    framework=make.framework, actor=hr, expected_version=action.version_id)
+        db.session.commit()
+        page.get_by_role("button", name=words["agree"]).click()
+        expect(page.get_by_text(changed)).to_be_visible()
+        expect(page.locator(f"#action-{action.id}")).to_contain_text("night-shift rota")
+        screenshot(page, f"plan-agree-stale-{device}-{lang}")
+        page.get_by_role("button", name=words["agree"]).click()
+        expect(page.get_by_text(words["agreed"])).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(DevelopmentPlan, plan_id).candidate_agreed_at is not None
