@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_babel import gettext as _, lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from ..extensions import db
 from ..services import ConflictError, NotAllowed, ServiceError
@@ -138,12 +138,32 @@ def _answer(exc) -> object:
         return problem_response(422, detail, field, errors=errors)
     headers = {}
     if code == 405 and getattr(exc, "valid_methods", None):
+        if _no_such_resource(exc.valid_methods):
+            return problem_response(404)
         headers["Allow"] = ", ".join(exc.valid_methods)
     if code == 429 and getattr(exc, "retry_after", None):
         headers["Retry-After"] = str(exc.retry_after)
     own = getattr(exc, "description", None)
     own = own if own and own != type(exc).description and code not in (413, 429) else None
     return problem_response(code, own, headers=headers)
+
+
+def _no_such_resource(methods) -> bool:
+    """Whether the address names nothing whatever the method. Werkzeug answers 405 when one operation's rule (GET)
+    matches the path's shape and another's (PATCH), whose id converter refuses the number, does not: an id out of
+    range (or 0) names no person, so the answer is 404, as the pages give."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in methods:
+        if method in ("OPTIONS", "HEAD"):
+            continue
+        try:
+            adapter.match(request.path, method=method)
+        except NotFound:
+            continue
+        except HTTPException:
+            return False
+        return False
+    return True
 
 
 def in_api() -> bool:
