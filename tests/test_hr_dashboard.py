@@ -61,7 +61,8 @@ def test_dashboard_pages_through_500_candidates_with_few_queries(client, auth, m
         html = client.get(f"/hr/cycles/{cycle.id}").data.decode()
     assert "Showing 1–50 of 500 candidates" in html and "Page 1 of 10" in html
     assert candidate_names(html) == [f"Cand {i:03}" for i in range(50)]
-    assert len(statements) <= 12, statements
+    # 12 before issue 20; the cycle's open review requests (the right of reply) are one more, whatever the size.
+    assert len(statements) <= 13, statements
     last = client.get(f"/hr/cycles/{cycle.id}?page=10").data.decode()
     assert candidate_names(last)[-1] == "Cand 499" and "Showing 451–500" in last
     assert "Showing 451–500" in client.get(f"/hr/cycles/{cycle.id}?page=99").data.decode()
