@@ -1,10 +1,14 @@
-"""What every area's forms share: the cleaning base form, and putting a domain error beside its field."""
+"""What every area's forms share: the cleaning base form, putting a domain error beside its field, and saving
+one service call with its refusal on the form."""
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import PasswordField, StringField, TextAreaField
 
 from ..cleaning import text_problem
+from ..extensions import db
+from ..services import ServiceError
 
 
 class CleanForm(FlaskForm):
@@ -34,3 +38,19 @@ def add_error(form, field: str | None, message: str) -> None:
         target.errors = [*target.errors, message]
     else:
         form.form_errors.append(message)
+
+
+def saved(form, action) -> bool:
+    """Run one service call and commit; a refusal (or a database error) rolls back and lands on ``form``."""
+    try:
+        action()
+        db.session.commit()
+        return True
+    except ServiceError as exc:
+        db.session.rollback()
+        add_error(form, exc.field, exc.message)
+    except SQLAlchemyError:
+        db.session.rollback()
+        form.form_errors.append(_("The database could not save this change, so nothing was changed. "
+                                  "Please try again."))
+    return False

@@ -7,14 +7,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..access import get_or_404, role_required, signed_in
-from ..extensions import db
-from ..forms import add_error
+from ..forms import saved
 from ..framework import pinned_framework
 from ..models import DevelopmentAction, DevelopmentPlan, utcnow
-from ..services import ServiceError
 from ..services.plan_queries import visible_plans
 from ..services.plans import (ActionInput, add_action, agree_plan, edit_action, is_agreed, manager_agreed,
                               owner_choices, party, plan_version, update_progress)
@@ -63,22 +60,6 @@ def _input(form: ActionForm) -> ActionInput:
                        form.status.data, form.note.data or "")
 
 
-def _save(form, action) -> bool:
-    """Run one service and commit; a refusal lands on ``form`` and rolls back."""
-    try:
-        action()
-        db.session.commit()
-        return True
-    except ServiceError as exc:
-        db.session.rollback()
-        add_error(form, exc.field, exc.message)
-    except SQLAlchemyError:
-        db.session.rollback()
-        form.form_errors.append(_("The database could not save this change, so nothing was changed. "
-                                  "Please try again."))
-    return False
-
-
 def _priorities(plan: DevelopmentPlan):
     """The development priorities the plan comes from, as this reader may see the results."""
     outcome = assess(plan.assessment, framework=pinned_framework(plan.assessment.cycle))
@@ -124,7 +105,7 @@ def add_plan_action(plan_id: int):
     plan, role, _action = _load(plan_id, as_hr=True)
     framework = pinned_framework(plan.assessment.cycle)
     form = _action_form(plan, framework)
-    if form.validate_on_submit() and _save(form, lambda: add_action(plan, _input(form), framework=framework,
+    if form.validate_on_submit() and saved(form, lambda: add_action(plan, _input(form), framework=framework,
                                                                     actor=current_user._get_current_object())):
         flash(_("The action was added. The candidate and their line manager agree the changed plan again."),
               "success")
@@ -145,7 +126,7 @@ def edit_plan_action(plan_id: int, action_id: int):
                             what=action.what, owner_id=str(action.owner_id), due_on=action.due_on.isoformat(),
                             support=action.support, support_detail=action.support_detail, status=action.status,
                             note=action.note, version=str(action.version_id))
-    if form.validate_on_submit() and _save(form, lambda: edit_action(
+    if form.validate_on_submit() and saved(form, lambda: edit_action(
             action, _input(form), framework=framework, actor=current_user._get_current_object(),
             expected_version=whole_number(form.version.data))):
         flash(_("The action was saved."), "success")
@@ -160,7 +141,7 @@ def update_action_progress(plan_id: int, action_id: int):
     """The candidate, their line manager or HR say how far an action is (status and note)."""
     plan, role, action = _load(plan_id, action_id)
     form = ProgressForm()
-    if form.validate_on_submit() and _save(form, lambda: update_progress(
+    if form.validate_on_submit() and saved(form, lambda: update_progress(
             action, form.status.data, form.note.data or "", actor=current_user._get_current_object(),
             expected_version=whole_number(form.version.data))):
         flash(_("The action's status and note were saved."), "success")
@@ -174,7 +155,7 @@ def agree(plan_id: int):
     """The candidate or their line manager agrees to the plan as it is now (dated)."""
     plan, role, _action = _load(plan_id)
     form = AgreeForm()
-    if form.validate_on_submit() and _save(form, lambda: agree_plan(plan, actor=current_user._get_current_object(),
+    if form.validate_on_submit() and saved(form, lambda: agree_plan(plan, actor=current_user._get_current_object(),
                                                                     seen_version=form.version.data)):
         flash(_("Your agreement to the plan was recorded."), "success")
         return redirect(url_for("plans.view_plan", plan_id=plan.id))

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..access import role_required
 from ..cleaning import whole_number
 from ..extensions import db
-from ..forms import add_error
+from ..forms import saved
 from ..models import JIT_ROLES, User
 from ..services import ServiceError
 from ..services.sso import (add_jit_domain, jit_domains, password_policy, provider_name, remove_jit_domain,
@@ -45,17 +45,6 @@ def _page(policy_form=None, domain_form=None, status=200):
                            configured=sso_configured()), status
 
 
-def _save(form, action) -> bool:
-    try:
-        action()
-        db.session.commit()
-        return True
-    except ServiceError as exc:
-        db.session.rollback()
-        add_error(form, exc.field, exc.message)
-        return False
-
-
 @bp.route("", methods=["GET"])
 @role_required("hr")
 def show_settings():
@@ -73,7 +62,7 @@ def save_password_policy():
         chosen = whole_number(form.break_glass.data, minimum=1)
         break_glass = db.session.get(User, chosen) if chosen else None
         enabled = form.password_sign_in.data == "on"
-        if _save(form, lambda: set_password_sign_in(enabled, break_glass, actor=current_user._get_current_object())):
+        if saved(form, lambda: set_password_sign_in(enabled, break_glass, actor=current_user._get_current_object())):
             flash(_("Password sign-in is on for everyone.") if enabled else
                   _("Password sign-in is off for everyone but %(email)s.", email=break_glass.email), "success")
             return redirect(url_for("sso_settings.show_settings"))
@@ -87,7 +76,7 @@ def add_domain():
     form = JitDomainForm()
     form.role.choices = [(role, role_word(role)) for role in JIT_ROLES]
     if form.validate_on_submit():
-        if _save(form, lambda: add_jit_domain(form.domain.data, form.role.data,
+        if saved(form, lambda: add_jit_domain(form.domain.data, form.role.data,
                                               actor=current_user._get_current_object())):
             flash(_("People of this domain now get an account at their first single sign-on."), "success")
             return redirect(url_for("sso_settings.show_settings"))
