@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from assessment.extensions import db
 from assessment.models import AuditEvent, CandidateReply, Cycle, RaterAssignment
-from assessment.services import ConflictError, NotAllowed, ServiceError
+from assessment.services import ConflictError, NotAllowed
 from assessment.services.readiness import report_data
 from assessment.services.replies import (MAX_REPLY, acknowledge, mark_read, period_end, reply_for, reply_of,
                                          save_reply)

@@ -24,7 +24,7 @@ from .audit import record_audit
 from .rater_flags import cycle_flags
 from .replies import reply_records
 from .talent_grid import grid_summary
-from .talent_review import (ReviewQuery, UnknownRole, build_review, candidates_where, chronological, refresh,
+from .talent_review import (ReviewQuery, UnknownRole, build_review, candidates_where, chronological,
                             role_cycles, units)
 from .translation import _
 
