@@ -7,7 +7,6 @@ import subprocess
 import sys
 from datetime import date
 
-
 from reports.bench_chart import BenchBar, bench_svg
 from reports.panel_pack import PackCandidate, PackGrid, PanelPack, SlateLine, render_panel_pack
 from reports.sample import sample_report
