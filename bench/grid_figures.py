@@ -1,5 +1,5 @@
-"""The talent grid at 5,000 candidates beside the overview (issue 20): median ms in-process, with a performance rating
-for every second candidate so that every cell of the grid is filled (the figure in the talent-grid note).
+"""The talent grid and the talent review at 5,000 candidates beside the overview (issue 20): median ms in-process,
+with a performance rating for every second candidate so that every cell of the grid is filled.
 
     python bench/grid_figures.py [--size 5000] [--repeat 7]
 """
@@ -7,6 +7,7 @@ for every second candidate so that every cell of the grid is filled (the figure 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -54,8 +55,15 @@ def main() -> None:
             ("grid, performance", f"/hr/grid?role=head_of_operations&cycle={cycle_id}"),
             ("grid, performance, COO", f"/hr/grid?role=coo&cycle={cycle_id}"),
             ("grid, trend", f"/hr/grid?role=head_of_operations&axis=trend&cycle={cycle_id}"),
-            ("grid, a cell's page 20", f"/hr/grid?role=head_of_operations&cycle={cycle_id}&p.none=20")]
-    for name, url in urls:
+            ("grid, a cell's page 20", f"/hr/grid?role=head_of_operations&cycle={cycle_id}&p.none=20"),
+            ("talent review", f"/hr/talent/head_of_operations?cycle={cycle_id}"),
+            ("talent review, by agreement", f"/hr/talent/head_of_operations?cycle={cycle_id}&sort=agreement&dir=desc"
+                                            "&p-not_yet_ready=3")]
+    clients = [(name, url, client) for name, url in urls]
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    import bare_app  # noqa: E402 (reads DATABASE_URL when imported): the floor, in the same process and run
+    clients.insert(0, ("bare Flask page (the floor)", "/bare", bare_app.app.test_client()))
+    for name, url, client in clients:
         warm = client.get(url)
         assert warm.status_code == 200, (url, warm.status_code, warm.headers.get("Location"))
         times = []
