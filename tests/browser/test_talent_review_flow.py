@@ -40,6 +40,8 @@ def test_hr_reviews_a_role_with_the_keyboard(live_app, browser, lang):
              "de": ("Talentüberprüfung", "Jetzt bereit", "Andere Einstufung vorschlagen", "Einstufung kalibrieren")}[lang]
     with browser_page(browser) as page:
         sign_in(page, server.url, hr.email)
+        page.locator("header details.nav-group > summary").first.focus()  # the header's "Talent" group, by keyboard
+        page.keyboard.press("Enter")
         page.get_by_role("link", name=words[0], exact=True).first.click()
         page.locator("#talent-roles a").first.click()
         expect(page.locator("#column-ready_now h3")).to_contain_text(words[1])
