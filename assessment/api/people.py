@@ -104,9 +104,8 @@ def list_people(args):
     if "active" in args:
         query = query.where(User.is_active.is_(args["active"]))
     if args.get("q"):
-        pattern = "%" + args["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(sa.or_(sa.func.lower(User.name).like(pattern, escape="\\"),
-                                   User.email.like(pattern, escape="\\")))
+        query = query.where(sa.or_(User.name.icontains(args["q"], autoescape=True),
+                                   User.email.icontains(args["q"], autoescape=True)))
     return page_of(query, args, person_data)
 
 
